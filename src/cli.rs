@@ -1,0 +1,53 @@
+//! The command-line grammar. Each subcommand's own options live beside the code that
+//! runs it in `commands/`; this file holds what every command shares.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::commands::{params::ParamsArgs, range::RangeArgs, treehash::TreehashArgs};
+
+/// Plan and run retrievals from Amazon Glacier vaults.
+///
+/// Exit codes: 0 success, 1 a failure outside your control (disk, network),
+/// 2 bad input (the message says what to change).
+#[derive(Debug, Parser)]
+#[command(name = "defrost", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOpts,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts. The AWS ones mean what they mean to the aws CLI.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct GlobalOpts {
+    /// Where defrost keeps its inventory cache and job journal
+    /// [default: the platform's data directory for defrost]
+    #[arg(long, global = true, value_name = "DIR", env = "DEFROST_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// AWS profile from the shared config and credentials files
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// AWS region of the vaults, for example us-east-1
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Send Glacier requests to this URL instead of AWS (a local sandbox, a proxy)
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the SHA-256 tree hash of files, as Glacier computes it
+    Treehash(TreehashArgs),
+    /// Plan the retrieval of a byte range: MiB-aligned, tree-hash-aligned or split
+    Range(RangeArgs),
+    /// Print the job-parameters JSON for InitiateJob (or the aws CLI command)
+    Params(ParamsArgs),
+}

@@ -1,0 +1,43 @@
+//! Runs the headless subcommands and turns their errors into exit codes.
+
+pub mod params;
+pub mod range;
+pub mod treehash;
+
+use crate::cli::{Cli, Command};
+use crate::domain::{job_params::ParamsError, range::RangeError};
+
+/// An error the user caused and can fix by changing the command or its input.
+/// Its message is a sentence that names the problem and the fix.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadInput(pub String);
+
+/// Runs the chosen subcommand.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Treehash(args) => treehash::run(&cli.global, args),
+        Command::Range(args) => range::run(&cli.global, args),
+        Command::Params(args) => params::run(&cli.global, args),
+    }
+}
+
+/// 2 when the error comes from the user's input (as clap does for bad usage),
+/// 1 for failures the user did not cause.
+pub fn exit_code_for(err: &anyhow::Error) -> u8 {
+    let caused_by_input = err.chain().any(|cause| {
+        cause.is::<BadInput>() || cause.is::<RangeError>() || cause.is::<ParamsError>()
+    });
+    if caused_by_input { 2 } else { 1 }
+}
+
+/// The whole error chain as one printable line.
+pub fn one_line(err: &anyhow::Error) -> String {
+    let joined = format!("{err:#}");
+    let flat: Vec<&str> = joined
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    crate::text::printable(&flat.join(" "))
+}

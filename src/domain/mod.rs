@@ -1,0 +1,6 @@
+//! The pure core of defrost: no I/O, no async runtime, no clock reads.
+//! Everything here is decided from its arguments alone, so it is tested directly.
+
+pub mod job_params;
+pub mod range;
+pub mod treehash;

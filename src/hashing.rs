@@ -1,0 +1,1 @@
+//! Feeding files and streams to the tree hasher on every core.

@@ -1,0 +1,14 @@
+//! defrost plans and runs retrievals from Amazon Glacier vaults.
+//!
+//! The map of the crate:
+//! - [`domain`] is the pure core: byte ranges and their alignment, SHA-256 tree
+//!   hashes and job parameters. It does no I/O and never reads the clock.
+//! - [`hashing`] feeds files and streams to the tree hasher on every core.
+//! - [`cli`] holds the command-line grammar; [`commands`] runs each headless
+//!   subcommand and decides exit codes.
+
+pub mod cli;
+pub mod commands;
+pub mod domain;
+pub mod hashing;
+pub mod text;
