@@ -16,11 +16,17 @@ impl RangeSpec {
         })
     }
 
+    /// Placeholder: only plain `START-END` for now.
     pub fn resolve(&self, _size: Option<u64>) -> Result<ByteRange, RangeError> {
-        Err(RangeError::Parse {
+        let bad = || RangeError::Parse {
             input: self.input.clone(),
             reason: "not written yet".into(),
-        })
+        };
+        let (start, end) = self.input.split_once('-').ok_or_else(bad)?;
+        ByteRange::new(
+            start.parse().map_err(|_| bad())?,
+            end.parse().map_err(|_| bad())?,
+        )
     }
 }
 
