@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{params::ParamsArgs, range::RangeArgs, treehash::TreehashArgs};
+use crate::commands::{
+    params::ParamsArgs, range::RangeArgs, sandbox::SandboxArgs, treehash::TreehashArgs,
+};
 
 /// Plan and run retrievals from Amazon Glacier vaults.
 ///
@@ -50,4 +52,6 @@ pub enum Command {
     Range(RangeArgs),
     /// Print the job-parameters JSON for InitiateJob (or the aws CLI command)
     Params(ParamsArgs),
+    /// Serve a local Glacier endpoint (no AWS account needed) for trying things out
+    Sandbox(SandboxArgs),
 }

@@ -11,4 +11,5 @@ pub mod cli;
 pub mod commands;
 pub mod domain;
 pub mod hashing;
+pub mod sandbox;
 pub mod text;

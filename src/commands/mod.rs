@@ -2,6 +2,7 @@
 
 pub mod params;
 pub mod range;
+pub mod sandbox;
 pub mod treehash;
 
 use crate::cli::{Cli, Command};
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Treehash(args) => treehash::run(&cli.global, args),
         Command::Range(args) => range::run(&cli.global, args),
         Command::Params(args) => params::run(&cli.global, args),
+        Command::Sandbox(args) => sandbox::run(&cli.global, args),
     }
 }
 

@@ -1,0 +1,120 @@
+//! `defrost sandbox`: serve a local Glacier endpoint until interrupted.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use crate::cli::GlobalOpts;
+use crate::commands::BadInput;
+use crate::sandbox::{self, SandboxOptions, Speedup, clock};
+
+#[derive(Debug, clap::Args)]
+pub struct SandboxArgs {
+    /// Address to listen on; port 0 picks a free port
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:9070")]
+    pub addr: SocketAddr,
+
+    /// Listen on an address other than loopback. The sandbox accepts any signature,
+    /// so anyone who can reach it can use it.
+    #[arg(long)]
+    pub allow_remote: bool,
+
+    /// Keep vaults, archives and jobs in this directory, across restarts
+    /// [default: a temporary directory, removed on exit]
+    #[arg(long, value_name = "DIR")]
+    pub state: Option<PathBuf>,
+
+    /// Divide Glacier's durations (job completion, inventory schedule, output
+    /// window) by N
+    #[arg(long, value_name = "N", default_value_t = clock::DEFAULT_SPEEDUP)]
+    pub speedup: f64,
+}
+
+pub fn run(global: &GlobalOpts, args: SandboxArgs) -> anyhow::Result<()> {
+    let options = options_from(global, &args)?;
+    if !args.addr.ip().is_loopback() {
+        eprintln!(
+            "defrost: warning: the sandbox listens on {} and accepts any signature: anyone who can reach it can use it",
+            args.addr
+        );
+    }
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(serve(options, args.speedup))
+}
+
+fn options_from(global: &GlobalOpts, args: &SandboxArgs) -> Result<SandboxOptions, BadInput> {
+    let speedup = Speedup::new(args.speedup).ok_or_else(|| {
+        BadInput(format!(
+            "--speedup {} is not a usable speedup; give a number of at least 1 (1 runs at Glacier's own pace)",
+            args.speedup
+        ))
+    })?;
+    if !args.addr.ip().is_loopback() && !args.allow_remote {
+        return Err(BadInput(format!(
+            "--addr {} is not a loopback address; the sandbox accepts any signature, so add --allow-remote if you mean it",
+            args.addr
+        )));
+    }
+    let mut options = SandboxOptions {
+        addr: args.addr,
+        state_dir: args.state.clone(),
+        speedup,
+        ..Default::default()
+    };
+    if let Some(region) = &global.region {
+        options.region = region.clone();
+    }
+    Ok(options)
+}
+
+async fn serve(options: SandboxOptions, speedup: f64) -> anyhow::Result<()> {
+    let region = options.region.clone();
+    let running = sandbox::start(options)
+        .await
+        .map_err(|err| BadInput(err.to_string()))?;
+    let url = running.endpoint_url();
+    let standard = Speedup::new(speedup)
+        .map(|s| s.scale(clock::glacier::STANDARD_JOB))
+        .unwrap_or_default();
+    println!("defrost sandbox: a local Glacier endpoint at {url}");
+    println!("  state: {}", running.shared.store.dir().display());
+    println!(
+        "  speedup {speedup}x: a Standard job takes {:.1} s",
+        standard.as_secs_f64()
+    );
+    println!("  use it with: --endpoint-url {url} --region {region}");
+    println!(
+        "  aws CLI: aws glacier list-vaults --account-id - --endpoint-url {url} --region {region}"
+    );
+    println!("Press Ctrl-C to stop.");
+    shutdown_signal().await;
+    println!("defrost sandbox: stopping");
+    running
+        .shutdown()
+        .await
+        .context("the sandbox server failed")?;
+    Ok(())
+}
+
+/// Ctrl-C, or SIGTERM where there is one.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

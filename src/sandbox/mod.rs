@@ -1,0 +1,17 @@
+//! A local Glacier-compatible endpoint for the demo, for rehearsing the retrieval
+//! workflow without cost, and for end-to-end tests with the real SDK client.
+//!
+//! It follows Glacier's rules to the letter (alignment, checksums, error shapes) but
+//! runs its clock faster: job waits, the inventory schedule and the output window
+//! are Glacier's durations divided by a speedup.
+
+pub mod clock;
+pub mod error;
+pub mod model;
+mod routes;
+pub mod server;
+pub mod store;
+pub mod vaults;
+
+pub use clock::Speedup;
+pub use server::{RunningSandbox, SandboxOptions, StartError, start};

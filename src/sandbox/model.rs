@@ -1,0 +1,199 @@
+//! The sandbox's state: vaults, archives, inventories, jobs and account settings.
+//!
+//! Plain data, serialisable as a whole so `--state DIR` can persist it. The rules
+//! that change it live in the sibling modules and take `now` as an argument.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// Everything one sandbox account holds.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SandboxState {
+    pub vaults: BTreeMap<String, Vault>,
+    #[serde(default)]
+    pub retrieval_policy: RetrievalPolicy,
+    #[serde(default)]
+    pub provisioned_capacity: Vec<CapacityUnit>,
+    /// Standard retrievals of the last hour, to enforce a `BytesPerHour` policy.
+    #[serde(default)]
+    pub recent_retrievals: Vec<RetrievalRecord>,
+    /// When false, Expedited jobs without provisioned capacity are refused with
+    /// `InsufficientCapacityException` (a seed or admin setting).
+    #[serde(default = "yes")]
+    pub expedited_capacity_available: bool,
+    /// Source of unique ids; persisted so ids never repeat across restarts.
+    #[serde(default)]
+    pub id_counter: u64,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Vault {
+    pub name: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    /// Archives, including deleted ones until an inventory has recorded the deletion.
+    pub archives: BTreeMap<String, Archive>,
+    /// The latest inventory Glacier has built; `None` until the first one.
+    pub inventory: Option<Inventory>,
+    #[serde(default)]
+    pub jobs: BTreeMap<String, Job>,
+    #[serde(default)]
+    pub notifications: Option<NotificationConfig>,
+}
+
+/// One archive. Stored archives keep their bytes in a file named after the id;
+/// virtual ones are generated from a seed whenever they are read.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Archive {
+    pub id: String,
+    pub description: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub deleted: Option<OffsetDateTime>,
+    pub size: u64,
+    pub tree_hash: String,
+    pub content: ArchiveContent,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArchiveContent {
+    Stored,
+    Virtual { seed: u64 },
+}
+
+impl Archive {
+    /// Whether the archive existed at `at` (uploaded by then and not yet deleted).
+    pub fn existed_at(&self, at: OffsetDateTime) -> bool {
+        self.created <= at && self.deleted.is_none_or(|deleted| deleted > at)
+    }
+}
+
+/// A vault inventory as Glacier built it at `date`. It keeps its own copy of each
+/// entry, because archives deleted since stay listed until the next inventory.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Inventory {
+    #[serde(with = "time::serde::rfc3339")]
+    pub date: OffsetDateTime,
+    pub entries: Vec<InventoryEntry>,
+}
+
+impl Inventory {
+    pub fn size_in_bytes(&self) -> u64 {
+        self.entries.iter().map(|entry| entry.size).sum()
+    }
+}
+
+/// One archive as an inventory lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InventoryEntry {
+    pub archive_id: String,
+    pub description: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    pub size: u64,
+    pub tree_hash: String,
+}
+
+impl From<&Archive> for InventoryEntry {
+    fn from(archive: &Archive) -> Self {
+        Self {
+            archive_id: archive.id.clone(),
+            description: archive.description.clone(),
+            created: archive.created,
+            size: archive.size,
+            tree_hash: archive.tree_hash.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RetrievalPolicy {
+    #[default]
+    None,
+    FreeTier,
+    BytesPerHour(u64),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CapacityUnit {
+    pub id: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub start: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expiration: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RetrievalRecord {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationConfig {
+    pub sns_topic: String,
+    pub events: Vec<String>,
+}
+
+/// A retrieval job. Its status follows from `now`: in progress until `completes_at`,
+/// then succeeded (or failed, when a fault says so), downloadable until the output
+/// window closes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Job {
+    pub id: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub completes_at: OffsetDateTime,
+    pub description: Option<String>,
+    pub sns_topic: Option<String>,
+    /// Set by fault injection: the job ends `Failed` with this status message.
+    pub failure: Option<String>,
+    pub kind: JobKind,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    Archive(ArchiveJob),
+    Inventory(InventoryJob),
+}
+
+/// What an archive job retrieves, captured when it starts (a later deletion of the
+/// archive does not change a job already running).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ArchiveJob {
+    pub archive_id: String,
+    pub archive_size: u64,
+    pub archive_tree_hash: String,
+    pub archive_description: String,
+    pub content: ArchiveContent,
+    /// Inclusive byte range of the archive; the whole archive when none was asked.
+    pub range_start: u64,
+    pub range_end: u64,
+    pub tier: String,
+}
+
+/// An inventory job's parameters and the page of the inventory it returns.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InventoryJob {
+    pub format: String,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub limit: Option<String>,
+    pub marker: Option<String>,
+    /// Where the next page starts, reported on DescribeJob; `None` on the last page.
+    pub next_marker: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub inventory_date: OffsetDateTime,
+    pub entries: Vec<InventoryEntry>,
+}

@@ -1,0 +1,46 @@
+//! Shared set-up for end-to-end tests: a sandbox on an OS-assigned loopback port
+//! and a real aws-sdk-glacier client pointed at it.
+#![allow(dead_code)]
+
+use aws_sdk_glacier::{
+    Client,
+    config::{BehaviorVersion, Credentials, Region},
+};
+use defrost::sandbox::{self, RunningSandbox, SandboxOptions, Speedup};
+
+/// Fast enough that a 4-hour Standard job finishes in about 0.15 s.
+pub const TEST_SPEEDUP: f64 = 100_000.0;
+
+pub async fn start_sandbox() -> RunningSandbox {
+    start_sandbox_with(SandboxOptions {
+        speedup: Speedup::new(TEST_SPEEDUP).unwrap(),
+        ..Default::default()
+    })
+    .await
+}
+
+pub async fn start_sandbox_with(options: SandboxOptions) -> RunningSandbox {
+    sandbox::start(options).await.expect("sandbox starts")
+}
+
+/// A client as a user would configure one, with retries off so errors surface.
+pub fn client_for(sandbox: &RunningSandbox) -> Client {
+    let config = aws_sdk_glacier::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+        .endpoint_url(sandbox.endpoint_url())
+        .retry_config(aws_sdk_glacier::config::retry::RetryConfig::disabled())
+        .build();
+    Client::from_conf(config)
+}
+
+/// The service error code of a failed SDK call.
+pub fn error_code<E, R>(err: &aws_sdk_glacier::error::SdkError<E, R>) -> Option<String>
+where
+    E: aws_sdk_glacier::error::ProvideErrorMetadata,
+{
+    err.as_service_error()
+        .and_then(|e| e.code())
+        .map(str::to_owned)
+}
