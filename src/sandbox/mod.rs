@@ -7,8 +7,10 @@
 
 pub mod clock;
 pub mod error;
+pub mod ids;
 pub mod model;
 mod routes;
+pub mod seed;
 pub mod server;
 pub mod store;
 pub mod vaults;

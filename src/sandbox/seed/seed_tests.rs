@@ -1,0 +1,64 @@
+use time::macros::datetime;
+
+use super::*;
+
+const EXAMPLE: &str = r#"
+[account]
+expedited_capacity = false
+bytes_per_hour = "10GiB"
+
+[[vaults]]
+name = "family-photos"
+created = "2019-03-01T10:00:00Z"
+
+[[vaults.archives]]
+name = "2019/wedding/album.tar"
+format = "mt2"
+size = "12GiB"
+created = "2019-03-02T11:00:00Z"
+
+[[vaults.archives]]
+description = "plain text description"
+size = 0
+
+[[vaults.generated]]
+count = 50
+seed = 7
+"#;
+
+#[test]
+fn the_documented_example_parses_and_plans() {
+    let seed = parse(EXAMPLE).unwrap();
+    assert_eq!(seed.account.expedited_capacity, Some(false));
+    assert_eq!(seed.account.bytes_per_hour, Some(Size(10 << 30)));
+    let vault = &seed.vaults[0];
+    let now = datetime!(2026-11-29 00:00 UTC);
+    let planned = plan_archives(vault, vault.created.unwrap(), now);
+    assert_eq!(planned.len(), 52);
+    assert!(planned[0].description.starts_with("mt2 "));
+    assert_eq!(planned[0].size, 12 << 30);
+    assert_eq!(planned[1].description, "plain text description");
+    assert!(planned.iter().all(|a| a.created < now));
+    // Deterministic: planning twice gives the same archives.
+    assert_eq!(planned, plan_archives(vault, vault.created.unwrap(), now));
+}
+
+#[test]
+fn errors_say_where() {
+    let err =
+        parse("[[vaults]]\nname = \"v\"\n[[vaults.archives]]\nsize = \"lots\"\n").unwrap_err();
+    assert!(err.starts_with("line 4"), "{err}");
+    let err = parse("[[vaults]]\nnam = \"v\"\n").unwrap_err();
+    assert!(err.contains("line 2") && err.contains("nam"), "{err}");
+    let err = parse(
+        "[[vaults]]\nname = \"v\"\n[[vaults.archives]]\nsize = 1\ndescription = \"caf\u{e9}\"\n",
+    )
+    .unwrap_err();
+    assert!(err.contains("printable ASCII"), "{err}");
+}
+
+#[test]
+fn the_demo_seed_is_valid() {
+    let seed = parse(include_str!("../../../assets/demo-seed.toml")).unwrap();
+    assert!(!seed.vaults.is_empty());
+}
