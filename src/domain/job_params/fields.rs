@@ -1,4 +1,5 @@
-//! Checks of single text fields: Description, ArchiveId, Marker and Limit.
+//! Checks of single text fields: Description, ArchiveId, Marker, Limit, and the vault
+//! name the aws CLI line needs.
 
 use std::num::NonZeroU64;
 
@@ -6,6 +7,9 @@ use super::{Field, ParamsError};
 
 /// Glacier's limit on Description, in bytes.
 pub const MAX_DESCRIPTION_BYTES: usize = 1024;
+
+/// Glacier's limit on a vault name, in characters.
+const MAX_VAULT_NAME_CHARS: usize = 255;
 
 /// Description: printable ASCII (0x20–0x7E) and at most 1,024 bytes.
 pub(super) fn check_description(text: &str) -> Result<(), ParamsError> {
@@ -57,6 +61,19 @@ pub(super) fn parse_limit(text: &str) -> Result<NonZeroU64, ParamsError> {
     }
     let count: u64 = text.parse().map_err(|_| not_whole())?;
     NonZeroU64::new(count).ok_or(ParamsError::LimitZero)
+}
+
+/// A vault name: 1 to 255 of letters, digits, `_`, `-` and `.`.
+pub(super) fn check_vault_name(name: &str) -> Result<(), ParamsError> {
+    let length = name.chars().count();
+    if length == 0 || length > MAX_VAULT_NAME_CHARS {
+        return Err(ParamsError::VaultNameLength { length });
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    if let Some((position, found)) = first_char_where(name, |c| !allowed(c)) {
+        return Err(ParamsError::VaultNameCharacter { found, position });
+    }
+    Ok(())
 }
 
 /// The first character matching `bad`, with its 1-based position in characters.
@@ -181,6 +198,34 @@ mod tests {
             ParamsError::LimitZero
                 .to_string()
                 .starts_with("Limit (--limit) is 0")
+        );
+    }
+
+    #[test]
+    fn vault_names_follow_glacier_rules() {
+        assert_eq!(check_vault_name("photos_2024-backup.v1"), Ok(()));
+        assert_eq!(check_vault_name(&"v".repeat(255)), Ok(()));
+        assert_eq!(
+            check_vault_name(""),
+            Err(ParamsError::VaultNameLength { length: 0 })
+        );
+        assert_eq!(
+            check_vault_name(&"v".repeat(256)),
+            Err(ParamsError::VaultNameLength { length: 256 })
+        );
+        assert_eq!(
+            check_vault_name("my vault"),
+            Err(ParamsError::VaultNameCharacter {
+                found: ' ',
+                position: 3
+            })
+        );
+        assert_eq!(
+            check_vault_name("it's"),
+            Err(ParamsError::VaultNameCharacter {
+                found: '\'',
+                position: 3
+            })
         );
     }
 }

@@ -8,6 +8,7 @@
 mod dates;
 mod error;
 mod fields;
+mod render;
 mod request;
 mod sns;
 mod validate;
@@ -22,6 +23,7 @@ use super::range::ByteRange;
 
 pub use dates::GlacierDate;
 pub use error::{ArnProblem, DateProblem, Field, ParamsError};
+pub use render::{AwsCliOptions, FIELD_ORDER, INVENTORY_FIELD_ORDER};
 pub use request::JobRequest;
 pub use validate::validate;
 

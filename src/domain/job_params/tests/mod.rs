@@ -1,6 +1,8 @@
 //! Tests of the whole job-parameters path: request → validate → JSON or aws CLI line.
 
 mod messages;
+mod render;
+mod round_trip;
 mod validate;
 mod validate_inventory;
 
