@@ -36,7 +36,7 @@ pub struct ArchiveArgs {
 
     /// The archive's size in bytes, as the inventory lists it; lets defrost check the
     /// range and snap it
-    #[arg(long, value_name = "BYTES")]
+    #[arg(long, value_name = "BYTES", allow_negative_numbers = true)]
     pub size: Option<String>,
 
     /// Retrieve only these bytes, START-END with both ends included, for example
@@ -73,7 +73,7 @@ pub struct InventoryArgs {
     pub end_date: Option<String>,
 
     /// List at most this many archives; the finished job's marker starts the next page
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub limit: Option<String>,
 
     /// Start the page at this marker, returned by the previous inventory job
