@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use time::{Date, Month, PrimitiveDateTime, Time};
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 use super::DateProblem;
 
@@ -29,9 +29,9 @@ impl GlacierDate {
         Ok(Self(PrimitiveDateTime::new(date, time)))
     }
 
-    /// The moment as a `time` value, in UTC.
-    pub fn as_utc(&self) -> PrimitiveDateTime {
-        self.0
+    /// The moment as a `time` value.
+    pub fn to_offset_date_time(self) -> OffsetDateTime {
+        self.0.assume_utc()
     }
 }
 
@@ -183,6 +183,15 @@ mod tests {
         ] {
             assert_eq!(parsed(input), Err(DateProblem::Shape), "{input}");
         }
+    }
+
+    #[test]
+    fn converts_to_a_utc_moment() {
+        let date = GlacierDate::parse("2024-01-31T10:20:30Z").unwrap();
+        assert_eq!(
+            date.to_offset_date_time(),
+            time::macros::datetime!(2024-01-31 10:20:30 UTC)
+        );
     }
 
     #[test]

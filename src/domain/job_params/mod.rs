@@ -23,6 +23,7 @@ use super::range::ByteRange;
 
 pub use dates::GlacierDate;
 pub use error::{ArnProblem, DateProblem, Field, ParamsError};
+pub use fields::MAX_DESCRIPTION_BYTES;
 pub use render::{AwsCliOptions, FIELD_ORDER, INVENTORY_FIELD_ORDER};
 pub use request::JobRequest;
 pub use validate::validate;

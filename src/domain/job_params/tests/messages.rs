@@ -6,7 +6,11 @@ use crate::domain::job_params::{
 use crate::domain::range::{ByteRange, RangeError};
 
 fn one_of_each() -> Vec<ParamsError> {
-    let date = |text| GlacierDate::parse(text).unwrap();
+    [presence_and_shape_errors(), value_errors()].concat()
+}
+
+/// Refusals of missing or misplaced fields, bad characters, lengths and ranges.
+fn presence_and_shape_errors() -> Vec<ParamsError> {
     vec![
         ParamsError::MissingType,
         ParamsError::MissingArchiveId,
@@ -32,6 +36,14 @@ fn one_of_each() -> Vec<ParamsError> {
         },
         ParamsError::RangeStartNotMibAligned { start: 1 },
         ParamsError::RangeEndNotMibAligned { end: 1 },
+    ]
+}
+
+/// Refusals of values that must parse: tiers, formats, dates, limits, topics, vault
+/// names and whole JSON files.
+fn value_errors() -> Vec<ParamsError> {
+    let date = |text| GlacierDate::parse(text).unwrap();
+    vec![
         ParamsError::UnknownTier {
             input: "fast".into(),
         },

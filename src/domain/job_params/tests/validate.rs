@@ -76,98 +76,74 @@ fn archive_id_is_required_non_empty_and_clean() {
     }
 }
 
+/// `base` with `field` set to a value that would be fine on the right kind of job.
+fn with_field(base: JobRequest, field: Field) -> JobRequest {
+    let text = Some("x".to_owned());
+    match field {
+        Field::ArchiveId => JobRequest {
+            archive_id: text,
+            ..base
+        },
+        Field::RetrievalByteRange => JobRequest {
+            range: Some(chunks(0, 0)),
+            ..base
+        },
+        Field::Tier => JobRequest {
+            tier: Some("Bulk".into()),
+            ..base
+        },
+        Field::Format => JobRequest {
+            format: text,
+            ..base
+        },
+        Field::StartDate => JobRequest {
+            start_date: text,
+            ..base
+        },
+        Field::EndDate => JobRequest {
+            end_date: text,
+            ..base
+        },
+        Field::Limit => JobRequest {
+            limit: text,
+            ..base
+        },
+        Field::Marker => JobRequest {
+            marker: text,
+            ..base
+        },
+        Field::Type | Field::Description | Field::SnsTopic => base,
+    }
+}
+
 #[test]
 fn fields_of_the_other_kind_are_refused() {
-    let misplaced_in_inventory = [
+    use Field::*;
+    let cases = [
         (
-            Field::ArchiveId,
-            JobRequest {
-                archive_id: Some("a".into()),
-                ..inventory_request()
-            },
+            JobKind::InventoryRetrieval,
+            &[ArchiveId, RetrievalByteRange, Tier][..],
         ),
         (
-            Field::RetrievalByteRange,
-            JobRequest {
-                range: Some(chunks(0, 0)),
-                ..inventory_request()
-            },
-        ),
-        (
-            Field::Tier,
-            JobRequest {
-                tier: Some("Bulk".into()),
-                ..inventory_request()
-            },
+            JobKind::ArchiveRetrieval,
+            &[Format, StartDate, EndDate, Limit, Marker][..],
         ),
     ];
-    for (field, request) in misplaced_in_inventory {
-        let err = validate(&request, None).unwrap_err();
-        assert_eq!(
-            err,
-            ParamsError::NotForThisJob {
-                field,
-                kind: JobKind::InventoryRetrieval
-            }
-        );
-        assert!(
-            err.to_string()
-                .contains("belongs only in archive-retrieval jobs"),
-            "{err}"
-        );
-    }
-    let text = Some("x".to_owned());
-    let misplaced_in_archive = [
-        (
-            Field::Format,
-            JobRequest {
-                format: text.clone(),
-                ..archive_request()
-            },
-        ),
-        (
-            Field::StartDate,
-            JobRequest {
-                start_date: text.clone(),
-                ..archive_request()
-            },
-        ),
-        (
-            Field::EndDate,
-            JobRequest {
-                end_date: text.clone(),
-                ..archive_request()
-            },
-        ),
-        (
-            Field::Limit,
-            JobRequest {
-                limit: text.clone(),
-                ..archive_request()
-            },
-        ),
-        (
-            Field::Marker,
-            JobRequest {
-                marker: text.clone(),
-                ..archive_request()
-            },
-        ),
-    ];
-    for (field, request) in misplaced_in_archive {
-        let err = validate(&request, None).unwrap_err();
-        assert_eq!(
-            err,
-            ParamsError::NotForThisJob {
-                field,
-                kind: JobKind::ArchiveRetrieval
-            }
-        );
-        assert!(
-            err.to_string()
-                .contains("remove it from this archive-retrieval job"),
-            "{err}"
-        );
+    for (kind, misplaced) in cases {
+        let base = match kind {
+            JobKind::ArchiveRetrieval => archive_request(),
+            JobKind::InventoryRetrieval => inventory_request(),
+        };
+        for &field in misplaced {
+            let err = validate(&with_field(base.clone(), field), None).unwrap_err();
+            assert_eq!(err, ParamsError::NotForThisJob { field, kind });
+            let message = err.to_string();
+            assert!(message.starts_with(&field.to_string()), "{message}");
+            assert!(
+                message.ends_with(&format!("remove it from this {kind} job")),
+                "{message}"
+            );
+        }
     }
 }
 
