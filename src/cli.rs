@@ -55,3 +55,25 @@ pub enum Command {
     /// Serve a local Glacier endpoint (no AWS account needed) for trying things out
     Sandbox(SandboxArgs),
 }
+
+/// A command-line mistake as one line: clap's message and its tip, then where to
+/// look, instead of clap's multi-line usage block.
+pub fn usage_error_line(err: &clap::Error) -> String {
+    let rendered = err.render().to_string();
+    let mut parts: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .filter(|line| line.starts_with("error:") || line.starts_with("tip:"))
+        .map(|line| {
+            line.trim_start_matches("error:")
+                .trim_start_matches("tip:")
+                .trim()
+        })
+        .collect();
+    if parts.is_empty() {
+        parts.push("the command line is not valid");
+    }
+    let mut line = parts.join("; ");
+    line.push_str("; see 'defrost --help'");
+    crate::text::printable(&line)
+}

@@ -2,10 +2,29 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, error::ErrorKind};
 
 fn main() -> ExitCode {
-    let cli = defrost::cli::Cli::parse();
+    let cli = match defrost::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err)
+            if matches!(
+                err.kind(),
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+            ) =>
+        {
+            let _ = err.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(err) if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = err.print();
+            return ExitCode::from(2);
+        }
+        Err(err) => {
+            eprintln!("defrost: {}", defrost::cli::usage_error_line(&err));
+            return ExitCode::from(2);
+        }
+    };
     match defrost::commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
