@@ -47,9 +47,11 @@ impl ByteRange {
         })
     }
 
-    /// How many bytes the range holds (never zero).
+    /// How many bytes the range holds (never zero). Saturates for the one range
+    /// whose length does not fit in u64, `0-18446744073709551615`, which no archive
+    /// can hold.
     pub fn len(&self) -> u64 {
-        self.end - self.start + 1
+        (self.end - self.start).saturating_add(1)
     }
 
     /// A range always holds at least one byte; this exists for clippy's sake.

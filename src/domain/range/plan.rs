@@ -13,10 +13,12 @@ pub fn chunk_count(size: u64) -> u64 {
 }
 
 /// Byte range of the chunks `first..end_excl`, clipped to the archive's last byte.
+/// For an archive within a MiB of `u64::MAX` bytes, `end_excl · MIB` does not fit in a
+/// `u64`; saturating keeps the clip to `size` right there.
 fn chunks_to_bytes(size: u64, first: u64, end_excl: u64) -> ByteRange {
     ByteRange {
         start: first * MIB,
-        end: (end_excl * MIB).min(size) - 1,
+        end: end_excl.saturating_mul(MIB).min(size) - 1,
     }
 }
 
