@@ -8,7 +8,9 @@
 pub mod clock;
 pub mod error;
 pub mod ids;
+pub mod jobs;
 pub mod model;
+pub mod policy;
 mod routes;
 pub mod seed;
 pub mod server;

@@ -9,14 +9,15 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 /// Everything one sandbox account holds.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SandboxState {
     pub vaults: BTreeMap<String, Vault>,
     #[serde(default)]
     pub retrieval_policy: RetrievalPolicy,
     #[serde(default)]
     pub provisioned_capacity: Vec<CapacityUnit>,
-    /// Standard retrievals of the last hour, to enforce a `BytesPerHour` policy.
+    /// Standard retrievals of the last day, to enforce a `BytesPerHour` or
+    /// `FreeTier` policy.
     #[serde(default)]
     pub recent_retrievals: Vec<RetrievalRecord>,
     /// When false, Expedited jobs without provisioned capacity are refused with
@@ -30,6 +31,20 @@ pub struct SandboxState {
 
 fn yes() -> bool {
     true
+}
+
+/// A fresh account: no vaults, no policy, on-demand Expedited capacity available.
+impl Default for SandboxState {
+    fn default() -> Self {
+        Self {
+            vaults: BTreeMap::new(),
+            retrieval_policy: RetrievalPolicy::default(),
+            provisioned_capacity: Vec::new(),
+            recent_retrievals: Vec::new(),
+            expedited_capacity_available: yes(),
+            id_counter: 0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -158,6 +173,9 @@ pub struct Job {
     pub sns_topic: Option<String>,
     /// Set by fault injection: the job ends `Failed` with this status message.
     pub failure: Option<String>,
+    /// Whether the completion notice has gone out, so it goes out only once.
+    #[serde(default)]
+    pub notified: bool,
     pub kind: JobKind,
 }
 
@@ -181,6 +199,9 @@ pub struct ArchiveJob {
     pub range_start: u64,
     pub range_end: u64,
     pub tier: String,
+    /// Tree hash of the range, once computed; only tree-hash-aligned ranges get one.
+    #[serde(default)]
+    pub range_tree_hash: Option<String>,
 }
 
 /// An inventory job's parameters and the page of the inventory it returns.
@@ -196,4 +217,6 @@ pub struct InventoryJob {
     #[serde(with = "time::serde::rfc3339")]
     pub inventory_date: OffsetDateTime,
     pub entries: Vec<InventoryEntry>,
+    /// Bytes of the output, so DescribeJob need not render a large inventory.
+    pub output_size: u64,
 }
