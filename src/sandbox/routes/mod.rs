@@ -1,8 +1,16 @@
 //! Glacier's REST routes (API version 2012-06-01), one file per resource.
 
+mod jobs;
+mod notifications;
+mod output;
+mod policy;
 mod vaults;
 
-use axum::{Router, http::Method, routing::get};
+use axum::{
+    Router,
+    http::Method,
+    routing::{get, post},
+};
 use time::OffsetDateTime;
 
 use super::error::{GlacierError, GlacierResult};
@@ -16,6 +24,29 @@ pub fn glacier_routes() -> Router<SharedState> {
             get(vaults::describe)
                 .put(vaults::create)
                 .delete(vaults::delete),
+        )
+        .route(
+            "/{account}/vaults/{vault}/jobs",
+            post(jobs::initiate).get(jobs::list),
+        )
+        .route("/{account}/vaults/{vault}/jobs/{job}", get(jobs::describe))
+        .route(
+            "/{account}/vaults/{vault}/jobs/{job}/output",
+            get(output::get_output),
+        )
+        .route(
+            "/{account}/vaults/{vault}/notification-configuration",
+            get(notifications::get)
+                .put(notifications::set)
+                .delete(notifications::delete),
+        )
+        .route(
+            "/{account}/policies/data-retrieval",
+            get(policy::get_policy).put(policy::set_policy),
+        )
+        .route(
+            "/{account}/provisioned-capacity",
+            get(policy::list_capacity).post(policy::purchase_capacity),
         )
         .fallback(unknown_operation)
 }

@@ -1,0 +1,189 @@
+//! Shared set-up for the job tests: a vault with archives and an inventory put
+//! straight into the sandbox's state, and helpers to start and wait for jobs.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use aws_sdk_glacier::{
+    Client, error::ProvideErrorMetadata, operation::describe_job::DescribeJobOutput,
+    types::JobParameters,
+};
+use defrost::sandbox::RunningSandbox;
+use defrost::sandbox::ids::{ARCHIVE_ID_LEN, opaque_id};
+use defrost::sandbox::model::{Archive, ArchiveContent, Inventory, InventoryEntry, Vault};
+use time::OffsetDateTime;
+
+pub const MIB: u64 = 1 << 20;
+
+/// An archive to put in a vault: its size and description.
+pub struct Spec<'a> {
+    pub size: u64,
+    pub description: &'a str,
+}
+
+/// Creates `vault` as if it had existed for a month, holding virtual archives made
+/// ten days ago and an inventory of yesterday that lists them. Returns the archives
+/// in the order given (which is also their order of creation).
+pub fn seed_vault(sandbox: &RunningSandbox, vault: &str, specs: &[Spec<'_>]) -> Vec<Archive> {
+    let now = OffsetDateTime::now_utc();
+    let archives: Vec<Archive> = specs
+        .iter()
+        .enumerate()
+        .map(|(index, spec)| {
+            let seed = index as u64 + 1;
+            Archive {
+                id: opaque_id(ARCHIVE_ID_LEN, &[vault.as_bytes(), &seed.to_be_bytes()]),
+                description: spec.description.to_owned(),
+                created: now - time::Duration::days(10) + time::Duration::minutes(index as i64),
+                deleted: None,
+                size: spec.size,
+                tree_hash: format!("{seed:064x}"),
+                content: ArchiveContent::Virtual { seed },
+            }
+        })
+        .collect();
+    let entries = archives.iter().map(InventoryEntry::from).collect();
+    let record = Vault {
+        name: vault.to_owned(),
+        created: now - time::Duration::days(30),
+        archives: archives.iter().map(|a| (a.id.clone(), a.clone())).collect(),
+        inventory: Some(Inventory {
+            date: now - time::Duration::days(1),
+            entries,
+        }),
+        jobs: Default::default(),
+        notifications: None,
+    };
+    sandbox
+        .shared
+        .change(now, |state| {
+            state.vaults.insert(vault.to_owned(), record);
+            Ok(())
+        })
+        .expect("the vault is stored");
+    archives
+}
+
+/// Changes the account's settings directly, as a seed file would.
+pub fn set_expedited_capacity(sandbox: &RunningSandbox, available: bool) {
+    sandbox
+        .shared
+        .change(OffsetDateTime::now_utc(), |state| {
+            state.expedited_capacity_available = available;
+            Ok(())
+        })
+        .expect("the setting is stored");
+}
+
+pub fn archive_job(archive_id: &str) -> aws_sdk_glacier::types::builders::JobParametersBuilder {
+    JobParameters::builder()
+        .r#type("archive-retrieval")
+        .archive_id(archive_id)
+}
+
+pub fn inventory_job() -> aws_sdk_glacier::types::builders::JobParametersBuilder {
+    JobParameters::builder().r#type("inventory-retrieval")
+}
+
+/// Starts a job and returns its id.
+pub async fn start_job(client: &Client, vault: &str, params: JobParameters) -> String {
+    let started = client
+        .initiate_job()
+        .account_id("-")
+        .vault_name(vault)
+        .job_parameters(params)
+        .send()
+        .await
+        .expect("the job starts");
+    started.job_id().expect("a job id").to_owned()
+}
+
+/// Polls DescribeJob until the job has completed (a few tenths of a second at the
+/// test speedup).
+pub async fn wait_for(client: &Client, vault: &str, job_id: &str) -> DescribeJobOutput {
+    for _ in 0..500 {
+        let described = client
+            .describe_job()
+            .account_id("-")
+            .vault_name(vault)
+            .job_id(job_id)
+            .send()
+            .await
+            .expect("the job is known");
+        if described.completed() {
+            return described;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("job {job_id} did not complete in time");
+}
+
+/// Downloads a job's output, or part of it, and returns the response with its bytes.
+pub async fn download(
+    client: &Client,
+    vault: &str,
+    job_id: &str,
+    range: Option<&str>,
+) -> (
+    aws_sdk_glacier::operation::get_job_output::GetJobOutputOutput,
+    Vec<u8>,
+) {
+    let mut request = client
+        .get_job_output()
+        .account_id("-")
+        .vault_name(vault)
+        .job_id(job_id);
+    if let Some(range) = range {
+        request = request.range(range);
+    }
+    let mut output = request.send().await.expect("the output downloads");
+    let body = std::mem::take(&mut output.body);
+    let bytes = body.collect().await.expect("the body arrives").to_vec();
+    (output, bytes)
+}
+
+/// DescribeJob for a job that exists.
+pub async fn describe(client: &Client, vault: &str, job_id: &str) -> DescribeJobOutput {
+    client
+        .describe_job()
+        .account_id("-")
+        .vault_name(vault)
+        .job_id(job_id)
+        .send()
+        .await
+        .expect("the job is known")
+}
+
+/// The error code and message InitiateJob refuses `params` with.
+pub async fn refusal(client: &Client, vault: &str, params: JobParameters) -> (String, String) {
+    let err = client
+        .initiate_job()
+        .account_id("-")
+        .vault_name(vault)
+        .job_parameters(params)
+        .send()
+        .await
+        .expect_err("the job is refused");
+    let service = err.as_service_error().expect("a service error");
+    (
+        service.code().unwrap_or_default().to_owned(),
+        service.message().unwrap_or_default().to_owned(),
+    )
+}
+
+/// A ListJobs request for `vault`, to add filters to.
+pub fn list_jobs(
+    client: &Client,
+    vault: &str,
+) -> aws_sdk_glacier::operation::list_jobs::builders::ListJobsFluentBuilder {
+    client.list_jobs().account_id("-").vault_name(vault)
+}
+
+/// The ids of listed jobs.
+pub fn job_ids(listed: &aws_sdk_glacier::operation::list_jobs::ListJobsOutput) -> Vec<String> {
+    listed
+        .job_list()
+        .iter()
+        .filter_map(|job| job.job_id().map(str::to_owned))
+        .collect()
+}
