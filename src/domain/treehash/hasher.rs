@@ -3,7 +3,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::{LEAF_SIZE, NodeCombiner, TreeHash};
+use super::{LEAF_SIZE, NodeCombiner, TreeHash, root_from_leaves};
 
 /// The plain SHA-256 of `data`.
 pub fn sha256(data: &[u8]) -> TreeHash {
@@ -16,11 +16,14 @@ pub fn sha256(data: &[u8]) -> TreeHash {
 /// its size (or the stream's shorter last piece), this is the root of that piece's
 /// subtree, ready for [`super::combine_pieces`].
 pub fn hash_piece(piece: &[u8]) -> TreeHash {
-    let mut combiner = NodeCombiner::new();
-    for chunk in piece.chunks(LEAF_SIZE) {
-        combiner.push(sha256(chunk));
-    }
-    combiner.finish()
+    // The leaves do not depend on each other, so they are hashed side by side
+    // (several messages interleaved on the CPU's SHA unit), which is about twice
+    // as fast per core as hashing them one after another.
+    let chunks: Vec<&[u8]> = piece.chunks(LEAF_SIZE).collect();
+    let mut leaves = vec![[0u8; 32]; chunks.len()];
+    // Cannot panic: hash_many only refuses inputs and outputs of different counts.
+    tape_sha256::hash_many(&chunks, &mut leaves);
+    root_from_leaves(&leaves)
 }
 
 /// A tree hash computed over a stream fed in writes of any size. Its memory does
