@@ -72,7 +72,7 @@ fn boundary_lengths_hash_as_the_model_does() {
     // Every case is a prefix of one buffer, so one streaming pass serves them all:
     // a clone of the hasher is finished at each length.
     let data = pseudo_random(17 * MIB + 1, 17);
-    let whole_leaves = model_leaves(&data);
+    let leaves = ModelLeaves::of(&data);
     let mut lengths = vec![0, 1, MIB - 1, MIB, MIB + 1];
     for mib in 2..=17 {
         lengths.extend([mib * MIB - 1, mib * MIB, mib * MIB + 1]);
@@ -81,7 +81,7 @@ fn boundary_lengths_hash_as_the_model_does() {
     for length in lengths {
         let streamed_so_far = hasher.bytes_hashed() as usize;
         hasher.update(&data[streamed_so_far..length]);
-        let expected = model_root(prefix_leaves(&data, &whole_leaves, length));
+        let expected = model_root(leaves.of_prefix(&data, length));
         assert_eq!(
             hasher.clone().finish(),
             expected,
@@ -97,15 +97,45 @@ fn boundary_lengths_hash_as_the_model_does() {
     }
 }
 
-/// The leaves of `data[..length]`: the whole leaves it shares with `data`, then
-/// the digest of its shorter last chunk if it has one.
-fn prefix_leaves(data: &[u8], whole_leaves: &[[u8; 32]], length: usize) -> Vec<[u8; 32]> {
-    let full_chunks = length / MIB;
-    let mut leaves = whole_leaves[..full_chunks].to_vec();
-    if !length.is_multiple_of(MIB) {
-        leaves.push(Sha256::digest(&data[full_chunks * MIB..length]).into());
+/// The leaves of every prefix of one buffer, without hashing the buffer once
+/// per prefix.
+struct ModelLeaves {
+    whole: Vec<[u8; 32]>,
+    /// The digest of each whole chunk but its last byte.
+    all_but_last_byte: Vec<[u8; 32]>,
+}
+
+impl ModelLeaves {
+    fn of(data: &[u8]) -> Self {
+        let mut leaves = Self {
+            whole: Vec::new(),
+            all_but_last_byte: Vec::new(),
+        };
+        for chunk in data.chunks(MIB) {
+            let (head, last) = chunk.split_at(chunk.len() - 1);
+            let head_hasher = Sha256::new().chain_update(head);
+            leaves
+                .all_but_last_byte
+                .push(head_hasher.clone().finalize().into());
+            leaves
+                .whole
+                .push(head_hasher.chain_update(last).finalize().into());
+        }
+        leaves
     }
-    leaves
+
+    /// The leaves of `data[..length]`: the whole chunks it shares with `data`,
+    /// then the digest of its shorter last chunk if it has one.
+    fn of_prefix(&self, data: &[u8], length: usize) -> Vec<[u8; 32]> {
+        let full_chunks = length / MIB;
+        let mut leaves = self.whole[..full_chunks].to_vec();
+        match length % MIB {
+            0 => {}
+            short if short == MIB - 1 => leaves.push(self.all_but_last_byte[full_chunks]),
+            _ => leaves.push(Sha256::digest(&data[full_chunks * MIB..length]).into()),
+        }
+        leaves
+    }
 }
 
 #[test]
@@ -174,7 +204,7 @@ proptest! {
         seed: u64,
     ) {
         let data = pseudo_random(length, seed);
-        let pieces: Vec<TreeHash> = data.chunks(MIB << k).map(hash_piece).collect();
-        prop_assert_eq!(combine_pieces(&pieces), streamed(&data));
+        let pieces: Vec<TreeHash> = data.chunks(MIB << k).map(streamed).collect();
+        prop_assert_eq!(combine_pieces(&pieces), model_tree_hash(&data));
     }
 }
