@@ -6,6 +6,7 @@
 //! are Glacier's durations divided by a speedup.
 
 pub mod clock;
+pub mod content;
 pub mod error;
 pub mod ids;
 pub mod jobs;
