@@ -9,6 +9,7 @@ use aws_sdk_glacier::{
     types::JobParameters,
 };
 use defrost::sandbox::RunningSandbox;
+use defrost::sandbox::content::virtual_tree_hash;
 use defrost::sandbox::ids::{ARCHIVE_ID_LEN, opaque_id};
 use defrost::sandbox::model::{Archive, ArchiveContent, Inventory, InventoryEntry, Vault};
 use time::OffsetDateTime;
@@ -37,7 +38,7 @@ pub fn seed_vault(sandbox: &RunningSandbox, vault: &str, specs: &[Spec<'_>]) -> 
                 created: now - time::Duration::days(10) + time::Duration::minutes(index as i64),
                 deleted: None,
                 size: spec.size,
-                tree_hash: format!("{seed:064x}"),
+                tree_hash: virtual_tree_hash(seed, spec.size).to_string(),
                 content: ArchiveContent::Virtual { seed },
             }
         })
@@ -186,4 +187,54 @@ pub fn job_ids(listed: &aws_sdk_glacier::operation::list_jobs::ListJobsOutput) -
         .iter()
         .filter_map(|job| job.job_id().map(str::to_owned))
         .collect()
+}
+
+/// The SHA-256 tree hash of `bytes`, computed from scratch: 1 MiB leaves, paired
+/// level by level, an odd node moving up unchanged.
+pub fn tree_hash(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut level: Vec<Vec<u8>> = bytes
+        .chunks(MIB as usize)
+        .map(|chunk| Sha256::digest(chunk).to_vec())
+        .collect();
+    if level.is_empty() {
+        level.push(Sha256::digest(b"").to_vec());
+    }
+    while level.len() > 1 {
+        level = level
+            .chunks(2)
+            .map(|pair| match pair {
+                [left, right] => Sha256::digest([left.as_slice(), right].concat()).to_vec(),
+                [single] => single.clone(),
+                _ => unreachable!("chunks(2) gives one or two"),
+            })
+            .collect();
+    }
+    hex::encode(&level[0])
+}
+
+/// Adds an archive whose bytes are kept in a file, as an upload leaves them.
+pub fn add_stored_archive(sandbox: &RunningSandbox, vault: &str, bytes: &[u8]) -> Archive {
+    let now = OffsetDateTime::now_utc();
+    let id = opaque_id(ARCHIVE_ID_LEN, &[vault.as_bytes(), b"stored", bytes]);
+    std::fs::write(sandbox.shared.store.archive_path(&id), bytes).expect("the file is written");
+    let archive = Archive {
+        id: id.clone(),
+        description: "stored".into(),
+        created: now - time::Duration::days(2),
+        deleted: None,
+        size: bytes.len() as u64,
+        tree_hash: tree_hash(bytes),
+        content: ArchiveContent::Stored,
+    };
+    let record = archive.clone();
+    sandbox
+        .shared
+        .change(now, |state| {
+            let vault = state.vaults.get_mut(vault).expect("the vault exists");
+            vault.archives.insert(id, record);
+            Ok(())
+        })
+        .expect("the archive is stored");
+    archive
 }

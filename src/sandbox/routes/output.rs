@@ -14,13 +14,12 @@ use time::OffsetDateTime;
 
 use super::{check_account, now};
 use crate::domain::range::ByteRange;
+use crate::sandbox::content::{open_range, range_tree_hash};
 use crate::sandbox::error::{GlacierError, GlacierResult};
 use crate::sandbox::jobs::{self, OutputBody, OutputPlan, TreeHashHeader};
 use crate::sandbox::model::{ArchiveContent, Job, JobKind};
 use crate::sandbox::server::{Shared, SharedState};
 use crate::sandbox::vaults;
-
-mod archive_source;
 
 const TREE_HASH_HEADER: HeaderName = HeaderName::from_static("x-amz-sha256-tree-hash");
 const DESCRIPTION_HEADER: HeaderName = HeaderName::from_static("x-amz-archive-description");
@@ -96,7 +95,7 @@ fn respond(shared: &SharedState, plan: OutputPlan, checksum: Option<String>) -> 
             content,
             archive_size,
             range,
-        } => Body::from_stream(archive_source::open_range(
+        } => Body::from_stream(open_range(
             &shared.store,
             &archive_id,
             content,
@@ -136,7 +135,7 @@ async fn hash_range(
 ) -> GlacierResult<String> {
     let shared = Arc::clone(shared);
     let hashed = tokio::task::spawn_blocking(move || {
-        archive_source::range_tree_hash(&shared.store, &archive_id, content, archive_size, range)
+        range_tree_hash(&shared.store, &archive_id, content, archive_size, range)
     })
     .await;
     match hashed {
