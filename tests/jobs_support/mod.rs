@@ -1,5 +1,5 @@
 //! Shared set-up for the job tests: a vault with archives and an inventory put
-//! straight into the sandbox's state, and helpers to start and wait for jobs.
+//! straight into the sandbox's state, and functions to start jobs and wait for them.
 #![allow(dead_code)]
 
 use std::time::Duration;
