@@ -44,6 +44,23 @@ pub struct GlobalOpts {
     pub endpoint_url: Option<String>,
 }
 
+impl GlobalOpts {
+    /// The data directory: `--data-dir` (or `DEFROST_DATA_DIR`) when given, else the
+    /// platform's (for example `~/.local/share/defrost` on Linux).
+    pub fn resolved_data_dir(&self) -> Result<PathBuf, crate::commands::BadInput> {
+        if let Some(dir) = &self.data_dir {
+            return Ok(dir.clone());
+        }
+        directories::ProjectDirs::from("", "", "defrost")
+            .map(|dirs| dirs.data_dir().to_path_buf())
+            .ok_or_else(|| {
+                crate::commands::BadInput(
+                    "cannot find a home directory for defrost's data; give --data-dir DIR".into(),
+                )
+            })
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print the SHA-256 tree hash of files, as Glacier computes it
@@ -76,4 +93,21 @@ pub fn usage_error_line(err: &clap::Error) -> String {
     let mut line = parts.join("; ");
     line.push_str("; see 'defrost --help'");
     crate::text::printable(&line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_explicit_data_dir_wins_and_the_default_is_named_for_defrost() {
+        let explicit = GlobalOpts {
+            data_dir: Some("here".into()),
+            ..Default::default()
+        };
+        assert_eq!(explicit.resolved_data_dir().unwrap(), PathBuf::from("here"));
+        if let Ok(default) = GlobalOpts::default().resolved_data_dir() {
+            assert!(default.ends_with("defrost"), "{}", default.display());
+        }
+    }
 }
