@@ -5,6 +5,7 @@
 //! runs its clock faster: job waits, the inventory schedule and the output window
 //! are Glacier's durations divided by a speedup.
 
+pub mod archives;
 pub mod clock;
 pub mod error;
 pub mod ids;

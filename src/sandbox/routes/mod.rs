@@ -1,8 +1,14 @@
 //! Glacier's REST routes (API version 2012-06-01), one file per resource.
 
+mod archives;
+mod incoming;
 mod vaults;
 
-use axum::{Router, http::Method, routing::get};
+use axum::{
+    Router,
+    http::Method,
+    routing::{delete, get, post},
+};
 use time::OffsetDateTime;
 
 use super::error::{GlacierError, GlacierResult};
@@ -16,6 +22,11 @@ pub fn glacier_routes() -> Router<SharedState> {
             get(vaults::describe)
                 .put(vaults::create)
                 .delete(vaults::delete),
+        )
+        .route("/{account}/vaults/{vault}/archives", post(archives::upload))
+        .route(
+            "/{account}/vaults/{vault}/archives/{archive}",
+            delete(archives::delete),
         )
         .fallback(unknown_operation)
 }
