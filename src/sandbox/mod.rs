@@ -10,6 +10,7 @@ pub mod clock;
 pub mod error;
 pub mod ids;
 pub mod model;
+pub mod multipart;
 mod routes;
 pub mod seed;
 pub mod server;

@@ -2,6 +2,7 @@
 
 mod archives;
 mod incoming;
+mod multipart;
 mod vaults;
 
 use axum::{
@@ -27,6 +28,17 @@ pub fn glacier_routes() -> Router<SharedState> {
         .route(
             "/{account}/vaults/{vault}/archives/{archive}",
             delete(archives::delete),
+        )
+        .route(
+            "/{account}/vaults/{vault}/multipart-uploads",
+            post(multipart::initiate).get(multipart::list_uploads),
+        )
+        .route(
+            "/{account}/vaults/{vault}/multipart-uploads/{upload}",
+            get(multipart::list_parts)
+                .put(multipart::upload_part)
+                .post(multipart::complete)
+                .delete(multipart::abort),
         )
         .fallback(unknown_operation)
 }
