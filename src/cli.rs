@@ -73,24 +73,25 @@ pub enum Command {
     Sandbox(SandboxArgs),
 }
 
-/// A command-line mistake as one line: clap's message and its tip, then where to
-/// look, instead of clap's multi-line usage block.
+/// A command-line mistake as one line: clap's message, what it lists and its tip,
+/// then where to look, instead of clap's multi-line usage block.
 pub fn usage_error_line(err: &clap::Error) -> String {
     let rendered = err.render().to_string();
-    let mut parts: Vec<&str> = rendered
-        .lines()
-        .map(str::trim)
-        .filter(|line| line.starts_with("error:") || line.starts_with("tip:"))
-        .map(|line| {
-            line.trim_start_matches("error:")
-                .trim_start_matches("tip:")
-                .trim()
-        })
-        .collect();
-    if parts.is_empty() {
-        parts.push("the command line is not valid");
+    let message = rendered.split("\nUsage:").next().unwrap_or_default();
+    let mut parts: Vec<String> = Vec::new();
+    let informative = |line: &&str| !line.is_empty() && !line.starts_with("For more information");
+    for line in message.lines().map(str::trim).filter(informative) {
+        if let Some(tip) = line.strip_prefix("tip:") {
+            parts.push(format!("; {}", tip.trim()));
+        } else {
+            let text = line.strip_prefix("error:").unwrap_or(line).trim();
+            parts.push(format!(" {text}"));
+        }
     }
-    let mut line = parts.join("; ");
+    let mut line = parts.concat().trim().to_owned();
+    if line.is_empty() {
+        line.push_str("the command line is not valid");
+    }
     line.push_str("; see 'defrost --help'");
     crate::text::printable(&line)
 }

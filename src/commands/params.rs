@@ -189,7 +189,7 @@ fn wanted_range(text: &str, size: Option<u64>, snap: Option<Snap>) -> anyhow::Re
     };
     let want = RangeSpec::parse(text)
         .and_then(|spec| spec.resolve(size))
-        .context("--range")?;
+        .context("RetrievalByteRange (--range)")?;
     let Some((snap, size)) = size_for_snap else {
         return Ok(want);
     };
@@ -197,7 +197,7 @@ fn wanted_range(text: &str, size: Option<u64>, snap: Option<Snap>) -> anyhow::Re
         Snap::Mib => snap_mib(size, want),
         Snap::Tree => snap_tree(size, want),
     };
-    snapped.context("--range")
+    snapped.context("RetrievalByteRange (--range)")
 }
 
 fn inventory_params(args: &InventoryArgs) -> anyhow::Result<JobParams> {

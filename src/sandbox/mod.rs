@@ -7,6 +7,7 @@
 
 pub mod archives;
 pub mod clock;
+pub mod content;
 pub mod error;
 pub mod ids;
 pub mod model;

@@ -1,0 +1,192 @@
+//! The bytes of sandbox archives, served as streams of `Bytes`: stored archives are
+//! read from their file; virtual ones are generated on demand and never stored.
+//!
+//! A virtual archive is a sequence of 1 MiB chunks, each drawn (by its seed and
+//! index) from a small fixed pool. Serving is then zero-copy slicing, and its tree
+//! hash needs only the pool's leaf hashes, so a 40 GiB archive is hashed in
+//! milliseconds yet every archive's bytes and hashes are real and consistent.
+
+use std::io::{self, Read, Seek, SeekFrom};
+use std::sync::OnceLock;
+
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt, TryStreamExt, stream};
+use tokio::io::AsyncSeekExt;
+use tokio_util::io::ReaderStream;
+
+use super::model::ArchiveContent;
+use super::store::StateStore;
+use crate::domain::range::{ByteRange, MIB};
+use crate::domain::treehash::{NodeCombiner, TreeHash, TreeHasher, sha256};
+
+/// Distinct chunks virtual archives are made of: enough that neighbouring chunks
+/// differ, few enough to keep the pool's memory small (8 MiB).
+const POOL_CHUNKS: usize = 8;
+
+/// How much of a stored archive is read per stream item.
+const STORED_READ_SIZE: usize = 256 * 1024;
+
+struct ChunkPool {
+    chunks: Vec<Bytes>,
+    leaf_hashes: Vec<TreeHash>,
+}
+
+fn pool() -> &'static ChunkPool {
+    static POOL: OnceLock<ChunkPool> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let chunks: Vec<Bytes> = (0..POOL_CHUNKS)
+            .map(|index| Bytes::from(pseudo_random_chunk(index as u64)))
+            .collect();
+        let leaf_hashes = chunks.iter().map(|chunk| sha256(chunk)).collect();
+        ChunkPool {
+            chunks,
+            leaf_hashes,
+        }
+    })
+}
+
+/// One step of SplitMix64: a fast, well-mixed function of a counter.
+fn splitmix(state: u64) -> u64 {
+    let mut z = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn pseudo_random_chunk(index: u64) -> Vec<u8> {
+    let base = splitmix(0xDEF2_05A1 ^ index);
+    (0..MIB / 8)
+        .flat_map(|word| splitmix(base.wrapping_add(word)).to_le_bytes())
+        .collect()
+}
+
+/// A virtual archive: `size` bytes determined by `seed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VirtualArchive {
+    pub seed: u64,
+    pub size: u64,
+}
+
+impl VirtualArchive {
+    fn pool_index(&self, chunk: u64) -> usize {
+        (splitmix(self.seed ^ chunk.wrapping_mul(0xA24B_AED4_963E_E407)) % POOL_CHUNKS as u64)
+            as usize
+    }
+
+    /// Length of chunk `chunk`: 1 MiB, or less for the last one.
+    fn chunk_len(&self, chunk: u64) -> u64 {
+        (self.size - chunk * MIB).min(MIB)
+    }
+
+    /// The SHA-256 of one chunk: the pool's, or computed for a short last chunk.
+    fn leaf_hash(&self, chunk: u64) -> TreeHash {
+        let pool = pool();
+        let index = self.pool_index(chunk);
+        let len = self.chunk_len(chunk);
+        if len == MIB {
+            pool.leaf_hashes[index]
+        } else {
+            sha256(&pool.chunks[index][..len as usize])
+        }
+    }
+
+    /// The tree hash of a range that starts on a MiB boundary and ends one byte
+    /// before one or at the archive's end (a MiB-aligned range).
+    pub fn tree_hash(&self, range: ByteRange) -> TreeHash {
+        let mut combiner = NodeCombiner::new();
+        for chunk in range.start / MIB..=range.end / MIB {
+            combiner.push(self.leaf_hash(chunk));
+        }
+        combiner.finish()
+    }
+
+    /// The bytes of `range`, as slices of the pool (no copying).
+    pub fn bytes(self, range: ByteRange) -> impl Iterator<Item = Bytes> + Send + 'static {
+        (range.start / MIB..=range.end / MIB).map(move |chunk| {
+            let chunk_start = chunk * MIB;
+            let from = range.start.max(chunk_start) - chunk_start;
+            let to = range.end.min(chunk_start + self.chunk_len(chunk) - 1) - chunk_start;
+            pool().chunks[self.pool_index(chunk)].slice(from as usize..=to as usize)
+        })
+    }
+}
+
+/// The whole tree hash of a virtual archive (SHA-256 of nothing when empty).
+pub fn virtual_tree_hash(seed: u64, size: u64) -> TreeHash {
+    match ByteRange::whole(size) {
+        Ok(whole) => VirtualArchive { seed, size }.tree_hash(whole),
+        Err(_) => sha256(&[]),
+    }
+}
+
+/// A stream of the bytes of `range` of an archive (`range` inside the archive).
+pub fn open_range(
+    store: &StateStore,
+    archive_id: &str,
+    content: ArchiveContent,
+    archive_size: u64,
+    range: ByteRange,
+) -> impl Stream<Item = io::Result<Bytes>> + Send + 'static {
+    match content {
+        ArchiveContent::Virtual { seed } => {
+            let archive = VirtualArchive {
+                seed,
+                size: archive_size,
+            };
+            stream::iter(archive.bytes(range).map(Ok)).left_stream()
+        }
+        ArchiveContent::Stored => {
+            let path = store.archive_path(archive_id);
+            let opened = async move {
+                let mut file = tokio::fs::File::open(&path).await?;
+                file.seek(SeekFrom::Start(range.start)).await?;
+                let limited = tokio::io::AsyncReadExt::take(file, range.len());
+                Ok::<_, io::Error>(ReaderStream::with_capacity(limited, STORED_READ_SIZE))
+            };
+            stream::once(opened).try_flatten().right_stream()
+        }
+    }
+}
+
+/// The tree hash of a MiB-aligned `range` of an archive. Blocking for stored
+/// archives (it reads the range), so call it off the async runtime.
+pub fn range_tree_hash(
+    store: &StateStore,
+    archive_id: &str,
+    content: ArchiveContent,
+    archive_size: u64,
+    range: ByteRange,
+) -> io::Result<TreeHash> {
+    match content {
+        ArchiveContent::Virtual { seed } => Ok(VirtualArchive {
+            seed,
+            size: archive_size,
+        }
+        .tree_hash(range)),
+        ArchiveContent::Stored => {
+            let mut file = std::fs::File::open(store.archive_path(archive_id))?;
+            file.seek(SeekFrom::Start(range.start))?;
+            let mut limited = file.take(range.len());
+            let mut hasher = TreeHasher::new();
+            let mut buffer = vec![0u8; MIB as usize];
+            loop {
+                let read = limited.read(&mut buffer)?;
+                if read == 0 {
+                    break;
+                }
+                hasher.update(&buffer[..read]);
+            }
+            if hasher.bytes_hashed() != range.len() {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "the stored archive is shorter than recorded",
+                ));
+            }
+            Ok(hasher.finish())
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "content_tests.rs"]
+mod tests;
