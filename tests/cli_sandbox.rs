@@ -20,6 +20,58 @@ fn assert_one_line_error(output: &std::process::Output) -> String {
 }
 
 #[test]
+fn a_seed_that_does_not_parse_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    std::fs::write(
+        &file,
+        "[[vaults]]\nname = \"v\"\n\n[[vaults.archives]]\nsize = \"lots\"\n",
+    )
+    .unwrap();
+    let output = defrost()
+        .args(["sandbox", "--addr", "127.0.0.1:0", "--seed"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let line = assert_one_line_error(&output);
+    assert!(
+        line.contains("bad.toml") && line.contains("line 5"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_seed_with_a_bad_vault_name_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("names.toml");
+    std::fs::write(
+        &file,
+        "[[vaults]]\nname = \"fine\"\n\n[[vaults]]\nname = \"not fine\"\n",
+    )
+    .unwrap();
+    let output = defrost()
+        .args(["sandbox", "--addr", "127.0.0.1:0", "--seed"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let line = assert_one_line_error(&output);
+    assert!(
+        line.contains("names.toml") && line.contains("line 4") && line.contains("not fine"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_missing_seed_file_is_bad_input() {
+    let output = defrost()
+        .args(["sandbox", "--seed", "no/such/seed.toml"])
+        .output()
+        .unwrap();
+    let line = assert_one_line_error(&output);
+    assert!(line.contains("no/such/seed.toml"), "{line}");
+}
+
+#[test]
 fn remote_addresses_need_allow_remote() {
     let output = defrost()
         .args(["sandbox", "--addr", "0.0.0.0:0"])
@@ -56,7 +108,13 @@ impl Drop for Running {
 fn a_running_sandbox_serves_and_stops_cleanly_on_sigterm() {
     let binary = assert_cmd::cargo::cargo_bin("defrost");
     let child = std::process::Command::new(binary)
-        .args(["sandbox", "--addr", "127.0.0.1:0"])
+        .args([
+            "sandbox",
+            "--addr",
+            "127.0.0.1:0",
+            "--seed",
+            "assets/demo-seed.toml",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -93,7 +151,7 @@ fn a_running_sandbox_serves_and_stops_cleanly_on_sigterm() {
             .filter_map(|v| v.vault_name().map(str::to_owned))
             .collect::<Vec<_>>()
     });
-    assert!(names.is_empty(), "a fresh sandbox has no vaults: {names:?}");
+    assert_eq!(names, ["company-backups", "family-photos", "new-and-empty"]);
 
     let pid = running.0.id().to_string();
     let killed = std::process::Command::new("kill")

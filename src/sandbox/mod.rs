@@ -14,6 +14,7 @@ pub mod model;
 pub mod multipart;
 mod routes;
 pub mod seed;
+pub mod seeding;
 pub mod server;
 pub mod store;
 pub mod vaults;
