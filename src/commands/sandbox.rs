@@ -1,12 +1,14 @@
 //! `defrost sandbox`: serve a local Glacier endpoint until interrupted.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
 use crate::cli::GlobalOpts;
 use crate::commands::BadInput;
+use crate::sandbox::seed::{self, Seed};
+use crate::sandbox::seeding::{check_seed, line_of};
 use crate::sandbox::{self, SandboxOptions, Speedup, clock};
 
 #[derive(Debug, clap::Args)]
@@ -29,6 +31,11 @@ pub struct SandboxArgs {
     /// window) by N
     #[arg(long, value_name = "N", default_value_t = clock::DEFAULT_SPEEDUP)]
     pub speedup: f64,
+
+    /// Start with the vaults and archives this TOML file describes (vaults already
+    /// in --state are kept as they are; [account] settings apply at every start)
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
 }
 
 pub fn run(global: &GlobalOpts, args: SandboxArgs) -> anyhow::Result<()> {
@@ -56,16 +63,39 @@ fn options_from(global: &GlobalOpts, args: &SandboxArgs) -> Result<SandboxOption
             args.addr
         )));
     }
+    let seed = args.seed.as_deref().map(load_seed).transpose()?;
     let mut options = SandboxOptions {
         addr: args.addr,
         state_dir: args.state.clone(),
         speedup,
+        seed,
         ..Default::default()
     };
     if let Some(region) = &global.region {
         options.region = region.clone();
     }
     Ok(options)
+}
+
+/// Reads, parses and checks a seed file; every problem names the file and line.
+fn load_seed(path: &Path) -> Result<Seed, BadInput> {
+    let file = path.display();
+    let text = std::fs::read_to_string(path).map_err(|err| {
+        BadInput(format!(
+            "cannot read the seed file {file}: {err}; check the path"
+        ))
+    })?;
+    let seed = seed::parse(&text)
+        .map_err(|message| BadInput(format!("the seed file {file} is not valid: {message}")))?;
+    check_seed(&seed).map_err(|problem| {
+        let line = line_of(&text, problem.place)
+            .map(|line| format!("line {line}: "))
+            .unwrap_or_default();
+        BadInput(format!(
+            "the seed file {file} is not valid: {line}{problem}"
+        ))
+    })?;
+    Ok(seed)
 }
 
 async fn serve(options: SandboxOptions, speedup: f64) -> anyhow::Result<()> {

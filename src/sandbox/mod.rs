@@ -5,15 +5,18 @@
 //! runs its clock faster: job waits, the inventory schedule and the output window
 //! are Glacier's durations divided by a speedup.
 
+pub mod archives;
 pub mod clock;
 pub mod content;
 pub mod error;
 pub mod ids;
 pub mod jobs;
 pub mod model;
+pub mod multipart;
 pub mod policy;
 mod routes;
 pub mod seed;
+pub mod seeding;
 pub mod server;
 pub mod store;
 pub mod vaults;

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::multipart::MultipartUpload;
+
 /// Everything one sandbox account holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SandboxState {
@@ -60,6 +62,9 @@ pub struct Vault {
     pub jobs: BTreeMap<String, Job>,
     #[serde(default)]
     pub notifications: Option<NotificationConfig>,
+    /// Multipart uploads in progress (and recently completed ones, for repeats).
+    #[serde(default)]
+    pub uploads: BTreeMap<String, MultipartUpload>,
 }
 
 /// One archive. Stored archives keep their bytes in a file named after the id;

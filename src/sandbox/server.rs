@@ -19,6 +19,8 @@ use super::clock::{Speedup, glacier};
 use super::error::{GlacierError, GlacierResult};
 use super::model::SandboxState;
 use super::routes;
+use super::seed::Seed;
+use super::seeding::{SeedProblem, apply_seed};
 use super::store::{StateStore, StoreError};
 use super::vaults::{AccountContext, refresh_inventories};
 
@@ -30,6 +32,8 @@ pub struct SandboxOptions {
     pub speedup: Speedup,
     pub account_id: String,
     pub region: String,
+    /// Vaults, archives and account settings to add at start.
+    pub seed: Option<Seed>,
 }
 
 impl Default for SandboxOptions {
@@ -40,6 +44,7 @@ impl Default for SandboxOptions {
             speedup: Speedup::default(),
             account_id: "123456789012".into(),
             region: "us-east-1".into(),
+            seed: None,
         }
     }
 }
@@ -49,6 +54,8 @@ impl Default for SandboxOptions {
 pub enum StartError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("the seed cannot be applied: {0}")]
+    Seed(#[from] SeedProblem),
     #[error(
         "cannot listen on {addr}: {source}; choose another address or port 0 for any free port"
     )]
@@ -125,7 +132,11 @@ impl RunningSandbox {
 /// Binds, loads or creates the state, and serves until `shutdown` is called.
 pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, StartError> {
     let store = StateStore::open(options.state_dir.as_deref())?;
-    let state = store.load()?;
+    let mut state = store.load()?;
+    if let Some(seed) = &options.seed {
+        apply_seed(&mut state, seed, OffsetDateTime::now_utc())?;
+        store.save(&state)?;
+    }
     let shared = Arc::new(Shared {
         state: Mutex::new(state),
         store,

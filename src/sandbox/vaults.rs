@@ -80,6 +80,7 @@ pub fn create_vault(
             inventory: None,
             jobs: Default::default(),
             notifications: None,
+            uploads: Default::default(),
         });
     Ok(())
 }

@@ -1,6 +1,9 @@
 //! Glacier's REST routes (API version 2012-06-01), one file per resource.
 
+mod archives;
+mod incoming;
 mod jobs;
+mod multipart;
 mod notifications;
 mod output;
 mod policy;
@@ -9,7 +12,7 @@ mod vaults;
 use axum::{
     Router,
     http::Method,
-    routing::{get, post},
+    routing::{delete, get, post},
 };
 use time::OffsetDateTime;
 
@@ -47,6 +50,22 @@ pub fn glacier_routes() -> Router<SharedState> {
         .route(
             "/{account}/provisioned-capacity",
             get(policy::list_capacity).post(policy::purchase_capacity),
+        )
+        .route("/{account}/vaults/{vault}/archives", post(archives::upload))
+        .route(
+            "/{account}/vaults/{vault}/archives/{archive}",
+            delete(archives::delete),
+        )
+        .route(
+            "/{account}/vaults/{vault}/multipart-uploads",
+            post(multipart::initiate).get(multipart::list_uploads),
+        )
+        .route(
+            "/{account}/vaults/{vault}/multipart-uploads/{upload}",
+            get(multipart::list_parts)
+                .put(multipart::upload_part)
+                .post(multipart::complete)
+                .delete(multipart::abort),
         )
         .fallback(unknown_operation)
 }

@@ -1,0 +1,132 @@
+use time::macros::datetime;
+
+use super::*;
+use crate::sandbox::seed::parse;
+
+const NOW: OffsetDateTime = datetime!(2026-11-29 00:00 UTC);
+
+const SEED: &str = r#"
+[account]
+expedited_capacity = false
+bytes_per_hour = "1GiB"
+
+[[vaults]]
+name = "photos"
+created = "2019-03-01T10:00:00Z"
+
+[[vaults.archives]]
+name = "album.tar"
+format = "mt2"
+size = "12GiB"
+
+[[vaults.generated]]
+count = 20
+seed = 3
+
+[[vaults]]
+name = "fresh"
+"#;
+
+#[test]
+fn vaults_archives_and_settings_are_applied() {
+    let seed = parse(SEED).unwrap();
+    let mut state = SandboxState::default();
+    apply_seed(&mut state, &seed, NOW).unwrap();
+    assert!(!state.expedited_capacity_available);
+    assert_eq!(
+        state.retrieval_policy,
+        RetrievalPolicy::BytesPerHour(1 << 30)
+    );
+    let photos = &state.vaults["photos"];
+    assert_eq!(photos.created, datetime!(2019-03-01 10:00 UTC));
+    assert_eq!(photos.archives.len(), 21);
+    let album = photos
+        .archives
+        .values()
+        .find(|archive| archive.size == 12 << 30)
+        .unwrap();
+    let ArchiveContent::Virtual { seed: content_seed } = album.content else {
+        panic!("seeded archives are virtual");
+    };
+    assert_eq!(
+        album.tree_hash,
+        virtual_tree_hash(content_seed, 12 << 30).to_string()
+    );
+    assert!(
+        photos
+            .archives
+            .values()
+            .all(|a| a.id.len() == ARCHIVE_ID_LEN)
+    );
+    let fresh = &state.vaults["fresh"];
+    assert_eq!(fresh.created, NOW - DEFAULT_VAULT_AGE);
+    assert!(fresh.archives.is_empty() && fresh.inventory.is_none());
+}
+
+#[test]
+fn the_same_seed_gives_the_same_ids_and_existing_vaults_are_kept() {
+    let seed = parse(SEED).unwrap();
+    let mut first = SandboxState::default();
+    apply_seed(&mut first, &seed, NOW).unwrap();
+    let mut second = SandboxState::default();
+    apply_seed(&mut second, &seed, NOW).unwrap();
+    let ids = |state: &SandboxState| -> Vec<String> {
+        state.vaults["photos"].archives.keys().cloned().collect()
+    };
+    assert_eq!(ids(&first), ids(&second));
+
+    // A second start over the saved state changes no vault, even a changed one.
+    first.vaults.get_mut("photos").unwrap().archives.clear();
+    apply_seed(&mut first, &seed, NOW + time::Duration::days(1)).unwrap();
+    assert!(first.vaults["photos"].archives.is_empty());
+}
+
+#[test]
+fn free_tier_and_no_policy_can_be_seeded() {
+    let mut state = SandboxState::default();
+    apply_seed(
+        &mut state,
+        &parse("[account]\nfree_tier_policy = true\n").unwrap(),
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(state.retrieval_policy, RetrievalPolicy::FreeTier);
+    apply_seed(
+        &mut state,
+        &parse("[account]\nfree_tier_policy = false\n").unwrap(),
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(state.retrieval_policy, RetrievalPolicy::None);
+    apply_seed(&mut state, &parse("").unwrap(), NOW).unwrap();
+    assert_eq!(state.retrieval_policy, RetrievalPolicy::None);
+}
+
+#[test]
+fn problems_say_where_they_are() {
+    let text = "[account]\nbytes_per_hour = 5\nfree_tier_policy = true\n";
+    let problem = check_seed(&parse(text).unwrap()).unwrap_err();
+    assert_eq!(problem.place, SeedPlace::Account);
+    assert_eq!(line_of(text, problem.place), Some(1));
+
+    let text = "[[vaults]]\nname = \"ok\"\n\n[[vaults]]\nname = \"not ok\"\n";
+    let problem = check_seed(&parse(text).unwrap()).unwrap_err();
+    assert_eq!(problem.place, SeedPlace::Vault(1));
+    assert_eq!(line_of(text, problem.place), Some(4));
+    assert!(
+        problem.message.contains("not a valid vault name"),
+        "{problem}"
+    );
+
+    let text = "[[vaults]]\nname = \"twice\"\n[[vaults]]\nname = \"twice\"\n";
+    let problem = check_seed(&parse(text).unwrap()).unwrap_err();
+    assert!(problem.message.contains("seeded twice"));
+    assert_eq!(line_of(text, problem.place), Some(3));
+
+    let mut state = SandboxState::default();
+    assert!(apply_seed(&mut state, &parse(text).unwrap(), NOW).is_err());
+    assert!(
+        state.vaults.is_empty(),
+        "nothing is applied from a bad seed"
+    );
+}
