@@ -4,7 +4,6 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::Instant;
 
 use common::{TEST_SPEEDUP, client_for, start_sandbox_with};
 use defrost::sandbox::{RunningSandbox, SandboxOptions, Speedup, seed};
@@ -62,14 +61,8 @@ fn archive_ids(sandbox: &RunningSandbox) -> BTreeMap<String, Vec<String>> {
 }
 
 #[tokio::test]
-async fn the_demo_seed_loads_quickly_with_inventories_at_once() {
-    let started = Instant::now();
+async fn the_demo_seed_loads_with_inventories_at_once() {
     let sandbox = start_sandbox_with(options(None, demo_seed())).await;
-    let took = started.elapsed();
-    eprintln!("starting with the demo seed took {took:?}");
-    // About 1 s optimised on two cores; an unoptimised build is several times slower.
-    let limit = if cfg!(debug_assertions) { 60.0 } else { 5.0 };
-    assert!(took.as_secs_f64() < limit, "seeding took {took:?}");
 
     let client = client_for(&sandbox);
     let vaults = client.list_vaults().account_id("-").send().await.unwrap();

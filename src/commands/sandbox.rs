@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use std::io::Write as _;
+
 use anyhow::Context;
 
 use crate::cli::GlobalOpts;
@@ -107,24 +109,27 @@ async fn serve(options: SandboxOptions, speedup: f64) -> anyhow::Result<()> {
     let standard = Speedup::new(speedup)
         .map(|s| s.scale(clock::glacier::STANDARD_JOB))
         .unwrap_or_default();
-    println!("defrost sandbox: a local Glacier endpoint at {url}");
-    println!("  state: {}", running.shared.store.dir().display());
-    println!(
-        "  speedup {speedup}x: a Standard job takes {:.1} s",
+    let banner = format!(
+        "defrost sandbox: a local Glacier endpoint at {url}\n  state: {}\n  speedup {speedup}x: a Standard job takes {:.1} s\n  use it with: --endpoint-url {url} --region {region}\n  aws CLI: aws glacier list-vaults --account-id - --endpoint-url {url} --region {region}\nPress Ctrl-C to stop.",
+        running.shared.store.dir().display(),
         standard.as_secs_f64()
     );
-    println!("  use it with: --endpoint-url {url} --region {region}");
-    println!(
-        "  aws CLI: aws glacier list-vaults --account-id - --endpoint-url {url} --region {region}"
-    );
-    println!("Press Ctrl-C to stop.");
+    say(&banner);
     shutdown_signal().await;
-    println!("defrost sandbox: stopping");
+    say("defrost sandbox: stopping");
     running
         .shutdown()
         .await
         .context("the sandbox server failed")?;
     Ok(())
+}
+
+/// Prints a line for the person watching; a closed stdout (`| head`) must not stop
+/// the server, so write errors are ignored.
+fn say(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}");
+    let _ = out.flush();
 }
 
 /// Ctrl-C, or SIGTERM where there is one.

@@ -1,10 +1,12 @@
 //! The bytes of sandbox archives, served as streams of `Bytes`: stored archives are
 //! read from their file; virtual ones are generated on demand and never stored.
 //!
-//! A virtual archive is a sequence of 1 MiB chunks, each drawn (by its seed and
-//! index) from a small fixed pool. Serving is then zero-copy slicing, and its tree
-//! hash needs only the pool's leaf hashes, so a 40 GiB archive is hashed in
-//! milliseconds yet every archive's bytes and hashes are real and consistent.
+//! A virtual archive is a sequence of 64 MiB blocks, each one of a few fixed
+//! patterns (chosen by the archive's seed and the block's index), and each pattern a
+//! sequence of 1 MiB chunks from a small fixed pool. Serving is then zero-copy
+//! slicing, and a tree hash needs only the patterns' subtree hashes, so terabytes of
+//! seeded archives are hashed in milliseconds, yet every archive's bytes and hashes
+//! are real and consistent.
 
 use std::io::{self, Read, Seek, SeekFrom};
 use std::sync::OnceLock;
@@ -17,11 +19,17 @@ use tokio_util::io::ReaderStream;
 use super::model::ArchiveContent;
 use super::store::StateStore;
 use crate::domain::range::{ByteRange, MIB};
-use crate::domain::treehash::{NodeCombiner, TreeHash, TreeHasher, sha256};
+use crate::domain::treehash::{NodeCombiner, TreeHash, TreeHasher, combine_pieces, sha256};
 
 /// Distinct chunks virtual archives are made of: enough that neighbouring chunks
 /// differ, few enough to keep the pool's memory small (8 MiB).
 const POOL_CHUNKS: usize = 8;
+
+/// Chunks per block: blocks are whole subtrees of the tree hash (2^6 MiB).
+const BLOCK_CHUNKS: u64 = 64;
+
+/// Distinct block patterns; their subtree hashes are computed once.
+const PATTERNS: u64 = 16;
 
 /// How much of a stored archive is read per stream item.
 const STORED_READ_SIZE: usize = 256 * 1024;
@@ -29,6 +37,8 @@ const STORED_READ_SIZE: usize = 256 * 1024;
 struct ChunkPool {
     chunks: Vec<Bytes>,
     leaf_hashes: Vec<TreeHash>,
+    /// The subtree hash of each whole block pattern.
+    pattern_hashes: Vec<TreeHash>,
 }
 
 fn pool() -> &'static ChunkPool {
@@ -37,12 +47,27 @@ fn pool() -> &'static ChunkPool {
         let chunks: Vec<Bytes> = (0..POOL_CHUNKS)
             .map(|index| Bytes::from(pseudo_random_chunk(index as u64)))
             .collect();
-        let leaf_hashes = chunks.iter().map(|chunk| sha256(chunk)).collect();
+        let leaf_hashes: Vec<TreeHash> = chunks.iter().map(|chunk| sha256(chunk)).collect();
+        let pattern_hashes = (0..PATTERNS)
+            .map(|pattern| {
+                let mut combiner = NodeCombiner::new();
+                for offset in 0..BLOCK_CHUNKS {
+                    combiner.push(leaf_hashes[pattern_chunk(pattern, offset)]);
+                }
+                combiner.finish()
+            })
+            .collect();
         ChunkPool {
             chunks,
             leaf_hashes,
+            pattern_hashes,
         }
     })
+}
+
+/// The pool chunk at `offset` within a block of pattern `pattern`.
+fn pattern_chunk(pattern: u64, offset: u64) -> usize {
+    (splitmix(0x5EED_B10C ^ (pattern * BLOCK_CHUNKS + offset)) % POOL_CHUNKS as u64) as usize
 }
 
 /// One step of SplitMix64: a fast, well-mixed function of a counter.
@@ -68,9 +93,15 @@ pub struct VirtualArchive {
 }
 
 impl VirtualArchive {
+    fn block_pattern(&self, block: u64) -> u64 {
+        splitmix(self.seed ^ block.wrapping_mul(0xA24B_AED4_963E_E407)) % PATTERNS
+    }
+
     fn pool_index(&self, chunk: u64) -> usize {
-        (splitmix(self.seed ^ chunk.wrapping_mul(0xA24B_AED4_963E_E407)) % POOL_CHUNKS as u64)
-            as usize
+        pattern_chunk(
+            self.block_pattern(chunk / BLOCK_CHUNKS),
+            chunk % BLOCK_CHUNKS,
+        )
     }
 
     /// Length of chunk `chunk`: 1 MiB, or less for the last one.
@@ -93,8 +124,31 @@ impl VirtualArchive {
     /// The tree hash of a range that starts on a MiB boundary and ends one byte
     /// before one or at the archive's end (a MiB-aligned range).
     pub fn tree_hash(&self, range: ByteRange) -> TreeHash {
+        let (first, last) = (range.start / MIB, range.end / MIB);
+        if first % BLOCK_CHUNKS != 0 {
+            return self.leaves_hash(first, last);
+        }
+        // From a block boundary the range is a run of 2^6 MiB pieces (the last maybe
+        // shorter), which combine into its tree hash; whole blocks are patterns.
+        let pieces: Vec<TreeHash> = (first..=last)
+            .step_by(BLOCK_CHUNKS as usize)
+            .map(|piece_first| {
+                let piece_last = (piece_first + BLOCK_CHUNKS - 1).min(last);
+                let whole_block = piece_last - piece_first + 1 == BLOCK_CHUNKS
+                    && self.chunk_len(piece_last) == MIB;
+                if whole_block {
+                    pool().pattern_hashes[self.block_pattern(piece_first / BLOCK_CHUNKS) as usize]
+                } else {
+                    self.leaves_hash(piece_first, piece_last)
+                }
+            })
+            .collect();
+        combine_pieces(&pieces)
+    }
+
+    fn leaves_hash(&self, first: u64, last: u64) -> TreeHash {
         let mut combiner = NodeCombiner::new();
-        for chunk in range.start / MIB..=range.end / MIB {
+        for chunk in first..=last {
             combiner.push(self.leaf_hash(chunk));
         }
         combiner.finish()

@@ -4,15 +4,26 @@ use super::*;
 use crate::domain::range::{is_tree_aligned, split_tree};
 
 fn collect_virtual(archive: VirtualArchive, range: ByteRange) -> Vec<u8> {
-    archive
-        .bytes(range)
-        .flat_map(|bytes| bytes.to_vec())
-        .collect()
+    let mut bytes = Vec::with_capacity(range.len() as usize);
+    for piece in archive.bytes(range) {
+        bytes.extend_from_slice(&piece);
+    }
+    bytes
 }
 
 #[test]
 fn virtual_bytes_hash_to_the_virtual_tree_hash() {
-    for size in [1, 1000, MIB - 1, MIB, MIB + 1, 5 * MIB + 77] {
+    for size in [
+        1,
+        1000,
+        MIB - 1,
+        MIB,
+        MIB + 1,
+        5 * MIB + 77,
+        64 * MIB,
+        64 * MIB + 1,
+        130 * MIB + 9,
+    ] {
         let archive = VirtualArchive { seed: 42, size };
         let whole = ByteRange::whole(size).unwrap();
         let bytes = collect_virtual(archive, whole);

@@ -67,6 +67,21 @@ pub struct Vault {
     pub uploads: BTreeMap<String, MultipartUpload>,
 }
 
+impl Vault {
+    /// A vault as CreateVault makes it: no archives, no inventory yet.
+    pub fn empty(name: &str, created: OffsetDateTime) -> Self {
+        Self {
+            name: name.to_owned(),
+            created,
+            archives: BTreeMap::new(),
+            inventory: None,
+            jobs: BTreeMap::new(),
+            notifications: None,
+            uploads: BTreeMap::new(),
+        }
+    }
+}
+
 /// One archive. Stored archives keep their bytes in a file named after the id;
 /// virtual ones are generated from a seed whenever they are read.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -179,13 +179,8 @@ fn seeded_vault(
         })
         .collect();
     Vault {
-        name: seed.name.clone(),
-        created,
         archives,
-        inventory: None,
-        jobs: Default::default(),
-        notifications: None,
-        uploads: Default::default(),
+        ..Vault::empty(&seed.name, created)
     }
 }
 

@@ -73,15 +73,7 @@ pub fn create_vault(
     state
         .vaults
         .entry(name.to_owned())
-        .or_insert_with(|| Vault {
-            name: name.to_owned(),
-            created: now,
-            archives: Default::default(),
-            inventory: None,
-            jobs: Default::default(),
-            notifications: None,
-            uploads: Default::default(),
-        });
+        .or_insert_with(|| Vault::empty(name, now));
     Ok(())
 }
 

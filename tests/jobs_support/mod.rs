@@ -45,15 +45,12 @@ pub fn seed_vault(sandbox: &RunningSandbox, vault: &str, specs: &[Spec<'_>]) -> 
         .collect();
     let entries = archives.iter().map(InventoryEntry::from).collect();
     let record = Vault {
-        name: vault.to_owned(),
-        created: now - time::Duration::days(30),
         archives: archives.iter().map(|a| (a.id.clone(), a.clone())).collect(),
         inventory: Some(Inventory {
             date: now - time::Duration::days(1),
             entries,
         }),
-        jobs: Default::default(),
-        notifications: None,
+        ..Vault::empty(vault, now - time::Duration::days(30))
     };
     sandbox
         .shared

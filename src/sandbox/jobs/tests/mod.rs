@@ -62,15 +62,12 @@ pub fn state() -> SandboxState {
     ];
     let entries = archives.iter().map(InventoryEntry::from).collect();
     let vault = Vault {
-        name: "v".into(),
-        created,
         archives: archives.into_iter().map(|a| (a.id.clone(), a)).collect(),
         inventory: Some(Inventory {
             date: T0 - time::Duration::days(1),
             entries,
         }),
-        jobs: Default::default(),
-        notifications: None,
+        ..Vault::empty("v", created)
     };
     let mut state = SandboxState::default();
     state.vaults.insert("v".into(), vault);
