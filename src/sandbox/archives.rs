@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use time::OffsetDateTime;
 
 use super::error::{GlacierError, GlacierResult};
-use super::ids::{ARCHIVE_ID_LEN, opaque_id};
+use super::ids::ARCHIVE_ID_LEN;
 use super::model::{Archive, ArchiveContent, JobKind, SandboxState};
 use super::vaults::{AccountContext, vault_mut};
 use crate::domain::treehash::TreeHash;
@@ -125,15 +125,7 @@ pub fn store_archive(
     place: impl FnOnce(&str) -> GlacierResult<()>,
 ) -> GlacierResult<String> {
     vault_mut(state, ctx, vault)?;
-    state.id_counter += 1;
-    let id = opaque_id(
-        ARCHIVE_ID_LEN,
-        &[
-            b"archive",
-            vault.as_bytes(),
-            &state.id_counter.to_be_bytes(),
-        ],
-    );
+    let id = state.next_id(ARCHIVE_ID_LEN, b"archive", vault.as_bytes());
     place(&id)?;
     let vault = vault_mut(state, ctx, vault)?;
     vault.archives.insert(

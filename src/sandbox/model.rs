@@ -29,6 +29,8 @@ pub struct SandboxState {
     /// Source of unique ids; persisted so ids never repeat across restarts.
     #[serde(default)]
     pub id_counter: u64,
+    #[serde(default = "random_salt")]
+    pub id_salt: u64,
 }
 
 fn yes() -> bool {
@@ -45,7 +47,35 @@ impl Default for SandboxState {
             recent_retrievals: Vec::new(),
             expedited_capacity_available: yes(),
             id_counter: 0,
+            id_salt: random_salt(),
         }
+    }
+}
+
+/// A random value per state, so that two sandboxes started afresh never hand out
+/// the same job or archive id (clients keep ids in their own journals).
+fn random_salt() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish()
+}
+
+impl SandboxState {
+    /// A new id of `len` characters, unique within this state and, through the
+    /// salt, across states: `kind` and `scope` (a vault name, say) make it readable
+    /// in logs only as far as they are distinct inputs.
+    pub fn next_id(&mut self, len: usize, kind: &[u8], scope: &[u8]) -> String {
+        self.id_counter += 1;
+        crate::sandbox::ids::opaque_id(
+            len,
+            &[
+                &self.id_salt.to_be_bytes(),
+                kind,
+                scope,
+                &self.id_counter.to_be_bytes(),
+            ],
+        )
     }
 }
 

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::error::{GlacierError, GlacierResult};
-use super::ids::opaque_id;
 use super::model::{SandboxState, Vault};
 use super::vaults::{AccountContext, vault_mut};
 use crate::domain::treehash::{TreeHash, combine_pieces};
@@ -173,11 +172,7 @@ pub fn initiate(
     now: OffsetDateTime,
 ) -> GlacierResult<String> {
     vault_mut(state, ctx, vault)?;
-    state.id_counter += 1;
-    let id = opaque_id(
-        UPLOAD_ID_LEN,
-        &[b"upload", vault.as_bytes(), &state.id_counter.to_be_bytes()],
-    );
+    let id = state.next_id(UPLOAD_ID_LEN, b"upload", vault.as_bytes());
     let upload = MultipartUpload {
         id: id.clone(),
         description,

@@ -176,3 +176,12 @@ fn list_vaults_pages_with_arn_markers() {
     assert!(list_vaults(&state, &ctx(), None, Some("0")).is_err());
     assert!(list_vaults(&state, &ctx(), Some("bogus"), None).is_err());
 }
+
+#[test]
+fn fresh_states_hand_out_different_ids() {
+    let mut first = SandboxState::default();
+    let mut second = SandboxState::default();
+    let a = first.next_id(92, b"job", b"v");
+    assert_ne!(a, second.next_id(92, b"job", b"v"));
+    assert_ne!(a, first.next_id(92, b"job", b"v"), "ids never repeat within a state");
+}

@@ -6,7 +6,6 @@ use time::{Date, OffsetDateTime};
 
 use crate::sandbox::clock::glacier_date;
 use crate::sandbox::error::{GlacierError, GlacierResult};
-use crate::sandbox::ids::opaque_id;
 use crate::sandbox::model::{CapacityUnit, SandboxState};
 
 /// Glacier sells at most two units per account at a time.
@@ -28,11 +27,7 @@ pub fn purchase_capacity(state: &mut SandboxState, now: OffsetDateTime) -> Glaci
             "The account already has {active} provisioned capacity units, the most it can hold; wait until one expires"
         )));
     }
-    state.id_counter += 1;
-    let id = opaque_id(
-        CAPACITY_ID_LEN,
-        &[b"capacity", &state.id_counter.to_be_bytes()],
-    );
+    let id = state.next_id(CAPACITY_ID_LEN, b"capacity", b"");
     state.provisioned_capacity.push(CapacityUnit {
         id: id.clone(),
         start: now,

@@ -16,7 +16,7 @@ use crate::domain::job_params::{
 use crate::domain::range::ByteRange;
 use crate::sandbox::clock::Speedup;
 use crate::sandbox::error::{GlacierError, GlacierResult};
-use crate::sandbox::ids::{JOB_ID_LEN, opaque_id};
+use crate::sandbox::ids::JOB_ID_LEN;
 use crate::sandbox::model::{Archive, ArchiveJob, InventoryJob, Job, JobKind, SandboxState, Vault};
 use crate::sandbox::policy::{check_budget, record_retrieval};
 use crate::sandbox::vaults::{AccountContext, vault};
@@ -77,9 +77,7 @@ fn record_job(
         }
         _ => None,
     };
-    state.id_counter += 1;
-    let counter = state.id_counter.to_be_bytes();
-    job.id = opaque_id(JOB_ID_LEN, &[b"job", vault_name.as_bytes(), &counter]);
+    job.id = state.next_id(JOB_ID_LEN, b"job", vault_name.as_bytes());
     let id = job.id.clone();
     let vault = state
         .vaults
