@@ -3,5 +3,6 @@
 
 pub mod inventory;
 pub mod job_params;
+pub mod names;
 pub mod range;
 pub mod treehash;
