@@ -1,14 +1,5 @@
 //! Vault inventories: the model, and streaming readers for Glacier's JSON and CSV
 //! output that hand over one archive at a time, so memory stays flat at any size.
-//!
-//! Reading is all-or-nothing by contract: archives reach the callback as they are
-//! read, before the end of the document is seen, and only a whole, well-formed
-//! inventory ends `Ok`. An importer stages what it is given (say, in an open
-//! database transaction) and commits only on `Ok`.
-//!
-//! Duplicate archive ids are refused by default, using 8 bytes of memory per archive
-//! (see [`DuplicateIds`]); a caller whose store has its own unique key on the id
-//! can turn the check off and keep memory flat.
 
 mod csv;
 mod error;
@@ -23,7 +14,7 @@ use crate::domain::treehash::TreeHash;
 
 pub use csv::{MAX_ROW_BYTES, read_csv};
 pub use error::{Field, InventoryError, Problem, ReadError};
-pub use json::read_json;
+pub use json::{MAX_VALUE_BYTES, read_json};
 pub use timestamp::{Timestamp, TimestampError};
 
 /// What an inventory says about itself (JSON only; CSV output has no header).
@@ -66,9 +57,11 @@ pub enum InventoryFormat {
 /// Whether the reader refuses an inventory that lists an archive id twice.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum DuplicateIds {
-    /// Refuse it, remembering a 64-bit hash of every id: about 16 MB per million
-    /// archives with the hash table's slack. A hash shared by two different ids
-    /// (about n²/2⁶⁵ for n archives) refuses a sound inventory; see `Allow`.
+    /// Refuse it, naming the id and where it was listed again. A 64-bit hash of
+    /// every id is kept: 18 MB per million archives, 27 MB at the moment the table
+    /// grows (so some 250 MB for 10 million). Two different ids that share a hash
+    /// (a chance of about n²/2⁶⁵ for n archives) would refuse a sound inventory;
+    /// `Allow` is the way out.
     #[default]
     Refuse,
     /// Do not look: the caller detects duplicates exactly, for example with a
@@ -83,7 +76,17 @@ pub struct ReadOptions {
 }
 
 /// Reads an inventory in either format, handing each archive to `on_archive` as it
-/// is read; see [`read_json`] and [`read_csv`].
+/// is read; see [`read_json`] and [`read_csv`] for what each accepts.
+///
+/// Reading is all-or-nothing: archives reach the callback before the end of the
+/// document is seen, and only a whole, well-formed inventory ends `Ok`. So an
+/// importer stages what it is given (say, in an open database transaction) and
+/// commits only on `Ok`. When the callback returns an error, reading stops and
+/// that error comes back as [`ReadError::Stopped`].
+///
+/// Duplicate archive ids are refused by default, at a cost in memory that grows
+/// with the archives (see [`DuplicateIds`]); a caller whose store has a unique key
+/// on the id can leave the check to it, and then memory stays flat.
 pub fn read_inventory<R, F, E>(
     format: InventoryFormat,
     reader: R,

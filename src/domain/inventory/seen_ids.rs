@@ -1,5 +1,5 @@
-//! Duplicate archive ids in bounded memory: a set of 64-bit hashes of the ids,
-//! 8 bytes per archive (plus the hash table's slack) instead of the ids themselves.
+//! Duplicate archive ids in little memory: a set of 64-bit hashes of the ids,
+//! 8 bytes per archive plus the hash table's slack, instead of the ids themselves.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, DefaultHasher, Hasher};

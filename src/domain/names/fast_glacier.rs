@@ -1,5 +1,5 @@
-//! FastGlacier (also QNAP Hybrid Backup Sync and CrushFTP): `<m><v>4</v><p>BASE64
-//! </p><lm>…</lm>…</m>` for v2 to v4, `<ArchiveMetadata><Path>BASE64</Path>…` for v1.
+//! FastGlacier's metadata (also written by QNAP Hybrid Backup Sync and CrushFTP):
+//! `<m><v>4</v><p>BASE64</p><lm>…</lm></m>` for v2 to v4, `<ArchiveMetadata>` for v1.
 
 use base64::Engine;
 use base64::alphabet;

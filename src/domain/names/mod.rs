@@ -1,11 +1,5 @@
 //! Archive descriptions: finding the file name that a backup tool encoded in one,
 //! and making any name safe to show on a terminal and to restore a file to.
-//!
-//! Decoders are tried in this order, and the first that succeeds wins: mt-aws-glacier
-//! (`mt2`, `mt1`, `mtijob1`), FastGlacier (`<m>…</m>`, `<ArchiveMetadata>`), JSON with
-//! `Path` (CloudBerry) or `path` (QNAP); anything else is the name itself (raw), and
-//! an empty description has no name. A description that looks like a format but
-//! does not decode is raw: one odd row never fails a listing.
 
 mod compact_time;
 mod display;
@@ -118,7 +112,14 @@ impl Found {
     }
 }
 
-/// Decodes a description; never fails (see the module's order of formats).
+/// Decodes a description; never fails.
+///
+/// Decoders are tried in this order, and the first that succeeds wins:
+/// mt-aws-glacier (`mt2`, `mt1`, `mtijob1`), FastGlacier (`<m>…</m>`,
+/// `<ArchiveMetadata>`), JSON with `Path` (CloudBerry) or `path` (QNAP). Anything
+/// else is the name itself (raw), and an empty or blank description has no name. A
+/// description that looks like a format but does not decode is raw: one odd row
+/// never fails a listing.
 pub fn decode(description: &str) -> DecodedDescription {
     let found = if description.trim().is_empty() {
         Found::nameless(Format::Empty)

@@ -1,11 +1,5 @@
 //! The CSV inventory, read row by row: the header row sets the column order, and
 //! each later row becomes one archive.
-//!
-//! One row is one line (LF or CRLF): descriptions are printable ASCII, so no field
-//! holds a line break. Blank lines are skipped. Every row must have as many fields
-//! as the header, which may name extra columns; they are ignored. Unlike JSON, CSV
-//! has no closing mark, so a file cut exactly at a line break cannot be told from
-//! a whole one; a file cut inside a row is refused.
 
 mod row;
 #[cfg(test)]
@@ -29,6 +23,13 @@ const READ_BUFFER_BYTES: usize = 1 << 16;
 /// row is read. Returns the totals (and no header: CSV has none) only once every
 /// row is read. When `on_archive` returns an error, reading stops and that error
 /// comes back as [`ReadError::Stopped`].
+///
+/// One row is one line (LF or CRLF): descriptions are printable ASCII, so no field
+/// holds a line break. Blank lines are skipped. Every row must have as many fields
+/// as the header, which may name extra columns; they are ignored. Quoting follows
+/// Glacier's rule, read as `split_row` explains. Unlike JSON, CSV has no closing
+/// mark, so a file cut exactly at a line break cannot be told from a whole one; a
+/// file cut inside a row is refused.
 pub fn read_csv<R, F, E>(
     reader: R,
     options: ReadOptions,

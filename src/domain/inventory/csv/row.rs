@@ -1,12 +1,5 @@
-//! Splitting one CSV row into fields under Glacier's quoting, read from the right.
-//!
-//! Glacier quotes a field that holds a comma or a quote, writes each quote inside
-//! it as `\"`, and leaves backslashes alone. So `\"` is ambiguous when read left to
-//! right: in `"C:\a,b\"` it is a backslash and then the closing quote. Read from the
-//! right it is not: every quote inside a quoted field follows a backslash, while
-//! the opening quote follows a comma or starts the row. So a field that ends in a
-//! quote opens at the nearest quote before it that does not follow a backslash.
-//! Inside it, `\"` means `"`; any other backslash is itself.
+//! Splitting one CSV row into fields under Glacier's quoting, read from the right
+//! because that is the one direction in which it is never ambiguous.
 
 use std::borrow::Cow;
 
@@ -33,6 +26,14 @@ impl RawField {
 }
 
 /// Fills `fields` with the fields of `row` (a line without its line break), in order.
+///
+/// Glacier quotes a field that holds a comma or a quote, writes each quote inside
+/// it as `\"`, and leaves backslashes alone. So `\"` is ambiguous when read left to
+/// right: in `"C:\a,b\"` it is a backslash and then the closing quote. Read from the
+/// right it is not: every quote inside a quoted field follows a backslash, while
+/// the opening quote follows a comma or starts the row. So a field that ends in a
+/// quote opens at the nearest quote before it that does not follow a backslash.
+/// Inside it, `\"` means `"`; any other backslash is itself.
 pub(super) fn split_row(row: &str, fields: &mut Vec<RawField>) -> Result<(), Problem> {
     fields.clear();
     let bytes = row.as_bytes();

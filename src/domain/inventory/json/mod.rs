@@ -1,8 +1,5 @@
-//! The JSON inventory, read as a stream: the top-level keys in any order, and
-//! `ArchiveList` walked element by element without ever holding the list.
-//!
-//! The top level (braces, keys, commas) is read here; each value is found whole in
-//! a bounded buffer and handed to serde_json as a slice.
+//! The JSON inventory, read as a stream: the top level here, each value found
+//! whole in a bounded buffer and handed to serde_json as a slice.
 
 mod archive;
 mod source;

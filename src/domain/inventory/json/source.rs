@@ -1,6 +1,5 @@
-//! The bytes of a JSON document in a bounded buffer, where each next value is
-//! found whole so that serde_json can read it as a slice (several times faster
-//! than reading through `io::Read` byte by byte), with line and column kept.
+//! The bytes of a JSON document in a bounded buffer, cut into whole values for
+//! serde_json to read as slices (much faster than through `io::Read`).
 
 use std::io::{self, Read};
 
