@@ -85,10 +85,11 @@ where
     F: FnMut(InventoryArchive) -> Result<(), E>,
 {
     fn read(&mut self) -> Result<InventoryHeader, Failure<E>> {
+        self.source.skip_byte_order_mark().map_err(Failure::Io)?;
         match self.peek()? {
             b'{' => self.source.advance(1),
             other => {
-                let detail = format!("the document is {}, not an object", kind_of(other));
+                let detail = format!("it starts with {} where an object should", kind_of(other));
                 return Err(self.here(Problem::WrongShape { detail }));
             }
         }
@@ -284,7 +285,7 @@ fn kind_of(first: u8) -> &'static str {
         b't' | b'f' => "true or false",
         b'n' => "null",
         b'-' | b'0'..=b'9' => "a number",
-        _ => "not JSON",
+        _ => "something that is not JSON",
     }
 }
 

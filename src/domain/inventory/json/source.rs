@@ -38,7 +38,10 @@ pub(super) struct Position {
 
 pub(super) struct Source<R> {
     reader: R,
+    /// Zeroed once as it grows; bytes past `end` are not input.
     buffer: Vec<u8>,
+    /// Where the input in `buffer` ends.
+    end: usize,
     /// Where the unread bytes of `buffer` start.
     start: usize,
     exhausted: bool,
@@ -53,6 +56,7 @@ impl<R: Read> Source<R> {
         Self {
             reader,
             buffer: Vec::new(),
+            end: 0,
             start: 0,
             exhausted: false,
             base_line: 1,
@@ -91,7 +95,7 @@ impl<R: Read> Source<R> {
     /// the end of the input.
     pub(super) fn peek(&mut self) -> io::Result<Option<u8>> {
         loop {
-            let unread = &self.buffer[self.start..];
+            let unread = &self.buffer[self.start..self.end];
             match unread.iter().position(|b| !is_whitespace(*b)) {
                 Some(at) => {
                     let byte = unread[at];
@@ -108,6 +112,16 @@ impl<R: Read> Source<R> {
         }
     }
 
+    /// Skips a UTF-8 byte order mark at the very start, which some editors add.
+    pub(super) fn skip_byte_order_mark(&mut self) -> io::Result<()> {
+        const MARK: &[u8] = "\u{feff}".as_bytes();
+        while self.end - self.start < MARK.len() && self.fill()? {}
+        if self.buffer[self.start..self.end].starts_with(MARK) {
+            self.advance(MARK.len());
+        }
+        Ok(())
+    }
+
     /// Marks `count` bytes as read.
     pub(super) fn advance(&mut self, count: usize) {
         self.start += count;
@@ -120,10 +134,10 @@ impl<R: Read> Source<R> {
         let mut scan = ValueScan::new(first).ok_or(SourceError::NotAValue(first))?;
         let mut scanned = 0;
         loop {
-            if let Some(end) = scan.feed(&self.buffer[self.start + scanned..]) {
+            if let Some(end) = scan.feed(&self.buffer[self.start + scanned..self.end]) {
                 return Ok(scanned + end);
             }
-            scanned = self.buffer.len() - self.start;
+            scanned = self.end - self.start;
             if scanned > MAX_VALUE_BYTES {
                 return Err(SourceError::TooLarge);
             }
@@ -144,21 +158,20 @@ impl<R: Read> Source<R> {
             return Ok(false);
         }
         (self.base_line, self.base_column) = self.line_and_column();
-        self.buffer.drain(..self.start);
+        self.buffer.copy_within(self.start..self.end, 0);
+        self.end -= self.start;
         self.start = 0;
-        let filled = self.buffer.len();
-        self.buffer.resize(filled + CHUNK_BYTES, 0);
+        if self.end == self.buffer.len() {
+            self.buffer.resize(self.end + CHUNK_BYTES, 0);
+        }
         let read = loop {
-            match self.reader.read(&mut self.buffer[filled..]) {
+            match self.reader.read(&mut self.buffer[self.end..]) {
                 Ok(read) => break read,
                 Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                Err(error) => {
-                    self.buffer.truncate(filled);
-                    return Err(error);
-                }
+                Err(error) => return Err(error),
             }
         };
-        self.buffer.truncate(filled + read);
+        self.end += read;
         self.exhausted = read == 0;
         Ok(read > 0)
     }

@@ -217,6 +217,13 @@ fn archive_list_must_be_a_list() {
 }
 
 #[test]
+fn a_byte_order_mark_is_skipped() {
+    let json = format!("\u{feff}{}", document(&[archive_json("a", "5")]));
+    assert_eq!(read(&json).unwrap().0.archive_count, 1);
+    assert!(matches!(problem("\u{feff}"), Problem::Truncated));
+}
+
+#[test]
 fn sizes_must_fit() {
     let json = document(&[archive_json("a", "18446744073709551616")]);
     assert_eq!(problem(&json), Problem::SizeTooLarge);
