@@ -217,6 +217,22 @@ fn archive_list_must_be_a_list() {
 }
 
 #[test]
+fn a_value_too_long_for_any_inventory_is_refused() {
+    let huge = io::repeat(b'a').take(MAX_VALUE_BYTES as u64 + 1);
+    let reader = io::Read::chain(&b"{\"Extra\":\""[..], huge).chain(&b"\"}"[..]);
+    let outcome = read_json(reader, ReadOptions::default(), |_| Ok::<(), Infallible>(()));
+    let Err(ReadError::Inventory(error)) = outcome else {
+        panic!("expected an inventory error, got {outcome:?}");
+    };
+    assert_eq!(
+        error.problem(),
+        Some(&Problem::ValueTooLarge {
+            limit: MAX_VALUE_BYTES
+        })
+    );
+}
+
+#[test]
 fn a_byte_order_mark_is_skipped() {
     let json = format!("\u{feff}{}", document(&[archive_json("a", "5")]));
     assert_eq!(read(&json).unwrap().0.archive_count, 1);
