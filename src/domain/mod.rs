@@ -1,6 +1,8 @@
 //! The pure core of defrost: no I/O, no async runtime, no clock reads.
 //! Everything here is decided from its arguments alone, so it is tested directly.
 
+pub mod inventory;
 pub mod job_params;
+pub mod names;
 pub mod range;
 pub mod treehash;

@@ -183,5 +183,9 @@ fn fresh_states_hand_out_different_ids() {
     let mut second = SandboxState::default();
     let a = first.next_id(92, b"job", b"v");
     assert_ne!(a, second.next_id(92, b"job", b"v"));
-    assert_ne!(a, first.next_id(92, b"job", b"v"), "ids never repeat within a state");
+    assert_ne!(
+        a,
+        first.next_id(92, b"job", b"v"),
+        "ids never repeat within a state"
+    );
 }

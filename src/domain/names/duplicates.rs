@@ -1,0 +1,129 @@
+//! One file per name when restoring: later archives with a name already taken
+//! get ` (2)`, ` (3)`… before the extension.
+
+use std::collections::HashSet;
+
+use super::SafeRelativePath;
+use super::safe_path::numbered_name;
+
+/// Gives each path (in inventory order) a name no other path has: the first of a
+/// name keeps it, later ones become `photo (2).jpg`, `photo (3).jpg`, skipping any
+/// name that another path already has. Names are compared ignoring case, as
+/// Windows and macOS do, and a file never takes the name of a folder that another
+/// path needs. The same input always gives the same output.
+pub fn disambiguate(paths: &[SafeRelativePath]) -> Vec<SafeRelativePath> {
+    let folders: HashSet<String> = paths.iter().flat_map(folder_keys).collect();
+    let mut taken: HashSet<String> = paths.iter().map(key).collect();
+    taken.extend(folders.iter().cloned());
+    let mut given = HashSet::new();
+    paths
+        .iter()
+        .map(|path| {
+            let own = key(path);
+            if !folders.contains(&own) && given.insert(own) {
+                return path.clone();
+            }
+            let renamed = (2u64..)
+                .map(|number| numbered(path, number))
+                .find(|candidate| !taken.contains(&key(candidate)))
+                .unwrap_or_else(|| path.clone());
+            taken.insert(key(&renamed));
+            given.insert(key(&renamed));
+            renamed
+        })
+        .collect()
+}
+
+/// The comparison key: file systems that ignore case see these as one name.
+fn key(path: &SafeRelativePath) -> String {
+    path.as_str().to_lowercase()
+}
+
+/// The keys of the folders a path needs: `a`, `a/b` for `a/b/c.txt`.
+fn folder_keys(path: &SafeRelativePath) -> Vec<String> {
+    let text = path.as_str();
+    text.match_indices('/')
+        .map(|(at, _)| text[..at].to_lowercase())
+        .collect()
+}
+
+/// `folder/photo (2).jpg` for `folder/photo.jpg`.
+fn numbered(path: &SafeRelativePath, number: u64) -> SafeRelativePath {
+    path.with_file_name(&numbered_name(path.file_name(), number))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::names::MAX_COMPONENT_BYTES;
+
+    fn names(paths: &[&str]) -> Vec<String> {
+        let paths: Vec<_> = paths
+            .iter()
+            .map(|p| SafeRelativePath::new(p, "x"))
+            .collect();
+        disambiguate(&paths)
+            .iter()
+            .map(|p| p.as_str().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn later_duplicates_are_numbered_before_the_extension() {
+        assert_eq!(
+            names(&[
+                "a/photo.jpg",
+                "b.txt",
+                "a/photo.jpg",
+                "a/photo.jpg",
+                "backup.tar.gz",
+                "backup.tar.gz",
+                ".bashrc",
+                ".bashrc"
+            ]),
+            [
+                "a/photo.jpg",
+                "b.txt",
+                "a/photo (2).jpg",
+                "a/photo (3).jpg",
+                "backup.tar.gz",
+                "backup (2).tar.gz",
+                ".bashrc",
+                ".bashrc (2)"
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_skip_names_already_in_use() {
+        assert_eq!(
+            names(&["a.txt", "a.txt", "a (2).txt"]),
+            ["a.txt", "a (3).txt", "a (2).txt"]
+        );
+    }
+
+    #[test]
+    fn case_is_ignored() {
+        assert_eq!(
+            names(&["Photo.JPG", "photo.jpg"]),
+            ["Photo.JPG", "photo (2).jpg"]
+        );
+    }
+
+    #[test]
+    fn a_file_gives_way_to_a_folder() {
+        assert_eq!(names(&["a", "a/b.txt"]), ["a (2)", "a/b.txt"]);
+        assert_eq!(names(&["a/b.txt", "A"]), ["a/b.txt", "A (2)"]);
+    }
+
+    #[test]
+    fn long_names_stay_within_the_bound() {
+        let long = "n".repeat(MAX_COMPONENT_BYTES);
+        let long_extension = format!("a.{}", "e".repeat(MAX_COMPONENT_BYTES - 2));
+        let renamed = names(&[&long_extension, &long_extension]);
+        assert!(renamed[1].len() <= MAX_COMPONENT_BYTES);
+        let renamed = names(&[&long, &long]);
+        assert!(renamed[1].len() <= MAX_COMPONENT_BYTES);
+        assert!(renamed[1].ends_with(" (2)"));
+    }
+}

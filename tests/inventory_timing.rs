@@ -1,0 +1,58 @@
+//! Times the inventory readers on a large file; run by hand, never in the suite:
+//!
+//! ```sh
+//! DEFROST_INVENTORY_FILE=target/inv-1m.json \
+//!   cargo test --release --test inventory_timing -- --ignored --nocapture
+//! ```
+//!
+//! A name ending in `.csv` is read as CSV, anything else as JSON. Set
+//! `DEFROST_INVENTORY_NAMES=1` to decode every description as well, and
+//! `DEFROST_INVENTORY_ALLOW_DUPLICATES=1` to leave out the duplicate-id check.
+
+use std::convert::Infallible;
+use std::env;
+use std::fs::File;
+use std::time::Instant;
+
+use defrost::domain::inventory::{DuplicateIds, InventoryFormat, ReadOptions, read_inventory};
+use defrost::domain::names::decode;
+
+#[test]
+#[ignore = "reads a large file named by DEFROST_INVENTORY_FILE"]
+fn read_a_large_inventory() {
+    let Ok(path) = env::var("DEFROST_INVENTORY_FILE") else {
+        eprintln!("set DEFROST_INVENTORY_FILE to an inventory to time");
+        return;
+    };
+    let decode_names = env::var_os("DEFROST_INVENTORY_NAMES").is_some();
+    let duplicate_ids = match env::var_os("DEFROST_INVENTORY_ALLOW_DUPLICATES") {
+        Some(_) => DuplicateIds::Allow,
+        None => DuplicateIds::Refuse,
+    };
+    let format = if path.ends_with(".csv") {
+        InventoryFormat::Csv
+    } else {
+        InventoryFormat::Json
+    };
+    let file = File::open(&path).expect("the inventory file opens");
+    let started = Instant::now();
+    let mut named = 0u64;
+    let summary = read_inventory(format, file, ReadOptions { duplicate_ids }, |archive| {
+        if decode_names && decode(&archive.description).name.is_some() {
+            named += 1;
+        }
+        Ok::<(), Infallible>(())
+    })
+    .expect("the inventory reads");
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "{path}: {} archives, {} bytes in archives, read in {seconds:.2} s{}",
+        summary.archive_count,
+        summary.total_size,
+        if decode_names {
+            format!(" with {named} names decoded")
+        } else {
+            String::new()
+        }
+    );
+}
