@@ -1,9 +1,13 @@
-//! Times the inventory readers on a large file; run by hand, never in the suite:
+//! Times the inventory readers on a large file, to compare side by side with
+//! `python3 -c "import json; json.load(open(FILE))"` under `/usr/bin/time`:
 //!
 //! ```sh
-//! DEFROST_INVENTORY_FILE=target/inv-1m.json \
-//!   cargo test --release --test inventory_timing -- --ignored --nocapture
+//! cargo bench --bench inventory_parse -- target/inv-1m.json
 //! ```
+//!
+//! Any inventory will do: a real one, or a synthetic one of a million archives.
+//! Without a file (as `cargo test --all-targets` runs it) it reads the small
+//! fixture in `tests/data/inventory/`, so the program itself stays tested.
 //!
 //! A name ending in `.csv` is read as CSV, anything else as JSON. Set
 //! `DEFROST_INVENTORY_NAMES=1` to decode every description as well, and
@@ -17,13 +21,11 @@ use std::time::Instant;
 use defrost::domain::inventory::{DuplicateIds, InventoryFormat, ReadOptions, read_inventory};
 use defrost::domain::names::decode;
 
-#[test]
-#[ignore = "reads a large file named by DEFROST_INVENTORY_FILE"]
-fn read_a_large_inventory() {
-    let Ok(path) = env::var("DEFROST_INVENTORY_FILE") else {
-        eprintln!("set DEFROST_INVENTORY_FILE to an inventory to time");
-        return;
-    };
+fn main() {
+    let path = env::args()
+        .skip(1)
+        .find(|arg| !arg.starts_with("--"))
+        .unwrap_or_else(|| "tests/data/inventory/generated-40.json".into());
     let decode_names = env::var_os("DEFROST_INVENTORY_NAMES").is_some();
     let duplicate_ids = match env::var_os("DEFROST_INVENTORY_ALLOW_DUPLICATES") {
         Some(_) => DuplicateIds::Allow,
