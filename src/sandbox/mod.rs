@@ -8,6 +8,7 @@
 pub mod clock;
 pub mod content;
 pub mod error;
+pub mod faults;
 pub mod ids;
 pub mod model;
 mod routes;

@@ -17,6 +17,7 @@ use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
 use super::clock::{Speedup, glacier};
 use super::error::{GlacierError, GlacierResult};
+use super::faults::{self, Faults};
 use super::model::SandboxState;
 use super::routes;
 use super::store::{StateStore, StoreError};
@@ -64,6 +65,7 @@ pub struct Shared {
     pub store: StateStore,
     pub ctx: AccountContext,
     pub speedup: Speedup,
+    pub faults: Faults,
 }
 
 impl Shared {
@@ -134,6 +136,7 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, StartError
             region: options.region,
         },
         speedup: options.speedup,
+        faults: Faults::default(),
     });
     let listener = TcpListener::bind(options.addr)
         .await
@@ -148,11 +151,15 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, StartError
     let app = router(shared.clone());
     let (shutdown, stop) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stop.await;
-            })
-            .await
+        // The admin routes need the peer's address to serve loopback peers only.
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = stop.await;
+        })
+        .await
     });
     Ok(RunningSandbox {
         addr,
@@ -166,8 +173,13 @@ fn router(shared: SharedState) -> Router {
     routes::glacier_routes()
         .layer(middleware::from_fn_with_state(
             shared.clone(),
+            faults::reply_with_request_faults,
+        ))
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
             require_glacier_headers,
         ))
+        .merge(routes::admin_routes())
         .with_state(shared)
 }
 

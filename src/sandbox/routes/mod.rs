@@ -1,6 +1,9 @@
 //! Glacier's REST routes (API version 2012-06-01), one file per resource.
 
+mod admin;
 mod vaults;
+
+pub use admin::admin_routes;
 
 use axum::{Router, http::Method, routing::get};
 use time::OffsetDateTime;

@@ -1,0 +1,174 @@
+//! Fault injection: failed jobs, dropped or corrupted job output and error replies,
+//! set by a seed or by the loopback-only admin endpoint, for rehearsing recovery.
+//!
+//! # Kinds
+//! | `kind` | what it does | its own keys |
+//! | --- | --- | --- |
+//! | `fail_job` | a job initiated in scope ends `Failed` with `message` as its `StatusMessage` | `message` |
+//! | `drop_output` | a GetJobOutput body ends with an error after `after_bytes` bytes, so the client reads a short body | `after_bytes` (required) |
+//! | `flip_byte` | the byte at `offset` of the job's output (not of the request's range) is XORed with `xor` | `offset` (required), `xor` (1–255, default 255) |
+//! | `service_unavailable` | requests in scope get 500 `ServiceUnavailableException` | `operation`, `message` |
+//! | `throttling` | requests in scope get 400 `ThrottlingException` | `operation`, `message` |
+//!
+//! Common keys: `vault` (only that vault's requests, jobs and outputs), `job_id`
+//! (only that job's DescribeJob and GetJobOutput requests and its output),
+//! `operation` (a Glacier operation name such as `GetJobOutput`), and how long it
+//! lasts: `count = N` (fires N times, default 1, then is gone) or `persistent = true`
+//! (fires until cleared). A fault fires only when it shows: a drop only on a body
+//! longer than `after_bytes`, a flip only on a body holding its byte. The oldest
+//! matching fault fires first; one request gets at most one error reply.
+//!
+//! A `fail_job` fault with `job_id` is not a rule: given to the admin endpoint it
+//! fails that job at once, if it is still in progress.
+//!
+//! # Admin endpoint (loopback peers only; no Glacier headers needed)
+//! - `GET /_sandbox/faults` → `{"faults": [{"id": 1, "kind": …, "remaining": 2, "fired": 1}]}`
+//! - `POST /_sandbox/faults` with one fault as JSON, e.g.
+//!   `{"kind": "throttling", "operation": "DescribeJob", "count": 3}` → 201 `{"id": 4}`;
+//!   `{"kind": "fail_job", "job_id": "…"}` → 200 `{"failed_job": "…"}`
+//! - `DELETE /_sandbox/faults` → `{"cleared": N}`; `DELETE /_sandbox/faults/{id}` → 204
+//!
+//! # Seed
+//! `[[faults]]` tables take the same keys; `[[vaults.faults]]` tables are scoped to
+//! their vault. Faults live in memory, not in `--state`: a seed's faults are
+//! installed each time the sandbox starts with it.
+
+mod book;
+mod operations;
+mod output;
+mod spec;
+
+#[cfg(test)]
+mod tests;
+
+use std::io;
+use std::ops::Range;
+use std::sync::{Mutex, MutexGuard};
+
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use bytes::Bytes;
+use futures_util::Stream;
+use time::OffsetDateTime;
+
+use super::error::{GlacierError, GlacierResult};
+use super::model::SandboxState;
+use super::server::{Shared, SharedState};
+
+pub use book::{BookError, FaultBook, ListedFault};
+pub use operations::{OPERATIONS, RequestInfo, classify};
+pub use output::OutputFaults;
+pub use spec::{FaultKind, FaultSpec, Uses};
+
+/// The fault book behind its own lock, apart from the state's, so that checking
+/// a request for faults never waits on (or refreshes) the vault state.
+#[derive(Debug, Default)]
+pub struct Faults {
+    book: Mutex<FaultBook>,
+}
+
+impl Faults {
+    /// The book; it holds plain data, so a panic elsewhere cannot leave it torn.
+    pub fn lock(&self) -> MutexGuard<'_, FaultBook> {
+        self.book
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Adds faults (a seed's), all or none.
+    pub fn install(&self, specs: impl IntoIterator<Item = FaultSpec>) -> Result<(), BookError> {
+        let specs: Vec<FaultSpec> = specs.into_iter().collect();
+        if specs
+            .iter()
+            .any(|spec| spec.fails_an_existing_job().is_some())
+        {
+            return Err(BookError::JobFailureNeedsExistingJob);
+        }
+        let mut book = self.lock();
+        for spec in specs {
+            book.add(spec)?;
+        }
+        Ok(())
+    }
+}
+
+/// The GetJobOutput hook: `body` is the stream of the bytes `body_range` of the job's
+/// output (the whole output, or the asked range of it).
+pub fn apply_to_output<S>(
+    shared: &Shared,
+    vault: &str,
+    job_id: &str,
+    body_range: Range<u64>,
+    body: S,
+) -> impl Stream<Item = io::Result<Bytes>> + Send + 'static + use<S>
+where
+    S: Stream<Item = io::Result<Bytes>> + Send + 'static,
+{
+    let faults = shared
+        .faults
+        .lock()
+        .output_faults(vault, job_id, body_range);
+    faults.apply(body)
+}
+
+/// The InitiateJob hook, called once the job exists: a matching `fail_job` fault
+/// marks it to end `Failed`.
+pub fn apply_to_new_job(
+    shared: &Shared,
+    vault: &str,
+    job_id: &str,
+    now: OffsetDateTime,
+) -> GlacierResult<()> {
+    let Some(message) = shared.faults.lock().new_job_failure(vault) else {
+        return Ok(());
+    };
+    shared.change(now, |state| {
+        fail_job(state, Some(vault), job_id, message, now)
+    })
+}
+
+/// Marks a job still in progress to end `Failed` with `message`; `vault` narrows
+/// the search when given.
+pub fn fail_job(
+    state: &mut SandboxState,
+    vault: Option<&str>,
+    job_id: &str,
+    message: String,
+    now: OffsetDateTime,
+) -> GlacierResult<()> {
+    let job = state
+        .vaults
+        .iter_mut()
+        .filter(|(name, _)| vault.is_none_or(|wanted| wanted == name.as_str()))
+        .find_map(|(_, vault)| vault.jobs.get_mut(job_id))
+        .ok_or_else(|| GlacierError::not_found(format!("The job ID was not found: {job_id}")))?;
+    if job.completes_at <= now {
+        return Err(GlacierError::invalid_parameter(format!(
+            "The job {job_id} has already completed; a fault can only fail a job in progress"
+        )));
+    }
+    job.failure = Some(message);
+    Ok(())
+}
+
+/// Middleware for Glacier's routes: answers with an error fault's reply when one
+/// matches the request, before any handler runs.
+pub async fn reply_with_request_faults(
+    State(shared): State<SharedState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let info = classify(
+        request.method(),
+        request.uri().path(),
+        request.uri().query(),
+    );
+    let reply = shared.faults.lock().request_error(&info);
+    match reply {
+        Some(err) => err.into_response(),
+        None => next.run(request).await,
+    }
+}
