@@ -308,3 +308,17 @@ fn seed_faults_that_cannot_work_are_refused_with_their_place() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn a_seed_gives_a_fault_book_its_faults_in_order() {
+    let seed = seed::parse(SEED).unwrap();
+    let book = faults::Faults::seeded(Some(&seed));
+    let kinds: Vec<_> = book
+        .lock()
+        .list()
+        .iter()
+        .map(|f| f.spec.kind.name())
+        .collect();
+    assert_eq!(kinds, ["throttling", "drop_output"]);
+    assert!(faults::Faults::seeded(None).lock().list().is_empty());
+}

@@ -56,6 +56,7 @@ use time::OffsetDateTime;
 
 use super::error::{GlacierError, GlacierResult};
 use super::model::SandboxState;
+use super::seed::Seed;
 use super::server::{Shared, SharedState};
 
 pub use book::{BookError, FaultBook, ListedFault};
@@ -76,6 +77,20 @@ impl Faults {
         self.book
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The faults of a seed, if any. `seed::parse` refuses faults that cannot be
+    /// rules, so none is dropped here unless the seed was built by other means.
+    pub fn seeded(seed: Option<&Seed>) -> Self {
+        let faults = Self::default();
+        let mut book = faults.lock();
+        for spec in seed.map(Seed::all_faults).unwrap_or_default() {
+            if let Err(err) = book.add(spec) {
+                tracing::warn!(%err, "a seed fault was left out");
+            }
+        }
+        drop(book);
+        faults
     }
 
     /// Adds faults (a seed's), all or none.
