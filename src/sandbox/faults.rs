@@ -31,7 +31,12 @@
 //! # Seed
 //! `[[faults]]` tables take the same keys; `[[vaults.faults]]` tables are scoped to
 //! their vault. Faults live in memory, not in `--state`: a seed's faults are
-//! installed each time the sandbox starts with it.
+//! installed each time the sandbox starts with it (`Faults::seeded`).
+//!
+//! # Hooks
+//! Error replies come from the `reply_with_request_faults` layer. GetJobOutput
+//! passes its response through `apply_to_output_response` (or its body stream
+//! through `apply_to_output`); InitiateJob calls `apply_to_new_job` once the job exists.
 
 mod book;
 mod operations;
@@ -46,12 +51,14 @@ use std::ops::Range;
 use std::sync::{Mutex, MutexGuard};
 
 use axum::{
+    body::Body,
     extract::{Request, State},
+    http::{HeaderMap, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use bytes::Bytes;
-use futures_util::Stream;
+use futures_util::{Stream, TryStreamExt};
 use time::OffsetDateTime;
 
 use super::error::{GlacierError, GlacierResult};
@@ -127,6 +134,55 @@ where
         .lock()
         .output_faults(vault, job_id, body_range);
     faults.apply(body)
+}
+
+/// The GetJobOutput hook at the response level: reads which bytes of the output the
+/// body holds from the status, `Content-Range` and `Content-Length` the route set,
+/// and rewraps the body only when a fault applies. Error responses pass untouched.
+pub fn apply_to_output_response(
+    shared: &Shared,
+    vault: &str,
+    job_id: &str,
+    response: Response,
+) -> Response {
+    if !response.status().is_success() {
+        return response;
+    }
+    let body_range = body_range_of(response.headers(), response.status());
+    let faults = shared
+        .faults
+        .lock()
+        .output_faults(vault, job_id, body_range);
+    if faults.is_empty() {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let stream = body.into_data_stream().map_err(io::Error::other);
+    Response::from_parts(parts, Body::from_stream(faults.apply(stream)))
+}
+
+/// The bytes of the output a response body holds: all from 0, or those its
+/// `Content-Range: bytes S-E/TOTAL` names.
+fn body_range_of(headers: &HeaderMap, status: StatusCode) -> Range<u64> {
+    let header_text = |name| {
+        headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+    };
+    let length = header_text(header::CONTENT_LENGTH)
+        .and_then(|text| text.parse::<u64>().ok())
+        .unwrap_or(u64::MAX);
+    let start = match status {
+        StatusCode::PARTIAL_CONTENT => header_text(header::CONTENT_RANGE)
+            .and_then(|text| {
+                let spec = text.strip_prefix("bytes ")?;
+                spec.split_once('-')?.0.parse::<u64>().ok()
+            })
+            .unwrap_or(0),
+        _ => 0,
+    };
+    start..start.saturating_add(length)
 }
 
 /// The InitiateJob hook, called once the job exists: a matching `fail_job` fault

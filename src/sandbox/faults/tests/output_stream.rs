@@ -1,6 +1,8 @@
 //! Output faults on real archive streams from `content::open_range`.
 
-use futures_util::StreamExt;
+use axum::body::Body;
+use axum::http::{StatusCode, header};
+use futures_util::{StreamExt, TryStreamExt};
 
 use super::*;
 use crate::domain::range::{ByteRange, MIB};
@@ -148,5 +150,66 @@ async fn the_output_hook_spends_a_one_shot_fault_on_one_download() {
         SIZE,
         "the retry is whole"
     );
+    running.shutdown().await.unwrap();
+}
+
+/// A GetJobOutput-shaped response: 206 with `Content-Range` when `range` is part of
+/// the output, else 200.
+fn output_response(store: &StateStore, range: ByteRange) -> Response {
+    let body = Body::from_stream(open_range(store, "A", VIRTUAL, SIZE, range));
+    let mut response = Response::new(body);
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_LENGTH, range.len().into());
+    if range != whole() {
+        *response.status_mut() = StatusCode::PARTIAL_CONTENT;
+        let content_range = format!("bytes {}-{}/{SIZE}", range.start, range.end);
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_RANGE, content_range.parse().unwrap());
+    }
+    response
+}
+
+async fn response_bytes(response: Response) -> (Vec<u8>, Option<io::Error>) {
+    drain(
+        response
+            .into_body()
+            .into_data_stream()
+            .map_err(io::Error::other),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_response_hook_finds_the_body_in_the_output_from_its_headers() {
+    let running = crate::sandbox::start(Default::default()).await.unwrap();
+    let shared = running.shared.clone();
+    let offset = 2 * MIB + 3;
+    let flip = format!(r#"{{"kind": "flip_byte", "offset": {offset}, "xor": 1, "count": 2}}"#);
+    shared.faults.install([fault(&flip)]).unwrap();
+    let range = ByteRange::new(2 * MIB, 3 * MIB - 1).unwrap();
+    let clean = archive_bytes(&shared.store, VIRTUAL, range).await;
+
+    let partial = output_response(&shared.store, range);
+    let (served, err) = response_bytes(apply_to_output_response(&shared, "v", "J", partial)).await;
+    assert!(err.is_none());
+    assert_eq!(
+        served[3],
+        clean[3] ^ 1,
+        "the flip lands at 3 of the 206 body"
+    );
+    assert_eq!(served[4..], clean[4..]);
+
+    let whole_body = output_response(&shared.store, whole());
+    let (served, _) = response_bytes(apply_to_output_response(&shared, "v", "J", whole_body)).await;
+    let clean = archive_bytes(&shared.store, VIRTUAL, whole()).await;
+    assert_eq!(served[offset as usize], clean[offset as usize] ^ 1);
+    assert!(
+        shared.faults.lock().list().is_empty(),
+        "both firings are spent"
+    );
+
+    let refused = GlacierError::not_found("no such job").into_response();
+    let passed = apply_to_output_response(&shared, "v", "J", refused);
+    assert_eq!(passed.status(), StatusCode::NOT_FOUND);
     running.shutdown().await.unwrap();
 }
