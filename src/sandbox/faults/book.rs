@@ -124,30 +124,32 @@ impl FaultBook {
 
     /// The faults to apply to a download of `body` (a range of the job's output).
     /// A drop fires only when the body is longer than where it cuts, and a flip only
-    /// when the body holds its byte, so a fault is spent only when it shows.
+    /// when the bytes sent hold its byte, so a fault is spent only when it shows.
     pub fn output_faults(&mut self, vault: &str, job_id: &str, body: Range<u64>) -> OutputFaults {
         let mut faults = OutputFaults::none(body.start);
-        let mut chosen = Vec::new();
+        let in_reach = |entry: &Entry| in_scope(&entry.spec, Some(vault), Some(job_id));
+        let drop = self.entries.iter().position(|entry| {
+            matches!(entry.spec.kind, FaultKind::DropOutput { after_bytes }
+                if in_reach(entry) && body.end.saturating_sub(body.start) > after_bytes)
+        });
+        let mut chosen: Vec<usize> = drop.into_iter().collect();
+        let mut sent = body.clone();
+        if let Some(FaultKind::DropOutput { after_bytes }) = drop.map(|i| self.entries[i].spec.kind)
+        {
+            faults.drop_after = Some(after_bytes);
+            sent.end = body.start + after_bytes;
+        }
         for (index, entry) in self.entries.iter().enumerate() {
-            if !in_scope(&entry.spec, Some(vault), Some(job_id)) {
-                continue;
-            }
-            match entry.spec.kind {
-                FaultKind::DropOutput { after_bytes }
-                    if faults.drop_after.is_none()
-                        && body.end.saturating_sub(body.start) > after_bytes =>
-                {
-                    faults.drop_after = Some(after_bytes);
-                    chosen.push(index);
-                }
-                FaultKind::FlipByte { offset, xor } if body.contains(&offset) => {
-                    faults.flips.push((offset, xor));
-                    chosen.push(index);
-                }
-                _ => {}
+            if let FaultKind::FlipByte { offset, xor } = entry.spec.kind
+                && in_reach(entry)
+                && sent.contains(&offset)
+            {
+                faults.flips.push((offset, xor));
+                chosen.push(index);
             }
         }
         // Last first, so that removing a spent fault leaves the other indices valid.
+        chosen.sort_unstable();
         for index in chosen.into_iter().rev() {
             self.fire(index);
         }

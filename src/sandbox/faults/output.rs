@@ -3,6 +3,7 @@
 
 use std::io;
 use std::pin::Pin;
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, StreamExt, stream};
@@ -50,6 +51,9 @@ impl OutputFaults {
     }
 }
 
+/// Long enough for a loopback peer to receive what was sent before a drop.
+const FLUSH_GRACE: Duration = Duration::from_millis(50);
+
 struct Faulty<S> {
     body: Pin<Box<S>>,
     /// Bytes of the body sent so far.
@@ -68,6 +72,10 @@ where
         }
         if self.faults.drop_after == Some(self.position) {
             self.finished = true;
+            // The server drops the connection as soon as the body fails, discarding
+            // what it has not yet written; a pause first lets the headers and the
+            // bytes before the cut reach the client, which then reads a short body.
+            tokio::time::sleep(FLUSH_GRACE).await;
             return Some((Err(dropped(self.position)), self));
         }
         match self.body.next().await? {

@@ -197,3 +197,18 @@ fn only_a_job_in_progress_can_be_failed() {
     assert!(late.message.contains("already completed"), "{late}");
     assert_eq!(done.vaults["photos"].jobs["J1"].failure, None);
 }
+
+#[test]
+fn a_flip_beyond_a_drop_waits_for_a_download_that_reaches_it() {
+    let mut book = book_with(&[
+        r#"{"kind": "flip_byte", "offset": 5000}"#,
+        r#"{"kind": "drop_output", "after_bytes": 1000}"#,
+    ]);
+    let first = book.output_faults("v", "J", 0..8192);
+    assert_eq!((first.drop_after, first.flips.len()), (Some(1000), 0));
+    let second = book.output_faults("v", "J", 0..8192);
+    assert_eq!(
+        (second.drop_after, second.flips),
+        (None, vec![(5000, 0xFF)])
+    );
+}
