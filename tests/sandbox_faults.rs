@@ -322,3 +322,63 @@ async fn a_seed_gives_a_fault_book_its_faults_in_order() {
     assert_eq!(kinds, ["throttling", "drop_output"]);
     assert!(faults::Faults::seeded(None).lock().list().is_empty());
 }
+
+/// Serves one 5 MiB output at `/output` the way GetJobOutput will: the archive
+/// stream in a response that goes through the output hook.
+async fn serve_output(sandbox: &RunningSandbox) -> SocketAddr {
+    use axum::{body::Body, http::header, response::Response, routing::get};
+    use defrost::domain::range::ByteRange;
+    use defrost::sandbox::{content, model::ArchiveContent};
+    const SIZE: u64 = 5 << 20;
+    let shared = sandbox.shared.clone();
+    let handler = move || async move {
+        let content = ArchiveContent::Virtual { seed: 3 };
+        let whole = ByteRange::whole(SIZE).unwrap();
+        let bytes = content::open_range(&shared.store, "A", content, SIZE, whole);
+        let mut response = Response::new(Body::from_stream(bytes));
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_LENGTH, SIZE.into());
+        faults::apply_to_output_response(&shared, "photos", "J1", response)
+    };
+    let app = axum::Router::new().route("/output", get(handler));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    addr
+}
+
+/// The status code and the body bytes a client reads before the connection ends.
+fn read_output(addr: SocketAddr) -> (u16, usize) {
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let limit = std::time::Duration::from_secs(30);
+    stream.set_read_timeout(Some(limit)).unwrap();
+    write!(
+        stream,
+        "GET /output HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut received = Vec::new();
+    // A dropped connection may end in a reset rather than a clean close.
+    let _ = stream.read_to_end(&mut received);
+    let split = received.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let status = String::from_utf8_lossy(&received[9..12]).parse().unwrap();
+    (status, received.len() - split - 4)
+}
+
+#[tokio::test]
+async fn a_dropped_output_reaches_the_client_as_a_short_body() {
+    let sandbox = start_sandbox().await;
+    let addr = serve_output(&sandbox).await;
+    add_fault(
+        &sandbox,
+        json!({"kind": "drop_output", "after_bytes": 1_234_567}),
+    )
+    .await;
+    let read = || tokio::task::spawn_blocking(move || read_output(addr));
+    assert_eq!(
+        read().await.unwrap(),
+        (200, 1_234_567),
+        "headers, then the bytes before the cut"
+    );
+    assert_eq!(read().await.unwrap(), (200, 5 << 20), "the retry is whole");
+}

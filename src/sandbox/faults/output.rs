@@ -51,8 +51,9 @@ impl OutputFaults {
     }
 }
 
-/// Long enough for a loopback peer to receive what was sent before a drop.
-const FLUSH_GRACE: Duration = Duration::from_millis(50);
+/// Ample time for a loopback peer to receive what was sent before a drop; a drop
+/// is rare, so a generous pause costs nothing.
+const FLUSH_GRACE: Duration = Duration::from_millis(250);
 
 struct Faulty<S> {
     body: Pin<Box<S>>,
