@@ -54,141 +54,103 @@ pub struct RequestInfo {
     pub job_id: Option<String>,
 }
 
+/// Operations on the account: (method, path after `/{account}/`, operation).
+const ACCOUNT_OPERATIONS: &[(&str, &str, &str)] = &[
+    ("GET", "vaults", "ListVaults"),
+    ("GET", "policies/data-retrieval", "GetDataRetrievalPolicy"),
+    ("PUT", "policies/data-retrieval", "SetDataRetrievalPolicy"),
+    ("GET", "provisioned-capacity", "ListProvisionedCapacity"),
+    (
+        "POST",
+        "provisioned-capacity",
+        "PurchaseProvisionedCapacity",
+    ),
+];
+
+/// Operations on a vault: (method, path after `/{account}/vaults/{vault}`, operation);
+/// `*` stands for an id.
+const VAULT_OPERATIONS: &[(&str, &str, &str)] = &[
+    ("PUT", "", "CreateVault"),
+    ("GET", "", "DescribeVault"),
+    ("DELETE", "", "DeleteVault"),
+    ("POST", "jobs", "InitiateJob"),
+    ("GET", "jobs", "ListJobs"),
+    ("GET", "jobs/*", "DescribeJob"),
+    ("GET", "jobs/*/output", "GetJobOutput"),
+    ("POST", "archives", "UploadArchive"),
+    ("DELETE", "archives/*", "DeleteArchive"),
+    ("POST", "multipart-uploads", "InitiateMultipartUpload"),
+    ("GET", "multipart-uploads", "ListMultipartUploads"),
+    ("PUT", "multipart-uploads/*", "UploadMultipartPart"),
+    ("POST", "multipart-uploads/*", "CompleteMultipartUpload"),
+    ("DELETE", "multipart-uploads/*", "AbortMultipartUpload"),
+    ("GET", "multipart-uploads/*", "ListParts"),
+    ("GET", "notification-configuration", "GetVaultNotifications"),
+    ("PUT", "notification-configuration", "SetVaultNotifications"),
+    (
+        "DELETE",
+        "notification-configuration",
+        "DeleteVaultNotifications",
+    ),
+    ("GET", "access-policy", "GetVaultAccessPolicy"),
+    ("PUT", "access-policy", "SetVaultAccessPolicy"),
+    ("DELETE", "access-policy", "DeleteVaultAccessPolicy"),
+    ("POST", "lock-policy", "InitiateVaultLock"),
+    ("GET", "lock-policy", "GetVaultLock"),
+    ("DELETE", "lock-policy", "AbortVaultLock"),
+    ("POST", "lock-policy/*", "CompleteVaultLock"),
+    ("GET", "tags", "ListTagsForVault"),
+];
+
 /// Reads a request's operation, vault and job from its method, path and query.
 pub fn classify(method: &Method, path: &str, query: Option<&str>) -> RequestInfo {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match segments.as_slice() {
-        [_account, "vaults", vault, rest @ ..] => vault_request(method, vault, rest, query),
-        [_account, "vaults"] => info(method, &[(Method::GET, "ListVaults")], None, None),
-        [_account, "policies", "data-retrieval"] => info(
-            method,
-            &[
-                (Method::GET, "GetDataRetrievalPolicy"),
-                (Method::PUT, "SetDataRetrievalPolicy"),
-            ],
-            None,
-            None,
-        ),
-        [_account, "provisioned-capacity"] => info(
-            method,
-            &[
-                (Method::GET, "ListProvisionedCapacity"),
-                (Method::POST, "PurchaseProvisionedCapacity"),
-            ],
-            None,
-            None,
-        ),
-        _ => RequestInfo::default(),
-    }
-}
-
-fn vault_request(method: &Method, vault: &str, rest: &[&str], query: Option<&str>) -> RequestInfo {
-    let (get, put, post, delete) = (Method::GET, Method::PUT, Method::POST, Method::DELETE);
-    let vault = Some(vault);
-    match rest {
-        [] => info(
-            method,
-            &[
-                (put, "CreateVault"),
-                (get, "DescribeVault"),
-                (delete, "DeleteVault"),
-            ],
-            vault,
-            None,
-        ),
-        ["jobs"] => info(
-            method,
-            &[(post, "InitiateJob"), (get, "ListJobs")],
-            vault,
-            None,
-        ),
-        ["jobs", job] => info(method, &[(get, "DescribeJob")], vault, Some(job)),
-        ["jobs", job, "output"] => info(method, &[(get, "GetJobOutput")], vault, Some(job)),
-        ["archives"] => info(method, &[(post, "UploadArchive")], vault, None),
-        ["archives", _] => info(method, &[(delete, "DeleteArchive")], vault, None),
-        ["multipart-uploads"] => info(
-            method,
-            &[
-                (post, "InitiateMultipartUpload"),
-                (get, "ListMultipartUploads"),
-            ],
-            vault,
-            None,
-        ),
-        ["multipart-uploads", _] => info(
-            method,
-            &[
-                (put, "UploadMultipartPart"),
-                (post, "CompleteMultipartUpload"),
-                (delete, "AbortMultipartUpload"),
-                (get, "ListParts"),
-            ],
-            vault,
-            None,
-        ),
-        ["notification-configuration"] => info(
-            method,
-            &[
-                (get, "GetVaultNotifications"),
-                (put, "SetVaultNotifications"),
-                (delete, "DeleteVaultNotifications"),
-            ],
-            vault,
-            None,
-        ),
-        ["access-policy"] => info(
-            method,
-            &[
-                (get, "GetVaultAccessPolicy"),
-                (put, "SetVaultAccessPolicy"),
-                (delete, "DeleteVaultAccessPolicy"),
-            ],
-            vault,
-            None,
-        ),
-        ["lock-policy"] => info(
-            method,
-            &[
-                (post, "InitiateVaultLock"),
-                (get, "GetVaultLock"),
-                (delete, "AbortVaultLock"),
-            ],
-            vault,
-            None,
-        ),
-        ["lock-policy", _] => info(method, &[(post, "CompleteVaultLock")], vault, None),
-        ["tags"] => tags_request(method, vault, query),
-        _ => RequestInfo::default(),
-    }
-}
-
-/// Tag changes share one path and say which they are in `?operation=add|remove`.
-fn tags_request(method: &Method, vault: Option<&str>, query: Option<&str>) -> RequestInfo {
-    let change = query
-        .into_iter()
-        .flat_map(|query| query.split('&'))
-        .find_map(|pair| pair.strip_prefix("operation="));
-    let operation = match (method, change) {
-        (&Method::GET, _) => "ListTagsForVault",
-        (&Method::POST, Some("add")) => "AddTagsToVault",
-        (&Method::POST, Some("remove")) => "RemoveTagsFromVault",
-        _ => return RequestInfo::default(),
-    };
-    info(method, &[(method.clone(), operation)], vault, None)
-}
-
-fn info(
-    method: &Method,
-    by_method: &[(Method, &'static str)],
-    vault: Option<&str>,
-    job_id: Option<&str>,
-) -> RequestInfo {
-    match by_method.iter().find(|(known, _)| known == method) {
-        Some((_, operation)) => RequestInfo {
-            operation: Some(operation),
-            vault: vault.map(str::to_owned),
-            job_id: job_id.map(str::to_owned),
+        [_account, "vaults", vault, rest @ ..] => RequestInfo {
+            operation: vault_operation(method, rest, query),
+            vault: Some((*vault).to_owned()),
+            job_id: match rest {
+                ["jobs", job, ..] => Some((*job).to_owned()),
+                _ => None,
+            },
         },
-        None => RequestInfo::default(),
+        [_account, rest @ ..] => RequestInfo {
+            operation: lookup(ACCOUNT_OPERATIONS, method, rest),
+            ..RequestInfo::default()
+        },
+        [] => RequestInfo::default(),
     }
+}
+
+fn vault_operation(method: &Method, rest: &[&str], query: Option<&str>) -> Option<&'static str> {
+    // Tag changes share one path and say which they are in `?operation=add|remove`.
+    if rest == ["tags"] && method == Method::POST {
+        let change = query
+            .into_iter()
+            .flat_map(|query| query.split('&'))
+            .find_map(|pair| pair.strip_prefix("operation="));
+        return match change {
+            Some("add") => Some("AddTagsToVault"),
+            Some("remove") => Some("RemoveTagsFromVault"),
+            _ => None,
+        };
+    }
+    lookup(VAULT_OPERATIONS, method, rest)
+}
+
+/// The operation whose method and path pattern match.
+fn lookup(
+    table: &[(&str, &str, &'static str)],
+    method: &Method,
+    segments: &[&str],
+) -> Option<&'static str> {
+    table.iter().find_map(|&(wanted, pattern, operation)| {
+        let pattern: Vec<&str> = pattern.split('/').filter(|s| !s.is_empty()).collect();
+        let same_path = pattern.len() == segments.len()
+            && pattern
+                .iter()
+                .zip(segments)
+                .all(|(expected, actual)| *expected == "*" || expected == actual);
+        (method.as_str() == wanted && same_path).then_some(operation)
+    })
 }

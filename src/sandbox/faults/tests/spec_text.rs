@@ -143,7 +143,7 @@ fn requests_are_read_as_glacier_operations() {
             "PurchaseProvisionedCapacity",
             "",
         ),
-        ("PATCH /-/vaults/photos", "", ""),
+        ("PATCH /-/vaults/photos", "", "photos"),
         ("GET /favicon.ico", "", ""),
     ];
     for (request, operation, vault) in cases {
