@@ -9,6 +9,7 @@ pub mod archives;
 pub mod clock;
 pub mod content;
 pub mod error;
+pub mod faults;
 pub mod ids;
 pub mod jobs;
 pub mod model;

@@ -17,6 +17,7 @@ use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
 use super::clock::{Speedup, glacier};
 use super::error::{GlacierError, GlacierResult};
+use super::faults::{self, Faults};
 use super::model::SandboxState;
 use super::routes;
 use super::seed::Seed;
@@ -71,6 +72,7 @@ pub struct Shared {
     pub store: StateStore,
     pub ctx: AccountContext,
     pub speedup: Speedup,
+    pub faults: Faults,
 }
 
 impl Shared {
@@ -145,6 +147,7 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, StartError
             region: options.region,
         },
         speedup: options.speedup,
+        faults: Faults::seeded(options.seed.as_ref()),
     });
     let listener = TcpListener::bind(options.addr)
         .await
@@ -159,11 +162,15 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, StartError
     let app = router(shared.clone());
     let (shutdown, stop) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stop.await;
-            })
-            .await
+        // The admin routes need the peer's address to serve loopback peers only.
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = stop.await;
+        })
+        .await
     });
     Ok(RunningSandbox {
         addr,
@@ -177,8 +184,13 @@ fn router(shared: SharedState) -> Router {
     routes::glacier_routes()
         .layer(middleware::from_fn_with_state(
             shared.clone(),
+            faults::reply_with_request_faults,
+        ))
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
             require_glacier_headers,
         ))
+        .merge(routes::admin_routes())
         .with_state(shared)
 }
 

@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::notifications::{settle, watch_job};
 use super::{check_account, now};
 use crate::sandbox::error::GlacierResult;
+use crate::sandbox::faults;
 use crate::sandbox::jobs::{self, ListJobsQuery};
 use crate::sandbox::server::SharedState;
 use crate::sandbox::vaults;
@@ -30,6 +31,7 @@ pub async fn initiate(
     let job_id = shared.change(now, |state| {
         jobs::initiate_job(state, &shared.ctx, &vault, &body, now, shared.speedup)
     })?;
+    faults::apply_to_new_job(&shared, &vault, &job_id, now)?;
     watch_job(&shared, vault.clone(), job_id.clone());
     let location = format!("/{}/vaults/{vault}/jobs/{job_id}", shared.ctx.account_id);
     Ok((

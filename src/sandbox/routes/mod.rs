@@ -1,5 +1,6 @@
 //! Glacier's REST routes (API version 2012-06-01), one file per resource.
 
+mod admin;
 mod archives;
 mod incoming;
 mod jobs;
@@ -8,6 +9,8 @@ mod notifications;
 mod output;
 mod policy;
 mod vaults;
+
+pub use admin::admin_routes;
 
 use axum::{
     Router,

@@ -16,6 +16,7 @@ use super::{check_account, now};
 use crate::domain::range::ByteRange;
 use crate::sandbox::content::{open_range, range_tree_hash};
 use crate::sandbox::error::{GlacierError, GlacierResult};
+use crate::sandbox::faults;
 use crate::sandbox::jobs::{self, OutputBody, OutputPlan, TreeHashHeader};
 use crate::sandbox::model::{ArchiveContent, Job, JobKind};
 use crate::sandbox::server::{Shared, SharedState};
@@ -53,7 +54,10 @@ pub async fn get_output(
             Some(archive_range_hash(&shared, &plan.body, *range).await?)
         }
     };
-    Ok(respond(&shared, plan, checksum))
+    let response = respond(&shared, plan, checksum);
+    Ok(faults::apply_to_output_response(
+        &shared, &vault, &job_id, response,
+    ))
 }
 
 fn respond(shared: &SharedState, plan: OutputPlan, checksum: Option<String>) -> Response {

@@ -20,6 +20,15 @@
 //! [[vaults.generated]]              # many archives with plausible names and sizes
 //! count = 2000
 //! seed = 7
+//!
+//! [[vaults.faults]]                  # see `sandbox::faults`; scoped to this vault
+//! kind = "flip_byte"
+//! offset = 5000000
+//!
+//! [[faults]]                         # for every vault, unless it names one
+//! kind = "throttling"
+//! operation = "DescribeJob"
+//! count = 3
 //! ```
 
 pub mod describe;
@@ -30,6 +39,7 @@ use std::path::Path;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
+use super::faults::FaultSpec;
 use crate::domain::range::parse_size;
 use describe::{DescriptionFormat, describe};
 
@@ -41,6 +51,21 @@ pub struct Seed {
     pub account: AccountSeed,
     #[serde(default)]
     pub vaults: Vec<VaultSeed>,
+    #[serde(default)]
+    pub faults: Vec<FaultSpec>,
+}
+
+impl Seed {
+    /// Every fault of the seed, each vault's scoped to its vault.
+    pub fn all_faults(&self) -> Vec<FaultSpec> {
+        let scoped = self.vaults.iter().flat_map(|vault| {
+            vault.faults.iter().map(|fault| FaultSpec {
+                vault: Some(vault.name.clone()),
+                ..fault.clone()
+            })
+        });
+        self.faults.iter().cloned().chain(scoped).collect()
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -61,6 +86,8 @@ pub struct VaultSeed {
     pub archives: Vec<ArchiveSeed>,
     #[serde(default)]
     pub generated: Vec<GeneratedSeed>,
+    #[serde(default)]
+    pub faults: Vec<FaultSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -139,6 +166,7 @@ pub fn parse(text: &str) -> Result<Seed, String> {
             check_archive(&vault.name, archive)?;
         }
     }
+    check_faults(&seed)?;
     Ok(seed)
 }
 
@@ -165,6 +193,31 @@ fn check_archive(vault: &str, archive: &ArchiveSeed) -> Result<(), String> {
             "the description {text:?} in vault {vault} is not at most 1024 printable ASCII characters"
         )),
         _ => Ok(()),
+    }
+}
+
+fn check_faults(seed: &Seed) -> Result<(), String> {
+    for vault in &seed.vaults {
+        let elsewhere = vault
+            .faults
+            .iter()
+            .find_map(|fault| fault.vault.as_ref().filter(|named| **named != vault.name));
+        if let Some(other) = elsewhere {
+            return Err(format!(
+                "a fault of vault {} names vault {other}; move it to [[faults]] or drop its vault key",
+                vault.name
+            ));
+        }
+    }
+    match seed
+        .all_faults()
+        .iter()
+        .find_map(FaultSpec::fails_an_existing_job)
+    {
+        Some(job) => Err(format!(
+            "the fail_job fault for job {job} cannot be in a seed (no job exists yet); scope it by vault to fail the jobs initiated there"
+        )),
+        None => Ok(()),
     }
 }
 

@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# How fast the sandbox serves job output: a 4 GiB virtual archive downloaded over
+# loopback with curl, side by side with python3's http.server serving a 4 GiB sparse
+# file in the same run. Reports GB/s (10^9 bytes/s) of each, their ratio, and the
+# sandbox's peak RSS (VmHWM) after serving.
+#
+# Usage: benches/sandbox_output.sh [ROUNDS]      (default 3; rounds alternate which
+#                                                 server goes first; medians reported)
+#
+# The bytes are reached one of two ways; the first line of the report says which:
+#   api   `defrost sandbox --seed` with one 4 GiB archive, then Glacier's own API:
+#         an inventory job for the archive id, and per round InitiateJob (Expedited,
+#         whole archive) → DescribeJob until Succeeded → GetJobOutput.
+#   path  where the built sandbox lacks --seed or the job routes: the Rust helper
+#         benches/sandbox_output_path.rs serves the stream GetJobOutput serves
+#         (content::open_range → faults::apply_to_output → axum body) at /output.
+# Force one with SANDBOX_OUTPUT_MODE=api|path.
+#
+# Needs curl, python3 and a release build (made here). Targets: at least 1 GB/s and
+# a peak RSS under 64 MiB.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rounds=${1:-3}
+size=$((4 << 30))
+speedup=20000
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+glacier() {
+    curl -sS --fail-with-body -H 'x-amz-glacier-version: 2012-06-01' "$@"
+}
+
+json_field() { # json_field FIELD < JSON
+    python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
+}
+
+# Waits for a line matching PATTERN in FILE and prints its first URL.
+url_from_log() {
+    local file=$1 pattern=$2
+    for _ in $(seq 1 100); do
+        if grep -q "$pattern" "$file"; then
+            grep -o 'http://[0-9.:]*[^ ]*' "$file" | head -n 1
+            return
+        fi
+        sleep 0.1
+    done
+    echo "no '$pattern' from the server; its output:" >&2
+    cat "$file" >&2
+    exit 1
+}
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Prints "HTTP_CODE BYTES BYTES_PER_SECOND" of one download to /dev/null.
+download() {
+    curl -sS -o /dev/null -w '%{http_code} %{size_download} %{speed_download}\n' \
+        -H 'x-amz-glacier-version: 2012-06-01' "$1"
+}
+
+cargo build --release --locked --quiet
+mode=${SANDBOX_OUTPUT_MODE:-auto}
+if [ "$mode" = auto ]; then
+    if target/release/defrost sandbox --help | grep -q -- '--seed'; then mode=api; else mode=path; fi
+fi
+
+# --- The sandbox side ----------------------------------------------------------
+start_api() {
+    cat >"$work/seed.toml" <<EOF
+[[vaults]]
+name = "bench"
+created = "2020-01-01T00:00:00Z"
+
+[[vaults.archives]]
+description = "benchmark archive"
+size = $size
+created = "2020-01-02T00:00:00Z"
+EOF
+    target/release/defrost sandbox --addr 127.0.0.1:0 --seed "$work/seed.toml" \
+        --speedup "$speedup" >"$work/sandbox.log" 2>&1 &
+    sandbox_pid=$!
+    pids+=("$sandbox_pid")
+    base=$(url_from_log "$work/sandbox.log" 'endpoint at')
+    vault="$base/-/vaults/bench"
+    archive_id=$(run_job '{"Type": "inventory-retrieval"}' inventory | python3 -c '
+import json, sys
+archives = json.load(sys.stdin)["ArchiveList"]
+print(next(a["ArchiveId"] for a in archives if a["Size"] == int(sys.argv[1])))' "$size")
+}
+
+# Initiates a job, waits until it succeeds, and prints its output (inventory) or
+# the output URL (archive).
+run_job() {
+    local parameters=$1 what=$2 job='' status=''
+    # A seeded vault may wait for its first inventory; InitiateJob refuses until then.
+    for _ in $(seq 1 100); do
+        if job=$(glacier -D - -o /dev/null -X POST -d "$parameters" "$vault/jobs" 2>"$work/initiate.err" |
+            tr -d '\r' | awk -F': ' 'tolower($1) == "x-amz-job-id" { print $2 }') && [ -n "$job" ]; then
+            break
+        fi
+        sleep 0.1
+    done
+    if [ -z "$job" ]; then
+        echo "InitiateJob for the $what job failed: $(cat "$work/initiate.err")" >&2
+        exit 1
+    fi
+    for _ in $(seq 1 600); do
+        status=$(glacier "$vault/jobs/$job" | json_field StatusCode)
+        [ "$status" != InProgress ] && break
+        sleep 0.05
+    done
+    if [ "$status" != Succeeded ]; then
+        echo "the $what job ended $status" >&2
+        exit 1
+    fi
+    if [ "$what" = inventory ]; then glacier "$vault/jobs/$job/output"; else echo "$vault/jobs/$job/output"; fi
+}
+
+start_path() {
+    local helper
+    helper=$(cargo build --release --locked --bench sandbox_output_path --message-format=json |
+        python3 -c '
+import json, sys
+for line in sys.stdin:
+    message = json.loads(line)
+    if message.get("target", {}).get("name") == "sandbox_output_path" and message.get("executable"):
+        print(message["executable"])')
+    "$helper" --serve "$size" >"$work/sandbox.log" 2>&1 &
+    sandbox_pid=$!
+    pids+=("$sandbox_pid")
+    path_url=$(url_from_log "$work/sandbox.log" 'url=')
+}
+
+sandbox_url() {
+    if [ "$mode" = api ]; then
+        run_job "{\"Type\": \"archive-retrieval\", \"ArchiveId\": \"$archive_id\", \"Tier\": \"Expedited\"}" archive
+    else
+        echo "$path_url"
+    fi
+}
+
+# --- The peer: python3's http.server on a sparse file of the same size ---------
+start_peer() {
+    mkdir -p "$work/peer"
+    truncate -s "$size" "$work/peer/archive.bin"
+    local port
+    port=$(free_port)
+    python3 -m http.server "$port" --bind 127.0.0.1 --directory "$work/peer" \
+        >"$work/peer.log" 2>&1 &
+    peer_pid=$!
+    pids+=("$peer_pid")
+    peer_url="http://127.0.0.1:$port/archive.bin"
+    for _ in $(seq 1 100); do
+        curl -sf -o /dev/null -r 0-0 "$peer_url" && return
+        sleep 0.1
+    done
+    echo "python3 -m http.server did not start" >&2
+    exit 1
+}
+
+"start_$mode"
+start_peer
+
+measure() { # measure NAME URL → appends GB/s to NAME's list
+    local code bytes speed
+    read -r code bytes speed < <(download "$2")
+    if [ "$code" != 200 ] || [ "$bytes" != "$size" ]; then
+        echo "$1: HTTP $code, $bytes of $size bytes" >&2
+        exit 1
+    fi
+    awk -v s="$speed" 'BEGIN { printf "%.3f\n", s / 1e9 }'
+}
+
+echo "mode $mode: $(target/release/defrost --version), $(nproc) cores, $rounds rounds of 4 GiB over loopback"
+sandbox_speeds=() peer_speeds=()
+for round in $(seq 1 "$rounds"); do
+    url=$(sandbox_url)
+    if ((round % 2)); then
+        s=$(measure sandbox "$url")
+        p=$(measure peer "$peer_url")
+    else
+        p=$(measure peer "$peer_url")
+        s=$(measure sandbox "$url")
+    fi
+    printf 'round %d: sandbox %.2f GB/s | http.server %.2f GB/s\n' "$round" "$s" "$p"
+    sandbox_speeds+=("$s") peer_speeds+=("$p")
+done
+
+median() {
+    sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+peak_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+
+s_median=$(printf '%s\n' "${sandbox_speeds[@]}" | median)
+p_median=$(printf '%s\n' "${peer_speeds[@]}" | median)
+awk -v s="$s_median" -v p="$p_median" -v sk="$(peak_kib "$sandbox_pid")" \
+    -v pk="$(peak_kib "$peer_pid")" 'BEGIN {
+    printf "median: sandbox %.2f GB/s (target >= 1: %s), http.server %.2f GB/s, ratio %.2f\n",
+        s, (s >= 1 ? "met" : "missed"), p, s / p
+    printf "peak RSS: sandbox %.1f MiB (target < 64 MiB: %s), http.server %.1f MiB\n",
+        sk / 1024, (sk < 64 * 1024 ? "met" : "missed"), pk / 1024
+}'
