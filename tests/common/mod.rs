@@ -2,6 +2,8 @@
 //! and a real aws-sdk-glacier client pointed at it.
 #![allow(dead_code)]
 
+pub mod admin;
+
 use aws_sdk_glacier::{
     Client,
     config::{BehaviorVersion, Credentials, Region},
