@@ -48,8 +48,23 @@ pub fn run(global: &GlobalOpts, args: SandboxArgs) -> anyhow::Result<()> {
             args.addr
         );
     }
+    log_to_stderr();
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(serve(options, args.speedup))
+}
+
+/// The sandbox is a server, not a screen: its log (job completion notices, faults,
+/// failures) goes to stderr, at `info` unless `RUST_LOG` says otherwise. What it
+/// logs is validated Glacier fields or JSON (whose strings escape control
+/// characters), so nothing raw reaches the terminal.
+fn log_to_stderr() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("defrost=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
 }
 
 fn options_from(global: &GlobalOpts, args: &SandboxArgs) -> Result<SandboxOptions, BadInput> {
