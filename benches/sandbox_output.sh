@@ -7,14 +7,9 @@
 # Usage: benches/sandbox_output.sh [ROUNDS]      (default 3; rounds alternate which
 #                                                 server goes first; medians reported)
 #
-# The bytes are reached one of two ways; the first line of the report says which:
-#   api   `defrost sandbox --seed` with one 4 GiB archive, then Glacier's own API:
-#         an inventory job for the archive id, and per round InitiateJob (Expedited,
-#         whole archive) → DescribeJob until Succeeded → GetJobOutput.
-#   path  where the built sandbox lacks --seed or the job routes: the Rust helper
-#         benches/sandbox_output_path.rs serves the stream GetJobOutput serves
-#         (content::open_range → faults::apply_to_output → axum body) at /output.
-# Force one with SANDBOX_OUTPUT_MODE=api|path.
+# The bytes are reached through Glacier's own API: `defrost sandbox --seed` with one
+# 4 GiB archive, an inventory job for the archive id, then per round InitiateJob
+# (Expedited, whole archive) → DescribeJob until Succeeded → GetJobOutput.
 #
 # Needs curl, python3 and a release build (made here). Targets: at least 1 GB/s and
 # a peak RSS under 64 MiB.
@@ -69,13 +64,9 @@ download() {
 }
 
 cargo build --release --locked --quiet
-mode=${SANDBOX_OUTPUT_MODE:-auto}
-if [ "$mode" = auto ]; then
-    if target/release/defrost sandbox --help | grep -q -- '--seed'; then mode=api; else mode=path; fi
-fi
 
 # --- The sandbox side ----------------------------------------------------------
-start_api() {
+start_sandbox() {
     cat >"$work/seed.toml" <<EOF
 [[vaults]]
 name = "bench"
@@ -126,27 +117,8 @@ run_job() {
     if [ "$what" = inventory ]; then glacier "$vault/jobs/$job/output"; else echo "$vault/jobs/$job/output"; fi
 }
 
-start_path() {
-    local helper
-    helper=$(cargo build --release --locked --bench sandbox_output_path --message-format=json |
-        python3 -c '
-import json, sys
-for line in sys.stdin:
-    message = json.loads(line)
-    if message.get("target", {}).get("name") == "sandbox_output_path" and message.get("executable"):
-        print(message["executable"])')
-    "$helper" --serve "$size" >"$work/sandbox.log" 2>&1 &
-    sandbox_pid=$!
-    pids+=("$sandbox_pid")
-    path_url=$(url_from_log "$work/sandbox.log" 'url=')
-}
-
 sandbox_url() {
-    if [ "$mode" = api ]; then
-        run_job "{\"Type\": \"archive-retrieval\", \"ArchiveId\": \"$archive_id\", \"Tier\": \"Expedited\"}" archive
-    else
-        echo "$path_url"
-    fi
+    run_job "{\"Type\": \"archive-retrieval\", \"ArchiveId\": \"$archive_id\", \"Tier\": \"Expedited\"}" archive
 }
 
 # --- The peer: python3's http.server on a sparse file of the same size ---------
@@ -168,7 +140,7 @@ start_peer() {
     exit 1
 }
 
-"start_$mode"
+start_sandbox
 start_peer
 
 measure() { # measure NAME URL → appends GB/s to NAME's list
@@ -181,7 +153,7 @@ measure() { # measure NAME URL → appends GB/s to NAME's list
     awk -v s="$speed" 'BEGIN { printf "%.3f\n", s / 1e9 }'
 }
 
-echo "mode $mode: $(target/release/defrost --version), $(nproc) cores, $rounds rounds of 4 GiB over loopback"
+echo "$(target/release/defrost --version), $(nproc) cores, $rounds rounds of 4 GiB over loopback"
 sandbox_speeds=() peer_speeds=()
 for round in $(seq 1 "$rounds"); do
     url=$(sandbox_url)
