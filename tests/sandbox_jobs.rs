@@ -6,7 +6,8 @@ mod jobs_support;
 use aws_sdk_glacier::types::{ActionCode, InventoryRetrievalJobInput, JobParameters, StatusCode};
 use common::{client_for, error_code, start_sandbox};
 use jobs_support::{
-    MIB, Spec, archive_job, describe, inventory_job, refusal, seed_vault, start_job, wait_for,
+    MIB, Spec, archive_job, describe, inventory_job, refusal, seed_vault, start_job,
+    vault_with_one_archive, wait_for,
 };
 
 #[tokio::test]
@@ -173,16 +174,7 @@ async fn unknown_archives_vaults_and_jobs_are_404() {
 async fn bad_job_parameters_get_glacier_error_codes() {
     let sandbox = start_sandbox().await;
     let client = client_for(&sandbox);
-    let id = seed_vault(
-        &sandbox,
-        "v",
-        &[Spec {
-            size: 10,
-            description: "x",
-        }],
-    )
-    .remove(0)
-    .id;
+    let id = vault_with_one_archive(&sandbox, 10);
     let zero_limit = InventoryRetrievalJobInput::builder().limit("0").build();
     let invalid = [
         inventory_job().tier("Bulk").build(),

@@ -5,22 +5,15 @@ mod jobs_support;
 
 use aws_sdk_glacier::types::StatusCode;
 use common::{client_for, error_code, start_sandbox};
-use jobs_support::{Spec, archive_job, job_ids, list_jobs, seed_vault, start_job, wait_for};
+use jobs_support::{
+    Spec, archive_job, job_ids, list_jobs, seed_vault, start_job, vault_with_one_archive, wait_for,
+};
 
 #[tokio::test]
 async fn list_jobs_filters_by_status_and_completion() {
     let sandbox = start_sandbox().await;
     let client = client_for(&sandbox);
-    let id = seed_vault(
-        &sandbox,
-        "v",
-        &[Spec {
-            size: 10,
-            description: "x",
-        }],
-    )
-    .remove(0)
-    .id;
+    let id = vault_with_one_archive(&sandbox, 10);
     let quick = start_job(&client, "v", archive_job(&id).tier("Expedited").build()).await;
     wait_for(&client, "v", &quick).await;
     let slow = start_job(&client, "v", archive_job(&id).tier("Bulk").build()).await;
@@ -68,16 +61,7 @@ async fn list_jobs_filters_by_status_and_completion() {
 async fn list_jobs_pages_with_the_paginator() {
     let sandbox = start_sandbox().await;
     let client = client_for(&sandbox);
-    let id = seed_vault(
-        &sandbox,
-        "v",
-        &[Spec {
-            size: 10,
-            description: "x",
-        }],
-    )
-    .remove(0)
-    .id;
+    let id = vault_with_one_archive(&sandbox, 10);
     let mut started = Vec::new();
     for _ in 0..7 {
         started.push(start_job(&client, "v", archive_job(&id).tier("Bulk").build()).await);
@@ -132,16 +116,7 @@ async fn bad_list_parameters_are_refused() {
 async fn jobs_drop_out_when_their_output_window_closes() {
     let sandbox = start_sandbox().await;
     let client = client_for(&sandbox);
-    let id = seed_vault(
-        &sandbox,
-        "v",
-        &[Spec {
-            size: 10,
-            description: "x",
-        }],
-    )
-    .remove(0)
-    .id;
+    let id = vault_with_one_archive(&sandbox, 10);
     let job_id = start_job(&client, "v", archive_job(&id).tier("Expedited").build()).await;
     wait_for(&client, "v", &job_id).await;
     // The 24-hour window lasts 0.864 s at the test speedup.

@@ -9,7 +9,7 @@ use aws_sdk_glacier::types::{DataRetrievalPolicy, DataRetrievalRule};
 use common::{client_for, error_code, start_sandbox};
 use jobs_support::{
     MIB, Spec, archive_job, list_jobs, refusal, seed_vault, set_expedited_capacity, start_job,
-    wait_for,
+    vault_with_one_archive, wait_for,
 };
 
 fn rule(strategy: &str, bytes_per_hour: Option<i64>) -> DataRetrievalPolicy {
@@ -119,16 +119,7 @@ async fn standard_jobs_over_the_hourly_budget_are_refused() {
 async fn expedited_jobs_need_capacity_which_can_be_bought() {
     let sandbox = start_sandbox().await;
     let client = client_for(&sandbox);
-    let id = seed_vault(
-        &sandbox,
-        "v",
-        &[Spec {
-            size: 10,
-            description: "x",
-        }],
-    )
-    .remove(0)
-    .id;
+    let id = vault_with_one_archive(&sandbox, 10);
     set_expedited_capacity(&sandbox, false);
     let expedited = || archive_job(&id).tier("Expedited").build();
     let (code, _) = refusal(&client, "v", expedited()).await;

@@ -63,6 +63,15 @@ pub fn seed_vault(sandbox: &RunningSandbox, vault: &str, specs: &[Spec<'_>]) -> 
 }
 
 /// Changes the account's settings directly, as a seed file would.
+/// A vault `v` holding one archive of `size` bytes; returns the archive's id.
+pub fn vault_with_one_archive(sandbox: &RunningSandbox, size: u64) -> String {
+    let spec = Spec {
+        size,
+        description: "x",
+    };
+    seed_vault(sandbox, "v", &[spec]).remove(0).id
+}
+
 pub fn set_expedited_capacity(sandbox: &RunningSandbox, available: bool) {
     sandbox
         .shared
