@@ -170,16 +170,28 @@ fn a_file_without_read_permission_is_refused_with_exit_code_2() {
     let folder = folder_with_files(&[("secret.bin", b"x")]);
     let path = folder.path().join("secret.bin");
     fs::set_permissions(&path, fs::Permissions::from_mode(0o000)).unwrap();
-    if fs::read(&path).is_ok() {
-        // Running as root: permissions do not stop reads, so there is nothing to test.
-        return;
-    }
-    let output = defrost()
+    let mut command = if fs::read(&path).is_ok() {
+        // Root reads past permissions, so run defrost as an unprivileged user. The
+        // folder (and a copy of the binary in it) must let that user in, wherever
+        // the build lives, for the file's own permission to be what stops it.
+        fs::set_permissions(folder.path(), fs::Permissions::from_mode(0o755)).unwrap();
+        let binary = folder.path().join("defrost-copy");
+        fs::copy(assert_cmd::cargo::cargo_bin("defrost"), &binary).unwrap();
+        fs::set_permissions(&binary, fs::Permissions::from_mode(0o755)).unwrap();
+        let mut unprivileged = std::process::Command::new("setpriv");
+        unprivileged
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&binary);
+        unprivileged
+    } else {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("defrost"))
+    };
+    let output = command
         .current_dir(folder.path())
         .args(["treehash", "secret.bin"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
     assert!(stderr_lines(&output)[0].contains("secret.bin: permission denied"));
 }
 
