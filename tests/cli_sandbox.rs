@@ -19,21 +19,26 @@ fn assert_one_line_error(output: &std::process::Output) -> String {
     stderr
 }
 
-#[test]
-fn a_seed_that_does_not_parse_names_file_and_line() {
+/// Starts the sandbox with a seed file holding `text`, which it must refuse;
+/// returns the one error line.
+fn refused_seed(file_name: &str, text: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("bad.toml");
-    std::fs::write(
-        &file,
-        "[[vaults]]\nname = \"v\"\n\n[[vaults.archives]]\nsize = \"lots\"\n",
-    )
-    .unwrap();
+    let file = dir.path().join(file_name);
+    std::fs::write(&file, text).unwrap();
     let output = defrost()
         .args(["sandbox", "--addr", "127.0.0.1:0", "--seed"])
         .arg(&file)
         .output()
         .unwrap();
-    let line = assert_one_line_error(&output);
+    assert_one_line_error(&output)
+}
+
+#[test]
+fn a_seed_that_does_not_parse_names_file_and_line() {
+    let line = refused_seed(
+        "bad.toml",
+        "[[vaults]]\nname = \"v\"\n\n[[vaults.archives]]\nsize = \"lots\"\n",
+    );
     assert!(
         line.contains("bad.toml") && line.contains("line 5"),
         "{line}"
@@ -42,19 +47,10 @@ fn a_seed_that_does_not_parse_names_file_and_line() {
 
 #[test]
 fn a_seed_with_a_bad_vault_name_names_file_and_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("names.toml");
-    std::fs::write(
-        &file,
+    let line = refused_seed(
+        "names.toml",
         "[[vaults]]\nname = \"fine\"\n\n[[vaults]]\nname = \"not fine\"\n",
-    )
-    .unwrap();
-    let output = defrost()
-        .args(["sandbox", "--addr", "127.0.0.1:0", "--seed"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    let line = assert_one_line_error(&output);
+    );
     assert!(
         line.contains("names.toml") && line.contains("line 4") && line.contains("not fine"),
         "{line}"

@@ -6,24 +6,13 @@ use std::io::Write;
 use std::time::Duration;
 
 use aws_sdk_glacier::{Client, primitives::ByteStream};
-use common::{TEST_SPEEDUP, client_for, error_code, start_sandbox, start_sandbox_with};
-use defrost::domain::treehash::{TreeHasher, sha256};
+use common::{
+    TEST_SPEEDUP, client_for, error_code, sample, start_sandbox, start_sandbox_with, tree_hash,
+};
+use defrost::domain::treehash::sha256;
 use defrost::sandbox::{SandboxOptions, Speedup};
 
 const MIB: usize = 1 << 20;
-
-fn tree_hash(data: &[u8]) -> String {
-    let mut hasher = TreeHasher::new();
-    hasher.update(data);
-    hasher.finish().to_string()
-}
-
-/// Bytes that differ from MiB to MiB, so a misplaced chunk changes the hash.
-fn sample(len: usize) -> Vec<u8> {
-    (0..len)
-        .map(|i| (i % 251) as u8 ^ (i / MIB) as u8)
-        .collect()
-}
 
 async fn create_vault(client: &Client, name: &str) {
     client

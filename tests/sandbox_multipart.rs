@@ -3,22 +3,9 @@
 mod common;
 
 use aws_sdk_glacier::{Client, primitives::ByteStream};
-use common::{client_for, error_code, start_sandbox};
-use defrost::domain::treehash::TreeHasher;
+use common::{client_for, error_code, sample, start_sandbox, tree_hash};
 
 const MIB: usize = 1 << 20;
-
-fn tree_hash(data: &[u8]) -> String {
-    let mut hasher = TreeHasher::new();
-    hasher.update(data);
-    hasher.finish().to_string()
-}
-
-fn sample(len: usize) -> Vec<u8> {
-    (0..len)
-        .map(|i| (i % 251) as u8 ^ (i / MIB) as u8)
-        .collect()
-}
 
 async fn client_with_vault() -> (defrost::sandbox::RunningSandbox, Client) {
     let sandbox = start_sandbox().await;

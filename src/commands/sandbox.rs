@@ -50,7 +50,7 @@ pub fn run(global: &GlobalOpts, args: SandboxArgs) -> anyhow::Result<()> {
     }
     log_to_stderr();
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(serve(options, args.speedup))
+    runtime.block_on(serve(options))
 }
 
 /// The sandbox is a server, not a screen: its log (job completion notices, faults,
@@ -115,15 +115,14 @@ fn load_seed(path: &Path) -> Result<Seed, BadInput> {
     Ok(seed)
 }
 
-async fn serve(options: SandboxOptions, speedup: f64) -> anyhow::Result<()> {
+async fn serve(options: SandboxOptions) -> anyhow::Result<()> {
     let region = options.region.clone();
+    let speedup = options.speedup.factor();
+    let standard = options.speedup.scale(clock::glacier::STANDARD_JOB);
     let running = sandbox::start(options)
         .await
         .map_err(|err| BadInput(err.to_string()))?;
     let url = running.endpoint_url();
-    let standard = Speedup::new(speedup)
-        .map(|s| s.scale(clock::glacier::STANDARD_JOB))
-        .unwrap_or_default();
     let banner = format!(
         "defrost sandbox: a local Glacier endpoint at {url}\n  state: {}\n  speedup {speedup}x: a Standard job takes {:.1} s\n  use it with: --endpoint-url {url} --region {region}\n  aws CLI: aws glacier list-vaults --account-id - --endpoint-url {url} --region {region}\nPress Ctrl-C to stop.",
         running.shared.store.dir().display(),

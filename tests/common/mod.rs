@@ -46,3 +46,18 @@ where
         .and_then(|e| e.code())
         .map(str::to_owned)
 }
+
+/// The tree hash of `data` as lowercase hex.
+pub fn tree_hash(data: &[u8]) -> String {
+    let mut hasher = defrost::domain::treehash::TreeHasher::new();
+    hasher.update(data);
+    hasher.finish().to_string()
+}
+
+/// Bytes that differ from MiB to MiB, so a misplaced chunk changes the hash.
+pub fn sample(len: usize) -> Vec<u8> {
+    const MIB: usize = 1 << 20;
+    (0..len)
+        .map(|i| (i % 251) as u8 ^ (i / MIB) as u8)
+        .collect()
+}
