@@ -7,6 +7,8 @@
 //! - [`hashing`] feeds files and streams to the tree hasher on every core.
 //! - [`sandbox`] is a local Glacier endpoint with a sped-up clock, for the demo,
 //!   for rehearsing the workflow and for end-to-end tests.
+//! - [`store`] is the local inventory cache; so far it holds the external sorter
+//!   that orders inventories too large to sort in memory.
 //! - [`text`] makes untrusted text safe to print.
 //! - [`cli`] holds the command-line grammar; [`commands`] runs each headless
 //!   subcommand and decides exit codes.
@@ -16,4 +18,5 @@ pub mod commands;
 pub mod domain;
 pub mod hashing;
 pub mod sandbox;
+pub mod store;
 pub mod text;

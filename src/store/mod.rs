@@ -1,0 +1,3 @@
+//! The local inventory cache.
+
+pub mod sorter;
