@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    params::ParamsArgs, range::RangeArgs, sandbox::SandboxArgs, treehash::TreehashArgs,
+    archives::ArchivesArgs, inventory::InventoryArgs, params::ParamsArgs, range::RangeArgs,
+    sandbox::SandboxArgs, treehash::TreehashArgs,
 };
 
 /// Plan and run retrievals from Amazon Glacier vaults.
@@ -71,6 +72,10 @@ pub enum Command {
     Params(ParamsArgs),
     /// Serve a local Glacier endpoint (no AWS account needed) for trying things out
     Sandbox(SandboxArgs),
+    /// Import, list, compare and browse cached vault inventories
+    Inventory(InventoryArgs),
+    /// List a cached vault's archives: sorted, filtered, paged, as a table or JSON
+    Archives(ArchivesArgs),
 }
 
 /// A command-line mistake as one line: clap's message, what it lists and its tip,

@@ -7,8 +7,8 @@
 //! - [`hashing`] feeds files and streams to the tree hasher on every core.
 //! - [`sandbox`] is a local Glacier endpoint with a sped-up clock, for the demo,
 //!   for rehearsing the workflow and for end-to-end tests.
-//! - [`store`] is the local inventory cache; so far it holds the external sorter
-//!   that orders inventories too large to sort in memory.
+//! - [`store`] is the local inventory cache: every imported inventory snapshot in
+//!   SQLite, paged, filtered and compared without loading it whole.
 //! - [`text`] makes untrusted text safe to print.
 //! - [`cli`] holds the command-line grammar; [`commands`] runs each headless
 //!   subcommand and decides exit codes.

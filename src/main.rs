@@ -27,6 +27,8 @@ fn main() -> ExitCode {
     };
     match defrost::commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // A reader such as `head` that has seen enough is not a failure.
+        Err(err) if defrost::commands::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             let code = defrost::commands::exit_code_for(&err);
             eprintln!("defrost: {}", defrost::commands::one_line(&err));

@@ -1,5 +1,8 @@
 //! Runs the headless subcommands and turns their errors into exit codes.
 
+pub mod archives;
+pub mod cached;
+pub mod inventory;
 pub mod params;
 pub mod range;
 pub mod sandbox;
@@ -7,6 +10,7 @@ pub mod treehash;
 
 use crate::cli::{Cli, Command};
 use crate::domain::{job_params::ParamsError, range::RangeError};
+use crate::store::StoreError;
 
 /// An error the user caused and can fix by changing the command or its input.
 /// Its message is a sentence that names the problem and the fix.
@@ -21,6 +25,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Range(args) => range::run(&cli.global, args),
         Command::Params(args) => params::run(&cli.global, args),
         Command::Sandbox(args) => sandbox::run(&cli.global, args),
+        Command::Inventory(args) => inventory::run(&cli.global, args),
+        Command::Archives(args) => archives::run(&cli.global, args),
     }
 }
 
@@ -28,9 +34,23 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 /// 1 for failures the user did not cause.
 pub fn exit_code_for(err: &anyhow::Error) -> u8 {
     let caused_by_input = err.chain().any(|cause| {
-        cause.is::<BadInput>() || cause.is::<RangeError>() || cause.is::<ParamsError>()
+        cause.is::<BadInput>()
+            || cause.is::<RangeError>()
+            || cause.is::<ParamsError>()
+            || cause
+                .downcast_ref::<StoreError>()
+                .is_some_and(StoreError::is_bad_input)
     });
     if caused_by_input { 2 } else { 1 }
+}
+
+/// Whether the error is standard output closing early (`defrost archives | head`).
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// The whole error chain as one printable line.

@@ -1,3 +1,137 @@
-//! The local inventory cache.
+//! The local inventory cache: every inventory snapshot defrost has seen, per
+//! account, region and vault, with its archives and their decoded names, ready
+//! to page through, filter and compare.
+//!
+//! Layout under the data directory:
+//! - `catalog.sqlite`: the vaults and their snapshots (see `catalog`);
+//! - `snapshots/*.sqlite`: one database per snapshot (see `snapshot`).
+//!
+//! Both are plain SQLite files that the sqlite3 shell can open.
 
+mod catalog;
+mod diff;
+mod error;
+mod import;
+pub mod snapshot;
 pub mod sorter;
+
+use std::path::{Path, PathBuf};
+
+pub use catalog::{CATALOG_SCHEMA, SnapshotInfo, Vault, VaultKey};
+pub use diff::{SnapshotDiff, diff};
+pub use error::StoreError;
+pub use import::{ImportProgress, ImportRequest, check_vault_name};
+pub use snapshot::{
+    ArchivePage, ArchiveQuery, ArchiveRow, FolderEntry, FolderEntryKind, Snapshot, SortKey,
+};
+
+use catalog::Catalog;
+
+/// The cache under one data directory.
+pub struct Store {
+    snapshots_dir: PathBuf,
+    catalog: Catalog,
+}
+
+impl Store {
+    /// Opens the cache in `data_dir`, creating it on first use.
+    pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        let snapshots_dir = data_dir.join("snapshots");
+        Catalog::ensure_dirs(data_dir, &snapshots_dir)?;
+        let catalog = Catalog::open(&data_dir.join("catalog.sqlite"), &snapshots_dir)?;
+        Ok(Self {
+            snapshots_dir,
+            catalog,
+        })
+    }
+
+    pub fn catalog_path(&self) -> &Path {
+        self.catalog.path()
+    }
+
+    pub fn snapshots_dir(&self) -> &Path {
+        &self.snapshots_dir
+    }
+
+    /// Every vault with at least one snapshot.
+    pub fn vaults(&self) -> Result<Vec<Vault>, StoreError> {
+        self.catalog.vaults()
+    }
+
+    /// The snapshots of one vault, or of all, oldest first within a vault.
+    pub fn snapshots(&self, vault: Option<&Vault>) -> Result<Vec<SnapshotInfo>, StoreError> {
+        self.catalog.snapshots(vault.map(|vault| vault.id))
+    }
+
+    /// The vault called `name`, narrowed by account and region when several are.
+    pub fn find_vault(
+        &self,
+        name: &str,
+        account: Option<&str>,
+        region: Option<&str>,
+    ) -> Result<Vault, StoreError> {
+        let matching: Vec<Vault> = self
+            .vaults()?
+            .into_iter()
+            .filter(|vault| vault.key.name == name)
+            .filter(|vault| account.is_none_or(|account| vault.key.account == account))
+            .filter(|vault| region.is_none_or(|region| vault.key.region == region))
+            .collect();
+        match matching.as_slice() {
+            [vault] => Ok(vault.clone()),
+            [] => Err(StoreError::refused(format!(
+                "no inventory of vault '{name}' is cached{}; import one with 'defrost inventory import FILE --vault {name}', or see 'defrost inventory list'",
+                match (account, region) {
+                    (None, None) => String::new(),
+                    _ => format!(
+                        " for {}{}",
+                        region.map(|r| format!("region {r} ")).unwrap_or_default(),
+                        account.map(|a| format!("account {a}")).unwrap_or_default()
+                    )
+                    .trim_end()
+                    .to_owned(),
+                }
+            ))),
+            several => Err(StoreError::refused(format!(
+                "there are {} cached vaults named '{name}' ({}); add --region or --account to pick one",
+                several.len(),
+                several
+                    .iter()
+                    .map(|vault| format!("{} {}", vault.key.region, vault.key.account))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
+    }
+
+    /// Snapshot `id` of `vault`, or its newest when `id` is `None`.
+    pub fn snapshot_of(&self, vault: &Vault, id: Option<i64>) -> Result<SnapshotInfo, StoreError> {
+        let snapshots = self.snapshots(Some(vault))?;
+        let found = match id {
+            Some(id) => snapshots.into_iter().find(|snapshot| snapshot.id == id),
+            None => snapshots
+                .into_iter()
+                .max_by_key(|s| (s.inventory_date, s.id)),
+        };
+        found.ok_or_else(|| match id {
+            Some(id) => StoreError::refused(format!(
+                "vault '{}' has no snapshot {id}; 'defrost inventory list' shows its snapshots",
+                vault.key.name
+            )),
+            None => StoreError::refused(format!(
+                "vault '{}' has no cached inventory; import one with 'defrost inventory import FILE --vault {}'",
+                vault.key.name, vault.key.name
+            )),
+        })
+    }
+
+    /// Opens a snapshot's archives.
+    pub fn open_snapshot(&self, info: &SnapshotInfo) -> Result<Snapshot, StoreError> {
+        Snapshot::open(&info.path)
+    }
+}
+
+/// A time as the catalog writes it (RFC 3339, to the second).
+pub fn snapshot_time(moment: time::OffsetDateTime) -> String {
+    catalog::rfc3339(moment)
+}

@@ -1,0 +1,108 @@
+//! What the commands that read the inventory cache share: choosing a vault and a
+//! snapshot, and showing sizes, dates and ages.
+
+use humansize::{BINARY, format_size};
+use time::OffsetDateTime;
+
+use crate::cli::GlobalOpts;
+use crate::store::{Snapshot, SnapshotInfo, Store, Vault};
+
+/// Which cached vault, and which of its snapshots.
+#[derive(Debug, Clone, clap::Args)]
+pub struct VaultChoice {
+    /// The vault's name
+    #[arg(long, value_name = "NAME")]
+    pub vault: String,
+
+    /// The vault's account, when vaults of several accounts share the name
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+}
+
+impl VaultChoice {
+    /// The vault, from the cache under the data directory.
+    pub fn find(&self, store: &Store, global: &GlobalOpts) -> anyhow::Result<Vault> {
+        Ok(store.find_vault(
+            &self.vault,
+            self.account.as_deref(),
+            global.region.as_deref(),
+        )?)
+    }
+}
+
+/// Opens the cache under the chosen data directory.
+pub fn open_store(global: &GlobalOpts) -> anyhow::Result<Store> {
+    let data_dir = global.resolved_data_dir()?;
+    Ok(Store::open(&data_dir)?)
+}
+
+/// A snapshot of the chosen vault (its newest without `--snapshot`), opened.
+pub fn open_snapshot(
+    store: &Store,
+    vault: &Vault,
+    id: Option<i64>,
+) -> anyhow::Result<(SnapshotInfo, Snapshot)> {
+    let info = store.snapshot_of(vault, id)?;
+    let snapshot = store.open_snapshot(&info)?;
+    Ok((info, snapshot))
+}
+
+/// Bytes in binary units: `1.50 GiB`.
+pub fn size(bytes: u128) -> String {
+    // humansize takes u64; past that (16 EiB) say so plainly.
+    match u64::try_from(bytes) {
+        Ok(bytes) => format_size(bytes, BINARY),
+        Err(_) => format!("{bytes} B"),
+    }
+}
+
+/// A count with thousands separators: `1,000,000`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// How long ago, to two units: `28d 4h`, `3h 12m`, `45s`; `in the future` for
+/// dates after `now` (a clock set wrong somewhere).
+pub fn age(then: OffsetDateTime, now: OffsetDateTime) -> String {
+    let seconds = (now - then).whole_seconds();
+    if seconds < 0 {
+        return "in the future".into();
+    }
+    let (days, hours, minutes) = (seconds / 86_400, seconds / 3_600 % 24, seconds / 60 % 60);
+    match (days, hours, minutes) {
+        (0, 0, 0) => format!("{seconds}s"),
+        (0, 0, m) => format!("{m}m"),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, h, _) => format!("{d}d {h}h"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_ages_read_naturally() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1_000), "1,000");
+        assert_eq!(count(1_234_567), "1,234,567");
+        let now = OffsetDateTime::from_unix_timestamp(1_000_000_000).unwrap();
+        let ago = |s: i64| age(now - time::Duration::seconds(s), now);
+        assert_eq!(ago(45), "45s");
+        assert_eq!(ago(125), "2m");
+        assert_eq!(ago(3 * 3600 + 12 * 60), "3h 12m");
+        assert_eq!(ago(28 * 86_400 + 4 * 3600), "28d 4h");
+        assert_eq!(ago(-5), "in the future");
+        assert_eq!(size(1536), "1.50 KiB");
+        assert_eq!(size(u128::from(u64::MAX) + 1), "18446744073709551616 B");
+    }
+}

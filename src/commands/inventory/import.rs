@@ -1,0 +1,159 @@
+//! `defrost inventory import FILE --vault NAME`: reads an inventory (a file, or
+//! `-` for standard input) into a new snapshot, with a progress bar on a terminal.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use time::OffsetDateTime;
+
+use crate::cli::GlobalOpts;
+use crate::commands::BadInput;
+use crate::commands::cached::{count, open_store, size};
+use crate::domain::inventory::{InventoryFormat, Timestamp};
+use crate::store::{ImportProgress, ImportRequest};
+use crate::text::printable;
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The inventory: a file, or - for standard input
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The vault the inventory is of (it must match the inventory's VaultARN)
+    #[arg(long, value_name = "NAME")]
+    pub vault: String,
+
+    /// The vault's account ID [default: the inventory's VaultARN, else - (the
+    /// account of your credentials)]
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+
+    /// json or csv [default: json when the inventory starts with '{', else csv]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatChoice>,
+
+    /// The inventory's date, for CSV inventories, which do not record it
+    /// (2026-11-01 or 2026-11-01T04:10:22Z) [default: now]
+    #[arg(long, value_name = "DATE")]
+    pub inventory_date: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatChoice {
+    Json,
+    Csv,
+}
+
+pub fn run(global: &GlobalOpts, args: ImportArgs) -> anyhow::Result<()> {
+    let inventory_date = args
+        .inventory_date
+        .as_deref()
+        .map(|text| parse_date(text, "--inventory-date"))
+        .transpose()?;
+    let from_stdin = args.file.as_os_str() == "-";
+    let (input, length, source): (Box<dyn Read + Send>, Option<u64>, String) = if from_stdin {
+        (Box::new(io::stdin()), None, "stdin".into())
+    } else {
+        let file = File::open(&args.file).map_err(|err| {
+            BadInput(format!(
+                "cannot open the inventory {}: {err}; check the path",
+                args.file.display()
+            ))
+        })?;
+        let length = file.metadata().ok().map(|m| m.len());
+        let name = args.file.file_name().unwrap_or(args.file.as_os_str());
+        (
+            Box::new(file),
+            length,
+            format!("file {}", name.to_string_lossy()),
+        )
+    };
+    let mut input = BufReader::with_capacity(1 << 20, input);
+    let format = match args.format {
+        Some(FormatChoice::Json) => InventoryFormat::Json,
+        Some(FormatChoice::Csv) => InventoryFormat::Csv,
+        None => sniff_format(&mut input)?,
+    };
+    let mut store = open_store(global)?;
+    let request = ImportRequest {
+        format,
+        vault_name: args.vault,
+        account: args.account,
+        region: global.region.clone(),
+        default_region: std::env::var("AWS_REGION")
+            .or_else(|_| std::env::var("AWS_DEFAULT_REGION"))
+            .ok()
+            .filter(|region| !region.is_empty()),
+        inventory_date,
+        source,
+        obtained_at: OffsetDateTime::now_utc(),
+    };
+    let bar = progress_bar(length);
+    let result = store.import(input, request, |progress: ImportProgress| {
+        bar.set_position(progress.bytes_read);
+        bar.set_message(format!("{} archives", count(progress.archives)));
+    });
+    bar.finish_and_clear();
+    let snapshot = result?;
+    println!(
+        "imported {} archives ({}) of vault {}: snapshot {}, inventory of {}",
+        count(snapshot.archive_count),
+        size(snapshot.total_size),
+        printable(&snapshot.vault.key.to_string()),
+        snapshot.id,
+        snapshot.inventory_date
+    );
+    Ok(())
+}
+
+/// A bar over the file's bytes, or a spinner for a stream; hidden when standard
+/// error is not a terminal.
+fn progress_bar(length: Option<u64>) -> ProgressBar {
+    let bar = match length {
+        Some(length) => ProgressBar::new(length).with_style(
+            ProgressStyle::with_template(
+                "{spinner} importing [{bar:30}] {bytes}/{total_bytes} {msg} ({eta} left)",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        ),
+        None => ProgressBar::new_spinner().with_style(
+            ProgressStyle::with_template("{spinner} importing {bytes} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ),
+    };
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// JSON inventories start with `{`; anything else is taken for CSV.
+fn sniff_format(input: &mut impl BufRead) -> anyhow::Result<InventoryFormat> {
+    let start = input.fill_buf()?;
+    let first = start.iter().copied().find(|b| !b.is_ascii_whitespace());
+    match first {
+        Some(b'{') => Ok(InventoryFormat::Json),
+        Some(_) => Ok(InventoryFormat::Csv),
+        None => Err(BadInput(
+            "the inventory is empty; download the inventory job's output again".into(),
+        )
+        .into()),
+    }
+}
+
+/// `2026-11-01` (midnight UTC) or a full inventory date.
+pub fn parse_date(text: &str, option: &str) -> Result<Timestamp, BadInput> {
+    let full = if text.len() == 10 {
+        format!("{text}T00:00:00Z")
+    } else {
+        text.to_owned()
+    };
+    Timestamp::parse(&full).map_err(|err| {
+        BadInput(format!(
+            "{option} '{}' {err}; write it as 2026-11-01 or 2026-11-01T04:10:22Z",
+            printable(text)
+        ))
+    })
+}

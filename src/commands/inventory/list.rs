@@ -1,0 +1,149 @@
+//! `defrost inventory list`: every cached snapshot, per vault, with its age,
+//! archive count and total size.
+
+use std::io::Write as _;
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::cli::GlobalOpts;
+use crate::commands::cached::{age, count, open_store, size};
+use crate::store::SnapshotInfo;
+use crate::text::printable;
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Only this vault's snapshots
+    #[arg(long, value_name = "NAME")]
+    pub vault: Option<String>,
+
+    /// Print JSON Lines, one object per snapshot, instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct SnapshotJson<'a> {
+    snapshot: i64,
+    vault: &'a str,
+    region: &'a str,
+    account: &'a str,
+    inventory_date: String,
+    age_seconds: i64,
+    archive_count: u64,
+    /// A string: it can pass what JSON numbers hold exactly.
+    total_size: String,
+    obtained_at: String,
+    source: &'a str,
+}
+
+pub fn run(global: &GlobalOpts, args: ListArgs) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    let store = open_store(global)?;
+    let now = OffsetDateTime::now_utc();
+    let snapshots: Vec<SnapshotInfo> = store
+        .snapshots(None)?
+        .into_iter()
+        .filter(|s| {
+            args.vault
+                .as_deref()
+                .is_none_or(|name| s.vault.key.name == name)
+        })
+        .filter(|s| {
+            global
+                .region
+                .as_deref()
+                .is_none_or(|r| s.vault.key.region == r)
+        })
+        .collect();
+    if args.json {
+        for s in &snapshots {
+            let line = SnapshotJson {
+                snapshot: s.id,
+                vault: &s.vault.key.name,
+                region: &s.vault.key.region,
+                account: &s.vault.key.account,
+                inventory_date: s.inventory_date.to_string(),
+                age_seconds: s.age(now).whole_seconds(),
+                archive_count: s.archive_count,
+                total_size: s.total_size.to_string(),
+                obtained_at: crate::store::snapshot_time(s.obtained_at),
+                source: &s.source,
+            };
+            writeln!(out, "{}", serde_json::to_string(&line)?)?;
+        }
+        return Ok(());
+    }
+    if snapshots.is_empty() {
+        eprintln!(
+            "no inventories are cached yet; import one with 'defrost inventory import FILE --vault NAME'"
+        );
+        return Ok(());
+    }
+    let rows: Vec<[String; 8]> = snapshots
+        .iter()
+        .map(|s| {
+            [
+                printable(&s.vault.key.name),
+                printable(&s.vault.key.region),
+                printable(&s.vault.key.account),
+                s.id.to_string(),
+                s.inventory_date.to_string(),
+                age(s.inventory_date.to_offset_date_time(), now),
+                count(s.archive_count),
+                size(s.total_size),
+            ]
+        })
+        .collect();
+    let header = [
+        "VAULT",
+        "REGION",
+        "ACCOUNT",
+        "SNAPSHOT",
+        "INVENTORY DATE",
+        "AGE",
+        "ARCHIVES",
+        "TOTAL SIZE",
+    ];
+    print_table(
+        &mut out,
+        &header,
+        &rows,
+        &[false, false, false, true, false, true, true, true],
+    )?;
+    Ok(())
+}
+
+/// Columns padded to their widest cell; `right` aligns numbers.
+pub fn print_table<const N: usize>(
+    out: &mut impl std::io::Write,
+    header: &[&str; N],
+    rows: &[[String; N]],
+    right: &[bool; N],
+) -> std::io::Result<()> {
+    let mut widths = header.map(|h| h.chars().count());
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut line = |cells: Vec<&str>| -> std::io::Result<()> {
+        let padded: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| {
+                if right[i] {
+                    format!("{cell:>width$}", width = widths[i])
+                } else {
+                    format!("{cell:<width$}", width = widths[i])
+                }
+            })
+            .collect();
+        writeln!(out, "{}", padded.join("  ").trim_end())
+    };
+    line(header.to_vec())?;
+    for row in rows {
+        line(row.iter().map(String::as_str).collect())?;
+    }
+    Ok(())
+}

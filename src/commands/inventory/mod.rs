@@ -1,0 +1,37 @@
+//! `defrost inventory`: import inventories into the cache, list the cached
+//! snapshots, compare two of them, and browse a snapshot's folders.
+
+mod diff;
+mod import;
+mod list;
+mod tree;
+
+use crate::cli::GlobalOpts;
+pub use import::parse_date;
+
+#[derive(Debug, clap::Args)]
+pub struct InventoryArgs {
+    #[command(subcommand)]
+    pub command: InventoryCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum InventoryCommand {
+    /// Import an inventory (the output of an inventory-retrieval job) into the cache
+    Import(import::ImportArgs),
+    /// List the cached snapshots of every vault, with age, archive count and total size
+    List(list::ListArgs),
+    /// Show the archives added and removed between two snapshots of a vault
+    Diff(diff::DiffArgs),
+    /// List a folder of a snapshot by decoded path: subfolders with their totals, then archives
+    Tree(tree::TreeArgs),
+}
+
+pub fn run(global: &GlobalOpts, args: InventoryArgs) -> anyhow::Result<()> {
+    match args.command {
+        InventoryCommand::Import(args) => import::run(global, args),
+        InventoryCommand::List(args) => list::run(global, args),
+        InventoryCommand::Diff(args) => diff::run(global, args),
+        InventoryCommand::Tree(args) => tree::run(global, args),
+    }
+}

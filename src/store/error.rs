@@ -1,0 +1,101 @@
+//! Why the inventory cache could not do what was asked, in sentences that name the
+//! problem and the fix.
+
+use std::io;
+use std::path::PathBuf;
+
+use crate::domain::inventory::InventoryError;
+use crate::text::printable;
+
+/// A failure of the cache or of an import.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the inventory cache at {} failed: {source}", .path.display())]
+    Database {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("cannot {action} {}: {source}", .path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error(
+        "the inventory cache at {} was written by a newer defrost (schema {found}; this one reads up to {supported}); upgrade defrost or give another --data-dir",
+        .path.display()
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error(
+        "{} is not one of defrost's inventory databases; give another --data-dir",
+        .path.display()
+    )]
+    NotOurs { path: PathBuf },
+    #[error(transparent)]
+    Inventory(#[from] InventoryError),
+    #[error(
+        "the inventory lists archive id {} twice (archives {first} and {second}), but ids are unique within a vault; download the inventory job's output again",
+        printable(.id)
+    )]
+    DuplicateArchiveId { id: String, first: u64, second: u64 },
+    #[error(
+        "archive {position} has a Size of {size} bytes, more than the 40 TiB any archive can hold; download the inventory job's output again"
+    )]
+    SizeTooLarge { position: u64, size: u64 },
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl StoreError {
+    /// Whether the user can fix this by changing the command or its input (exit
+    /// code 2), rather than a failure of the disk or the database (exit code 1).
+    pub fn is_bad_input(&self) -> bool {
+        match self {
+            StoreError::Inventory(InventoryError::Io(_)) => false,
+            StoreError::Inventory(_)
+            | StoreError::DuplicateArchiveId { .. }
+            | StoreError::SizeTooLarge { .. }
+            | StoreError::Refused(_)
+            | StoreError::NewerSchema { .. }
+            | StoreError::NotOurs { .. } => true,
+            StoreError::Database { .. } | StoreError::Io { .. } => false,
+        }
+    }
+
+    pub(crate) fn refused(message: impl Into<String>) -> Self {
+        StoreError::Refused(printable(&message.into()))
+    }
+}
+
+/// Attaches the database path to SQLite errors.
+pub(crate) trait AtPath<T> {
+    fn at(self, path: &std::path::Path) -> Result<T, StoreError>;
+}
+
+impl<T> AtPath<T> for Result<T, rusqlite::Error> {
+    fn at(self, path: &std::path::Path) -> Result<T, StoreError> {
+        self.map_err(|source| StoreError::Database {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+}
+
+/// Attaches an action and a path to I/O errors.
+pub(crate) fn io_error(
+    action: &'static str,
+    path: &std::path::Path,
+) -> impl FnOnce(io::Error) -> StoreError {
+    let path = path.to_path_buf();
+    move |source| StoreError::Io {
+        action,
+        path,
+        source,
+    }
+}

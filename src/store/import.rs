@@ -1,0 +1,478 @@
+//! Importing an inventory: one thread reads and decodes it while this one writes
+//! the snapshot file, so the two halves of the work overlap. The file stays a
+//! private temporary until the inventory has been read to its end and checked;
+//! only then is it synced, renamed into place and named in the catalog, so a
+//! failed or interrupted import leaves nothing behind.
+
+use std::io::{self, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+
+use time::OffsetDateTime;
+
+use super::Store;
+use super::catalog::{NewSnapshot, SnapshotInfo, VaultKey};
+use super::error::{StoreError, io_error};
+use super::snapshot::{CHUNK_ENTRIES, ImportRow, NameChunk, SnapshotWriter, SortKeys, name_chunks};
+use crate::domain::inventory::{
+    DuplicateIds, InventoryFormat, InventoryHeader, ReadError, ReadOptions, Timestamp,
+    read_inventory,
+};
+use crate::domain::names::decode;
+
+/// Archives handed from the reading thread to the writing one at a time.
+const BATCH: usize = 1024;
+/// Batches in flight: enough to keep both threads busy, little memory.
+const BATCHES_IN_FLIGHT: usize = 4;
+
+/// What the user said about the inventory being imported.
+pub struct ImportRequest {
+    pub format: InventoryFormat,
+    /// `--vault`: must agree with the inventory's VaultARN when it has one.
+    pub vault_name: String,
+    /// `--account`; else the VaultARN's; else `-` (the credentials' account).
+    pub account: Option<String>,
+    /// `--region`; must agree with the VaultARN's.
+    pub region: Option<String>,
+    /// Where the region comes from when neither `--region` nor the inventory
+    /// names one (the AWS_REGION environment variable, say).
+    pub default_region: Option<String>,
+    /// The inventory's date for CSV, which does not record one; defaults to
+    /// `obtained_at`. JSON carries its own InventoryDate.
+    pub inventory_date: Option<Timestamp>,
+    /// How the inventory was obtained, for the catalog (`file inv.json`, `stdin`).
+    pub source: String,
+    pub obtained_at: OffsetDateTime,
+}
+
+/// How far an import has got.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportProgress {
+    pub bytes_read: u64,
+    pub archives: u64,
+}
+
+/// What the reading thread hands the writing one.
+enum Handover {
+    Rows(Vec<ImportRow>),
+    /// The search text of archives `chunk * CHUNK_ENTRIES + 1` onwards.
+    SearchText {
+        chunk: i64,
+        text: Vec<u8>,
+    },
+}
+
+/// What the reading thread has once the whole inventory is read.
+struct ReadOutcome {
+    header: Option<InventoryHeader>,
+    keys: SortKeys,
+}
+
+impl Store {
+    /// Imports the inventory `reader` yields as a new snapshot and returns it.
+    /// `progress` is called now and then from this thread.
+    pub fn import<R: Read + Send>(
+        &mut self,
+        reader: R,
+        request: ImportRequest,
+        mut progress: impl FnMut(ImportProgress),
+    ) -> Result<SnapshotInfo, StoreError> {
+        check_vault_name(&request.vault_name)?;
+        let snapshots_dir = self.snapshots_dir().to_path_buf();
+        let partial = tempfile::Builder::new()
+            .prefix("snapshot-")
+            .suffix(".partial")
+            .tempfile_in(&snapshots_dir)
+            .map_err(io_error("create a file in", &snapshots_dir))?;
+        let mut writer = SnapshotWriter::create(partial.path())?;
+
+        let bytes_read = Arc::new(AtomicU64::new(0));
+        let counting = CountingReader {
+            inner: reader,
+            count: Arc::clone(&bytes_read),
+        };
+        let format = request.format;
+        let (sender, receiver) = mpsc::sync_channel::<Handover>(BATCHES_IN_FLIGHT);
+        let keys = SortKeys::new(&snapshots_dir);
+        let outcome = std::thread::scope(|scope| {
+            let reader = scope.spawn(move || read_and_decode(counting, format, keys, sender));
+            let mut write_result = Ok(());
+            for handover in &receiver {
+                write_result = match handover {
+                    Handover::Rows(rows) => writer.add_rows(&rows),
+                    Handover::SearchText { chunk, text } => writer.add_search_chunk(chunk, &text),
+                };
+                if write_result.is_err() {
+                    break;
+                }
+                progress(ImportProgress {
+                    bytes_read: bytes_read.load(Ordering::Relaxed),
+                    archives: u64::from(writer.totals().0),
+                });
+            }
+            // Dropping the receiver stops a reader still sending after an error.
+            drop(receiver);
+            let read = reader.join().unwrap_or_else(|_| {
+                Err(StoreError::refused(
+                    "reading the inventory failed unexpectedly",
+                ))
+            });
+            write_result.and(read)
+        })?;
+        let (vault, inventory_date) = resolve_vault(outcome.header.as_ref(), &request)?;
+        write_orders(&writer, outcome.keys, &snapshots_dir)?;
+        let (archive_count, total_size) = writer.finish(&[
+            ("vault", vault.to_string()),
+            ("inventory_date", inventory_date.to_string()),
+        ])?;
+        progress(ImportProgress {
+            bytes_read: bytes_read.load(Ordering::Relaxed),
+            archives: u64::from(archive_count),
+        });
+        let totals = (u64::from(archive_count), total_size);
+        self.publish(partial, &vault, inventory_date, totals, &request)
+    }
+
+    /// Syncs the finished file, moves it into place and records it.
+    fn publish(
+        &mut self,
+        partial: tempfile::NamedTempFile,
+        vault: &VaultKey,
+        inventory_date: Timestamp,
+        (archive_count, total_size): (u64, u128),
+        request: &ImportRequest,
+    ) -> Result<SnapshotInfo, StoreError> {
+        partial
+            .as_file()
+            .sync_all()
+            .map_err(io_error("sync", partial.path()))?;
+        let file_name = partial
+            .path()
+            .file_name()
+            .and_then(|name| name.to_str())
+            .and_then(|name| name.strip_suffix(".partial"))
+            .map(|stem| format!("{stem}.sqlite"))
+            .ok_or_else(|| StoreError::refused("the new snapshot file has an unexpected name"))?;
+        let final_path = self.snapshots_dir().join(&file_name);
+        partial
+            .persist_noclobber(&final_path)
+            .map_err(|err| StoreError::Io {
+                action: "move into place",
+                path: final_path.clone(),
+                source: err.error,
+            })?;
+        sync_dir(self.snapshots_dir());
+        let registered = self.catalog.register(&NewSnapshot {
+            vault,
+            inventory_date,
+            obtained_at: request.obtained_at,
+            source: &request.source,
+            format: request.format,
+            archive_count,
+            total_size,
+            file_name: &file_name,
+        });
+        if registered.is_err() {
+            // Not in the catalog, so no one will ever read it.
+            let _ = std::fs::remove_file(&final_path);
+        }
+        registered
+    }
+}
+
+/// Sorts and writes the orders, and checks ids, on both cores: one thread sorts
+/// the names (the largest sort) while this one does the rest and then stores the
+/// name chunks as they come.
+fn write_orders(
+    writer: &SnapshotWriter,
+    keys: SortKeys,
+    spill_dir: &std::path::Path,
+) -> Result<(), StoreError> {
+    let SortKeys {
+        by_name,
+        by_size,
+        by_created,
+        by_id_hash,
+        ..
+    } = keys;
+    let (sender, receiver) = mpsc::sync_channel::<NameChunk>(BATCHES_IN_FLIGHT);
+    std::thread::scope(|scope| {
+        let names = scope
+            .spawn(move || name_chunks(by_name, spill_dir, |chunk| sender.send(chunk).is_ok()));
+        let mut result = writer
+            .check_unique_ids(by_id_hash)
+            .and_then(|()| writer.write_key_order("size", by_size))
+            .and_then(|()| writer.write_key_order("created", by_created));
+        if result.is_ok() {
+            for (index, chunk) in receiver.iter().enumerate() {
+                result = writer.add_name_chunk(index as i64, &chunk);
+                if result.is_err() {
+                    break;
+                }
+            }
+        }
+        drop(receiver);
+        let named = names
+            .join()
+            .unwrap_or_else(|_| Err(StoreError::refused("sorting the names failed unexpectedly")));
+        result.and(named)
+    })
+}
+
+/// The reading thread: parses, decodes names, gathers sort keys and search text,
+/// and hands rows over in batches. Returns once the whole document has been read.
+fn read_and_decode<R: Read>(
+    reader: R,
+    format: InventoryFormat,
+    mut keys: SortKeys,
+    sender: mpsc::SyncSender<Handover>,
+) -> Result<ReadOutcome, StoreError> {
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut position: u32 = 0;
+    let mut failure: Option<StoreError> = None;
+    // Duplicate ids are found exactly afterwards, in far less memory.
+    let options = ReadOptions {
+        duplicate_ids: DuplicateIds::Allow,
+    };
+    let summary = read_inventory(format, reader, options, |archive| {
+        let stop = |err: StoreError, failure: &mut Option<StoreError>| {
+            *failure = Some(err);
+            Stop
+        };
+        position = match position.checked_add(1) {
+            Some(next) => next,
+            None => {
+                return Err(stop(
+                    StoreError::refused(
+                        "the inventory lists more than 4294967295 archives, more than defrost can cache",
+                    ),
+                    &mut failure,
+                ));
+            }
+        };
+        let decoded = decode(&archive.description);
+        let name = decoded.display_name(&archive.archive_id);
+        let search_chunk = keys.add(position, &archive, &name).map_err(|err| {
+            stop(
+                StoreError::Io {
+                    action: "write a sort run for",
+                    path: "the import".into(),
+                    source: err,
+                },
+                &mut failure,
+            )
+        })?;
+        batch.push(ImportRow {
+            position,
+            name,
+            format: decoded.format,
+            is_folder: decoded.is_folder,
+            modified: decoded.modified.map(OffsetDateTime::unix_timestamp),
+            archive,
+        });
+        if batch.len() == BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            sender.send(Handover::Rows(full)).map_err(|_| Stop)?;
+        }
+        if let Some(text) = search_chunk {
+            let chunk = i64::from(position / CHUNK_ENTRIES as u32) - 1;
+            sender
+                .send(Handover::SearchText { chunk, text })
+                .map_err(|_| Stop)?;
+        }
+        Ok(())
+    });
+    match summary {
+        Ok(summary) => {
+            let last_chunk = i64::from(position) / CHUNK_ENTRIES as i64;
+            let text = keys.take_search_chunk();
+            let handovers = [
+                Handover::Rows(batch),
+                Handover::SearchText {
+                    chunk: last_chunk,
+                    text,
+                },
+            ];
+            for handover in handovers {
+                // A writer that stopped has its own error to report.
+                if sender.send(handover).is_err() {
+                    break;
+                }
+            }
+            Ok(ReadOutcome {
+                header: summary.header,
+                keys,
+            })
+        }
+        Err(ReadError::Inventory(err)) => Err(StoreError::Inventory(err)),
+        Err(ReadError::Stopped(Stop)) => match failure {
+            Some(err) => Err(err),
+            // The writer failed and says why; this side has nothing to add.
+            None => Ok(ReadOutcome { header: None, keys }),
+        },
+    }
+}
+
+/// Reading was stopped: by a failure recorded beside it, or by the writer.
+#[derive(Debug)]
+struct Stop;
+
+/// Counts bytes read, for the progress bar.
+struct CountingReader<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        self.count.fetch_add(read as u64, Ordering::Relaxed);
+        Ok(read)
+    }
+}
+
+/// Makes a rename durable; best effort, since not every platform can sync a folder.
+fn sync_dir(dir: &std::path::Path) {
+    if let Ok(handle) = std::fs::File::open(dir) {
+        let _ = handle.sync_all();
+    }
+}
+
+/// Glacier's rule for vault names: 1 to 255 of `a-z A-Z 0-9 _ - .`.
+pub fn check_vault_name(name: &str) -> Result<(), StoreError> {
+    let valid = (1..=255).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    if valid {
+        Ok(())
+    } else {
+        Err(StoreError::refused(format!(
+            "'{name}' is not a vault name; Glacier names are 1 to 255 letters, digits, '_', '-' and '.'"
+        )))
+    }
+}
+
+/// Which vault the inventory belongs to, and its date, from what the file says
+/// and what the user said; any disagreement is refused rather than guessed.
+fn resolve_vault(
+    header: Option<&InventoryHeader>,
+    request: &ImportRequest,
+) -> Result<(VaultKey, Timestamp), StoreError> {
+    let vault_name = request.vault_name.as_str();
+    let arn = match header {
+        Some(header) => Some(VaultArn::parse(&header.vault_arn).ok_or_else(|| {
+            StoreError::refused(format!(
+                "the inventory's VaultARN '{}' is not a Glacier vault ARN (arn:aws:glacier:REGION:ACCOUNT:vaults/NAME); check that the file is a Glacier inventory",
+                header.vault_arn
+            ))
+        })?),
+        None => None,
+    };
+    if let Some(arn) = &arn
+        && arn.name != vault_name
+    {
+        return Err(StoreError::refused(format!(
+            "the inventory is of vault '{}' (its VaultARN says so), not '{vault_name}'; give --vault {}",
+            arn.name, arn.name
+        )));
+    }
+    let region = agree("region", request.region.as_deref(), arn.as_ref().map(|a| a.region.as_str()))?
+        .or(request.default_region.clone())
+        .ok_or_else(|| {
+            StoreError::refused(
+                "the inventory does not say which region its vault is in; give --region, for example --region us-east-1",
+            )
+        })?;
+    let account = agree(
+        "account",
+        request.account.as_deref(),
+        arn.as_ref().map(|a| a.account.as_str()),
+    )?
+    .unwrap_or_else(|| "-".to_owned());
+    let inventory_date = match (header, request.inventory_date) {
+        (Some(header), Some(given)) if given != header.inventory_date => {
+            return Err(StoreError::refused(format!(
+                "the inventory says its date is {}, but --inventory-date says {given}; leave out --inventory-date for JSON inventories",
+                header.inventory_date
+            )));
+        }
+        (Some(header), _) => header.inventory_date,
+        (None, Some(given)) => given,
+        (None, None) => timestamp_of(request.obtained_at),
+    };
+    Ok((
+        VaultKey {
+            account,
+            region,
+            name: vault_name.to_owned(),
+        },
+        inventory_date,
+    ))
+}
+
+/// The value both sources agree on, or a refusal naming the option to fix.
+fn agree(
+    what: &str,
+    given: Option<&str>,
+    from_arn: Option<&str>,
+) -> Result<Option<String>, StoreError> {
+    match (given, from_arn) {
+        (Some(given), Some(arn)) if given != arn => Err(StoreError::refused(format!(
+            "--{what} says '{given}' but the inventory's VaultARN says '{arn}'; leave out --{what} or correct it"
+        ))),
+        (Some(value), _) | (None, Some(value)) => Ok(Some(value.to_owned())),
+        (None, None) => Ok(None),
+    }
+}
+
+/// A moment as an inventory date, to the second.
+fn timestamp_of(moment: OffsetDateTime) -> Timestamp {
+    let text = super::catalog::rfc3339(moment.to_offset(time::UtcOffset::UTC));
+    // RFC 3339 in UTC to the second is exactly the inventory form; if the year
+    // were ever out of range, the epoch is a safe stand-in.
+    Timestamp::parse(&text).unwrap_or_else(|_| {
+        Timestamp::parse("1970-01-01T00:00:00Z").expect("a fixed, valid inventory date")
+    })
+}
+
+/// The parts of `arn:aws:glacier:REGION:ACCOUNT:vaults/NAME`.
+struct VaultArn {
+    region: String,
+    account: String,
+    name: String,
+}
+
+impl VaultArn {
+    fn parse(arn: &str) -> Option<Self> {
+        let mut parts = arn.splitn(6, ':');
+        let (
+            Some("arn"),
+            Some(_partition),
+            Some("glacier"),
+            Some(region),
+            Some(account),
+            Some(resource),
+        ) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        )
+        else {
+            return None;
+        };
+        let name = resource.strip_prefix("vaults/")?;
+        if region.is_empty() || account.is_empty() || name.is_empty() {
+            return None;
+        }
+        Some(Self {
+            region: region.to_owned(),
+            account: account.to_owned(),
+            name: name.to_owned(),
+        })
+    }
+}

@@ -1,0 +1,314 @@
+//! Writes a snapshot file: rows into `archive` as the reader hands them over,
+//! search text in chunks, and the orders once the inventory has been read to its
+//! end. Until then it is a private file that an error simply deletes.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, params};
+
+use super::layout::{created_millis_of, push_key_entry, push_name_entry};
+use super::schema::{CHUNK_ENTRIES, prepare_for_build};
+use crate::domain::inventory::InventoryArchive;
+use crate::domain::names::Format;
+use crate::store::error::{AtPath, StoreError, io_error};
+use crate::store::sorter::{ExternalSorter, KeyRecord, NameRecord, SortedRecords};
+
+/// Glacier's largest archive: 40 TiB.
+pub const MAX_ARCHIVE_SIZE: u64 = 40 << 40;
+
+/// An archive, decoded and ready to store.
+pub struct ImportRow {
+    pub position: u32,
+    pub archive: InventoryArchive,
+    /// The name safe to print, or the archive id when the description names no file.
+    pub name: String,
+    pub format: Format,
+    pub is_folder: bool,
+    /// Unix seconds.
+    pub modified: Option<i64>,
+}
+
+/// One chunk of the name order, ready to insert.
+pub struct NameChunk {
+    first_name: Vec<u8>,
+    entries: Vec<u8>,
+}
+
+pub struct SnapshotWriter {
+    conn: Connection,
+    path: PathBuf,
+    archives: u32,
+    total_size: u128,
+}
+
+const INSERT_ARCHIVE: &str = "INSERT INTO archive (position, archive_id, description, name, format,
+                     is_folder, modified, size, created, sha256_tree_hash)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+impl SnapshotWriter {
+    /// Creates the file at `path` (an empty file or none).
+    pub fn create(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path).at(path)?;
+        prepare_for_build(&conn).at(path)?;
+        conn.execute_batch("BEGIN").at(path)?;
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+            archives: 0,
+            total_size: 0,
+        })
+    }
+
+    /// Stores a batch of archives, in inventory order.
+    pub fn add_rows(&mut self, rows: &[ImportRow]) -> Result<(), StoreError> {
+        let path = &self.path;
+        let mut insert = self.conn.prepare_cached(INSERT_ARCHIVE).at(path)?;
+        let mut tree_hash = [0u8; 64];
+        for row in rows {
+            let archive = &row.archive;
+            if archive.size > MAX_ARCHIVE_SIZE {
+                return Err(StoreError::SizeTooLarge {
+                    position: u64::from(row.position),
+                    size: archive.size,
+                });
+            }
+            self.archives = row.position;
+            self.total_size += u128::from(archive.size);
+            // Hex into a buffer: formatting through `Display` costs more than the insert.
+            let _ = hex::encode_to_slice(archive.sha256_tree_hash.0, &mut tree_hash);
+            let tree_hash = std::str::from_utf8(&tree_hash).unwrap_or_default();
+            let bind = |insert: &mut rusqlite::CachedStatement<'_>| -> rusqlite::Result<usize> {
+                insert.raw_bind_parameter(1, row.position)?;
+                insert.raw_bind_parameter(2, archive.archive_id.as_str())?;
+                insert.raw_bind_parameter(3, archive.description.as_str())?;
+                insert.raw_bind_parameter(4, row.name.as_str())?;
+                insert.raw_bind_parameter(5, format_badge(row.format).as_ref())?;
+                insert.raw_bind_parameter(6, row.is_folder)?;
+                insert.raw_bind_parameter(7, row.modified)?;
+                // Checked above: at most 40 TiB, well inside i64.
+                insert.raw_bind_parameter(8, archive.size as i64)?;
+                insert.raw_bind_parameter(9, created_millis_of(archive.creation_date))?;
+                insert.raw_bind_parameter(10, tree_hash)?;
+                insert.raw_execute()
+            };
+            bind(&mut insert).at(path)?;
+        }
+        Ok(())
+    }
+
+    /// Stores the search text of archives `chunk * CHUNK_ENTRIES + 1` onwards.
+    pub fn add_search_chunk(&self, chunk: i64, text: &[u8]) -> Result<(), StoreError> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        self.conn
+            .prepare_cached("INSERT INTO search_text (chunk, text) VALUES (?1, ?2)")
+            .at(&self.path)?
+            .execute(params![chunk, text])
+            .at(&self.path)?;
+        Ok(())
+    }
+
+    /// Archives stored so far, and their total size.
+    pub fn totals(&self) -> (u32, u128) {
+        (self.archives, self.total_size)
+    }
+
+    /// Ids are compared by a 64-bit hash in sorted order; only archives whose
+    /// hashes match are read back and compared in full, so the check is exact and
+    /// needs 16 bytes an archive rather than the ids themselves.
+    pub fn check_unique_ids(
+        &self,
+        by_id_hash: ExternalSorter<KeyRecord>,
+    ) -> Result<(), StoreError> {
+        let mut same_hash: Vec<u32> = Vec::new();
+        let mut previous: Option<u64> = None;
+        for record in sorted(by_id_hash, &self.path)? {
+            let record = record.map_err(io_error("read a sort run for", &self.path))?;
+            if previous != Some(record.key) {
+                self.compare_ids(&same_hash)?;
+                same_hash.clear();
+            }
+            previous = Some(record.key);
+            same_hash.push(record.position);
+        }
+        self.compare_ids(&same_hash)
+    }
+
+    fn compare_ids(&self, positions: &[u32]) -> Result<(), StoreError> {
+        if positions.len() < 2 {
+            return Ok(());
+        }
+        let mut select = self
+            .conn
+            .prepare_cached("SELECT archive_id FROM archive WHERE position = ?1")
+            .at(&self.path)?;
+        let mut seen: Vec<(String, u32)> = Vec::with_capacity(positions.len());
+        for &position in positions {
+            let id: String = select.query_row([position], |r| r.get(0)).at(&self.path)?;
+            if let Some((_, first)) = seen.iter().find(|(other, _)| *other == id) {
+                let (first, second) = ((*first).min(position), (*first).max(position));
+                return Err(StoreError::DuplicateArchiveId {
+                    id,
+                    first: u64::from(first),
+                    second: u64::from(second),
+                });
+            }
+            seen.push((id, position));
+        }
+        Ok(())
+    }
+
+    /// Writes a key order (`size` or `created`).
+    pub fn write_key_order(
+        &self,
+        kind: &str,
+        sorter: ExternalSorter<KeyRecord>,
+    ) -> Result<(), StoreError> {
+        let path = &self.path;
+        let mut insert = self
+            .conn
+            .prepare_cached("INSERT INTO key_order (kind, chunk, entries) VALUES (?1, ?2, ?3)")
+            .at(path)?;
+        let mut chunk = Vec::with_capacity(CHUNK_ENTRIES * 12);
+        let mut chunks = 0i64;
+        for record in sorted(sorter, path)? {
+            let record = record.map_err(io_error("read a sort run for", path))?;
+            push_key_entry(&mut chunk, record.key, record.position);
+            if chunk.len() == CHUNK_ENTRIES * 12 {
+                insert.execute(params![kind, chunks, chunk]).at(path)?;
+                chunks += 1;
+                chunk.clear();
+            }
+        }
+        if !chunk.is_empty() {
+            insert.execute(params![kind, chunks, chunk]).at(path)?;
+        }
+        Ok(())
+    }
+
+    /// Stores one chunk of the name order (chunks arrive in order).
+    pub fn add_name_chunk(&self, chunk: i64, name_chunk: &NameChunk) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO name_order (chunk, first_name, entries) VALUES (?1, ?2, ?3)",
+            )
+            .at(&self.path)?
+            .execute(params![chunk, name_chunk.first_name, name_chunk.entries])
+            .at(&self.path)?;
+        Ok(())
+    }
+
+    /// Records `meta`, commits and closes the file; returns the archive count and
+    /// total size. The caller syncs the file and moves it into place.
+    pub fn finish(self, meta: &[(&str, String)]) -> Result<(u32, u128), StoreError> {
+        let path = self.path;
+        {
+            let mut insert = self
+                .conn
+                .prepare("INSERT INTO meta (key, value) VALUES (?1, ?2)")
+                .at(&path)?;
+            for (key, value) in meta {
+                insert.execute(params![key, value]).at(&path)?;
+            }
+            insert
+                .execute(params!["archive_count", self.archives])
+                .at(&path)?;
+        }
+        self.conn.execute_batch("COMMIT").at(&path)?;
+        self.conn
+            .close()
+            .map_err(|(_, source)| StoreError::Database { path, source })?;
+        Ok((self.archives, self.total_size))
+    }
+}
+
+/// Sorts the names and cuts them into chunks, handing each to `send`; runs on a
+/// thread of its own while the writer checks ids and writes the key orders.
+pub fn name_chunks(
+    by_name: ExternalSorter<NameRecord>,
+    spill_dir: &Path,
+    mut send: impl FnMut(NameChunk) -> bool,
+) -> Result<(), StoreError> {
+    let mut chunk = NameChunk {
+        first_name: Vec::new(),
+        entries: Vec::with_capacity(CHUNK_ENTRIES * 64),
+    };
+    let mut in_chunk = 0;
+    for record in sorted(by_name, spill_dir)? {
+        let record = record.map_err(io_error("read a sort run for", spill_dir))?;
+        if in_chunk == 0 {
+            chunk.first_name = record.name.to_vec();
+        }
+        push_name_entry(
+            &mut chunk.entries,
+            record.position,
+            record.size,
+            &record.name,
+        );
+        in_chunk += 1;
+        if in_chunk == CHUNK_ENTRIES {
+            let full = std::mem::replace(
+                &mut chunk,
+                NameChunk {
+                    first_name: Vec::new(),
+                    entries: Vec::with_capacity(CHUNK_ENTRIES * 64),
+                },
+            );
+            if !send(full) {
+                return Ok(());
+            }
+            in_chunk = 0;
+        }
+    }
+    if in_chunk > 0 {
+        send(chunk);
+    }
+    Ok(())
+}
+
+fn sorted<R: crate::store::sorter::SortRecord>(
+    sorter: ExternalSorter<R>,
+    path: &Path,
+) -> Result<SortedRecords<R>, StoreError> {
+    sorter
+        .finish()
+        .map_err(io_error("sort the archives for", path))
+}
+
+/// The badge text, without formatting machinery for the common formats.
+fn format_badge(format: Format) -> std::borrow::Cow<'static, str> {
+    match format {
+        Format::Mt2 => "mt2".into(),
+        Format::Mt1 => "mt1".into(),
+        Format::MtInventoryJob => "mt job".into(),
+        Format::FastGlacier(4) => "FastGlacier v4".into(),
+        Format::CloudBerry => "CloudBerry".into(),
+        Format::Qnap => "QNAP".into(),
+        Format::Raw => "raw".into(),
+        Format::Empty => "empty".into(),
+        other => other.to_string().into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn badges_match_the_display_form() {
+        for format in [
+            Format::Mt2,
+            Format::Mt1,
+            Format::MtInventoryJob,
+            Format::FastGlacier(1),
+            Format::FastGlacier(4),
+            Format::CloudBerry,
+            Format::Qnap,
+            Format::Raw,
+            Format::Empty,
+        ] {
+            assert_eq!(format_badge(format), format.to_string());
+        }
+    }
+}
