@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use super::Store;
 use super::catalog::{NewSnapshot, SnapshotInfo, VaultKey};
 use super::error::{StoreError, io_error};
-use super::snapshot::{CHUNK_ENTRIES, ImportRow, NameChunk, SnapshotWriter, SortKeys, name_chunks};
+use super::snapshot::{ImportRow, NameChunk, SnapshotWriter, SortKeys, name_chunks};
 use crate::domain::inventory::{
     DuplicateIds, InventoryFormat, InventoryHeader, ReadError, ReadOptions, Timestamp,
     read_inventory,
@@ -56,11 +56,8 @@ pub struct ImportProgress {
 /// What the reading thread hands the writing one.
 enum Handover {
     Rows(Vec<ImportRow>),
-    /// The search text of archives `chunk * CHUNK_ENTRIES + 1` onwards.
-    SearchText {
-        chunk: i64,
-        text: Vec<u8>,
-    },
+    /// The search text of archives `first_position` onwards.
+    SearchText { first_position: u32, text: Vec<u8> },
 }
 
 /// What the reading thread has once the whole inventory is read.
@@ -101,7 +98,10 @@ impl Store {
             for handover in &receiver {
                 write_result = match handover {
                     Handover::Rows(rows) => writer.add_rows(&rows),
-                    Handover::SearchText { chunk, text } => writer.add_search_chunk(chunk, &text),
+                    Handover::SearchText {
+                        first_position,
+                        text,
+                    } => writer.add_search_chunk(first_position, &text),
                 };
                 if write_result.is_err() {
                     break;
@@ -275,24 +275,19 @@ fn read_and_decode<R: Read>(
             let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
             sender.send(Handover::Rows(full)).map_err(|_| Stop)?;
         }
-        if let Some(text) = search_chunk {
-            let chunk = i64::from(position / CHUNK_ENTRIES as u32) - 1;
+        if let Some((first_position, text)) = search_chunk {
             sender
-                .send(Handover::SearchText { chunk, text })
+                .send(Handover::SearchText { first_position, text })
                 .map_err(|_| Stop)?;
         }
         Ok(())
     });
     match summary {
         Ok(summary) => {
-            let last_chunk = i64::from(position) / CHUNK_ENTRIES as i64;
-            let text = keys.take_search_chunk();
+            let (first_position, text) = keys.take_search_chunk(position.saturating_add(1));
             let handovers = [
                 Handover::Rows(batch),
-                Handover::SearchText {
-                    chunk: last_chunk,
-                    text,
-                },
+                Handover::SearchText { first_position, text },
             ];
             for handover in handovers {
                 // A writer that stopped has its own error to report.

@@ -231,17 +231,15 @@ impl Snapshot {
     fn for_each_search_chunk(&self, mut visit: impl FnMut(u32, &[u8])) -> Result<(), StoreError> {
         let mut statement = self
             .conn
-            .prepare_cached("SELECT chunk, text FROM search_text ORDER BY chunk")
+            .prepare_cached("SELECT first_position, text FROM search_text ORDER BY first_position")
             .at(&self.path)?;
         let mut rows = statement.query([]).at(&self.path)?;
         while let Some(row) = rows.next().at(&self.path)? {
-            let chunk: i64 = row.get(0).at(&self.path)?;
+            let first: u32 = row.get(0).at(&self.path)?;
             let text = row
                 .get_ref(1)
                 .and_then(|v| Ok(v.as_blob()?))
                 .at(&self.path)?;
-            let first = u32::try_from(chunk as u64 * CHUNK_ENTRIES as u64 + 1)
-                .map_err(|_| self.damaged("a search chunk is out of range"))?;
             visit(first, text);
         }
         Ok(())

@@ -13,8 +13,12 @@ use rusqlite::Connection;
 pub const SNAPSHOT_SCHEMA: i64 = 1;
 /// Marks a snapshot file as defrost's (`PRAGMA application_id`, "dfrs").
 pub const SNAPSHOT_APPLICATION_ID: i64 = 0x6466_7273;
-/// Archives per chunk of an order or of the search text.
+/// Archives per chunk of an order.
 pub const CHUNK_ENTRIES: usize = 4096;
+/// The most bytes of search text in one row: small enough to sit within one
+/// 64 KiB page, so that a filter reads it in place through the memory map
+/// instead of having SQLite gather a chain of overflow pages into a copy.
+pub const SEARCH_CHUNK_BYTES: usize = 60_000;
 
 pub const SNAPSHOT_DDL: &str = "
 CREATE TABLE archive (
@@ -53,10 +57,11 @@ CREATE TABLE key_order (
     PRIMARY KEY (kind, chunk)
 ) WITHOUT ROWID;
 -- What filtering searches: per archive in inventory order, one line of name,
--- description and archive id, ASCII letters in lower case.
+-- description and archive id, ASCII letters in lower case; each row holds the
+-- lines of consecutive archives from first_position on.
 CREATE TABLE search_text (
-    chunk INTEGER PRIMARY KEY,
-    text  BLOB NOT NULL
+    first_position INTEGER PRIMARY KEY,
+    text           BLOB NOT NULL
 );
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -68,7 +73,7 @@ CREATE TABLE meta (
 /// while writing (the file is synced once, before it is renamed into place).
 pub fn prepare_for_build(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
-        "PRAGMA page_size = 16384;
+        "PRAGMA page_size = 65536;
          PRAGMA journal_mode = OFF;
          PRAGMA synchronous = OFF;
          PRAGMA locking_mode = EXCLUSIVE;

@@ -7,7 +7,7 @@ use std::io;
 use std::path::Path;
 
 use super::layout::created_key;
-use super::schema::CHUNK_ENTRIES;
+use super::schema::SEARCH_CHUNK_BYTES;
 use super::search_text::push_search_line;
 use crate::domain::inventory::InventoryArchive;
 use crate::store::sorter::{ExternalSorter, KeyRecord, NameRecord};
@@ -26,6 +26,10 @@ pub struct SortKeys {
     /// A 64-bit hash of each archive id, to find repeated ids exactly and cheaply.
     pub by_id_hash: ExternalSorter<KeyRecord>,
     search_chunk: Vec<u8>,
+    /// The position of the first line in `search_chunk`.
+    search_first: u32,
+    /// A reused buffer for one archive's line.
+    line: Vec<u8>,
     hasher: BuildHasherDefault<DefaultHasher>,
 }
 
@@ -36,25 +40,32 @@ impl SortKeys {
             by_size: ExternalSorter::new(KEY_SORT_BUDGET, spill_dir),
             by_created: ExternalSorter::new(KEY_SORT_BUDGET, spill_dir),
             by_id_hash: ExternalSorter::new(KEY_SORT_BUDGET, spill_dir),
-            search_chunk: Vec::with_capacity(CHUNK_ENTRIES * 320),
+            search_chunk: Vec::with_capacity(SEARCH_CHUNK_BYTES),
+            search_first: 1,
+            line: Vec::new(),
             hasher: BuildHasherDefault::default(),
         }
     }
 
-    /// Records the archive at `position` (1-based). Returns a finished search-text
-    /// chunk every [`CHUNK_ENTRIES`] archives.
+    /// Records the archive at `position` (1-based, counting up from 1). Returns a
+    /// finished search-text chunk, and the position of its first line, whenever
+    /// one is full.
     pub fn add(
         &mut self,
         position: u32,
         archive: &InventoryArchive,
         name: &str,
-    ) -> io::Result<Option<Vec<u8>>> {
-        push_search_line(
-            &mut self.search_chunk,
-            name,
-            &archive.description,
-            &archive.archive_id,
-        );
+    ) -> io::Result<Option<(u32, Vec<u8>)>> {
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        push_search_line(&mut line, name, &archive.description, &archive.archive_id);
+        let full = if self.search_chunk.len() + line.len() > SEARCH_CHUNK_BYTES {
+            Some(self.take_search_chunk(position))
+        } else {
+            None
+        };
+        self.search_chunk.extend_from_slice(&line);
+        self.line = line;
         self.by_size.push(KeyRecord {
             key: archive.size,
             position,
@@ -72,17 +83,17 @@ impl SortKeys {
             position,
             size: archive.size,
         })?;
-        if (position as usize).is_multiple_of(CHUNK_ENTRIES) {
-            return Ok(Some(self.take_search_chunk()));
-        }
-        Ok(None)
+        Ok(full)
     }
 
-    /// The last, partly filled search-text chunk, if any.
-    pub fn take_search_chunk(&mut self) -> Vec<u8> {
-        std::mem::replace(
+    /// The search-text chunk filled so far and the position of its first line;
+    /// the next chunk starts at `next_position`.
+    pub fn take_search_chunk(&mut self, next_position: u32) -> (u32, Vec<u8>) {
+        let first = std::mem::replace(&mut self.search_first, next_position);
+        let text = std::mem::replace(
             &mut self.search_chunk,
-            Vec::with_capacity(CHUNK_ENTRIES * 320),
-        )
+            Vec::with_capacity(SEARCH_CHUNK_BYTES),
+        );
+        (first, text)
     }
 }

@@ -96,15 +96,15 @@ impl SnapshotWriter {
         Ok(())
     }
 
-    /// Stores the search text of archives `chunk * CHUNK_ENTRIES + 1` onwards.
-    pub fn add_search_chunk(&self, chunk: i64, text: &[u8]) -> Result<(), StoreError> {
+    /// Stores the search text of archives `first_position` onwards.
+    pub fn add_search_chunk(&self, first_position: u32, text: &[u8]) -> Result<(), StoreError> {
         if text.is_empty() {
             return Ok(());
         }
         self.conn
-            .prepare_cached("INSERT INTO search_text (chunk, text) VALUES (?1, ?2)")
+            .prepare_cached("INSERT INTO search_text (first_position, text) VALUES (?1, ?2)")
             .at(&self.path)?
-            .execute(params![chunk, text])
+            .execute(params![first_position, text])
             .at(&self.path)?;
         Ok(())
     }
