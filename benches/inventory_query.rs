@@ -20,13 +20,33 @@ use defrost::store::{ArchiveQuery, SortKey, Store};
 /// common words, rare ones, a date folder, an extension, an id fragment, and
 /// terms that match nothing (the slowest case: every line is searched).
 const TERMS: [&str; 20] = [
-    "h", "ho", "hol", "holi", "holid", "holida", "holiday", "2019/", "dsc", ".tar.gz",
-    "final", "photos/backup", "img7", "mp4", "zzqp", "x7_k", "qwerty", "no such name",
-    "AbCd", "release/logs",
+    "h",
+    "ho",
+    "hol",
+    "holi",
+    "holid",
+    "holida",
+    "holiday",
+    "2019/",
+    "dsc",
+    ".tar.gz",
+    "final",
+    "photos/backup",
+    "img7",
+    "mp4",
+    "zzqp",
+    "x7_k",
+    "qwerty",
+    "no such name",
+    "AbCd",
+    "release/logs",
 ];
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     let _fixture_cache;
     let (data_dir, vault) = match args.as_slice() {
         [dir, vault, ..] => (PathBuf::from(dir), vault.clone()),
@@ -39,11 +59,19 @@ fn main() {
 
     let started = Instant::now();
     let store = Store::open(&data_dir).expect("the cache opens");
-    let vault = store.find_vault(&vault, None, None).expect("the vault is cached");
-    let info = store.snapshot_of(&vault, None).expect("the vault has a snapshot");
+    let vault = store
+        .find_vault(&vault, None, None)
+        .expect("the vault is cached");
+    let info = store
+        .snapshot_of(&vault, None)
+        .expect("the vault has a snapshot");
     let snapshot = store.open_snapshot(&info).expect("the snapshot opens");
     let first_page = snapshot
-        .page(&ArchiveQuery { sort: SortKey::Name, limit: 100, ..Default::default() })
+        .page(&ArchiveQuery {
+            sort: SortKey::Name,
+            limit: 100,
+            ..Default::default()
+        })
         .expect("a page");
     let open_and_first_page = started.elapsed();
     println!(
@@ -68,12 +96,19 @@ fn main() {
         })
         .collect();
     for (elapsed, term, total) in &timings {
-        println!("  filter {term:>14?}: {:7.1} ms, {total} matches", millis(*elapsed));
+        println!(
+            "  filter {term:>14?}: {:7.1} ms, {total} matches",
+            millis(*elapsed)
+        );
     }
     timings.sort();
     // The 19th of 20 is the 95th percentile.
     let p95 = timings[TERMS.len() * 95 / 100 - 1].0;
-    println!("filter first page: p95 {:.1} ms, max {:.1} ms", millis(p95), millis(timings[TERMS.len() - 1].0));
+    println!(
+        "filter first page: p95 {:.1} ms, max {:.1} ms",
+        millis(p95),
+        millis(timings[TERMS.len() - 1].0)
+    );
 }
 
 fn millis(duration: Duration) -> f64 {
@@ -93,5 +128,7 @@ fn import_fixture(dir: &std::path::Path) {
         source: "fixture".into(),
         obtained_at: time::OffsetDateTime::UNIX_EPOCH,
     };
-    store.import(file, request, |_| {}).expect("the fixture imports");
+    store
+        .import(file, request, |_| {})
+        .expect("the fixture imports");
 }

@@ -57,7 +57,10 @@ pub struct ImportProgress {
 enum Handover {
     Rows(Vec<ImportRow>),
     /// The search text of archives `first_position` onwards.
-    SearchText { first_position: u32, text: Vec<u8> },
+    SearchText {
+        first_position: u32,
+        text: Vec<u8>,
+    },
 }
 
 /// What the reading thread has once the whole inventory is read.
@@ -277,7 +280,10 @@ fn read_and_decode<R: Read>(
         }
         if let Some((first_position, text)) = search_chunk {
             sender
-                .send(Handover::SearchText { first_position, text })
+                .send(Handover::SearchText {
+                    first_position,
+                    text,
+                })
                 .map_err(|_| Stop)?;
         }
         Ok(())
@@ -287,7 +293,10 @@ fn read_and_decode<R: Read>(
             let (first_position, text) = keys.take_search_chunk(position.saturating_add(1));
             let handovers = [
                 Handover::Rows(batch),
-                Handover::SearchText { first_position, text },
+                Handover::SearchText {
+                    first_position,
+                    text,
+                },
             ];
             for handover in handovers {
                 // A writer that stopped has its own error to report.

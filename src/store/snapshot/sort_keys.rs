@@ -78,11 +78,11 @@ impl SortKeys {
             key: self.hasher.hash_one(&archive.archive_id),
             position,
         })?;
-        self.by_name.push(NameRecord {
-            name: name.as_bytes().into(),
+        self.by_name.push(NameRecord::new(
+            name.as_bytes().into(),
             position,
-            size: archive.size,
-        })?;
+            archive.size,
+        ))?;
         Ok(full)
     }
 

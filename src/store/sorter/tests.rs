@@ -96,16 +96,25 @@ fn name_records() -> impl Strategy<Value = Vec<NameRecord>> {
         prop::collection::vec(0u8..3, 0..3),
         prop::collection::vec(any::<u8>(), 0..80),
     ];
-    let record = (name, 0u32..3, 0u64..3).prop_map(|(name, position, size)| NameRecord {
-        name: name.into_boxed_slice(),
-        position,
-        size,
+    let record = (name, 0u32..3, 0u64..3).prop_map(|(name, position, size)| {
+        NameRecord::new(name.into_boxed_slice(), position, size)
     });
     prop::collection::vec(record, 0..1000)
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The prefix shortcut must not change the order: names sort bytewise, then
+    /// by position and size, exactly as the plain fields would.
+    #[test]
+    fn name_records_order_as_their_fields(records in name_records()) {
+        let mut by_record = records.clone();
+        by_record.sort();
+        let mut by_fields = records;
+        by_fields.sort_by(|a, b| (&a.name, a.position, a.size).cmp(&(&b.name, b.position, b.size)));
+        prop_assert_eq!(by_record, by_fields);
+    }
 
     #[test]
     fn key_records_sort_like_std(records in key_records(), budget in budgets()) {
@@ -147,11 +156,7 @@ fn an_empty_sorter_yields_nothing() {
 
 #[test]
 fn a_single_record_comes_back() {
-    let record = NameRecord {
-        name: b"photos/2019/beach.jpg".as_slice().into(),
-        position: 7,
-        size: 1 << 40,
-    };
+    let record = NameRecord::new(b"photos/2019/beach.jpg".as_slice().into(), 7, 1 << 40);
     let (sorted, spilled) = sort_through(std::slice::from_ref(&record), usize::MAX);
     assert_eq!(sorted, std::slice::from_ref(&record));
     assert_eq!(spilled, 0);
@@ -266,16 +271,8 @@ fn truncated_records_are_unexpected_eof() {
         key: u64::MAX - 1,
         position: 3,
     });
-    assert_truncations_fail(&NameRecord {
-        name: b"a/b".as_slice().into(),
-        position: 9,
-        size: 12,
-    });
-    assert_truncations_fail(&NameRecord {
-        name: Box::default(),
-        position: 0,
-        size: 0,
-    });
+    assert_truncations_fail(&NameRecord::new(b"a/b".as_slice().into(), 9, 12));
+    assert_truncations_fail(&NameRecord::new(Box::default(), 0, 0));
 }
 
 #[test]
@@ -285,11 +282,7 @@ fn memory_bytes_count_the_record_and_its_name() {
         position: 0,
     };
     assert_eq!(key.memory_bytes(), 16);
-    let name = |length| NameRecord {
-        name: vec![b'x'; length].into_boxed_slice(),
-        position: 0,
-        size: 0,
-    };
+    let name = |length| NameRecord::new(vec![b'x'; length].into_boxed_slice(), 0, 0);
     let record_bytes = size_of::<NameRecord>();
     assert_eq!(name(0).memory_bytes(), record_bytes);
     assert_eq!(name(1).memory_bytes(), record_bytes + 32);
