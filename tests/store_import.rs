@@ -286,3 +286,47 @@ fn caches_this_build_cannot_read_are_refused_untouched() {
     };
     assert!(matches!(err, StoreError::NotOurs { .. }), "{err}");
 }
+
+#[test]
+fn files_left_by_a_killed_import_are_swept_once_old() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    import_json(
+        &mut store,
+        "v",
+        &inventory_json("v", "2026-11-01T00:00:00Z", &spread(5)),
+    )
+    .unwrap();
+    let kept = snapshot_files(&store);
+    let snapshots = dir.path().join("snapshots");
+    let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3 * 24 * 3600);
+    for (name, age) in [
+        ("snapshot-old.partial", Some(long_ago)),
+        ("snapshot-orphan.sqlite", Some(long_ago)),
+        ("snapshot-fresh.partial", None),
+        ("notes.txt", Some(long_ago)),
+    ] {
+        let file = std::fs::File::create(snapshots.join(name)).unwrap();
+        if let Some(age) = age {
+            file.set_modified(age).unwrap();
+        }
+    }
+    // The recorded snapshot is old too, and must stay.
+    std::fs::File::options()
+        .write(true)
+        .open(snapshots.join(&kept[0]))
+        .unwrap()
+        .set_modified(long_ago)
+        .unwrap();
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    let mut expected = vec![
+        "notes.txt".to_owned(),
+        "snapshot-fresh.partial".to_owned(),
+        kept[0].clone(),
+    ];
+    expected.sort();
+    assert_eq!(snapshot_files(&store), expected);
+    let info = store.snapshots(None).unwrap().remove(0);
+    assert_eq!(store.open_snapshot(&info).unwrap().archive_count(), 5);
+}

@@ -27,6 +27,10 @@ pub use snapshot::{
 
 use catalog::Catalog;
 
+/// How old an unrecorded snapshot file must be before it counts as left over
+/// from an import that was killed: far longer than any import takes.
+const LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
 /// The cache under one data directory.
 pub struct Store {
     snapshots_dir: PathBuf,
@@ -39,10 +43,41 @@ impl Store {
         let snapshots_dir = data_dir.join("snapshots");
         Catalog::ensure_dirs(data_dir, &snapshots_dir)?;
         let catalog = Catalog::open(&data_dir.join("catalog.sqlite"), &snapshots_dir)?;
-        Ok(Self {
+        let store = Self {
             snapshots_dir,
             catalog,
-        })
+        };
+        store.sweep_leftovers(LEFTOVER_AGE);
+        Ok(store)
+    }
+
+    /// Removes what an import killed midway left behind: a `.partial` file, or a
+    /// finished file the catalog never recorded. Only files older than `age` go,
+    /// so an import still running in another process is never touched. Best
+    /// effort: a file that cannot be removed now is tried again next time.
+    pub fn sweep_leftovers(&self, age: std::time::Duration) {
+        let Ok(entries) = std::fs::read_dir(&self.snapshots_dir) else {
+            return;
+        };
+        let recorded: Vec<PathBuf> = match self.catalog.snapshots(None) {
+            Ok(snapshots) => snapshots.into_iter().map(|s| s.path).collect(),
+            Err(_) => return,
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let ours = name.starts_with("snapshot-")
+                && (name.ends_with(".partial") || name.ends_with(".sqlite"));
+            let old_enough = entry
+                .metadata()
+                .and_then(|meta| meta.modified())
+                .ok()
+                .and_then(|modified| modified.elapsed().ok())
+                .is_some_and(|elapsed| elapsed >= age);
+            if ours && old_enough && !recorded.contains(&path) {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
     }
 
     pub fn catalog_path(&self) -> &Path {
