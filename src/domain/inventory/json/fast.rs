@@ -5,7 +5,7 @@
 //! produce a message and cannot change one.
 
 use super::source::is_whitespace;
-use crate::domain::inventory::{InventoryArchive, Timestamp, fields};
+use crate::domain::inventory::{Field, InventoryArchive, Timestamp, fields};
 
 /// The archive whose object starts at `bytes[0]` (a `{`), and the length of the
 /// object; `None` if it is not in the common form or not whole within `bytes`.
@@ -18,23 +18,22 @@ pub(super) fn archive(bytes: &[u8]) -> Option<(InventoryArchive, usize)> {
     let mut size = None;
     let mut tree_hash = None;
     loop {
-        let key = cursor.plain_string()?;
+        let key = cursor.known_key()?;
         cursor.eat(b':')?;
-        // A repeated key is an error, and an unknown one is rare: both go the
-        // general way.
+        // A repeated key is an error: it goes the general way.
         match key {
-            b"ArchiveId" if id.is_none() => {
+            Field::ArchiveId if id.is_none() => {
                 let text = cursor.owned_string()?;
                 id = Some((!text.is_empty()).then_some(text)?);
             }
-            b"ArchiveDescription" if description.is_none() => {
+            Field::ArchiveDescription if description.is_none() => {
                 description = Some(cursor.owned_string()?);
             }
-            b"CreationDate" if creation_date.is_none() => {
+            Field::CreationDate if creation_date.is_none() => {
                 creation_date = Some(Timestamp::parse_bytes(cursor.plain_string()?).ok()?);
             }
-            b"Size" if size.is_none() => size = Some(cursor.size()?),
-            b"SHA256TreeHash" if tree_hash.is_none() => {
+            Field::Size if size.is_none() => size = Some(cursor.size()?),
+            Field::Sha256TreeHash if tree_hash.is_none() => {
                 tree_hash = Some(fields::tree_hash_digest(cursor.plain_string()?)?);
             }
             _ => return None,
@@ -75,6 +74,27 @@ impl<'b> Cursor<'b> {
     /// Reads `byte` after whitespace.
     fn eat(&mut self, byte: u8) -> Option<()> {
         (self.next_non_whitespace()? == byte).then_some(())
+    }
+
+    /// One of the five keys of an archive, compared with each spelling in place
+    /// (after one byte picks the likely one) rather than scanned for its end;
+    /// `None` for any other key, which is rare, or one written with escapes.
+    fn known_key(&mut self) -> Option<Field> {
+        self.eat(b'"')?;
+        let rest = &self.bytes[self.at..];
+        let (field, quoted): (_, &[u8]) = match rest.first()? {
+            b'A' if rest.get(7) == Some(&b'I') => (Field::ArchiveId, b"ArchiveId\""),
+            b'A' => (Field::ArchiveDescription, b"ArchiveDescription\""),
+            b'C' => (Field::CreationDate, b"CreationDate\""),
+            b'S' if rest.get(1) == Some(&b'i') => (Field::Size, b"Size\""),
+            b'S' => (Field::Sha256TreeHash, b"SHA256TreeHash\""),
+            _ => return None,
+        };
+        if !rest.starts_with(quoted) {
+            return None;
+        }
+        self.at += quoted.len();
+        Some(field)
     }
 
     /// A string, escapes and all, allocated once at its length when it has none.

@@ -183,6 +183,9 @@ fn uncommon_forms_are_left_to_serde() {
         (":5", ":18446744073709551616"),
         ("\"a\"", "\"\""),
         ("Size", "Si\\u007ae"),
+        ("Size", "Sizes"),
+        ("\"ArchiveId", "\"ArchiveIdentity"),
+        ("\"ArchiveId", "\"Archive"),
         ("\"d\"", "\"d\\u0\""),
     ] {
         let changed = common.replacen(from, to, 1);
