@@ -3,6 +3,8 @@
 //! strings without escapes, whole numbers. Anything else is left to serde_json,
 //! which then decides, so this reading only ever agrees with it.
 
+use crate::domain::json_string::first_stop;
+
 /// A member's value in the common form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Flat<'t> {
@@ -78,9 +80,7 @@ impl<'t> Cursor<'t> {
     fn string(&mut self) -> Option<&'t str> {
         self.eat(b'"')?;
         let rest = &self.json[self.at..];
-        let len = rest
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+        let len = first_stop(rest)?;
         if rest[len] != b'"' {
             return None;
         }

@@ -160,12 +160,6 @@ proptest! {
         }
         agrees(&bytes)?;
     }
-
-    #[test]
-    fn stops_are_found_where_a_byte_search_finds_them(bytes in prop::collection::vec(
-        prop_oneof![Just(b'"'), Just(b'\\'), 0u8..0x20, any::<u8>(), 0x20u8..0x7f], 0..40)) {
-        prop_assert_eq!(first_stop(&bytes), bytes.iter().position(|&b| is_stop(b)));
-    }
 }
 
 #[test]
