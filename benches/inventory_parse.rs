@@ -10,8 +10,9 @@
 //! fixture in `tests/data/inventory/`, so the program itself stays tested.
 //!
 //! A name ending in `.csv` is read as CSV, anything else as JSON. Set
-//! `DEFROST_INVENTORY_NAMES=1` to decode every description as well, and
-//! `DEFROST_INVENTORY_ALLOW_DUPLICATES=1` to leave out the duplicate-id check.
+//! `DEFROST_INVENTORY_NAMES=1` to decode every description as well (adding
+//! `DEFROST_INVENTORY_DISPLAY=1` to make each display name, as an importer does),
+//! and `DEFROST_INVENTORY_ALLOW_DUPLICATES=1` to leave out the duplicate-id check.
 
 use std::convert::Infallible;
 use std::env;
@@ -27,6 +28,7 @@ fn main() {
         .find(|arg| !arg.starts_with("--"))
         .unwrap_or_else(|| "tests/data/inventory/generated-40.json".into());
     let decode_names = env::var_os("DEFROST_INVENTORY_NAMES").is_some();
+    let display_names = env::var_os("DEFROST_INVENTORY_DISPLAY").is_some();
     let duplicate_ids = match env::var_os("DEFROST_INVENTORY_ALLOW_DUPLICATES") {
         Some(_) => DuplicateIds::Allow,
         None => DuplicateIds::Refuse,
@@ -39,9 +41,16 @@ fn main() {
     let file = File::open(&path).expect("the inventory file opens");
     let started = Instant::now();
     let mut named = 0u64;
+    let mut shown_bytes = 0;
     let summary = read_inventory(format, file, ReadOptions { duplicate_ids }, |archive| {
-        if decode_names && decode(&archive.description).name.is_some() {
-            named += 1;
+        if decode_names {
+            let decoded = decode(&archive.description);
+            if decoded.name.is_some() {
+                named += 1;
+            }
+            if display_names {
+                shown_bytes += decoded.display_name(&archive.archive_id).len();
+            }
         }
         Ok::<(), Infallible>(())
     })
@@ -51,7 +60,9 @@ fn main() {
         "{path}: {} archives, {} bytes in archives, read in {seconds:.2} s{}",
         summary.archive_count,
         summary.total_size,
-        if decode_names {
+        if display_names && decode_names {
+            format!(" with {named} names decoded, {shown_bytes} bytes of names shown")
+        } else if decode_names {
             format!(" with {named} names decoded")
         } else {
             String::new()

@@ -3,6 +3,7 @@
 
 pub mod inventory;
 pub mod job_params;
+mod json_string;
 pub mod names;
 pub mod range;
 pub mod treehash;

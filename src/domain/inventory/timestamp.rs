@@ -28,7 +28,12 @@ impl Timestamp {
     /// the `Z`. Other offsets are refused: Glacier writes UTC only, so anything else
     /// means the text is not an inventory date.
     pub fn parse(text: &str) -> Result<Self, TimestampError> {
-        let bytes = text.as_bytes();
+        Self::parse_bytes(text.as_bytes())
+    }
+
+    /// [`Timestamp::parse`] on bytes, which need not be UTF-8: the form is ASCII,
+    /// so the JSON reader need not check the text first.
+    pub(in crate::domain::inventory) fn parse_bytes(bytes: &[u8]) -> Result<Self, TimestampError> {
         let Some((date, rest)) = bytes.split_at_checked(10) else {
             return Err(TimestampError::Shape);
         };

@@ -20,6 +20,22 @@ type Cursor<'a> = Peekable<Chars<'a>>;
 /// can make a name read as another (`U+202E` turns `gpj.exe` into `exe.jpg`) and
 /// the line and paragraph separators.
 pub fn display_form(text: &str) -> String {
+    if !text.bytes().any(may_not_show) {
+        return text.to_owned();
+    }
+    strip_controls(text)
+}
+
+/// Whether `byte` is a control character or may start one of those removed: C1
+/// controls are `C2 80` to `C2 9F` in UTF-8, U+061C is `D8 9C`, and the other
+/// invisible controls start with `E2`. Names are mostly free of all of them, and
+/// are then shown as they are without being taken apart character by character.
+fn may_not_show(byte: u8) -> bool {
+    byte < 0x20 || matches!(byte, 0x7f | 0xc2 | 0xd8 | 0xe2)
+}
+
+/// [`display_form`] for text that may hold something to remove.
+fn strip_controls(text: &str) -> String {
     let mut shown = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -99,7 +115,35 @@ fn is_intermediate(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        /// The shortcut gives what the character-by-character walk gives, on text
+        /// that takes it and text that does not.
+        #[test]
+        fn plain_text_shows_as_the_walk_shows_it(pieces in prop::collection::vec(prop_oneof![
+            "[ -~]{0,8}",
+            "[é日本語ф😀\u{80}-\u{a0}\u{600}-\u{700}\u{2000}-\u{2070}]",
+            any::<char>().prop_map(String::from),
+            prop::sample::select(vec!["\u{1b}[31m", "\u{1b}]0;t\u{7}", "\u{9b}", "\u{202e}", "\u{7f}", "\t"])
+                .prop_map(String::from),
+        ], 0..12)) {
+            let text = pieces.concat();
+            prop_assert_eq!(display_form(&text), strip_controls(&text));
+        }
+    }
+
+    #[test]
+    fn every_removed_character_is_caught_by_the_shortcut() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let text = c.to_string();
+            if strip_controls(&text) != text {
+                assert!(text.bytes().any(may_not_show), "{c:?}");
+            }
+        }
+    }
 
     #[test]
     fn plain_names_are_unchanged() {

@@ -59,9 +59,13 @@ fn children(inner: &str) -> Option<Vec<(&str, &str)>> {
         if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return None;
         }
-        let (text, after) = after_open.split_once("</")?;
-        let after = after.strip_prefix(name)?.strip_prefix('>')?;
-        if text.contains('<') || elements.iter().any(|(seen, _)| *seen == name) {
+        // The text holds no `<`, so it ends at the first one, which must close.
+        let (text, close) = after_open.split_at(after_open.find('<')?);
+        let after = close
+            .strip_prefix("</")?
+            .strip_prefix(name)?
+            .strip_prefix('>')?;
+        if elements.iter().any(|(seen, _)| *seen == name) {
             return None;
         }
         elements.push((name, text));

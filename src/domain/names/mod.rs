@@ -5,6 +5,7 @@ mod compact_time;
 mod display;
 mod duplicates;
 mod fast_glacier;
+mod flat_json;
 mod json_path;
 mod mt;
 mod safe_path;

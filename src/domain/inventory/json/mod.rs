@@ -2,6 +2,7 @@
 //! whole in a bounded buffer and handed to serde_json as a slice.
 
 mod archive;
+mod fast;
 mod source;
 #[cfg(test)]
 mod tests;
@@ -139,8 +140,10 @@ where
         self.in_list = true;
         let mut expecting_archive = self.opens_member(b']')?;
         while expecting_archive {
-            let archive =
-                self.value(|slice, problem| ArchiveSeed { problem }.deserialize(slice))?;
+            let archive = match self.common_archive()? {
+                Some(archive) => archive,
+                None => self.value(|slice, problem| ArchiveSeed { problem }.deserialize(slice))?,
+            };
             self.tally
                 .count(&archive)
                 .map_err(|problem| self.here(problem))?;
@@ -149,6 +152,18 @@ where
         }
         self.in_list = false;
         Ok(())
+    }
+
+    /// The next archive if it is in the common form and already buffered, read
+    /// without serde_json; `None` leaves it, read or not, to [`Document::value`].
+    fn common_archive(&mut self) -> Result<Option<InventoryArchive>, Failure<E>> {
+        if self.source.peek().map_err(Failure::Io)? != Some(b'{') {
+            return Ok(None);
+        }
+        Ok(fast::archive(self.source.buffered()).map(|(archive, len)| {
+            self.source.advance(len);
+            archive
+        }))
     }
 
     /// A key and its colon; `None` for a key other than the three of an inventory.

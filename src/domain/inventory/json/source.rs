@@ -152,6 +152,12 @@ impl<R: Read> Source<R> {
         &self.buffer[self.start..self.start + len]
     }
 
+    /// The unread bytes the buffer holds now, for a reader that tries the next
+    /// value in place before asking for it whole.
+    pub(super) fn buffered(&self) -> &[u8] {
+        &self.buffer[self.start..self.end]
+    }
+
     /// Reads more input after the unread bytes; false at the end of the input.
     fn fill(&mut self) -> io::Result<bool> {
         if self.exhausted {
@@ -188,7 +194,7 @@ fn line_and_column_after(line: usize, column: usize, read: &[u8]) -> (usize, usi
     }
 }
 
-fn is_whitespace(byte: u8) -> bool {
+pub(super) fn is_whitespace(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
 }
 
