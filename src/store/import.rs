@@ -79,6 +79,7 @@ impl Store {
         mut progress: impl FnMut(ImportProgress),
     ) -> Result<SnapshotInfo, StoreError> {
         check_vault_name(&request.vault_name)?;
+        let started = std::time::Instant::now();
         let snapshots_dir = self.snapshots_dir().to_path_buf();
         let partial = tempfile::Builder::new()
             .prefix("snapshot-")
@@ -123,8 +124,10 @@ impl Store {
             });
             write_result.and(read)
         })?;
+        tracing::debug!(elapsed = ?started.elapsed(), "import: archives read and stored");
         let (vault, inventory_date) = resolve_vault(outcome.header.as_ref(), &request)?;
         write_orders(&writer, outcome.keys, &snapshots_dir)?;
+        tracing::debug!(elapsed = ?started.elapsed(), "import: orders written");
         let (archive_count, total_size) = writer.finish(&[
             ("vault", vault.to_string()),
             ("inventory_date", inventory_date.to_string()),
@@ -133,8 +136,11 @@ impl Store {
             bytes_read: bytes_read.load(Ordering::Relaxed),
             archives: u64::from(archive_count),
         });
+        tracing::debug!(elapsed = ?started.elapsed(), "import: file complete");
         let totals = (u64::from(archive_count), total_size);
-        self.publish(partial, &vault, inventory_date, totals, &request)
+        let published = self.publish(partial, &vault, inventory_date, totals, &request);
+        tracing::debug!(elapsed = ?started.elapsed(), "import: published");
+        published
     }
 
     /// Syncs the finished file, moves it into place and records it.
@@ -150,6 +156,7 @@ impl Store {
             .as_file()
             .sync_all()
             .map_err(io_error("sync", partial.path()))?;
+        tracing::debug!("import: file synced");
         let file_name = partial
             .path()
             .file_name()

@@ -48,6 +48,14 @@ pub enum FormatChoice {
 }
 
 pub fn run(global: &GlobalOpts, args: ImportArgs) -> anyhow::Result<()> {
+    // Timings of each phase go to stderr when asked for (RUST_LOG=defrost=debug).
+    if std::env::var_os("RUST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .with_ansi(false)
+            .try_init();
+    }
     let inventory_date = args
         .inventory_date
         .as_deref()

@@ -224,18 +224,31 @@ impl SnapshotWriter {
 }
 
 /// Sorts the names and cuts them into chunks, handing each to `send`; runs on a
-/// thread of its own while the writer checks ids and writes the key orders.
+/// thread of its own while the writer checks ids and writes the key orders. The
+/// two halves sort at once, one on a further thread, and are merged.
 pub fn name_chunks(
-    by_name: ExternalSorter<NameRecord>,
+    [first_half, second_half]: [ExternalSorter<NameRecord>; 2],
     spill_dir: &Path,
     mut send: impl FnMut(NameChunk) -> bool,
 ) -> Result<(), StoreError> {
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| sorted(second_half, spill_dir));
+        let first = sorted(first_half, spill_dir);
+        let second = second
+            .join()
+            .unwrap_or_else(|_| Err(StoreError::refused("sorting the names failed unexpectedly")));
+        (first, second)
+    });
+    let merged = MergeTwo {
+        left: first?.peekable(),
+        right: second?.peekable(),
+    };
     let mut chunk = NameChunk {
         first_name: Vec::new(),
         entries: Vec::with_capacity(CHUNK_ENTRIES * 64),
     };
     let mut in_chunk = 0;
-    for record in sorted(by_name, spill_dir)? {
+    for record in merged {
         let record = record.map_err(io_error("read a sort run for", spill_dir))?;
         if in_chunk == 0 {
             chunk.first_name = record.name.to_vec();
@@ -265,6 +278,26 @@ pub fn name_chunks(
         send(chunk);
     }
     Ok(())
+}
+
+/// Two ascending streams as one; an error from either ends it.
+struct MergeTwo<I: Iterator> {
+    left: std::iter::Peekable<I>,
+    right: std::iter::Peekable<I>,
+}
+
+impl<I: Iterator<Item = std::io::Result<NameRecord>>> Iterator for MergeTwo<I> {
+    type Item = std::io::Result<NameRecord>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let take_left = match (self.left.peek(), self.right.peek()) {
+            (Some(Ok(left)), Some(Ok(right))) => left <= right,
+            (Some(Err(_)), _) | (Some(_), None) => true,
+            (_, Some(_)) => false,
+            (None, None) => return None,
+        };
+        if take_left { self.left.next() } else { self.right.next() }
+    }
 }
 
 fn sorted<R: crate::store::sorter::SortRecord>(
