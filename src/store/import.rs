@@ -14,7 +14,9 @@ use time::OffsetDateTime;
 use super::Store;
 use super::catalog::{NewSnapshot, SnapshotInfo, VaultKey};
 use super::error::{StoreError, io_error};
-use super::snapshot::{ImportRow, NameChunk, SnapshotWriter, SortKeys, name_chunks};
+use super::snapshot::{
+    ImportRow, KeyOrders, NameChunk, NameOrder, SearchTextBuilder, SnapshotWriter, name_chunks,
+};
 use crate::domain::inventory::{
     DuplicateIds, InventoryFormat, InventoryHeader, ReadError, ReadOptions, Timestamp,
     read_inventory,
@@ -53,20 +55,17 @@ pub struct ImportProgress {
     pub archives: u64,
 }
 
-/// What the reading thread hands the writing one.
-enum Handover {
-    Rows(Vec<ImportRow>),
-    /// The search text of archives `first_position` onwards.
-    SearchText {
-        first_position: u32,
-        text: Vec<u8>,
-    },
+/// What the reading thread hands the writing one at a time.
+struct Batch {
+    rows: Vec<ImportRow>,
+    /// A finished row of search text, and the position of its first line.
+    search_text: Option<(u32, Vec<u8>)>,
 }
 
 /// What the reading thread has once the whole inventory is read.
 struct ReadOutcome {
     header: Option<InventoryHeader>,
-    keys: SortKeys,
+    keys: KeyOrders,
 }
 
 impl Store {
@@ -94,19 +93,14 @@ impl Store {
             count: Arc::clone(&bytes_read),
         };
         let format = request.format;
-        let (sender, receiver) = mpsc::sync_channel::<Handover>(BATCHES_IN_FLIGHT);
-        let keys = SortKeys::new(&snapshots_dir);
+        let (sender, receiver) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
+        let keys = KeyOrders::new(&snapshots_dir);
+        let mut names = NameOrder::new(&snapshots_dir);
         let outcome = std::thread::scope(|scope| {
             let reader = scope.spawn(move || read_and_decode(counting, format, keys, sender));
             let mut write_result = Ok(());
-            for handover in &receiver {
-                write_result = match handover {
-                    Handover::Rows(rows) => writer.add_rows(&rows),
-                    Handover::SearchText {
-                        first_position,
-                        text,
-                    } => writer.add_search_chunk(first_position, &text),
-                };
+            for batch in &receiver {
+                write_result = store_batch(&mut writer, &mut names, batch);
                 if write_result.is_err() {
                     break;
                 }
@@ -126,7 +120,7 @@ impl Store {
         })?;
         tracing::debug!(elapsed = ?started.elapsed(), "import: archives read and stored");
         let (vault, inventory_date) = resolve_vault(outcome.header.as_ref(), &request)?;
-        write_orders(&writer, outcome.keys, &snapshots_dir)?;
+        write_orders(&writer, outcome.keys, names, &snapshots_dir)?;
         tracing::debug!(elapsed = ?started.elapsed(), "import: orders written");
         let (archive_count, total_size) = writer.finish(&[
             ("vault", vault.to_string()),
@@ -196,16 +190,16 @@ impl Store {
 /// name chunks as they come.
 fn write_orders(
     writer: &SnapshotWriter,
-    keys: SortKeys,
+    keys: KeyOrders,
+    names: NameOrder,
     spill_dir: &std::path::Path,
 ) -> Result<(), StoreError> {
-    let SortKeys {
-        by_name,
+    let KeyOrders {
         by_size,
         by_created,
         by_id_hash,
-        ..
     } = keys;
+    let by_name = names.by_name;
     let (sender, receiver) = mpsc::sync_channel::<NameChunk>(BATCHES_IN_FLIGHT);
     std::thread::scope(|scope| {
         let names = scope
@@ -230,15 +224,37 @@ fn write_orders(
     })
 }
 
-/// The reading thread: parses, decodes names, gathers sort keys and search text,
-/// and hands rows over in batches. Returns once the whole document has been read.
+/// Stores a batch of rows and its search text, then gives each name to the
+/// name order.
+fn store_batch(
+    writer: &mut SnapshotWriter,
+    names: &mut NameOrder,
+    batch: Batch,
+) -> Result<(), StoreError> {
+    writer.add_rows(&batch.rows)?;
+    if let Some((first_position, text)) = batch.search_text {
+        writer.add_search_chunk(first_position, &text)?;
+    }
+    for row in batch.rows {
+        names
+            .add(row.position, row.name, row.archive.size)
+            .map_err(io_error("write a sort run in", writer.path()))?;
+    }
+    Ok(())
+}
+
+/// The reading thread: parses, decodes names, gathers the numeric sort keys and
+/// the search text, and hands rows over in batches. Returns once the whole
+/// document has been read.
 fn read_and_decode<R: Read>(
     reader: R,
     format: InventoryFormat,
-    mut keys: SortKeys,
-    sender: mpsc::SyncSender<Handover>,
+    mut keys: KeyOrders,
+    sender: mpsc::SyncSender<Batch>,
 ) -> Result<ReadOutcome, StoreError> {
     let mut batch = Vec::with_capacity(BATCH);
+    let mut search_text = SearchTextBuilder::default();
+    let mut finished_text = None;
     let mut position: u32 = 0;
     let mut failure: Option<StoreError> = None;
     // Duplicate ids are found exactly afterwards, in far less memory.
@@ -246,33 +262,26 @@ fn read_and_decode<R: Read>(
         duplicate_ids: DuplicateIds::Allow,
     };
     let summary = read_inventory(format, reader, options, |archive| {
-        let stop = |err: StoreError, failure: &mut Option<StoreError>| {
-            *failure = Some(err);
-            Stop
+        let Some(next) = position.checked_add(1) else {
+            failure = Some(StoreError::refused(
+                "the inventory lists more than 4294967295 archives, more than defrost can cache",
+            ));
+            return Err(Stop);
         };
-        position = match position.checked_add(1) {
-            Some(next) => next,
-            None => {
-                return Err(stop(
-                    StoreError::refused(
-                        "the inventory lists more than 4294967295 archives, more than defrost can cache",
-                    ),
-                    &mut failure,
-                ));
-            }
-        };
+        position = next;
+        if let Err(err) = keys.add(position, &archive) {
+            failure = Some(StoreError::Io {
+                action: "write a sort run for",
+                path: "the import".into(),
+                source: err,
+            });
+            return Err(Stop);
+        }
         let decoded = decode(&archive.description);
         let name = decoded.display_name(&archive.archive_id);
-        let search_chunk = keys.add(position, &archive, &name).map_err(|err| {
-            stop(
-                StoreError::Io {
-                    action: "write a sort run for",
-                    path: "the import".into(),
-                    source: err,
-                },
-                &mut failure,
-            )
-        })?;
+        if let Some(full) = search_text.add(position, &name, &archive) {
+            finished_text = Some(full);
+        }
         batch.push(ImportRow {
             position,
             name,
@@ -281,36 +290,23 @@ fn read_and_decode<R: Read>(
             modified: decoded.modified.map(OffsetDateTime::unix_timestamp),
             archive,
         });
-        if batch.len() == BATCH {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-            sender.send(Handover::Rows(full)).map_err(|_| Stop)?;
-        }
-        if let Some((first_position, text)) = search_chunk {
-            sender
-                .send(Handover::SearchText {
-                    first_position,
-                    text,
-                })
-                .map_err(|_| Stop)?;
+        // A chunk of search text (some 200 archives) leaves with the batch it
+        // ends in.
+        if batch.len() == BATCH || finished_text.is_some() {
+            let rows = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            let search_text = finished_text.take();
+            sender.send(Batch { rows, search_text }).map_err(|_| Stop)?;
         }
         Ok(())
     });
     match summary {
         Ok(summary) => {
-            let (first_position, text) = keys.take_search_chunk(position.saturating_add(1));
-            let handovers = [
-                Handover::Rows(batch),
-                Handover::SearchText {
-                    first_position,
-                    text,
-                },
-            ];
-            for handover in handovers {
-                // A writer that stopped has its own error to report.
-                if sender.send(handover).is_err() {
-                    break;
-                }
-            }
+            let last = Batch {
+                rows: batch,
+                search_text: Some(search_text.take(0)).filter(|(_, text)| !text.is_empty()),
+            };
+            // A writer that stopped has its own error to report.
+            let _ = sender.send(last);
             Ok(ReadOutcome {
                 header: summary.header,
                 keys,

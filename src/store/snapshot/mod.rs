@@ -17,7 +17,7 @@ use crate::store::error::{AtPath, StoreError};
 use layout::{KeyEntry, NameEntries, NameEntry, key_entries};
 pub use query::{ArchivePage, ArchiveQuery, SortKey};
 pub use schema::{CHUNK_ENTRIES, SNAPSHOT_SCHEMA};
-pub(crate) use sort_keys::SortKeys;
+pub(crate) use sort_keys::{KeyOrders, NameOrder, SearchTextBuilder};
 pub use tree::{FolderEntry, FolderEntryKind};
 pub use writer::MAX_ARCHIVE_SIZE;
 pub(crate) use writer::{ImportRow, NameChunk, SnapshotWriter, name_chunks};

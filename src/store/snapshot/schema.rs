@@ -77,7 +77,7 @@ pub fn prepare_for_build(conn: &Connection) -> rusqlite::Result<()> {
          PRAGMA journal_mode = OFF;
          PRAGMA synchronous = OFF;
          PRAGMA locking_mode = EXCLUSIVE;
-         PRAGMA cache_size = -16000;",
+         PRAGMA cache_size = -8000;",
     )?;
     conn.execute_batch(SNAPSHOT_DDL)?;
     conn.pragma_update(None, "application_id", SNAPSHOT_APPLICATION_ID)?;

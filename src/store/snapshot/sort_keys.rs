@@ -1,6 +1,6 @@
-//! The reading thread's share of an import: for each archive, its sort keys and
-//! its search line. Doing this beside the parser, not beside SQLite, splits the
-//! work of an import about evenly over two cores.
+//! What an import gathers besides the rows: the orders and the search text. The
+//! numeric keys are taken on the reading thread and the names and search lines
+//! on the writing one, which splits the work about evenly over two cores.
 
 use std::io;
 use std::path::Path;
@@ -11,63 +11,31 @@ use super::search_text::push_search_line;
 use crate::domain::inventory::InventoryArchive;
 use crate::store::sorter::{ExternalSorter, KeyRecord, NameRecord};
 
-/// Memory for the name order before it spills to disk: a million names of typical
-/// length stay in memory; ten million spill in runs.
+/// Memory for the name order before it spills to disk (as the sorter counts it,
+/// some 100 bytes a name): a million names of typical length stay in memory; ten
+/// million spill in runs.
 const NAME_SORT_BUDGET: usize = 96 << 20;
-/// Memory for each key order (16 bytes an archive): 1.5 million archives.
+/// Memory for each numeric order (12 bytes an archive): two million archives.
 const KEY_SORT_BUDGET: usize = 24 << 20;
 
-/// The orders being gathered, and the search text chunk being filled.
-pub struct SortKeys {
-    /// Names in two halves (odd and even positions), so that the two can be
-    /// sorted at once on two cores when the inventory has been read.
-    pub by_name: [ExternalSorter<NameRecord>; 2],
+/// The orders by number, gathered on the reading thread.
+pub struct KeyOrders {
     pub by_size: ExternalSorter<KeyRecord>,
     pub by_created: ExternalSorter<KeyRecord>,
     /// A 64-bit hash of each archive id, to find repeated ids exactly and cheaply.
     pub by_id_hash: ExternalSorter<KeyRecord>,
-    search_chunk: Vec<u8>,
-    /// The position of the first line in `search_chunk`.
-    search_first: u32,
-    /// A reused buffer for one archive's line.
-    line: Vec<u8>,
 }
 
-impl SortKeys {
+impl KeyOrders {
     pub fn new(spill_dir: &Path) -> Self {
         Self {
-            by_name: [
-                ExternalSorter::new(NAME_SORT_BUDGET / 2, spill_dir),
-                ExternalSorter::new(NAME_SORT_BUDGET / 2, spill_dir),
-            ],
             by_size: ExternalSorter::new(KEY_SORT_BUDGET, spill_dir),
             by_created: ExternalSorter::new(KEY_SORT_BUDGET, spill_dir),
             by_id_hash: ExternalSorter::new(KEY_SORT_BUDGET, spill_dir),
-            search_chunk: Vec::with_capacity(SEARCH_CHUNK_BYTES),
-            search_first: 1,
-            line: Vec::new(),
         }
     }
 
-    /// Records the archive at `position` (1-based, counting up from 1). Returns a
-    /// finished search-text chunk, and the position of its first line, whenever
-    /// one is full.
-    pub fn add(
-        &mut self,
-        position: u32,
-        archive: &InventoryArchive,
-        name: &str,
-    ) -> io::Result<Option<(u32, Vec<u8>)>> {
-        let mut line = std::mem::take(&mut self.line);
-        line.clear();
-        push_search_line(&mut line, name, &archive.description, &archive.archive_id);
-        let full = if self.search_chunk.len() + line.len() > SEARCH_CHUNK_BYTES {
-            Some(self.take_search_chunk(position))
-        } else {
-            None
-        };
-        self.search_chunk.extend_from_slice(&line);
-        self.line = line;
+    pub fn add(&mut self, position: u32, archive: &InventoryArchive) -> io::Result<()> {
         self.by_size.push(KeyRecord {
             key: archive.size,
             position,
@@ -79,23 +47,82 @@ impl SortKeys {
         self.by_id_hash.push(KeyRecord {
             key: id_hash(archive.archive_id.as_bytes()),
             position,
-        })?;
-        self.by_name[position as usize % 2].push(NameRecord::new(
-            name.as_bytes().into(),
-            position,
-            archive.size,
-        ))?;
-        Ok(full)
+        })
+    }
+}
+
+/// The name order, gathered on the writing thread once a row is stored, so that
+/// the name moves into the sorter without a copy.
+pub struct NameOrder {
+    /// Names in two halves (odd and even positions), so that the two can be
+    /// sorted at once on two cores when the inventory has been read.
+    pub by_name: [ExternalSorter<NameRecord>; 2],
+}
+
+impl NameOrder {
+    pub fn new(spill_dir: &Path) -> Self {
+        Self {
+            by_name: [
+                ExternalSorter::new(NAME_SORT_BUDGET / 2, spill_dir),
+                ExternalSorter::new(NAME_SORT_BUDGET / 2, spill_dir),
+            ],
+        }
     }
 
-    /// The search-text chunk filled so far and the position of its first line;
-    /// the next chunk starts at `next_position`.
-    pub fn take_search_chunk(&mut self, next_position: u32) -> (u32, Vec<u8>) {
-        let first = std::mem::replace(&mut self.search_first, next_position);
-        let text = std::mem::replace(
-            &mut self.search_chunk,
-            Vec::with_capacity(SEARCH_CHUNK_BYTES),
-        );
+    pub fn add(&mut self, position: u32, name: String, size: u64) -> io::Result<()> {
+        self.by_name[position as usize % 2].push(NameRecord::new(
+            name.into_bytes().into_boxed_slice(),
+            position,
+            size,
+        ))
+    }
+}
+
+/// The search text, built on the reading thread in rows of at most
+/// [`SEARCH_CHUNK_BYTES`].
+pub struct SearchTextBuilder {
+    chunk: Vec<u8>,
+    /// The position of the first line in `chunk`.
+    first: u32,
+    /// A reused buffer for one archive's line.
+    line: Vec<u8>,
+}
+
+impl Default for SearchTextBuilder {
+    fn default() -> Self {
+        Self {
+            chunk: Vec::with_capacity(SEARCH_CHUNK_BYTES),
+            first: 1,
+            line: Vec::new(),
+        }
+    }
+}
+
+impl SearchTextBuilder {
+    /// Adds the line of the archive at `position` (1-based, counting up from 1).
+    /// Returns a finished chunk, and the position of its first line, whenever one
+    /// is full.
+    pub fn add(
+        &mut self,
+        position: u32,
+        name: &str,
+        archive: &InventoryArchive,
+    ) -> Option<(u32, Vec<u8>)> {
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        push_search_line(&mut line, name, &archive.description, &archive.archive_id);
+        let full =
+            (self.chunk.len() + line.len() > SEARCH_CHUNK_BYTES).then(|| self.take(position));
+        self.chunk.extend_from_slice(&line);
+        self.line = line;
+        full
+    }
+
+    /// The chunk filled so far and the position of its first line; the next
+    /// chunk starts at `next_position`.
+    pub fn take(&mut self, next_position: u32) -> (u32, Vec<u8>) {
+        let first = std::mem::replace(&mut self.first, next_position);
+        let text = std::mem::replace(&mut self.chunk, Vec::with_capacity(SEARCH_CHUNK_BYTES));
         (first, text)
     }
 }
@@ -127,7 +154,10 @@ mod tests {
         for at in 0..id.len() {
             let mut changed = id.clone().into_bytes();
             changed[at] = b'b';
-            assert!(seen.insert(id_hash(&changed)), "a change at byte {at} was missed");
+            assert!(
+                seen.insert(id_hash(&changed)),
+                "a change at byte {at} was missed"
+            );
         }
         assert_ne!(id_hash(b"ab"), id_hash(b"ab\0"));
     }

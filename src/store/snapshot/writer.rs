@@ -109,6 +109,10 @@ impl SnapshotWriter {
         Ok(())
     }
 
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// Archives stored so far, and their total size.
     pub fn totals(&self) -> (u32, u128) {
         (self.archives, self.total_size)
@@ -239,6 +243,7 @@ pub fn name_chunks(
             .unwrap_or_else(|_| Err(StoreError::refused("sorting the names failed unexpectedly")));
         (first, second)
     });
+    tracing::debug!("import: names sorted");
     let merged = MergeTwo {
         left: first?.peekable(),
         right: second?.peekable(),
@@ -296,7 +301,11 @@ impl<I: Iterator<Item = std::io::Result<NameRecord>>> Iterator for MergeTwo<I> {
             (_, Some(_)) => false,
             (None, None) => return None,
         };
-        if take_left { self.left.next() } else { self.right.next() }
+        if take_left {
+            self.left.next()
+        } else {
+            self.right.next()
+        }
     }
 }
 

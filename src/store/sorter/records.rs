@@ -12,10 +12,10 @@ use super::SortRecord;
 /// position and a u64 size.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct NameRecord {
-    /// The first sixteen bytes of the name, big-endian and zero-padded: most
+    /// The first eight bytes of the name, big-endian and zero-padded: most
     /// comparisons are settled by this one integer, without following the name's
     /// pointer, which makes sorting names about twice as fast.
-    prefix: u128,
+    prefix: u64,
     /// The name's bytes, which need not be UTF-8.
     pub name: Box<[u8]>,
     /// The archive's index in the inventory.
@@ -28,11 +28,11 @@ pub struct NameRecord {
 
 impl NameRecord {
     pub fn new(name: Box<[u8]>, position: u32, size: u64) -> Self {
-        let mut head = [0u8; 16];
-        let shared = name.len().min(16);
+        let mut head = [0u8; 8];
+        let shared = name.len().min(8);
         head[..shared].copy_from_slice(&name[..shared]);
         Self {
-            prefix: u128::from_be_bytes(head),
+            prefix: u64::from_be_bytes(head),
             name,
             position,
             size,
@@ -41,7 +41,7 @@ impl NameRecord {
 }
 
 /// By name, then position, then size. The prefix orders as the name's first
-/// sixteen bytes do (zero padding sorts a shorter name first, as byte order does),
+/// eight bytes do (zero padding sorts a shorter name first, as byte order does),
 /// so comparing it first never changes the order, and equal prefixes fall back
 /// to the whole name.
 impl Ord for NameRecord {
@@ -98,6 +98,9 @@ impl SortRecord for NameRecord {
 ///
 /// Encoded in a run as a little-endian u64 key and u32 position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+// Packed to 12 bytes instead of 16: a quarter less memory for every numeric
+// order, which at ten million archives is what keeps an import under budget.
+#[repr(C, packed(4))]
 pub struct KeyRecord {
     /// What the records are ordered by.
     pub key: u64,
@@ -106,14 +109,15 @@ pub struct KeyRecord {
 }
 
 impl SortRecord for KeyRecord {
-    /// 16 bytes: the u64's alignment pads the 12 bytes of fields.
+    /// 12 bytes: the struct is packed.
     fn memory_bytes(&self) -> usize {
         size_of::<Self>()
     }
 
     fn write_to<W: Write>(&self, out: &mut W) -> io::Result<()> {
-        out.write_all(&self.key.to_le_bytes())?;
-        out.write_all(&self.position.to_le_bytes())
+        let (key, position) = (self.key, self.position);
+        out.write_all(&key.to_le_bytes())?;
+        out.write_all(&position.to_le_bytes())
     }
 
     fn read_from<R: BufRead>(input: &mut R) -> io::Result<Option<Self>> {

@@ -179,7 +179,7 @@ fn descending_keys(count: u32) -> Vec<KeyRecord> {
 fn a_budget_held_exactly_stays_in_memory() {
     let records = descending_keys(100);
     let held = held_bytes(&records);
-    assert_eq!(held, 100 * 16, "a KeyRecord takes 16 bytes");
+    assert_eq!(held, 100 * 12, "a KeyRecord takes 12 bytes");
     assert_eq!(sort_through(&records, held).1, 0);
     // One byte less and the last push passes the budget.
     assert_eq!(sort_through(&records, held - 1).1, 1);
@@ -281,7 +281,7 @@ fn memory_bytes_count_the_record_and_its_name() {
         key: 0,
         position: 0,
     };
-    assert_eq!(key.memory_bytes(), 16);
+    assert_eq!(key.memory_bytes(), 12);
     let name = |length| NameRecord::new(vec![b'x'; length].into_boxed_slice(), 0, 0);
     let record_bytes = size_of::<NameRecord>();
     assert_eq!(name(0).memory_bytes(), record_bytes);
