@@ -227,22 +227,36 @@ impl Snapshot {
         Ok(key_entries(bytes).collect())
     }
 
-    /// Calls `visit` with each search-text chunk and the position of its first line.
-    fn for_each_search_chunk(&self, mut visit: impl FnMut(u32, &[u8])) -> Result<(), StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT first_position, text FROM search_text ORDER BY first_position")
-            .at(&self.path)?;
-        let mut rows = statement.query([]).at(&self.path)?;
-        while let Some(row) = rows.next().at(&self.path)? {
-            let first: u32 = row.get(0).at(&self.path)?;
-            let text = row
-                .get_ref(1)
-                .and_then(|v| Ok(v.as_blob()?))
-                .at(&self.path)?;
+    /// Calls `visit` with each search-text chunk whose first line's position is
+    /// in `positions`, and that position.
+    fn for_each_search_chunk(
+        conn: &Connection,
+        path: &Path,
+        positions: std::ops::Range<u32>,
+        mut visit: impl FnMut(u32, &[u8]),
+    ) -> Result<(), StoreError> {
+        let mut statement = conn
+            .prepare_cached(
+                "SELECT first_position, text FROM search_text
+                 WHERE first_position >= ?1 AND first_position < ?2 ORDER BY first_position",
+            )
+            .at(path)?;
+        let mut rows = statement.query([positions.start, positions.end]).at(path)?;
+        while let Some(row) = rows.next().at(path)? {
+            let first: u32 = row.get(0).at(path)?;
+            let text = row.get_ref(1).and_then(|v| Ok(v.as_blob()?)).at(path)?;
             visit(first, text);
         }
         Ok(())
+    }
+
+    /// A second read-only connection to the same file, for a scan on another
+    /// thread.
+    fn another_connection(&self) -> Result<Connection, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&self.path, flags).at(&self.path)?;
+        schema::prepare_for_reading(&conn).at(&self.path)?;
+        Ok(conn)
     }
 
     fn chunk_count_for(&self) -> usize {

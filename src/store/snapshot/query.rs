@@ -6,6 +6,8 @@
 
 use std::ops::ControlFlow;
 
+use rusqlite::Connection;
+
 use super::layout::created_key;
 use super::search_text::SearchTerm;
 use super::{ArchiveRow, CHUNK_ENTRIES, Snapshot};
@@ -91,6 +93,13 @@ impl Selection {
             for (word, keep) in self.words.iter_mut().zip(other.words) {
                 *word &= keep;
             }
+        }
+        self
+    }
+
+    fn union(mut self, other: Selection) -> Self {
+        for (word, add) in self.words.iter_mut().zip(other.words) {
+            *word |= add;
         }
         self
     }
@@ -226,16 +235,31 @@ impl Snapshot {
     }
 
     /// The archives whose search line holds the term.
+    /// Small snapshots are searched on this thread; larger ones in two halves
+    /// at once, the second on a thread with a connection of its own.
     fn search(&self, term: &SearchTerm) -> Result<Selection, StoreError> {
-        let mut selection = Selection::empty(self.archive_count);
-        self.for_each_search_chunk(|first, text| {
-            term.scan_chunk(text, |line| {
-                if let Ok(offset) = u32::try_from(line) {
-                    selection.insert(first.saturating_add(offset));
-                }
-            });
-        })?;
-        Ok(selection)
+        const SPLIT_FROM: u32 = 200_000;
+        let count = self.archive_count;
+        if count < SPLIT_FROM {
+            return scan_search_text(&self.conn, &self.path, count, term, 0..u32::MAX);
+        }
+        self.search_in_halves(term, count / 2)
+    }
+
+    /// Searches rows starting before `middle` here and the rest on another thread.
+    fn search_in_halves(&self, term: &SearchTerm, middle: u32) -> Result<Selection, StoreError> {
+        let count = self.archive_count;
+        let other = self.another_connection()?;
+        let path = self.path.clone();
+        std::thread::scope(|threads| {
+            let upper = threads
+                .spawn(move || scan_search_text(&other, &path, count, term, middle..u32::MAX));
+            let lower = scan_search_text(&self.conn, &self.path, count, term, 0..middle)?;
+            let upper = upper.join().unwrap_or_else(|_| {
+                Err(StoreError::refused("a search thread failed unexpectedly"))
+            })?;
+            Ok(lower.union(upper))
+        })
     }
 
     /// The archives whose key lies in `low..=high`.
@@ -296,5 +320,81 @@ impl Snapshot {
             }
         }
         Ok(())
+    }
+}
+
+/// The archives, among the search-text rows starting in `positions`, whose line
+/// holds the term.
+fn scan_search_text(
+    conn: &Connection,
+    path: &std::path::Path,
+    archive_count: u32,
+    term: &SearchTerm,
+    positions: std::ops::Range<u32>,
+) -> Result<Selection, StoreError> {
+    let mut selection = Selection::empty(archive_count);
+    Snapshot::for_each_search_chunk(conn, path, positions, |first, text| {
+        term.scan_chunk(text, |line| {
+            if let Ok(offset) = u32::try_from(line) {
+                selection.insert(first.saturating_add(offset));
+            }
+        });
+    })?;
+    Ok(selection)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::inventory::InventoryFormat;
+    use crate::store::{ImportRequest, Store};
+
+    #[test]
+    fn a_search_in_two_halves_finds_what_one_scan_finds() {
+        let archives: Vec<String> = (0..3000)
+            .map(|n| {
+                format!(
+                    r#"{{"ArchiveId":"id{n:0>136}","ArchiveDescription":"folder{}/file{n}.jpg","CreationDate":"2012-03-20T17:03:43.221Z","Size":{n},"SHA256TreeHash":"{}"}}"#,
+                    n % 17,
+                    "0".repeat(64)
+                )
+            })
+            .collect();
+        let json = format!(
+            r#"{{"VaultARN":"arn:aws:glacier:us-east-1:1:vaults/v","InventoryDate":"2026-11-01T00:00:00Z","ArchiveList":[{}]}}"#,
+            archives.join(",")
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let request = ImportRequest {
+            format: InventoryFormat::Json,
+            vault_name: "v".into(),
+            account: None,
+            region: None,
+            default_region: None,
+            inventory_date: None,
+            source: "test".into(),
+            obtained_at: time::OffsetDateTime::UNIX_EPOCH,
+        };
+        let info = store.import(json.as_bytes(), request, |_| {}).unwrap();
+        let snapshot = store.open_snapshot(&info).unwrap();
+        for (text, expected) in [
+            ("folder3/", Some(177)),
+            ("nothing", Some(0)),
+            ("file29", None),
+            ("id000", None),
+            ("1", None),
+        ] {
+            let term = SearchTerm::new(text).unwrap();
+            let whole =
+                scan_search_text(&snapshot.conn, &snapshot.path, 3000, &term, 0..u32::MAX).unwrap();
+            for middle in [1, 2, 777, 1500, 2999, 3000, 5000] {
+                let halves = snapshot.search_in_halves(&term, middle).unwrap();
+                assert_eq!(halves.words, whole.words, "split at {middle}");
+            }
+            if let Some(expected) = expected {
+                assert_eq!(whole.count(), expected, "{text}");
+            }
+        }
     }
 }
