@@ -120,9 +120,21 @@ impl Store {
         })?;
         tracing::debug!(elapsed = ?started.elapsed(), "import: archives read and stored");
         let (vault, inventory_date) = resolve_vault(outcome.header.as_ref(), &request)?;
-        write_orders(&writer, outcome.keys, names, &snapshots_dir)?;
-        tracing::debug!(elapsed = ?started.elapsed(), "import: orders written");
-        let (archive_count, total_size) = writer.finish(&[
+        // The rows and search text, nearly all of the file, are written: start
+        // putting them on disk while the orders are sorted, so that the sync
+        // before the file is published has little left to do.
+        let early_sync = partial.as_file().try_clone().ok();
+        let (orders, archive_count, total_size) = std::thread::scope(|scope| {
+            if let Some(file) = early_sync {
+                scope.spawn(move || file.sync_data());
+            }
+            let orders = write_orders(&writer, outcome.keys, names, &snapshots_dir);
+            tracing::debug!(elapsed = ?started.elapsed(), "import: orders written");
+            let totals = writer.totals();
+            (orders, totals.0, totals.1)
+        });
+        orders?;
+        writer.finish(&[
             ("vault", vault.to_string()),
             ("inventory_date", inventory_date.to_string()),
         ])?;
