@@ -136,7 +136,7 @@ impl Snapshot {
                     // Stored from a u64 of at most 40 TiB.
                     size: size.max(0) as u64,
                     created: layout::format_created(created),
-                    sha256_tree_hash: row.get(9)?,
+                    sha256_tree_hash: hex::encode(row.get::<_, Vec<u8>>(9)?),
                 })
             })
             .optional()

@@ -39,7 +39,8 @@ CREATE TABLE archive (
     -- CreationDate in Unix milliseconds; in the sqlite3 shell,
     -- strftime('%Y-%m-%dT%H:%M:%fZ', created / 1000.0, 'unixepoch') shows it
     created          INTEGER NOT NULL,
-    sha256_tree_hash TEXT NOT NULL
+    -- 32 bytes; lower(hex(sha256_tree_hash)) in the sqlite3 shell
+    sha256_tree_hash BLOB NOT NULL
 );
 -- Archives by name (bytewise), as chunks of entries:
 -- u32 position, u64 size, u32 name length, name bytes (all little-endian).

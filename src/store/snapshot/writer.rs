@@ -63,7 +63,6 @@ impl SnapshotWriter {
     pub fn add_rows(&mut self, rows: &[ImportRow]) -> Result<(), StoreError> {
         let path = &self.path;
         let mut insert = self.conn.prepare_cached(INSERT_ARCHIVE).at(path)?;
-        let mut tree_hash = [0u8; 64];
         for row in rows {
             let archive = &row.archive;
             if archive.size > MAX_ARCHIVE_SIZE {
@@ -74,9 +73,6 @@ impl SnapshotWriter {
             }
             self.archives = row.position;
             self.total_size += u128::from(archive.size);
-            // Hex into a buffer: formatting through `Display` costs more than the insert.
-            let _ = hex::encode_to_slice(archive.sha256_tree_hash.0, &mut tree_hash);
-            let tree_hash = std::str::from_utf8(&tree_hash).unwrap_or_default();
             let bind = |insert: &mut rusqlite::CachedStatement<'_>| -> rusqlite::Result<usize> {
                 insert.raw_bind_parameter(1, row.position)?;
                 insert.raw_bind_parameter(2, archive.archive_id.as_str())?;
@@ -88,7 +84,7 @@ impl SnapshotWriter {
                 // Checked above: at most 40 TiB, well inside i64.
                 insert.raw_bind_parameter(8, archive.size as i64)?;
                 insert.raw_bind_parameter(9, created_millis_of(archive.creation_date))?;
-                insert.raw_bind_parameter(10, tree_hash)?;
+                insert.raw_bind_parameter(10, &archive.sha256_tree_hash.0[..])?;
                 insert.raw_execute()
             };
             bind(&mut insert).at(path)?;
