@@ -112,7 +112,7 @@ pub fn run(global: &GlobalOpts, args: ArchivesArgs) -> anyhow::Result<()> {
             writeln!(
                 out,
                 "{}",
-                serde_json::to_string(&ArchiveJson::from(archive))?
+                crate::text::terminal_json(&ArchiveJson::from(archive))?
             )?;
         }
         return Ok(());

@@ -127,12 +127,19 @@ fn tables_show_no_control_characters() {
 fn json_carries_the_text_exactly_one_object_a_line() {
     let cache = hostile_cache();
     let output = cache.run_ok(&["archives", "--vault", "evil", "--snapshot", "1", "--json"]);
-    // JSON escapes the C0 controls, so the lines are the archives.
+    // Every control character (C0, DEL, C1) and bidirectional override is
+    // escaped, so the lines are the archives and nothing reaches a terminal raw.
     assert!(
         !output.stdout.iter().any(|&b| b < b' ' && b != b'\n'),
         "{output:?}"
     );
     let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        !text
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c)),
+        "{text}"
+    );
     let archives: Vec<serde_json::Value> = text
         .lines()
         .map(|line| serde_json::from_str(line).expect("each line is JSON"))

@@ -56,7 +56,7 @@ pub fn run(global: &GlobalOpts, args: DiffArgs) -> anyhow::Result<()> {
             added: changes.added.iter().map(ArchiveJson::from).collect(),
             removed: changes.removed.iter().map(ArchiveJson::from).collect(),
         };
-        writeln!(out, "{}", serde_json::to_string(&json)?)?;
+        writeln!(out, "{}", crate::text::terminal_json(&json)?)?;
         return Ok(());
     }
     writeln!(

@@ -70,7 +70,7 @@ pub fn run(global: &GlobalOpts, args: ListArgs) -> anyhow::Result<()> {
                 obtained_at: crate::store::snapshot_time(s.obtained_at),
                 source: &s.source,
             };
-            writeln!(out, "{}", serde_json::to_string(&line)?)?;
+            writeln!(out, "{}", crate::text::terminal_json(&line)?)?;
         }
         return Ok(());
     }
