@@ -12,6 +12,7 @@ mod diff_tree;
 mod import_list;
 #[path = "cli_inventory/large.rs"]
 mod large;
+mod one_line_error;
 #[path = "cli_inventory/support.rs"]
 mod support;
 #[path = "cli_inventory/untrusted.rs"]

@@ -3,6 +3,7 @@
 
 #[path = "cli_params/bad_input.rs"]
 mod bad_input;
+mod one_line_error;
 
 use assert_cmd::Command;
 use serde_json::{Value, json};

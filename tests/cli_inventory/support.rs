@@ -153,27 +153,7 @@ impl Cache {
         let output = self.defrost(args).output().unwrap();
         let stderr = String::from_utf8(output.stderr).expect("stderr is UTF-8");
         assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(
-            output.stdout.is_empty(),
-            "{args:?} printed {:?}",
-            output.stdout
-        );
-        assert!(stderr.starts_with("defrost: "), "{args:?}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
-        assert!(stderr.ends_with('\n'), "{args:?}: {stderr}");
-        for panic_text in ["panicked", "RUST_BACKTRACE"] {
-            assert!(!stderr.contains(panic_text), "{args:?}: {stderr}");
-        }
-        assert!(
-            !stderr.chars().any(|c| c.is_control() && c != '\n'),
-            "{args:?}: {stderr:?}"
-        );
-        for mention in mentions {
-            assert!(
-                stderr.contains(mention),
-                "{args:?}: {stderr} lacks {mention}"
-            );
-        }
+        crate::one_line_error::assert_one_line_error(args, &output.stdout, &stderr, mentions);
         assert_eq!(self.contents(), before, "{args:?} changed the cache");
         stderr
     }

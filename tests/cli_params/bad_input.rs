@@ -2,31 +2,14 @@
 //! the fix, never a panic or the argument parser's usage text.
 
 use super::{ARCHIVE_ID, TEN_MIB, defrost};
+use crate::one_line_error::assert_one_line_error;
 
 /// Runs a command that must be refused as bad input: exit code 2, one line on stderr
 /// that starts with `defrost: ` and mentions each of `mentions`, nothing on stdout.
 fn assert_bad_input(args: &[&str], mentions: &[&str]) {
     let output = defrost(args).assert().code(2).get_output().clone();
     let stderr = String::from_utf8(output.stderr).expect("stderr is UTF-8");
-    assert!(
-        output.stdout.is_empty(),
-        "{args:?} printed {:?}",
-        output.stdout
-    );
-    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
-    assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
-    assert!(stderr.starts_with("defrost: "), "{args:?}: {stderr}");
-    assert!(stderr.ends_with('\n'), "{args:?}: {stderr}");
-    assert!(
-        !stderr.chars().any(|c| c.is_control() && c != '\n'),
-        "{args:?}: {stderr:?}"
-    );
-    for mention in mentions {
-        assert!(
-            stderr.contains(mention),
-            "{args:?}: {stderr} lacks {mention}"
-        );
-    }
+    assert_one_line_error(args, &output.stdout, &stderr, mentions);
 }
 
 fn archive<'a>(more: &[&'a str]) -> Vec<&'a str> {
