@@ -53,6 +53,9 @@ pub struct ImportRequest {
 pub struct ImportProgress {
     pub bytes_read: u64,
     pub archives: u64,
+    /// Set once every archive is stored and the orders are being sorted and
+    /// written (seconds at ten million archives).
+    pub ordering: bool,
 }
 
 /// What the reading thread hands the writing one at a time.
@@ -107,6 +110,7 @@ impl Store {
                 progress(ImportProgress {
                     bytes_read: bytes_read.load(Ordering::Relaxed),
                     archives: u64::from(writer.totals().0),
+                    ordering: false,
                 });
             }
             // Dropping the receiver stops a reader still sending after an error.
@@ -120,6 +124,11 @@ impl Store {
         })?;
         tracing::debug!(elapsed = ?started.elapsed(), "import: archives read and stored");
         let (vault, inventory_date) = resolve_vault(outcome.header.as_ref(), &request)?;
+        progress(ImportProgress {
+            bytes_read: bytes_read.load(Ordering::Relaxed),
+            archives: u64::from(writer.totals().0),
+            ordering: true,
+        });
         // The rows and search text, nearly all of the file, are written: start
         // putting them on disk while the orders are sorted, so that the sync
         // before the file is published has little left to do.
@@ -141,6 +150,7 @@ impl Store {
         progress(ImportProgress {
             bytes_read: bytes_read.load(Ordering::Relaxed),
             archives: u64::from(archive_count),
+            ordering: true,
         });
         tracing::debug!(elapsed = ?started.elapsed(), "import: file complete");
         let totals = (u64::from(archive_count), total_size);

@@ -102,7 +102,8 @@ pub fn run(global: &GlobalOpts, args: ImportArgs) -> anyhow::Result<()> {
     let bar = progress_bar(length);
     let result = store.import(input, request, |progress: ImportProgress| {
         bar.set_position(progress.bytes_read);
-        bar.set_message(format!("{} archives", count(progress.archives)));
+        let doing = if progress.ordering { ", sorting" } else { "" };
+        bar.set_message(format!("{} archives{doing}", count(progress.archives)));
     });
     bar.finish_and_clear();
     let snapshot = result?;
