@@ -2,6 +2,7 @@
 //! Everything here is decided from its arguments alone, so it is tested directly.
 
 pub mod inventory;
+pub mod job;
 pub mod job_params;
 mod json_string;
 pub mod names;

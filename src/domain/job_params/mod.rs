@@ -53,8 +53,9 @@ impl fmt::Display for JobKind {
 }
 
 /// How fast (and at what price) Glacier prepares an archive. Glacier uses
-/// `Standard` when none is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// `Standard` when none is sent. Serialised in Glacier's spelling, so a stored job
+/// reads like DescribeJob's `Tier`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Tier {
     Standard,
     Expedited,
