@@ -2,8 +2,9 @@
 //!
 //! The map of the crate:
 //! - [`domain`] is the pure core: byte ranges and their alignment, SHA-256 tree
-//!   hashes, job parameters, inventory parsing and archive-name decoding. It does
-//!   no I/O and never reads the clock.
+//!   hashes, job parameters, inventory parsing, archive-name decoding and the
+//!   retrieval job's lifecycle and polling schedule. It does no I/O and never
+//!   reads the clock.
 //! - [`hashing`] feeds files and streams to the tree hasher on every core.
 //! - [`sandbox`] is a local Glacier endpoint with a sped-up clock, for the demo,
 //!   for rehearsing the workflow and for end-to-end tests.
