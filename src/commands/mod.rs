@@ -10,6 +10,7 @@ pub mod treehash;
 
 use crate::cli::{Cli, Command};
 use crate::domain::{job_params::ParamsError, range::RangeError};
+use crate::glacier::GlacierError;
 use crate::store::StoreError;
 
 /// An error the user caused and can fix by changing the command or its input.
@@ -40,6 +41,9 @@ pub fn exit_code_for(err: &anyhow::Error) -> u8 {
             || cause
                 .downcast_ref::<StoreError>()
                 .is_some_and(StoreError::is_bad_input)
+            || cause
+                .downcast_ref::<GlacierError>()
+                .is_some_and(GlacierError::is_bad_input)
     });
     if caused_by_input { 2 } else { 1 }
 }
