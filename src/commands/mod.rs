@@ -7,6 +7,7 @@ pub mod params;
 pub mod range;
 pub mod sandbox;
 pub mod treehash;
+pub mod vaults;
 
 use crate::cli::{Cli, Command};
 use crate::domain::{job_params::ParamsError, range::RangeError};
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sandbox(args) => sandbox::run(&cli.global, args),
         Command::Inventory(args) => inventory::run(&cli.global, args),
         Command::Archives(args) => archives::run(&cli.global, args),
+        Command::Vaults(args) => vaults::run(&cli.global, args),
     }
 }
 

@@ -16,7 +16,7 @@ pub enum GlacierError {
     NoCredentials { detail: String },
 
     #[error(
-        "the AWS profile '{profile}' gives no usable credentials ({detail}); check its name in ~/.aws/config and ~/.aws/credentials, or log in again for an SSO profile"
+        "the AWS profile '{profile}' is not defined or gives no credentials ({detail}); check its name in ~/.aws/config and ~/.aws/credentials (or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE), or log in again for an SSO profile"
     )]
     Profile { profile: String, detail: String },
 

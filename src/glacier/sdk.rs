@@ -12,14 +12,13 @@ use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_sdk_glacier::Client;
 use aws_sdk_glacier::config::retry::RetryConfig;
 use aws_sdk_glacier::config::{Credentials, ProvideCredentials, Region};
-use aws_sdk_glacier::error::DisplayErrorContext;
 
 use super::api::{GlacierApi, JobInfo, JobOutput, JobStarted, RetrievalPolicy, VaultInfo};
 use super::error::GlacierError;
 use crate::cli::GlobalOpts;
 use crate::domain::job_params::JobParams;
 use crate::text::printable;
-use errors::{Subject, service_error};
+use errors::{Subject, chain_text, service_error};
 
 /// "The signer's account", which the service fills in.
 const ACCOUNT: &str = "-";
@@ -132,7 +131,7 @@ async fn check_credentials(
         .provide_credentials()
         .await
         .map(drop)
-        .map_err(|err| missing(printable(&DisplayErrorContext(&err).to_string())))
+        .map_err(|err| missing(chain_text(&err)))
 }
 
 impl GlacierApi for SdkGlacier {
