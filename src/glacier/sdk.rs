@@ -60,10 +60,13 @@ impl SdkGlacier {
         let shared = loader.load().await;
         let region = shared.region().ok_or(GlacierError::NoRegion)?.to_string();
         check_credentials(&shared, global.profile.as_deref()).await?;
-        let endpoint = shared
-            .endpoint_url()
-            .map(str::to_owned)
+        // Only to name in errors, in the order the SDK resolves them: the option,
+        // the service's own variable, then the one for every service.
+        let endpoint = global
+            .endpoint_url
+            .clone()
             .or_else(|| std::env::var("AWS_ENDPOINT_URL_GLACIER").ok())
+            .or_else(|| shared.endpoint_url().map(str::to_owned))
             .unwrap_or_else(|| format!("https://glacier.{region}.amazonaws.com"));
         let config = aws_sdk_glacier::config::Builder::from(&shared)
             .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))

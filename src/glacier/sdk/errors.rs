@@ -175,6 +175,41 @@ mod tests {
     }
 
     #[test]
+    fn each_code_reads_as_what_to_do() {
+        let sentence = |status, code: &str| {
+            from_code(status, code, "why".into(), Subject::Vault("v")).to_string()
+        };
+        assert!(sentence(403, "AccessDeniedException").contains("lack permission"));
+        assert!(sentence(400, "ExpiredTokenException").contains("expired"));
+        assert!(sentence(403, "UnrecognizedClientException").contains("access key"));
+        let retired = sentence(400, "NoLongerSupportedException");
+        assert!(retired.contains("no longer") && retired.contains("new customers"));
+        assert!(sentence(400, "LimitExceededException").contains("limit"));
+        let other = sentence(409, "SomethingNewException");
+        assert_eq!(
+            other,
+            "Glacier answered SomethingNewException (HTTP 409): why"
+        );
+    }
+
+    #[test]
+    fn chain_text_is_one_line_without_repeats() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("outer: inner\tfailed")]
+        struct Outer(#[source] Inner);
+        #[derive(Debug, thiserror::Error)]
+        #[error("inner\tfailed")]
+        struct Inner;
+        #[derive(Debug, thiserror::Error)]
+        #[error("top\nline")]
+        struct Top(#[source] Outer);
+        assert_eq!(
+            chain_text(&Top(Outer(Inner))),
+            "top line: outer: inner failed"
+        );
+    }
+
+    #[test]
     fn codes_decide_over_statuses() {
         let capacity = from_code(
             503,
