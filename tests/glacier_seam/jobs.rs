@@ -150,3 +150,28 @@ async fn an_unknown_job_says_its_window_may_have_closed() {
         "{output:?}"
     );
 }
+
+#[tokio::test]
+async fn list_jobs_follows_every_page() {
+    let sandbox = start_sandbox().await;
+    let archive = crate::jobs_support::vault_with_one_archive(&sandbox, MIB);
+    let api = seam(&sandbox);
+    // The sandbox pages ListJobs by 50, as Glacier does: 53 jobs take two pages.
+    let bulk = params(&format!(
+        r#"{{"Type":"archive-retrieval","ArchiveId":"{archive}","Tier":"Bulk"}}"#
+    ));
+    let mut started = Vec::new();
+    for _ in 0..53 {
+        started.push(api.initiate_job("v", &bulk).await.unwrap().job_id);
+    }
+    let mut listed: Vec<String> = api
+        .list_jobs("v")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|job| job.job_id)
+        .collect();
+    listed.sort_unstable();
+    started.sort_unstable();
+    assert_eq!(listed, started);
+}
