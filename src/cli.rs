@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 
 use crate::commands::{
     archives::ArchivesArgs, inventory::InventoryArgs, params::ParamsArgs, range::RangeArgs,
-    sandbox::SandboxArgs, treehash::TreehashArgs,
+    sandbox::SandboxArgs, treehash::TreehashArgs, vaults::VaultsArgs,
 };
 
 /// Plan and run retrievals from Amazon Glacier vaults.
@@ -76,6 +76,8 @@ pub enum Command {
     Inventory(InventoryArgs),
     /// List a cached vault's archives: sorted, filtered, paged, as a table or JSON
     Archives(ArchivesArgs),
+    /// List the account's vaults in a region, as Glacier reports them now
+    Vaults(VaultsArgs),
 }
 
 /// A command-line mistake as one line: clap's message, what it lists and its tip,

@@ -5,6 +5,8 @@
 //!   hashes, job parameters, inventory parsing, archive-name decoding and the
 //!   retrieval job's lifecycle and polling schedule. It does no I/O and never
 //!   reads the clock.
+//! - [`glacier`] talks to Glacier: the [`glacier::GlacierApi`] seam in defrost's
+//!   own types, and its aws-sdk-glacier implementation.
 //! - [`hashing`] feeds files and streams to the tree hasher on every core.
 //! - [`sandbox`] is a local Glacier endpoint with a sped-up clock, for the demo,
 //!   for rehearsing the workflow and for end-to-end tests.
@@ -17,6 +19,7 @@
 pub mod cli;
 pub mod commands;
 pub mod domain;
+pub mod glacier;
 pub mod hashing;
 pub mod sandbox;
 pub mod store;

@@ -7,9 +7,11 @@ pub mod params;
 pub mod range;
 pub mod sandbox;
 pub mod treehash;
+pub mod vaults;
 
 use crate::cli::{Cli, Command};
 use crate::domain::{job_params::ParamsError, range::RangeError};
+use crate::glacier::GlacierError;
 use crate::store::StoreError;
 
 /// An error the user caused and can fix by changing the command or its input.
@@ -27,6 +29,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sandbox(args) => sandbox::run(&cli.global, args),
         Command::Inventory(args) => inventory::run(&cli.global, args),
         Command::Archives(args) => archives::run(&cli.global, args),
+        Command::Vaults(args) => vaults::run(&cli.global, args),
     }
 }
 
@@ -40,6 +43,9 @@ pub fn exit_code_for(err: &anyhow::Error) -> u8 {
             || cause
                 .downcast_ref::<StoreError>()
                 .is_some_and(StoreError::is_bad_input)
+            || cause
+                .downcast_ref::<GlacierError>()
+                .is_some_and(GlacierError::is_bad_input)
     });
     if caused_by_input { 2 } else { 1 }
 }

@@ -4,6 +4,8 @@
 mod diff;
 mod import;
 mod list;
+
+pub(crate) use list::print_table;
 mod tree;
 
 use crate::cli::GlobalOpts;
