@@ -13,7 +13,8 @@ use super::error::{AtPath, StoreError, io_error};
 use crate::domain::inventory::{InventoryFormat, Timestamp};
 
 /// The catalog schema this build writes and reads; kept in `PRAGMA user_version`.
-pub const CATALOG_SCHEMA: i64 = 1;
+/// 1: vaults and snapshots; 2: the job journal as well.
+pub const CATALOG_SCHEMA: i64 = 2;
 /// Marks the catalog as defrost's (`PRAGMA application_id`, "dfrc").
 const CATALOG_APPLICATION_ID: i64 = 0x6466_7263;
 
@@ -152,6 +153,7 @@ impl Catalog {
                     return Err(StoreError::NotOurs { path: path.clone() });
                 }
                 tx.execute_batch(CATALOG_DDL).at(path)?;
+                tx.execute_batch(super::journal::JOURNAL_DDL).at(path)?;
                 tx.pragma_update(None, "application_id", CATALOG_APPLICATION_ID)
                     .at(path)?;
                 tx.pragma_update(None, "user_version", CATALOG_SCHEMA)
@@ -159,6 +161,12 @@ impl Catalog {
             }
             _ if application != CATALOG_APPLICATION_ID => {
                 return Err(StoreError::NotOurs { path: path.clone() });
+            }
+            // A cache from before the journal: add it, keep everything else.
+            1 => {
+                tx.execute_batch(super::journal::JOURNAL_DDL).at(path)?;
+                tx.pragma_update(None, "user_version", CATALOG_SCHEMA)
+                    .at(path)?;
             }
             CATALOG_SCHEMA => {}
             found => {
@@ -174,6 +182,15 @@ impl Catalog {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// For the journal, which shares the catalog's database.
+    pub(super) fn connection(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    pub(super) fn read_connection(&self) -> &Connection {
+        &self.conn
     }
 
     /// Every vault, by name, region and account.
@@ -223,19 +240,7 @@ impl Catalog {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .at(&path)?;
-        tx.execute(
-            "INSERT INTO vault (account, region, name) VALUES (?1, ?2, ?3)
-             ON CONFLICT (account, region, name) DO NOTHING",
-            params![new.vault.account, new.vault.region, new.vault.name],
-        )
-        .at(&path)?;
-        let vault_id: i64 = tx
-            .query_row(
-                "SELECT id FROM vault WHERE account = ?1 AND region = ?2 AND name = ?3",
-                params![new.vault.account, new.vault.region, new.vault.name],
-                |r| r.get(0),
-            )
-            .at(&path)?;
+        let vault_id = ensure_vault(&tx, new.vault).at(&path)?;
         let unix = new.inventory_date.to_offset_date_time().unix_timestamp();
         let existing: Option<i64> = tx
             .query_row(
@@ -281,6 +286,23 @@ impl Catalog {
         std::fs::create_dir_all(data_dir).map_err(io_error("create", data_dir))?;
         std::fs::create_dir_all(snapshots_dir).map_err(io_error("create", snapshots_dir))
     }
+}
+
+/// The vault's row id, adding the vault if the catalog has not seen it.
+pub(super) fn ensure_vault(
+    tx: &rusqlite::Transaction<'_>,
+    vault: &VaultKey,
+) -> rusqlite::Result<i64> {
+    tx.execute(
+        "INSERT INTO vault (account, region, name) VALUES (?1, ?2, ?3)
+         ON CONFLICT (account, region, name) DO NOTHING",
+        params![vault.account, vault.region, vault.name],
+    )?;
+    tx.query_row(
+        "SELECT id FROM vault WHERE account = ?1 AND region = ?2 AND name = ?3",
+        params![vault.account, vault.region, vault.name],
+        |r| r.get(0),
+    )
 }
 
 fn vault_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Vault> {

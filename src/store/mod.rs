@@ -3,7 +3,8 @@
 //! to page through, filter and compare.
 //!
 //! Layout under the data directory:
-//! - `catalog.sqlite`: the vaults and their snapshots (see `catalog`);
+//! - `catalog.sqlite`: the vaults, their snapshots (see `catalog`) and the job
+//!   journal (see `journal`);
 //! - `snapshots/*.sqlite`: one database per snapshot (see `snapshot`).
 //!
 //! Both are plain SQLite files that the sqlite3 shell can open.
@@ -12,6 +13,7 @@ mod catalog;
 mod diff;
 mod error;
 mod import;
+mod journal;
 pub mod snapshot;
 pub mod sorter;
 
@@ -21,6 +23,7 @@ pub use catalog::{CATALOG_SCHEMA, SnapshotInfo, Vault, VaultKey};
 pub use diff::{SnapshotDiff, diff};
 pub use error::StoreError;
 pub use import::{ImportProgress, ImportRequest, check_vault_name};
+pub use journal::{JobEvent, JobIntent, JournalEntry, JournalId};
 pub use snapshot::{
     ArchivePage, ArchiveQuery, ArchiveRow, FolderEntry, FolderEntryKind, Snapshot, SortKey,
 };
