@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    archives::ArchivesArgs, inventory::InventoryArgs, params::ParamsArgs, range::RangeArgs,
-    sandbox::SandboxArgs, treehash::TreehashArgs, vaults::VaultsArgs,
+    archives::ArchivesArgs, inventory::InventoryArgs, jobs::JobsArgs, params::ParamsArgs,
+    range::RangeArgs, sandbox::SandboxArgs, treehash::TreehashArgs, vaults::VaultsArgs,
 };
 
 /// Plan and run retrievals from Amazon Glacier vaults.
@@ -76,6 +76,8 @@ pub enum Command {
     Inventory(InventoryArgs),
     /// List a cached vault's archives: sorted, filtered, paged, as a table or JSON
     Archives(ArchivesArgs),
+    /// List retrieval jobs (adopting those other tools started) with the time left to download
+    Jobs(JobsArgs),
     /// List the account's vaults in a region, as Glacier reports them now
     Vaults(VaultsArgs),
 }

@@ -13,6 +13,7 @@
 //! - [`store`] is the local inventory cache: every imported inventory snapshot in
 //!   SQLite, paged, filtered and compared without loading it whole.
 //! - [`text`] makes untrusted text safe to print.
+//! - [`tracking`] keeps the job journal in step with what Glacier reports.
 //! - [`cli`] holds the command-line grammar; [`commands`] runs each headless
 //!   subcommand and decides exit codes.
 
@@ -24,3 +25,4 @@ pub mod hashing;
 pub mod sandbox;
 pub mod store;
 pub mod text;
+pub mod tracking;

@@ -1,33 +1,12 @@
 //! `defrost vaults` as a user runs it, against a sandbox served from this test:
 //! the table, JSON Lines, and the one-line errors with their exit codes.
 
+mod cli_live;
 mod common;
 mod jobs_support;
 
-use assert_cmd::Command;
-use defrost::sandbox::RunningSandbox;
+use cli_live::{Live, defrost, live_sandbox};
 use jobs_support::{MIB, Spec, seed_vault};
-use tempfile::TempDir;
-
-/// A sandbox serving on its own threads for as long as this lives, so the
-/// binary can talk to it while the test waits.
-struct Live {
-    sandbox: RunningSandbox,
-    _runtime: tokio::runtime::Runtime,
-}
-
-fn live_sandbox() -> Live {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let sandbox = runtime.block_on(common::start_sandbox());
-    Live {
-        sandbox,
-        _runtime: runtime,
-    }
-}
 
 /// Two inventoried vaults and one Glacier has not inventoried yet.
 fn with_vaults(live: &Live) {
@@ -46,35 +25,6 @@ fn with_vaults(live: &Live) {
     let client = common::client_for(&live.sandbox);
     let create = client.create_vault().account_id("-").vault_name("fresh");
     live._runtime.block_on(create.send()).unwrap();
-}
-
-/// `defrost` with test credentials and empty AWS config files, so nothing on
-/// this machine (profiles, SSO, a region) changes what it does.
-fn defrost(aws_home: &TempDir, endpoint: &str) -> Command {
-    let config = aws_home.path().join("config");
-    let credentials = aws_home.path().join("credentials");
-    std::fs::write(&config, "").unwrap();
-    std::fs::write(&credentials, "").unwrap();
-    let mut command = Command::cargo_bin("defrost").unwrap();
-    for name in [
-        "AWS_PROFILE",
-        "AWS_DEFAULT_PROFILE",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_SESSION_TOKEN",
-        "AWS_ENDPOINT_URL",
-        "AWS_ENDPOINT_URL_GLACIER",
-    ] {
-        command.env_remove(name);
-    }
-    command
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_CONFIG_FILE", &config)
-        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .args(["--region", "us-east-1", "--endpoint-url", endpoint]);
-    command
 }
 
 fn one_error_line(output: &std::process::Output, code: i32) -> String {

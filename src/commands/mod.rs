@@ -3,6 +3,7 @@
 pub mod archives;
 pub mod cached;
 pub mod inventory;
+pub mod jobs;
 pub mod params;
 pub mod range;
 pub mod sandbox;
@@ -13,6 +14,7 @@ use crate::cli::{Cli, Command};
 use crate::domain::{job_params::ParamsError, range::RangeError};
 use crate::glacier::GlacierError;
 use crate::store::StoreError;
+use crate::tracking::TrackingError;
 
 /// An error the user caused and can fix by changing the command or its input.
 /// Its message is a sentence that names the problem and the fix.
@@ -29,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sandbox(args) => sandbox::run(&cli.global, args),
         Command::Inventory(args) => inventory::run(&cli.global, args),
         Command::Archives(args) => archives::run(&cli.global, args),
+        Command::Jobs(args) => jobs::run(&cli.global, args),
         Command::Vaults(args) => vaults::run(&cli.global, args),
     }
 }
@@ -46,6 +49,9 @@ pub fn exit_code_for(err: &anyhow::Error) -> u8 {
             || cause
                 .downcast_ref::<GlacierError>()
                 .is_some_and(GlacierError::is_bad_input)
+            || cause
+                .downcast_ref::<TrackingError>()
+                .is_some_and(TrackingError::is_bad_input)
     });
     if caused_by_input { 2 } else { 1 }
 }

@@ -33,6 +33,8 @@ pub struct SdkGlacier {
     client: Client,
     /// Where requests go, to name in network errors.
     endpoint: String,
+    /// The region the configuration resolved, which names the vaults' home.
+    region: String,
 }
 
 impl SdkGlacier {
@@ -74,6 +76,7 @@ impl SdkGlacier {
         Ok(Self {
             client: Client::from_conf(config),
             endpoint: printable(&endpoint),
+            region,
         })
     }
 
@@ -94,12 +97,18 @@ impl SdkGlacier {
         Self {
             client: Client::from_conf(config),
             endpoint: printable(url),
+            region: region.to_owned(),
         }
     }
 
     /// Where requests go.
     pub fn endpoint(&self) -> &str {
         &self.endpoint
+    }
+
+    /// The region requests are for.
+    pub fn region(&self) -> &str {
+        &self.region
     }
 
     fn error<E>(

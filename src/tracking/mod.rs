@@ -1,0 +1,130 @@
+//! Keeping the job journal in step with Glacier: what ListJobs shows is recorded
+//! (new states of known jobs, jobs started elsewhere adopted), so the journal is
+//! the one place that knows every job of a vault, whoever started it.
+
+use serde_json::json;
+use time::OffsetDateTime;
+
+use crate::domain::job::{JobStatus, Observation, ObservedStatus, TrackedJob, observe};
+use crate::domain::range::ByteRange;
+use crate::glacier::{GlacierApi, GlacierError, JobInfo, JobStatus as GlacierStatus};
+use crate::store::{JournalEntry, Store, StoreError, VaultKey};
+
+/// Why the journal could not be brought up to date.
+#[derive(Debug, thiserror::Error)]
+pub enum TrackingError {
+    #[error(transparent)]
+    Glacier(#[from] GlacierError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl TrackingError {
+    /// Whether the user can fix it by changing the command (exit code 2).
+    pub fn is_bad_input(&self) -> bool {
+        match self {
+            TrackingError::Glacier(err) => err.is_bad_input(),
+            TrackingError::Store(err) => err.is_bad_input(),
+        }
+    }
+}
+
+/// What one pass over a vault's jobs did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub adopted: usize,
+    pub changed: usize,
+}
+
+/// Lists the vault's jobs on Glacier and records them in the journal at `now`.
+pub async fn sync_vault_jobs<G: GlacierApi>(
+    api: &G,
+    store: &mut Store,
+    vault: &VaultKey,
+    now: OffsetDateTime,
+) -> Result<SyncReport, TrackingError> {
+    let listed = api.list_jobs(&vault.name).await?;
+    let known: Vec<JournalEntry> = store.journal(Some(vault))?;
+    let mut report = SyncReport::default();
+    for info in &listed {
+        let entry = known
+            .iter()
+            .find(|entry| entry.job_id.as_deref() == Some(info.job_id.as_str()));
+        match entry.and_then(|entry| entry.state.clone()) {
+            Some(tracked) => {
+                let before = tracked.status;
+                let after = observe(tracked, observation_of(info), now);
+                if after.status != before {
+                    report.changed += 1;
+                }
+                store.record_job_state(&after, now)?;
+            }
+            None => {
+                let adopted = adopt(info, &vault.name, now);
+                if store.adopt_job(vault, &adopted, &params_of(info), now)? {
+                    report.adopted += 1;
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// A job found on Glacier, as the journal tracks it.
+fn adopt(info: &JobInfo, vault: &str, now: OffsetDateTime) -> TrackedJob {
+    let mut job = TrackedJob::started(
+        info.job_id.clone(),
+        vault.to_owned(),
+        info.kind,
+        info.tier,
+        info.created,
+    );
+    job.archive_id = info.archive_id.clone();
+    job.range = info
+        .retrieval_byte_range
+        .and_then(|(first, last)| ByteRange::new(first, last).ok());
+    job.adopted = true;
+    observe(job, observation_of(info), now)
+}
+
+fn observation_of(info: &JobInfo) -> Observation {
+    Observation {
+        status: match info.status {
+            GlacierStatus::InProgress => ObservedStatus::InProgress,
+            GlacierStatus::Succeeded => ObservedStatus::Succeeded,
+            GlacierStatus::Failed => ObservedStatus::Failed,
+        },
+        completed_at: info.completed,
+        status_message: info.status_message.clone(),
+    }
+}
+
+/// The job's parameters as DescribeJob shows them, in InitiateJob's field names,
+/// for the journal's record of an adopted job.
+fn params_of(info: &JobInfo) -> String {
+    let mut params = json!({ "Type": info.kind.as_str() });
+    if let Some(archive) = &info.archive_id {
+        params["ArchiveId"] = json!(archive);
+    }
+    if let Some(tier) = info.tier {
+        params["Tier"] = json!(tier.as_str());
+    }
+    if let Some((first, last)) = info.retrieval_byte_range {
+        params["RetrievalByteRange"] = json!(format!("{first}-{last}"));
+    }
+    if let Some(description) = &info.description {
+        params["Description"] = json!(description);
+    }
+    if let Some(topic) = &info.sns_topic {
+        params["SNSTopic"] = json!(topic);
+    }
+    params.to_string()
+}
+
+/// Whether a journaled job still needs watching.
+pub fn is_open(entry: &JournalEntry, now: OffsetDateTime) -> bool {
+    entry
+        .state
+        .as_ref()
+        .is_some_and(|job| crate::domain::job::effective_status(job, now) == JobStatus::InProgress)
+}

@@ -1,0 +1,95 @@
+//! `defrost jobs` against a live sandbox: jobs another client started are adopted
+//! into the journal once, followed to completion, and shown with the time left to
+//! download them.
+
+mod cli_live;
+mod common;
+mod jobs_support;
+
+use cli_live::{defrost, live_sandbox};
+use jobs_support::{archive_job, inventory_job, start_job, vault_with_one_archive, wait_for};
+
+#[test]
+fn jobs_started_elsewhere_are_adopted_once_and_followed() {
+    let live = live_sandbox();
+    let archive_id = vault_with_one_archive(&live.sandbox, 3 << 20);
+    let client = common::client_for(&live.sandbox);
+    let archive_job_id =
+        live._runtime
+            .block_on(start_job(&client, "v", archive_job(&archive_id).build()));
+    let inventory_job_id = live
+        ._runtime
+        .block_on(start_job(&client, "v", inventory_job().build()));
+    live._runtime
+        .block_on(wait_for(&client, "v", &archive_job_id));
+    live._runtime
+        .block_on(wait_for(&client, "v", &inventory_job_id));
+
+    let home = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let output = defrost(&home, &live.sandbox.endpoint_url())
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+
+    let table = run(&["jobs", "--vault", "v"]);
+    assert!(table.starts_with("VAULT"), "{table}");
+    assert!(
+        table.contains(&archive_job_id) && table.contains(&inventory_job_id),
+        "{table}"
+    );
+    assert_eq!(table.matches(" ready ").count(), 2, "{table}");
+    assert_eq!(table.matches("adopted").count(), 2, "{table}");
+    assert!(table.contains(" left "), "{table}");
+
+    // A second look adopts nothing again.
+    let json = run(&["jobs", "--json"]);
+    let rows: Vec<serde_json::Value> = json
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2, "{json}");
+    let archive = rows
+        .iter()
+        .find(|r| r["job_id"] == archive_job_id.as_str())
+        .unwrap();
+    assert_eq!(archive["kind"], "archive-retrieval");
+    assert_eq!(archive["archive_id"], archive_id.as_str());
+    assert_eq!(archive["status"], "ready");
+    assert_eq!(archive["adopted"], true);
+    assert!(
+        archive["output_available_until"].as_str().is_some(),
+        "{archive}"
+    );
+    let inventory = rows
+        .iter()
+        .find(|r| r["job_id"] == inventory_job_id.as_str())
+        .unwrap();
+    assert_eq!(inventory["kind"], "inventory-retrieval");
+}
+
+#[test]
+fn an_unknown_vault_is_bad_input() {
+    let live = live_sandbox();
+    let home = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let output = defrost(&home, &live.sandbox.endpoint_url())
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["jobs", "--vault", "no-such-vault"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("defrost: ") && stderr.contains("no-such-vault"),
+        "{stderr}"
+    );
+}
