@@ -134,3 +134,41 @@ async fn a_progress_file_of_another_chunk_size_is_discarded() {
     assert_eq!(outcome.resumed_chunks, 0);
     assert_eq!(std::fs::read(&dest).unwrap(), fx.data);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_download_aborted_after_its_first_chunk_resumes_from_there() {
+    let fx = std::sync::Arc::new(Fixture::new().await);
+    let job = fx.retrieve(None).await;
+    let dest = fx.dest("aborted.bin");
+    let request = defrost::glacier::download::DownloadRequest {
+        parallel: 1,
+        ..fx.request(&job, &dest, 1)
+    };
+    let (verified, first_chunk) = tokio::sync::oneshot::channel();
+    let mut verified = Some(verified);
+    let task = {
+        let (fx, request) = (std::sync::Arc::clone(&fx), request.clone());
+        tokio::spawn(async move {
+            defrost::glacier::download::download(&fx.api, &request, move |p| {
+                if p.verified_bytes > 0
+                    && let Some(verified) = verified.take()
+                {
+                    let _ = verified.send(());
+                    // Hold the download here (no further chunk can be written)
+                    // until the abort below has been requested.
+                    std::thread::sleep(std::time::Duration::from_millis(300));
+                }
+            })
+            .await
+        })
+    };
+    first_chunk.await.unwrap();
+    task.abort();
+    assert!(task.await.unwrap_err().is_cancelled());
+    assert!(!dest.exists());
+
+    let outcome = fx.run(&request).await.unwrap();
+    assert_eq!(outcome.resumed_chunks, 1, "{outcome:?}");
+    assert_eq!(outcome.tree_hash, fx.whole_hash());
+    assert_eq!(std::fs::read(&dest).unwrap(), fx.data);
+}

@@ -110,3 +110,25 @@ impl DownloadError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_named_as_such_and_other_failures_say_what_failed() {
+        let path = std::path::Path::new("out/a.bin.part");
+        let full = DownloadError::io("write", path, io::ErrorKind::StorageFull.into());
+        assert!(matches!(full, DownloadError::DiskFull { .. }));
+        let text = full.to_string();
+        assert!(
+            text.contains("out/a.bin.part is full") && text.contains("resumes"),
+            "{text}"
+        );
+        let denied = DownloadError::io("open", path, io::ErrorKind::PermissionDenied.into());
+        assert!(
+            denied.to_string().starts_with("cannot open out/a.bin.part"),
+            "{denied}"
+        );
+    }
+}
