@@ -3,6 +3,7 @@
 //! that sees SDK types, so the rest of defrost can be tested without AWS.
 
 mod api;
+pub mod download;
 mod error;
 mod sdk;
 

@@ -1,0 +1,134 @@
+//! What can stop a download, each case as a sentence that says what to do next.
+
+use std::io;
+use std::path::PathBuf;
+
+use crate::domain::treehash::TreeHash;
+use crate::glacier::GlacierError;
+
+/// Why a download stopped. Unless the message says otherwise, the partial file
+/// and its progress file are kept, and running the same download again resumes.
+#[derive(Debug, thiserror::Error)]
+pub enum DownloadError {
+    #[error("{} exists; give --overwrite to replace it", path.display())]
+    DestinationExists { path: PathBuf },
+
+    #[error(
+        "the chunk size {chunk_size} bytes is not a power of two number of MiB up to 1024 MiB; give 1, 2, 4, 8, 16, 32, 64 (the default) ... MiB, because only such chunks can be checked against Glacier's tree hashes"
+    )]
+    BadChunkSize { chunk_size: u64 },
+
+    #[error("at least one chunk must be downloaded at a time; give --parallel 1 or more")]
+    NoParallelism,
+
+    #[error("{} has no file name to put the partial download beside", path.display())]
+    NoFileName { path: PathBuf },
+
+    #[error(
+        "downloading bytes {first}-{last} of job {job_id}'s output failed: {source}. The chunks verified so far are kept in {}; run the download again to resume",
+        part.display()
+    )]
+    Glacier {
+        job_id: String,
+        first: u64,
+        last: u64,
+        part: PathBuf,
+        #[source]
+        source: GlacierError,
+    },
+
+    #[error(
+        "bytes {first}-{last} of job {job_id}'s output failed verification {attempts} times ({reason}); {} and its progress file are kept as evidence. Try again later; if it persists, start a new retrieval job",
+        part.display()
+    )]
+    ChunkUnverified {
+        job_id: String,
+        first: u64,
+        last: u64,
+        attempts: u32,
+        reason: String,
+        part: PathBuf,
+    },
+
+    #[error(
+        "the downloaded output's tree hash {actual} differs from the {expected} Glacier reported, although every chunk checked out; {} is kept as evidence and was not renamed. Delete it and its progress file, then download again; if it persists, start a new retrieval job",
+        part.display()
+    )]
+    WholeMismatch {
+        expected: TreeHash,
+        actual: TreeHash,
+        part: PathBuf,
+    },
+
+    #[error(
+        "{} holds {actual} bytes but the assembled archive should hold {expected}; download the missing ranges into it first",
+        part.display()
+    )]
+    Incomplete {
+        part: PathBuf,
+        expected: u64,
+        actual: u64,
+    },
+
+    #[error(
+        "the disk holding {} is full; free at least some space and run the download again: it resumes from the chunks already verified",
+        path.display()
+    )]
+    DiskFull {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+
+    #[error(
+        "cannot {action} {}: {source}; fix that and run the download again: it resumes from the chunks already verified",
+        path.display()
+    )]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl DownloadError {
+    /// An I/O failure on `path`, telling a full disk apart because its remedy differs.
+    pub(super) fn io(action: &'static str, path: &std::path::Path, source: io::Error) -> Self {
+        let path = path.to_path_buf();
+        if matches!(
+            source.kind(),
+            io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
+        ) {
+            DownloadError::DiskFull { path, source }
+        } else {
+            DownloadError::Io {
+                action,
+                path,
+                source,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_named_as_such_and_other_failures_say_what_failed() {
+        let path = std::path::Path::new("out/a.bin.part");
+        let full = DownloadError::io("write", path, io::ErrorKind::StorageFull.into());
+        assert!(matches!(full, DownloadError::DiskFull { .. }));
+        let text = full.to_string();
+        assert!(
+            text.contains("out/a.bin.part is full") && text.contains("resumes"),
+            "{text}"
+        );
+        let denied = DownloadError::io("open", path, io::ErrorKind::PermissionDenied.into());
+        assert!(
+            denied.to_string().starts_with("cannot open out/a.bin.part"),
+            "{denied}"
+        );
+    }
+}

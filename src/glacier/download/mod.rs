@@ -1,0 +1,206 @@
+//! Downloading a finished job's output in chunks: each chunk verified against
+//! Glacier's checksum when it sends one, the whole against DescribeJob's tree hash,
+//! and resumable after a crash, a full disk or a persistent fault.
+//!
+//! Files: bytes go to `DEST.part` at `archive_offset + chunk offset`; verified
+//! chunks are listed in `DEST.part.progress` (see [`progress`]). Only a fully
+//! verified output is renamed to `DEST`.
+//!
+//! Assembling an archive from several range jobs (a split plan): run each range's
+//! download with `keep_part: true` and its range start as `archive_offset`; they
+//! share `DEST.part` and each keeps its own progress file. When all have succeeded,
+//! [`finish_part`] checks the assembled file's length and whole tree hash, and only
+//! then renames it. A download with `keep_part: false` renames as soon as its own
+//! output is verified, which is right for a whole archive or a single range.
+
+mod disk;
+mod error;
+mod fetch;
+mod plan;
+mod progress;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use futures_util::{StreamExt, TryStreamExt, stream};
+
+pub use disk::finish_part;
+pub use error::DownloadError;
+pub use fetch::MAX_ATTEMPTS;
+pub use plan::{
+    Chunk, DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, chunk_count, default_chunk_size, plan_chunks,
+    validate_chunk_size,
+};
+pub use progress::progress_path;
+
+use crate::domain::treehash::{TreeHash, combine_pieces};
+use crate::glacier::GlacierApi;
+use fetch::{Source, fetch_chunk};
+use progress::Header;
+
+/// Chunks in flight when the caller has no preference.
+pub const DEFAULT_PARALLEL: usize = 4;
+
+/// One job output to download.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DownloadRequest {
+    pub vault: String,
+    pub job_id: String,
+    /// Bytes of output: DescribeJob's ArchiveSizeInBytes for a whole archive, or
+    /// the retrieved range's length.
+    pub output_length: u64,
+    /// DescribeJob's SHA256TreeHash when Glacier gave one (whole archive, or a
+    /// tree-aligned range).
+    pub expected_tree_hash: Option<TreeHash>,
+    /// Where the output's first byte goes in the destination file: 0 for a whole
+    /// archive, the range's start for a range job.
+    pub archive_offset: u64,
+    /// The final file; the caller has already made the path safe.
+    pub destination: PathBuf,
+    /// Bytes per chunk: a power of two number of MiB (see [`default_chunk_size`]).
+    pub chunk_size: u64,
+    /// Chunks in flight; at most `parallel + 1` chunks are held in memory.
+    pub parallel: usize,
+    pub overwrite: bool,
+    /// Leave the verified output in `DEST.part` for [`finish_part`] instead of
+    /// renaming it (for the range jobs of a split plan).
+    pub keep_part: bool,
+}
+
+/// Reported after each verified chunk (and once at the start, counting resumed ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DownloadProgress {
+    pub verified_bytes: u64,
+    pub total_bytes: u64,
+    pub retried_chunks: u32,
+}
+
+/// A verified download.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DownloadOutcome {
+    /// `DEST`, or `DEST.part` when the request asked to keep it.
+    pub path: PathBuf,
+    /// The output's tree hash, from the chunk hashes.
+    pub tree_hash: TreeHash,
+    /// Chunks an earlier run had verified, not fetched again.
+    pub resumed_chunks: u64,
+    /// Chunks that needed more than one request.
+    pub retried_chunks: u32,
+    /// A progress file for another download (job, length, chunk size or offset)
+    /// was found and discarded.
+    pub started_over: bool,
+}
+
+/// `DEST.part` for `destination`.
+pub fn part_path(destination: &Path) -> Result<PathBuf, DownloadError> {
+    let Some(name) = destination.file_name() else {
+        return Err(DownloadError::NoFileName {
+            path: destination.to_path_buf(),
+        });
+    };
+    let mut part = name.to_owned();
+    part.push(".part");
+    Ok(destination.with_file_name(part))
+}
+
+/// Downloads, verifies and (unless `keep_part`) renames one job's output.
+pub async fn download<G: GlacierApi>(
+    api: &G,
+    request: &DownloadRequest,
+    mut progress: impl FnMut(DownloadProgress),
+) -> Result<DownloadOutcome, DownloadError> {
+    validate_chunk_size(request.chunk_size)?;
+    if request.parallel == 0 {
+        return Err(DownloadError::NoParallelism);
+    }
+    let part = part_path(&request.destination)?;
+    disk::refuse_existing(&request.destination, request.overwrite)?;
+    let header = Header {
+        job_id: request.job_id.clone(),
+        output_length: request.output_length,
+        chunk_size: request.chunk_size,
+        archive_offset: request.archive_offset,
+    };
+    let log_path = progress_path(&part, request.archive_offset);
+    let prepared = disk::prepare(part.clone(), log_path, header).await?;
+    if prepared.started_over {
+        tracing::info!(
+            "{} belonged to another download; starting over",
+            progress_path(&part, request.archive_offset).display()
+        );
+    }
+    let mut hashes = prepared.kept.clone();
+    let resumed_chunks = hashes.len() as u64;
+    let chunks: Vec<Chunk> = plan_chunks(request.output_length, request.chunk_size).collect();
+    let mut report = DownloadProgress {
+        verified_bytes: chunks
+            .iter()
+            .filter(|c| hashes.contains_key(&c.index))
+            .map(Chunk::len)
+            .sum(),
+        total_bytes: request.output_length,
+        retried_chunks: 0,
+    };
+    progress(report);
+
+    let source = Source {
+        vault: &request.vault,
+        job_id: &request.job_id,
+        part: &part,
+    };
+    let wanted: Vec<Chunk> = chunks
+        .into_iter()
+        .filter(|c| !hashes.contains_key(&c.index))
+        .collect();
+    let mut fetched = stream::iter(wanted)
+        .map(|chunk| fetch_chunk(api, &source, chunk))
+        .buffer_unordered(request.parallel);
+    let writer = Arc::new(prepared.writer);
+    while let Some(chunk) = fetched.try_next().await? {
+        let offset = request.archive_offset + chunk.chunk.first;
+        disk::write_chunk(
+            Arc::clone(&writer),
+            offset,
+            chunk.bytes,
+            chunk.chunk.index,
+            chunk.tree_hash,
+        )
+        .await?;
+        hashes.insert(chunk.chunk.index, chunk.tree_hash);
+        report.verified_bytes += chunk.chunk.len();
+        report.retried_chunks += u32::from(chunk.retried);
+        progress(report);
+    }
+    drop(fetched);
+
+    // The map is ordered by chunk index, and every chunk but the last is the same
+    // 2^k MiB, aligned: exactly what combine_pieces requires.
+    let pieces: Vec<TreeHash> = hashes.into_values().collect();
+    let tree_hash = combine_pieces(&pieces);
+    if let Some(expected) = request.expected_tree_hash
+        && expected != tree_hash
+    {
+        return Err(DownloadError::WholeMismatch {
+            expected,
+            actual: tree_hash,
+            part,
+        });
+    }
+    let path = if request.keep_part {
+        writer.sync().await?;
+        part
+    } else {
+        let end = request.archive_offset + request.output_length;
+        writer
+            .finish(end, &request.destination, request.overwrite)
+            .await?;
+        request.destination.clone()
+    };
+    Ok(DownloadOutcome {
+        path,
+        tree_hash,
+        resumed_chunks,
+        retried_chunks: report.retried_chunks,
+        started_over: prepared.started_over,
+    })
+}

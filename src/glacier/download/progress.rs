@@ -1,0 +1,184 @@
+//! The progress file beside `DEST.part`: which chunks are already written and
+//! verified, so that a later run with the same request fetches only the rest.
+//!
+//! Format: JSON lines. The first line names the download (job, output length,
+//! chunk size, offset); each further line is `{"chunk": i, "tree_hash": "…"}`,
+//! appended and synced after the chunk's bytes are synced, so a recorded chunk is
+//! always on disk. A line that does not parse (torn by a crash mid-write) is
+//! ignored, and the file is rewritten whole at the start of each run so later
+//! lines never follow a torn one.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::treehash::TreeHash;
+
+/// What a progress file belongs to; a file for anything else is not resumed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Header {
+    pub job_id: String,
+    pub output_length: u64,
+    pub chunk_size: u64,
+    pub archive_offset: u64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Record {
+    chunk: u64,
+    tree_hash: TreeHash,
+}
+
+/// The progress file for the download writing at `archive_offset` into `part`.
+/// Range downloads into one file each get their own, so they can run and resume
+/// independently; every name starts with `DEST.part.progress`.
+pub fn progress_path(part: &Path, archive_offset: u64) -> PathBuf {
+    let mut name = part.as_os_str().to_owned();
+    name.push(".progress");
+    if archive_offset != 0 {
+        name.push(format!("-at-{archive_offset}"));
+    }
+    PathBuf::from(name)
+}
+
+/// What an earlier run left.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Recorded chunk hashes by chunk index.
+    pub chunks: BTreeMap<u64, TreeHash>,
+    /// A progress file was there but belonged to another download.
+    pub other_download: bool,
+}
+
+/// Reads the progress file, if any; records of another download are dropped.
+pub fn load(path: &Path, header: &Header) -> io::Result<Loaded> {
+    let text = match fs::read(path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Loaded::default()),
+        Err(err) => return Err(err),
+    };
+    let mut lines = text.lines();
+    let same = lines
+        .next()
+        .and_then(|line| serde_json::from_str::<Header>(line).ok())
+        .is_some_and(|found| found == *header);
+    if !same {
+        return Ok(Loaded {
+            chunks: BTreeMap::new(),
+            other_download: true,
+        });
+    }
+    let count = header.output_length.div_ceil(header.chunk_size);
+    let chunks = lines
+        .filter_map(|line| serde_json::from_str::<Record>(line).ok())
+        .filter(|record| record.chunk < count)
+        .map(|record| (record.chunk, record.tree_hash))
+        .collect();
+    Ok(Loaded {
+        chunks,
+        other_download: false,
+    })
+}
+
+/// An open progress file, appended to as chunks are verified.
+#[derive(Debug)]
+pub struct ProgressLog {
+    file: File,
+}
+
+impl ProgressLog {
+    /// Writes the header and `kept` records to a new file that replaces `path`
+    /// in one rename, then opens it for appending.
+    pub fn rewrite(
+        path: &Path,
+        header: &Header,
+        kept: &BTreeMap<u64, TreeHash>,
+    ) -> io::Result<Self> {
+        let mut text = serde_json::to_string(header).map_err(io::Error::other)?;
+        text.push('\n');
+        for (&chunk, &tree_hash) in kept {
+            let line =
+                serde_json::to_string(&Record { chunk, tree_hash }).map_err(io::Error::other)?;
+            text.push_str(&line);
+            text.push('\n');
+        }
+        let mut fresh = path.as_os_str().to_owned();
+        fresh.push(".new");
+        let fresh = PathBuf::from(fresh);
+        {
+            let mut file = File::create(&fresh)?;
+            file.write_all(text.as_bytes())?;
+            file.sync_all()?;
+        }
+        fs::rename(&fresh, path)?;
+        let file = OpenOptions::new().append(true).open(path)?;
+        Ok(Self { file })
+    }
+
+    /// Records a verified chunk whose bytes are already synced to disk.
+    pub fn record(&self, chunk: u64, tree_hash: TreeHash) -> io::Result<()> {
+        let mut line =
+            serde_json::to_string(&Record { chunk, tree_hash }).map_err(io::Error::other)?;
+        line.push('\n');
+        // One write call per line, so a crash tears at most this line.
+        (&self.file).write_all(line.as_bytes())?;
+        self.file.sync_data()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::treehash::sha256;
+
+    fn header() -> Header {
+        Header {
+            job_id: "J".into(),
+            output_length: 5 << 20,
+            chunk_size: 1 << 20,
+            archive_offset: 0,
+        }
+    }
+
+    #[test]
+    fn records_survive_a_torn_last_line_and_other_downloads_are_not_resumed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = progress_path(&dir.path().join("a.part"), 0);
+        assert!(path.ends_with("a.part.progress"));
+        assert!(load(&path, &header()).unwrap().chunks.is_empty());
+
+        let log = ProgressLog::rewrite(&path, &header(), &BTreeMap::new()).unwrap();
+        log.record(0, sha256(b"zero")).unwrap();
+        log.record(3, sha256(b"three")).unwrap();
+        drop(log);
+        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
+        file.write_all(br#"{"chunk":4,"tree_ha"#).unwrap();
+
+        let loaded = load(&path, &header()).unwrap();
+        assert!(!loaded.other_download);
+        assert_eq!(
+            loaded.chunks.into_iter().collect::<Vec<_>>(),
+            vec![(0, sha256(b"zero")), (3, sha256(b"three"))]
+        );
+
+        let other = Header {
+            chunk_size: 2 << 20,
+            ..header()
+        };
+        let loaded = load(&path, &other).unwrap();
+        assert!(loaded.other_download && loaded.chunks.is_empty());
+    }
+
+    #[test]
+    fn range_downloads_get_their_own_progress_files() {
+        let part = Path::new("out/a.bin.part");
+        assert_eq!(progress_path(part, 0), Path::new("out/a.bin.part.progress"));
+        assert_eq!(
+            progress_path(part, 4 << 20),
+            Path::new("out/a.bin.part.progress-at-4194304")
+        );
+    }
+}
