@@ -22,6 +22,19 @@ fn vault() -> VaultKey {
     }
 }
 
+/// Writes down a plain request for vault `photos` at time 0.
+fn plain_intent(store: &mut Store) -> defrost::store::JournalId {
+    store
+        .record_job_intent(&JobIntent {
+            vault: &vault(),
+            params_json: "{}",
+            plan_json: None,
+            started_by: "defrost",
+            at: at(0),
+        })
+        .unwrap()
+}
+
 fn job(id: &str) -> TrackedJob {
     TrackedJob::started(
         id.into(),
@@ -106,15 +119,7 @@ fn a_job_is_written_down_before_it_starts_and_followed_to_the_end() {
 fn a_refused_start_is_noted_and_unknown_jobs_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
-    let id = store
-        .record_job_intent(&JobIntent {
-            vault: &vault(),
-            params_json: "{}",
-            plan_json: None,
-            started_by: "defrost",
-            at: at(0),
-        })
-        .unwrap();
+    let id = plain_intent(&mut store);
     store
         .record_job_start_failed(id, "PolicyEnforcedException", at(1))
         .unwrap();
@@ -178,15 +183,7 @@ fn a_cache_from_before_the_journal_gains_it_and_keeps_its_snapshots() {
 
     let mut store = Store::open(dir.path()).unwrap();
     assert_eq!(store.snapshots(None).unwrap().len(), 1);
-    store
-        .record_job_intent(&JobIntent {
-            vault: &vault(),
-            params_json: "{}",
-            plan_json: None,
-            started_by: "defrost",
-            at: at(0),
-        })
-        .unwrap();
+    plain_intent(&mut store);
     assert_eq!(store.journal(None).unwrap().len(), 1);
     let version: i64 = rusqlite::Connection::open(dir.path().join("catalog.sqlite"))
         .unwrap()

@@ -81,29 +81,23 @@ impl Store {
     /// Writes a job down before it is started, so a crash between paying and
     /// recording cannot lose it.
     pub fn record_job_intent(&mut self, intent: &JobIntent<'_>) -> Result<JournalId, StoreError> {
-        let path = self.catalog.path().to_path_buf();
-        let tx = self
-            .catalog
-            .connection()
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .at(&path)?;
-        let vault_id = ensure_vault(&tx, intent.vault).at(&path)?;
-        tx.execute(
-            "INSERT INTO job (vault_id, params, plan, started_by, adopted, requested_at)
-             VALUES (?1, ?2, ?3, ?4, 0, ?5)",
-            params![
-                vault_id,
-                intent.params_json,
-                intent.plan_json,
-                intent.started_by,
-                rfc3339(intent.at)
-            ],
-        )
-        .at(&path)?;
-        let id = tx.last_insert_rowid();
-        add_event(&tx, id, intent.at, "requested", None).at(&path)?;
-        tx.commit().at(&path)?;
-        Ok(JournalId(id))
+        self.change(|tx| {
+            let vault_id = ensure_vault(tx, intent.vault)?;
+            tx.execute(
+                "INSERT INTO job (vault_id, params, plan, started_by, adopted, requested_at)
+                 VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+                params![
+                    vault_id,
+                    intent.params_json,
+                    intent.plan_json,
+                    intent.started_by,
+                    rfc3339(intent.at)
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            add_event(tx, id, intent.at, "requested", None)?;
+            Ok(JournalId(id))
+        })
     }
 
     /// Completes an intent with the job Glacier started.
