@@ -154,7 +154,7 @@ fn a_json_file_read_as_csv_and_the_reverse() {
             json.to_str().unwrap(),
             &["--vault", VAULT, "--format", "csv", "--region", REGION],
         ),
-        &["the inventory is unusable at row 1"],
+        &["so it is JSON, but --format csv was given", "--format json"],
     );
     let csv = fixture("generated-40.csv");
     cache.assert_refused(
@@ -163,8 +163,8 @@ fn a_json_file_read_as_csv_and_the_reverse() {
             &["--vault", VAULT, "--format", "json", "--region", REGION],
         ),
         &[
-            "line 1, column 1",
-            "check that the file is a Glacier inventory",
+            "so it is not JSON, but --format json was given",
+            "--format csv",
         ],
     );
 }

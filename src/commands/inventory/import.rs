@@ -80,10 +80,25 @@ pub fn run(global: &GlobalOpts, args: ImportArgs) -> anyhow::Result<()> {
         )
     };
     let mut input = BufReader::with_capacity(1 << 20, input);
-    let format = match args.format {
-        Some(FormatChoice::Json) => InventoryFormat::Json,
-        Some(FormatChoice::Csv) => InventoryFormat::Csv,
-        None => sniff_format(&mut input)?,
+    let sniffed = sniff_format(&mut input)?;
+    let format = match (args.format, sniffed) {
+        (None, sniffed) => sniffed,
+        (Some(FormatChoice::Json), InventoryFormat::Json) => InventoryFormat::Json,
+        (Some(FormatChoice::Csv), InventoryFormat::Csv) => InventoryFormat::Csv,
+        // Reading one format as the other fails on its first byte with advice to
+        // download the output again, which would not help: say what does.
+        (Some(FormatChoice::Csv), InventoryFormat::Json) => {
+            return Err(BadInput(
+                "the inventory starts with '{', so it is JSON, but --format csv was given; give --format json or leave --format out".into(),
+            )
+            .into());
+        }
+        (Some(FormatChoice::Json), InventoryFormat::Csv) => {
+            return Err(BadInput(
+                "the inventory does not start with '{', so it is not JSON, but --format json was given; give --format csv or leave --format out".into(),
+            )
+            .into());
+        }
     };
     let mut store = open_store(global)?;
     let request = ImportRequest {
