@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    archives::ArchivesArgs, inventory::InventoryArgs, jobs::JobsArgs, params::ParamsArgs,
-    range::RangeArgs, sandbox::SandboxArgs, treehash::TreehashArgs, vaults::VaultsArgs,
+    archives::ArchivesArgs, download::DownloadArgs, inventory::InventoryArgs, jobs::JobsArgs,
+    params::ParamsArgs, range::RangeArgs, sandbox::SandboxArgs, treehash::TreehashArgs,
+    vaults::VaultsArgs,
 };
 
 /// Plan and run retrievals from Amazon Glacier vaults.
@@ -78,6 +79,8 @@ pub enum Command {
     Archives(ArchivesArgs),
     /// List retrieval jobs (adopting those other tools started) with the time left to download
     Jobs(JobsArgs),
+    /// Download a finished job's output into a folder, verified chunk by chunk and resumable
+    Download(DownloadArgs),
     /// List the account's vaults in a region, as Glacier reports them now
     Vaults(VaultsArgs),
 }

@@ -2,6 +2,7 @@
 
 pub mod archives;
 pub mod cached;
+pub mod download;
 pub mod inventory;
 pub mod jobs;
 pub mod params;
@@ -13,6 +14,7 @@ pub mod vaults;
 use crate::cli::{Cli, Command};
 use crate::domain::{job_params::ParamsError, range::RangeError};
 use crate::glacier::GlacierError;
+use crate::glacier::download::DownloadError;
 use crate::store::StoreError;
 use crate::tracking::TrackingError;
 
@@ -32,6 +34,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Inventory(args) => inventory::run(&cli.global, args),
         Command::Archives(args) => archives::run(&cli.global, args),
         Command::Jobs(args) => jobs::run(&cli.global, args),
+        Command::Download(args) => download::run(&cli.global, args),
         Command::Vaults(args) => vaults::run(&cli.global, args),
     }
 }
@@ -52,6 +55,12 @@ pub fn exit_code_for(err: &anyhow::Error) -> u8 {
             || cause
                 .downcast_ref::<TrackingError>()
                 .is_some_and(TrackingError::is_bad_input)
+            || cause.downcast_ref::<DownloadError>().is_some_and(|err| {
+                matches!(
+                    err,
+                    DownloadError::DestinationExists { .. } | DownloadError::BadChunkSize { .. }
+                )
+            })
     });
     if caused_by_input { 2 } else { 1 }
 }

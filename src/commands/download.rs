@@ -1,0 +1,179 @@
+//! `defrost download JOB_ID --vault NAME --to DIR`: a finished job's output into a
+//! folder the user chose, verified chunk by chunk and resumable. An archive goes to
+//! its decoded name (from the cached inventory) made safe, or to its id; the range
+//! jobs of a split plan assemble into that one file.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cli::GlobalOpts;
+use crate::commands::BadInput;
+use crate::commands::cached::{open_store, size};
+use crate::domain::job_params::JobKind;
+use crate::domain::names::{SafeRelativePath, decode};
+use crate::glacier::download::{
+    DEFAULT_PARALLEL, DownloadError, DownloadRequest, default_chunk_size, download, finish_part,
+};
+use crate::glacier::{GlacierApi, JobInfo, JobStatus, SdkGlacier};
+use crate::store::Store;
+use crate::text::printable;
+
+#[derive(Debug, clap::Args)]
+pub struct DownloadArgs {
+    /// The job whose output to download (see 'defrost jobs')
+    #[arg(value_name = "JOB_ID")]
+    pub job_id: String,
+
+    /// The job's vault
+    #[arg(long, value_name = "NAME")]
+    pub vault: String,
+
+    /// The folder to restore into; nothing is written outside it
+    #[arg(long, value_name = "DIR")]
+    pub to: PathBuf,
+
+    /// Replace a file that is already there
+    #[arg(long)]
+    pub overwrite: bool,
+}
+
+pub fn run(global: &GlobalOpts, args: DownloadArgs) -> anyhow::Result<()> {
+    if !args.to.is_dir() {
+        return Err(BadInput(format!(
+            "--to {} is not a folder; create it first or name another",
+            args.to.display()
+        ))
+        .into());
+    }
+    let store = open_store(global)?;
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let glacier = SdkGlacier::connect(global).await?;
+        let job = glacier.describe_job(&args.vault, &args.job_id).await?;
+        let output_length = ready_output_length(&job)?;
+        let relative = destination_name(&store, global, &args.vault, &job);
+        let destination = args.to.join(relative.to_path_buf());
+        if let Some(parent) = destination.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create the folder {}", parent.display()))?;
+        }
+        let range = job.retrieval_byte_range;
+        let whole = job.archive_size;
+        let partial = matches!((range, whole), (Some((first, last)), Some(size)) if first != 0 || last + 1 != size);
+        let request = DownloadRequest {
+            vault: args.vault.clone(),
+            job_id: args.job_id.clone(),
+            output_length,
+            expected_tree_hash: job.sha256_tree_hash,
+            archive_offset: if partial { range.map_or(0, |(first, _)| first) } else { 0 },
+            destination: destination.clone(),
+            chunk_size: default_chunk_size(output_length, DEFAULT_PARALLEL),
+            parallel: DEFAULT_PARALLEL,
+            overwrite: args.overwrite,
+            keep_part: partial,
+        };
+        let bar = progress_bar(output_length);
+        let outcome = download(&glacier, &request, |progress| {
+            bar.set_position(progress.verified_bytes);
+        })
+        .await;
+        bar.finish_and_clear();
+        let outcome = outcome?;
+        let shown = printable(&destination.display().to_string());
+        if !partial {
+            println!(
+                "verified {} into {shown} (tree hash {}){}",
+                size(u128::from(output_length)),
+                outcome.tree_hash,
+                resumed_note(outcome.resumed_chunks)
+            );
+            return Ok(());
+        }
+        // A range of a split plan: the file is finished once every range is in.
+        let archive_size = whole.unwrap_or(output_length);
+        match finish_part(&destination, archive_size, job.archive_sha256_tree_hash, args.overwrite).await {
+            Ok(hash) => println!("verified the last range; the whole archive is in {shown} (tree hash {hash})"),
+            Err(DownloadError::Incomplete { expected, actual, .. }) => println!(
+                "verified this range into {shown}.part; {} of {} are in, download the plan's other jobs with the same --to",
+                size(u128::from(actual)),
+                size(u128::from(expected))
+            ),
+            Err(err) => return Err(err.into()),
+        }
+        anyhow::Ok(())
+    })
+}
+
+/// The output's length, once the job has finished well.
+fn ready_output_length(job: &JobInfo) -> Result<u64, BadInput> {
+    match job.status {
+        JobStatus::Succeeded => {}
+        JobStatus::InProgress => {
+            return Err(BadInput(format!(
+                "job {} is still in progress; its output can be downloaded once 'defrost jobs' shows it ready",
+                printable(&job.job_id)
+            )));
+        }
+        JobStatus::Failed => {
+            return Err(BadInput(format!(
+                "job {} failed ({}); start the retrieval again",
+                printable(&job.job_id),
+                printable(job.status_message.as_deref().unwrap_or("no reason given"))
+            )));
+        }
+    }
+    let length = match (job.kind, job.retrieval_byte_range) {
+        (JobKind::InventoryRetrieval, _) => job.inventory_size,
+        (_, Some((first, last))) => Some(last - first + 1),
+        (_, None) => job.archive_size,
+    };
+    length.ok_or_else(|| {
+        BadInput("Glacier did not say how long the job's output is; try again later".into())
+    })
+}
+
+/// The archive's decoded name from the newest cached inventory, made safe; its id
+/// when the vault has no cached inventory or it is not listed; a name from the job
+/// id for an inventory job.
+fn destination_name(
+    store: &Store,
+    global: &GlobalOpts,
+    vault: &str,
+    job: &JobInfo,
+) -> SafeRelativePath {
+    let Some(archive_id) = job.archive_id.as_deref() else {
+        let short: String = job.job_id.chars().take(16).collect();
+        return SafeRelativePath::new(&format!("inventory-{short}"), &job.job_id);
+    };
+    let cached = store
+        .find_vault(vault, None, global.region.as_deref())
+        .and_then(|vault| store.snapshot_of(&vault, None))
+        .and_then(|info| store.open_snapshot(&info))
+        .and_then(|snapshot| snapshot.find_archive(archive_id));
+    match cached {
+        Ok(Some(archive)) => decode(&archive.description).safe_path(archive_id),
+        _ => SafeRelativePath::new(archive_id, archive_id),
+    }
+}
+
+fn resumed_note(resumed: u64) -> String {
+    match resumed {
+        0 => String::new(),
+        n => format!("; {n} chunks were already verified by an earlier run"),
+    }
+}
+
+fn progress_bar(length: u64) -> ProgressBar {
+    let bar = ProgressBar::new(length).with_style(
+        ProgressStyle::with_template(
+            "{spinner} downloading [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ({eta} left)",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}

@@ -1,0 +1,195 @@
+//! `defrost download` against a live sandbox: the output lands, verified, under
+//! the archive's decoded name from the cached inventory (kept inside the chosen
+//! folder whatever the name says), or under its id; refusals are one line.
+
+mod cli_live;
+mod common;
+mod jobs_support;
+
+use cli_live::{Live, defrost, live_sandbox};
+use defrost::domain::treehash::TreeHasher;
+use jobs_support::{archive_job, start_job, vault_with_one_archive, wait_for};
+use tempfile::TempDir;
+
+const SIZE: u64 = (3 << 20) + 12_345;
+
+struct Setup {
+    live: Live,
+    archive_id: String,
+    job_id: String,
+    expected_hash: String,
+    home: TempDir,
+    data: TempDir,
+}
+
+fn finished_archive_job() -> Setup {
+    let live = live_sandbox();
+    let archive_id = vault_with_one_archive(&live.sandbox, SIZE);
+    let client = common::client_for(&live.sandbox);
+    let job_id = live
+        ._runtime
+        .block_on(start_job(&client, "v", archive_job(&archive_id).build()));
+    let described = live._runtime.block_on(wait_for(&client, "v", &job_id));
+    let expected_hash = described.sha256_tree_hash().unwrap().to_owned();
+    Setup {
+        live,
+        archive_id,
+        job_id,
+        expected_hash,
+        home: tempfile::tempdir().unwrap(),
+        data: tempfile::tempdir().unwrap(),
+    }
+}
+
+impl Setup {
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        defrost(&self.home, &self.live.sandbox.endpoint_url())
+            .arg("--data-dir")
+            .arg(self.data.path())
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn download_into(&self, dir: &std::path::Path, more: &[&str]) -> std::process::Output {
+        let mut args = vec![
+            "download",
+            self.job_id.as_str(),
+            "--vault",
+            "v",
+            "--to",
+            dir.to_str().unwrap(),
+        ];
+        args.extend_from_slice(more);
+        self.run(&args)
+    }
+
+    /// Caches an inventory that names the archive with `description`.
+    fn cache_inventory(&self, description: &str) {
+        let json = serde_json::json!({
+            "VaultARN": "arn:aws:glacier:us-east-1:123456789012:vaults/v",
+            "InventoryDate": "2026-11-01T00:00:00Z",
+            "ArchiveList": [{
+                "ArchiveId": self.archive_id,
+                "ArchiveDescription": description,
+                "CreationDate": "2026-10-01T00:00:00.000Z",
+                "Size": SIZE,
+                "SHA256TreeHash": self.expected_hash,
+            }]
+        });
+        let file = self.data.path().join("inventory.json");
+        std::fs::write(&file, json.to_string()).unwrap();
+        let output = self.run(&[
+            "inventory",
+            "import",
+            file.to_str().unwrap(),
+            "--vault",
+            "v",
+        ]);
+        assert!(output.status.success(), "{output:?}");
+    }
+}
+
+fn tree_hash_of(path: &std::path::Path) -> String {
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(bytes.len() as u64, SIZE, "{}", path.display());
+    let mut hasher = TreeHasher::new();
+    hasher.update(&bytes);
+    hasher.finish().to_string()
+}
+
+#[test]
+fn without_an_inventory_the_archive_lands_under_its_id_verified() {
+    let setup = finished_archive_job();
+    let dir = tempfile::tempdir().unwrap();
+    let output = setup.download_into(dir.path(), &[]);
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.starts_with("verified ") && stdout.contains(&setup.expected_hash),
+        "{stdout}"
+    );
+    assert_eq!(
+        tree_hash_of(&dir.path().join(&setup.archive_id)),
+        setup.expected_hash
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "only the finished file remains");
+
+    // Again, without --overwrite: refused before anything is fetched.
+    let again = setup.download_into(dir.path(), &[]);
+    assert_eq!(again.status.code(), Some(2), "{again:?}");
+    let stderr = String::from_utf8(again.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("--overwrite"), "{stderr}");
+    let replaced = setup.download_into(dir.path(), &["--overwrite"]);
+    assert!(replaced.status.success(), "{replaced:?}");
+}
+
+#[test]
+fn with_an_inventory_the_archive_lands_under_its_decoded_name_inside_the_folder() {
+    let setup = finished_archive_job();
+    setup.cache_inventory("photos/2019/beach.jpg");
+    let dir = tempfile::tempdir().unwrap();
+    let output = setup.download_into(dir.path(), &[]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        tree_hash_of(&dir.path().join("photos/2019/beach.jpg")),
+        setup.expected_hash
+    );
+}
+
+#[test]
+fn a_name_that_climbs_out_stays_inside_the_folder() {
+    let setup = finished_archive_job();
+    setup.cache_inventory("../../escaped.txt");
+    let outer = tempfile::tempdir().unwrap();
+    let dir = outer.path().join("restore");
+    std::fs::create_dir(&dir).unwrap();
+    let output = setup.download_into(&dir, &[]);
+    assert!(output.status.success(), "{output:?}");
+    assert!(!outer.path().join("escaped.txt").exists());
+    let inside: Vec<std::path::PathBuf> = walk(&dir);
+    assert_eq!(inside.len(), 1, "{inside:?}");
+    assert!(inside[0].starts_with(&dir), "{inside:?}");
+    assert_eq!(tree_hash_of(&inside[0]), setup.expected_hash);
+}
+
+#[test]
+fn refusals_are_one_line_with_exit_code_two() {
+    let setup = finished_archive_job();
+    let missing = setup.data.path().join("no-such-folder");
+    let output = setup.download_into(&missing, &[]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("is not a folder"),
+        "{output:?}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let unknown = setup.run(&[
+        "download",
+        "NOSUCHJOB",
+        "--vault",
+        "v",
+        "--to",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(unknown.status.code(), Some(2), "{unknown:?}");
+    let stderr = String::from_utf8(unknown.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("defrost: "), "{stderr}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
