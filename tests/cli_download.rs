@@ -66,6 +66,11 @@ impl Setup {
 
     /// Caches an inventory that names the archive with `description`.
     fn cache_inventory(&self, description: &str) {
+        self.cache_inventory_with(description, &self.expected_hash.clone());
+    }
+
+    /// Caches an inventory that lists the archive with `description` and `hash`.
+    fn cache_inventory_with(&self, description: &str, hash: &str) {
         let json = serde_json::json!({
             "VaultARN": "arn:aws:glacier:us-east-1:123456789012:vaults/v",
             "InventoryDate": "2026-11-01T00:00:00Z",
@@ -74,7 +79,7 @@ impl Setup {
                 "ArchiveDescription": description,
                 "CreationDate": "2026-10-01T00:00:00.000Z",
                 "Size": SIZE,
-                "SHA256TreeHash": self.expected_hash,
+                "SHA256TreeHash": hash,
             }]
         });
         let file = self.data.path().join("inventory.json");
@@ -179,6 +184,22 @@ fn refusals_are_one_line_with_exit_code_two() {
     let stderr = String::from_utf8(unknown.stderr).unwrap();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.starts_with("defrost: "), "{stderr}");
+}
+
+#[test]
+fn an_inventory_hash_that_disagrees_with_the_job_stops_the_download_before_it_starts() {
+    let setup = finished_archive_job();
+    setup.cache_inventory_with("photos/a.jpg", &"0".repeat(64));
+    let dir = tempfile::tempdir().unwrap();
+    let output = setup.download_into(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("cached inventory lists") && stderr.contains(&setup.expected_hash),
+        "{stderr}"
+    );
+    assert!(walk(dir.path()).is_empty(), "nothing was written");
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

@@ -14,11 +14,12 @@ use crate::commands::BadInput;
 use crate::commands::cached::{open_store, size};
 use crate::domain::job_params::JobKind;
 use crate::domain::names::{SafeRelativePath, decode};
+use crate::domain::treehash::TreeHash;
 use crate::glacier::download::{
     DEFAULT_PARALLEL, DownloadError, DownloadRequest, default_chunk_size, download, finish_part,
 };
 use crate::glacier::{GlacierApi, JobInfo, JobStatus, SdkGlacier};
-use crate::store::Store;
+use crate::store::{ArchiveRow, Store};
 use crate::text::printable;
 
 #[derive(Debug, clap::Args)]
@@ -54,7 +55,8 @@ pub fn run(global: &GlobalOpts, args: DownloadArgs) -> anyhow::Result<()> {
         let glacier = SdkGlacier::connect(global).await?;
         let job = glacier.describe_job(&args.vault, &args.job_id).await?;
         let output_length = ready_output_length(&job)?;
-        let relative = destination_name(&store, global, &args.vault, &job);
+        let cached = cached_archive(&store, global, &args.vault, &job);
+        let relative = destination_name(cached.as_ref(), &job);
         let destination = args.to.join(relative.to_path_buf());
         if let Some(parent) = destination.parent() {
             std::fs::create_dir_all(parent)
@@ -74,6 +76,15 @@ pub fn run(global: &GlobalOpts, args: DownloadArgs) -> anyhow::Result<()> {
             parallel: DEFAULT_PARALLEL,
             overwrite: args.overwrite,
             keep_part: partial,
+        };
+        let expected_tree_hash = if partial {
+            job.sha256_tree_hash
+        } else {
+            whole_archive_hash(&job, cached.as_ref())?
+        };
+        let request = DownloadRequest {
+            expected_tree_hash,
+            ..request
         };
         let bar = progress_bar(output_length);
         let outcome = download(&glacier, &request, |progress| {
@@ -135,27 +146,53 @@ fn ready_output_length(job: &JobInfo) -> Result<u64, BadInput> {
     })
 }
 
-/// The archive's decoded name from the newest cached inventory, made safe; its id
-/// when the vault has no cached inventory or it is not listed; a name from the job
-/// id for an inventory job.
-fn destination_name(
+/// The job's archive as the vault's newest cached inventory lists it, if it does.
+fn cached_archive(
     store: &Store,
     global: &GlobalOpts,
     vault: &str,
     job: &JobInfo,
-) -> SafeRelativePath {
+) -> Option<ArchiveRow> {
+    let archive_id = job.archive_id.as_deref()?;
+    store
+        .find_vault(vault, None, global.region.as_deref())
+        .and_then(|vault| store.snapshot_of(&vault, None))
+        .and_then(|info| store.open_snapshot(&info))
+        .and_then(|snapshot| snapshot.find_archive(archive_id))
+        .ok()
+        .flatten()
+}
+
+/// The archive's decoded name from the cached inventory, made safe; its id when the
+/// inventory does not list it; a name from the job id for an inventory job.
+fn destination_name(cached: Option<&ArchiveRow>, job: &JobInfo) -> SafeRelativePath {
     let Some(archive_id) = job.archive_id.as_deref() else {
         let short: String = job.job_id.chars().take(16).collect();
         return SafeRelativePath::new(&format!("inventory-{short}"), &job.job_id);
     };
-    let cached = store
-        .find_vault(vault, None, global.region.as_deref())
-        .and_then(|vault| store.snapshot_of(&vault, None))
-        .and_then(|info| store.open_snapshot(&info))
-        .and_then(|snapshot| snapshot.find_archive(archive_id));
     match cached {
-        Ok(Some(archive)) => decode(&archive.description).safe_path(archive_id),
-        _ => SafeRelativePath::new(archive_id, archive_id),
+        Some(archive) => decode(&archive.description).safe_path(archive_id),
+        None => SafeRelativePath::new(archive_id, archive_id),
+    }
+}
+
+/// What a whole archive must hash to: DescribeJob's hash, checked against the
+/// inventory's when both are known, so a download is refused before it starts if
+/// the two disagree.
+fn whole_archive_hash(
+    job: &JobInfo,
+    cached: Option<&ArchiveRow>,
+) -> Result<Option<TreeHash>, BadInput> {
+    let listed = cached.and_then(|archive| archive.sha256_tree_hash.parse::<TreeHash>().ok());
+    match (job.sha256_tree_hash, listed) {
+        (Some(from_job), Some(from_inventory)) if from_job != from_inventory => {
+            Err(BadInput(format!(
+                "Glacier says job {} holds an archive whose tree hash is {from_job}, but the cached inventory lists {from_inventory}; import a newer inventory, or check the archive id",
+                printable(&job.job_id)
+            )))
+        }
+        (Some(hash), _) | (None, Some(hash)) => Ok(Some(hash)),
+        (None, None) => Ok(None),
     }
 }
 
