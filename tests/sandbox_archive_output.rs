@@ -8,7 +8,7 @@ use common::{client_for, error_code, start_sandbox_with};
 use defrost::sandbox::{RunningSandbox, SandboxOptions, Speedup};
 use jobs_support::{
     MIB, Spec, add_stored_archive, archive_job, download, seed_vault, start_job, tree_hash,
-    wait_for,
+    vault_with_one_archive, wait_for,
 };
 
 /// 10 MiB and one byte: eleven chunks, the last one byte long.
@@ -58,17 +58,9 @@ async fn a_whole_archive_downloads_with_its_checksum() {
 async fn download_ranges_are_relative_to_the_retrieved_range() {
     let sandbox = start_sandbox().await;
     let client = client_for(&sandbox);
-    let archive = seed_vault(
-        &sandbox,
-        "v",
-        &[Spec {
-            size: SIZE,
-            description: "x",
-        }],
-    )
-    .remove(0);
-    let whole_job = start_job(&client, "v", retrieval(&archive.id).build()).await;
-    let ranged = retrieval(&archive.id).retrieval_byte_range("4194304-8388607");
+    let archive_id = vault_with_one_archive(&sandbox, SIZE);
+    let whole_job = start_job(&client, "v", retrieval(&archive_id).build()).await;
+    let ranged = retrieval(&archive_id).retrieval_byte_range("4194304-8388607");
     let ranged_job = start_job(&client, "v", ranged.build()).await;
     wait_for(&client, "v", &whole_job).await;
     let done = wait_for(&client, "v", &ranged_job).await;
@@ -90,19 +82,11 @@ async fn download_ranges_are_relative_to_the_retrieved_range() {
 async fn the_checksum_header_needs_both_ranges_tree_aligned() {
     let sandbox = start_sandbox().await;
     let client = client_for(&sandbox);
-    let archive = seed_vault(
-        &sandbox,
-        "v",
-        &[Spec {
-            size: SIZE,
-            description: "x",
-        }],
-    )
-    .remove(0);
-    let aligned = retrieval(&archive.id).retrieval_byte_range("4194304-8388607");
+    let archive_id = vault_with_one_archive(&sandbox, SIZE);
+    let aligned = retrieval(&archive_id).retrieval_byte_range("4194304-8388607");
     let aligned_job = start_job(&client, "v", aligned.build()).await;
     // Chunks 1 and 2 are MiB-aligned but not one node of the tree.
-    let misaligned = retrieval(&archive.id).retrieval_byte_range("1048576-3145727");
+    let misaligned = retrieval(&archive_id).retrieval_byte_range("1048576-3145727");
     let misaligned_job = start_job(&client, "v", misaligned.build()).await;
     wait_for(&client, "v", &aligned_job).await;
     let done = wait_for(&client, "v", &misaligned_job).await;
@@ -123,16 +107,8 @@ async fn the_checksum_header_needs_both_ranges_tree_aligned() {
 async fn the_clipped_last_chunk_is_aligned_and_a_start_past_the_end_is_400() {
     let sandbox = start_sandbox().await;
     let client = client_for(&sandbox);
-    let archive = seed_vault(
-        &sandbox,
-        "v",
-        &[Spec {
-            size: SIZE,
-            description: "x",
-        }],
-    )
-    .remove(0);
-    let job_id = start_job(&client, "v", retrieval(&archive.id).build()).await;
+    let archive_id = vault_with_one_archive(&sandbox, SIZE);
+    let job_id = start_job(&client, "v", retrieval(&archive_id).build()).await;
     wait_for(&client, "v", &job_id).await;
     let last = format!("bytes={}-", 10 * MIB);
     let (part, byte) = download(&client, "v", &job_id, Some(&last)).await;
