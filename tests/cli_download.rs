@@ -5,6 +5,7 @@
 mod cli_live;
 mod common;
 mod jobs_support;
+mod one_line_error;
 
 use cli_live::{Live, defrost, live_sandbox};
 use defrost::domain::treehash::TreeHasher;
@@ -182,8 +183,7 @@ fn refusals_are_one_line_with_exit_code_two() {
     ]);
     assert_eq!(unknown.status.code(), Some(2), "{unknown:?}");
     let stderr = String::from_utf8(unknown.stderr).unwrap();
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with("defrost: "), "{stderr}");
+    one_line_error::assert_one_line_error(&["download"], &unknown.stdout, &stderr, &[]);
 }
 
 #[test]

@@ -5,6 +5,7 @@
 mod cli_live;
 mod common;
 mod jobs_support;
+mod one_line_error;
 
 use cli_live::{defrost, live_sandbox};
 use jobs_support::{archive_job, inventory_job, start_job, vault_with_one_archive, wait_for};
@@ -87,9 +88,5 @@ fn an_unknown_vault_is_bad_input() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2), "{output:?}");
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(
-        stderr.starts_with("defrost: ") && stderr.contains("no-such-vault"),
-        "{stderr}"
-    );
+    one_line_error::assert_one_line_error(&["jobs"], &output.stdout, &stderr, &["no-such-vault"]);
 }

@@ -65,26 +65,22 @@ pub fn run(global: &GlobalOpts, args: DownloadArgs) -> anyhow::Result<()> {
         let range = job.retrieval_byte_range;
         let whole = job.archive_size;
         let partial = matches!((range, whole), (Some((first, last)), Some(size)) if first != 0 || last + 1 != size);
-        let request = DownloadRequest {
-            vault: args.vault.clone(),
-            job_id: args.job_id.clone(),
-            output_length,
-            expected_tree_hash: job.sha256_tree_hash,
-            archive_offset: if partial { range.map_or(0, |(first, _)| first) } else { 0 },
-            destination: destination.clone(),
-            chunk_size: default_chunk_size(output_length, DEFAULT_PARALLEL),
-            parallel: DEFAULT_PARALLEL,
-            overwrite: args.overwrite,
-            keep_part: partial,
-        };
         let expected_tree_hash = if partial {
             job.sha256_tree_hash
         } else {
             whole_archive_hash(&job, cached.as_ref())?
         };
         let request = DownloadRequest {
+            vault: args.vault.clone(),
+            job_id: args.job_id.clone(),
+            output_length,
             expected_tree_hash,
-            ..request
+            archive_offset: if partial { range.map_or(0, |(first, _)| first) } else { 0 },
+            destination: destination.clone(),
+            chunk_size: default_chunk_size(output_length, DEFAULT_PARALLEL),
+            parallel: DEFAULT_PARALLEL,
+            overwrite: args.overwrite,
+            keep_part: partial,
         };
         let bar = progress_bar(output_length);
         let outcome = download(&glacier, &request, |progress| {
