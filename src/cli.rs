@@ -44,9 +44,22 @@ pub struct GlobalOpts {
     /// Send Glacier requests to this URL instead of AWS (a local sandbox, a proxy)
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
+
+    /// The endpoint is a sandbox whose clock runs N times faster than Glacier's (as
+    /// `defrost sandbox --speedup N`): poll jobs and count down output windows at its pace
+    #[arg(long, global = true, value_name = "N", env = "DEFROST_SANDBOX_SPEEDUP",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub sandbox_speedup: Option<u32>,
 }
 
 impl GlobalOpts {
+    /// How fast the service's clock runs: Glacier's unless `--sandbox-speedup` says.
+    pub fn service_speed(&self) -> crate::domain::job::ServiceSpeed {
+        self.sandbox_speedup
+            .and_then(crate::domain::job::ServiceSpeed::new)
+            .unwrap_or_default()
+    }
+
     /// The data directory: `--data-dir` (or `DEFROST_DATA_DIR`) when given, else the
     /// platform's (for example `~/.local/share/defrost` on Linux).
     pub fn resolved_data_dir(&self) -> Result<PathBuf, crate::commands::BadInput> {

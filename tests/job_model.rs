@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use defrost::domain::job::{
-    JobStatus, OUTPUT_WINDOW, Observation, ObservedStatus, POLL_FLOOR, Pace, TrackedJob, due,
-    effective_status, next_poll_at, observe, poll_interval, time_left,
+    JobStatus, OUTPUT_WINDOW, Observation, ObservedStatus, POLL_FLOOR, Pace, ServiceSpeed,
+    TrackedJob, due, effective_status, next_poll_at, observe, poll_interval, time_left,
 };
 use defrost::domain::job_params::{JobKind, Tier};
 use defrost::domain::range::ByteRange;
@@ -77,6 +77,7 @@ prop_compose! {
             last_polled_at: polled_after.map(|after| started_at + after),
             polls,
             adopted,
+            speed: ServiceSpeed::GLACIER,
         }
     }
 }

@@ -11,6 +11,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::GlacierError;
+use crate::domain::job::ServiceSpeed;
 use crate::domain::job_params::{JobKind, JobParams, Tier};
 use crate::domain::treehash::TreeHash;
 
@@ -56,6 +57,12 @@ pub trait GlacierApi: Send + Sync {
     fn get_data_retrieval_policy(
         &self,
     ) -> impl Future<Output = Result<RetrievalPolicy, GlacierError>> + Send;
+
+    /// How fast the service's clock runs: Glacier's own pace unless this is a
+    /// sandbox with a sped-up clock, whose jobs are then polled at its pace.
+    fn service_speed(&self) -> ServiceSpeed {
+        ServiceSpeed::GLACIER
+    }
 }
 
 /// One vault as DescribeVault and ListVaults report it. The counts come from the

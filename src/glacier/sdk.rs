@@ -16,6 +16,7 @@ use aws_sdk_glacier::config::{Credentials, ProvideCredentials, Region};
 use super::api::{GlacierApi, JobInfo, JobOutput, JobStarted, RetrievalPolicy, VaultInfo};
 use super::error::GlacierError;
 use crate::cli::GlobalOpts;
+use crate::domain::job::ServiceSpeed;
 use crate::domain::job_params::JobParams;
 use crate::text::printable;
 use errors::{Subject, chain_text, service_error};
@@ -35,6 +36,8 @@ pub struct SdkGlacier {
     endpoint: String,
     /// The region the configuration resolved, which names the vaults' home.
     region: String,
+    /// Glacier's pace, or a sandbox's sped-up one when the user says so.
+    speed: ServiceSpeed,
 }
 
 impl SdkGlacier {
@@ -77,6 +80,7 @@ impl SdkGlacier {
             client: Client::from_conf(config),
             endpoint: printable(&endpoint),
             region,
+            speed: global.service_speed(),
         })
     }
 
@@ -98,7 +102,14 @@ impl SdkGlacier {
             client: Client::from_conf(config),
             endpoint: printable(url),
             region: region.to_owned(),
+            speed: ServiceSpeed::GLACIER,
         }
+    }
+
+    /// The same client, for a service whose clock runs at `speed` (a sandbox).
+    pub fn with_speed(mut self, speed: ServiceSpeed) -> Self {
+        self.speed = speed;
+        self
     }
 
     /// Where requests go.
@@ -147,6 +158,10 @@ async fn check_credentials(
 }
 
 impl GlacierApi for SdkGlacier {
+    fn service_speed(&self) -> ServiceSpeed {
+        self.speed
+    }
+
     async fn list_vaults(&self) -> Result<Vec<VaultInfo>, GlacierError> {
         let mut vaults = Vec::new();
         let mut marker: Option<String> = None;

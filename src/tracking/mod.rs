@@ -5,7 +5,9 @@
 use serde_json::json;
 use time::OffsetDateTime;
 
-use crate::domain::job::{JobStatus, Observation, ObservedStatus, TrackedJob, observe};
+use crate::domain::job::{
+    JobStatus, Observation, ObservedStatus, ServiceSpeed, TrackedJob, observe,
+};
 use crate::domain::range::ByteRange;
 use crate::glacier::{GlacierApi, GlacierError, JobInfo, JobStatus as GlacierStatus};
 use crate::store::{JournalEntry, Store, StoreError, VaultKey};
@@ -60,7 +62,7 @@ pub async fn sync_vault_jobs<G: GlacierApi>(
                 store.record_job_state(&after, now)?;
             }
             None => {
-                let adopted = adopt(info, &vault.name, now);
+                let adopted = adopt(info, &vault.name, api.service_speed(), now);
                 if store.adopt_job(vault, &adopted, &params_of(info), now)? {
                     report.adopted += 1;
                 }
@@ -71,7 +73,7 @@ pub async fn sync_vault_jobs<G: GlacierApi>(
 }
 
 /// A job found on Glacier, as the journal tracks it.
-fn adopt(info: &JobInfo, vault: &str, now: OffsetDateTime) -> TrackedJob {
+fn adopt(info: &JobInfo, vault: &str, speed: ServiceSpeed, now: OffsetDateTime) -> TrackedJob {
     let mut job = TrackedJob::started(
         info.job_id.clone(),
         vault.to_owned(),
@@ -84,6 +86,7 @@ fn adopt(info: &JobInfo, vault: &str, now: OffsetDateTime) -> TrackedJob {
         .retrieval_byte_range
         .and_then(|(first, last)| ByteRange::new(first, last).ok());
     job.adopted = true;
+    job.speed = speed;
     observe(job, observation_of(info), now)
 }
 

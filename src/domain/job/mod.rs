@@ -19,7 +19,7 @@ use super::job_params::{JobKind, Tier};
 use super::range::ByteRange;
 
 pub use schedule::{ExpectedCompletion, due, expected_completion, next_poll_at, poll_interval};
-pub use timing::{OUTPUT_WINDOW, POLL_FLOOR, Pace, PacePolicy};
+pub use timing::{OUTPUT_WINDOW, POLL_FLOOR, Pace, PacePolicy, ServiceSpeed};
 pub use transition::{Transition, classify, observe};
 pub use window::{effective_status, output_window_end, time_left};
 
@@ -111,6 +111,10 @@ pub struct TrackedJob {
     /// Found by ListJobs rather than started by defrost (another tool, another
     /// machine), so defrost knows nothing about it from before it was found.
     pub adopted: bool,
+    /// How fast the service running the job goes: Glacier, or a sandbox with a
+    /// sped-up clock. Journals written before this existed hold Glacier jobs.
+    #[serde(default)]
+    pub speed: ServiceSpeed,
 }
 
 impl TrackedJob {
@@ -136,6 +140,7 @@ impl TrackedJob {
             last_polled_at: None,
             polls: 0,
             adopted: false,
+            speed: ServiceSpeed::GLACIER,
         }
     }
 }

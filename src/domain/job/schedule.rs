@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use super::timing::{POLL_FLOOR, Pace};
+use super::timing::{Pace, ServiceSpeed};
 use super::window::later_by;
 use super::{JobStatus, TrackedJob};
 
@@ -21,7 +21,7 @@ pub struct ExpectedCompletion {
 /// The typical completion span of `job` (Glacier's figures, not a promise), for
 /// showing "ready in about …" while it runs.
 pub fn expected_completion(job: &TrackedJob) -> ExpectedCompletion {
-    let policy = Pace::of(job).policy();
+    let policy = Pace::of(job).policy().at(job.speed);
     ExpectedCompletion {
         earliest: later_by(job.started_at, policy.earliest),
         latest: later_by(job.started_at, policy.latest),
@@ -33,7 +33,12 @@ pub fn expected_completion(job: &TrackedJob) -> ExpectedCompletion {
 /// doubled for each unchanged poll after the first, capped, and never below
 /// [`POLL_FLOOR`]. It never decreases as `polls` grows.
 pub fn poll_interval(pace: Pace, polls: u32) -> Duration {
-    let policy = pace.policy();
+    scaled_poll_interval(pace, polls, ServiceSpeed::GLACIER)
+}
+
+/// [`poll_interval`] on a service running at `speed`.
+fn scaled_poll_interval(pace: Pace, polls: u32, speed: ServiceSpeed) -> Duration {
+    let policy = pace.policy().at(speed);
     let doublings = polls.saturating_sub(1);
     // 2^31 times any back-off start is far past every cap, so larger counts can
     // stop there instead of overflowing the shift.
@@ -42,7 +47,7 @@ pub fn poll_interval(pace: Pace, polls: u32) -> Duration {
         .backoff_start
         .saturating_mul(factor)
         .min(policy.cap)
-        .max(POLL_FLOOR)
+        .max(speed.poll_floor())
 }
 
 /// When `job` should next be polled, or `None` if there is nothing left to learn
@@ -56,6 +61,7 @@ pub fn poll_interval(pace: Pace, polls: u32) -> Duration {
 ///   poll found the job running past its latest expected completion.
 ///
 /// The next poll is therefore never sooner than [`POLL_FLOOR`] after the last one.
+/// Every figure is divided by the job's [`ServiceSpeed`] (1 on Glacier).
 /// The stored status decides; a job whose window has closed since it was stored
 /// is `Succeeded` or `Expired`, neither of which is polled, so `now` is not needed.
 pub fn next_poll_at(job: &TrackedJob) -> Option<OffsetDateTime> {
@@ -63,16 +69,16 @@ pub fn next_poll_at(job: &TrackedJob) -> Option<OffsetDateTime> {
         return None;
     }
     let pace = Pace::of(job);
-    let policy = pace.policy();
+    let policy = pace.policy().at(job.speed);
     let first_useful = later_by(job.started_at, policy.first_poll());
     let Some(last_polled) = job.last_polled_at else {
         return Some(first_useful);
     };
     let past_latest = last_polled >= later_by(job.started_at, policy.latest);
     let wait = if past_latest {
-        policy.cap.max(POLL_FLOOR)
+        policy.cap.max(job.speed.poll_floor())
     } else {
-        poll_interval(pace, job.polls)
+        scaled_poll_interval(pace, job.polls, job.speed)
     };
     Some(later_by(last_polled, wait).max(first_useful))
 }

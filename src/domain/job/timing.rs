@@ -7,6 +7,8 @@
 
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
 use super::TrackedJob;
 use crate::domain::job_params::{JobKind, Tier};
 
@@ -21,6 +23,56 @@ pub const OUTPUT_WINDOW: Duration = Duration::from_secs(24 * HOUR);
 /// No job is polled more often than this, whatever the table says: DescribeJob is
 /// throttled per account, and several jobs share that budget.
 pub const POLL_FLOOR: Duration = Duration::from_secs(10);
+
+/// A service whose clock runs fast (a sandbox) is still polled no more than once a
+/// second: that is as often as a person watching can notice a change.
+const SCALED_POLL_FLOOR: Duration = Duration::from_secs(1);
+
+/// How many times faster than Glacier's the clock of the service running a job
+/// goes: 1 on AWS, the speedup of a sandbox (whose jobs finish in seconds and
+/// whose output windows close in minutes). Every duration in this table is divided
+/// by it, so a job is polled and counted down at the pace of the service that has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ServiceSpeed(u32);
+
+impl ServiceSpeed {
+    /// Amazon Glacier itself.
+    pub const GLACIER: ServiceSpeed = ServiceSpeed(1);
+
+    /// `None` for 0, which would stop time.
+    pub fn new(factor: u32) -> Option<Self> {
+        (factor >= 1).then_some(Self(factor))
+    }
+
+    pub fn factor(self) -> u32 {
+        self.0
+    }
+
+    pub fn is_glacier(self) -> bool {
+        self.0 == 1
+    }
+
+    /// A Glacier duration as this service takes it.
+    pub fn scale(self, glacier_duration: Duration) -> Duration {
+        glacier_duration / self.0
+    }
+
+    /// The shortest wait between two polls of one job on this service.
+    pub fn poll_floor(self) -> Duration {
+        if self.is_glacier() {
+            POLL_FLOOR
+        } else {
+            self.scale(POLL_FLOOR).max(SCALED_POLL_FLOOR)
+        }
+    }
+}
+
+impl Default for ServiceSpeed {
+    fn default() -> Self {
+        Self::GLACIER
+    }
+}
 
 /// The first poll waits this share of the earliest expected completion. Jobs
 /// sometimes finish sooner than "typical", so the first look comes early, but
@@ -114,6 +166,16 @@ pub struct PacePolicy {
 }
 
 impl PacePolicy {
+    /// This row as a service running at `speed` takes it.
+    pub fn at(self, speed: ServiceSpeed) -> PacePolicy {
+        PacePolicy {
+            earliest: speed.scale(self.earliest),
+            latest: speed.scale(self.latest),
+            backoff_start: speed.scale(self.backoff_start),
+            cap: speed.scale(self.cap),
+        }
+    }
+
     /// How long after the start the first poll is worth making.
     pub fn first_poll(&self) -> Duration {
         self.earliest * FIRST_POLL_NUMERATOR / FIRST_POLL_DENOMINATOR

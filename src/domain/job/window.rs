@@ -8,14 +8,14 @@ use super::timing::OUTPUT_WINDOW;
 use super::{JobStatus, TrackedJob};
 
 /// When the job's output stops being downloadable: completion plus
-/// [`OUTPUT_WINDOW`]. `None` when there is no output to download: the job is in
+/// [`OUTPUT_WINDOW`] (divided by the job's service speed). `None` when there is no output to download: the job is in
 /// progress or failed, or it succeeded but its completion time is unknown.
 /// A stored `Expired` job keeps its window end, so a list can say when it closed.
 pub fn output_window_end(job: &TrackedJob) -> Option<OffsetDateTime> {
     match job.status {
         JobStatus::Succeeded | JobStatus::Expired => job
             .completed_at
-            .map(|completed| later_by(completed, OUTPUT_WINDOW)),
+            .map(|completed| later_by(completed, job.speed.scale(OUTPUT_WINDOW))),
         JobStatus::InProgress | JobStatus::Failed => None,
     }
 }

@@ -142,3 +142,53 @@ fn expected_completion_follows_the_pace() {
     assert_eq!(expected.earliest, START + 5 * HOUR);
     assert_eq!(expected.latest, START + 12 * HOUR);
 }
+
+#[test]
+fn a_sandbox_job_is_polled_and_counted_down_at_the_sandbox_pace() {
+    let speed = ServiceSpeed::new(360).expect("360 is a speed");
+    let sandbox = TrackedJob {
+        speed,
+        ..archive_job(Some(Tier::Standard))
+    };
+    // Standard's first useful poll, 2 h 15 min on Glacier, is 22.5 s at 360x.
+    assert_eq!(
+        next_poll_at(&sandbox),
+        Some(START + Duration::from_millis(22_500))
+    );
+    let expected = expected_completion(&sandbox);
+    assert_eq!(expected.earliest, START + 30 * SECOND);
+    assert_eq!(expected.latest, START + 50 * SECOND);
+
+    // Back-off waits shrink too, but never below one second between polls.
+    let polled = TrackedJob {
+        last_polled_at: Some(START + 30 * SECOND),
+        polls: 1,
+        ..sandbox.clone()
+    };
+    assert_eq!(next_poll_at(&polled), Some(START + 31 * SECOND));
+
+    let done = observe(
+        sandbox,
+        answer(ObservedStatus::Succeeded, Some(START + 40 * SECOND)),
+        START + 41 * SECOND,
+    );
+    // The 24-hour window is 4 minutes at 360x.
+    assert_eq!(
+        output_window_end(&done),
+        Some(START + 40 * SECOND + 4 * MINUTE)
+    );
+    assert_eq!(
+        effective_status(&done, START + 40 * SECOND + 4 * MINUTE),
+        JobStatus::Expired
+    );
+}
+
+#[test]
+fn glacier_speed_leaves_the_table_as_it_is() {
+    assert_eq!(ServiceSpeed::new(0), None);
+    assert_eq!(ServiceSpeed::default(), ServiceSpeed::GLACIER);
+    assert_eq!(ServiceSpeed::GLACIER.poll_floor(), POLL_FLOOR);
+    for pace in Pace::ALL {
+        assert_eq!(pace.policy().at(ServiceSpeed::GLACIER), pace.policy());
+    }
+}
