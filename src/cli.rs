@@ -21,8 +21,12 @@ pub struct Cli {
     #[command(flatten)]
     pub global: GlobalOpts,
 
+    #[command(flatten)]
+    pub screen: crate::tui::ScreenArgs,
+
+    /// Without a command, defrost opens its interactive screen
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// Options every command accepts. The AWS ones mean what they mean to the aws CLI.
@@ -96,6 +100,9 @@ pub enum Command {
     Download(DownloadArgs),
     /// List the account's vaults in a region, as Glacier reports them now
     Vaults(VaultsArgs),
+    /// The interactive screen on a local Glacier sandbox with seeded vaults and a
+    /// fast clock: no AWS account, no network, no cost
+    Demo(crate::tui::ScreenArgs),
 }
 
 /// A command-line mistake as one line: clap's message, what it lists and its tip,

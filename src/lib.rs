@@ -14,6 +14,8 @@
 //!   SQLite, paged, filtered and compared without loading it whole.
 //! - [`text`] makes untrusted text safe to print.
 //! - [`tracking`] keeps the job journal in step with what Glacier reports.
+//! - [`tui`] is the interactive screen (and `defrost demo`), built as Model,
+//!   Msg, update and Cmd, with a view that only draws.
 //! - [`cli`] holds the command-line grammar; [`commands`] runs each headless
 //!   subcommand and decides exit codes.
 
@@ -26,3 +28,4 @@ pub mod sandbox;
 pub mod store;
 pub mod text;
 pub mod tracking;
+pub mod tui;

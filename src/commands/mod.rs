@@ -26,7 +26,11 @@ pub struct BadInput(pub String);
 
 /// Runs the chosen subcommand.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    match cli.command {
+    let Some(command) = cli.command else {
+        return crate::tui::run(&cli.global, cli.screen);
+    };
+    match command {
+        Command::Demo(args) => crate::tui::run_demo(&cli.global, args),
         Command::Treehash(args) => treehash::run(&cli.global, args),
         Command::Range(args) => range::run(&cli.global, args),
         Command::Params(args) => params::run(&cli.global, args),

@@ -1,0 +1,150 @@
+//! The run loop: terminal events, results of work and timers become messages;
+//! `update` decides; `view` draws. The screen is redrawn only after a message,
+//! and the loop sleeps until the next one, so an idle screen costs nothing.
+
+use std::io::Write as _;
+use std::time::Duration;
+
+use base64::Engine as _;
+use crossterm::event::{self, Event};
+use ratatui::DefaultTerminal;
+use time::OffsetDateTime;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+use super::model::Model;
+use super::msg::{Cmd, Msg};
+use super::runtime::Runtime;
+use super::update::{next_wake, start, update};
+use super::view::draw;
+
+/// Runs the screen until the user quits. The terminal is restored on every way
+/// out, panics included (`ratatui::init` installs the hook).
+pub async fn run_screen(mut model: Model, runtime_parts: RuntimeParts) -> anyhow::Result<()> {
+    let mut terminal = ratatui::init();
+    if model.config.mouse {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+    }
+    let outcome = event_loop(&mut terminal, &mut model, runtime_parts).await;
+    if model.config.mouse {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+    }
+    ratatui::restore();
+    outcome
+}
+
+/// What the loop needs besides the model: the runtime and its result channel.
+pub struct RuntimeParts {
+    pub runtime: Runtime,
+    pub sender: UnboundedSender<Msg>,
+    pub receiver: UnboundedReceiver<Msg>,
+}
+
+impl RuntimeParts {
+    pub fn new(make: impl FnOnce(UnboundedSender<Msg>) -> Runtime) -> RuntimeParts {
+        let (sender, receiver) = unbounded_channel();
+        RuntimeParts {
+            runtime: make(sender.clone()),
+            sender,
+            receiver,
+        }
+    }
+}
+
+async fn event_loop(
+    terminal: &mut DefaultTerminal,
+    model: &mut Model,
+    parts: RuntimeParts,
+) -> anyhow::Result<()> {
+    let RuntimeParts {
+        runtime,
+        sender,
+        mut receiver,
+    } = parts;
+    spawn_input(sender);
+    let size = terminal.size()?;
+    let now = OffsetDateTime::now_utc();
+    update(
+        model,
+        Msg::Resize {
+            width: size.width,
+            height: size.height,
+        },
+        now,
+    );
+    let first = start(model);
+    perform(&runtime, model, first);
+    terminal.draw(|frame| draw(frame, model))?;
+    while !model.quit {
+        let wait = next_wake(model)
+            .map(|at| Duration::try_from(at - OffsetDateTime::now_utc()).unwrap_or(Duration::ZERO));
+        let msg = match wait {
+            Some(wait) => match tokio::time::timeout(wait, receiver.recv()).await {
+                Ok(Some(msg)) => msg,
+                Ok(None) => break,
+                Err(_) => Msg::Tick,
+            },
+            None => match receiver.recv().await {
+                Some(msg) => msg,
+                None => break,
+            },
+        };
+        let cmds = update(model, msg, OffsetDateTime::now_utc());
+        perform(&runtime, model, cmds);
+        // Answers that arrived meanwhile are taken before drawing, so a burst of
+        // results costs one frame.
+        while let Ok(msg) = receiver.try_recv() {
+            let cmds = update(model, msg, OffsetDateTime::now_utc());
+            perform(&runtime, model, cmds);
+        }
+        terminal.draw(|frame| draw(frame, model))?;
+    }
+    Ok(())
+}
+
+fn perform(runtime: &Runtime, model: &Model, cmds: Vec<Cmd>) {
+    for cmd in cmds {
+        match cmd {
+            Cmd::Bell => ring(),
+            Cmd::CopyToClipboard(text) => copy_osc52(&text),
+            Cmd::Quit => {}
+            other => runtime.run(other),
+        }
+    }
+    let _ = model;
+}
+
+/// Reads the terminal on its own thread: crossterm's reads block.
+fn spawn_input(sender: UnboundedSender<Msg>) {
+    std::thread::Builder::new()
+        .name("defrost-input".into())
+        .spawn(move || {
+            loop {
+                let msg = match event::read() {
+                    Ok(Event::Key(key)) => Msg::Key(key),
+                    Ok(Event::Mouse(mouse)) => Msg::Mouse(mouse),
+                    Ok(Event::Resize(width, height)) => Msg::Resize { width, height },
+                    Ok(_) => continue,
+                    Err(_) => return,
+                };
+                if sender.send(msg).is_err() {
+                    return;
+                }
+            }
+        })
+        .ok();
+}
+
+fn ring() {
+    let mut out = std::io::stdout();
+    let _ = out.write_all(b"\x07");
+    let _ = out.flush();
+}
+
+/// OSC 52 asks the terminal itself to set the clipboard, which works over SSH
+/// and needs no clipboard program on this machine.
+fn copy_osc52(text: &str) {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut out = std::io::stdout();
+    let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+    let _ = out.flush();
+}

@@ -1,0 +1,287 @@
+//! The terminal UI's configuration: keymap, theme and price table, each a TOML
+//! file in the platform's config directory over defaults shipped in `assets/`.
+//! A mistake names the file, the line and the key, and stops the program before
+//! the screen is taken over.
+
+use std::path::{Path, PathBuf};
+
+use ratatui::style::Color;
+use serde::Deserialize;
+
+use super::keymap::Keymap;
+use crate::domain::cost::PriceTable;
+
+const DEFAULT_THEME: &str = include_str!("../../assets/theme.toml");
+const DEFAULT_PRICES: &str = include_str!("../../assets/prices.toml");
+
+/// A configuration file that cannot be used, said as `FILE line N, key 'K': what`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}{}{}: {message}", line.map(|line| format!(" line {line}")).unwrap_or_default(), key.as_ref().map(|key| format!(", key '{key}'")).unwrap_or_default())]
+pub struct ConfigError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl ConfigError {
+    /// A TOML syntax or type error, at the line its span starts on.
+    pub fn from_toml(file: &str, text: &str, err: &toml::de::Error) -> ConfigError {
+        let line = err.span().map(|span| line_of(text, span.start));
+        ConfigError {
+            file: file.to_owned(),
+            line,
+            key: None,
+            message: err.message().trim().to_owned(),
+        }
+    }
+
+    /// A problem with the value of `key`, at the line that sets it.
+    pub fn at_key(file: &str, text: &str, key: &str, message: String) -> ConfigError {
+        let line = text
+            .lines()
+            .position(|line| {
+                let trimmed = line.trim_start();
+                trimmed
+                    .strip_prefix(key)
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
+            })
+            .map(|index| index + 1);
+        ConfigError {
+            file: file.to_owned(),
+            line,
+            key: Some(key.to_owned()),
+            message,
+        }
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|byte| **byte == b'\n')
+        .count()
+        + 1
+}
+
+/// The colours the screen is drawn in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Theme {
+    pub accent: Color,
+    pub selection_fg: Color,
+    pub selection_bg: Color,
+    pub border: Color,
+    pub focus_border: Color,
+    pub muted: Color,
+    pub good: Color,
+    pub warning: Color,
+    pub bad: Color,
+    pub highlight: Color,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeFile {
+    #[serde(default)]
+    colors: toml::Table,
+    #[serde(default)]
+    options: OptionsFile,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct OptionsFile {
+    bell: Option<bool>,
+    mouse: Option<bool>,
+}
+
+/// Everything the terminal UI reads from its configuration files.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub prices: PriceTable,
+    pub bell: bool,
+    pub mouse: bool,
+}
+
+impl Config {
+    /// The shipped defaults alone; they are checked by tests.
+    pub fn defaults() -> Config {
+        let mut config = Config {
+            keymap: Keymap::defaults(),
+            theme: Theme::fallback(),
+            prices: PriceTable::from_toml(DEFAULT_PRICES).unwrap_or_else(|_| PriceTable {
+                as_of: "unknown".into(),
+                region: "us-east-1".into(),
+                currency: "USD".into(),
+                tiers: Default::default(),
+            }),
+            bell: true,
+            mouse: false,
+        };
+        let _ = config.apply_theme(DEFAULT_THEME, "theme.toml");
+        config
+    }
+
+    /// The defaults overridden by whatever files `dir` holds.
+    pub fn load(dir: Option<&Path>) -> Result<Config, ConfigError> {
+        let mut config = Config::defaults();
+        let Some(dir) = dir else {
+            return Ok(config);
+        };
+        if let Some((path, text)) = read_optional(&dir.join("keymap.toml"))? {
+            config.keymap = Keymap::from_toml(&text, Some(&config.keymap), &path)?;
+        }
+        if let Some((path, text)) = read_optional(&dir.join("theme.toml"))? {
+            config.apply_theme(&text, &path)?;
+        }
+        if let Some((path, text)) = read_optional(&dir.join("prices.toml"))? {
+            config.prices = PriceTable::from_toml(&text).map_err(|err| ConfigError {
+                file: path,
+                line: None,
+                key: None,
+                message: err.to_string(),
+            })?;
+        }
+        Ok(config)
+    }
+
+    fn apply_theme(&mut self, text: &str, file: &str) -> Result<(), ConfigError> {
+        let parsed: ThemeFile =
+            toml::from_str(text).map_err(|err| ConfigError::from_toml(file, text, &err))?;
+        for (name, value) in &parsed.colors {
+            let color = value
+                .as_str()
+                .and_then(|v| v.parse::<Color>().ok())
+                .ok_or_else(|| {
+                    ConfigError::at_key(
+                        file,
+                        text,
+                        name,
+                        "not a colour; write a name like cyan, or #rrggbb".into(),
+                    )
+                })?;
+            let slot = match name.as_str() {
+                "accent" => &mut self.theme.accent,
+                "selection_fg" => &mut self.theme.selection_fg,
+                "selection_bg" => &mut self.theme.selection_bg,
+                "border" => &mut self.theme.border,
+                "focus_border" => &mut self.theme.focus_border,
+                "muted" => &mut self.theme.muted,
+                "good" => &mut self.theme.good,
+                "warning" => &mut self.theme.warning,
+                "bad" => &mut self.theme.bad,
+                "highlight" => &mut self.theme.highlight,
+                _ => {
+                    return Err(ConfigError::at_key(
+                        file,
+                        text,
+                        name,
+                        format!(
+                            "'{name}' is not a colour of the theme; see the default theme.toml"
+                        ),
+                    ));
+                }
+            };
+            *slot = color;
+        }
+        self.bell = parsed.options.bell.unwrap_or(self.bell);
+        self.mouse = parsed.options.mouse.unwrap_or(self.mouse);
+        Ok(())
+    }
+}
+
+impl Theme {
+    fn fallback() -> Theme {
+        Theme {
+            accent: Color::Cyan,
+            selection_fg: Color::Black,
+            selection_bg: Color::Cyan,
+            border: Color::DarkGray,
+            focus_border: Color::Cyan,
+            muted: Color::DarkGray,
+            good: Color::Green,
+            warning: Color::Yellow,
+            bad: Color::LightRed,
+            highlight: Color::LightYellow,
+        }
+    }
+}
+
+/// The file's path (as shown in errors) and text, or `None` when it does not exist.
+fn read_optional(path: &Path) -> Result<Option<(String, String)>, ConfigError> {
+    let shown = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some((shown, text))),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(ConfigError {
+            file: shown,
+            line: None,
+            key: None,
+            message: format!("cannot be read ({err}); fix its permissions or remove it"),
+        }),
+    }
+}
+
+/// The platform's config directory for defrost (for example `~/.config/defrost`).
+pub fn config_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "defrost").map(|dirs| dirs.config_dir().to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_files_are_valid() {
+        let mut config = Config::defaults();
+        config.apply_theme(DEFAULT_THEME, "theme.toml").unwrap();
+        PriceTable::from_toml(DEFAULT_PRICES).unwrap();
+        assert!(config.bell);
+        assert!(!config.mouse);
+    }
+
+    #[test]
+    fn user_files_override_and_mistakes_name_file_line_and_key() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("theme.toml"),
+            "[colors]\naccent = \"#ff8800\"\n[options]\nmouse = true\n",
+        )
+        .unwrap();
+        let config = Config::load(Some(dir.path())).unwrap();
+        assert_eq!(config.theme.accent, Color::Rgb(0xff, 0x88, 0x00));
+        assert!(config.mouse);
+
+        std::fs::write(
+            dir.path().join("theme.toml"),
+            "[colors]\n\naccent = \"mauve\"\n",
+        )
+        .unwrap();
+        let err = Config::load(Some(dir.path())).unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert_eq!(err.key.as_deref(), Some("accent"));
+        assert!(
+            err.to_string().ends_with(
+                "theme.toml line 3, key 'accent': not a colour; write a name like cyan, or #rrggbb"
+            ),
+            "{err}"
+        );
+
+        std::fs::write(
+            dir.path().join("theme.toml"),
+            "[options]\nbell = \"loud\"\n",
+        )
+        .unwrap();
+        let err = Config::load(Some(dir.path())).unwrap_err();
+        assert_eq!(err.line, Some(2), "{err}");
+    }
+
+    #[test]
+    fn a_missing_directory_means_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::load(Some(&dir.path().join("absent"))).unwrap();
+        assert_eq!(config.theme, Config::defaults().theme);
+    }
+}

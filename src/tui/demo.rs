@@ -1,0 +1,102 @@
+//! `defrost demo`: the whole program against a Glacier sandbox started in this
+//! process, seeded from `assets/`, with its own data directory and a clock that
+//! runs 360 times faster, so jobs finish while the user watches. The screen talks
+//! to the sandbox through the real aws-sdk-glacier client, as it would to AWS.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use anyhow::Context;
+use time::OffsetDateTime;
+
+use crate::commands::BadInput;
+use crate::domain::inventory::InventoryFormat;
+use crate::domain::job::ServiceSpeed;
+use crate::sandbox::jobs::InventoryOutput;
+use crate::sandbox::{RunningSandbox, SandboxOptions, Speedup, seed, start};
+use crate::store::{ImportRequest, Store};
+
+/// The demo seed: vaults with named archives in every description format.
+const DEMO_SEED: &str = include_str!("../../assets/demo-seed.toml");
+
+/// How much faster than Glacier the demo's clock runs: a Standard job takes
+/// about 40 seconds, an output window 4 minutes.
+pub const DEMO_SPEEDUP: u32 = 360;
+
+pub const DEMO_REGION: &str = "us-east-1";
+
+/// Starts the seeded sandbox, keeping its state under `demo_dir`.
+pub async fn start_sandbox(demo_dir: &Path) -> anyhow::Result<RunningSandbox> {
+    let seed = seed::parse(DEMO_SEED)
+        .map_err(|problem| anyhow::anyhow!("the demo seed is not valid: {problem}"))?;
+    let state_dir = demo_dir.join("sandbox");
+    std::fs::create_dir_all(&state_dir)
+        .with_context(|| format!("cannot create the demo's folder {}", state_dir.display()))?;
+    let options = SandboxOptions {
+        state_dir: Some(state_dir),
+        speedup: Speedup::new(f64::from(DEMO_SPEEDUP)).unwrap_or_default(),
+        region: DEMO_REGION.into(),
+        seed: Some(seed),
+        ..SandboxOptions::default()
+    };
+    start(options)
+        .await
+        .map_err(|err| BadInput(format!("the demo sandbox cannot start: {err}")).into())
+}
+
+/// The sandbox's clock speed as the job model takes it.
+pub fn demo_speed() -> ServiceSpeed {
+    ServiceSpeed::new(DEMO_SPEEDUP).unwrap_or_default()
+}
+
+/// Puts each sandbox vault's current inventory in the demo cache, once, so the
+/// first screen already lists archives (on AWS that takes an inventory job of
+/// hours, which the demo also lets the user run).
+pub fn cache_inventories(
+    sandbox: &RunningSandbox,
+    store: &mut Store,
+    now: OffsetDateTime,
+) -> anyhow::Result<()> {
+    let cached: Vec<String> = store
+        .vaults()?
+        .into_iter()
+        .map(|vault| vault.key.name)
+        .collect();
+    let outputs: Vec<(String, InventoryOutput)> = {
+        let state = sandbox.shared.lock(now);
+        state
+            .vaults
+            .iter()
+            .filter(|(name, _)| !cached.contains(name))
+            .filter_map(|(name, vault)| {
+                let inventory = vault.inventory.as_ref()?;
+                let arn = sandbox.shared.ctx.vault_arn(name);
+                Some((
+                    name.clone(),
+                    InventoryOutput::new(false, arn, inventory.date, inventory.entries.clone()),
+                ))
+            })
+            .collect()
+    };
+    for (name, output) in outputs {
+        let size = output.size();
+        let mut body = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        for chunk in output.into_chunks(0, size.saturating_sub(1)) {
+            body.extend_from_slice(&chunk);
+        }
+        let request = ImportRequest {
+            format: InventoryFormat::Json,
+            vault_name: name.clone(),
+            account: None,
+            region: Some(DEMO_REGION.into()),
+            default_region: None,
+            inventory_date: None,
+            source: "the demo sandbox".into(),
+            obtained_at: now,
+        };
+        store
+            .import(Cursor::new(body), request, |_| {})
+            .with_context(|| format!("cannot cache the demo inventory of {name}"))?;
+    }
+    Ok(())
+}

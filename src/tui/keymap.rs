@@ -1,0 +1,461 @@
+//! Keys map to named actions through a TOML keymap: built-in defaults
+//! (`assets/keymap.toml`) that a user file overrides action by action. The help
+//! screen is generated from the active map, so it always tells the truth.
+
+use std::collections::HashMap;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::Deserialize;
+
+use super::config::ConfigError;
+
+/// Everything a key can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Quit,
+    Help,
+    Explain,
+    NextPane,
+    PreviousPane,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    Open,
+    Back,
+    Filter,
+    Sort,
+    Reverse,
+    Tree,
+    PlanRange,
+    Preview,
+    Launch,
+    Download,
+    FetchInventory,
+    Refresh,
+    Copy,
+    Save,
+}
+
+/// Each action's name in the keymap file and its line on the help screen.
+pub const ACTIONS: &[(Action, &str, &str)] = &[
+    (Action::Quit, "quit", "quit defrost"),
+    (Action::Help, "help", "show or hide this help"),
+    (
+        Action::Explain,
+        "explain",
+        "show or hide what the current step does and why",
+    ),
+    (
+        Action::NextPane,
+        "next_pane",
+        "move to the next pane or field",
+    ),
+    (
+        Action::PreviousPane,
+        "previous_pane",
+        "move to the previous pane or field",
+    ),
+    (
+        Action::Up,
+        "up",
+        "move up (in the range planner: move the chosen end up 1 MiB)",
+    ),
+    (
+        Action::Down,
+        "down",
+        "move down (in the range planner: down 1 MiB)",
+    ),
+    (
+        Action::PageUp,
+        "page_up",
+        "a page up (in the range planner: 64 MiB)",
+    ),
+    (
+        Action::PageDown,
+        "page_down",
+        "a page down (in the range planner: 64 MiB)",
+    ),
+    (Action::First, "first", "go to the first row"),
+    (Action::Last, "last", "go to the last row"),
+    (
+        Action::Open,
+        "open",
+        "open the vault, folder or archive; confirm a dialog",
+    ),
+    (
+        Action::Back,
+        "back",
+        "close the dialog, stop filtering, or go up a folder",
+    ),
+    (Action::Filter, "filter", "filter the archives as you type"),
+    (
+        Action::Sort,
+        "sort",
+        "sort by the next column (name, size, date)",
+    ),
+    (Action::Reverse, "reverse", "reverse the sort order"),
+    (
+        Action::Tree,
+        "tree",
+        "switch between the archive table and the folder tree",
+    ),
+    (
+        Action::PlanRange,
+        "plan_range",
+        "plan a byte range of the selected archive",
+    ),
+    (
+        Action::Preview,
+        "preview",
+        "preview the job parameters and the aws CLI line",
+    ),
+    (
+        Action::Launch,
+        "launch",
+        "launch the planned retrieval (asks first)",
+    ),
+    (
+        Action::Download,
+        "download",
+        "download the selected job's output",
+    ),
+    (
+        Action::FetchInventory,
+        "fetch_inventory",
+        "ask Glacier for a new inventory of the vault",
+    ),
+    (Action::Refresh, "refresh", "ask Glacier about the jobs now"),
+    (
+        Action::Copy,
+        "copy",
+        "copy the preview to the clipboard (works over SSH)",
+    ),
+    (Action::Save, "save", "save the preview to a file"),
+];
+
+/// A key as the keymap names it: a code and its modifiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+}
+
+impl Key {
+    /// The key of a terminal event, with Shift folded into the character for
+    /// printable keys (terminals disagree on whether they report it).
+    pub fn of(event: &KeyEvent) -> Key {
+        let mut modifiers =
+            event.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        if matches!(event.code, KeyCode::Char(_) | KeyCode::BackTab) {
+            modifiers.remove(KeyModifiers::SHIFT);
+        }
+        Key {
+            code: event.code,
+            modifiers,
+        }
+    }
+
+    /// How the help screen and status bar write the key.
+    pub fn label(&self) -> String {
+        let mut label = String::new();
+        if self.modifiers.contains(KeyModifiers::CONTROL) {
+            label.push_str("Ctrl-");
+        }
+        if self.modifiers.contains(KeyModifiers::ALT) {
+            label.push_str("Alt-");
+        }
+        if self.modifiers.contains(KeyModifiers::SHIFT) {
+            label.push_str("Shift-");
+        }
+        let code = match self.code {
+            KeyCode::Char(' ') => "Space".to_owned(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::Backspace => "Backspace".into(),
+            KeyCode::Delete => "Del".into(),
+            KeyCode::F(n) => format!("F{n}"),
+            other => format!("{other:?}"),
+        };
+        label.push_str(&code);
+        label
+    }
+}
+
+/// Parses `ctrl-c`, `shift-up`, `pagedown`, `?` and the like.
+pub fn parse_key(text: &str) -> Option<Key> {
+    let mut modifiers = KeyModifiers::NONE;
+    let mut rest = text;
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        if let Some(tail) = lower.strip_prefix("ctrl-").filter(|tail| !tail.is_empty()) {
+            modifiers |= KeyModifiers::CONTROL;
+            rest = &rest[rest.len() - tail.len()..];
+        } else if let Some(tail) = lower.strip_prefix("alt-").filter(|tail| !tail.is_empty()) {
+            modifiers |= KeyModifiers::ALT;
+            rest = &rest[rest.len() - tail.len()..];
+        } else if let Some(tail) = lower.strip_prefix("shift-").filter(|tail| !tail.is_empty()) {
+            modifiers |= KeyModifiers::SHIFT;
+            rest = &rest[rest.len() - tail.len()..];
+        } else {
+            break;
+        }
+    }
+    let mut chars = rest.chars();
+    let code = match (chars.next(), chars.next()) {
+        (Some(c), None) => KeyCode::Char(if modifiers.contains(KeyModifiers::CONTROL) {
+            c.to_ascii_lowercase()
+        } else {
+            c
+        }),
+        _ => named_key(&rest.to_ascii_lowercase())?,
+    };
+    if matches!(code, KeyCode::Char(_)) {
+        modifiers.remove(KeyModifiers::SHIFT);
+    }
+    Some(Key { code, modifiers })
+}
+
+fn named_key(name: &str) -> Option<KeyCode> {
+    Some(match name {
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "pageup" => KeyCode::PageUp,
+        "pagedown" => KeyCode::PageDown,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "enter" => KeyCode::Enter,
+        "esc" => KeyCode::Esc,
+        "tab" => KeyCode::Tab,
+        "backtab" => KeyCode::BackTab,
+        "backspace" => KeyCode::Backspace,
+        "delete" => KeyCode::Delete,
+        "space" => KeyCode::Char(' '),
+        _ => {
+            let number: u8 = name.strip_prefix('f')?.parse().ok()?;
+            if !(1..=12).contains(&number) {
+                return None;
+            }
+            KeyCode::F(number)
+        }
+    })
+}
+
+/// The active keymap.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    by_key: HashMap<Key, Action>,
+    by_action: HashMap<Action, Vec<Key>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeymapFile {
+    #[serde(default)]
+    keys: toml::Table,
+}
+
+impl Keymap {
+    /// The built-in keymap.
+    pub fn defaults() -> Keymap {
+        // The shipped file is checked by a test, so it always parses.
+        Keymap::from_toml(DEFAULT_KEYMAP, None, "keymap.toml").unwrap_or_else(|_| Keymap {
+            by_key: HashMap::new(),
+            by_action: HashMap::new(),
+        })
+    }
+
+    /// Reads `text` (the file `file`) over `base`, or over nothing when `base` is
+    /// `None`. A key bound in the file is taken away from any action that had it.
+    pub fn from_toml(text: &str, base: Option<&Keymap>, file: &str) -> Result<Keymap, ConfigError> {
+        let parsed: KeymapFile =
+            toml::from_str(text).map_err(|err| ConfigError::from_toml(file, text, &err))?;
+        let mut map = base.cloned().unwrap_or(Keymap {
+            by_key: HashMap::new(),
+            by_action: HashMap::new(),
+        });
+        for (name, value) in &parsed.keys {
+            let Some((action, _, _)) = ACTIONS.iter().find(|(_, known, _)| known == name) else {
+                return Err(ConfigError::at_key(
+                    file,
+                    text,
+                    name,
+                    format!(
+                        "'{name}' is not an action; the actions are listed in the default keymap.toml"
+                    ),
+                ));
+            };
+            let keys = keys_of(value).ok_or_else(|| {
+                ConfigError::at_key(
+                    file,
+                    text,
+                    name,
+                    format!("'{name}' must be a list of keys, like [\"q\", \"ctrl-c\"]"),
+                )
+            })?;
+            let mut parsed_keys = Vec::new();
+            for key_text in keys {
+                let key = parse_key(key_text).ok_or_else(|| {
+                    ConfigError::at_key(file, text, name, format!("'{key_text}' is not a key; write a character, a key name like pagedown, or ctrl-x"))
+                })?;
+                parsed_keys.push(key);
+            }
+            map.bind(*action, parsed_keys);
+        }
+        Ok(map)
+    }
+
+    fn bind(&mut self, action: Action, keys: Vec<Key>) {
+        if let Some(old) = self.by_action.remove(&action) {
+            for key in old {
+                self.by_key.remove(&key);
+            }
+        }
+        for key in &keys {
+            if let Some(previous) = self.by_key.insert(*key, action)
+                && let Some(list) = self.by_action.get_mut(&previous)
+            {
+                list.retain(|bound| bound != key);
+            }
+        }
+        self.by_action.insert(action, keys);
+    }
+
+    pub fn action(&self, event: &KeyEvent) -> Option<Action> {
+        self.by_key.get(&Key::of(event)).copied()
+    }
+
+    /// The keys of `action`, as shown to the user: `q/Ctrl-c`.
+    pub fn label(&self, action: Action) -> String {
+        self.by_action
+            .get(&action)
+            .map(|keys| keys.iter().map(Key::label).collect::<Vec<_>>().join("/"))
+            .filter(|label| !label.is_empty())
+            .unwrap_or_else(|| "(unbound)".into())
+    }
+
+    /// Every action with its keys and description, in the order of [`ACTIONS`].
+    pub fn help_lines(&self) -> Vec<(String, &'static str)> {
+        ACTIONS
+            .iter()
+            .map(|(action, _, help)| (self.label(*action), *help))
+            .collect()
+    }
+}
+
+fn keys_of(value: &toml::Value) -> Option<Vec<&str>> {
+    match value {
+        toml::Value::String(one) => Some(vec![one.as_str()]),
+        toml::Value::Array(list) => list.iter().map(toml::Value::as_str).collect(),
+        _ => None,
+    }
+}
+
+pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn the_default_keymap_binds_every_action() {
+        let map = Keymap::from_toml(DEFAULT_KEYMAP, None, "keymap.toml").unwrap();
+        for (action, name, _) in ACTIONS {
+            assert_ne!(map.label(*action), "(unbound)", "{name}");
+        }
+        assert_eq!(
+            map.action(&press(KeyCode::Char('q'), KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            map.action(&press(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        // Shift is folded into the character: `G` is `G` however the terminal sends it.
+        assert_eq!(
+            map.action(&press(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Action::Last)
+        );
+        assert_eq!(
+            map.action(&press(KeyCode::BackTab, KeyModifiers::SHIFT)),
+            Some(Action::PreviousPane)
+        );
+    }
+
+    #[test]
+    fn a_user_file_overrides_one_action_and_steals_its_keys() {
+        let base = Keymap::defaults();
+        let user = Keymap::from_toml(
+            "[keys]\nquit = [\"x\"]\nhelp = \"q\"\n",
+            Some(&base),
+            "keymap.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            user.action(&press(KeyCode::Char('x'), KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            user.action(&press(KeyCode::Char('q'), KeyModifiers::NONE)),
+            Some(Action::Help)
+        );
+        assert_eq!(user.label(Action::Quit), "x");
+        // Untouched actions keep their defaults.
+        assert_eq!(
+            user.action(&press(KeyCode::Char('/'), KeyModifiers::NONE)),
+            Some(Action::Filter)
+        );
+    }
+
+    #[test]
+    fn mistakes_name_the_file_line_and_key() {
+        let base = Keymap::defaults();
+        let err = Keymap::from_toml("[keys]\n\nquitt = [\"x\"]\n", Some(&base), "keymap.toml")
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "keymap.toml line 3, key 'quitt': 'quitt' is not an action; the actions are listed in the default keymap.toml"
+        );
+        let err = Keymap::from_toml("[keys]\nquit = [\"ctrl-\"]\n", Some(&base), "keymap.toml")
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("keymap.toml line 2, key 'quit': 'ctrl-' is not a key"),
+            "{err}"
+        );
+        let err = Keymap::from_toml("[keys\n", Some(&base), "keymap.toml").unwrap_err();
+        assert!(err.to_string().starts_with("keymap.toml line 1"), "{err}");
+    }
+
+    #[test]
+    fn keys_parse_and_label_round_trip() {
+        for text in [
+            "q", "?", "ctrl-r", "pagedown", "f5", "alt-x", "shift-up", "G",
+        ] {
+            let key = parse_key(text).unwrap_or_else(|| panic!("{text}"));
+            assert!(!key.label().is_empty());
+        }
+        assert_eq!(parse_key("f13"), None);
+        assert_eq!(parse_key("banana"), None);
+        assert_eq!(parse_key(""), None);
+    }
+}

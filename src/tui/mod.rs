@@ -1,0 +1,125 @@
+//! The interactive program: one screen to browse cached inventories, plan a byte
+//! range, preview the exact job parameters, launch and follow jobs, and download
+//! their output.
+//!
+//! Shaped as The Elm Architecture: terminal events and results of work become a
+//! [`msg::Msg`]; [`update::update`] changes the [`model::Model`] and returns
+//! [`msg::Cmd`]s, effects as data, which the [`runtime`] runs; [`view`] only draws.
+
+pub mod app;
+pub mod config;
+pub mod demo;
+pub mod keymap;
+mod launch;
+pub mod layout;
+pub mod model;
+pub mod msg;
+pub mod runtime;
+mod store_worker;
+#[cfg(test)]
+pub mod testing;
+pub mod update;
+pub mod view;
+
+use std::io::IsTerminal;
+
+use anyhow::Context;
+use time::OffsetDateTime;
+
+use crate::cli::GlobalOpts;
+use crate::commands::BadInput;
+use crate::glacier::SdkGlacier;
+use app::{RuntimeParts, run_screen};
+use config::Config;
+use model::{Model, Session};
+use runtime::Runtime;
+
+/// Options of the screen itself.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub struct ScreenArgs {
+    /// Plan, preview and copy only: never launch a job or download
+    #[arg(long)]
+    pub read_only: bool,
+}
+
+fn check_terminal() -> Result<(), BadInput> {
+    if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        return Ok(());
+    }
+    Err(BadInput(
+        "defrost's screen needs a terminal; in scripts use its subcommands (see 'defrost --help')"
+            .into(),
+    ))
+}
+
+fn load_config() -> Result<Config, BadInput> {
+    Config::load(config::config_dir().as_deref()).map_err(|err| BadInput(err.to_string()))
+}
+
+/// `defrost` with no subcommand: the screen on the user's AWS account.
+pub fn run(global: &GlobalOpts, args: ScreenArgs) -> anyhow::Result<()> {
+    let config = load_config()?;
+    check_terminal()?;
+    let data_dir = global.resolved_data_dir()?;
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let glacier = SdkGlacier::connect(global)
+            .await
+            .map_err(|err| err.to_string());
+        let region = match &glacier {
+            Ok(glacier) => glacier.region().to_owned(),
+            Err(_) => global.region.clone().unwrap_or_else(|| "no region".into()),
+        };
+        let session = Session {
+            read_only: args.read_only,
+            banner: None,
+            speed: global.service_speed(),
+            endpoint_url: global.endpoint_url.clone(),
+            region: region.clone(),
+            download_dir: std::env::current_dir().unwrap_or_default(),
+        };
+        let model = Model::new(config, session, OffsetDateTime::now_utc(), 80, 24);
+        let parts = RuntimeParts::new(|sender| Runtime::new(sender, data_dir, glacier, region));
+        run_screen(model, parts).await
+    })
+}
+
+/// `defrost demo`: the screen on a seeded local sandbox.
+pub fn run_demo(global: &GlobalOpts, args: ScreenArgs) -> anyhow::Result<()> {
+    let config = load_config()?;
+    check_terminal()?;
+    let demo_dir = global.resolved_data_dir()?.join("demo");
+    let data_dir = demo_dir.join("data");
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let sandbox = demo::start_sandbox(&demo_dir).await?;
+        let mut store = Store::open(&data_dir)?;
+        demo::cache_inventories(&sandbox, &mut store, OffsetDateTime::now_utc())?;
+        drop(store);
+        let url = sandbox.endpoint_url();
+        let glacier =
+            SdkGlacier::for_endpoint(&url, demo::DEMO_REGION).with_speed(demo::demo_speed());
+        let session = Session {
+            read_only: args.read_only,
+            banner: Some(format!(
+                "demo · local sandbox at {} · clock ×{}",
+                sandbox.addr,
+                demo::DEMO_SPEEDUP
+            )),
+            speed: demo::demo_speed(),
+            endpoint_url: Some(url),
+            region: demo::DEMO_REGION.into(),
+            download_dir: demo_dir.join("downloads"),
+        };
+        std::fs::create_dir_all(&session.download_dir).ok();
+        let model = Model::new(config, session, OffsetDateTime::now_utc(), 80, 24);
+        let parts = RuntimeParts::new(|sender| {
+            Runtime::new(sender, data_dir, Ok(glacier), demo::DEMO_REGION.into())
+        });
+        let outcome = run_screen(model, parts).await;
+        let _ = sandbox.shutdown().await;
+        outcome
+    })
+}
+
+use crate::store::Store;

@@ -1,0 +1,284 @@
+//! Everything the screen shows, as plain data. `update` changes it; `view` reads it.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use time::OffsetDateTime;
+
+use super::config::Config;
+use super::msg::{PlannedJob, RequestId};
+use crate::domain::job::ServiceSpeed;
+use crate::domain::job_params::Tier;
+use crate::domain::range::{ByteRange, Plan, PlanKind};
+use crate::glacier::RetrievalPolicy;
+use crate::store::{ArchiveRow, FolderEntry, JournalEntry, SnapshotInfo, SortKey, VaultKey};
+
+/// A vault as the vaults pane lists it: what the cache holds of it, and what
+/// Glacier says of it when it could be asked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VaultSummary {
+    pub key: VaultKey,
+    /// The newest cached inventory.
+    pub snapshot: Option<SnapshotInfo>,
+    pub snapshot_count: usize,
+    /// Glacier's own count, from its last inventory (`None`: not asked, or never
+    /// inventoried).
+    pub live_archives: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Vaults,
+    Archives,
+    Jobs,
+}
+
+/// How the program was started.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    /// Plan, preview and copy only: nothing that spends.
+    pub read_only: bool,
+    /// Shown in the title bar, for example `demo · sandbox at 127.0.0.1:40211 · clock 360×`.
+    pub banner: Option<String>,
+    pub speed: ServiceSpeed,
+    /// What the preview's aws CLI line adds (`--endpoint-url` for a sandbox).
+    pub endpoint_url: Option<String>,
+    pub region: String,
+    /// Where downloads go unless the user names another folder.
+    pub download_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Severity {
+    Info,
+    Good,
+    Problem,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusMessage {
+    pub severity: Severity,
+    pub text: String,
+}
+
+/// The archives of the selected vault's newest snapshot, of which only the rows
+/// on screen are loaded.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ArchiveTable {
+    pub snapshot: Option<SnapshotInfo>,
+    pub filter: String,
+    /// Keys go to the filter while this is on.
+    pub filtering: bool,
+    pub sort: SortKey,
+    pub descending: bool,
+    /// How many archives the filter keeps.
+    pub total: u64,
+    pub cursor: u64,
+    /// The first row on screen.
+    pub top: u64,
+    /// Loaded rows, starting at `rows_offset`.
+    pub rows: Vec<ArchiveRow>,
+    pub rows_offset: u64,
+    pub pending: Option<RequestId>,
+    /// The folder tree, when it is shown instead of the table.
+    pub tree: Option<FolderView>,
+}
+
+impl ArchiveTable {
+    /// The archive under the cursor, when it is loaded.
+    pub fn selected(&self) -> Option<&ArchiveRow> {
+        let index = self.cursor.checked_sub(self.rows_offset)?;
+        self.rows.get(usize::try_from(index).ok()?)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FolderView {
+    /// `""` at the top, else `a/b/`.
+    pub path: String,
+    pub entries: Vec<FolderEntry>,
+    pub cursor: usize,
+    pub pending: Option<RequestId>,
+}
+
+/// Which end of the range the movement keys move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RangeEnd {
+    Start,
+    End,
+}
+
+/// The range planner of one archive.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RangeDialog {
+    pub archive: ArchiveRow,
+    /// The range as typed, in any form `defrost range` takes.
+    pub text: String,
+    /// The last range the text stood for.
+    pub want: ByteRange,
+    /// Why the text does not stand for a range, when it does not.
+    pub problem: Option<String>,
+    pub moving: RangeEnd,
+    pub chosen: PlanKind,
+}
+
+/// The exact jobs a plan would start, as Glacier will see them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preview {
+    pub vault: VaultKey,
+    pub archive: ArchiveRow,
+    pub want: ByteRange,
+    pub plan: Plan,
+    pub tier: Tier,
+    pub jobs: Vec<PlannedJob>,
+    /// One `aws glacier initiate-job` line per job.
+    pub cli_lines: Vec<String>,
+    pub scroll: u16,
+    /// The file name being typed for `save`, when it is.
+    pub save_as: Option<String>,
+}
+
+impl Preview {
+    /// Everything the preview shows, as copied or saved.
+    pub fn text(&self) -> String {
+        let mut text = String::new();
+        for (index, job) in self.jobs.iter().enumerate() {
+            text.push_str(&format!(
+                "# job {} of {}\n{}\n",
+                index + 1,
+                self.jobs.len(),
+                job.params.to_json_pretty()
+            ));
+        }
+        text.push_str("\n# the same with the aws CLI\n");
+        for line in &self.cli_lines {
+            text.push_str(line);
+            text.push('\n');
+        }
+        text
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PolicyCheck {
+    Asking(RequestId),
+    Known(RetrievalPolicy),
+    Failed(String),
+}
+
+/// The last step before spending: tier, estimates, policy and reuse.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaunchDialog {
+    pub preview: Preview,
+    pub policy: PolicyCheck,
+    /// Journaled jobs that already retrieve these bytes and can still be downloaded.
+    pub reusable: Vec<String>,
+    /// The last step: everything is shown, one more Enter starts the jobs.
+    pub confirming: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DownloadDialog {
+    pub vault: VaultKey,
+    pub job_id: String,
+    pub folder: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dialog {
+    Range(RangeDialog),
+    Preview(Preview),
+    Launch(LaunchDialog),
+    Download(DownloadDialog),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DownloadState {
+    Running,
+    Verified(PathBuf),
+    Failed(String),
+}
+
+/// A download under way or done, for the jobs pane's gauge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DownloadView {
+    pub done: u64,
+    pub total: u64,
+    pub started: OffsetDateTime,
+    pub state: DownloadState,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobsPane {
+    pub entries: Vec<JournalEntry>,
+    pub cursor: usize,
+    pub downloads: BTreeMap<String, DownloadView>,
+    pub syncing: bool,
+    pub last_sync: Option<OffsetDateTime>,
+}
+
+/// The whole state of the screen.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub config: Config,
+    pub session: Session,
+    pub now: OffsetDateTime,
+    pub width: u16,
+    pub height: u16,
+    pub focus: Pane,
+    pub vaults: Vec<VaultSummary>,
+    pub vault_cursor: usize,
+    pub archives: ArchiveTable,
+    pub jobs: JobsPane,
+    pub dialog: Option<Dialog>,
+    pub help: bool,
+    pub explain: bool,
+    pub status: Option<StatusMessage>,
+    pub next_request: u64,
+    pub quit: bool,
+}
+
+impl Model {
+    pub fn new(
+        config: Config,
+        session: Session,
+        now: OffsetDateTime,
+        width: u16,
+        height: u16,
+    ) -> Model {
+        Model {
+            config,
+            session,
+            now,
+            width,
+            height,
+            focus: Pane::Archives,
+            vaults: Vec::new(),
+            vault_cursor: 0,
+            archives: ArchiveTable::default(),
+            jobs: JobsPane::default(),
+            dialog: None,
+            help: false,
+            explain: false,
+            status: None,
+            next_request: 0,
+            quit: false,
+        }
+    }
+
+    pub fn request(&mut self) -> RequestId {
+        self.next_request += 1;
+        RequestId(self.next_request)
+    }
+
+    pub fn selected_vault(&self) -> Option<&VaultSummary> {
+        self.vaults.get(self.vault_cursor)
+    }
+
+    pub fn tell(&mut self, severity: Severity, text: impl Into<String>) {
+        self.status = Some(StatusMessage {
+            severity,
+            text: crate::text::printable(&text.into()),
+        });
+    }
+}

@@ -1,0 +1,129 @@
+//! What flows through the terminal UI: messages in (keys, terminal events, results
+//! of work), commands out (work to do, as data). Results carry the request they
+//! answer, so an answer that arrives after a newer request is dropped.
+
+use std::path::PathBuf;
+
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::domain::job_params::{JobParams, Tier};
+use crate::domain::range::ByteRange;
+use crate::glacier::RetrievalPolicy;
+use crate::store::{ArchivePage, ArchiveQuery, ArchiveRow, FolderEntry, JournalEntry, VaultKey};
+
+use super::model::VaultSummary;
+
+/// Tags a request so its answer can be matched to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct RequestId(pub u64);
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// Time has passed: countdowns move, due jobs get polled.
+    Tick,
+    Loaded(Loaded),
+}
+
+/// The answer to a [`Cmd`]. Errors are sentences, ready for the status bar.
+#[derive(Debug)]
+pub enum Loaded {
+    Vaults(Result<Vec<VaultSummary>, String>),
+    Page {
+        request: RequestId,
+        result: Result<ArchivePage, String>,
+    },
+    Folder {
+        request: RequestId,
+        result: Result<Vec<FolderEntry>, String>,
+    },
+    Archive {
+        request: RequestId,
+        result: Result<Option<ArchiveRow>, String>,
+    },
+    /// The journal, after the vaults' jobs were brought up to date.
+    Jobs(Result<Vec<JournalEntry>, String>),
+    Policy {
+        request: RequestId,
+        result: Result<RetrievalPolicy, String>,
+    },
+    Launched(Result<Vec<String>, String>),
+    DownloadProgress {
+        job_id: String,
+        done: u64,
+        total: u64,
+    },
+    DownloadFinished {
+        job_id: String,
+        result: Result<PathBuf, String>,
+    },
+    InventoryRequested(Result<String, String>),
+    Saved(Result<PathBuf, String>),
+    /// Something went wrong outside any request the screen waits for.
+    Problem(String),
+}
+
+/// One job of a launch, as planned and previewed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedJob {
+    pub params: JobParams,
+    pub range: Option<ByteRange>,
+}
+
+/// Work for the runtime to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cmd {
+    LoadVaults,
+    LoadPage {
+        request: RequestId,
+        snapshot: PathBuf,
+        query: ArchiveQuery,
+    },
+    LoadFolder {
+        request: RequestId,
+        snapshot: PathBuf,
+        path: String,
+    },
+    LoadArchive {
+        request: RequestId,
+        snapshot: PathBuf,
+        position: u32,
+    },
+    /// ListJobs on each vault, then the journal.
+    SyncJobs {
+        vaults: Vec<VaultKey>,
+    },
+    LoadPolicy {
+        request: RequestId,
+    },
+    Launch {
+        vault: VaultKey,
+        archive_id: String,
+        archive_size: u64,
+        tier: Tier,
+        jobs: Vec<PlannedJob>,
+        plan_json: String,
+    },
+    Download {
+        vault: VaultKey,
+        job_id: String,
+        to: PathBuf,
+    },
+    FetchInventory {
+        vault: VaultKey,
+    },
+    /// OSC 52, so it reaches the clipboard of the terminal the user sits at, even
+    /// over SSH.
+    CopyToClipboard(String),
+    SaveToFile {
+        path: PathBuf,
+        text: String,
+    },
+    Bell,
+    Quit,
+}

@@ -1,0 +1,255 @@
+//! Runs the commands `update` asks for: reads of the cache on the store thread,
+//! Glacier requests on tokio tasks. Every result comes back as a message.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::msg::{Cmd, Loaded, Msg};
+use super::store_worker::{StoreJob, StoreWorker};
+use crate::glacier::{GlacierApi, SdkGlacier};
+use crate::store::Store;
+use crate::tracking::sync_vault_jobs;
+
+/// What the commands run with.
+pub struct Runtime {
+    results: UnboundedSender<Msg>,
+    store: StoreWorker,
+    /// `None` when no client could be configured; `problem` says why.
+    glacier: Option<Arc<SdkGlacier>>,
+    problem: Option<String>,
+    data_dir: PathBuf,
+    region: String,
+}
+
+impl Runtime {
+    pub fn new(
+        results: UnboundedSender<Msg>,
+        data_dir: PathBuf,
+        glacier: Result<SdkGlacier, String>,
+        region: String,
+    ) -> Runtime {
+        let store = StoreWorker::start(data_dir.clone(), results.clone());
+        let (glacier, problem) = match glacier {
+            Ok(glacier) => (Some(Arc::new(glacier)), None),
+            Err(problem) => (None, Some(problem)),
+        };
+        Runtime {
+            results,
+            store,
+            glacier,
+            problem,
+            data_dir,
+            region,
+        }
+    }
+
+    /// Starts `cmd`. Terminal effects (bell, clipboard, quit) are the app's.
+    pub fn run(&self, cmd: Cmd) {
+        match cmd {
+            Cmd::LoadPage {
+                request,
+                snapshot,
+                query,
+            } => self.store.send(StoreJob::Page {
+                request,
+                snapshot,
+                query,
+            }),
+            Cmd::LoadFolder {
+                request,
+                snapshot,
+                path,
+            } => self.store.send(StoreJob::Folder {
+                request,
+                snapshot,
+                path,
+            }),
+            Cmd::LoadArchive {
+                request,
+                snapshot,
+                position,
+            } => self.store.send(StoreJob::Archive {
+                request,
+                snapshot,
+                position,
+            }),
+            Cmd::LoadVaults => self.load_vaults(),
+            Cmd::SyncJobs { vaults } => self.sync_jobs(vaults),
+            Cmd::LoadPolicy { request } => self.glacier_task(move |glacier, results| async move {
+                let result = glacier
+                    .get_data_retrieval_policy()
+                    .await
+                    .map_err(|err| err.to_string());
+                let _ = results.send(Msg::Loaded(Loaded::Policy { request, result }));
+            }),
+            Cmd::Launch {
+                vault,
+                archive_id,
+                archive_size,
+                tier,
+                jobs,
+                plan_json,
+            } => {
+                let data_dir = self.data_dir.clone();
+                self.glacier_task(move |glacier, results| async move {
+                    let request = super::launch::LaunchJobs {
+                        vault,
+                        archive_id,
+                        archive_size,
+                        tier,
+                        jobs,
+                        plan_json,
+                    };
+                    let result = super::launch::launch(
+                        &*glacier,
+                        &data_dir,
+                        request,
+                        OffsetDateTime::now_utc(),
+                    )
+                    .await;
+                    let _ = results.send(Msg::Loaded(Loaded::Launched(result)));
+                });
+            }
+            Cmd::Download { vault, job_id, to } => {
+                let data_dir = self.data_dir.clone();
+                self.glacier_task(move |glacier, results| async move {
+                    let outcome = super::launch::download(
+                        &*glacier, &data_dir, &vault, &job_id, &to, &results,
+                    )
+                    .await;
+                    let _ = results.send(Msg::Loaded(Loaded::DownloadFinished {
+                        job_id,
+                        result: outcome,
+                    }));
+                });
+            }
+            Cmd::FetchInventory { vault } => {
+                let data_dir = self.data_dir.clone();
+                self.glacier_task(move |glacier, results| async move {
+                    let result = super::launch::request_inventory(
+                        &*glacier,
+                        &data_dir,
+                        &vault,
+                        OffsetDateTime::now_utc(),
+                    )
+                    .await;
+                    let _ = results.send(Msg::Loaded(Loaded::InventoryRequested(result)));
+                });
+            }
+            Cmd::SaveToFile { path, text } => {
+                let results = self.results.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _ = results.send(Msg::Loaded(Loaded::Saved(save(path, &text))));
+                });
+            }
+            Cmd::CopyToClipboard(_) | Cmd::Bell | Cmd::Quit => {}
+        }
+    }
+
+    /// Runs `task` with the Glacier client, or says why there is none.
+    fn glacier_task<F, Fut>(&self, task: F)
+    where
+        F: FnOnce(Arc<SdkGlacier>, UnboundedSender<Msg>) -> Fut,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        match &self.glacier {
+            Some(glacier) => {
+                tokio::spawn(task(glacier.clone(), self.results.clone()));
+            }
+            None => {
+                let problem = self
+                    .problem
+                    .clone()
+                    .unwrap_or_else(|| "Glacier cannot be reached".into());
+                let _ = self.results.send(Msg::Loaded(Loaded::Problem(problem)));
+            }
+        }
+    }
+
+    fn load_vaults(&self) {
+        let store = self.store.clone();
+        let region = self.region.clone();
+        let Some(glacier) = self.glacier.clone() else {
+            if let Some(problem) = &self.problem {
+                let _ = self.results.send(Msg::Loaded(Loaded::Problem(format!(
+                    "showing the cache only: {problem}"
+                ))));
+            }
+            store.send(StoreJob::Vaults {
+                live: Vec::new(),
+                region,
+            });
+            return;
+        };
+        let results = self.results.clone();
+        tokio::spawn(async move {
+            let live = match glacier.list_vaults().await {
+                Ok(live) => live,
+                Err(err) => {
+                    let _ = results.send(Msg::Loaded(Loaded::Problem(format!(
+                        "showing the cache only: {err}"
+                    ))));
+                    Vec::new()
+                }
+            };
+            store.send(StoreJob::Vaults { live, region });
+        });
+    }
+
+    fn sync_jobs(&self, vaults: Vec<crate::store::VaultKey>) {
+        let data_dir = self.data_dir.clone();
+        let glacier = self.glacier.clone();
+        let results = self.results.clone();
+        tokio::spawn(async move {
+            let result = async {
+                let mut store = Store::open(&data_dir).map_err(|err| err.to_string())?;
+                let mut problem = None;
+                if let Some(glacier) = glacier {
+                    for vault in &vaults {
+                        if let Err(err) =
+                            sync_vault_jobs(&*glacier, &mut store, vault, OffsetDateTime::now_utc())
+                                .await
+                        {
+                            problem.get_or_insert(err.to_string());
+                        }
+                    }
+                }
+                let entries = store.journal(None).map_err(|err| err.to_string())?;
+                Ok::<_, String>((entries, problem))
+            }
+            .await;
+            match result {
+                Ok((entries, problem)) => {
+                    if let Some(problem) = problem {
+                        let _ = results.send(Msg::Loaded(Loaded::Problem(problem)));
+                    }
+                    let _ = results.send(Msg::Loaded(Loaded::Jobs(Ok(entries))));
+                }
+                Err(problem) => {
+                    let _ = results.send(Msg::Loaded(Loaded::Jobs(Err(problem))));
+                }
+            }
+        });
+    }
+}
+
+/// Writes the preview to a new file; an existing file is left alone.
+fn save(path: PathBuf, text: &str) -> Result<PathBuf, String> {
+    use std::io::Write as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|err| match err.kind() {
+            std::io::ErrorKind::AlreadyExists => {
+                format!("{} already exists; choose another name", path.display())
+            }
+            _ => format!("cannot create {}: {err}", path.display()),
+        })?;
+    file.write_all(text.as_bytes())
+        .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+    Ok(path)
+}

@@ -1,0 +1,186 @@
+//! The cache on its own thread: pages, folders and the vault list are read there,
+//! with recently used snapshots kept open, so the UI thread never waits on disk.
+//! When several page requests queue up (typing a filter), only the newest is run.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::model::VaultSummary;
+use super::msg::{Loaded, Msg, RequestId};
+use crate::glacier::VaultInfo;
+use crate::store::{ArchiveQuery, Snapshot, Store, VaultKey};
+
+/// How many snapshots stay open: the vault on screen and the one before it.
+const OPEN_SNAPSHOTS: usize = 2;
+
+pub enum StoreJob {
+    Page {
+        request: RequestId,
+        snapshot: PathBuf,
+        query: ArchiveQuery,
+    },
+    Folder {
+        request: RequestId,
+        snapshot: PathBuf,
+        path: String,
+    },
+    Archive {
+        request: RequestId,
+        snapshot: PathBuf,
+        position: u32,
+    },
+    /// The cached vaults, merged with those Glacier listed (`region` is theirs).
+    Vaults {
+        live: Vec<VaultInfo>,
+        region: String,
+    },
+}
+
+/// The sending end; dropping it stops the thread.
+#[derive(Clone)]
+pub struct StoreWorker {
+    jobs: mpsc::Sender<StoreJob>,
+}
+
+impl StoreWorker {
+    pub fn start(data_dir: PathBuf, results: UnboundedSender<Msg>) -> StoreWorker {
+        let (jobs, inbox) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("defrost-store".into())
+            .spawn(move || serve(&data_dir, &inbox, &results))
+            .ok();
+        StoreWorker { jobs }
+    }
+
+    pub fn send(&self, job: StoreJob) {
+        // A stopped worker means the program is ending; nothing waits for the answer.
+        let _ = self.jobs.send(job);
+    }
+}
+
+fn serve(data_dir: &Path, inbox: &mpsc::Receiver<StoreJob>, results: &UnboundedSender<Msg>) {
+    let store = Store::open(data_dir).map_err(|err| err.to_string());
+    let mut open: HashMap<PathBuf, Snapshot> = HashMap::new();
+    let mut recent: Vec<PathBuf> = Vec::new();
+    while let Ok(mut job) = inbox.recv() {
+        // Skip pages nobody will look at: a newer page request supersedes them.
+        while let Ok(next) = inbox.try_recv() {
+            match (&job, &next) {
+                (StoreJob::Page { .. }, StoreJob::Page { .. }) => job = next,
+                _ => {
+                    answer(job, &store, &mut open, &mut recent, results);
+                    job = next;
+                }
+            }
+        }
+        answer(job, &store, &mut open, &mut recent, results);
+    }
+}
+
+fn answer(
+    job: StoreJob,
+    store: &Result<Store, String>,
+    open: &mut HashMap<PathBuf, Snapshot>,
+    recent: &mut Vec<PathBuf>,
+    results: &UnboundedSender<Msg>,
+) {
+    let loaded = match job {
+        StoreJob::Page {
+            request,
+            snapshot,
+            query,
+        } => Loaded::Page {
+            request,
+            result: with_snapshot(open, recent, &snapshot, |s| s.page(&query)),
+        },
+        StoreJob::Folder {
+            request,
+            snapshot,
+            path,
+        } => Loaded::Folder {
+            request,
+            result: with_snapshot(open, recent, &snapshot, |s| s.folder(&path)),
+        },
+        StoreJob::Archive {
+            request,
+            snapshot,
+            position,
+        } => Loaded::Archive {
+            request,
+            result: with_snapshot(open, recent, &snapshot, |s| s.archive(position)),
+        },
+        StoreJob::Vaults { live, region } => Loaded::Vaults(match store {
+            Ok(store) => summaries(store, &live, &region),
+            Err(problem) => Err(problem.clone()),
+        }),
+    };
+    let _ = results.send(Msg::Loaded(loaded));
+}
+
+fn with_snapshot<T>(
+    open: &mut HashMap<PathBuf, Snapshot>,
+    recent: &mut Vec<PathBuf>,
+    path: &Path,
+    read: impl FnOnce(&Snapshot) -> Result<T, crate::store::StoreError>,
+) -> Result<T, String> {
+    if !open.contains_key(path) {
+        let snapshot = Snapshot::open(path).map_err(|err| err.to_string())?;
+        open.insert(path.to_path_buf(), snapshot);
+    }
+    recent.retain(|p| p != path);
+    recent.push(path.to_path_buf());
+    while recent.len() > OPEN_SNAPSHOTS {
+        let oldest = recent.remove(0);
+        open.remove(&oldest);
+    }
+    let snapshot = open
+        .get(path)
+        .ok_or_else(|| "the snapshot closed while in use".to_owned())?;
+    read(snapshot).map_err(|err| err.to_string())
+}
+
+/// Every cached vault with its newest snapshot, then the vaults Glacier listed
+/// that have none cached.
+fn summaries(store: &Store, live: &[VaultInfo], region: &str) -> Result<Vec<VaultSummary>, String> {
+    let mut summaries = Vec::new();
+    for vault in store.vaults().map_err(|err| err.to_string())? {
+        let snapshots = store
+            .snapshots(Some(&vault))
+            .map_err(|err| err.to_string())?;
+        let newest = snapshots
+            .iter()
+            .max_by_key(|s| (s.inventory_date, s.id))
+            .cloned();
+        let live_archives = live
+            .iter()
+            .find(|info| info.name == vault.key.name && vault.key.region == region)
+            .and_then(|info| info.last_inventory.map(|_| info.archive_count));
+        summaries.push(VaultSummary {
+            key: vault.key.clone(),
+            snapshot: newest,
+            snapshot_count: snapshots.len(),
+            live_archives,
+        });
+    }
+    for info in live {
+        let known = summaries
+            .iter()
+            .any(|s| s.key.name == info.name && s.key.region == region);
+        if !known {
+            summaries.push(VaultSummary {
+                key: VaultKey {
+                    account: "-".into(),
+                    region: region.to_owned(),
+                    name: info.name.clone(),
+                },
+                snapshot: None,
+                snapshot_count: 0,
+                live_archives: info.last_inventory.map(|_| info.archive_count),
+            });
+        }
+    }
+    Ok(summaries)
+}

@@ -1,0 +1,135 @@
+//! Fixed models for the screen's tests: a vault, a snapshot, archives and jobs at
+//! a fixed `now`, so reducer and snapshot tests never depend on the clock.
+
+use std::path::PathBuf;
+
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+use super::config::Config;
+use super::model::{Model, Session, VaultSummary};
+use super::msg::{Loaded, Msg};
+use super::update::update;
+use crate::domain::inventory::{InventoryFormat, Timestamp};
+use crate::domain::job::{JobStatus, ServiceSpeed, TrackedJob};
+use crate::domain::job_params::{JobKind, Tier};
+use crate::domain::range::{ByteRange, MIB};
+use crate::store::{
+    ArchivePage, ArchiveRow, JournalEntry, JournalId, SnapshotInfo, Vault, VaultKey,
+};
+
+pub const NOW: OffsetDateTime = datetime!(2026-11-29 10:00 UTC);
+
+pub fn vault_key() -> VaultKey {
+    VaultKey {
+        account: "123456789012".into(),
+        region: "us-east-1".into(),
+        name: "family-photos".into(),
+    }
+}
+
+pub fn snapshot(archives: u64) -> SnapshotInfo {
+    SnapshotInfo {
+        id: 1,
+        vault: Vault {
+            id: 1,
+            key: vault_key(),
+        },
+        inventory_date: Timestamp::parse("2026-11-26T08:00:00Z").expect("a valid date"),
+        obtained_at: NOW,
+        source: "file inventory.json".into(),
+        format: InventoryFormat::Json,
+        archive_count: archives,
+        total_size: u128::from(archives) * 48 * u128::from(MIB),
+        path: PathBuf::from("snapshot-1.sqlite"),
+    }
+}
+
+pub fn archive(position: u32, name: &str, size: u64) -> ArchiveRow {
+    ArchiveRow {
+        position,
+        archive_id: format!("archive-{position:04}-{}", "x".repeat(20)),
+        description: format!("<m><v>4</v><p>{name}</p></m>"),
+        name: name.into(),
+        format: "mt2".into(),
+        is_folder: false,
+        modified: None,
+        size,
+        created: "2019-08-20T08:01:55.000Z".into(),
+        sha256_tree_hash: "ab".repeat(32),
+    }
+}
+
+/// `count` archives named `photos/IMG_0001.jpg` onward, 48 MiB each.
+pub fn archives(from: u32, count: u32) -> Vec<ArchiveRow> {
+    (from..from + count)
+        .map(|i| archive(i, &format!("photos/IMG_{i:04}.jpg"), 48 * MIB))
+        .collect()
+}
+
+pub fn session(read_only: bool) -> Session {
+    Session {
+        read_only,
+        banner: None,
+        speed: ServiceSpeed::GLACIER,
+        endpoint_url: None,
+        region: "us-east-1".into(),
+        download_dir: PathBuf::from("restores"),
+    }
+}
+
+pub fn job(id: &str, status: JobStatus, range: Option<ByteRange>) -> JournalEntry {
+    let mut job = TrackedJob::started(
+        id.into(),
+        "family-photos".into(),
+        JobKind::ArchiveRetrieval,
+        Some(Tier::Standard),
+        NOW - time::Duration::hours(5),
+    );
+    job.archive_id = Some(archive(1, "", 0).archive_id);
+    job.range = range;
+    job.status = status;
+    if status == JobStatus::Succeeded {
+        job.completed_at = Some(NOW - time::Duration::hours(1));
+    }
+    JournalEntry {
+        id: JournalId(id.len() as i64 + i64::from(id.as_bytes()[0])),
+        vault: vault_key(),
+        job_id: Some(id.into()),
+        params_json: "{}".into(),
+        plan_json: None,
+        started_by: "defrost".into(),
+        adopted: false,
+        requested_at: "2026-11-29T05:00:00Z".into(),
+        state: Some(job),
+    }
+}
+
+/// A model of a `width`×`height` screen showing a vault of `total` archives,
+/// its first page loaded.
+pub fn browsing(width: u16, height: u16, total: u32) -> Model {
+    let mut model = Model::new(Config::defaults(), session(false), NOW, width, height);
+    let vaults = vec![VaultSummary {
+        key: vault_key(),
+        snapshot: Some(snapshot(u64::from(total))),
+        snapshot_count: 2,
+        live_archives: Some(u64::from(total)),
+    }];
+    let cmds = update(&mut model, Msg::Loaded(Loaded::Vaults(Ok(vaults))), NOW);
+    let request = model.archives.pending.expect("the first page is asked for");
+    let _ = cmds;
+    let rows = archives(1, total.min(90));
+    update(
+        &mut model,
+        Msg::Loaded(Loaded::Page {
+            request,
+            result: Ok(ArchivePage {
+                total: u64::from(total),
+                archives: rows,
+            }),
+        }),
+        NOW,
+    );
+    update(&mut model, Msg::Loaded(Loaded::Jobs(Ok(Vec::new()))), NOW);
+    model
+}

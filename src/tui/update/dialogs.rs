@@ -1,0 +1,330 @@
+//! The dialogs after the range planner: the job preview (copy, save), the launch
+//! step (tier, estimate, retrieval policy, reuse, confirmation) and the download
+//! folder.
+
+use std::path::PathBuf;
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::super::keymap::Action;
+use super::super::model::{
+    Dialog, DownloadDialog, LaunchDialog, Model, Pane, PolicyCheck, Preview, RangeDialog, RangeEnd,
+    Severity,
+};
+use super::super::msg::{Cmd, RequestId};
+use super::{close_dialog, is_typing, range, refuse_read_only};
+use crate::domain::job::{JobStatus, effective_status};
+use crate::domain::job_params::Tier;
+use crate::glacier::RetrievalPolicy;
+
+pub(super) fn on_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
+    match model.dialog.as_ref() {
+        Some(Dialog::Range(_)) => range::on_key(model, key, action),
+        Some(Dialog::Preview(_)) => preview_key(model, key, action),
+        Some(Dialog::Launch(_)) => launch_key(model, key, action),
+        Some(Dialog::Download(_)) => download_key(model, key, action),
+        None => Vec::new(),
+    }
+}
+
+fn preview_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
+    let Some(Dialog::Preview(preview)) = model.dialog.as_mut() else {
+        return Vec::new();
+    };
+    if let Some(name) = preview.save_as.as_mut() {
+        if is_typing(&key) {
+            match key.code {
+                KeyCode::Char(c) => name.push(c),
+                _ => {
+                    name.pop();
+                }
+            }
+            return Vec::new();
+        }
+        return match action {
+            Some(Action::Back) => {
+                preview.save_as = None;
+                Vec::new()
+            }
+            Some(Action::Open) if !name.trim().is_empty() => {
+                let path = PathBuf::from(name.trim());
+                let text = preview.text();
+                preview.save_as = None;
+                vec![Cmd::SaveToFile { path, text }]
+            }
+            _ => Vec::new(),
+        };
+    }
+    match action {
+        Some(Action::Back) => back_to_planner(model),
+        Some(Action::Up) => {
+            preview.scroll = preview.scroll.saturating_sub(1);
+            Vec::new()
+        }
+        Some(Action::Down) => {
+            preview.scroll = preview.scroll.saturating_add(1);
+            Vec::new()
+        }
+        Some(Action::Copy) => {
+            let text = preview.text();
+            model.tell(
+                Severity::Good,
+                "copied the job parameters and the aws CLI lines to the clipboard",
+            );
+            vec![Cmd::CopyToClipboard(text)]
+        }
+        Some(Action::Save) => {
+            let id: String = preview.archive.archive_id.chars().take(8).collect();
+            preview.save_as = Some(format!("defrost-job-{id}.txt"));
+            Vec::new()
+        }
+        Some(Action::Launch | Action::Open) => open_launch(model),
+        _ => Vec::new(),
+    }
+}
+
+fn back_to_planner(model: &mut Model) -> Vec<Cmd> {
+    if let Some(Dialog::Preview(preview)) = model.dialog.take() {
+        model.dialog = Some(Dialog::Range(planner_of(&preview)));
+    }
+    Vec::new()
+}
+
+fn planner_of(preview: &Preview) -> RangeDialog {
+    RangeDialog {
+        archive: preview.archive.clone(),
+        text: range::written(preview.want),
+        want: preview.want,
+        problem: None,
+        moving: RangeEnd::End,
+        chosen: preview.plan.plan,
+    }
+}
+
+fn open_launch(model: &mut Model) -> Vec<Cmd> {
+    if model.session.read_only {
+        return refuse_read_only(model, "launching a job");
+    }
+    let Some(Dialog::Preview(preview)) = model.dialog.take() else {
+        return Vec::new();
+    };
+    let request = model.request();
+    let reusable = reusable_jobs(model, &preview);
+    model.dialog = Some(Dialog::Launch(LaunchDialog {
+        preview,
+        policy: PolicyCheck::Asking(request),
+        reusable,
+        confirming: false,
+    }));
+    vec![Cmd::LoadPolicy { request }]
+}
+
+/// Journaled jobs of the same archive that retrieve exactly the planned ranges
+/// and are running or still downloadable: launching again would pay twice.
+fn reusable_jobs(model: &Model, preview: &Preview) -> Vec<String> {
+    let mut found = Vec::new();
+    for planned in &preview.jobs {
+        let matching = model
+            .jobs
+            .entries
+            .iter()
+            .filter_map(|entry| entry.state.as_ref())
+            .find(|job| {
+                job.archive_id.as_deref() == Some(preview.archive.archive_id.as_str())
+                    && job.range == planned.range
+                    && matches!(
+                        effective_status(job, model.now),
+                        JobStatus::InProgress | JobStatus::Succeeded
+                    )
+            });
+        if let Some(job) = matching {
+            found.push(job.job_id.clone());
+        }
+    }
+    found
+}
+
+pub(super) fn policy_loaded(
+    model: &mut Model,
+    request: RequestId,
+    result: Result<RetrievalPolicy, String>,
+) -> Vec<Cmd> {
+    let Some(Dialog::Launch(launch)) = model.dialog.as_mut() else {
+        return Vec::new();
+    };
+    if launch.policy != PolicyCheck::Asking(request) {
+        return Vec::new();
+    }
+    launch.policy = match result {
+        Ok(policy) => PolicyCheck::Known(policy),
+        Err(problem) => PolicyCheck::Failed(problem),
+    };
+    Vec::new()
+}
+
+/// Why the policy will refuse this retrieval, when it clearly will.
+pub fn policy_refusal(policy: &RetrievalPolicy, bytes: u64) -> Option<String> {
+    match policy {
+        RetrievalPolicy::FreeTier => Some(
+            "the vault's data retrieval policy allows only the free tier, which Glacier may refuse this retrieval under; ask the account's admin to change the policy if it does".into(),
+        ),
+        RetrievalPolicy::BytesPerHour(limit) if bytes > *limit => Some(format!(
+            "the data retrieval policy allows {limit} bytes per hour and this plan retrieves {bytes}; Glacier will refuse it: choose a smaller range or ask for a higher limit"
+        )),
+        _ => None,
+    }
+}
+
+fn launch_key(model: &mut Model, _key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
+    let Some(Dialog::Launch(launch)) = model.dialog.as_mut() else {
+        return Vec::new();
+    };
+    match action {
+        Some(Action::Back) if launch.confirming => launch.confirming = false,
+        Some(Action::Back) => {
+            let preview = launch.preview.clone();
+            model.dialog = Some(Dialog::Preview(preview));
+        }
+        Some(Action::Up | Action::Down) => {
+            let tier = next_tier(launch.preview.tier, action == Some(Action::Down));
+            let planner = planner_of(&launch.preview);
+            let vault = launch.preview.vault.clone();
+            let rebuilt = range::build_preview(model, vault, &planner, tier);
+            if let (Ok(preview), Some(Dialog::Launch(launch))) = (rebuilt, model.dialog.as_mut()) {
+                launch.preview = preview;
+                launch.confirming = false;
+            }
+        }
+        Some(Action::Download) if !launch.reusable.is_empty() => {
+            // Reusing: no new job, straight to the job in the jobs pane.
+            let first = launch.reusable[0].clone();
+            model.dialog = None;
+            model.focus = Pane::Jobs;
+            if let Some(index) = model
+                .jobs
+                .entries
+                .iter()
+                .position(|e| e.job_id.as_deref() == Some(first.as_str()))
+            {
+                model.jobs.cursor = index;
+            }
+            model.tell(
+                Severity::Good,
+                format!("reusing job {first}: nothing new is paid for"),
+            );
+        }
+        Some(Action::Open | Action::Launch) if !launch.confirming => launch.confirming = true,
+        Some(Action::Open | Action::Launch) => return launch_now(model),
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn next_tier(tier: Tier, forward: bool) -> Tier {
+    const ORDER: [Tier; 3] = [Tier::Bulk, Tier::Standard, Tier::Expedited];
+    let index = ORDER.iter().position(|t| *t == tier).unwrap_or(1);
+    let next = if forward {
+        (index + 1).min(2)
+    } else {
+        index.saturating_sub(1)
+    };
+    ORDER[next]
+}
+
+fn launch_now(model: &mut Model) -> Vec<Cmd> {
+    let Some(Dialog::Launch(launch)) = model.dialog.take() else {
+        return Vec::new();
+    };
+    let preview = launch.preview;
+    let plan_json = serde_json::to_string(&preview.plan).unwrap_or_default();
+    model.tell(
+        Severity::Info,
+        format!(
+            "starting {} job(s) at {}…",
+            preview.jobs.len(),
+            preview.tier
+        ),
+    );
+    vec![Cmd::Launch {
+        vault: preview.vault,
+        archive_id: preview.archive.archive_id,
+        archive_size: preview.archive.size,
+        tier: preview.tier,
+        jobs: preview.jobs,
+        plan_json,
+    }]
+}
+
+pub(super) fn launched(model: &mut Model, result: Result<Vec<String>, String>) -> Vec<Cmd> {
+    match result {
+        Ok(job_ids) => {
+            let list = job_ids.join(", ");
+            model.tell(
+                Severity::Good,
+                format!(
+                    "started {} job(s): {list}; the jobs pane follows them",
+                    job_ids.len()
+                ),
+            );
+            model.focus = Pane::Jobs;
+            super::jobs::sync_all(model)
+        }
+        Err(problem) => {
+            model.tell(Severity::Problem, problem);
+            super::jobs::sync_all(model)
+        }
+    }
+}
+
+pub(super) fn open_download(
+    model: &mut Model,
+    vault: crate::store::VaultKey,
+    job_id: String,
+) -> Vec<Cmd> {
+    if model.session.read_only {
+        return refuse_read_only(model, "downloading");
+    }
+    let folder = model.session.download_dir.display().to_string();
+    model.dialog = Some(Dialog::Download(DownloadDialog {
+        vault,
+        job_id,
+        folder,
+    }));
+    Vec::new()
+}
+
+fn download_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
+    let Some(Dialog::Download(dialog)) = model.dialog.as_mut() else {
+        return Vec::new();
+    };
+    if is_typing(&key) {
+        match key.code {
+            KeyCode::Char(c) => dialog.folder.push(c),
+            _ => {
+                dialog.folder.pop();
+            }
+        }
+        return Vec::new();
+    }
+    match action {
+        Some(Action::Back) => close_dialog(model),
+        Some(Action::Open) if !dialog.folder.trim().is_empty() => {
+            let Some(Dialog::Download(dialog)) = model.dialog.take() else {
+                return Vec::new();
+            };
+            super::jobs::start_download(model, dialog)
+        }
+        _ => Vec::new(),
+    }
+}
+
+pub(super) fn saved(model: &mut Model, result: Result<PathBuf, String>) -> Vec<Cmd> {
+    match result {
+        Ok(path) => model.tell(
+            Severity::Good,
+            format!("saved the preview to {}", path.display()),
+        ),
+        Err(problem) => model.tell(Severity::Problem, problem),
+    }
+    Vec::new()
+}

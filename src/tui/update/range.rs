@@ -1,0 +1,202 @@
+//! The range planner: a wanted range typed (in any form `defrost range` takes) or
+//! moved a MiB at a time, the three plans side by side, and the preview of the
+//! chosen plan's exact job parameters.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::super::keymap::Action;
+use super::super::model::{Dialog, Model, Preview, RangeDialog, RangeEnd, Severity};
+use super::super::msg::{Cmd, PlannedJob};
+use super::is_typing;
+use crate::domain::job_params::{AwsCliOptions, JobKind, JobRequest, Tier, validate};
+use crate::domain::range::{ByteRange, MIB, PlanKind, RangeSpec, plan};
+use crate::store::ArchiveRow;
+
+/// How far PageUp and PageDown move an end of the range.
+const BIG_STEP: u64 = 64 * MIB;
+
+pub(super) fn open_planner(model: &mut Model, archive: ArchiveRow) -> Vec<Cmd> {
+    let Ok(whole) = ByteRange::whole(archive.size) else {
+        model.tell(
+            Severity::Problem,
+            "this archive is empty: there is nothing to retrieve",
+        );
+        return Vec::new();
+    };
+    model.dialog = Some(Dialog::Range(RangeDialog {
+        text: written(whole),
+        want: whole,
+        problem: None,
+        moving: RangeEnd::End,
+        chosen: PlanKind::Tree,
+        archive,
+    }));
+    Vec::new()
+}
+
+/// The whole selected archive, straight to the preview.
+pub(super) fn preview_whole(model: &mut Model) -> Vec<Cmd> {
+    let Some(archive) = model.archives.selected().cloned() else {
+        return Vec::new();
+    };
+    open_planner(model, archive);
+    if let Some(Dialog::Range(dialog)) = model.dialog.clone() {
+        return open_preview(model, &dialog);
+    }
+    Vec::new()
+}
+
+/// A range as the planner writes it back after a move: on MiB boundaries as
+/// `4MiB-8MiB` (a ruler's reading, end not included), else in bytes.
+pub fn written(range: ByteRange) -> String {
+    let next = range.end.saturating_add(1);
+    if range.start.is_multiple_of(MIB) && next.is_multiple_of(MIB) {
+        format!("{}MiB-{}MiB", range.start / MIB, next / MIB)
+    } else {
+        format!("{}-{}", range.start, range.end)
+    }
+}
+
+pub(super) fn on_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
+    let Some(Dialog::Range(dialog)) = model.dialog.as_mut() else {
+        return Vec::new();
+    };
+    if is_typing(&key) {
+        match key.code {
+            KeyCode::Char(c) => dialog.text.push(c),
+            _ => {
+                dialog.text.pop();
+            }
+        }
+        reparse(dialog);
+        return Vec::new();
+    }
+    match action {
+        Some(Action::Back) => model.dialog = None,
+        Some(Action::NextPane | Action::PreviousPane) => {
+            dialog.moving = match dialog.moving {
+                RangeEnd::Start => RangeEnd::End,
+                RangeEnd::End => RangeEnd::Start,
+            };
+        }
+        Some(Action::Up) => nudge(dialog, -(MIB as i128)),
+        Some(Action::Down) => nudge(dialog, MIB as i128),
+        Some(Action::PageUp) => nudge(dialog, -(BIG_STEP as i128)),
+        Some(Action::PageDown) => nudge(dialog, BIG_STEP as i128),
+        _ if key.code == KeyCode::Left => dialog.chosen = shift_plan(dialog.chosen, -1),
+        _ if key.code == KeyCode::Right => dialog.chosen = shift_plan(dialog.chosen, 1),
+        Some(Action::Open | Action::Preview) if dialog.problem.is_none() => {
+            let dialog = dialog.clone();
+            return open_preview(model, &dialog);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn shift_plan(kind: PlanKind, by: isize) -> PlanKind {
+    let all = PlanKind::ALL;
+    let index = all.iter().position(|k| *k == kind).unwrap_or(0) as isize;
+    all[(index + by).rem_euclid(all.len() as isize) as usize]
+}
+
+fn reparse(dialog: &mut RangeDialog) {
+    let size = dialog.archive.size;
+    match RangeSpec::parse(&dialog.text).and_then(|spec| spec.resolve(Some(size))) {
+        Ok(want) => {
+            dialog.want = want;
+            dialog.problem = None;
+        }
+        Err(err) => dialog.problem = Some(err.to_string()),
+    }
+}
+
+/// Moves the chosen end by `delta` bytes, landing on MiB boundaries, and never
+/// past the other end or the archive.
+fn nudge(dialog: &mut RangeDialog, delta: i128) {
+    let size = i128::from(dialog.archive.size);
+    let mib = i128::from(MIB);
+    let want = dialog.want;
+    match dialog.moving {
+        RangeEnd::Start => {
+            let start = i128::from(want.start);
+            let moved = if delta > 0 {
+                (start / mib + delta / mib) * mib
+            } else {
+                ((start + mib - 1) / mib + delta / mib) * mib
+            };
+            let start = moved.clamp(0, i128::from(want.end));
+            dialog.want.start = start as u64;
+        }
+        RangeEnd::End => {
+            let boundary = i128::from(want.end) + 1;
+            let moved = if delta > 0 {
+                (boundary / mib + delta / mib) * mib
+            } else {
+                ((boundary + mib - 1) / mib + delta / mib) * mib
+            };
+            let boundary = moved.clamp(i128::from(want.start) + 1, size);
+            dialog.want.end = (boundary - 1) as u64;
+        }
+    }
+    dialog.text = written(dialog.want);
+    dialog.problem = None;
+}
+
+fn open_preview(model: &mut Model, dialog: &RangeDialog) -> Vec<Cmd> {
+    let Some(vault) = model.selected_vault().map(|vault| vault.key.clone()) else {
+        return Vec::new();
+    };
+    match build_preview(model, vault, dialog, Tier::Standard) {
+        Ok(preview) => model.dialog = Some(Dialog::Preview(preview)),
+        Err(problem) => model.tell(Severity::Problem, problem),
+    }
+    Vec::new()
+}
+
+/// The jobs of the chosen plan at `tier`, as JSON and as aws CLI lines.
+pub(super) fn build_preview(
+    model: &Model,
+    vault: crate::store::VaultKey,
+    dialog: &RangeDialog,
+    tier: Tier,
+) -> Result<Preview, String> {
+    let size = dialog.archive.size;
+    let plan = plan(size, dialog.want, dialog.chosen).map_err(|err| err.to_string())?;
+    let whole = ByteRange::whole(size).map_err(|err| err.to_string())?;
+    let options = AwsCliOptions {
+        profile: None,
+        region: Some(model.session.region.clone()),
+        endpoint_url: model.session.endpoint_url.clone(),
+    };
+    let mut jobs = Vec::new();
+    let mut cli_lines = Vec::new();
+    for range in &plan.jobs {
+        let range = (*range != whole).then_some(*range);
+        let request = JobRequest {
+            kind: Some(JobKind::ArchiveRetrieval),
+            archive_id: Some(dialog.archive.archive_id.clone()),
+            range,
+            tier: Some(tier.as_str().to_owned()),
+            ..JobRequest::default()
+        };
+        let params = validate(&request, Some(size)).map_err(|err| err.to_string())?;
+        cli_lines.push(
+            params
+                .aws_cli_command(&vault.name, &options)
+                .map_err(|err| err.to_string())?,
+        );
+        jobs.push(PlannedJob { params, range });
+    }
+    Ok(Preview {
+        vault,
+        archive: dialog.archive.clone(),
+        want: dialog.want,
+        plan,
+        tier,
+        jobs,
+        cli_lines,
+        scroll: 0,
+        save_as: None,
+    })
+}

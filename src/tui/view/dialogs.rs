@@ -1,0 +1,261 @@
+//! The job preview, the launch step, the download folder and the help screen.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::centered;
+use super::format::{size, span};
+use crate::domain::cost::{estimate, format_cost};
+use crate::domain::job_params::Tier;
+use crate::text::printable;
+use crate::tui::keymap::Action;
+use crate::tui::model::{DownloadDialog, LaunchDialog, Model, PolicyCheck, Preview};
+use crate::tui::update::policy_refusal;
+
+fn dialog_block<'a>(model: &Model, title: String) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().fg(model.config.theme.focus_border))
+        .title(Span::styled(
+            title,
+            Style::default().add_modifier(Modifier::BOLD),
+        ))
+}
+
+pub fn preview(frame: &mut Frame, model: &Model, preview: &Preview, screen: Rect) {
+    let area = centered(screen, 110, screen.height.saturating_sub(4));
+    frame.render_widget(Clear, area);
+    let keys = &model.config.keymap;
+    let title = format!(
+        " Job parameters: {} job(s) for {} ",
+        preview.jobs.len(),
+        preview.archive.name
+    );
+    let mut lines: Vec<Line> = Vec::new();
+    for (index, job) in preview.jobs.iter().enumerate() {
+        lines.push(Line::from(Span::styled(
+            format!("# job {} of {}", index + 1, preview.jobs.len()),
+            Style::default().fg(model.config.theme.muted),
+        )));
+        lines.extend(
+            job.params
+                .to_json_pretty()
+                .lines()
+                .map(|line| Line::from(printable(line))),
+        );
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        "# the same with the aws CLI",
+        Style::default().fg(model.config.theme.muted),
+    )));
+    lines.extend(
+        preview
+            .cli_lines
+            .iter()
+            .map(|line| Line::from(printable(line))),
+    );
+    lines.push(Line::from(""));
+    match &preview.save_as {
+        Some(name) => lines.push(Line::from(vec![
+            Span::styled("save as ", Style::default().fg(model.config.theme.accent)),
+            Span::raw(format!("{}▏", printable(name))),
+            Span::styled(
+                "  Enter saves, Esc cancels",
+                Style::default().fg(model.config.theme.muted),
+            ),
+        ])),
+        None => lines.push(Line::from(Span::styled(
+            format!(
+                "{} copy (OSC 52) · {} save · {} launch · {} back to the planner",
+                keys.label(Action::Copy),
+                keys.label(Action::Save),
+                keys.label(Action::Launch),
+                keys.label(Action::Back)
+            ),
+            Style::default().fg(model.config.theme.muted),
+        ))),
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(dialog_block(model, title))
+            .wrap(Wrap { trim: false })
+            .scroll((preview.scroll, 0)),
+        area,
+    );
+}
+
+pub fn launch(frame: &mut Frame, model: &Model, launch: &LaunchDialog, screen: Rect) {
+    let theme = &model.config.theme;
+    let area = centered(screen, 96, 22);
+    frame.render_widget(Clear, area);
+    let preview = &launch.preview;
+    let prices = &model.config.prices;
+    let mut lines = vec![
+        Line::from(format!(
+            "{} job(s), {} in all ({} more than wanted), checksum {}",
+            preview.jobs.len(),
+            size(preview.plan.bytes),
+            size(preview.plan.extra_bytes),
+            if preview.plan.checksum { "yes" } else { "no" }
+        )),
+        Line::from(""),
+        Line::from(Span::styled(
+            format!(
+                "tier        ready in       estimated cost   (prices of {}, {}, as of {})",
+                prices.region, prices.currency, prices.as_of
+            ),
+            Style::default().fg(theme.muted),
+        )),
+    ];
+    for tier in [Tier::Bulk, Tier::Standard, Tier::Expedited] {
+        let guess = estimate(
+            prices,
+            tier,
+            preview.plan.bytes,
+            preview.jobs.len(),
+            model.session.speed,
+        );
+        let chosen = tier == preview.tier;
+        let text = format!(
+            "{} {:<10} {:<14} {}",
+            if chosen { "▶" } else { " " },
+            tier.as_str(),
+            format!("{}–{}", span(guess.earliest), span(guess.latest)),
+            format_cost(guess.cost, &prices.currency)
+        );
+        let style = if chosen {
+            Style::default()
+                .fg(theme.selection_fg)
+                .bg(theme.selection_bg)
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(Span::styled(text, style)));
+    }
+    lines.push(Line::from(""));
+    lines.push(match &launch.policy {
+        PolicyCheck::Asking(_) => Line::from(Span::styled(
+            "data retrieval policy: asking Glacier…",
+            Style::default().fg(theme.muted),
+        )),
+        PolicyCheck::Failed(problem) => Line::from(Span::styled(
+            format!("data retrieval policy unknown: {problem}"),
+            Style::default().fg(theme.warning),
+        )),
+        PolicyCheck::Known(policy) => match policy_refusal(policy, preview.plan.bytes) {
+            Some(refusal) => Line::from(Span::styled(refusal, Style::default().fg(theme.bad))),
+            None => Line::from(Span::styled(
+                format!("data retrieval policy: {policy}, this retrieval is within it"),
+                Style::default().fg(theme.good),
+            )),
+        },
+    });
+    if !launch.reusable.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "job {} already retrieves these bytes and can still be downloaded: {} reuses it and pays nothing more",
+                launch.reusable.join(", "),
+                model.config.keymap.label(Action::Download)
+            ),
+            Style::default().fg(theme.highlight),
+        )));
+    }
+    lines.push(Line::from(""));
+    let keys = &model.config.keymap;
+    lines.push(if launch.confirming {
+        Line::from(Span::styled(
+            format!(
+                "Start {} {} job(s) for {} now? {} starts them, {} goes back.",
+                preview.jobs.len(),
+                preview.tier,
+                size(preview.plan.bytes),
+                keys.label(Action::Open),
+                keys.label(Action::Back)
+            ),
+            Style::default()
+                .fg(theme.warning)
+                .add_modifier(Modifier::BOLD),
+        ))
+    } else {
+        Line::from(Span::styled(
+            format!(
+                "{} choose the tier · {} continue · {} back to the preview",
+                keys.label(Action::Up),
+                keys.label(Action::Open),
+                keys.label(Action::Back)
+            ),
+            Style::default().fg(theme.muted),
+        ))
+    });
+    let title = format!(" Launch: {} ", preview.archive.name);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(dialog_block(model, title))
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}
+
+pub fn download(frame: &mut Frame, model: &Model, dialog: &DownloadDialog, screen: Rect) {
+    let area = centered(screen, 80, 7);
+    frame.render_widget(Clear, area);
+    let lines = vec![
+        Line::from(format!(
+            "job {} of {}",
+            printable(&dialog.job_id),
+            printable(&dialog.vault.name)
+        )),
+        Line::from(vec![
+            Span::styled(
+                "into folder ",
+                Style::default().fg(model.config.theme.accent),
+            ),
+            Span::raw(format!("{}▏", printable(&dialog.folder))),
+        ]),
+        Line::from(Span::styled(
+            "The archive lands under its decoded name inside this folder, verified chunk by chunk. Enter starts, Esc cancels.",
+            Style::default().fg(model.config.theme.muted),
+        )),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(dialog_block(model, " Download ".into()))
+            .wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+pub fn help(frame: &mut Frame, model: &Model, screen: Rect) {
+    let lines_wanted = model.config.keymap.help_lines();
+    let area = centered(screen, 90, (lines_wanted.len() as u16).saturating_add(4));
+    frame.render_widget(Clear, area);
+    let width = lines_wanted
+        .iter()
+        .map(|(keys, _)| keys.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut lines: Vec<Line> = lines_wanted
+        .into_iter()
+        .map(|(keys, what)| {
+            Line::from(vec![
+                Span::styled(
+                    format!("{keys:>width$}  "),
+                    Style::default().fg(model.config.theme.accent),
+                ),
+                Span::raw(what),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(Span::styled(
+        "Keys come from keymap.toml in defrost's config directory.",
+        Style::default().fg(model.config.theme.muted),
+    )));
+    frame.render_widget(
+        Paragraph::new(lines).block(dialog_block(model, " Keys ".into())),
+        area,
+    );
+}

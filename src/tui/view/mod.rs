@@ -1,0 +1,202 @@
+//! `view`: draws the model, and only draws. Every pane has its own file; this one
+//! lays them out, and draws the title and status bars.
+
+mod dialogs;
+mod explain;
+pub mod format;
+mod jobs;
+mod panes;
+mod range;
+#[cfg(test)]
+mod tests;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::keymap::Action;
+use super::layout::{MIN_HEIGHT, MIN_WIDTH, areas};
+use super::model::{Dialog, Model, Pane, Severity};
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, model: &Model) {
+    let screen = frame.area();
+    let Some(areas) = areas(screen.width, screen.height, model.explain) else {
+        too_small(frame, screen);
+        return;
+    };
+    title(frame, model, areas.title);
+    panes::vaults(frame, model, areas.vaults);
+    panes::archives(frame, model, areas.archives);
+    panes::details(frame, model, areas.details);
+    jobs::jobs(frame, model, areas.jobs);
+    if let Some(area) = areas.explain {
+        explain::explain(frame, model, area);
+    }
+    status(frame, model, areas.status);
+    match &model.dialog {
+        Some(Dialog::Range(dialog)) => range::planner(frame, model, dialog, screen),
+        Some(Dialog::Preview(preview)) => dialogs::preview(frame, model, preview, screen),
+        Some(Dialog::Launch(launch)) => dialogs::launch(frame, model, launch, screen),
+        Some(Dialog::Download(download)) => dialogs::download(frame, model, download, screen),
+        None => {}
+    }
+    if model.help {
+        dialogs::help(frame, model, screen);
+    }
+}
+
+fn too_small(frame: &mut Frame, screen: Rect) {
+    let text = format!(
+        "terminal too small: defrost needs {MIN_WIDTH}×{MIN_HEIGHT}, this is {}×{}",
+        screen.width, screen.height
+    );
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), screen);
+}
+
+fn title(frame: &mut Frame, model: &Model, area: Rect) {
+    let theme = &model.config.theme;
+    let mut spans = vec![Span::styled(
+        " defrost ",
+        Style::default()
+            .fg(theme.selection_fg)
+            .bg(theme.accent)
+            .add_modifier(Modifier::BOLD),
+    )];
+    if let Some(vault) = model.selected_vault() {
+        spans.push(Span::raw(format!(
+            " {} · {} · account {} ",
+            vault.key.name, vault.key.region, vault.key.account
+        )));
+    } else {
+        spans.push(Span::raw(format!(" {} ", model.session.region)));
+    }
+    if model.session.read_only {
+        spans.push(Span::styled(
+            " READ-ONLY ",
+            Style::default()
+                .fg(theme.warning)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
+    if let Some(banner) = &model.session.banner {
+        spans.push(Span::styled(
+            format!(" {banner} "),
+            Style::default().fg(theme.muted),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The keys that matter now, or the last message.
+fn status(frame: &mut Frame, model: &Model, area: Rect) {
+    let theme = &model.config.theme;
+    if let Some(message) = &model.status {
+        let color = match message.severity {
+            Severity::Info => theme.accent,
+            Severity::Good => theme.good,
+            Severity::Problem => theme.bad,
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                message.text.clone(),
+                Style::default().fg(color),
+            )),
+            area,
+        );
+        return;
+    }
+    let keys = &model.config.keymap;
+    let hints: Vec<(Action, &str)> = match (&model.dialog, model.focus) {
+        (Some(Dialog::Range(_)), _) => vec![
+            (Action::Up, "move end"),
+            (Action::NextPane, "other end"),
+            (Action::Open, "preview"),
+            (Action::Back, "close"),
+        ],
+        (Some(Dialog::Preview(_)), _) => vec![
+            (Action::Copy, "copy"),
+            (Action::Save, "save"),
+            (Action::Launch, "launch"),
+            (Action::Back, "back"),
+        ],
+        (Some(Dialog::Launch(_)), _) => vec![
+            (Action::Up, "tier"),
+            (Action::Open, "confirm"),
+            (Action::Back, "back"),
+        ],
+        (Some(Dialog::Download(_)), _) => {
+            vec![(Action::Open, "download"), (Action::Back, "cancel")]
+        }
+        (None, Pane::Vaults) => vec![
+            (Action::Open, "open"),
+            (Action::FetchInventory, "fetch inventory"),
+            (Action::NextPane, "next pane"),
+            (Action::Help, "help"),
+            (Action::Quit, "quit"),
+        ],
+        (None, Pane::Archives) => vec![
+            (Action::Filter, "filter"),
+            (Action::Sort, "sort"),
+            (Action::Tree, "tree"),
+            (Action::PlanRange, "plan range"),
+            (Action::Preview, "preview"),
+            (Action::Help, "help"),
+            (Action::Quit, "quit"),
+        ],
+        (None, Pane::Jobs) => vec![
+            (Action::Download, "download"),
+            (Action::Refresh, "refresh"),
+            (Action::NextPane, "next pane"),
+            (Action::Help, "help"),
+            (Action::Quit, "quit"),
+        ],
+    };
+    let mut spans = Vec::new();
+    for (action, what) in hints {
+        spans.push(Span::styled(
+            format!(" {} ", keys.label(action)),
+            Style::default().fg(theme.selection_fg).bg(theme.muted),
+        ));
+        spans.push(Span::raw(format!(" {what}  ")));
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).alignment(Alignment::Left),
+        area,
+    );
+}
+
+/// A bordered block whose border shows whether it has the focus.
+fn pane_block<'a>(model: &Model, title: String, focused: bool) -> Block<'a> {
+    let theme = &model.config.theme;
+    let color = if focused {
+        theme.focus_border
+    } else {
+        theme.border
+    };
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().fg(color))
+        .title(Span::styled(
+            title,
+            Style::default().add_modifier(if focused {
+                Modifier::BOLD
+            } else {
+                Modifier::empty()
+            }),
+        ))
+}
+
+/// A rectangle of at most `width`×`height` in the middle of `area`.
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    )
+}

@@ -1,0 +1,243 @@
+//! The vaults pane, the archive table or folder tree, and the selected archive's
+//! details.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, List, ListItem, ListState, Paragraph, Row, Table, TableState, Wrap};
+
+use super::format::{ago, glacier_date, size, size_u128};
+use super::pane_block;
+use crate::store::{FolderEntryKind, SortKey};
+use crate::text::printable;
+use crate::tui::model::{Model, Pane};
+
+pub fn vaults(frame: &mut Frame, model: &Model, area: Rect) {
+    let theme = &model.config.theme;
+    let items: Vec<ListItem> = model
+        .vaults
+        .iter()
+        .map(|vault| {
+            let detail = match &vault.snapshot {
+                Some(snapshot) => format!(
+                    "{} archives · {}\ninventory of {}",
+                    snapshot.archive_count,
+                    size_u128(snapshot.total_size),
+                    ago(snapshot.age(model.now))
+                ),
+                None => "no inventory cached".to_owned(),
+            };
+            let mut lines = vec![Line::from(Span::styled(
+                printable(&vault.key.name),
+                Style::default().add_modifier(Modifier::BOLD),
+            ))];
+            lines.extend(detail.lines().map(|line| {
+                Line::from(Span::styled(
+                    format!("  {line}"),
+                    Style::default().fg(theme.muted),
+                ))
+            }));
+            ListItem::new(lines)
+        })
+        .collect();
+    let focused = model.focus == Pane::Vaults && model.dialog.is_none();
+    let empty = items.is_empty();
+    let list = List::new(items)
+        .block(pane_block(model, " Vaults ".into(), focused))
+        .highlight_style(
+            Style::default()
+                .fg(theme.selection_fg)
+                .bg(theme.selection_bg),
+        );
+    let mut state = ListState::default().with_selected((!empty).then_some(model.vault_cursor));
+    frame.render_stateful_widget(list, area, &mut state);
+}
+
+pub fn archives(frame: &mut Frame, model: &Model, area: Rect) {
+    if model.archives.tree.is_some() {
+        return tree(frame, model, area);
+    }
+    let theme = &model.config.theme;
+    let table = &model.archives;
+    let focused = model.focus == Pane::Archives && model.dialog.is_none();
+    let filter = if table.filtering || !table.filter.is_empty() {
+        format!(
+            " /{}{} ",
+            printable(&table.filter),
+            if table.filtering { "▏" } else { "" }
+        )
+    } else {
+        String::new()
+    };
+    let title = match &table.snapshot {
+        Some(_) => format!(
+            " Archives {}/{}{filter}",
+            if table.total == 0 {
+                0
+            } else {
+                table.cursor + 1
+            },
+            table.total
+        ),
+        None => " Archives ".to_owned(),
+    };
+    let block = pane_block(model, title, focused);
+    if table.snapshot.is_none() {
+        let text = "No cached inventory for this vault.\nImport one with 'defrost inventory import', or fetch one from Glacier.";
+        frame.render_widget(
+            Paragraph::new(text).block(block).wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
+    let arrow = if table.descending { "▼" } else { "▲" };
+    let header_cell = |label: &str, key: SortKey| {
+        if table.sort == key {
+            format!("{label} {arrow}")
+        } else {
+            label.to_owned()
+        }
+    };
+    let header = Row::new(vec![
+        Cell::from(header_cell("Name", SortKey::Name)),
+        Cell::from("Format"),
+        Cell::from(header_cell("Size", SortKey::Size)),
+        Cell::from(header_cell("Created", SortKey::Created)),
+    ])
+    .style(
+        Style::default()
+            .fg(theme.accent)
+            .add_modifier(Modifier::BOLD),
+    );
+    let visible = usize::from(area.height.saturating_sub(3));
+    let rows: Vec<Row> = (table.top..table.top + visible as u64)
+        .take_while(|index| *index < table.total)
+        .map(|index| {
+            let loaded = index
+                .checked_sub(table.rows_offset)
+                .and_then(|at| table.rows.get(at as usize));
+            match loaded {
+                Some(row) => Row::new(vec![
+                    Cell::from(row.name.clone()),
+                    Cell::from(Span::styled(
+                        badge(&row.format),
+                        Style::default().fg(theme.muted),
+                    )),
+                    Cell::from(size(row.size)),
+                    Cell::from(glacier_date(&row.created)),
+                ]),
+                None => Row::new(vec![Cell::from("…")]).style(Style::default().fg(theme.muted)),
+            }
+        })
+        .collect();
+    let widths = [
+        Constraint::Min(20),
+        Constraint::Length(12),
+        Constraint::Length(11),
+        Constraint::Length(16),
+    ];
+    let widget = Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .row_highlight_style(
+            Style::default()
+                .fg(theme.selection_fg)
+                .bg(theme.selection_bg),
+        );
+    let selected = table.cursor.checked_sub(table.top).map(|at| at as usize);
+    let mut state = TableState::default().with_selected(selected.filter(|_| table.total > 0));
+    frame.render_stateful_widget(widget, area, &mut state);
+}
+
+/// The tool that wrote an archive's description, short enough for a column.
+fn badge(format: &str) -> String {
+    let short: String = format.chars().take(12).collect();
+    printable(&short)
+}
+
+fn tree(frame: &mut Frame, model: &Model, area: Rect) {
+    let theme = &model.config.theme;
+    let Some(tree) = &model.archives.tree else {
+        return;
+    };
+    let focused = model.focus == Pane::Archives && model.dialog.is_none();
+    let title = format!(" Folders /{} ", printable(&tree.path));
+    let items: Vec<ListItem> = tree
+        .entries
+        .iter()
+        .map(|entry| match &entry.kind {
+            FolderEntryKind::Folder {
+                archives,
+                total_size,
+            } => ListItem::new(Line::from(vec![
+                Span::styled(
+                    format!("▸ {}/", printable(&entry.name)),
+                    Style::default().fg(theme.accent),
+                ),
+                Span::styled(
+                    format!("  {archives} archives · {}", size_u128(*total_size)),
+                    Style::default().fg(theme.muted),
+                ),
+            ])),
+            FolderEntryKind::Archive { size: bytes, .. } => ListItem::new(Line::from(vec![
+                Span::raw(format!("  {}", printable(&entry.name))),
+                Span::styled(
+                    format!("  {}", size(*bytes)),
+                    Style::default().fg(theme.muted),
+                ),
+            ])),
+        })
+        .collect();
+    let empty = items.is_empty();
+    let list = List::new(items)
+        .block(pane_block(model, title, focused))
+        .highlight_style(
+            Style::default()
+                .fg(theme.selection_fg)
+                .bg(theme.selection_bg),
+        );
+    let mut state = ListState::default().with_selected((!empty).then_some(tree.cursor));
+    frame.render_stateful_widget(list, area, &mut state);
+}
+
+pub fn details(frame: &mut Frame, model: &Model, area: Rect) {
+    let theme = &model.config.theme;
+    let block = pane_block(model, " Archive ".into(), false);
+    let Some(row) = model
+        .archives
+        .selected()
+        .filter(|_| model.archives.tree.is_none())
+    else {
+        frame.render_widget(Paragraph::new("").block(block), area);
+        return;
+    };
+    let label = |text: &'static str| Span::styled(text, Style::default().fg(theme.muted));
+    let lines = vec![
+        Line::from(vec![
+            label("name        "),
+            Span::raw(row.name.clone()),
+            Span::styled(
+                format!("  ({})", badge(&row.format)),
+                Style::default().fg(theme.muted),
+            ),
+        ]),
+        Line::from(vec![
+            label("size        "),
+            Span::raw(format!("{} ({} bytes)", size(row.size), row.size)),
+        ]),
+        Line::from(vec![
+            label("description "),
+            Span::raw(printable(&row.description)),
+        ]),
+        Line::from(vec![
+            label("archive id  "),
+            Span::raw(printable(&row.archive_id)),
+        ]),
+        Line::from(vec![
+            label("tree hash   "),
+            Span::raw(printable(&row.sha256_tree_hash)),
+        ]),
+    ];
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

@@ -1,0 +1,266 @@
+//! Whole-screen snapshots of every pane and dialog, drawn on ratatui's test
+//! backend with `now` fixed. A change to the screen shows up as a diff to review.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use crate::domain::job::JobStatus;
+use crate::domain::range::{ByteRange, MIB};
+use crate::glacier::RetrievalPolicy;
+use crate::store::{FolderEntry, FolderEntryKind};
+use crate::tui::model::{DownloadState, DownloadView, Model};
+use crate::tui::msg::{Cmd, Loaded, Msg};
+use crate::tui::testing::*;
+use crate::tui::update::update;
+use crate::tui::view::draw;
+
+fn screen(model: &Model) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(model.width, model.height)).unwrap();
+    terminal.draw(|frame| draw(frame, model)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut text = String::new();
+    for y in 0..buffer.area.height {
+        let line: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol().to_owned())
+            .collect();
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text
+}
+
+fn press(model: &mut Model, code: KeyCode) -> Vec<Cmd> {
+    update(
+        model,
+        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        NOW,
+    )
+}
+
+#[test]
+fn browsing_a_vault() {
+    let mut model = browsing(120, 36, 3005);
+    update(
+        &mut model,
+        Msg::Loaded(Loaded::Jobs(Ok(vec![
+            job(
+                "job-running",
+                JobStatus::InProgress,
+                Some(ByteRange {
+                    start: 0,
+                    end: 16 * MIB - 1,
+                }),
+            ),
+            job("job-ready", JobStatus::Succeeded, None),
+        ]))),
+        NOW,
+    );
+    model.jobs.downloads.insert(
+        "job-ready".into(),
+        DownloadView {
+            done: 0,
+            total: 0,
+            started: NOW - time::Duration::seconds(2),
+            state: DownloadState::Running,
+        },
+    );
+    update(
+        &mut model,
+        Msg::Loaded(Loaded::DownloadProgress {
+            job_id: "job-ready".into(),
+            done: 12 * MIB,
+            total: 48 * MIB,
+        }),
+        NOW,
+    );
+    press(&mut model, KeyCode::Down);
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn filtering_as_you_type() {
+    let mut model = browsing(100, 24, 3005);
+    press(&mut model, KeyCode::Char('/'));
+    for c in "img_00".chars() {
+        press(&mut model, KeyCode::Char(c));
+    }
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn the_folder_tree() {
+    let mut model = browsing(100, 24, 3005);
+    let cmds = press(&mut model, KeyCode::Char('t'));
+    let [Cmd::LoadFolder { request, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    let entries = vec![
+        FolderEntry {
+            name: "2018".into(),
+            kind: FolderEntryKind::Folder {
+                archives: 120,
+                total_size: 6 << 30,
+            },
+        },
+        FolderEntry {
+            name: "scans".into(),
+            kind: FolderEntryKind::Folder {
+                archives: 3,
+                total_size: 10 << 20,
+            },
+        },
+        FolderEntry {
+            name: "notes.txt".into(),
+            kind: FolderEntryKind::Archive {
+                position: 9,
+                size: 2048,
+            },
+        },
+    ];
+    update(
+        &mut model,
+        Msg::Loaded(Loaded::Folder {
+            request: *request,
+            result: Ok(entries),
+        }),
+        NOW,
+    );
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn the_range_planner() {
+    let mut model = browsing(120, 36, 10);
+    press(&mut model, KeyCode::Char('r'));
+    for _ in 0..12 {
+        press(&mut model, KeyCode::Backspace);
+    }
+    for c in "7MiB-9MiB".chars() {
+        press(&mut model, KeyCode::Char(c));
+    }
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn the_job_preview() {
+    let mut model = browsing(120, 36, 10);
+    press(&mut model, KeyCode::Char('p'));
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn the_launch_step_with_reuse_and_confirmation() {
+    let mut model = browsing(120, 36, 10);
+    update(
+        &mut model,
+        Msg::Loaded(Loaded::Jobs(Ok(vec![job(
+            "job-ready",
+            JobStatus::Succeeded,
+            None,
+        )]))),
+        NOW,
+    );
+    press(&mut model, KeyCode::Char('p'));
+    let cmds = press(&mut model, KeyCode::Char('l'));
+    let [Cmd::LoadPolicy { request }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    update(
+        &mut model,
+        Msg::Loaded(Loaded::Policy {
+            request: *request,
+            result: Ok(RetrievalPolicy::BytesPerHour(1 << 30)),
+        }),
+        NOW,
+    );
+    press(&mut model, KeyCode::Enter);
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn the_download_folder() {
+    let mut model = browsing(100, 24, 10);
+    update(
+        &mut model,
+        Msg::Loaded(Loaded::Jobs(Ok(vec![job(
+            "job-ready",
+            JobStatus::Succeeded,
+            None,
+        )]))),
+        NOW,
+    );
+    press(&mut model, KeyCode::Tab);
+    press(&mut model, KeyCode::Char('d'));
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn help_from_the_keymap() {
+    let mut model = browsing(100, 36, 10);
+    press(&mut model, KeyCode::Char('?'));
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn the_explain_panel() {
+    let mut model = browsing(100, 30, 10);
+    press(&mut model, KeyCode::Char('e'));
+    press(&mut model, KeyCode::Char('r'));
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn a_tiny_terminal_says_so() {
+    let model = browsing(40, 10, 10);
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn hostile_descriptions_reach_the_screen_without_control_characters() {
+    let mut model = browsing(120, 36, 10);
+    let mut evil = archive(1, "evil\u{1b}[2Jname", 1024);
+    evil.description = "\u{1b}]52;c;aGk=\u{7}\u{202e}txt.exe".into();
+    evil.archive_id = "id\u{9b}31m".into();
+    let request = model.request();
+    model.archives.pending = Some(request);
+    model.archives.rows.clear();
+    update(
+        &mut model,
+        Msg::Loaded(Loaded::Page {
+            request,
+            result: Ok(crate::store::ArchivePage {
+                total: 1,
+                archives: vec![evil],
+            }),
+        }),
+        NOW,
+    );
+    let text = screen(&model);
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
+}
+
+#[test]
+fn every_size_draws_without_panicking() {
+    for (width, height) in [
+        (1, 1),
+        (20, 5),
+        (59, 17),
+        (60, 18),
+        (80, 24),
+        (200, 60),
+        (400, 120),
+    ] {
+        let mut model = browsing(width, height, 3005);
+        screen(&model);
+        press(&mut model, KeyCode::Char('r'));
+        screen(&model);
+        press(&mut model, KeyCode::Enter);
+        screen(&model);
+        press(&mut model, KeyCode::Char('?'));
+        screen(&model);
+    }
+}
