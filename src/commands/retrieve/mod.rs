@@ -116,7 +116,10 @@ pub fn run(global: &GlobalOpts, args: RetrieveArgs) -> anyhow::Result<()> {
         tier: args.tier.clone(),
         sns_topic: args.sns_topic.clone(),
     })?;
-    view::show_plan(&planned, cached.as_ref(), args.json)?;
+    // A script that asks for JSON and for no questions gets the JSON Lines alone.
+    if !(args.json && args.yes) {
+        view::show_plan(&planned, cached.as_ref(), args.json)?;
+    }
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(launch(global, &args, &mut store, planned))
 }

@@ -15,7 +15,8 @@ use crate::text::{printable, terminal_json};
 use crate::tracking::launch::{LaunchRequest, LaunchedJob, PlannedRetrieval};
 
 /// The plan, on standard output (on standard error with `--json`, which keeps
-/// standard output for the JSON Lines of the jobs).
+/// standard output for the JSON Lines of the jobs, so the question that follows
+/// has its context).
 pub fn show_plan(
     planned: &PlannedRetrieval,
     cached: Option<&ArchiveRow>,
