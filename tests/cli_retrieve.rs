@@ -377,7 +377,7 @@ fn a_refusal_midway_keeps_and_names_the_jobs_already_started() {
 fn bad_input_is_one_line_with_exit_code_two_and_starts_nothing() {
     let setup = setup();
     let size = SIZE.to_string();
-    let cases: [(&[&str], &[&str]); 6] = [
+    let cases: [(&[&str], &[&str]); 7] = [
         (
             &["--range", "0-1048575", "--yes"],
             &["no cached inventory lists", "--size"],
@@ -388,10 +388,11 @@ fn bad_input_is_one_line_with_exit_code_two_and_starts_nothing() {
         ),
         (
             &[
-                "--range", "0-", "--size", "1MiB", "--plan", "tree", "--size", "x",
+                "--range", "0+1MiB", "--size", &size, "--plan", "fast", "--yes",
             ],
-            &[],
+            &["fast"],
         ),
+        (&["--size", "lots", "--yes"], &["--size", "lots"]),
         (
             &["--tier", "Fast", "--yes"],
             &["Fast", "Standard, Expedited or Bulk"],

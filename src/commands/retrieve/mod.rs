@@ -180,9 +180,14 @@ fn choose_reuse(
     for job in found {
         let keep = match &job {
             None => false,
+            Some(job) if yes => {
+                let line = view::reusable_line(job, now);
+                eprintln!("{line}; reusing it (--no-reuse starts a new job)");
+                true
+            }
             Some(job) => {
                 eprintln!("{}", view::reusable_line(job, now));
-                yes || view::confirm("Reuse it? [Y/n] ", true)?
+                view::confirm("Reuse it? [Y/n] ", true)?
             }
         };
         chosen.push(job.filter(|_| keep));

@@ -86,3 +86,53 @@ fn started_note(started: &[LaunchedJob]) -> String {
         jobs.join(", ")
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(message: &str, policy: RetrievalPolicy, started: Vec<LaunchedJob>) -> String {
+        LaunchError::Refused {
+            range: None,
+            cause: GlacierError::PolicyEnforced {
+                message: message.into(),
+            },
+            policy: Some(policy),
+            started,
+        }
+        .to_string()
+    }
+
+    #[test]
+    fn a_policy_refusal_names_the_policy_unless_glacier_did() {
+        let bare = refused("denied", RetrievalPolicy::BytesPerHour(1000), Vec::new());
+        assert!(
+            bare.contains("retrieval policy is: at most 1000 bytes per hour"),
+            "{bare}"
+        );
+        assert!(bare.ends_with("; no job was started"), "{bare}");
+        let named = refused(
+            "over the limit of 1000 bytes",
+            RetrievalPolicy::BytesPerHour(1000),
+            Vec::new(),
+        );
+        assert!(!named.contains("retrieval policy is"), "{named}");
+    }
+
+    #[test]
+    fn a_refusal_midway_lists_the_jobs_that_went_ahead() {
+        let started = vec![LaunchedJob {
+            job_id: "JOB\u{1b}1".into(),
+            range: Some(ByteRange::new(0, 1023).unwrap()),
+            tier: None,
+            reused: false,
+        }];
+        let text = refused("denied", RetrievalPolicy::FreeTier, started);
+        assert!(text.contains("1 job(s) of the plan went ahead"), "{text}");
+        assert!(text.contains("(bytes 0-1023, started)"), "{text}");
+        assert!(
+            !text.contains('\u{1b}'),
+            "server text is made printable: {text}"
+        );
+    }
+}
