@@ -215,6 +215,29 @@ fn a_split_plan_starts_several_jobs_whose_outputs_assemble_into_one_verified_fil
     ]);
     assert!(split.status.success(), "{split:?}");
     assert!(split.stderr.is_empty(), "{split:?}");
+    let shown = setup.retrieve(&[
+        "--range",
+        "1MiB-",
+        "--yes",
+        "--no-reuse",
+        "--plan",
+        "tree",
+        "--tier",
+        "Bulk",
+    ]);
+    let shown = String::from_utf8(shown.stdout).unwrap();
+    assert!(
+        shown.contains(&format!(
+            "photos/2019/beach.jpg, 3.01 MiB ({SIZE} bytes), tree hash {}, from the cached inventory",
+            setup.tree_hash
+        )),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Plan      tree: 1 job(s), 3.01 MiB"),
+        "{shown}"
+    );
+    assert!(shown.contains("1 MiB extra"), "{shown}");
     let mut lines = json_lines(&split);
     assert_eq!(lines.len(), 2, "{lines:?}");
     assert_eq!(lines[0]["range"], format!("{}-{}", MIB, 2 * MIB - 1));
@@ -235,7 +258,7 @@ fn a_split_plan_starts_several_jobs_whose_outputs_assemble_into_one_verified_fil
     ]);
     assert!(first.status.success(), "{first:?}");
     lines.extend(json_lines(&first));
-    assert_eq!(setup.listed_jobs().len(), 3);
+    assert_eq!(setup.listed_jobs().len(), 4);
 
     let dir = tempfile::tempdir().unwrap();
     for line in &lines {

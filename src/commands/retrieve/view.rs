@@ -34,9 +34,10 @@ pub fn show_plan(
 fn plan_text(planned: &PlannedRetrieval, cached: Option<&ArchiveRow>) -> String {
     let archive = match (cached, planned.archive_size) {
         (Some(row), _) => format!(
-            "{} ({}), from the cached inventory",
+            "{}, {}, tree hash {}, from the cached inventory",
             row.name,
-            bytes(row.size)
+            bytes(row.size),
+            printable(&row.sha256_tree_hash)
         ),
         (None, Some(known)) => format!("{}, not in the cached inventory", bytes(known)),
         (None, None) => "not in the cached inventory, size unknown".into(),
@@ -125,11 +126,17 @@ pub fn confirm(question: &str, default: bool) -> anyhow::Result<bool> {
         .lock()
         .read_line(&mut answer)
         .context("cannot read the answer")?;
-    Ok(match answer.trim().to_ascii_lowercase().as_str() {
+    Ok(means_yes(&answer, default))
+}
+
+/// An answer to a `[y/N]` or `[Y/n]` question: empty takes the default, and only
+/// y or yes (any case) agrees, so a typo never starts a paid job.
+fn means_yes(answer: &str, default: bool) -> bool {
+    match answer.trim().to_ascii_lowercase().as_str() {
         "" => default,
         "y" | "yes" => true,
         _ => false,
-    })
+    }
 }
 
 #[derive(Serialize)]
@@ -184,5 +191,22 @@ fn range_words(range: Option<ByteRange>) -> String {
     match range {
         Some(range) => format!("bytes {range}"),
         None => "the whole archive".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::means_yes;
+
+    #[test]
+    fn only_y_or_yes_agrees_and_an_empty_answer_takes_the_default() {
+        for yes in ["y\n", "Y", " yes ", "YES\r\n"] {
+            assert!(means_yes(yes, false), "{yes:?}");
+        }
+        for no in ["n", "no", "yy", "sure", "\u{1b}[A"] {
+            assert!(!means_yes(no, true), "{no:?}");
+        }
+        assert!(means_yes("\n", true));
+        assert!(!means_yes("", false));
     }
 }
