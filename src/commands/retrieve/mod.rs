@@ -97,8 +97,25 @@ pub fn run(global: &GlobalOpts, args: RetrieveArgs) -> anyhow::Result<()> {
     }
     let mut store = open_store(global)?;
     let cached = cached_archive(&store, global, &args);
-    let size = archive_size(cached.as_ref(), given_size)?;
-    let want = match (&spec, size) {
+    let planned = plan(&args, spec.as_ref(), cached.as_ref(), given_size)?;
+    // A script that asks for JSON and for no questions gets the JSON Lines alone.
+    if !(args.json && args.yes) {
+        view::show_plan(&planned, cached.as_ref(), args.json)?;
+    }
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(launch(global, &args, &mut store, planned))
+}
+
+/// The request planned, with the archive's size from the cached inventory or
+/// `--size`.
+fn plan(
+    args: &RetrieveArgs,
+    spec: Option<&RangeSpec>,
+    cached: Option<&ArchiveRow>,
+    given_size: Option<u64>,
+) -> anyhow::Result<PlannedRetrieval> {
+    let size = archive_size(cached, given_size)?;
+    let want = match (spec, size) {
         (None, _) => None,
         (Some(_), None) => {
             return Err(PlanError::NeedsSize {
@@ -108,20 +125,14 @@ pub fn run(global: &GlobalOpts, args: RetrieveArgs) -> anyhow::Result<()> {
         }
         (Some(spec), Some(size)) => Some(spec.resolve(Some(size)).context("--range")?),
     };
-    let planned = plan_jobs(&RetrievalRequest {
+    Ok(plan_jobs(&RetrievalRequest {
         archive_id: args.archive_id.clone(),
         archive_size: size,
         want,
         plan: args.plan.unwrap_or(PlanKind::Split),
         tier: args.tier.clone(),
         sns_topic: args.sns_topic.clone(),
-    })?;
-    // A script that asks for JSON and for no questions gets the JSON Lines alone.
-    if !(args.json && args.yes) {
-        view::show_plan(&planned, cached.as_ref(), args.json)?;
-    }
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(launch(global, &args, &mut store, planned))
+    })?)
 }
 
 async fn launch(
@@ -200,7 +211,8 @@ fn cached_archive(store: &Store, global: &GlobalOpts, args: &RetrieveArgs) -> Op
     store
         .find_vault(
             &args.vault,
-            args.account.as_deref(),
+            // `-` is the signer's account, which an imported inventory names by number.
+            args.account.as_deref().filter(|account| *account != "-"),
             global.region.as_deref(),
         )
         .and_then(|vault| store.snapshot_of(&vault, None))
