@@ -7,8 +7,8 @@ use clap::{Parser, Subcommand};
 
 use crate::commands::{
     archives::ArchivesArgs, download::DownloadArgs, inventory::InventoryArgs, jobs::JobsArgs,
-    params::ParamsArgs, range::RangeArgs, sandbox::SandboxArgs, treehash::TreehashArgs,
-    vaults::VaultsArgs,
+    params::ParamsArgs, range::RangeArgs, retrieve::RetrieveArgs, sandbox::SandboxArgs,
+    treehash::TreehashArgs, vaults::VaultsArgs,
 };
 
 /// Plan and run retrievals from Amazon Glacier vaults.
@@ -96,6 +96,8 @@ pub enum Command {
     Archives(ArchivesArgs),
     /// List retrieval jobs (adopting those other tools started) with the time left to download
     Jobs(JobsArgs),
+    /// Start the retrieval of an archive or a byte range of it, reusing jobs already under way
+    Retrieve(RetrieveArgs),
     /// Download a finished job's output into a folder, verified chunk by chunk and resumable
     Download(DownloadArgs),
     /// List the account's vaults in a region, as Glacier reports them now

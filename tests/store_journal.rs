@@ -191,3 +191,25 @@ fn a_cache_from_before_the_journal_gains_it_and_keeps_its_snapshots() {
         .unwrap();
     assert_eq!(version, defrost::store::CATALOG_SCHEMA);
 }
+
+#[test]
+fn a_vault_known_from_jobs_under_account_dash_does_not_hide_its_inventory() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let archives = vec![store_support::TestArchive {
+        id: store_support::archive_id(1),
+        description: "a.txt".into(),
+        size: 1,
+        created_ms: 1_300_000_000_000,
+    }];
+    let json = inventory_json("photos", "2026-11-01T00:00:00Z", &archives);
+    import_json(&mut store, "photos", &json).unwrap();
+    plain_intent(&mut store);
+    assert_eq!(store.vaults().unwrap().len(), 2);
+    let found = store.find_vault("photos", None, None).unwrap();
+    assert_ne!(found.key.account, "-");
+    assert!(store.snapshot_of(&found, None).is_ok());
+    // Named by its account, the journal's vault is still there to be found.
+    let journal_only = store.find_vault("photos", Some("-"), None).unwrap();
+    assert_eq!(journal_only.key, vault());
+}

@@ -7,6 +7,7 @@ pub mod inventory;
 pub mod jobs;
 pub mod params;
 pub mod range;
+pub mod retrieve;
 pub mod sandbox;
 pub mod treehash;
 pub mod vaults;
@@ -17,6 +18,7 @@ use crate::glacier::GlacierError;
 use crate::glacier::download::DownloadError;
 use crate::store::StoreError;
 use crate::tracking::TrackingError;
+use crate::tracking::launch::{LaunchError, PlanError};
 
 /// An error the user caused and can fix by changing the command or its input.
 /// Its message is a sentence that names the problem and the fix.
@@ -39,6 +41,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Archives(args) => archives::run(&cli.global, args),
         Command::Jobs(args) => jobs::run(&cli.global, args),
         Command::Download(args) => download::run(&cli.global, args),
+        Command::Retrieve(args) => retrieve::run(&cli.global, args),
         Command::Vaults(args) => vaults::run(&cli.global, args),
     }
 }
@@ -56,6 +59,10 @@ pub fn exit_code_for(err: &anyhow::Error) -> u8 {
             || cause
                 .downcast_ref::<GlacierError>()
                 .is_some_and(GlacierError::is_bad_input)
+            || cause.is::<PlanError>()
+            || cause
+                .downcast_ref::<LaunchError>()
+                .is_some_and(LaunchError::is_bad_input)
             || cause
                 .downcast_ref::<TrackingError>()
                 .is_some_and(TrackingError::is_bad_input)

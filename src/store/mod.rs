@@ -115,6 +115,7 @@ impl Store {
             .filter(|vault| account.is_none_or(|account| vault.key.account == account))
             .filter(|vault| region.is_none_or(|region| vault.key.region == region))
             .collect();
+        let matching = self.prefer_inventoried(matching)?;
         match matching.as_slice() {
             [vault] => Ok(vault.clone()),
             [] => Err(StoreError::refused(format!(
@@ -140,6 +141,31 @@ impl Store {
                     .join(", ")
             ))),
         }
+    }
+
+    /// Among several vaults of one name, those with an inventory: the journal
+    /// records jobs under the account `-` (the signer's), while an imported
+    /// inventory names its account, so one vault can appear twice, once with
+    /// snapshots and once with jobs only.
+    fn prefer_inventoried(&self, matching: Vec<Vault>) -> Result<Vec<Vault>, StoreError> {
+        if matching.len() < 2 {
+            return Ok(matching);
+        }
+        let inventoried: Vec<i64> = self
+            .snapshots(None)?
+            .into_iter()
+            .map(|snapshot| snapshot.vault.id)
+            .collect();
+        let with_snapshots: Vec<Vault> = matching
+            .iter()
+            .filter(|vault| inventoried.contains(&vault.id))
+            .cloned()
+            .collect();
+        Ok(if with_snapshots.is_empty() {
+            matching
+        } else {
+            with_snapshots
+        })
     }
 
     /// Snapshot `id` of `vault`, or its newest when `id` is `None`.

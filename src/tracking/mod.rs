@@ -12,6 +12,8 @@ use crate::domain::range::ByteRange;
 use crate::glacier::{GlacierApi, GlacierError, JobInfo, JobStatus as GlacierStatus};
 use crate::store::{JournalEntry, Store, StoreError, VaultKey};
 
+pub mod launch;
+
 /// Why the journal could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
 pub enum TrackingError {
@@ -32,10 +34,13 @@ impl TrackingError {
 }
 
 /// What one pass over a vault's jobs did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SyncReport {
     pub adopted: usize,
     pub changed: usize,
+    /// The ids of every job Glacier listed: the jobs it still knows, so the only
+    /// ones whose output may still be fetched.
+    pub listed: Vec<String>,
 }
 
 /// Lists the vault's jobs on Glacier and records them in the journal at `now`.
@@ -47,7 +52,10 @@ pub async fn sync_vault_jobs<G: GlacierApi>(
 ) -> Result<SyncReport, TrackingError> {
     let listed = api.list_jobs(&vault.name).await?;
     let known: Vec<JournalEntry> = store.journal(Some(vault))?;
-    let mut report = SyncReport::default();
+    let mut report = SyncReport {
+        listed: listed.iter().map(|info| info.job_id.clone()).collect(),
+        ..SyncReport::default()
+    };
     for info in &listed {
         let entry = known
             .iter()

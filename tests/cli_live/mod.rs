@@ -17,12 +17,23 @@ pub struct Live {
 }
 
 pub fn live_sandbox() -> Live {
+    live_sandbox_with(common::TEST_SPEEDUP)
+}
+
+/// A live sandbox at another speedup: a slower one keeps job output downloadable
+/// for longer (24 hours divided by the speedup) while several commands run.
+pub fn live_sandbox_with(speedup: f64) -> Live {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
-    let sandbox = runtime.block_on(common::start_sandbox());
+    let sandbox = runtime.block_on(common::start_sandbox_with(
+        defrost::sandbox::SandboxOptions {
+            speedup: defrost::sandbox::Speedup::new(speedup).unwrap(),
+            ..Default::default()
+        },
+    ));
     Live {
         sandbox,
         _runtime: runtime,

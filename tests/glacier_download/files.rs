@@ -56,6 +56,30 @@ async fn finishing_a_split_plan_with_a_range_missing_refuses() {
 }
 
 #[tokio::test]
+async fn the_last_range_alone_is_incomplete_though_the_file_is_full_length() {
+    let fx = Fixture::new().await;
+    let size = SIZE as u64;
+    let last = fx.retrieve(Some((4 * MIB, size - 1))).await;
+    let dest = fx.dest("hole.bin");
+    let request = DownloadRequest {
+        keep_part: true,
+        ..fx.request(&last, &dest, 1)
+    };
+    fx.run(&request).await.unwrap();
+    assert_eq!(std::fs::metadata(part_of(&dest)).unwrap().len(), size);
+    let err = finish_part(&dest, size, Some(fx.whole_hash()), false)
+        .await
+        .unwrap_err();
+    match err {
+        DownloadError::Incomplete {
+            expected, actual, ..
+        } => assert_eq!((expected, actual), (size, size - 4 * MIB)),
+        other => panic!("{other:?}"),
+    }
+    assert!(!dest.exists());
+}
+
+#[tokio::test]
 async fn an_existing_destination_is_refused_before_any_request() {
     let fx = Fixture::new().await;
     let dest = fx.dest("taken.bin");

@@ -145,7 +145,8 @@ impl Writer {
     }
 }
 
-/// Finishes a split plan: checks that `DEST.part` holds `archive_size` bytes and,
+/// Finishes a split plan: checks that the range downloads' progress files cover
+/// all `archive_size` bytes of `DEST.part` and,
 /// when given, the archive's tree hash, then renames it to `destination` and
 /// removes the range downloads' progress files. Returns the file's tree hash.
 pub async fn finish_part(
@@ -160,14 +161,19 @@ pub async fn finish_part(
     blocking(move || {
         let part_error = |err| DownloadError::io("read", &part, err);
         let file = File::open(&part).map_err(part_error)?;
-        let actual = file.metadata().map_err(part_error)?.len();
-        if actual < archive_size {
+        let verified: u64 = progress::verified_spans(&part)
+            .map_err(part_error)?
+            .iter()
+            .map(|&(start, end)| end.min(archive_size).saturating_sub(start))
+            .sum();
+        if verified < archive_size {
             return Err(DownloadError::Incomplete {
                 part: part.clone(),
                 expected: archive_size,
-                actual,
+                actual: verified,
             });
         }
+        let actual = file.metadata().map_err(part_error)?.len();
         if actual > archive_size {
             let file = OpenOptions::new()
                 .write(true)

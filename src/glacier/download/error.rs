@@ -61,7 +61,7 @@ pub enum DownloadError {
     },
 
     #[error(
-        "{} holds {actual} bytes but the assembled archive should hold {expected}; download the missing ranges into it first",
+        "{} holds {actual} verified bytes of the {expected} the assembled archive needs; download the missing ranges into it first",
         part.display()
     )]
     Incomplete {

@@ -9,8 +9,9 @@
 //! Assembling an archive from several range jobs (a split plan): run each range's
 //! download with `keep_part: true` and its range start as `archive_offset`; they
 //! share `DEST.part` and each keeps its own progress file. When all have succeeded,
-//! [`finish_part`] checks the assembled file's length and whole tree hash, and only
-//! then renames it. A download with `keep_part: false` renames as soon as its own
+//! [`finish_part`] checks that their progress files cover every byte (the file's
+//! length cannot tell: the last range downloaded first leaves a hole before it)
+//! and the whole tree hash, and only then renames it. A download with `keep_part: false` renames as soon as its own
 //! output is verified, which is right for a whole archive or a single range.
 
 mod disk;

@@ -44,6 +44,73 @@ pub fn progress_path(part: &Path, archive_offset: u64) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// The archive bytes that the range downloads into `part` have written and
+/// verified, as sorted, merged `[start, end)` spans, read from all of its progress
+/// files. The file's length says nothing of this: the last range downloaded first
+/// makes the file full length with a hole before it.
+pub fn verified_spans(part: &Path) -> io::Result<Vec<(u64, u64)>> {
+    let whole = progress_path(part, 0);
+    let Some(name) = whole
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+    else {
+        return Ok(Vec::new());
+    };
+    let dir = match part.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut spans = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let ours = file_name == name
+            || file_name
+                .strip_prefix(&format!("{name}-at-"))
+                .is_some_and(|offset| offset.parse::<u64>().is_ok());
+        if ours {
+            spans.extend(spans_of(&entry.path())?);
+        }
+    }
+    spans.sort_unstable();
+    let mut merged: Vec<(u64, u64)> = Vec::with_capacity(spans.len());
+    for (start, end) in spans {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    Ok(merged)
+}
+
+/// The archive spans one progress file records as verified.
+fn spans_of(path: &Path) -> io::Result<Vec<(u64, u64)>> {
+    let text = String::from_utf8_lossy(&fs::read(path)?).into_owned();
+    let mut lines = text.lines();
+    let Some(header) = lines
+        .next()
+        .and_then(|line| serde_json::from_str::<Header>(line).ok())
+        .filter(|header| header.chunk_size > 0)
+    else {
+        return Ok(Vec::new());
+    };
+    let count = header.output_length.div_ceil(header.chunk_size);
+    Ok(lines
+        .filter_map(|line| serde_json::from_str::<Record>(line).ok())
+        .filter(|record| record.chunk < count)
+        .map(|record| {
+            let first = record.chunk * header.chunk_size;
+            let end = first
+                .saturating_add(header.chunk_size)
+                .min(header.output_length);
+            (
+                header.archive_offset.saturating_add(first),
+                header.archive_offset.saturating_add(end),
+            )
+        })
+        .collect())
+}
+
 /// What an earlier run left.
 #[derive(Debug, Default)]
 pub struct Loaded {

@@ -1,6 +1,7 @@
 //! Unit tests of the job model: window boundaries, the transition table, the schedule,
 //! and the stored form.
 
+mod reuse;
 mod schedule;
 mod transition;
 mod window;

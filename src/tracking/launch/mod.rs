@@ -1,0 +1,211 @@
+//! Starting a retrieval plan's jobs: plan them (pure, see `planning`), find jobs
+//! already retrieving the same bytes, then start the rest, each written to the
+//! journal before InitiateJob is sent so that no paid-for job is ever lost.
+
+mod error;
+mod planning;
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+pub use error::LaunchError;
+pub use planning::{PlanError, PlannedRetrieval, RetrievalRequest, plan_jobs, range_of};
+
+use super::{TrackingError, sync_vault_jobs};
+use crate::domain::job::{TrackedJob, reusable_jobs};
+use crate::domain::job_params::{JobKind, JobParams, Tier};
+use crate::domain::range::ByteRange;
+use crate::glacier::{GlacierApi, GlacierError};
+use crate::store::{JobIntent, Store, VaultKey};
+
+/// A plan to carry out in one vault.
+#[derive(Debug, Clone)]
+pub struct LaunchRequest {
+    pub vault: VaultKey,
+    pub planned: PlannedRetrieval,
+    /// Per planned job (same order), a job to use in its place instead of starting
+    /// one; `None`, or a list shorter than the plan, starts the rest.
+    pub reuse: Vec<Option<TrackedJob>>,
+    /// Who asks, for the journal: `defrost (user@host)`.
+    pub started_by: String,
+}
+
+/// One job of the plan, started now or reused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LaunchedJob {
+    pub job_id: String,
+    /// The archive bytes it retrieves; `None` for the whole archive.
+    pub range: Option<ByteRange>,
+    pub tier: Option<Tier>,
+    pub reused: bool,
+}
+
+/// Every job of the plan, in its order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LaunchReport {
+    pub jobs: Vec<LaunchedJob>,
+}
+
+/// Brings the vault's journal up to date with ListJobs, then returns for each
+/// planned job one that Glacier still lists which retrieves the same bytes and is
+/// running or ready (see `domain::job::reuse` for the rules).
+pub async fn find_reusable<G: GlacierApi>(
+    api: &G,
+    store: &mut Store,
+    vault: &VaultKey,
+    planned: &PlannedRetrieval,
+    now: OffsetDateTime,
+) -> Result<Vec<Option<TrackedJob>>, TrackingError> {
+    let report = sync_vault_jobs(api, store, vault, now).await?;
+    let listed: Vec<TrackedJob> = store
+        .journal(Some(vault))?
+        .into_iter()
+        .filter_map(|entry| entry.state)
+        .filter(|job| report.listed.contains(&job.job_id))
+        .collect();
+    let found = reusable_jobs(
+        &listed,
+        &planned.archive_id,
+        planned.archive_size,
+        &planned.planned_ranges(),
+        now,
+    );
+    Ok(found.into_iter().map(|job| job.cloned()).collect())
+}
+
+/// Starts every planned job that is not reused, in order, journaling each before
+/// and after InitiateJob. Stops at the first refusal; the error lists what went
+/// ahead before it.
+pub async fn launch_plan<G: GlacierApi>(
+    api: &G,
+    store: &mut Store,
+    request: &LaunchRequest,
+    now: OffsetDateTime,
+) -> Result<LaunchReport, LaunchError> {
+    let plan_json = request.planned.plan_json();
+    let mut report = LaunchReport::default();
+    for (index, params) in request.planned.jobs.iter().enumerate() {
+        if let Some(Some(job)) = request.reuse.get(index) {
+            report.jobs.push(LaunchedJob {
+                job_id: job.job_id.clone(),
+                range: range_of(params),
+                tier: job.tier,
+                reused: true,
+            });
+            continue;
+        }
+        let launched = start_job(api, store, request, params, &plan_json, now).await;
+        match launched {
+            Ok(job) => report.jobs.push(job),
+            Err(failure) => return Err(failure.after(report.jobs)),
+        }
+    }
+    Ok(report)
+}
+
+/// How starting one job failed, before the jobs started earlier are added.
+enum StartFailure {
+    Refused {
+        range: Option<ByteRange>,
+        cause: GlacierError,
+        policy: Option<crate::glacier::RetrievalPolicy>,
+    },
+    Journal {
+        cause: crate::store::StoreError,
+        started: Option<LaunchedJob>,
+    },
+}
+
+impl StartFailure {
+    fn after(self, mut started: Vec<LaunchedJob>) -> LaunchError {
+        match self {
+            StartFailure::Refused {
+                range,
+                cause,
+                policy,
+            } => LaunchError::Refused {
+                range,
+                cause,
+                policy,
+                started,
+            },
+            StartFailure::Journal {
+                cause,
+                started: job,
+            } => {
+                started.extend(job);
+                LaunchError::Journal { cause, started }
+            }
+        }
+    }
+}
+
+async fn start_job<G: GlacierApi>(
+    api: &G,
+    store: &mut Store,
+    request: &LaunchRequest,
+    params: &JobParams,
+    plan_json: &str,
+    now: OffsetDateTime,
+) -> Result<LaunchedJob, StartFailure> {
+    let params_json = params.to_json_compact();
+    let intent = JobIntent {
+        vault: &request.vault,
+        params_json: &params_json,
+        plan_json: Some(plan_json),
+        started_by: &request.started_by,
+        at: now,
+    };
+    let journal_id = store
+        .record_job_intent(&intent)
+        .map_err(|cause| StartFailure::Journal {
+            cause,
+            started: None,
+        })?;
+    let range = range_of(params);
+    let tier = match params {
+        JobParams::Archive(job) => job.tier(),
+        JobParams::Inventory(_) => None,
+    };
+    let started = match api.initiate_job(&request.vault.name, params).await {
+        Ok(started) => started,
+        Err(cause) => {
+            // The refusal is what the user must see; a journal that cannot note it
+            // still holds the intent, which ListJobs will never match.
+            if let Err(err) = store.record_job_start_failed(journal_id, &cause.to_string(), now) {
+                tracing::warn!("cannot journal the refused job: {err}");
+            }
+            let policy = match cause {
+                GlacierError::PolicyEnforced { .. } => api.get_data_retrieval_policy().await.ok(),
+                _ => None,
+            };
+            return Err(StartFailure::Refused {
+                range,
+                cause,
+                policy,
+            });
+        }
+    };
+    let mut tracked = TrackedJob::started(
+        started.job_id.clone(),
+        request.vault.name.clone(),
+        JobKind::ArchiveRetrieval,
+        tier,
+        now,
+    );
+    tracked.archive_id = Some(request.planned.archive_id.clone());
+    tracked.range = range;
+    let launched = LaunchedJob {
+        job_id: started.job_id,
+        range,
+        tier,
+        reused: false,
+    };
+    match store.record_job_started(journal_id, &tracked) {
+        Ok(()) => Ok(launched),
+        Err(cause) => Err(StartFailure::Journal {
+            cause,
+            started: Some(launched),
+        }),
+    }
+}
