@@ -6,12 +6,13 @@ use std::path::PathBuf;
 use time::OffsetDateTime;
 
 use super::config::Config;
-use super::msg::{PlannedJob, RequestId};
+use super::msg::RequestId;
 use crate::domain::job::ServiceSpeed;
 use crate::domain::job_params::Tier;
 use crate::domain::range::{ByteRange, Plan, PlanKind};
 use crate::glacier::RetrievalPolicy;
 use crate::store::{ArchiveRow, FolderEntry, JournalEntry, SnapshotInfo, SortKey, VaultKey};
+use crate::tracking::launch::PlannedRetrieval;
 
 /// A vault as the vaults pane lists it: what the cache holds of it, and what
 /// Glacier says of it when it could be asked.
@@ -130,7 +131,8 @@ pub struct Preview {
     pub want: ByteRange,
     pub plan: Plan,
     pub tier: Tier,
-    pub jobs: Vec<PlannedJob>,
+    /// The checked jobs, as they will be sent.
+    pub planned: PlannedRetrieval,
     /// One `aws glacier initiate-job` line per job.
     pub cli_lines: Vec<String>,
     pub scroll: u16,
@@ -142,13 +144,10 @@ impl Preview {
     /// Everything the preview shows, as copied or saved.
     pub fn text(&self) -> String {
         let mut text = String::new();
-        for (index, job) in self.jobs.iter().enumerate() {
-            text.push_str(&format!(
-                "# job {} of {}\n{}\n",
-                index + 1,
-                self.jobs.len(),
-                job.params.to_json_pretty()
-            ));
+        let jobs = &self.planned.jobs;
+        for (index, job) in jobs.iter().enumerate() {
+            let json = job.to_json_pretty();
+            text.push_str(&format!("# job {} of {}\n{json}\n", index + 1, jobs.len()));
         }
         text.push_str("\n# the same with the aws CLI\n");
         for line in &self.cli_lines {

@@ -6,10 +6,9 @@ use std::path::PathBuf;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::domain::job_params::{JobParams, Tier};
-use crate::domain::range::ByteRange;
 use crate::glacier::RetrievalPolicy;
 use crate::store::{ArchivePage, ArchiveQuery, ArchiveRow, FolderEntry, JournalEntry, VaultKey};
+use crate::tracking::launch::PlannedRetrieval;
 
 use super::model::VaultSummary;
 
@@ -68,13 +67,6 @@ pub enum Loaded {
     Problem(String),
 }
 
-/// One job of a launch, as planned and previewed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlannedJob {
-    pub params: JobParams,
-    pub range: Option<ByteRange>,
-}
-
 /// Work for the runtime to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
@@ -103,11 +95,7 @@ pub enum Cmd {
     },
     Launch {
         vault: VaultKey,
-        archive_id: String,
-        archive_size: u64,
-        tier: Tier,
-        jobs: Vec<PlannedJob>,
-        plan_json: String,
+        planned: PlannedRetrieval,
     },
     Download {
         vault: VaultKey,

@@ -11,6 +11,7 @@ use super::msg::{Cmd, Loaded, Msg};
 use super::store_worker::{StoreJob, StoreWorker};
 use crate::glacier::{GlacierApi, SdkGlacier};
 use crate::store::Store;
+use crate::tracking::launch::{LaunchRequest, PlannedRetrieval, launch_plan, started_by};
 use crate::tracking::sync_vault_jobs;
 
 /// What the commands run with.
@@ -85,31 +86,10 @@ impl Runtime {
                     .map_err(|err| err.to_string());
                 let _ = results.send(Msg::Loaded(Loaded::Policy { request, result }));
             }),
-            Cmd::Launch {
-                vault,
-                archive_id,
-                archive_size,
-                tier,
-                jobs,
-                plan_json,
-            } => {
+            Cmd::Launch { vault, planned } => {
                 let data_dir = self.data_dir.clone();
                 self.glacier_task(move |glacier, results| async move {
-                    let request = super::launch::LaunchJobs {
-                        vault,
-                        archive_id,
-                        archive_size,
-                        tier,
-                        jobs,
-                        plan_json,
-                    };
-                    let result = super::launch::launch(
-                        &*glacier,
-                        &data_dir,
-                        request,
-                        OffsetDateTime::now_utc(),
-                    )
-                    .await;
+                    let result = launch(&glacier, &data_dir, vault, planned).await;
                     let _ = results.send(Msg::Loaded(Loaded::Launched(result)));
                 });
             }
@@ -234,6 +214,28 @@ impl Runtime {
             }
         });
     }
+}
+
+/// Starts the planned jobs through the journaled launcher; the answer names every
+/// job that started, also when a later one was refused.
+async fn launch(
+    glacier: &SdkGlacier,
+    data_dir: &std::path::Path,
+    vault: crate::store::VaultKey,
+    planned: PlannedRetrieval,
+) -> Result<Vec<String>, String> {
+    let mut store = Store::open(data_dir).map_err(|err| err.to_string())?;
+    let reuse = vec![None; planned.jobs.len()];
+    let request = LaunchRequest {
+        vault,
+        planned,
+        reuse,
+        started_by: started_by(),
+    };
+    launch_plan(glacier, &mut store, &request, OffsetDateTime::now_utc())
+        .await
+        .map(|report| report.jobs.into_iter().map(|job| job.job_id).collect())
+        .map_err(|err| err.to_string())
 }
 
 /// Writes the preview to a new file; an existing file is left alone.

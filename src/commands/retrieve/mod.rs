@@ -166,7 +166,7 @@ async fn launch(
         vault,
         planned,
         reuse,
-        started_by: started_by(),
+        started_by: crate::tracking::launch::started_by(),
     };
     let outcome = launch_plan(&glacier, store, &request, OffsetDateTime::now_utc()).await;
     let started = match &outcome {
@@ -230,20 +230,4 @@ fn archive_size(cached: Option<&ArchiveRow>, given: Option<u64>) -> Result<Optio
         ))),
         (listed, given) => Ok(listed.or(given)),
     }
-}
-
-/// `defrost (user@host)`, for the journal's record of who started a job.
-fn started_by() -> String {
-    let user = ["USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
-        .unwrap_or_else(|| "unknown".into());
-    let host = std::env::var("HOSTNAME")
-        .ok()
-        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
-        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
-        .map(|name| name.trim().to_owned())
-        .filter(|name| !name.is_empty())
-        .unwrap_or_else(|| "unknown-host".into());
-    crate::text::printable(&format!("defrost ({user}@{host})"))
 }

@@ -13,7 +13,7 @@ use super::super::model::{
 };
 use super::super::msg::{Cmd, RequestId};
 use super::{close_dialog, is_typing, range, refuse_read_only};
-use crate::domain::job::{JobStatus, effective_status};
+use crate::domain::job::reusable_jobs;
 use crate::domain::job_params::Tier;
 use crate::glacier::RetrievalPolicy;
 
@@ -109,7 +109,7 @@ fn open_launch(model: &mut Model) -> Vec<Cmd> {
         return Vec::new();
     };
     let request = model.request();
-    let reusable = reusable_jobs(model, &preview);
+    let reusable = reusable_for(model, &preview);
     model.dialog = Some(Dialog::Launch(LaunchDialog {
         preview,
         policy: PolicyCheck::Asking(request),
@@ -121,27 +121,26 @@ fn open_launch(model: &mut Model) -> Vec<Cmd> {
 
 /// Journaled jobs of the same archive that retrieve exactly the planned ranges
 /// and are running or still downloadable: launching again would pay twice.
-fn reusable_jobs(model: &Model, preview: &Preview) -> Vec<String> {
-    let mut found = Vec::new();
-    for planned in &preview.jobs {
-        let matching = model
-            .jobs
-            .entries
-            .iter()
-            .filter_map(|entry| entry.state.as_ref())
-            .find(|job| {
-                job.archive_id.as_deref() == Some(preview.archive.archive_id.as_str())
-                    && job.range == planned.range
-                    && matches!(
-                        effective_status(job, model.now),
-                        JobStatus::InProgress | JobStatus::Succeeded
-                    )
-            });
-        if let Some(job) = matching {
-            found.push(job.job_id.clone());
-        }
-    }
-    found
+fn reusable_for(model: &Model, preview: &Preview) -> Vec<String> {
+    let jobs: Vec<_> = model
+        .jobs
+        .entries
+        .iter()
+        .filter_map(|entry| entry.state.clone())
+        .collect();
+    let planned = preview.planned.planned_ranges();
+    let archive = &preview.archive;
+    reusable_jobs(
+        &jobs,
+        &archive.archive_id,
+        Some(archive.size),
+        &planned,
+        model.now,
+    )
+    .into_iter()
+    .flatten()
+    .map(|job| job.job_id.clone())
+    .collect()
 }
 
 pub(super) fn policy_loaded(
@@ -236,22 +235,14 @@ fn launch_now(model: &mut Model) -> Vec<Cmd> {
         return Vec::new();
     };
     let preview = launch.preview;
-    let plan_json = serde_json::to_string(&preview.plan).unwrap_or_default();
+    let count = preview.planned.jobs.len();
     model.tell(
         Severity::Info,
-        format!(
-            "starting {} job(s) at {}…",
-            preview.jobs.len(),
-            preview.tier
-        ),
+        format!("starting {count} job(s) at {}…", preview.tier),
     );
     vec![Cmd::Launch {
         vault: preview.vault,
-        archive_id: preview.archive.archive_id,
-        archive_size: preview.archive.size,
-        tier: preview.tier,
-        jobs: preview.jobs,
-        plan_json,
+        planned: preview.planned,
     }]
 }
 

@@ -6,11 +6,12 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::super::keymap::Action;
 use super::super::model::{Dialog, Model, Preview, RangeDialog, RangeEnd, Severity};
-use super::super::msg::{Cmd, PlannedJob};
+use super::super::msg::Cmd;
 use super::is_typing;
-use crate::domain::job_params::{AwsCliOptions, JobKind, JobRequest, Tier, validate};
+use crate::domain::job_params::{AwsCliOptions, Tier};
 use crate::domain::range::{ByteRange, MIB, PlanKind, RangeSpec, plan};
 use crate::store::ArchiveRow;
+use crate::tracking::launch::{RetrievalRequest, plan_jobs};
 
 /// How far PageUp and PageDown move an end of the range.
 const BIG_STEP: u64 = 64 * MIB;
@@ -161,40 +162,43 @@ pub(super) fn build_preview(
     dialog: &RangeDialog,
     tier: Tier,
 ) -> Result<Preview, String> {
-    let size = dialog.archive.size;
-    let plan = plan(size, dialog.want, dialog.chosen).map_err(|err| err.to_string())?;
-    let whole = ByteRange::whole(size).map_err(|err| err.to_string())?;
+    // The whole archive is asked for without a range, as Glacier's default: its
+    // output is then checked against the inventory's tree hash.
+    let whole = ByteRange::whole(dialog.archive.size).map_err(|err| err.to_string())?;
+    let request = RetrievalRequest {
+        archive_id: dialog.archive.archive_id.clone(),
+        archive_size: Some(dialog.archive.size),
+        want: (dialog.want != whole).then_some(dialog.want),
+        plan: dialog.chosen,
+        tier: Some(tier.as_str().to_owned()),
+        sns_topic: None,
+    };
+    let planned = plan_jobs(&request).map_err(|err| err.to_string())?;
+    let plan = match &planned.plan {
+        Some(plan) => plan.clone(),
+        None => plan(dialog.archive.size, whole, dialog.chosen).map_err(|err| err.to_string())?,
+    };
     let options = AwsCliOptions {
         profile: None,
         region: Some(model.session.region.clone()),
         endpoint_url: model.session.endpoint_url.clone(),
     };
-    let mut jobs = Vec::new();
-    let mut cli_lines = Vec::new();
-    for range in &plan.jobs {
-        let range = (*range != whole).then_some(*range);
-        let request = JobRequest {
-            kind: Some(JobKind::ArchiveRetrieval),
-            archive_id: Some(dialog.archive.archive_id.clone()),
-            range,
-            tier: Some(tier.as_str().to_owned()),
-            ..JobRequest::default()
-        };
-        let params = validate(&request, Some(size)).map_err(|err| err.to_string())?;
-        cli_lines.push(
+    let cli_lines = planned
+        .jobs
+        .iter()
+        .map(|params| {
             params
                 .aws_cli_command(&vault.name, &options)
-                .map_err(|err| err.to_string())?,
-        );
-        jobs.push(PlannedJob { params, range });
-    }
+                .map_err(|err| err.to_string())
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Preview {
         vault,
         archive: dialog.archive.clone(),
         want: dialog.want,
         plan,
         tier,
-        jobs,
+        planned,
         cli_lines,
         scroll: 0,
         save_as: None,

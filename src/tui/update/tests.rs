@@ -202,7 +202,7 @@ fn planning_a_range_snaps_moves_by_mib_and_previews_the_exact_jobs() {
     let Some(Dialog::Preview(preview)) = &model.dialog else {
         panic!("{:?}", model.dialog)
     };
-    assert_eq!(preview.jobs.len(), 2);
+    assert_eq!(preview.planned.jobs.len(), 2);
     let text = preview.text();
     assert!(
         text.contains("\"RetrievalByteRange\": \"6291456-8388607\""),
@@ -277,7 +277,7 @@ fn launching_checks_the_policy_offers_reuse_and_asks_twice() {
     assert!(update(&mut model, key(KeyCode::Enter), NOW).is_empty());
     let cmds = update(&mut model, key(KeyCode::Enter), NOW);
     assert!(
-        matches!(cmds.as_slice(), [Cmd::Launch { tier: Tier::Expedited, jobs, .. }] if jobs.len() == 1),
+        matches!(cmds.as_slice(), [Cmd::Launch { planned, .. }] if planned.jobs.len() == 1 && planned.jobs[0].to_json_compact().contains("Expedited")),
         "{cmds:?}"
     );
     assert!(model.dialog.is_none());

@@ -31,18 +31,17 @@ pub fn preview(frame: &mut Frame, model: &Model, preview: &Preview, screen: Rect
     let keys = &model.config.keymap;
     let title = format!(
         " Job parameters: {} job(s) for {} ",
-        preview.jobs.len(),
+        preview.planned.jobs.len(),
         preview.archive.name
     );
     let mut lines: Vec<Line> = Vec::new();
-    for (index, job) in preview.jobs.iter().enumerate() {
+    for (index, job) in preview.planned.jobs.iter().enumerate() {
         lines.push(Line::from(Span::styled(
-            format!("# job {} of {}", index + 1, preview.jobs.len()),
+            format!("# job {} of {}", index + 1, preview.planned.jobs.len()),
             Style::default().fg(model.config.theme.muted),
         )));
         lines.extend(
-            job.params
-                .to_json_pretty()
+            job.to_json_pretty()
                 .lines()
                 .map(|line| Line::from(printable(line))),
         );
@@ -97,7 +96,7 @@ pub fn launch(frame: &mut Frame, model: &Model, launch: &LaunchDialog, screen: R
     let mut lines = vec![
         Line::from(format!(
             "{} job(s), {} in all ({} more than wanted), checksum {}",
-            preview.jobs.len(),
+            preview.planned.jobs.len(),
             size(preview.plan.bytes),
             size(preview.plan.extra_bytes),
             if preview.plan.checksum { "yes" } else { "no" }
@@ -116,7 +115,7 @@ pub fn launch(frame: &mut Frame, model: &Model, launch: &LaunchDialog, screen: R
             prices,
             tier,
             preview.plan.bytes,
-            preview.jobs.len(),
+            preview.planned.jobs.len(),
             model.session.speed,
         );
         let chosen = tier == preview.tier;
@@ -170,7 +169,7 @@ pub fn launch(frame: &mut Frame, model: &Model, launch: &LaunchDialog, screen: R
         Line::from(Span::styled(
             format!(
                 "Start {} {} job(s) for {} now? {} starts them, {} goes back.",
-                preview.jobs.len(),
+                preview.planned.jobs.len(),
                 preview.tier,
                 size(preview.plan.bytes),
                 keys.label(Action::Open),
