@@ -169,7 +169,7 @@ fn json_of(entry: &JournalEntry, now: OffsetDateTime) -> JobJson<'_> {
 }
 
 /// `23h 10m`, `5m`, `40s`.
-fn short_duration(seconds: u64) -> String {
+pub(crate) fn short_duration(seconds: u64) -> String {
     match (seconds / 3600, seconds / 60 % 60) {
         (0, 0) => format!("{seconds}s"),
         (0, minutes) => format!("{minutes}m"),
@@ -177,7 +177,7 @@ fn short_duration(seconds: u64) -> String {
     }
 }
 
-fn minute(moment: OffsetDateTime) -> String {
+pub(crate) fn minute(moment: OffsetDateTime) -> String {
     let utc = moment.to_offset(time::UtcOffset::UTC);
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02} UTC",

@@ -3,6 +3,7 @@
 
 mod schedule;
 mod transition;
+mod watch;
 mod window;
 
 use time::OffsetDateTime;

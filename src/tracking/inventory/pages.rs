@@ -1,0 +1,131 @@
+//! The pages of a finished fetch: each job's output downloaded to a private file
+//! (inventories can be gigabytes, so never held in memory), then all of them
+//! imported as one snapshot, and each job noted in the journal as imported.
+
+use std::path::{Path, PathBuf};
+
+use futures_util::StreamExt;
+use time::OffsetDateTime;
+use tokio::io::AsyncWriteExt;
+
+use super::{FetchError, StartedPage};
+use crate::domain::inventory::InventoryFormat;
+use crate::glacier::{GlacierApi, GlacierError};
+use crate::store::{ImportProgress, ImportRequest, SnapshotInfo, Store, VaultKey};
+
+/// Downloads the output of every page, in order, into `dir`; `on_page` hears of
+/// each page once it is in, with its size.
+pub async fn download_pages<G: GlacierApi>(
+    api: &G,
+    vault: &str,
+    pages: &[StartedPage],
+    dir: &Path,
+    mut on_page: impl FnMut(&StartedPage, u64),
+) -> Result<Vec<PathBuf>, FetchError> {
+    let mut files = Vec::with_capacity(pages.len());
+    for page in pages {
+        let file = dir.join(format!("page-{}", page.page));
+        let bytes = download_output(api, vault, &page.job.job_id, &file).await?;
+        on_page(page, bytes);
+        files.push(file);
+    }
+    Ok(files)
+}
+
+/// Streams one job's whole output into `file`, checking that all of it came.
+async fn download_output<G: GlacierApi>(
+    api: &G,
+    vault: &str,
+    job_id: &str,
+    file: &Path,
+) -> Result<u64, FetchError> {
+    let io_error = |source| FetchError::Io {
+        path: file.to_path_buf(),
+        source,
+    };
+    let mut output = api.get_job_output(vault, job_id, None).await?;
+    let mut writer = tokio::fs::File::create(file).await.map_err(io_error)?;
+    let mut written: u64 = 0;
+    while let Some(chunk) = output.body.next().await {
+        let chunk = chunk?;
+        writer.write_all(&chunk).await.map_err(io_error)?;
+        written += chunk.len() as u64;
+    }
+    writer.flush().await.map_err(io_error)?;
+    if written != output.content_length {
+        return Err(FetchError::Glacier(GlacierError::Body {
+            detail: format!(
+                "inventory job {job_id} sent {written} of {} bytes",
+                output.content_length
+            ),
+        }));
+    }
+    Ok(written)
+}
+
+/// Imports the downloaded pages as one snapshot of `vault` and notes each page's
+/// job as imported.
+pub fn import_pages(
+    store: &mut Store,
+    vault: &VaultKey,
+    pages: &[StartedPage],
+    files: &[PathBuf],
+    now: OffsetDateTime,
+    progress: impl FnMut(ImportProgress),
+) -> Result<SnapshotInfo, FetchError> {
+    let readers = files
+        .iter()
+        .map(|path| {
+            std::fs::File::open(path)
+                .map(|file| std::io::BufReader::with_capacity(1 << 20, file))
+                .map_err(|source| FetchError::Io {
+                    path: path.clone(),
+                    source,
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let request = ImportRequest {
+        format: format_of(pages),
+        vault_name: vault.name.clone(),
+        // `-` means the credentials' account; the inventory's VaultARN names it.
+        account: Some(vault.account.clone()).filter(|account| account != "-"),
+        region: Some(vault.region.clone()),
+        default_region: None,
+        inventory_date: None,
+        source: source_of(pages),
+        obtained_at: now,
+    };
+    let snapshot = store.import_pages(readers, request, progress)?;
+    for page in pages {
+        store.record_job_imported(page.journal_id, snapshot.id, now)?;
+    }
+    Ok(snapshot)
+}
+
+/// The format the fetch asked for (every page asks for the same).
+fn format_of(pages: &[StartedPage]) -> InventoryFormat {
+    let csv = pages.first().is_some_and(|page| {
+        serde_json::from_str::<serde_json::Value>(&page.params_json)
+            .ok()
+            .and_then(|params| params.get("Format")?.as_str().map(str::to_owned))
+            .is_some_and(|format| format.eq_ignore_ascii_case("csv"))
+    });
+    if csv {
+        InventoryFormat::Csv
+    } else {
+        InventoryFormat::Json
+    }
+}
+
+/// How the snapshot was obtained, for the catalog: the job, or the jobs of its pages.
+fn source_of(pages: &[StartedPage]) -> String {
+    let ids: Vec<&str> = pages.iter().map(|page| page.job.job_id.as_str()).collect();
+    match ids.as_slice() {
+        [one] => format!("Glacier inventory job {one}"),
+        several => format!(
+            "Glacier inventory jobs {} ({} pages)",
+            several.join(", "),
+            several.len()
+        ),
+    }
+}
