@@ -17,6 +17,8 @@ use crate::store::{JournalEntry, VaultKey, snapshot_time};
 use crate::text::printable;
 use crate::tracking::sync_vault_jobs;
 
+mod watch;
+
 #[derive(Debug, clap::Args)]
 pub struct JobsArgs {
     /// Only this vault's jobs [default: every vault in the region]
@@ -30,6 +32,11 @@ pub struct JobsArgs {
     /// Print one JSON object per job (JSON Lines) instead of a table
     #[arg(long)]
     pub json: bool,
+
+    /// Keep following the jobs in progress (each on its polling schedule) until
+    /// none is left, announcing each one that finishes; Ctrl-C stops watching
+    #[arg(long)]
+    pub watch: bool,
 }
 
 #[derive(Serialize)]
@@ -53,7 +60,7 @@ struct JobJson<'a> {
 pub fn run(global: &GlobalOpts, args: JobsArgs) -> anyhow::Result<()> {
     let mut store = open_store(global)?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let vaults: Vec<VaultKey> = runtime.block_on(async {
+    let (glacier, vaults) = runtime.block_on(async {
         let glacier = SdkGlacier::connect(global).await?;
         let names = match &args.vault {
             Some(name) => vec![name.clone()],
@@ -74,7 +81,7 @@ pub fn run(global: &GlobalOpts, args: JobsArgs) -> anyhow::Result<()> {
             sync_vault_jobs(&glacier, &mut store, &key, OffsetDateTime::now_utc()).await?;
             keys.push(key);
         }
-        anyhow::Ok(keys)
+        anyhow::Ok((glacier, keys))
     })?;
     let now = OffsetDateTime::now_utc();
     let entries: Vec<JournalEntry> = store
@@ -85,22 +92,41 @@ pub fn run(global: &GlobalOpts, args: JobsArgs) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     if args.json {
         for entry in &entries {
-            writeln!(out, "{}", crate::text::terminal_json(&json_of(entry, now))?)?;
+            writeln!(out, "{}", json_line(entry, now)?)?;
         }
-        return Ok(out.flush()?);
-    }
-    if entries.is_empty() {
+    } else if entries.is_empty() {
         eprintln!(
             "no retrieval jobs in these vaults in the last day or so, nor in defrost's journal"
         );
-        return Ok(());
+    } else {
+        write_table(&mut out, &entries, now)?;
     }
+    out.flush()?;
+    drop(out);
+    if args.watch {
+        let style = watch::Style::choose(args.json);
+        runtime.block_on(watch::run(&glacier, &mut store, entries, style))?;
+    }
+    Ok(())
+}
+
+/// The jobs as a table, one row each.
+fn write_table(
+    out: &mut impl std::io::Write,
+    entries: &[JournalEntry],
+    now: OffsetDateTime,
+) -> std::io::Result<usize> {
     let rows: Vec<[String; 7]> = entries.iter().map(|entry| row(entry, now)).collect();
     let header = [
         "VAULT", "JOB", "KIND", "STATUS", "STARTED", "OUTPUT", "ORIGIN",
     ];
-    print_table(&mut out, &header, &rows, &[false; 7])?;
-    Ok(out.flush()?)
+    print_table(out, &header, &rows, &[false; 7])?;
+    Ok(rows.len() + 1)
+}
+
+/// One job as a line of JSON, safe for a terminal.
+fn json_line(entry: &JournalEntry, now: OffsetDateTime) -> anyhow::Result<String> {
+    Ok(crate::text::terminal_json(&json_of(entry, now))?)
 }
 
 fn status_of(entry: &JournalEntry, now: OffsetDateTime) -> &'static str {

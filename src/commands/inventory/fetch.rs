@@ -18,7 +18,7 @@ use crate::glacier::SdkGlacier;
 use crate::store::{VaultKey, check_vault_name};
 use crate::text::printable;
 use crate::tracking::inventory::{
-    Fetch, FetchEvent, FetchOutcome, StartedPage, advance, start_fetch, unfinished_fetch,
+    Fetch, FetchEvent, FetchOutcome, Imported, StartedPage, advance, start_fetch, unfinished_fetch,
 };
 use crate::tracking::started_by_here;
 use crate::tracking::watch::{SystemClock, WatchEvent};
@@ -88,7 +88,11 @@ pub fn run(global: &GlobalOpts, args: FetchArgs) -> anyhow::Result<()> {
         .await;
         spinner.finish_and_clear();
         match outcome? {
-            FetchOutcome::Imported(snapshot) => print_imported(&snapshot),
+            FetchOutcome::Imported(Imported::New(snapshot)) => print_imported(&snapshot),
+            FetchOutcome::Imported(Imported::Unchanged { snapshot, inventory_date }) => println!(
+                "Glacier's inventory of vault {} has not changed since the one of {inventory_date}, already cached as snapshot {snapshot}; nothing new to import",
+                printable(&vault.name)
+            ),
             FetchOutcome::Pending(fetch) => println!(
                 "continue with: defrost inventory fetch --vault {} --wait (or run it without --wait once 'defrost jobs' shows job {} ready)",
                 printable(&fetch.vault.name),

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use time::OffsetDateTime;
 
-pub use pages::{download_pages, import_pages};
+pub use pages::{Imported, download_pages, import_pages};
 pub use start::{FetchPage, FetchPlan, StartedPage, next_page_params, start_page};
 
 use super::TrackingError;
@@ -19,7 +19,7 @@ use super::watch::{Clock, WatchEvent, watch_until_finished};
 use crate::domain::job::{JobStatus, effective_status};
 use crate::domain::job_params::{JobParams, ParamsError};
 use crate::glacier::{GlacierApi, GlacierError};
-use crate::store::{ImportProgress, OutputUse, SnapshotInfo, Store, StoreError, VaultKey};
+use crate::store::{ImportProgress, OutputUse, Store, StoreError, VaultKey};
 
 /// Why a fetch stopped.
 #[derive(Debug, thiserror::Error)]
@@ -84,8 +84,9 @@ impl Fetch {
 /// How far a call to [`advance`] got.
 #[derive(Debug)]
 pub enum FetchOutcome {
-    /// Every page is in: the new snapshot.
-    Imported(SnapshotInfo),
+    /// Every page is in the cache: a new snapshot, or the one that already held
+    /// this inventory.
+    Imported(Imported),
     /// A page is still being prepared (only when not asked to wait).
     Pending(Fetch),
 }
@@ -257,7 +258,7 @@ pub async fn advance<G: GlacierApi, C: Clock>(
         },
     )
     .await?;
-    let snapshot = import_pages(
+    let imported = import_pages(
         store,
         &fetch.vault,
         &fetch.pages,
@@ -265,5 +266,5 @@ pub async fn advance<G: GlacierApi, C: Clock>(
         clock.now(),
         |progress| on_event(FetchEvent::Importing(progress)),
     )?;
-    Ok(FetchOutcome::Imported(snapshot))
+    Ok(FetchOutcome::Imported(imported))
 }

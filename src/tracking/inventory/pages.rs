@@ -11,7 +11,7 @@ use tokio::io::AsyncWriteExt;
 use super::{FetchError, StartedPage};
 use crate::domain::inventory::InventoryFormat;
 use crate::glacier::{GlacierApi, GlacierError};
-use crate::store::{ImportProgress, ImportRequest, SnapshotInfo, Store, VaultKey};
+use crate::store::{ImportProgress, ImportRequest, SnapshotInfo, Store, StoreError, VaultKey};
 
 /// Downloads the output of every page, in order, into `dir`; `on_page` hears of
 /// each page once it is in, with its size.
@@ -72,7 +72,7 @@ pub fn import_pages(
     files: &[PathBuf],
     now: OffsetDateTime,
     progress: impl FnMut(ImportProgress),
-) -> Result<SnapshotInfo, FetchError> {
+) -> Result<Imported, FetchError> {
     let readers = files
         .iter()
         .map(|path| {
@@ -95,11 +95,43 @@ pub fn import_pages(
         source: source_of(pages),
         obtained_at: now,
     };
-    let snapshot = store.import_pages(readers, request, progress)?;
+    let imported = store.import_pages(readers, request, progress);
+    // An inventory Glacier has not rebuilt since the last fetch is already cached:
+    // the pages are used up all the same.
+    let (outcome, snapshot_id) = match imported {
+        Ok(snapshot) => {
+            let id = snapshot.id;
+            (Imported::New(snapshot), id)
+        }
+        Err(StoreError::AlreadyImported {
+            inventory_date,
+            snapshot,
+            ..
+        }) => (
+            Imported::Unchanged {
+                snapshot,
+                inventory_date,
+            },
+            snapshot,
+        ),
+        Err(err) => return Err(err.into()),
+    };
     for page in pages {
-        store.record_job_imported(page.journal_id, snapshot.id, now)?;
+        store.record_job_imported(page.journal_id, snapshot_id, now)?;
     }
-    Ok(snapshot)
+    Ok(outcome)
+}
+
+/// What importing the pages gave.
+#[derive(Debug)]
+pub enum Imported {
+    /// A new snapshot.
+    New(SnapshotInfo),
+    /// The cache already held this inventory, as `snapshot`.
+    Unchanged {
+        snapshot: i64,
+        inventory_date: String,
+    },
 }
 
 /// The format the fetch asked for (every page asks for the same).

@@ -1,0 +1,192 @@
+//! `defrost jobs --watch`: after the listing, follows the jobs still in progress
+//! (each polled on its own schedule, see `tracking::watch`) until none is left,
+//! announcing each job that finishes. On a terminal the table is redrawn in
+//! place; otherwise each change is one line, so a log or a script can follow it.
+
+use std::io::{IsTerminal, Write};
+
+use crossterm::{cursor::MoveUp, queue, terminal::Clear, terminal::ClearType};
+use time::OffsetDateTime;
+
+use super::{json_line, minute, write_table};
+use crate::domain::job::{JobStatus, TrackedJob, effective_status};
+use crate::domain::job_params::JobKind;
+use crate::glacier::SdkGlacier;
+use crate::store::{JournalEntry, Store};
+use crate::text::printable;
+use crate::tracking::inventory::FetchPlan;
+use crate::tracking::watch::{SystemClock, WatchEvent, watch_until_finished};
+
+/// How changes are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// The table redrawn in place, the announcements under it.
+    Redraw,
+    /// One line per announcement.
+    Lines,
+    /// One JSON line per job whose status changed.
+    Json,
+}
+
+impl Style {
+    pub fn choose(json: bool) -> Self {
+        if json {
+            Style::Json
+        } else if std::io::stdout().is_terminal() {
+            Style::Redraw
+        } else {
+            Style::Lines
+        }
+    }
+}
+
+/// Watches the jobs of `entries` that are in progress until none is, or Ctrl-C.
+pub async fn run(
+    glacier: &SdkGlacier,
+    store: &mut Store,
+    entries: Vec<JournalEntry>,
+    style: Style,
+) -> anyhow::Result<()> {
+    let now = OffsetDateTime::now_utc();
+    let watched: Vec<TrackedJob> = entries
+        .iter()
+        .filter_map(|entry| entry.state.clone())
+        .filter(|job| effective_status(job, now) == JobStatus::InProgress)
+        .collect();
+    if watched.is_empty() {
+        eprintln!("no job is in progress, so there is nothing to watch");
+        return Ok(());
+    }
+    let count = watched.len();
+    if style == Style::Lines {
+        let jobs = if count == 1 { "job" } else { "jobs" };
+        println!("watching {count} {jobs} in progress");
+    }
+    let mut screen = Screen {
+        style,
+        // The table `jobs` has just printed: a header and a row per job.
+        drawn: entries.len() + 1,
+        entries,
+        notes: Vec::new(),
+        failure: None,
+    };
+    let watching = watch_until_finished(glacier, store, watched, &SystemClock, |event| {
+        screen.show(&event)
+    });
+    tokio::select! {
+        result = watching => {
+            result?;
+        }
+        _ = tokio::signal::ctrl_c() => {
+            eprintln!("stopped watching; the jobs go on, and 'defrost jobs --watch' follows them again");
+            return Ok(());
+        }
+    }
+    if let Some(err) = screen.failure {
+        return Err(err.into());
+    }
+    if style != Style::Json {
+        println!("no job is in progress any more");
+    }
+    Ok(())
+}
+
+/// What has been shown, so the next change can be drawn over it.
+struct Screen {
+    style: Style,
+    entries: Vec<JournalEntry>,
+    notes: Vec<String>,
+    /// Lines of the block last drawn (Redraw only).
+    drawn: usize,
+    failure: Option<std::io::Error>,
+}
+
+impl Screen {
+    fn show(&mut self, event: &WatchEvent<'_>) {
+        let shown = match (event, event.transition()) {
+            (_, Some((job, _))) => self.transition(job),
+            (WatchEvent::Sleeping { until }, None) if self.style == Style::Redraw => {
+                self.redraw(Some(*until))
+            }
+            _ => Ok(()),
+        };
+        if let Err(err) = shown {
+            self.failure.get_or_insert(err);
+        }
+    }
+
+    fn transition(&mut self, job: &TrackedJob) -> std::io::Result<()> {
+        let Some(entry) = self
+            .entries
+            .iter_mut()
+            .find(|entry| entry.job_id.as_deref() == Some(job.job_id.as_str()))
+        else {
+            return Ok(());
+        };
+        entry.state = Some(job.clone());
+        let note = announcement(entry, job);
+        let mut out = std::io::stdout().lock();
+        match self.style {
+            Style::Lines => writeln!(out, "{note}"),
+            Style::Json => {
+                let line = json_line(entry, OffsetDateTime::now_utc())
+                    .map_err(|err| std::io::Error::other(err.to_string()))?;
+                writeln!(out, "{line}")
+            }
+            Style::Redraw => {
+                drop(out);
+                self.notes.push(note);
+                self.redraw(None)
+            }
+        }
+    }
+
+    /// Draws the table and the announcements over what was drawn before.
+    fn redraw(&mut self, next_look: Option<OffsetDateTime>) -> std::io::Result<()> {
+        let mut out = std::io::stdout().lock();
+        if let Ok(up) = u16::try_from(self.drawn)
+            && up > 0
+        {
+            queue!(out, MoveUp(up), Clear(ClearType::FromCursorDown))?;
+        }
+        let mut lines = write_table(&mut out, &self.entries, OffsetDateTime::now_utc())?;
+        for note in &self.notes {
+            writeln!(out, "{note}")?;
+        }
+        lines += self.notes.len();
+        if let Some(at) = next_look {
+            writeln!(
+                out,
+                "watching; next look at {} (Ctrl-C to stop)",
+                minute(at)
+            )?;
+            lines += 1;
+        }
+        self.drawn = lines;
+        out.flush()
+    }
+}
+
+/// What a job's new status means for the user, in one line.
+fn announcement(entry: &JournalEntry, job: &TrackedJob) -> String {
+    let vault = printable(&entry.vault.name);
+    let what = match job.kind {
+        JobKind::InventoryRetrieval => format!("inventory of vault {vault}"),
+        JobKind::ArchiveRetrieval => format!("archive retrieval in vault {vault}"),
+    };
+    let id = &job.job_id;
+    match job.status {
+        JobStatus::Succeeded if FetchPlan::of(entry).is_some() => format!(
+            "job {id} ({what}) is ready: import it with 'defrost inventory fetch --vault {vault}'"
+        ),
+        JobStatus::Succeeded => format!(
+            "job {id} ({what}) is ready: download it with 'defrost download {id} --vault {vault} --to DIR'"
+        ),
+        JobStatus::Failed => format!(
+            "job {id} ({what}) failed: {}",
+            printable(job.status_message.as_deref().unwrap_or("no reason given"))
+        ),
+        JobStatus::Expired => format!("job {id} ({what}) has expired: its output window closed"),
+        JobStatus::InProgress => format!("job {id} ({what}) is in progress"),
+    }
+}
