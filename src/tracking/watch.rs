@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use super::{TrackingError, observation_of};
 use crate::domain::job::{JobStatus, TrackedJob, WatchStep, observe, watch_step};
-use crate::glacier::GlacierApi;
+use crate::glacier::{GlacierApi, GlacierError};
 use crate::store::Store;
 
 /// Where the time comes from and how a watcher waits for it.
@@ -59,15 +59,27 @@ impl WatchEvent<'_> {
 }
 
 /// Asks Glacier about `job` now and journals the answer; returns the job as it is
-/// after the answer.
+/// after the answer (`Expired` when Glacier no longer knows it).
 pub async fn poll_job<G: GlacierApi>(
     api: &G,
     store: &mut Store,
     job: &TrackedJob,
     now: OffsetDateTime,
 ) -> Result<TrackedJob, TrackingError> {
-    let info = api.describe_job(&job.vault, &job.job_id).await?;
-    let after = observe(job.clone(), observation_of(&info), now);
+    let after = match api.describe_job(&job.vault, &job.job_id).await {
+        Ok(info) => observe(job.clone(), observation_of(&info), now),
+        // Glacier forgets a job once its output window has closed: whatever it
+        // did, its output is gone, and polling it again would only fail again.
+        Err(GlacierError::UnknownJob { .. }) => TrackedJob {
+            status: JobStatus::Expired,
+            status_message: Some(
+                "Glacier no longer knows the job: its output window has closed".into(),
+            ),
+            last_polled_at: Some(now),
+            ..job.clone()
+        },
+        Err(err) => return Err(err.into()),
+    };
     store.record_job_state(&after, now)?;
     Ok(after)
 }

@@ -18,7 +18,8 @@ use crate::glacier::SdkGlacier;
 use crate::store::{VaultKey, check_vault_name};
 use crate::text::printable;
 use crate::tracking::inventory::{
-    Fetch, FetchEvent, FetchOutcome, Imported, StartedPage, advance, start_fetch, unfinished_fetch,
+    Fetch, FetchError, FetchEvent, FetchOutcome, Imported, StartedPage, advance, start_fetch,
+    unfinished_fetch,
 };
 use crate::tracking::started_by_here;
 use crate::tracking::watch::{SystemClock, WatchEvent};
@@ -70,22 +71,33 @@ pub fn run(global: &GlobalOpts, args: FetchArgs) -> anyhow::Result<()> {
         };
         let started_by = started_by_here();
         let now = OffsetDateTime::now_utc();
-        let fetch = match unfinished_fetch(&store, &vault, now)? {
+        let (fetch, continued) = match unfinished_fetch(&store, &vault, now)? {
             Some(fetch) => {
                 announce_continued(&fetch, now);
-                fetch
+                (fetch, true)
             }
             None => {
                 let fetch = start_fetch(&glacier, &mut store, &vault, &params, &started_by, now).await?;
                 announce_started(fetch.last(), now);
-                fetch
+                (fetch, false)
             }
         };
         let spinner = spinner();
-        let outcome = advance(&glacier, &mut store, fetch, &SystemClock, args.wait, &started_by, |event| {
+        let mut outcome = advance(&glacier, &mut store, fetch, &SystemClock, args.wait, &started_by, |event| {
             show(&spinner, &event)
         })
         .await;
+        if continued && let Err(FetchError::OutputExpired { job_id }) = &outcome {
+            // Left unfinished for longer than Glacier keeps its output: start over.
+            spinner.suspend(|| println!("inventory job {job_id} expired before it was imported; starting a new one"));
+            let now = OffsetDateTime::now_utc();
+            let fetch = start_fetch(&glacier, &mut store, &vault, &params, &started_by, now).await?;
+            spinner.suspend(|| announce_started(fetch.last(), now));
+            outcome = advance(&glacier, &mut store, fetch, &SystemClock, args.wait, &started_by, |event| {
+                show(&spinner, &event)
+            })
+            .await;
+        }
         spinner.finish_and_clear();
         match outcome? {
             FetchOutcome::Imported(Imported::New(snapshot)) => print_imported(&snapshot),
@@ -93,11 +105,12 @@ pub fn run(global: &GlobalOpts, args: FetchArgs) -> anyhow::Result<()> {
                 "Glacier's inventory of vault {} has not changed since the one of {inventory_date}, already cached as snapshot {snapshot}; nothing new to import",
                 printable(&vault.name)
             ),
-            FetchOutcome::Pending(fetch) => println!(
-                "continue with: defrost inventory fetch --vault {} --wait (or run it without --wait once 'defrost jobs' shows job {} ready)",
-                printable(&fetch.vault.name),
-                fetch.last().job.job_id
-            ),
+            FetchOutcome::Pending(fetch) => {
+                let vault = printable(&fetch.vault.name);
+                println!(
+                    "continue with: defrost inventory fetch --vault {vault} --wait (or run 'defrost inventory fetch --vault {vault}' again later: it picks this job up)"
+                )
+            }
         }
         anyhow::Ok(())
     })

@@ -15,7 +15,7 @@ pub use pages::{Imported, download_pages, import_pages};
 pub use start::{FetchPage, FetchPlan, StartedPage, next_page_params, start_page};
 
 use super::TrackingError;
-use super::watch::{Clock, WatchEvent, watch_until_finished};
+use super::watch::{Clock, WatchEvent, poll_job, watch_until_finished};
 use crate::domain::job::{JobStatus, effective_status};
 use crate::domain::job_params::{JobParams, ParamsError};
 use crate::glacier::{GlacierApi, GlacierError};
@@ -174,8 +174,8 @@ pub fn unfinished_fetch(
     }))
 }
 
-/// Moves `fetch` on as far as it can: waits for its last page (only if `wait`,
-/// else returns [`FetchOutcome::Pending`] while it runs), starts the next page
+/// Moves `fetch` on as far as it can: waits for its last page (if `wait`; else
+/// looks once and returns [`FetchOutcome::Pending`] while it runs), starts the next page
 /// while Glacier returns a marker, then downloads and imports every page as one
 /// snapshot.
 pub async fn advance<G: GlacierApi, C: Clock>(
@@ -190,7 +190,16 @@ pub async fn advance<G: GlacierApi, C: Clock>(
     loop {
         let last = fetch.last().clone();
         let job = match effective_status(&last.job, clock.now()) {
-            JobStatus::InProgress if !wait => return Ok(FetchOutcome::Pending(fetch)),
+            // Asked not to wait: one look, since the journal may lag behind Glacier.
+            JobStatus::InProgress if !wait => {
+                let looked = poll_job(api, store, &last.job, clock.now()).await?;
+                let index = fetch.pages.len() - 1;
+                fetch.pages[index].job = looked.clone();
+                if looked.status == JobStatus::InProgress {
+                    return Ok(FetchOutcome::Pending(fetch));
+                }
+                looked
+            }
             JobStatus::InProgress => {
                 let watched = watch_until_finished(api, store, vec![last.job], clock, |event| {
                     on_event(FetchEvent::Watch(event))
