@@ -13,7 +13,7 @@ use crate::commands::cached::open_store;
 use crate::commands::inventory::print_table;
 use crate::domain::job::{JobStatus, effective_status, output_window_end, time_left};
 use crate::glacier::{GlacierApi, SdkGlacier};
-use crate::store::{JournalEntry, VaultKey, snapshot_time};
+use crate::store::{JournalEntry, Store, VaultKey, snapshot_time};
 use crate::text::printable;
 use crate::tracking::sync_vault_jobs;
 
@@ -62,26 +62,14 @@ pub fn run(global: &GlobalOpts, args: JobsArgs) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let (glacier, vaults) = runtime.block_on(async {
         let glacier = SdkGlacier::connect(global).await?;
-        let names = match &args.vault {
-            Some(name) => vec![name.clone()],
-            None => glacier
-                .list_vaults()
-                .await?
-                .into_iter()
-                .map(|v| v.name)
-                .collect(),
-        };
-        let mut keys = Vec::with_capacity(names.len());
-        for name in names {
-            let key = VaultKey {
-                account: args.account.clone().unwrap_or_else(|| "-".into()),
-                region: glacier.region().to_owned(),
-                name,
-            };
-            sync_vault_jobs(&glacier, &mut store, &key, OffsetDateTime::now_utc()).await?;
-            keys.push(key);
-        }
-        anyhow::Ok((glacier, keys))
+        let vaults = sync_vaults(
+            &glacier,
+            &mut store,
+            args.vault.as_deref(),
+            args.account.as_deref(),
+        )
+        .await?;
+        anyhow::Ok((glacier, vaults))
     })?;
     let now = OffsetDateTime::now_utc();
     let entries: Vec<JournalEntry> = store
@@ -108,6 +96,36 @@ pub fn run(global: &GlobalOpts, args: JobsArgs) -> anyhow::Result<()> {
         runtime.block_on(watch::run(&glacier, &mut store, entries, style))?;
     }
     Ok(())
+}
+
+/// Brings the journal up to date with ListJobs for `vault`, or for every vault in
+/// the region, and returns the vaults looked at.
+pub(crate) async fn sync_vaults(
+    glacier: &SdkGlacier,
+    store: &mut Store,
+    vault: Option<&str>,
+    account: Option<&str>,
+) -> anyhow::Result<Vec<VaultKey>> {
+    let names = match vault {
+        Some(name) => vec![name.to_owned()],
+        None => glacier
+            .list_vaults()
+            .await?
+            .into_iter()
+            .map(|v| v.name)
+            .collect(),
+    };
+    let mut keys = Vec::with_capacity(names.len());
+    for name in names {
+        let key = VaultKey {
+            account: account.unwrap_or("-").to_owned(),
+            region: glacier.region().to_owned(),
+            name,
+        };
+        sync_vault_jobs(glacier, store, &key, OffsetDateTime::now_utc()).await?;
+        keys.push(key);
+    }
+    Ok(keys)
 }
 
 /// The jobs as a table, one row each.
