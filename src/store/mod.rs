@@ -108,13 +108,26 @@ impl Store {
         account: Option<&str>,
         region: Option<&str>,
     ) -> Result<Vault, StoreError> {
-        let matching: Vec<Vault> = self
+        let mut matching: Vec<Vault> = self
             .vaults()?
             .into_iter()
             .filter(|vault| vault.key.name == name)
             .filter(|vault| account.is_none_or(|account| vault.key.account == account))
             .filter(|vault| region.is_none_or(|region| vault.key.region == region))
             .collect();
+        // The journal knows a vault by `-` (the credentials' account) while its
+        // JSON inventory names the account: of several, the ones with an
+        // inventory are the ones meant.
+        if matching.len() > 1 {
+            let with_snapshots: Vec<Vault> = matching
+                .iter()
+                .filter(|vault| self.snapshots(Some(vault)).is_ok_and(|s| !s.is_empty()))
+                .cloned()
+                .collect();
+            if with_snapshots.len() == 1 {
+                matching = with_snapshots;
+            }
+        }
         match matching.as_slice() {
             [vault] => Ok(vault.clone()),
             [] => Err(StoreError::refused(format!(
