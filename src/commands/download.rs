@@ -153,34 +153,14 @@ pub(crate) async fn download_job(
     .await;
     bar.finish_and_clear();
     let outcome = outcome?;
-    let shown = printable(&destination.display().to_string());
     let summary = if partial {
-        // A range of a split plan: the file is finished once every range is in.
         let archive_size = whole.unwrap_or(output_length);
-        match finish_part(
-            &destination,
-            archive_size,
-            job.archive_sha256_tree_hash,
-            target.overwrite,
-        )
-        .await
-        {
-            Ok(hash) => format!(
-                "verified the last range; the whole archive is in {shown} (tree hash {hash})"
-            ),
-            Err(DownloadError::Incomplete {
-                expected, actual, ..
-            }) => format!(
-                "verified this range into {shown}.part; {} of {} are in, download the plan's other jobs with the same --to",
-                size(u128::from(actual)),
-                size(u128::from(expected))
-            ),
-            Err(err) => return Err(err.into()),
-        }
+        range_summary(&destination, archive_size, &job, target.overwrite).await?
     } else {
         format!(
-            "verified {} into {shown} (tree hash {}){}",
+            "verified {} into {} (tree hash {}){}",
             size(u128::from(output_length)),
+            printable(&destination.display().to_string()),
             outcome.tree_hash,
             resumed_note(outcome.resumed_chunks)
         )
@@ -189,6 +169,37 @@ pub(crate) async fn download_job(
         destination,
         summary,
     })
+}
+
+/// A range of a split plan is in: the archive's file is finished once every
+/// range is, and verified then.
+async fn range_summary(
+    destination: &Path,
+    archive_size: u64,
+    job: &JobInfo,
+    overwrite: bool,
+) -> anyhow::Result<String> {
+    let shown = printable(&destination.display().to_string());
+    match finish_part(
+        destination,
+        archive_size,
+        job.archive_sha256_tree_hash,
+        overwrite,
+    )
+    .await
+    {
+        Ok(hash) => Ok(format!(
+            "verified the last range; the whole archive is in {shown} (tree hash {hash})"
+        )),
+        Err(DownloadError::Incomplete {
+            expected, actual, ..
+        }) => Ok(format!(
+            "verified this range into {shown}.part; {} of {} are in, download the plan's other jobs with the same --to",
+            size(u128::from(actual)),
+            size(u128::from(expected))
+        )),
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// Notes the download in the journal, when the journal knows the job.

@@ -16,7 +16,7 @@ pub use start::{FetchPage, FetchPlan, StartedPage, next_page_params, start_page}
 
 use super::TrackingError;
 use super::watch::{Clock, WatchEvent, poll_job, watch_until_finished};
-use crate::domain::job::{JobStatus, effective_status};
+use crate::domain::job::{JobStatus, TrackedJob, effective_status};
 use crate::domain::job_params::{JobParams, ParamsError};
 use crate::glacier::{GlacierApi, GlacierError};
 use crate::store::{ImportProgress, OutputUse, Store, StoreError, VaultKey};
@@ -188,41 +188,10 @@ pub async fn advance<G: GlacierApi, C: Clock>(
     mut on_event: impl FnMut(FetchEvent<'_>),
 ) -> Result<FetchOutcome, FetchError> {
     loop {
-        let last = fetch.last().clone();
-        let job = match effective_status(&last.job, clock.now()) {
-            // Asked not to wait: one look, since the journal may lag behind Glacier.
-            JobStatus::InProgress if !wait => {
-                let looked = poll_job(api, store, &last.job, clock.now()).await?;
-                let index = fetch.pages.len() - 1;
-                fetch.pages[index].job = looked.clone();
-                if looked.status == JobStatus::InProgress {
-                    return Ok(FetchOutcome::Pending(fetch));
-                }
-                looked
-            }
-            JobStatus::InProgress => {
-                let watched = watch_until_finished(api, store, vec![last.job], clock, |event| {
-                    on_event(FetchEvent::Watch(event))
-                })
-                .await?;
-                // One job in, one out.
-                let mut watched = watched;
-                watched.swap_remove(0)
-            }
-            _ => last.job,
+        let Some(job) = last_page_finished(api, store, &fetch, clock, wait, &mut on_event).await?
+        else {
+            return Ok(FetchOutcome::Pending(fetch));
         };
-        match effective_status(&job, clock.now()) {
-            JobStatus::Succeeded => {}
-            JobStatus::Failed => {
-                return Err(FetchError::JobFailed {
-                    message: crate::text::printable(
-                        job.status_message.as_deref().unwrap_or("no reason given"),
-                    ),
-                    job_id: job.job_id,
-                });
-            }
-            _ => return Err(FetchError::OutputExpired { job_id: job.job_id }),
-        }
         let info = api.describe_job(&fetch.vault.name, &job.job_id).await?;
         let index = fetch.pages.len() - 1;
         fetch.pages[index].job = job;
@@ -234,19 +203,65 @@ pub async fn advance<G: GlacierApi, C: Clock>(
             page: fetch.last().page + 1,
             previous_job: Some(fetch.last().job.job_id.clone()),
         };
-        let next = start_page(
-            api,
-            store,
-            &fetch.vault,
-            &params,
-            page,
-            started_by,
-            clock.now(),
-        )
-        .await?;
+        let now = clock.now();
+        let next = start_page(api, store, &fetch.vault, &params, page, started_by, now).await?;
         on_event(FetchEvent::PageStarted(&next));
         fetch.pages.push(next);
     }
+    let imported = download_and_import(api, store, &fetch, clock.now(), &mut on_event).await?;
+    Ok(FetchOutcome::Imported(imported))
+}
+
+/// The fetch's last page once its job has succeeded: waited for if `wait`, else
+/// looked at once (the journal may lag behind Glacier) and `None` while it runs.
+/// A failed or expired job ends the fetch.
+async fn last_page_finished<G: GlacierApi, C: Clock>(
+    api: &G,
+    store: &mut Store,
+    fetch: &Fetch,
+    clock: &C,
+    wait: bool,
+    on_event: &mut impl FnMut(FetchEvent<'_>),
+) -> Result<Option<TrackedJob>, FetchError> {
+    let last = fetch.last().job.clone();
+    let job = match effective_status(&last, clock.now()) {
+        JobStatus::InProgress if !wait => {
+            let looked = poll_job(api, store, &last, clock.now()).await?;
+            if looked.status == JobStatus::InProgress {
+                return Ok(None);
+            }
+            looked
+        }
+        JobStatus::InProgress => {
+            let mut watched = watch_until_finished(api, store, vec![last], clock, |event| {
+                on_event(FetchEvent::Watch(event))
+            })
+            .await?;
+            // One job in, one out.
+            watched.swap_remove(0)
+        }
+        _ => last,
+    };
+    match effective_status(&job, clock.now()) {
+        JobStatus::Succeeded => Ok(Some(job)),
+        JobStatus::Failed => Err(FetchError::JobFailed {
+            message: crate::text::printable(
+                job.status_message.as_deref().unwrap_or("no reason given"),
+            ),
+            job_id: job.job_id,
+        }),
+        _ => Err(FetchError::OutputExpired { job_id: job.job_id }),
+    }
+}
+
+/// Downloads every page into a private folder (gone afterwards) and imports them.
+async fn download_and_import<G: GlacierApi>(
+    api: &G,
+    store: &mut Store,
+    fetch: &Fetch,
+    now: OffsetDateTime,
+    on_event: &mut impl FnMut(FetchEvent<'_>),
+) -> Result<Imported, FetchError> {
     let dir = tempfile::Builder::new()
         .prefix("inventory-pages-")
         .tempdir_in(store.snapshots_dir())
@@ -254,26 +269,15 @@ pub async fn advance<G: GlacierApi, C: Clock>(
             path: store.snapshots_dir().to_path_buf(),
             source,
         })?;
-    let files = download_pages(
-        api,
-        &fetch.vault.name,
-        &fetch.pages,
-        dir.path(),
-        |page, bytes| {
-            on_event(FetchEvent::Downloaded {
-                page: page.page,
-                bytes,
-            })
-        },
-    )
+    let vault = &fetch.vault.name;
+    let files = download_pages(api, vault, &fetch.pages, dir.path(), |page, bytes| {
+        on_event(FetchEvent::Downloaded {
+            page: page.page,
+            bytes,
+        })
+    })
     .await?;
-    let imported = import_pages(
-        store,
-        &fetch.vault,
-        &fetch.pages,
-        &files,
-        clock.now(),
-        |progress| on_event(FetchEvent::Importing(progress)),
-    )?;
-    Ok(FetchOutcome::Imported(imported))
+    import_pages(store, &fetch.vault, &fetch.pages, &files, now, |progress| {
+        on_event(FetchEvent::Importing(progress))
+    })
 }
