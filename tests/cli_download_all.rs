@@ -49,6 +49,10 @@ fn setup() -> (Setup, Vec<defrost::sandbox::model::Archive>) {
             size: 9000,
             description: "c",
         },
+        Spec {
+            size: 5000,
+            description: "d",
+        },
     ];
     let archives = seed_vault(&live.sandbox, "v", &specs);
     let setup = Setup {
@@ -96,27 +100,33 @@ fn every_ready_archive_job_is_downloaded_once() {
         assert_eq!(tree_hash(&bytes), archive.tree_hash);
     }
 
-    // A third job finishes; the next run takes only it.
+    // A third job is downloaded by its id (the journal notes that too), a fourth
+    // is left: the next run takes only the fourth.
     let third = setup.finished_job(expedited(&archives[2].id));
+    let by_id = setup.run(&["download", &third, "--vault", "v", "--to", to]);
+    assert!(by_id.status.success(), "{by_id:?}");
+    let fourth = setup.finished_job(expedited(&archives[3].id));
     let again = setup.run(&["download", "--all-ready", "--to", to]);
     assert!(again.status.success(), "{again:?}");
     let stdout = String::from_utf8(again.stdout).unwrap();
     assert!(
-        stdout.contains(&format!("downloaded {third}: verified")),
+        stdout.contains(&format!("downloaded {fourth}: verified")),
         "{stdout}"
     );
-    for done in [&first, &second] {
+    for done in [&first, &second, &third] {
         assert!(
             stdout.contains(&format!("skipped {done}: already downloaded to")),
             "{stdout}"
         );
     }
     assert!(
-        stdout.ends_with("1 downloaded, 0 failed, 3 skipped\n"),
+        stdout.ends_with("1 downloaded, 0 failed, 4 skipped\n"),
         "{stdout}"
     );
-    let bytes = std::fs::read(dir.path().join(&archives[2].id)).unwrap();
-    assert_eq!(tree_hash(&bytes), archives[2].tree_hash);
+    for archive in &archives[2..] {
+        let bytes = std::fs::read(dir.path().join(&archive.id)).unwrap();
+        assert_eq!(tree_hash(&bytes), archive.tree_hash);
+    }
 }
 
 #[test]

@@ -191,3 +191,25 @@ fn a_cache_from_before_the_journal_gains_it_and_keeps_its_snapshots() {
         .unwrap();
     assert_eq!(version, defrost::store::CATALOG_SCHEMA);
 }
+
+/// The journal knows a vault by `-` (the credentials' account) while its JSON
+/// inventory names the account: finding the vault by name picks the one with the
+/// inventory instead of calling the name ambiguous.
+#[test]
+fn a_vault_known_to_the_journal_by_dash_does_not_hide_its_inventory() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let mut other = job("OTHER");
+    other.adopted = true;
+    assert!(store.adopt_job(&vault(), &other, "{}", at(5)).unwrap());
+    import_json(
+        &mut store,
+        "photos",
+        &inventory_json("photos", "2026-11-01T00:00:00Z", &[]),
+    )
+    .unwrap();
+    assert_eq!(store.vaults().unwrap().len(), 2);
+    let found = store.find_vault("photos", None, None).unwrap();
+    assert_eq!(found.key.account, "111122223333");
+    assert!(store.snapshot_of(&found, None).is_ok());
+}

@@ -19,8 +19,9 @@ use crate::glacier::download::{
     DEFAULT_PARALLEL, DownloadError, DownloadRequest, default_chunk_size, download, finish_part,
 };
 use crate::glacier::{GlacierApi, JobInfo, JobStatus, SdkGlacier};
-use crate::store::{ArchiveRow, Store};
+use crate::store::{ArchiveRow, JournalId, Store, VaultKey};
 use crate::text::printable;
+use crate::tracking::sync_vault_jobs;
 
 mod all_ready;
 
@@ -82,7 +83,7 @@ pub fn run(global: &GlobalOpts, args: DownloadArgs) -> anyhow::Result<()> {
             overwrite: args.overwrite,
         };
         let downloaded = download_job(&glacier, &store, global.region.as_deref(), &target).await?;
-        note_downloaded(&mut store, job_id, &downloaded.destination)?;
+        note_downloaded(&glacier, &mut store, vault, job_id, &downloaded.destination).await?;
         println!("{}", downloaded.summary);
         anyhow::Ok(())
     })
@@ -202,15 +203,35 @@ async fn range_summary(
     }
 }
 
-/// Notes the download in the journal, when the journal knows the job.
-fn note_downloaded(store: &mut Store, job_id: &str, destination: &Path) -> anyhow::Result<()> {
-    let known = store
-        .journal(None)?
-        .into_iter()
-        .find(|entry| entry.job_id.as_deref() == Some(job_id));
-    if let Some(entry) = known {
-        let file = destination.display().to_string();
-        store.record_job_downloaded(entry.id, &file, time::OffsetDateTime::now_utc())?;
+/// Notes the download in the journal, so `--all-ready` does not fetch it again;
+/// a job the journal does not know yet (started elsewhere) is adopted first.
+async fn note_downloaded(
+    glacier: &SdkGlacier,
+    store: &mut Store,
+    vault: &str,
+    job_id: &str,
+    destination: &Path,
+) -> anyhow::Result<()> {
+    let find = |store: &Store| -> anyhow::Result<Option<JournalId>> {
+        Ok(store
+            .journal(None)?
+            .into_iter()
+            .find(|entry| entry.job_id.as_deref() == Some(job_id))
+            .map(|entry| entry.id))
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let mut known = find(store)?;
+    if known.is_none() {
+        let key = VaultKey {
+            account: "-".into(),
+            region: glacier.region().to_owned(),
+            name: vault.to_owned(),
+        };
+        sync_vault_jobs(glacier, store, &key, now).await?;
+        known = find(store)?;
+    }
+    if let Some(id) = known {
+        store.record_job_downloaded(id, &destination.display().to_string(), now)?;
     }
     Ok(())
 }
