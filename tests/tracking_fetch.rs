@@ -54,6 +54,8 @@ struct FakeGlacier {
     archives: usize,
     jobs: Mutex<Vec<FakeJob>>,
     describes: Mutex<usize>,
+    /// Each GetJobOutput: the job and the moment.
+    outputs: Mutex<Vec<(String, OffsetDateTime)>>,
 }
 
 fn unsupported() -> GlacierError {
@@ -176,6 +178,10 @@ impl GlacierApi for FakeGlacier {
         _range: Option<(u64, u64)>,
     ) -> Result<JobOutput, GlacierError> {
         let body = self.job(job_id, |job| self.body(job))?;
+        self.outputs
+            .lock()
+            .unwrap()
+            .push((job_id.to_owned(), self.clock.now()));
         let chunk: Result<Bytes, GlacierError> = Ok(Bytes::from(body.clone()));
         Ok(JobOutput {
             content_length: body.len() as u64,
@@ -199,6 +205,7 @@ fn fixture(archives: usize) -> (Arc<TestClock>, FakeGlacier, tempfile::TempDir, 
         archives,
         jobs: Mutex::new(Vec::new()),
         describes: Mutex::new(0),
+        outputs: Mutex::new(Vec::new()),
     };
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
@@ -270,6 +277,28 @@ async fn a_paged_inventory_is_followed_on_its_schedule_into_one_snapshot() {
     assert!(clock.now() >= START + JOB_TAKES * 3);
     let describes = *glacier.describes.lock().unwrap();
     assert_eq!(describes, sleeps.len() + 3, "{sleeps:?}");
+
+    // Each page was downloaded as soon as it was ready, before the next page's job
+    // (which takes hours) was even started: a long paged inventory never outlives
+    // its first page's output. Once imported, the pages are gone from disk.
+    let outputs = glacier.outputs.lock().unwrap().clone();
+    let ids: Vec<&str> = outputs.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids, ["JOB1", "JOB2", "JOB3"]);
+    let jobs = glacier.jobs.lock().unwrap();
+    for (page, (_, downloaded_at)) in outputs.iter().enumerate().take(2) {
+        assert!(
+            *downloaded_at <= jobs[page + 1].started,
+            "page {}",
+            page + 1
+        );
+    }
+    drop(jobs);
+    let leftovers: Vec<_> = std::fs::read_dir(store.snapshots_dir())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .filter(|name| !name.to_string_lossy().ends_with(".sqlite"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 
     // Every page's job is journaled, started by us, and noted as imported.
     let entries = store.journal(None).unwrap();

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use time::OffsetDateTime;
 
-pub use pages::{Imported, download_pages, import_pages};
+pub use pages::{Imported, download_page, import_pages, pages_dir};
 pub use start::{FetchPage, FetchPlan, StartedPage, next_page_params, start_page};
 
 use super::TrackingError;
@@ -175,8 +175,9 @@ pub fn unfinished_fetch(
 }
 
 /// Moves `fetch` on as far as it can: waits for its last page (if `wait`; else
-/// looks once and returns [`FetchOutcome::Pending`] while it runs), starts the next page
-/// while Glacier returns a marker, then downloads and imports every page as one
+/// looks once and returns [`FetchOutcome::Pending`] while it runs), downloads
+/// each page as soon as it is ready (its output is kept only so long), starts the
+/// next page while Glacier returns a marker, then imports every page as one
 /// snapshot.
 pub async fn advance<G: GlacierApi, C: Clock>(
     api: &G,
@@ -195,6 +196,7 @@ pub async fn advance<G: GlacierApi, C: Clock>(
         let info = api.describe_job(&fetch.vault.name, &job.job_id).await?;
         let index = fetch.pages.len() - 1;
         fetch.pages[index].job = job;
+        download_ready_page(api, store, &fetch, &fetch.pages[index], &mut on_event).await?;
         let Some(marker) = info.inventory_marker else {
             break;
         };
@@ -254,7 +256,26 @@ async fn last_page_finished<G: GlacierApi, C: Clock>(
     }
 }
 
-/// Downloads every page into a private folder (gone afterwards) and imports them.
+/// Downloads a page whose job is ready, unless it is already in.
+async fn download_ready_page<G: GlacierApi>(
+    api: &G,
+    store: &Store,
+    fetch: &Fetch,
+    page: &StartedPage,
+    on_event: &mut impl FnMut(FetchEvent<'_>),
+) -> Result<PathBuf, FetchError> {
+    let dir = pages_dir(store, fetch);
+    let (file, downloaded) = download_page(api, &fetch.vault.name, page, &dir).await?;
+    if let Some(bytes) = downloaded {
+        on_event(FetchEvent::Downloaded {
+            page: page.page,
+            bytes,
+        });
+    }
+    Ok(file)
+}
+
+/// Imports every page (downloading any not yet in), then removes the pages.
 async fn download_and_import<G: GlacierApi>(
     api: &G,
     store: &mut Store,
@@ -262,22 +283,14 @@ async fn download_and_import<G: GlacierApi>(
     now: OffsetDateTime,
     on_event: &mut impl FnMut(FetchEvent<'_>),
 ) -> Result<Imported, FetchError> {
-    let dir = tempfile::Builder::new()
-        .prefix("inventory-pages-")
-        .tempdir_in(store.snapshots_dir())
-        .map_err(|source| FetchError::Io {
-            path: store.snapshots_dir().to_path_buf(),
-            source,
-        })?;
-    let vault = &fetch.vault.name;
-    let files = download_pages(api, vault, &fetch.pages, dir.path(), |page, bytes| {
-        on_event(FetchEvent::Downloaded {
-            page: page.page,
-            bytes,
-        })
-    })
-    .await?;
-    import_pages(store, &fetch.vault, &fetch.pages, &files, now, |progress| {
+    let mut files = Vec::with_capacity(fetch.pages.len());
+    for page in &fetch.pages {
+        files.push(download_ready_page(api, store, fetch, page, on_event).await?);
+    }
+    let imported = import_pages(store, &fetch.vault, &fetch.pages, &files, now, |progress| {
         on_event(FetchEvent::Importing(progress))
-    })
+    })?;
+    // The snapshot holds them now; a folder that cannot be removed only costs space.
+    let _ = std::fs::remove_dir_all(pages_dir(store, fetch));
+    Ok(imported)
 }

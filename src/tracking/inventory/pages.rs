@@ -1,6 +1,8 @@
-//! The pages of a finished fetch: each job's output downloaded to a private file
-//! (inventories can be gigabytes, so never held in memory), then all of them
-//! imported as one snapshot, and each job noted in the journal as imported.
+//! The pages of a fetch: each page's output downloaded as soon as its job is
+//! ready (a paged inventory can take longer than the first page's output is
+//! kept), to a file of the data directory (inventories can be gigabytes, so
+//! never held in memory) where a later run finds it; then all of them imported
+//! as one snapshot, and each job noted in the journal as imported.
 
 use std::path::{Path, PathBuf};
 
@@ -8,28 +10,42 @@ use futures_util::StreamExt;
 use time::OffsetDateTime;
 use tokio::io::AsyncWriteExt;
 
-use super::{FetchError, StartedPage};
+use super::{Fetch, FetchError, StartedPage};
 use crate::domain::inventory::InventoryFormat;
 use crate::glacier::{GlacierApi, GlacierError};
 use crate::store::{ImportProgress, ImportRequest, SnapshotInfo, Store, StoreError, VaultKey};
 
-/// Downloads the output of every page, in order, into `dir`; `on_page` hears of
-/// each page once it is in, with its size.
-pub async fn download_pages<G: GlacierApi>(
+/// Where a fetch keeps its pages until they are imported: named for its first
+/// job's journal entry, so a run that continues the fetch finds them.
+pub fn pages_dir(store: &Store, fetch: &Fetch) -> PathBuf {
+    let first = fetch.pages.first().map_or(0, |page| page.journal_id.0);
+    store
+        .snapshots_dir()
+        .join(format!("inventory-fetch-{first}"))
+}
+
+/// Downloads `page`'s output into `dir` unless an earlier run already did.
+/// Returns the file, and the bytes downloaded now (`None` when it was there).
+pub async fn download_page<G: GlacierApi>(
     api: &G,
     vault: &str,
-    pages: &[StartedPage],
+    page: &StartedPage,
     dir: &Path,
-    mut on_page: impl FnMut(&StartedPage, u64),
-) -> Result<Vec<PathBuf>, FetchError> {
-    let mut files = Vec::with_capacity(pages.len());
-    for page in pages {
-        let file = dir.join(format!("page-{}", page.page));
-        let bytes = download_output(api, vault, &page.job.job_id, &file).await?;
-        on_page(page, bytes);
-        files.push(file);
+) -> Result<(PathBuf, Option<u64>), FetchError> {
+    let file = dir.join(format!("page-{}", page.page));
+    if file.is_file() {
+        return Ok((file, None));
     }
-    Ok(files)
+    let io_error = |source| FetchError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(io_error)?;
+    // Only a whole page gets its final name.
+    let partial = dir.join(format!("page-{}.partial", page.page));
+    let bytes = download_output(api, vault, &page.job.job_id, &partial).await?;
+    std::fs::rename(&partial, &file).map_err(io_error)?;
+    Ok((file, Some(bytes)))
 }
 
 /// Streams one job's whole output into `file`, checking that all of it came.
