@@ -63,6 +63,7 @@ pub async fn run(
         println!("watching {count} {jobs} in progress");
     }
     let mut screen = Screen {
+        out: std::io::stdout(),
         style,
         // The table `jobs` has just printed: a header and a row per job.
         drawn: entries.len() + 1,
@@ -92,7 +93,8 @@ pub async fn run(
 }
 
 /// What has been shown, so the next change can be drawn over it.
-struct Screen {
+struct Screen<W: Write> {
+    out: W,
     style: Style,
     entries: Vec<JournalEntry>,
     notes: Vec<String>,
@@ -101,7 +103,7 @@ struct Screen {
     failure: Option<std::io::Error>,
 }
 
-impl Screen {
+impl<W: Write> Screen<W> {
     fn show(&mut self, event: &WatchEvent<'_>) {
         let shown = match (event, event.transition()) {
             (_, Some((job, _))) => self.transition(job),
@@ -125,16 +127,14 @@ impl Screen {
         };
         entry.state = Some(job.clone());
         let note = announcement(entry, job);
-        let mut out = std::io::stdout().lock();
         match self.style {
-            Style::Lines => writeln!(out, "{note}"),
+            Style::Lines => writeln!(self.out, "{note}"),
             Style::Json => {
                 let line = json_line(entry, OffsetDateTime::now_utc())
                     .map_err(|err| std::io::Error::other(err.to_string()))?;
-                writeln!(out, "{line}")
+                writeln!(self.out, "{line}")
             }
             Style::Redraw => {
-                drop(out);
                 self.notes.push(note);
                 self.redraw(None)
             }
@@ -143,13 +143,13 @@ impl Screen {
 
     /// Draws the table and the announcements over what was drawn before.
     fn redraw(&mut self, next_look: Option<OffsetDateTime>) -> std::io::Result<()> {
-        let mut out = std::io::stdout().lock();
+        let out = &mut self.out;
         if let Ok(up) = u16::try_from(self.drawn)
             && up > 0
         {
             queue!(out, MoveUp(up), Clear(ClearType::FromCursorDown))?;
         }
-        let mut lines = write_table(&mut out, &self.entries, OffsetDateTime::now_utc())?;
+        let mut lines = write_table(out, &self.entries, OffsetDateTime::now_utc())?;
         for note in &self.notes {
             writeln!(out, "{note}")?;
         }
@@ -188,5 +188,125 @@ fn announcement(entry: &JournalEntry, job: &TrackedJob) -> String {
         ),
         JobStatus::Expired => format!("job {id} ({what}) has expired: its output window closed"),
         JobStatus::InProgress => format!("job {id} ({what}) is in progress"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::job::{ObservedStatus, observe};
+    use crate::store::{JournalId, VaultKey};
+
+    fn entry(job: &TrackedJob) -> JournalEntry {
+        JournalEntry {
+            id: JournalId(1),
+            vault: VaultKey {
+                account: "-".into(),
+                region: "us-east-1".into(),
+                name: "photos".into(),
+            },
+            job_id: Some(job.job_id.clone()),
+            params_json: "{}".into(),
+            plan_json: None,
+            started_by: "defrost".into(),
+            adopted: false,
+            requested_at: "2026-03-01T12:00:00Z".into(),
+            state: Some(job.clone()),
+        }
+    }
+
+    fn running() -> TrackedJob {
+        let now = OffsetDateTime::now_utc();
+        TrackedJob::started(
+            "JOB1".into(),
+            "photos".into(),
+            JobKind::ArchiveRetrieval,
+            None,
+            now,
+        )
+    }
+
+    fn finished(job: &TrackedJob) -> TrackedJob {
+        let now = OffsetDateTime::now_utc();
+        let answer = crate::domain::job::Observation {
+            status: ObservedStatus::Succeeded,
+            completed_at: Some(now),
+            status_message: None,
+        };
+        observe(job.clone(), answer, now)
+    }
+
+    fn screen(style: Style, job: &TrackedJob) -> Screen<Vec<u8>> {
+        Screen {
+            out: Vec::new(),
+            style,
+            drawn: 2,
+            entries: vec![entry(job)],
+            notes: Vec::new(),
+            failure: None,
+        }
+    }
+
+    #[test]
+    fn on_a_terminal_the_table_is_redrawn_over_itself_with_the_news_below() {
+        let job = running();
+        let mut screen = screen(Style::Redraw, &job);
+        let until = OffsetDateTime::now_utc();
+        screen.show(&WatchEvent::Sleeping { until });
+        let waiting = String::from_utf8(std::mem::take(&mut screen.out)).unwrap();
+        // Up over the two lines `jobs` printed, cleared, drawn again.
+        assert!(waiting.starts_with("\u{1b}[2A\u{1b}[J"), "{waiting:?}");
+        assert!(waiting.contains("in progress"), "{waiting}");
+        assert!(waiting.ends_with("(Ctrl-C to stop)\n"), "{waiting}");
+        assert_eq!(screen.drawn, 3);
+
+        let done = finished(&job);
+        screen.show(&WatchEvent::Polled {
+            job: &done,
+            before: JobStatus::InProgress,
+        });
+        let redrawn = String::from_utf8(std::mem::take(&mut screen.out)).unwrap();
+        assert!(redrawn.starts_with("\u{1b}[3A\u{1b}[J"), "{redrawn:?}");
+        assert!(redrawn.contains(" ready "), "{redrawn}");
+        assert!(
+            redrawn.ends_with(
+                "job JOB1 (archive retrieval in vault photos) is ready: download it with 'defrost download JOB1 --vault photos --to DIR'\n"
+            ),
+            "{redrawn}"
+        );
+        assert_eq!(screen.drawn, 3);
+        assert!(screen.failure.is_none());
+    }
+
+    #[test]
+    fn off_a_terminal_only_changes_are_written_one_line_each() {
+        let job = running();
+        let mut screen = screen(Style::Lines, &job);
+        screen.show(&WatchEvent::Sleeping {
+            until: OffsetDateTime::now_utc(),
+        });
+        screen.show(&WatchEvent::Polled {
+            job: &job,
+            before: JobStatus::InProgress,
+        });
+        assert!(screen.out.is_empty(), "no change, nothing written");
+        let mut failed = job.clone();
+        failed.status = JobStatus::Failed;
+        failed.status_message = Some("tape\u{1b}[31m eaten".into());
+        screen.show(&WatchEvent::Polled {
+            job: &failed,
+            before: JobStatus::InProgress,
+        });
+        let text = String::from_utf8(screen.out).unwrap();
+        assert!(
+            text.starts_with("job JOB1 (archive retrieval in vault photos) failed: tape"),
+            "{text}"
+        );
+        assert!(text.ends_with(" eaten\n"), "{text}");
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(
+            !text.contains('\u{1b}'),
+            "the server's escape is not passed on"
+        );
     }
 }
