@@ -104,26 +104,12 @@ fn fetch_with_wait_makes_a_snapshot_of_exactly_the_vaults_archives() {
     // The catalog says how the snapshot was obtained.
     let list = setup.run_ok(&["inventory", "list"]);
     assert!(list.contains("v "), "{list}");
-    let catalog = rusqlite_source(&setup.data);
-    assert_eq!(catalog, format!("Glacier inventory job {}", jobs[0]));
+    let source = snapshot_source(&setup.data);
+    assert_eq!(source, format!("Glacier inventory job {}", jobs[0]));
 }
 
-/// The `source` of the one snapshot in the catalog.
-fn rusqlite_source(data: &TempDir) -> String {
-    let output = std::process::Command::new("sqlite3")
-        .arg(data.path().join("catalog.sqlite"))
-        .arg("SELECT source FROM snapshot")
-        .output();
-    match output {
-        Ok(output) if output.status.success() => {
-            String::from_utf8(output.stdout).unwrap().trim().to_owned()
-        }
-        // Without the sqlite3 shell, read it through defrost's own library.
-        _ => read_source_with_library(data),
-    }
-}
-
-fn read_source_with_library(data: &TempDir) -> String {
+/// How the catalog says the one cached snapshot was obtained.
+fn snapshot_source(data: &TempDir) -> String {
     let store = defrost::store::Store::open(data.path()).unwrap();
     let snapshots = store.snapshots(None).unwrap();
     assert_eq!(snapshots.len(), 1);
@@ -150,7 +136,7 @@ fn a_limit_smaller_than_the_vault_pages_through_into_one_complete_snapshot() {
     assert!(stdout.contains("imported 5 archives"), "{stdout}");
     assert_eq!(setup.inventory_jobs().len(), 3);
     assert_eq!(setup.cached_ids(), setup.archive_ids);
-    let source = read_source_with_library(&setup.data);
+    let source = snapshot_source(&setup.data);
     assert!(source.ends_with("(3 pages)"), "{source}");
 }
 
