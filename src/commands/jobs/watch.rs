@@ -62,11 +62,13 @@ pub async fn run(
         let jobs = if count == 1 { "job" } else { "jobs" };
         println!("watching {count} {jobs} in progress");
     }
+    let columns = terminal_columns();
     let mut screen = Screen {
         out: std::io::stdout(),
         style,
-        // The table `jobs` has just printed: a header and a row per job.
-        drawn: entries.len() + 1,
+        columns,
+        // The table `jobs` has just printed.
+        drawn: printed_rows(&entries, columns),
         entries,
         notes: Vec::new(),
         failure: None,
@@ -92,10 +94,22 @@ pub async fn run(
     Ok(())
 }
 
+/// The rows the table `jobs` printed before watching takes on the terminal.
+fn printed_rows(entries: &[JournalEntry], columns: Option<usize>) -> usize {
+    let mut table = Vec::new();
+    match write_table(&mut table, entries, OffsetDateTime::now_utc()) {
+        Ok(_) => rows_on_screen(&table, columns),
+        // Writing to memory does not fail; a header and a row per job otherwise.
+        Err(_) => entries.len() + 1,
+    }
+}
+
 /// What has been shown, so the next change can be drawn over it.
 struct Screen<W: Write> {
     out: W,
     style: Style,
+    /// The terminal's width, for lines that wrap (Redraw only).
+    columns: Option<usize>,
     entries: Vec<JournalEntry>,
     notes: Vec<String>,
     /// Lines of the block last drawn (Redraw only).
@@ -143,28 +157,47 @@ impl<W: Write> Screen<W> {
 
     /// Draws the table and the announcements over what was drawn before.
     fn redraw(&mut self, next_look: Option<OffsetDateTime>) -> std::io::Result<()> {
-        let out = &mut self.out;
-        if let Ok(up) = u16::try_from(self.drawn)
-            && up > 0
-        {
-            queue!(out, MoveUp(up), Clear(ClearType::FromCursorDown))?;
-        }
-        let mut lines = write_table(out, &self.entries, OffsetDateTime::now_utc())?;
+        let mut block = Vec::new();
+        write_table(&mut block, &self.entries, OffsetDateTime::now_utc())?;
         for note in &self.notes {
-            writeln!(out, "{note}")?;
+            writeln!(block, "{note}")?;
         }
-        lines += self.notes.len();
         if let Some(at) = next_look {
             writeln!(
-                out,
+                block,
                 "watching; next look at {} (Ctrl-C to stop)",
                 minute(at)
             )?;
-            lines += 1;
         }
-        self.drawn = lines;
-        out.flush()
+        if let Ok(up) = u16::try_from(self.drawn)
+            && up > 0
+        {
+            queue!(self.out, MoveUp(up), Clear(ClearType::FromCursorDown))?;
+        }
+        self.out.write_all(&block)?;
+        self.drawn = rows_on_screen(&block, self.columns);
+        self.out.flush()
     }
+}
+
+/// The width of the terminal, when standard output is one.
+fn terminal_columns() -> Option<usize> {
+    crossterm::terminal::size()
+        .ok()
+        .map(|(columns, _)| usize::from(columns))
+        .filter(|columns| *columns > 0)
+}
+
+/// How many rows of a terminal `columns` wide the text takes: a line longer
+/// than the terminal wraps onto more than one, and the redraw must go up over all.
+fn rows_on_screen(text: &[u8], columns: Option<usize>) -> usize {
+    String::from_utf8_lossy(text)
+        .lines()
+        .map(|line| match columns {
+            Some(columns) => line.chars().count().div_ceil(columns).max(1),
+            None => 1,
+        })
+        .sum()
 }
 
 /// What a job's new status means for the user, in one line.
@@ -240,6 +273,7 @@ mod tests {
         Screen {
             out: Vec::new(),
             style,
+            columns: None,
             drawn: 2,
             entries: vec![entry(job)],
             notes: Vec::new(),
@@ -276,6 +310,14 @@ mod tests {
         );
         assert_eq!(screen.drawn, 3);
         assert!(screen.failure.is_none());
+    }
+
+    #[test]
+    fn long_lines_count_the_rows_they_wrap_onto() {
+        let text = format!("{}\nshort\n\n", "x".repeat(25));
+        assert_eq!(rows_on_screen(text.as_bytes(), Some(10)), 3 + 1 + 1);
+        assert_eq!(rows_on_screen(text.as_bytes(), Some(25)), 1 + 1 + 1);
+        assert_eq!(rows_on_screen(text.as_bytes(), None), 3);
     }
 
     #[test]
