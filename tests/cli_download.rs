@@ -214,3 +214,60 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+/// A job still running, or one that failed, has no output: refused in one line,
+/// nothing written.
+#[test]
+fn a_job_in_progress_or_failed_is_refused_and_nothing_is_written() {
+    // Slow enough that a Bulk job (8 hours) stays in progress through the test.
+    let live = cli_live::live_sandbox_at(100);
+    let archive_id = vault_with_one_archive(&live.sandbox, SIZE);
+    let client = common::client_for(&live.sandbox);
+    let running = live._runtime.block_on(start_job(
+        &client,
+        "v",
+        archive_job(&archive_id).tier("Bulk").build(),
+    ));
+    live._runtime.block_on(common::admin::add_fault(
+        &live.sandbox,
+        serde_json::json!({"kind": "fail_job", "vault": "v", "message": "the tape was eaten"}),
+    ));
+    // It fails when it would have finished: Expedited, about 2 s at this speedup.
+    let failed = live._runtime.block_on(start_job(
+        &client,
+        "v",
+        archive_job(&archive_id).tier("Expedited").build(),
+    ));
+    let described = live._runtime.block_on(wait_for(&client, "v", &failed));
+    assert_eq!(described.status_code().map(|s| s.as_str()), Some("Failed"));
+
+    let home = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for (job_id, mentions) in [
+        (&running, ["still in progress", "defrost jobs"]),
+        (
+            &failed,
+            ["failed (the tape was eaten)", "start the retrieval again"],
+        ),
+    ] {
+        let args = [
+            "download",
+            job_id.as_str(),
+            "--vault",
+            "v",
+            "--to",
+            dir.path().to_str().unwrap(),
+        ];
+        let output = defrost(&home, &live.sandbox.endpoint_url())
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{output:?}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        one_line_error::assert_one_line_error(&args, &output.stdout, &stderr, &mentions);
+        assert!(walk(dir.path()).is_empty(), "nothing was written");
+    }
+}

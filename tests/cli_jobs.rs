@@ -90,3 +90,52 @@ fn an_unknown_vault_is_bad_input() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     one_line_error::assert_one_line_error(&["jobs"], &output.stdout, &stderr, &["no-such-vault"]);
 }
+
+/// Off a terminal, `jobs --watch` prints the table once, then one line per job
+/// that finishes, and exits 0 once nothing is in progress.
+#[test]
+fn watch_follows_jobs_in_progress_until_they_finish() {
+    let live = cli_live::polled_sandbox();
+    let archive_id = vault_with_one_archive(&live.sandbox, 3 << 20);
+    let client = common::client_for(&live.sandbox);
+    // Bulk: about 2.9 s at this speedup, so it is still running when defrost looks.
+    let params = archive_job(&archive_id).tier("Bulk").build();
+    let job_id = live._runtime.block_on(start_job(&client, "v", params));
+    let home = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let output = cli_live::polled_defrost(&live, &home, &data)
+        .args(["jobs", "--vault", "v", "--watch"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].starts_with("VAULT"), "{stdout}");
+    assert!(lines[1].contains("in progress"), "{stdout}");
+    assert_eq!(lines[2], "watching 1 job in progress", "{stdout}");
+    assert_eq!(
+        lines[3],
+        format!(
+            "job {job_id} (archive retrieval in vault v) is ready: download it with 'defrost download {job_id} --vault v --to DIR'"
+        )
+    );
+    assert_eq!(lines[4], "no job is in progress any more", "{stdout}");
+    assert_eq!(lines.len(), 5, "{stdout}");
+
+    // The journal took the new state in: a plain listing shows the job ready.
+    let table = cli_live::polled_defrost(&live, &home, &data)
+        .args(["jobs", "--vault", "v", "--json"])
+        .output()
+        .unwrap();
+    let row: serde_json::Value = serde_json::from_slice(&table.stdout).unwrap();
+    assert_eq!(row["status"], "ready", "{row}");
+
+    // With nothing in progress, watching ends at once.
+    let idle = cli_live::polled_defrost(&live, &home, &data)
+        .args(["jobs", "--vault", "v", "--watch"])
+        .output()
+        .unwrap();
+    assert!(idle.status.success(), "{idle:?}");
+    let stderr = String::from_utf8(idle.stderr).unwrap();
+    assert!(stderr.contains("nothing to watch"), "{stderr}");
+}

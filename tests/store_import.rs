@@ -330,3 +330,73 @@ fn files_left_by_a_killed_import_are_swept_once_old() {
     let info = store.snapshots(None).unwrap().remove(0);
     assert_eq!(store.open_snapshot(&info).unwrap().archive_count(), 5);
 }
+
+/// The pages of a paged inventory, imported as one snapshot, hold every archive
+/// once, in the same orders as one whole inventory would; the oldest page's date
+/// stands for the whole.
+#[test]
+fn the_pages_of_one_inventory_become_one_snapshot() {
+    let archives = spread(2_500);
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let pages = [
+        inventory_json("paged", "2026-11-02T00:00:00Z", &archives[..1000]),
+        inventory_json("paged", "2026-11-01T00:00:00Z", &archives[1000..2400]),
+        inventory_json("paged", "2026-11-02T00:00:00Z", &archives[2400..]),
+    ];
+    let readers: Vec<&[u8]> = pages.iter().map(|page| page.as_bytes()).collect();
+    let info = store
+        .import_pages(readers, json_request("paged"), |_| {})
+        .unwrap();
+    assert_eq!(info.archive_count, 2_500);
+    assert_eq!(info.inventory_date.to_string(), "2026-11-01T00:00:00Z");
+    let snapshot = store.open_snapshot(&info).unwrap();
+    for sort in [SortKey::Name, SortKey::Size, SortKey::Created] {
+        let query = ArchiveQuery {
+            sort,
+            offset: 990,
+            limit: 30,
+            ..Default::default()
+        };
+        let page = snapshot.page(&query).unwrap();
+        let positions: Vec<u32> = page.archives.iter().map(|a| a.position).collect();
+        let (expected, total) = model(&archives, &query);
+        assert_eq!(positions, expected, "{query:?}");
+        assert_eq!(page.total, total, "{query:?}");
+    }
+}
+
+#[test]
+fn an_archive_on_two_pages_or_pages_of_two_vaults_are_refused_leaving_nothing() {
+    let archives = spread(10);
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let date = "2026-11-01T00:00:00Z";
+    let overlapping = [
+        inventory_json("paged", date, &archives[..6]),
+        inventory_json("paged", date, &archives[5..]),
+    ];
+    let readers: Vec<&[u8]> = overlapping.iter().map(|page| page.as_bytes()).collect();
+    let err = store
+        .import_pages(readers, json_request("paged"), |_| {})
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::DuplicateArchiveId { id, .. } if *id == archives[5].id),
+        "{err}"
+    );
+    let mixed = [
+        inventory_json("paged", date, &archives[..5]),
+        inventory_json("other", date, &archives[5..]),
+    ];
+    let readers: Vec<&[u8]> = mixed.iter().map(|page| page.as_bytes()).collect();
+    let err = store
+        .import_pages(readers, json_request("paged"), |_| {})
+        .unwrap_err();
+    assert!(err.to_string().contains("two vaults"), "{err}");
+    assert!(store.snapshots(None).unwrap().is_empty());
+    assert!(
+        snapshot_files(&store).is_empty(),
+        "{:?}",
+        snapshot_files(&store)
+    );
+}

@@ -3,7 +3,7 @@
 //! its decoded name (from the cached inventory) made safe, or to its id; the range
 //! jobs of a split plan assemble into that one file.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -19,18 +19,22 @@ use crate::glacier::download::{
     DEFAULT_PARALLEL, DownloadError, DownloadRequest, default_chunk_size, download, finish_part,
 };
 use crate::glacier::{GlacierApi, JobInfo, JobStatus, SdkGlacier};
-use crate::store::{ArchiveRow, Store};
+use crate::store::{ArchiveRow, JournalId, Store, VaultKey};
 use crate::text::printable;
+use crate::tracking::sync_vault_jobs;
+
+mod all_ready;
 
 #[derive(Debug, clap::Args)]
 pub struct DownloadArgs {
     /// The job whose output to download (see 'defrost jobs')
-    #[arg(value_name = "JOB_ID")]
-    pub job_id: String,
+    #[arg(value_name = "JOB_ID", conflicts_with = "all_ready")]
+    pub job_id: Option<String>,
 
-    /// The job's vault
+    /// The job's vault; with --all-ready, only this vault's jobs [default: every
+    /// vault in the region]
     #[arg(long, value_name = "NAME")]
-    pub vault: String,
+    pub vault: Option<String>,
 
     /// The folder to restore into; nothing is written outside it
     #[arg(long, value_name = "DIR")]
@@ -39,6 +43,15 @@ pub struct DownloadArgs {
     /// Replace a file that is already there
     #[arg(long)]
     pub overwrite: bool,
+
+    /// Download every archive job whose output is ready and not downloaded yet
+    #[arg(long)]
+    pub all_ready: bool,
+
+    /// The vaults' account ID, with --all-ready [default: - (the account of your
+    /// credentials)]
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
 }
 
 pub fn run(global: &GlobalOpts, args: DownloadArgs) -> anyhow::Result<()> {
@@ -49,69 +62,178 @@ pub fn run(global: &GlobalOpts, args: DownloadArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let store = open_store(global)?;
+    if args.all_ready {
+        return all_ready::run(global, &args);
+    }
+    let (Some(job_id), Some(vault)) = (&args.job_id, &args.vault) else {
+        return Err(BadInput(match &args.job_id {
+            None => "name the job to download (see 'defrost jobs'), or give --all-ready for every ready one".into(),
+            Some(_) => "give the job's vault with --vault NAME".into(),
+        })
+        .into());
+    };
+    let mut store = open_store(global)?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
         let glacier = SdkGlacier::connect(global).await?;
-        let job = glacier.describe_job(&args.vault, &args.job_id).await?;
-        let output_length = ready_output_length(&job)?;
-        let cached = cached_archive(&store, global, &args.vault, &job);
-        let relative = destination_name(cached.as_ref(), &job);
-        let destination = args.to.join(relative.to_path_buf());
-        if let Some(parent) = destination.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create the folder {}", parent.display()))?;
-        }
-        let range = job.retrieval_byte_range;
-        let whole = job.archive_size;
-        let partial = matches!((range, whole), (Some((first, last)), Some(size)) if first != 0 || last + 1 != size);
-        let expected_tree_hash = if partial {
-            job.sha256_tree_hash
-        } else {
-            whole_archive_hash(&job, cached.as_ref())?
-        };
-        let request = DownloadRequest {
-            vault: args.vault.clone(),
-            job_id: args.job_id.clone(),
-            output_length,
-            expected_tree_hash,
-            archive_offset: if partial { range.map_or(0, |(first, _)| first) } else { 0 },
-            destination: destination.clone(),
-            chunk_size: default_chunk_size(output_length, DEFAULT_PARALLEL),
-            parallel: DEFAULT_PARALLEL,
+        let target = Target {
+            vault,
+            job_id,
+            to: &args.to,
             overwrite: args.overwrite,
-            keep_part: partial,
         };
-        let bar = progress_bar(output_length);
-        let outcome = download(&glacier, &request, |progress| {
-            bar.set_position(progress.verified_bytes);
-        })
-        .await;
-        bar.finish_and_clear();
-        let outcome = outcome?;
-        let shown = printable(&destination.display().to_string());
-        if !partial {
-            println!(
-                "verified {} into {shown} (tree hash {}){}",
-                size(u128::from(output_length)),
-                outcome.tree_hash,
-                resumed_note(outcome.resumed_chunks)
-            );
-            return Ok(());
-        }
-        // A range of a split plan: the file is finished once every range is in.
-        let archive_size = whole.unwrap_or(output_length);
-        match finish_part(&destination, archive_size, job.archive_sha256_tree_hash, args.overwrite).await {
-            Ok(hash) => println!("verified the last range; the whole archive is in {shown} (tree hash {hash})"),
-            Err(DownloadError::Incomplete { expected, actual, .. }) => println!(
-                "verified this range into {shown}.part; {} of {} are in, download the plan's other jobs with the same --to",
-                size(u128::from(actual)),
-                size(u128::from(expected))
-            ),
-            Err(err) => return Err(err.into()),
-        }
+        let downloaded = download_job(&glacier, &store, global.region.as_deref(), &target).await?;
+        note_downloaded(&glacier, &mut store, vault, job_id, &downloaded.destination).await?;
+        println!("{}", downloaded.summary);
         anyhow::Ok(())
     })
+}
+
+/// Which job's output to download, and where.
+pub(crate) struct Target<'a> {
+    pub vault: &'a str,
+    pub job_id: &'a str,
+    pub to: &'a Path,
+    pub overwrite: bool,
+}
+
+/// A job's output, verified on disk.
+pub(crate) struct Downloaded {
+    /// The file written (for a range of a split plan, the whole archive's file,
+    /// which stays `NAME.part` until its last range is in).
+    pub destination: PathBuf,
+    /// What happened, in one printable line.
+    pub summary: String,
+}
+
+/// Downloads one finished job's output into `target.to`, verified: what
+/// `defrost download JOB_ID` does, and what `--all-ready` does for each job.
+pub(crate) async fn download_job(
+    glacier: &SdkGlacier,
+    store: &Store,
+    region: Option<&str>,
+    target: &Target<'_>,
+) -> anyhow::Result<Downloaded> {
+    let job = glacier.describe_job(target.vault, target.job_id).await?;
+    let output_length = ready_output_length(&job)?;
+    let cached = cached_archive(store, region, target.vault, &job);
+    let relative = destination_name(cached.as_ref(), &job);
+    let destination = target.to.join(relative.to_path_buf());
+    if let Some(parent) = destination.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create the folder {}", parent.display()))?;
+    }
+    let range = job.retrieval_byte_range;
+    let whole = job.archive_size;
+    let partial = matches!((range, whole), (Some((first, last)), Some(size)) if first != 0 || last + 1 != size);
+    let expected_tree_hash = if partial {
+        job.sha256_tree_hash
+    } else {
+        whole_archive_hash(&job, cached.as_ref())?
+    };
+    let request = DownloadRequest {
+        vault: target.vault.to_owned(),
+        job_id: target.job_id.to_owned(),
+        output_length,
+        expected_tree_hash,
+        archive_offset: if partial {
+            range.map_or(0, |(first, _)| first)
+        } else {
+            0
+        },
+        destination: destination.clone(),
+        chunk_size: default_chunk_size(output_length, DEFAULT_PARALLEL),
+        parallel: DEFAULT_PARALLEL,
+        overwrite: target.overwrite,
+        keep_part: partial,
+    };
+    let bar = progress_bar(output_length);
+    let outcome = download(glacier, &request, |progress| {
+        bar.set_position(progress.verified_bytes);
+    })
+    .await;
+    bar.finish_and_clear();
+    let outcome = outcome?;
+    let summary = if partial {
+        let archive_size = whole.unwrap_or(output_length);
+        range_summary(&destination, archive_size, &job, target.overwrite).await?
+    } else {
+        format!(
+            "verified {} into {} (tree hash {}){}",
+            size(u128::from(output_length)),
+            printable(&destination.display().to_string()),
+            outcome.tree_hash,
+            resumed_note(outcome.resumed_chunks)
+        )
+    };
+    Ok(Downloaded {
+        destination,
+        summary,
+    })
+}
+
+/// A range of a split plan is in: the archive's file is finished once every
+/// range is, and verified then.
+async fn range_summary(
+    destination: &Path,
+    archive_size: u64,
+    job: &JobInfo,
+    overwrite: bool,
+) -> anyhow::Result<String> {
+    let shown = printable(&destination.display().to_string());
+    match finish_part(
+        destination,
+        archive_size,
+        job.archive_sha256_tree_hash,
+        overwrite,
+    )
+    .await
+    {
+        Ok(hash) => Ok(format!(
+            "verified the last range; the whole archive is in {shown} (tree hash {hash})"
+        )),
+        Err(DownloadError::Incomplete {
+            expected, actual, ..
+        }) => Ok(format!(
+            "verified this range into {shown}.part; {} of {} are in, download the plan's other jobs with the same --to",
+            size(u128::from(actual)),
+            size(u128::from(expected))
+        )),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Notes the download in the journal, so `--all-ready` does not fetch it again;
+/// a job the journal does not know yet (started elsewhere) is adopted first.
+async fn note_downloaded(
+    glacier: &SdkGlacier,
+    store: &mut Store,
+    vault: &str,
+    job_id: &str,
+    destination: &Path,
+) -> anyhow::Result<()> {
+    let find = |store: &Store| -> anyhow::Result<Option<JournalId>> {
+        Ok(store
+            .journal(None)?
+            .into_iter()
+            .find(|entry| entry.job_id.as_deref() == Some(job_id))
+            .map(|entry| entry.id))
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let mut known = find(store)?;
+    if known.is_none() {
+        let key = VaultKey {
+            account: "-".into(),
+            region: glacier.region().to_owned(),
+            name: vault.to_owned(),
+        };
+        sync_vault_jobs(glacier, store, &key, now).await?;
+        known = find(store)?;
+    }
+    if let Some(id) = known {
+        store.record_job_downloaded(id, &destination.display().to_string(), now)?;
+    }
+    Ok(())
 }
 
 /// The output's length, once the job has finished well.
@@ -145,13 +267,13 @@ fn ready_output_length(job: &JobInfo) -> Result<u64, BadInput> {
 /// The job's archive as the vault's newest cached inventory lists it, if it does.
 fn cached_archive(
     store: &Store,
-    global: &GlobalOpts,
+    region: Option<&str>,
     vault: &str,
     job: &JobInfo,
 ) -> Option<ArchiveRow> {
     let archive_id = job.archive_id.as_deref()?;
     store
-        .find_vault(vault, None, global.region.as_deref())
+        .find_vault(vault, None, region)
         .and_then(|vault| store.snapshot_of(&vault, None))
         .and_then(|info| store.open_snapshot(&info))
         .and_then(|snapshot| snapshot.find_archive(archive_id))

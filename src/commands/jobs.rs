@@ -13,9 +13,11 @@ use crate::commands::cached::open_store;
 use crate::commands::inventory::print_table;
 use crate::domain::job::{JobStatus, effective_status, output_window_end, time_left};
 use crate::glacier::{GlacierApi, SdkGlacier};
-use crate::store::{JournalEntry, VaultKey, snapshot_time};
+use crate::store::{JournalEntry, Store, VaultKey, snapshot_time};
 use crate::text::printable;
 use crate::tracking::sync_vault_jobs;
+
+mod watch;
 
 #[derive(Debug, clap::Args)]
 pub struct JobsArgs {
@@ -30,6 +32,11 @@ pub struct JobsArgs {
     /// Print one JSON object per job (JSON Lines) instead of a table
     #[arg(long)]
     pub json: bool,
+
+    /// Keep following the jobs in progress (each on its polling schedule) until
+    /// none is left, announcing each one that finishes; Ctrl-C stops watching
+    #[arg(long)]
+    pub watch: bool,
 }
 
 #[derive(Serialize)]
@@ -53,28 +60,16 @@ struct JobJson<'a> {
 pub fn run(global: &GlobalOpts, args: JobsArgs) -> anyhow::Result<()> {
     let mut store = open_store(global)?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let vaults: Vec<VaultKey> = runtime.block_on(async {
+    let (glacier, vaults) = runtime.block_on(async {
         let glacier = SdkGlacier::connect(global).await?;
-        let names = match &args.vault {
-            Some(name) => vec![name.clone()],
-            None => glacier
-                .list_vaults()
-                .await?
-                .into_iter()
-                .map(|v| v.name)
-                .collect(),
-        };
-        let mut keys = Vec::with_capacity(names.len());
-        for name in names {
-            let key = VaultKey {
-                account: args.account.clone().unwrap_or_else(|| "-".into()),
-                region: glacier.region().to_owned(),
-                name,
-            };
-            sync_vault_jobs(&glacier, &mut store, &key, OffsetDateTime::now_utc()).await?;
-            keys.push(key);
-        }
-        anyhow::Ok(keys)
+        let vaults = sync_vaults(
+            &glacier,
+            &mut store,
+            args.vault.as_deref(),
+            args.account.as_deref(),
+        )
+        .await?;
+        anyhow::Ok((glacier, vaults))
     })?;
     let now = OffsetDateTime::now_utc();
     let entries: Vec<JournalEntry> = store
@@ -85,22 +80,71 @@ pub fn run(global: &GlobalOpts, args: JobsArgs) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     if args.json {
         for entry in &entries {
-            writeln!(out, "{}", crate::text::terminal_json(&json_of(entry, now))?)?;
+            writeln!(out, "{}", json_line(entry, now)?)?;
         }
-        return Ok(out.flush()?);
-    }
-    if entries.is_empty() {
+    } else if entries.is_empty() {
         eprintln!(
             "no retrieval jobs in these vaults in the last day or so, nor in defrost's journal"
         );
-        return Ok(());
+    } else {
+        write_table(&mut out, &entries, now)?;
     }
+    out.flush()?;
+    drop(out);
+    if args.watch {
+        let style = watch::Style::choose(args.json);
+        runtime.block_on(watch::run(&glacier, &mut store, entries, style))?;
+    }
+    Ok(())
+}
+
+/// Brings the journal up to date with ListJobs for `vault`, or for every vault in
+/// the region, and returns the vaults looked at.
+pub(crate) async fn sync_vaults(
+    glacier: &SdkGlacier,
+    store: &mut Store,
+    vault: Option<&str>,
+    account: Option<&str>,
+) -> anyhow::Result<Vec<VaultKey>> {
+    let names = match vault {
+        Some(name) => vec![name.to_owned()],
+        None => glacier
+            .list_vaults()
+            .await?
+            .into_iter()
+            .map(|v| v.name)
+            .collect(),
+    };
+    let mut keys = Vec::with_capacity(names.len());
+    for name in names {
+        let key = VaultKey {
+            account: account.unwrap_or("-").to_owned(),
+            region: glacier.region().to_owned(),
+            name,
+        };
+        sync_vault_jobs(glacier, store, &key, OffsetDateTime::now_utc()).await?;
+        keys.push(key);
+    }
+    Ok(keys)
+}
+
+/// The jobs as a table, one row each.
+fn write_table(
+    out: &mut impl std::io::Write,
+    entries: &[JournalEntry],
+    now: OffsetDateTime,
+) -> std::io::Result<usize> {
     let rows: Vec<[String; 7]> = entries.iter().map(|entry| row(entry, now)).collect();
     let header = [
         "VAULT", "JOB", "KIND", "STATUS", "STARTED", "OUTPUT", "ORIGIN",
     ];
-    print_table(&mut out, &header, &rows, &[false; 7])?;
-    Ok(out.flush()?)
+    print_table(out, &header, &rows, &[false; 7])?;
+    Ok(rows.len() + 1)
+}
+
+/// One job as a line of JSON, safe for a terminal.
+fn json_line(entry: &JournalEntry, now: OffsetDateTime) -> anyhow::Result<String> {
+    Ok(crate::text::terminal_json(&json_of(entry, now))?)
 }
 
 fn status_of(entry: &JournalEntry, now: OffsetDateTime) -> &'static str {
@@ -169,7 +213,7 @@ fn json_of(entry: &JournalEntry, now: OffsetDateTime) -> JobJson<'_> {
 }
 
 /// `23h 10m`, `5m`, `40s`.
-fn short_duration(seconds: u64) -> String {
+pub(crate) fn short_duration(seconds: u64) -> String {
     match (seconds / 3600, seconds / 60 % 60) {
         (0, 0) => format!("{seconds}s"),
         (0, minutes) => format!("{minutes}m"),
@@ -177,7 +221,7 @@ fn short_duration(seconds: u64) -> String {
     }
 }
 
-fn minute(moment: OffsetDateTime) -> String {
+pub(crate) fn minute(moment: OffsetDateTime) -> String {
     let utc = moment.to_offset(time::UtcOffset::UTC);
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02} UTC",

@@ -19,6 +19,7 @@ use crate::glacier::download::DownloadError;
 use crate::store::StoreError;
 use crate::tracking::TrackingError;
 use crate::tracking::launch::{LaunchError, PlanError};
+use crate::tracking::inventory::FetchError;
 
 /// An error the user caused and can fix by changing the command or its input.
 /// Its message is a sentence that names the problem and the fix.
@@ -66,6 +67,9 @@ pub fn exit_code_for(err: &anyhow::Error) -> u8 {
             || cause
                 .downcast_ref::<TrackingError>()
                 .is_some_and(TrackingError::is_bad_input)
+            || cause
+                .downcast_ref::<FetchError>()
+                .is_some_and(FetchError::is_bad_input)
             || cause.downcast_ref::<DownloadError>().is_some_and(|err| {
                 matches!(
                     err,

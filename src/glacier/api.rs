@@ -135,6 +135,10 @@ pub struct JobInfo {
     pub retrieval_byte_range: Option<(u64, u64)>,
     pub description: Option<String>,
     pub sns_topic: Option<String>,
+    /// For a finished inventory job run with a `Limit`: where the next page of the
+    /// inventory starts (DescribeJob's `InventoryRetrievalParameters.Marker`);
+    /// `None` on the last page.
+    pub inventory_marker: Option<String>,
 }
 
 /// A job's output body as it arrives.

@@ -251,10 +251,11 @@ impl Catalog {
             .optional()
             .at(&path)?;
         if let Some(existing) = existing {
-            return Err(StoreError::refused(format!(
-                "vault {} already holds the inventory of {} (snapshot {existing}); nothing was imported",
-                new.vault, new.inventory_date
-            )));
+            return Err(StoreError::AlreadyImported {
+                vault: new.vault.to_string(),
+                inventory_date: new.inventory_date.to_string(),
+                snapshot: existing,
+            });
         }
         tx.execute(
             "INSERT INTO snapshot (vault_id, inventory_date, inventory_unix, obtained_at, source,

@@ -48,6 +48,15 @@ pub enum StoreError {
         "archive {position} has a Size of {size} bytes, more than the 40 TiB any archive can hold; download the inventory job's output again"
     )]
     SizeTooLarge { position: u64, size: u64 },
+    #[error(
+        "vault {} already holds the inventory of {inventory_date} (snapshot {snapshot}); nothing was imported",
+        printable(.vault)
+    )]
+    AlreadyImported {
+        vault: String,
+        inventory_date: String,
+        snapshot: i64,
+    },
     #[error("{0}")]
     Refused(String),
 }
@@ -62,6 +71,7 @@ impl StoreError {
             | StoreError::DuplicateArchiveId { .. }
             | StoreError::SizeTooLarge { .. }
             | StoreError::Refused(_)
+            | StoreError::AlreadyImported { .. }
             | StoreError::NewerSchema { .. }
             | StoreError::NotOurs { .. } => true,
             StoreError::Database { .. } | StoreError::Io { .. } => false,

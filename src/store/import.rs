@@ -78,9 +78,29 @@ impl Store {
         &mut self,
         reader: R,
         request: ImportRequest,
+        progress: impl FnMut(ImportProgress),
+    ) -> Result<SnapshotInfo, StoreError> {
+        self.import_pages(vec![reader], request, progress)
+    }
+
+    /// Imports the pages of one inventory (the outputs of an inventory retrieval
+    /// run with `Limit`, one job per page, in order) as one new snapshot, as if
+    /// they were one document: all or nothing, an archive id listed on two pages
+    /// refused like one listed twice on a page. The pages must name the same vault;
+    /// the snapshot takes the oldest of their inventory dates, so it never claims
+    /// to be fresher than any part of it.
+    pub fn import_pages<R: Read + Send>(
+        &mut self,
+        pages: Vec<R>,
+        request: ImportRequest,
         mut progress: impl FnMut(ImportProgress),
     ) -> Result<SnapshotInfo, StoreError> {
         check_vault_name(&request.vault_name)?;
+        if pages.is_empty() {
+            return Err(StoreError::refused(
+                "there is no inventory to import: no page was given",
+            ));
+        }
         let started = std::time::Instant::now();
         let snapshots_dir = self.snapshots_dir().to_path_buf();
         let partial = tempfile::Builder::new()
@@ -91,10 +111,13 @@ impl Store {
         let mut writer = SnapshotWriter::create(partial.path())?;
 
         let bytes_read = Arc::new(AtomicU64::new(0));
-        let counting = CountingReader {
-            inner: reader,
-            count: Arc::clone(&bytes_read),
-        };
+        let counting: Vec<CountingReader<R>> = pages
+            .into_iter()
+            .map(|page| CountingReader {
+                inner: page,
+                count: Arc::clone(&bytes_read),
+            })
+            .collect();
         let format = request.format;
         let (sender, receiver) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
         let keys = KeyOrders::new(&snapshots_dir);
@@ -266,10 +289,10 @@ fn store_batch(
 }
 
 /// The reading thread: parses, decodes names, gathers the numeric sort keys and
-/// the search text, and hands rows over in batches. Returns once the whole
-/// document has been read.
+/// the search text, and hands rows over in batches. Returns once every page has
+/// been read to its end.
 fn read_and_decode<R: Read>(
-    reader: R,
+    pages: Vec<R>,
     format: InventoryFormat,
     mut keys: KeyOrders,
     sender: mpsc::SyncSender<Batch>,
@@ -283,7 +306,7 @@ fn read_and_decode<R: Read>(
     let options = ReadOptions {
         duplicate_ids: DuplicateIds::Allow,
     };
-    let summary = read_inventory(format, reader, options, |archive| {
+    let mut on_archive = |archive: crate::domain::inventory::InventoryArchive| {
         let Some(next) = position.checked_add(1) else {
             failure = Some(StoreError::refused(
                 "the inventory lists more than 4294967295 archives, more than defrost can cache",
@@ -320,19 +343,27 @@ fn read_and_decode<R: Read>(
             sender.send(Batch { rows, search_text }).map_err(|_| Stop)?;
         }
         Ok(())
-    });
+    };
+    let mut header: Option<InventoryHeader> = None;
+    let mut summary = Ok(());
+    for page in pages {
+        match read_inventory(format, page, options, &mut on_archive) {
+            Ok(read) => header = merge_headers(header, read.header)?,
+            Err(err) => {
+                summary = Err(err);
+                break;
+            }
+        }
+    }
     match summary {
-        Ok(summary) => {
+        Ok(()) => {
             let last = Batch {
                 rows: batch,
                 search_text: Some(search_text.take(0)).filter(|(_, text)| !text.is_empty()),
             };
             // A writer that stopped has its own error to report.
             let _ = sender.send(last);
-            Ok(ReadOutcome {
-                header: summary.header,
-                keys,
-            })
+            Ok(ReadOutcome { header, keys })
         }
         Err(ReadError::Inventory(err)) => Err(StoreError::Inventory(err)),
         Err(ReadError::Stopped(Stop)) => match failure {
@@ -340,6 +371,29 @@ fn read_and_decode<R: Read>(
             // The writer failed and says why; this side has nothing to add.
             None => Ok(ReadOutcome { header: None, keys }),
         },
+    }
+}
+
+/// What the pages of one inventory say about it together: they must name one
+/// vault, and the oldest date stands for the whole.
+fn merge_headers(
+    so_far: Option<InventoryHeader>,
+    page: Option<InventoryHeader>,
+) -> Result<Option<InventoryHeader>, StoreError> {
+    match (so_far, page) {
+        (Some(first), Some(page)) if first.vault_arn != page.vault_arn => {
+            Err(StoreError::refused(format!(
+                "the inventory's pages are of two vaults ('{}' and '{}'); import each vault's pages on their own",
+                first.vault_arn, page.vault_arn
+            )))
+        }
+        (Some(first), Some(page)) => Ok(Some(if page.inventory_date < first.inventory_date {
+            page
+        } else {
+            first
+        })),
+        (Some(header), None) | (None, Some(header)) => Ok(Some(header)),
+        (None, None) => Ok(None),
     }
 }
 

@@ -4,6 +4,8 @@
 //! answers, and updated on every change of state; jobs started elsewhere (other
 //! tools, other machines) are adopted when ListJobs shows them.
 
+use std::collections::HashSet;
+
 use rusqlite::{OptionalExtension, params};
 use time::OffsetDateTime;
 
@@ -33,7 +35,8 @@ CREATE TABLE job_event (
     id      INTEGER PRIMARY KEY,
     job     INTEGER NOT NULL REFERENCES job(id),
     at      TEXT NOT NULL,
-    -- requested, started, adopted, start failed, or the new status
+    -- requested, started, adopted, start failed, the new status, or what became
+    -- of the output: downloaded (message: the file), imported (message: the snapshot)
     what    TEXT NOT NULL,
     message TEXT
 );
@@ -67,6 +70,24 @@ pub struct JournalEntry {
     pub adopted: bool,
     pub requested_at: String,
     pub state: Option<TrackedJob>,
+}
+
+/// What was done with a finished job's output, as its event in the history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutputUse {
+    /// Downloaded and verified into a file.
+    Downloaded,
+    /// Imported into the inventory cache.
+    Imported,
+}
+
+impl OutputUse {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutputUse::Downloaded => "downloaded",
+            OutputUse::Imported => "imported",
+        }
+    }
 }
 
 /// One line of a job's history.
@@ -207,6 +228,45 @@ impl Store {
                 )))
             }
         })
+    }
+
+    /// Notes that the job's output was downloaded, verified, into `file`, so it is
+    /// not downloaded again by 'defrost download --all-ready'.
+    pub fn record_job_downloaded(
+        &mut self,
+        id: JournalId,
+        file: &str,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        self.change(|tx| add_event(tx, id.0, at, OutputUse::Downloaded.as_str(), Some(file)))
+    }
+
+    /// Notes that the inventory job's output went into snapshot `snapshot_id`, so
+    /// it is not fetched and imported again.
+    pub fn record_job_imported(
+        &mut self,
+        id: JournalId,
+        snapshot_id: i64,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let snapshot = format!("snapshot {snapshot_id}");
+        self.change(|tx| add_event(tx, id.0, at, OutputUse::Imported.as_str(), Some(&snapshot)))
+    }
+
+    /// The jobs whose output has been put to `use`.
+    pub fn jobs_whose_output_was(
+        &self,
+        output_use: OutputUse,
+    ) -> Result<HashSet<JournalId>, StoreError> {
+        let path = self.catalog.path();
+        self.catalog
+            .read_connection()
+            .prepare_cached("SELECT DISTINCT job FROM job_event WHERE what = ?1")
+            .at(path)?
+            .query_map([output_use.as_str()], |r| r.get(0).map(JournalId))
+            .at(path)?
+            .collect::<Result<HashSet<_>, _>>()
+            .at(path)
     }
 
     /// Every journaled job (of one vault, or all), oldest request first.

@@ -23,7 +23,7 @@ pub use catalog::{CATALOG_SCHEMA, SnapshotInfo, Vault, VaultKey};
 pub use diff::{SnapshotDiff, diff};
 pub use error::StoreError;
 pub use import::{ImportProgress, ImportRequest, check_vault_name};
-pub use journal::{JobEvent, JobIntent, JournalEntry, JournalId};
+pub use journal::{JobEvent, JobIntent, JournalEntry, JournalId, OutputUse};
 pub use snapshot::{
     ArchivePage, ArchiveQuery, ArchiveRow, FolderEntry, FolderEntryKind, Snapshot, SortKey,
 };

@@ -2,6 +2,9 @@
 //! (new states of known jobs, jobs started elsewhere adopted), so the journal is
 //! the one place that knows every job of a vault, whoever started it.
 
+pub mod inventory;
+pub mod watch;
+
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -98,7 +101,7 @@ fn adopt(info: &JobInfo, vault: &str, speed: ServiceSpeed, now: OffsetDateTime) 
     observe(job, observation_of(info), now)
 }
 
-fn observation_of(info: &JobInfo) -> Observation {
+pub(crate) fn observation_of(info: &JobInfo) -> Observation {
     Observation {
         status: match info.status {
             GlacierStatus::InProgress => ObservedStatus::InProgress,
@@ -138,4 +141,21 @@ pub fn is_open(entry: &JournalEntry, now: OffsetDateTime) -> bool {
         .state
         .as_ref()
         .is_some_and(|job| crate::domain::job::effective_status(job, now) == JobStatus::InProgress)
+}
+
+/// Who starts a job from this machine, for the journal: `defrost (user@host)`.
+pub fn started_by_here() -> String {
+    let user = ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
+        .unwrap_or_else(|| "unknown-user".into());
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .map(|host| host.trim().to_owned())
+        .filter(|host| !host.is_empty())
+        .unwrap_or_else(|| "unknown-host".into());
+    crate::text::printable(&format!("defrost ({user}@{host})"))
 }

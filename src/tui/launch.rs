@@ -11,7 +11,7 @@ use crate::domain::job::TrackedJob;
 use crate::domain::job_params::{JobKind, JobRequest, validate};
 use crate::glacier::GlacierApi;
 use crate::store::{JobIntent, Store, VaultKey};
-use crate::tracking::launch::started_by;
+use crate::tracking::started_by_here;
 
 /// Starts an inventory job of `vault`, journaled like any other.
 pub async fn request_inventory<G: GlacierApi>(
@@ -27,7 +27,7 @@ pub async fn request_inventory<G: GlacierApi>(
     };
     let params = validate(&request, None).map_err(|err| err.to_string())?;
     let params_json = params.to_json_compact();
-    let who = started_by();
+    let who = started_by_here();
     let intent = JobIntent {
         vault,
         params_json: &params_json,

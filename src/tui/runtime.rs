@@ -11,7 +11,8 @@ use super::msg::{Cmd, Loaded, Msg};
 use super::store_worker::{StoreJob, StoreWorker};
 use crate::glacier::{GlacierApi, SdkGlacier};
 use crate::store::Store;
-use crate::tracking::launch::{LaunchRequest, PlannedRetrieval, launch_plan, started_by};
+use crate::tracking::launch::{LaunchRequest, PlannedRetrieval, launch_plan};
+use crate::tracking::started_by_here;
 use crate::tracking::sync_vault_jobs;
 
 /// What the commands run with.
@@ -230,7 +231,7 @@ async fn launch(
         vault,
         planned,
         reuse,
-        started_by: started_by(),
+        started_by: started_by_here(),
     };
     launch_plan(glacier, &mut store, &request, OffsetDateTime::now_utc())
         .await

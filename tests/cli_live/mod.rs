@@ -68,3 +68,43 @@ pub fn defrost(aws_home: &TempDir, endpoint: &str) -> Command {
         .args(["--region", "us-east-1", "--endpoint-url", endpoint]);
     command
 }
+
+/// The speedup of [`polled_sandbox`]: an inventory or Standard job takes about
+/// 1.4 s and its output stays for about 8.6 s, so the binary's polling schedule
+/// (never more often than once a second) sees jobs finish and can still fetch
+/// their output. Pass it to the binary as `--sandbox-speedup`.
+pub const POLLED_SPEEDUP: u32 = 10_000;
+
+/// A live sandbox running at `speedup`.
+pub fn live_sandbox_at(speedup: u32) -> Live {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let options = defrost::sandbox::SandboxOptions {
+        speedup: defrost::sandbox::Speedup::new(f64::from(speedup)).unwrap(),
+        ..Default::default()
+    };
+    let sandbox = runtime.block_on(common::start_sandbox_with(options));
+    Live {
+        sandbox,
+        _runtime: runtime,
+    }
+}
+
+/// A live sandbox whose jobs the binary follows at [`POLLED_SPEEDUP`].
+pub fn polled_sandbox() -> Live {
+    live_sandbox_at(POLLED_SPEEDUP)
+}
+
+/// `defrost` against `live` with its own data directory, polling at the
+/// sandbox's pace.
+pub fn polled_defrost(live: &Live, aws_home: &TempDir, data: &TempDir) -> Command {
+    let mut command = defrost(aws_home, &live.sandbox.endpoint_url());
+    command
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["--sandbox-speedup", &POLLED_SPEEDUP.to_string()]);
+    command
+}

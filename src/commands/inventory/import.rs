@@ -121,7 +121,12 @@ pub fn run(global: &GlobalOpts, args: ImportArgs) -> anyhow::Result<()> {
         bar.set_message(format!("{} archives{doing}", count(progress.archives)));
     });
     bar.finish_and_clear();
-    let snapshot = result?;
+    print_imported(&result?);
+    Ok(())
+}
+
+/// The one-line summary of a new snapshot.
+pub(crate) fn print_imported(snapshot: &crate::store::SnapshotInfo) {
     println!(
         "imported {} archives ({}) of vault {}: snapshot {}, inventory of {}",
         count(snapshot.archive_count),
@@ -130,7 +135,6 @@ pub fn run(global: &GlobalOpts, args: ImportArgs) -> anyhow::Result<()> {
         snapshot.id,
         snapshot.inventory_date
     );
-    Ok(())
 }
 
 /// A bar over the file's bytes, or a spinner for a stream; hidden when standard

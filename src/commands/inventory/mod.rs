@@ -2,6 +2,7 @@
 //! snapshots, compare two of them, and browse a snapshot's folders.
 
 mod diff;
+mod fetch;
 mod import;
 mod list;
 
@@ -21,6 +22,9 @@ pub struct InventoryArgs {
 pub enum InventoryCommand {
     /// Import an inventory (the output of an inventory-retrieval job) into the cache
     Import(import::ImportArgs),
+    /// Get a vault's inventory from Glacier into the cache: start (or continue) an
+    /// inventory job, and with --wait follow it to a new snapshot
+    Fetch(fetch::FetchArgs),
     /// List the cached snapshots of every vault, with age, archive count and total size
     List(list::ListArgs),
     /// Show the archives added and removed between two snapshots of a vault
@@ -32,6 +36,7 @@ pub enum InventoryCommand {
 pub fn run(global: &GlobalOpts, args: InventoryArgs) -> anyhow::Result<()> {
     match args.command {
         InventoryCommand::Import(args) => import::run(global, args),
+        InventoryCommand::Fetch(args) => fetch::run(global, args),
         InventoryCommand::List(args) => list::run(global, args),
         InventoryCommand::Diff(args) => diff::run(global, args),
         InventoryCommand::Tree(args) => tree::run(global, args),

@@ -166,7 +166,7 @@ async fn launch(
         vault,
         planned,
         reuse,
-        started_by: crate::tracking::launch::started_by(),
+        started_by: crate::tracking::started_by_here(),
     };
     let outcome = launch_plan(&glacier, store, &request, OffsetDateTime::now_utc()).await;
     let started = match &outcome {

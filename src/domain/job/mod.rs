@@ -11,6 +11,7 @@ mod schedule;
 mod tests;
 mod timing;
 mod transition;
+mod watch;
 mod window;
 
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,7 @@ pub use reuse::{PlannedRange, reusable_jobs};
 pub use schedule::{ExpectedCompletion, due, expected_completion, next_poll_at, poll_interval};
 pub use timing::{OUTPUT_WINDOW, POLL_FLOOR, Pace, PacePolicy, ServiceSpeed};
 pub use transition::{Transition, classify, observe};
+pub use watch::{WatchStep, watch_step};
 pub use window::{effective_status, output_window_end, time_left};
 
 /// Where a job stands, as the journal records it.

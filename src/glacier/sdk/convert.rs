@@ -111,6 +111,9 @@ macro_rules! job_fields {
             range: $job.retrieval_byte_range(),
             description: $job.job_description(),
             sns_topic: $job.sns_topic(),
+            inventory_marker: $job
+                .inventory_retrieval_parameters()
+                .and_then(|parameters| parameters.marker()),
         }
     };
 }
@@ -131,6 +134,7 @@ struct JobFields<'a> {
     range: Option<&'a str>,
     description: Option<&'a str>,
     sns_topic: Option<&'a str>,
+    inventory_marker: Option<&'a str>,
 }
 
 pub fn described_job(job: &DescribeJobOutput) -> Result<JobInfo, GlacierError> {
@@ -182,6 +186,12 @@ fn job_info(fields: JobFields<'_>) -> Result<Option<JobInfo>, GlacierError> {
         retrieval_byte_range: fields.range.map(byte_range).transpose()?,
         description: fields.description.map(printable),
         sns_topic: fields.sns_topic.map(printable),
+        // Sent back verbatim in the next InitiateJob, so kept as the service sent it;
+        // it is never shown.
+        inventory_marker: fields
+            .inventory_marker
+            .filter(|marker| !marker.is_empty())
+            .map(str::to_owned),
     }))
 }
 

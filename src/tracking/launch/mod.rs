@@ -209,19 +209,3 @@ async fn start_job<G: GlacierApi>(
         }),
     }
 }
-
-/// `defrost (user@host)`, for the journal's record of who started a job.
-pub fn started_by() -> String {
-    let user = ["USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
-        .unwrap_or_else(|| "unknown".into());
-    let host = std::env::var("HOSTNAME")
-        .ok()
-        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
-        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
-        .map(|name| name.trim().to_owned())
-        .filter(|name| !name.is_empty())
-        .unwrap_or_else(|| "unknown-host".into());
-    crate::text::printable(&format!("defrost ({user}@{host})"))
-}

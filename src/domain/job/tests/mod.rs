@@ -4,6 +4,7 @@
 mod reuse;
 mod schedule;
 mod transition;
+mod watch;
 mod window;
 
 use time::OffsetDateTime;
