@@ -104,7 +104,7 @@ pub enum Command {
     Vaults(VaultsArgs),
     /// The interactive screen on a local Glacier sandbox with seeded vaults and a
     /// fast clock: no AWS account, no network, no cost
-    Demo(crate::tui::ScreenArgs),
+    Demo(crate::tui::DemoArgs),
 }
 
 /// A command-line mistake as one line: clap's message, what it lists and its tip,

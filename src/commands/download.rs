@@ -16,7 +16,8 @@ use crate::domain::job_params::JobKind;
 use crate::domain::names::{SafeRelativePath, decode};
 use crate::domain::treehash::TreeHash;
 use crate::glacier::download::{
-    DEFAULT_PARALLEL, DownloadError, DownloadRequest, default_chunk_size, download, finish_part,
+    DEFAULT_PARALLEL, DownloadError, DownloadProgress, DownloadRequest, default_chunk_size,
+    download, finish_part,
 };
 use crate::glacier::{GlacierApi, JobInfo, JobStatus, SdkGlacier};
 use crate::store::{ArchiveRow, JournalId, Store, VaultKey};
@@ -114,6 +115,27 @@ pub(crate) async fn download_job(
     region: Option<&str>,
     target: &Target<'_>,
 ) -> anyhow::Result<Downloaded> {
+    let mut bar: Option<ProgressBar> = None;
+    let outcome = download_job_reporting(glacier, store, region, target, |progress| {
+        let bar = bar.get_or_insert_with(|| progress_bar(progress.total_bytes));
+        bar.set_position(progress.verified_bytes);
+    })
+    .await;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    outcome
+}
+
+/// [`download_job`], telling `progress` after each verified chunk instead of
+/// drawing a progress bar (the interactive screen draws its own gauge).
+pub(crate) async fn download_job_reporting(
+    glacier: &SdkGlacier,
+    store: &Store,
+    region: Option<&str>,
+    target: &Target<'_>,
+    mut progress: impl FnMut(DownloadProgress),
+) -> anyhow::Result<Downloaded> {
     let job = glacier.describe_job(target.vault, target.job_id).await?;
     let output_length = ready_output_length(&job)?;
     let cached = cached_archive(store, region, target.vault, &job);
@@ -147,13 +169,7 @@ pub(crate) async fn download_job(
         overwrite: target.overwrite,
         keep_part: partial,
     };
-    let bar = progress_bar(output_length);
-    let outcome = download(glacier, &request, |progress| {
-        bar.set_position(progress.verified_bytes);
-    })
-    .await;
-    bar.finish_and_clear();
-    let outcome = outcome?;
+    let outcome = download(glacier, &request, &mut progress).await?;
     let summary = if partial {
         let archive_size = whole.unwrap_or(output_length);
         range_summary(&destination, archive_size, &job, target.overwrite).await?
@@ -205,7 +221,7 @@ async fn range_summary(
 
 /// Notes the download in the journal, so `--all-ready` does not fetch it again;
 /// a job the journal does not know yet (started elsewhere) is adopted first.
-async fn note_downloaded(
+pub(crate) async fn note_downloaded(
     glacier: &SdkGlacier,
     store: &mut Store,
     vault: &str,

@@ -18,8 +18,8 @@ use crate::glacier::GlacierError;
 use crate::glacier::download::DownloadError;
 use crate::store::StoreError;
 use crate::tracking::TrackingError;
-use crate::tracking::launch::{LaunchError, PlanError};
 use crate::tracking::inventory::FetchError;
+use crate::tracking::launch::{LaunchError, PlanError};
 
 /// An error the user caused and can fix by changing the command or its input.
 /// Its message is a sentence that names the problem and the fix.

@@ -64,7 +64,9 @@ pub async fn sync_vault_jobs<G: GlacierApi>(
             .iter()
             .find(|entry| entry.job_id.as_deref() == Some(info.job_id.as_str()));
         match entry.and_then(|entry| entry.state.clone()) {
-            Some(tracked) => {
+            Some(mut tracked) => {
+                // The service that lists the job is the one running it.
+                tracked.speed = api.service_speed();
                 let before = tracked.status;
                 let after = observe(tracked, observation_of(info), now);
                 if after.status != before {

@@ -19,14 +19,14 @@ use crate::store::{ImportRequest, Store};
 /// The demo seed: vaults with named archives in every description format.
 const DEMO_SEED: &str = include_str!("../../assets/demo-seed.toml");
 
-/// How much faster than Glacier the demo's clock runs: a Standard job takes
-/// about 40 seconds, an output window 4 minutes.
+/// How much faster than Glacier the demo's clock runs by default: a Standard job
+/// takes about 40 seconds, an output window 4 minutes.
 pub const DEMO_SPEEDUP: u32 = 360;
 
 pub const DEMO_REGION: &str = "us-east-1";
 
 /// Starts the seeded sandbox, keeping its state under `demo_dir`.
-pub async fn start_sandbox(demo_dir: &Path) -> anyhow::Result<RunningSandbox> {
+pub async fn start_sandbox(demo_dir: &Path, speed: ServiceSpeed) -> anyhow::Result<RunningSandbox> {
     let seed = seed::parse(DEMO_SEED)
         .map_err(|problem| anyhow::anyhow!("the demo seed is not valid: {problem}"))?;
     let state_dir = demo_dir.join("sandbox");
@@ -34,7 +34,7 @@ pub async fn start_sandbox(demo_dir: &Path) -> anyhow::Result<RunningSandbox> {
         .with_context(|| format!("cannot create the demo's folder {}", state_dir.display()))?;
     let options = SandboxOptions {
         state_dir: Some(state_dir),
-        speedup: Speedup::new(f64::from(DEMO_SPEEDUP)).unwrap_or_default(),
+        speedup: Speedup::new(f64::from(speed.factor())).unwrap_or_default(),
         region: DEMO_REGION.into(),
         seed: Some(seed),
         ..SandboxOptions::default()
@@ -42,11 +42,6 @@ pub async fn start_sandbox(demo_dir: &Path) -> anyhow::Result<RunningSandbox> {
     start(options)
         .await
         .map_err(|err| BadInput(format!("the demo sandbox cannot start: {err}")).into())
-}
-
-/// The sandbox's clock speed as the job model takes it.
-pub fn demo_speed() -> ServiceSpeed {
-    ServiceSpeed::new(DEMO_SPEEDUP).unwrap_or_default()
 }
 
 /// Puts each sandbox vault's current inventory in the demo cache, once, so the

@@ -1,82 +1,123 @@
 //! The screen's Glacier work that writes: asking for an inventory (journaled
-//! before it is sent) and downloading a job's output.
+//! before it is sent) and downloading a job's output (as `defrost download`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use time::OffsetDateTime;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::msg::{Loaded, Msg};
-use crate::domain::job::TrackedJob;
+use crate::commands::download::{Target, download_job_reporting, note_downloaded};
+use crate::commands::one_line;
 use crate::domain::job_params::{JobKind, JobRequest, validate};
-use crate::glacier::GlacierApi;
-use crate::store::{JobIntent, Store, VaultKey};
+use crate::glacier::SdkGlacier;
+use crate::glacier::download::DownloadProgress;
+use crate::store::{Store, VaultKey};
+use crate::tracking::inventory::{FetchOutcome, Imported, advance, start_fetch, unfinished_fetch};
 use crate::tracking::started_by_here;
+use crate::tracking::watch::SystemClock;
 
-/// Starts an inventory job of `vault`, journaled like any other.
-pub async fn request_inventory<G: GlacierApi>(
-    api: &G,
+/// Starts an inventory fetch of `vault` (journaled before it is sent), or says
+/// which one is still under way: a second would be paid for twice.
+pub async fn request_inventory(
+    glacier: &SdkGlacier,
     data_dir: &Path,
     vault: &VaultKey,
     now: OffsetDateTime,
 ) -> Result<String, String> {
     let mut store = Store::open(data_dir).map_err(|err| err.to_string())?;
+    if let Some(fetch) = unfinished_fetch(&store, vault, now).map_err(|err| err.to_string())? {
+        return Ok(fetch.last().job.job_id.clone());
+    }
     let request = JobRequest {
         kind: Some(JobKind::InventoryRetrieval),
         ..JobRequest::default()
     };
     let params = validate(&request, None).map_err(|err| err.to_string())?;
-    let params_json = params.to_json_compact();
-    let who = started_by_here();
-    let intent = JobIntent {
-        vault,
-        params_json: &params_json,
-        plan_json: None,
-        started_by: &who,
-        at: now,
-    };
-    let id = store
-        .record_job_intent(&intent)
+    let fetch = start_fetch(glacier, &mut store, vault, &params, &started_by_here(), now)
+        .await
         .map_err(|err| err.to_string())?;
-    match api.initiate_job(&vault.name, &params).await {
-        Ok(answer) => {
-            let mut job = TrackedJob::started(
-                answer.job_id.clone(),
-                vault.name.clone(),
-                JobKind::InventoryRetrieval,
-                None,
-                now,
-            );
-            job.speed = api.service_speed();
-            store
-                .record_job_started(id, &job)
-                .map_err(|err| err.to_string())?;
-            Ok(answer.job_id)
-        }
-        Err(err) => {
-            let _ = store.record_job_start_failed(id, &err.to_string(), now);
-            Err(err.to_string())
-        }
-    }
+    Ok(fetch.last().job.job_id.clone())
 }
 
-/// Downloads a ready job's output into `to`, reporting progress as messages.
-pub async fn download<G: GlacierApi>(
-    api: &G,
+/// Imports the vault's fetched inventory once its job is ready (following its
+/// pages), as `defrost inventory fetch` does. `None` while a page is pending.
+pub async fn import_inventory(
+    glacier: &SdkGlacier,
+    data_dir: &Path,
+    vault: &VaultKey,
+) -> Result<Option<String>, String> {
+    let mut store = Store::open(data_dir).map_err(|err| err.to_string())?;
+    let now = OffsetDateTime::now_utc();
+    let Some(fetch) = unfinished_fetch(&store, vault, now).map_err(|err| err.to_string())? else {
+        return Ok(None);
+    };
+    let outcome = advance(
+        glacier,
+        &mut store,
+        fetch,
+        &SystemClock,
+        false,
+        &started_by_here(),
+        |_| {},
+    )
+    .await
+    .map_err(|err| err.to_string())?;
+    Ok(match outcome {
+        FetchOutcome::Imported(Imported::New(snapshot)) => Some(format!(
+            "imported the new inventory of {}: {} archives",
+            vault.name, snapshot.archive_count
+        )),
+        FetchOutcome::Imported(Imported::Unchanged { .. }) => Some(format!(
+            "the inventory of {} has not changed since the cached one",
+            vault.name
+        )),
+        FetchOutcome::Pending(_) => None,
+    })
+}
+
+/// Downloads a ready job's output into `to` (made if missing: the user typed it),
+/// as `defrost download` does, reporting progress as messages, and journals it.
+pub async fn download(
+    glacier: &SdkGlacier,
     data_dir: &Path,
     vault: &VaultKey,
     job_id: &str,
     to: &Path,
     progress: &UnboundedSender<Msg>,
-) -> Result<PathBuf, String> {
-    let store = Store::open(data_dir).map_err(|err| err.to_string())?;
-    let report = |done: u64, total: u64| {
-        let _ = progress.send(Msg::Loaded(Loaded::DownloadProgress {
-            job_id: job_id.to_owned(),
-            done,
-            total,
-        }));
+) -> Result<String, String> {
+    std::fs::create_dir_all(to).map_err(|err| {
+        format!(
+            "cannot create the folder {}: {err}; choose another",
+            to.display()
+        )
+    })?;
+    let mut store = Store::open(data_dir).map_err(|err| err.to_string())?;
+    let target = Target {
+        vault: &vault.name,
+        job_id,
+        to,
+        overwrite: false,
     };
-    let _ = (api, store, vault, to, report);
-    Err("downloading from the screen is not wired yet".to_owned())
+    let report = |step: DownloadProgress| {
+        let loaded = Loaded::DownloadProgress {
+            job_id: job_id.to_owned(),
+            done: step.verified_bytes,
+            total: step.total_bytes,
+        };
+        let _ = progress.send(Msg::Loaded(loaded));
+    };
+    let downloaded = download_job_reporting(glacier, &store, Some(&vault.region), &target, report)
+        .await
+        .map_err(|err| one_line(&err))?;
+    note_downloaded(
+        glacier,
+        &mut store,
+        &vault.name,
+        job_id,
+        &downloaded.destination,
+    )
+    .await
+    .map_err(|err| one_line(&err))?;
+    Ok(downloaded.summary)
 }

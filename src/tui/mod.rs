@@ -28,6 +28,7 @@ use time::OffsetDateTime;
 
 use crate::cli::GlobalOpts;
 use crate::commands::BadInput;
+use crate::domain::job::ServiceSpeed;
 use crate::glacier::SdkGlacier;
 use app::{RuntimeParts, run_screen};
 use config::Config;
@@ -84,29 +85,42 @@ pub fn run(global: &GlobalOpts, args: ScreenArgs) -> anyhow::Result<()> {
     })
 }
 
+/// Options of `defrost demo`.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub screen: ScreenArgs,
+
+    /// How many times faster than Glacier the demo's clock runs
+    #[arg(long, value_name = "N", default_value_t = demo::DEMO_SPEEDUP,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub speedup: u32,
+}
+
 /// `defrost demo`: the screen on a seeded local sandbox.
-pub fn run_demo(global: &GlobalOpts, args: ScreenArgs) -> anyhow::Result<()> {
+pub fn run_demo(global: &GlobalOpts, demo_args: DemoArgs) -> anyhow::Result<()> {
+    let args = demo_args.screen;
+    let speed = ServiceSpeed::new(demo_args.speedup).unwrap_or_default();
     let config = load_config()?;
     check_terminal()?;
     let demo_dir = global.resolved_data_dir()?.join("demo");
     let data_dir = demo_dir.join("data");
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
-        let sandbox = demo::start_sandbox(&demo_dir).await?;
+        let sandbox = demo::start_sandbox(&demo_dir, speed).await?;
         let mut store = Store::open(&data_dir)?;
         demo::cache_inventories(&sandbox, &mut store, OffsetDateTime::now_utc())?;
         drop(store);
         let url = sandbox.endpoint_url();
-        let glacier =
-            SdkGlacier::for_endpoint(&url, demo::DEMO_REGION).with_speed(demo::demo_speed());
+        let glacier = SdkGlacier::for_endpoint(&url, demo::DEMO_REGION).with_speed(speed);
         let session = Session {
             read_only: args.read_only,
             banner: Some(format!(
                 "demo · local sandbox at {} · clock ×{}",
                 sandbox.addr,
-                demo::DEMO_SPEEDUP
+                speed.factor()
             )),
-            speed: demo::demo_speed(),
+            speed,
             endpoint_url: Some(url),
             region: demo::DEMO_REGION.into(),
             download_dir: demo_dir.join("downloads"),

@@ -194,7 +194,8 @@ pub enum Dialog {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DownloadState {
     Running,
-    Verified(PathBuf),
+    /// What was verified and where it went.
+    Verified(String),
     Failed(String),
 }
 

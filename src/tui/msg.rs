@@ -57,11 +57,14 @@ pub enum Loaded {
         done: u64,
         total: u64,
     },
+    /// What was verified and where it went, in one line, or why it failed.
     DownloadFinished {
         job_id: String,
-        result: Result<PathBuf, String>,
+        result: Result<String, String>,
     },
     InventoryRequested(Result<String, String>),
+    /// A ready inventory went into the cache (`None`: a page is still pending).
+    InventoryImported(Result<Option<String>, String>),
     Saved(Result<PathBuf, String>),
     /// Something went wrong outside any request the screen waits for.
     Problem(String),
@@ -103,6 +106,10 @@ pub enum Cmd {
         to: PathBuf,
     },
     FetchInventory {
+        vault: VaultKey,
+    },
+    /// Import the vault's inventory whose job is ready.
+    ImportInventory {
         vault: VaultKey,
     },
     /// OSC 52, so it reaches the clipboard of the terminal the user sits at, even

@@ -95,30 +95,32 @@ impl Runtime {
                 });
             }
             Cmd::Download { vault, job_id, to } => {
-                let data_dir = self.data_dir.clone();
-                self.glacier_task(move |glacier, results| async move {
-                    let outcome = super::launch::download(
-                        &*glacier, &data_dir, &vault, &job_id, &to, &results,
+                let results = self.results.clone();
+                self.on_own_thread(move |glacier, data_dir| async move {
+                    let result = super::launch::download(
+                        &glacier, &data_dir, &vault, &job_id, &to, &results,
                     )
                     .await;
-                    let _ = results.send(Msg::Loaded(Loaded::DownloadFinished {
-                        job_id,
-                        result: outcome,
-                    }));
+                    Msg::Loaded(Loaded::DownloadFinished { job_id, result })
                 });
             }
             Cmd::FetchInventory { vault } => {
-                let data_dir = self.data_dir.clone();
-                self.glacier_task(move |glacier, results| async move {
+                self.on_own_thread(move |glacier, data_dir| async move {
                     let result = super::launch::request_inventory(
-                        &*glacier,
+                        &glacier,
                         &data_dir,
                         &vault,
                         OffsetDateTime::now_utc(),
                     )
                     .await;
-                    let _ = results.send(Msg::Loaded(Loaded::InventoryRequested(result)));
-                });
+                    Msg::Loaded(Loaded::InventoryRequested(result))
+                })
+            }
+            Cmd::ImportInventory { vault } => {
+                self.on_own_thread(move |glacier, data_dir| async move {
+                    let result = super::launch::import_inventory(&glacier, &data_dir, &vault).await;
+                    Msg::Loaded(Loaded::InventoryImported(result))
+                })
             }
             Cmd::SaveToFile { path, text } => {
                 let results = self.results.clone();
@@ -128,6 +130,24 @@ impl Runtime {
             }
             Cmd::CopyToClipboard(_) | Cmd::Bell | Cmd::Quit => {}
         }
+    }
+
+    /// Runs `task` on a thread of its own: work that reads the cache between
+    /// requests holds a cache handle, which stays on one thread.
+    fn on_own_thread<F, Fut>(&self, task: F)
+    where
+        F: FnOnce(Arc<SdkGlacier>, PathBuf) -> Fut + Send + 'static,
+        Fut: Future<Output = Msg>,
+    {
+        let data_dir = self.data_dir.clone();
+        self.glacier_task(move |glacier, results| async move {
+            let handle = tokio::runtime::Handle::current();
+            let _ = tokio::task::spawn_blocking(move || {
+                let msg = handle.block_on(task(glacier, data_dir));
+                let _ = results.send(msg);
+            })
+            .await;
+        });
     }
 
     /// Runs `task` with the Glacier client, or says why there is none.

@@ -195,6 +195,7 @@ async fn start_job<G: GlacierApi>(
     );
     tracked.archive_id = Some(request.planned.archive_id.clone());
     tracked.range = range;
+    tracked.speed = api.service_speed();
     let launched = LaunchedJob {
         job_id: started.job_id,
         range,

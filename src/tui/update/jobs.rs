@@ -111,7 +111,10 @@ pub(super) fn jobs_loaded(
         if before == Some(JobStatus::InProgress) && job.status != JobStatus::InProgress {
             let what = match job.status {
                 JobStatus::Succeeded if job.kind == JobKind::InventoryRetrieval => {
-                    format!("the inventory job of {} is ready", job.vault)
+                    cmds.push(Cmd::ImportInventory {
+                        vault: entry.vault.clone(),
+                    });
+                    format!("the inventory job of {} is ready: importing it", job.vault)
                 }
                 JobStatus::Succeeded => format!(
                     "job {} is ready: select it in the jobs pane and press {} to download it",
@@ -248,19 +251,16 @@ pub(super) fn download_progress(
 pub(super) fn download_finished(
     model: &mut Model,
     job_id: &str,
-    result: Result<PathBuf, String>,
+    result: Result<String, String>,
 ) -> Vec<Cmd> {
     let Some(view) = model.jobs.downloads.get_mut(job_id) else {
         return Vec::new();
     };
     match result {
-        Ok(path) => {
+        Ok(summary) => {
             view.done = view.total;
-            view.state = DownloadState::Verified(path.clone());
-            model.tell(
-                Severity::Good,
-                format!("verified and saved {}", path.display()),
-            );
+            view.state = DownloadState::Verified(summary.clone());
+            model.tell(Severity::Good, summary);
             if model.config.bell {
                 return vec![Cmd::Bell];
             }
@@ -293,6 +293,23 @@ pub(super) fn inventory_requested(model: &mut Model, result: Result<String, Stri
             model.tell(Severity::Good, format!("inventory job {} started; it takes hours on Glacier, and appears in the cache when done", short(&job_id)));
             sync_all(model)
         }
+        Err(problem) => {
+            model.tell(Severity::Problem, problem);
+            Vec::new()
+        }
+    }
+}
+
+pub(super) fn inventory_imported(
+    model: &mut Model,
+    result: Result<Option<String>, String>,
+) -> Vec<Cmd> {
+    match result {
+        Ok(Some(summary)) => {
+            model.tell(Severity::Good, summary);
+            vec![Cmd::LoadVaults]
+        }
+        Ok(None) => Vec::new(),
         Err(problem) => {
             model.tell(Severity::Problem, problem);
             Vec::new()

@@ -59,6 +59,7 @@ fn on_loaded(model: &mut Model, loaded: Loaded) -> Vec<Cmd> {
             jobs::download_finished(model, &job_id, result)
         }
         Loaded::InventoryRequested(result) => jobs::inventory_requested(model, result),
+        Loaded::InventoryImported(result) => jobs::inventory_imported(model, result),
         Loaded::Saved(result) => dialogs::saved(model, result),
         Loaded::Problem(problem) => {
             model.tell(Severity::Problem, problem);
