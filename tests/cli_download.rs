@@ -146,6 +146,23 @@ fn with_an_inventory_the_archive_lands_under_its_decoded_name_inside_the_folder(
 }
 
 #[test]
+fn the_inventory_is_found_when_the_journal_keys_the_vault_under_another_account() {
+    let setup = finished_archive_job();
+    // 'defrost jobs' records the vault under account '-'; the imported inventory's
+    // VaultARN names account 123456789012. Both are the same vault.
+    let jobs = setup.run(&["jobs", "--vault", "v"]);
+    assert!(jobs.status.success(), "{jobs:?}");
+    setup.cache_inventory("photos/2019/beach.jpg");
+    let dir = tempfile::tempdir().unwrap();
+    let output = setup.download_into(dir.path(), &[]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        tree_hash_of(&dir.path().join("photos/2019/beach.jpg")),
+        setup.expected_hash
+    );
+}
+
+#[test]
 fn a_name_that_climbs_out_stays_inside_the_folder() {
     let setup = finished_archive_job();
     setup.cache_inventory("../../escaped.txt");

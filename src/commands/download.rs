@@ -137,8 +137,8 @@ pub(crate) async fn download_job_reporting(
     mut progress: impl FnMut(DownloadProgress),
 ) -> anyhow::Result<Downloaded> {
     let job = glacier.describe_job(target.vault, target.job_id).await?;
-    let output_length = ready_output_length(&job)?;
     let cached = cached_archive(store, region, target.vault, &job);
+    let output_length = ready_output_length(&job, cached.as_ref())?;
     let relative = destination_name(cached.as_ref(), &job);
     let destination = target.to.join(relative.to_path_buf());
     if let Some(parent) = destination.parent() {
@@ -253,7 +253,7 @@ pub(crate) async fn note_downloaded(
 }
 
 /// The output's length, once the job has finished well.
-fn ready_output_length(job: &JobInfo) -> Result<u64, BadInput> {
+fn ready_output_length(job: &JobInfo, cached: Option<&ArchiveRow>) -> Result<u64, BadInput> {
     match job.status {
         JobStatus::Succeeded => {}
         JobStatus::InProgress => {
@@ -273,14 +273,30 @@ fn ready_output_length(job: &JobInfo) -> Result<u64, BadInput> {
     let length = match (job.kind, job.retrieval_byte_range) {
         (JobKind::InventoryRetrieval, _) => job.inventory_size,
         (_, Some((first, last))) => Some(last - first + 1),
-        (_, None) => job.archive_size,
+        // No Glacier archive is empty (they hold 1 byte to 40 TiB), so a size of 0
+        // means the service did not give one (moto's Glacier reports 0 for every
+        // job); the cached inventory's size of the archive stands in.
+        (_, None) => job
+            .archive_size
+            .filter(|&size| size > 0)
+            .or(cached.map(|archive| archive.size)),
     };
-    length.ok_or_else(|| {
-        BadInput("Glacier did not say how long the job's output is; try again later".into())
+    length.ok_or_else(|| match job.kind {
+        JobKind::InventoryRetrieval => {
+            BadInput("Glacier did not say how long the job's output is; try again later".into())
+        }
+        _ => BadInput(
+            "Glacier did not say how long the job's archive is; import an inventory that lists it ('defrost inventory import FILE --vault NAME') and download again".into(),
+        ),
     })
 }
 
 /// The job's archive as the vault's newest cached inventory lists it, if it does.
+///
+/// One vault can be cached under two accounts: `-` (the credentials' own, as
+/// `defrost jobs` records it) and the account id of an imported inventory's
+/// VaultARN. Every cached vault of that name in the region is looked in; the
+/// archive id, unique to one archive, settles which.
 fn cached_archive(
     store: &Store,
     region: Option<&str>,
@@ -289,12 +305,19 @@ fn cached_archive(
 ) -> Option<ArchiveRow> {
     let archive_id = job.archive_id.as_deref()?;
     store
-        .find_vault(vault, None, region)
-        .and_then(|vault| store.snapshot_of(&vault, None))
-        .and_then(|info| store.open_snapshot(&info))
-        .and_then(|snapshot| snapshot.find_archive(archive_id))
-        .ok()
-        .flatten()
+        .vaults()
+        .ok()?
+        .into_iter()
+        .filter(|cached| cached.key.name == vault)
+        .filter(|cached| region.is_none_or(|region| cached.key.region == region))
+        .find_map(|cached| {
+            store
+                .snapshot_of(&cached, None)
+                .and_then(|info| store.open_snapshot(&info))
+                .and_then(|snapshot| snapshot.find_archive(archive_id))
+                .ok()
+                .flatten()
+        })
 }
 
 /// The archive's decoded name from the cached inventory, made safe; its id when the

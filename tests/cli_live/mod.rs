@@ -43,11 +43,16 @@ pub fn live_sandbox_with(speedup: f64) -> Live {
 /// `defrost` with test credentials and empty AWS config files, so nothing on
 /// this machine (profiles, SSO, a region) changes what it does.
 pub fn defrost(aws_home: &TempDir, endpoint: &str) -> Command {
+    Command::from_std(defrost_process(aws_home, endpoint))
+}
+
+/// The same as [`defrost`], as a plain process to spawn, signal and wait for.
+pub fn defrost_process(aws_home: &TempDir, endpoint: &str) -> std::process::Command {
     let config = aws_home.path().join("config");
     let credentials = aws_home.path().join("credentials");
     std::fs::write(&config, "").unwrap();
     std::fs::write(&credentials, "").unwrap();
-    let mut command = Command::cargo_bin("defrost").unwrap();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_defrost"));
     for name in [
         "AWS_PROFILE",
         "AWS_DEFAULT_PROFILE",

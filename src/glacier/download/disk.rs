@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::DownloadError;
 use super::plan::plan_chunks;
 use super::progress::{self, Header, ProgressLog};
-use crate::domain::treehash::{TreeHash, TreeHasher, hash_piece};
+use crate::domain::treehash::{TreeHash, TreeHasher};
 
 /// Refuses before any request when `destination` exists and may not be replaced.
 pub fn refuse_existing(destination: &Path, overwrite: bool) -> Result<(), DownloadError> {
@@ -66,9 +66,8 @@ pub async fn prepare(
             let Some(&recorded) = loaded.chunks.get(&chunk.index) else {
                 continue;
             };
-            let mut bytes = vec![0; usize::try_from(chunk.len()).unwrap_or(0)];
             let offset = header.archive_offset + chunk.first;
-            if read_at(&part, &mut bytes, offset).is_ok() && hash_piece(&bytes) == recorded {
+            if hash_range(&part, offset, chunk.len()).is_ok_and(|hash| hash == recorded) {
                 kept.insert(chunk.index, recorded);
             }
         }
@@ -88,19 +87,41 @@ pub async fn prepare(
     .await
 }
 
-/// Writes a verified chunk at `offset`, syncs it, then records it: the record
-/// never gets ahead of the bytes.
-pub async fn write_chunk(
+/// A write of part of a chunk, running on the blocking pool while the next part
+/// arrives; [`PendingWrite::done`] hands its buffer back, emptied, for reuse.
+pub struct PendingWrite(tokio::task::JoinHandle<Result<Vec<u8>, DownloadError>>);
+
+/// Starts writing `bytes` at `offset` of `DEST.part`. The bytes are not verified
+/// yet: only [`record_chunk`], once the whole chunk checks out, makes them count,
+/// and a refetch writes the same place again.
+pub fn start_write(writer: &Arc<Writer>, offset: u64, mut bytes: Vec<u8>) -> PendingWrite {
+    let writer = Arc::clone(writer);
+    PendingWrite(tokio::task::spawn_blocking(move || {
+        write_at(&writer.part, &bytes, offset)
+            .map_err(|err| DownloadError::io("write", &writer.part_path, err))?;
+        bytes.clear();
+        Ok(bytes)
+    }))
+}
+
+impl PendingWrite {
+    pub async fn done(self) -> Result<Vec<u8>, DownloadError> {
+        joined(self.0.await)
+    }
+}
+
+/// Syncs a verified chunk's bytes, then records it: the record never gets ahead
+/// of the bytes.
+pub async fn record_chunk(
     writer: Arc<Writer>,
-    offset: u64,
-    bytes: Vec<u8>,
     index: u64,
     tree_hash: TreeHash,
 ) -> Result<(), DownloadError> {
     blocking(move || {
-        let part_error = |err| DownloadError::io("write", &writer.part_path, err);
-        write_at(&writer.part, &bytes, offset).map_err(part_error)?;
-        writer.part.sync_data().map_err(part_error)?;
+        writer
+            .part
+            .sync_data()
+            .map_err(|err| DownloadError::io("write", &writer.part_path, err))?;
         writer
             .log
             .record(index, tree_hash)
@@ -200,6 +221,21 @@ pub async fn finish_part(
     .await
 }
 
+/// The tree hash of `len` bytes at `offset`, read a MiB at a time so a large
+/// chunk is never held whole.
+fn hash_range(file: &File, offset: u64, len: u64) -> io::Result<TreeHash> {
+    let mut hasher = TreeHasher::new();
+    let mut buffer = vec![0; 1 << 20];
+    let mut done = 0;
+    while done < len {
+        let step = usize::try_from((len - done).min(buffer.len() as u64)).unwrap_or(0);
+        read_at(file, &mut buffer[..step], offset + done)?;
+        hasher.update(&buffer[..step]);
+        done += step as u64;
+    }
+    Ok(hasher.finish())
+}
+
 fn hash_file(mut file: &File) -> io::Result<TreeHash> {
     let mut hasher = TreeHasher::new();
     let mut buffer = vec![0; 1 << 20];
@@ -297,7 +333,14 @@ fn read_at(file: &File, mut bytes: &mut [u8], mut offset: u64) -> io::Result<()>
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, DownloadError> + Send + 'static,
 ) -> Result<T, DownloadError> {
-    match tokio::task::spawn_blocking(work).await {
+    joined(tokio::task::spawn_blocking(work).await)
+}
+
+/// The result of file work on the blocking pool; a panic there is passed on.
+fn joined<T>(
+    outcome: Result<Result<T, DownloadError>, tokio::task::JoinError>,
+) -> Result<T, DownloadError> {
+    match outcome {
         Ok(result) => result,
         Err(err) => match err.try_into_panic() {
             Ok(panic) => std::panic::resume_unwind(panic),

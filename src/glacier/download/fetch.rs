@@ -1,37 +1,89 @@
-//! Fetching one chunk into memory and verifying it, with bounded retries.
+//! Fetching one chunk and verifying it, with bounded retries. The bytes stream
+//! into `DEST.part` as they arrive, a few MiB at a time, so memory stays small
+//! whatever the chunk size; the chunk is recorded only once all of it checks out.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
 
 use super::DownloadError;
+use super::disk::{self, PendingWrite, Writer};
 use super::plan::Chunk;
 use crate::domain::treehash::{TreeHash, TreeHasher};
-use crate::glacier::{GlacierApi, GlacierError};
+use crate::glacier::{ByteChunks, GlacierApi, GlacierError};
 
 /// Tries per chunk before giving up. A flipped byte or a dropped connection is
 /// usually a one-off; one that survives three fresh requests is not.
 pub const MAX_ATTEMPTS: u32 = 3;
 
-/// A chunk's bytes, verified as far as the response allows.
+/// Bytes gathered before they are written; one batch is written while the next
+/// fills, so a chunk in flight holds two.
+const WRITE_BATCH: usize = 1 << 20;
+
+/// A chunk written, synced, verified as far as the response allows, and recorded.
 pub struct Fetched {
     pub chunk: Chunk,
-    pub bytes: Vec<u8>,
     pub tree_hash: TreeHash,
     /// It took more than one request.
     pub retried: bool,
 }
 
-/// Who the chunk belongs to, for requests and error messages.
+/// Who the chunk belongs to, for requests and error messages, and where its
+/// bytes go.
 pub struct Source<'a> {
     pub vault: &'a str,
     pub job_id: &'a str,
     pub part: &'a Path,
+    pub writer: &'a Arc<Writer>,
+    /// Where the output's first byte goes in `DEST.part`.
+    pub archive_offset: u64,
+    pub buffers: &'a BufferPool,
 }
 
-/// Fetches `chunk` until its length and (when the service sends one) its tree hash
-/// check out, at most [`MAX_ATTEMPTS`] times.
+/// Write batches shared by the chunks in flight, so the download allocates two
+/// per chunk in flight once, instead of fresh ones for every chunk (which the
+/// allocator may not give back to the system).
+#[derive(Default)]
+pub struct BufferPool {
+    free: std::sync::Mutex<Vec<Vec<u8>>>,
+}
+
+impl BufferPool {
+    fn take(&self) -> Vec<u8> {
+        self.lock()
+            .pop()
+            .unwrap_or_else(|| Vec::with_capacity(WRITE_BATCH))
+    }
+
+    fn give(&self, mut buffer: Vec<u8>) {
+        if buffer.capacity() < WRITE_BATCH {
+            return;
+        }
+        buffer.clear();
+        self.lock().push(buffer);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Vec<u8>>> {
+        // The list stays valid even if a holder panicked: it only holds buffers.
+        self.free
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Why one request's bytes cannot be kept.
+enum Failure {
+    /// The bytes arrived wrong (short, long, or not matching the checksum).
+    Unverified(String),
+    Glacier(GlacierError),
+    /// Writing them failed: not worth another request.
+    Disk(DownloadError),
+}
+
+/// Fetches `chunk` into place until its length and (when the service sends one)
+/// its tree hash check out, at most [`MAX_ATTEMPTS`] times; then records it.
 pub async fn fetch_chunk<G: GlacierApi>(
     api: &G,
     source: &Source<'_>,
@@ -40,17 +92,19 @@ pub async fn fetch_chunk<G: GlacierApi>(
     let mut attempt = 1;
     loop {
         let reason = match fetch_once(api, source, chunk).await {
-            Ok(Ok((bytes, tree_hash))) => {
+            Ok(tree_hash) => {
+                disk::record_chunk(Arc::clone(source.writer), chunk.index, tree_hash).await?;
                 return Ok(Fetched {
                     chunk,
-                    bytes,
                     tree_hash,
                     retried: attempt > 1,
                 });
             }
-            Ok(Err(reason)) => reason,
-            Err(err) if is_transient(&err) && attempt < MAX_ATTEMPTS => err.to_string(),
-            Err(err) => {
+            Err(Failure::Unverified(reason)) => reason,
+            Err(Failure::Glacier(err)) if is_transient(&err) && attempt < MAX_ATTEMPTS => {
+                err.to_string()
+            }
+            Err(Failure::Glacier(err)) => {
                 return Err(DownloadError::Glacier {
                     job_id: source.job_id.to_owned(),
                     first: chunk.first,
@@ -59,6 +113,7 @@ pub async fn fetch_chunk<G: GlacierApi>(
                     source: err,
                 });
             }
+            Err(Failure::Disk(err)) => return Err(err),
         };
         if attempt >= MAX_ATTEMPTS {
             return Err(DownloadError::ChunkUnverified {
@@ -82,56 +137,140 @@ pub async fn fetch_chunk<G: GlacierApi>(
     }
 }
 
-/// One request: the bytes and their tree hash, or why they cannot be trusted
-/// (inner error), or why the request failed (outer error).
+/// One request, its bytes written into place: their tree hash, or why they
+/// cannot be trusted or the request failed.
 async fn fetch_once<G: GlacierApi>(
     api: &G,
     source: &Source<'_>,
     chunk: Chunk,
-) -> Result<Result<(Vec<u8>, TreeHash), String>, GlacierError> {
+) -> Result<TreeHash, Failure> {
     let mut output = api
         .get_job_output(source.vault, source.job_id, Some((chunk.first, chunk.last)))
-        .await?;
+        .await
+        .map_err(Failure::Glacier)?;
     let wanted = chunk.len();
     if output.content_length != wanted {
-        return Ok(Err(format!(
+        return Err(Failure::Unverified(format!(
             "Glacier announced {} bytes for a {wanted}-byte range",
             output.content_length
         )));
     }
-    // Only a capacity hint: the chunk size was validated to fit in memory.
-    let mut bytes = Vec::with_capacity(usize::try_from(wanted).unwrap_or(0));
+    let mut spool = Spool {
+        writer: source.writer,
+        buffers: source.buffers,
+        next_offset: source.archive_offset + chunk.first,
+        batch: source.buffers.take(),
+        pending: None,
+    };
     let mut hasher = TreeHasher::new();
-    while let Some(piece) = output.body.next().await {
-        let piece = match piece {
-            Ok(piece) => piece,
-            Err(err) => {
-                return Ok(Err(format!(
-                    "the body broke off after {} of {wanted} bytes: {err}",
-                    bytes.len()
-                )));
-            }
-        };
-        if bytes.len() as u64 + piece.len() as u64 > wanted {
-            return Ok(Err(format!(
-                "Glacier sent more than the {wanted} bytes asked for"
-            )));
+    // Every write of this attempt ends before the next attempt writes the same
+    // place, or before the chunk is recorded.
+    let received = match receive(&mut output.body, &mut spool, &mut hasher, wanted).await {
+        Ok(received) => {
+            spool.finish().await.map_err(Failure::Disk)?;
+            received
         }
-        hasher.update(&piece);
-        bytes.extend_from_slice(&piece);
-    }
-    if bytes.len() as u64 != wanted {
-        return Ok(Err(format!(
-            "the body ended after {} of {wanted} bytes",
-            bytes.len()
+        Err(failure) => {
+            spool.settle().await;
+            return Err(failure);
+        }
+    };
+    if received != wanted {
+        return Err(Failure::Unverified(format!(
+            "the body ended after {received} of {wanted} bytes"
         )));
     }
     let tree_hash = hasher.finish();
     match output.checksum {
-        Some(sent) if sent != tree_hash => Ok(Err(format!(
+        Some(sent) if sent != tree_hash => Err(Failure::Unverified(format!(
             "its tree hash is {tree_hash} but Glacier's checksum header says {sent}"
         ))),
-        _ => Ok(Ok((bytes, tree_hash))),
+        _ => Ok(tree_hash),
+    }
+}
+
+/// Streams the body through the hasher into the spool; returns the bytes received.
+async fn receive(
+    body: &mut ByteChunks,
+    spool: &mut Spool<'_>,
+    hasher: &mut TreeHasher,
+    wanted: u64,
+) -> Result<u64, Failure> {
+    let mut received: u64 = 0;
+    while let Some(piece) = body.next().await {
+        let piece = piece.map_err(|err| {
+            Failure::Unverified(format!(
+                "the body broke off after {received} of {wanted} bytes: {err}"
+            ))
+        })?;
+        if received + piece.len() as u64 > wanted {
+            return Err(Failure::Unverified(format!(
+                "Glacier sent more than the {wanted} bytes asked for"
+            )));
+        }
+        hasher.update(&piece);
+        received += piece.len() as u64;
+        spool.push(&piece).await.map_err(Failure::Disk)?;
+    }
+    Ok(received)
+}
+
+/// A chunk's bytes on their way to `DEST.part`: one batch filling while the one
+/// before is written.
+struct Spool<'a> {
+    writer: &'a Arc<Writer>,
+    buffers: &'a BufferPool,
+    next_offset: u64,
+    batch: Vec<u8>,
+    pending: Option<PendingWrite>,
+}
+
+impl Spool<'_> {
+    async fn push(&mut self, piece: &[u8]) -> Result<(), DownloadError> {
+        // Written before it would outgrow its capacity, so a batch never grows.
+        if !self.batch.is_empty() && self.batch.len() + piece.len() > WRITE_BATCH {
+            self.write_batch().await?;
+        }
+        self.batch.extend_from_slice(piece);
+        Ok(())
+    }
+
+    /// Waits for the write in progress, then starts writing the batch.
+    async fn write_batch(&mut self) -> Result<(), DownloadError> {
+        let emptied = match self.pending.take() {
+            Some(pending) => pending.done().await?,
+            None => self.buffers.take(),
+        };
+        let full = std::mem::replace(&mut self.batch, emptied);
+        let offset = self.next_offset;
+        self.next_offset += full.len() as u64;
+        self.pending = Some(disk::start_write(self.writer, offset, full));
+        Ok(())
+    }
+
+    /// Writes what is left, waits for every write and returns the buffers.
+    async fn finish(mut self) -> Result<(), DownloadError> {
+        if !self.batch.is_empty() {
+            self.write_batch().await?;
+        }
+        let last = match self.pending.take() {
+            Some(pending) => pending.done().await?,
+            None => Vec::new(),
+        };
+        self.buffers.give(last);
+        self.buffers.give(self.batch);
+        Ok(())
+    }
+
+    /// Waits for the write in progress, whatever it gives (the attempt is being
+    /// abandoned anyway), and returns the buffers.
+    async fn settle(mut self) {
+        if let Some(pending) = self.pending.take()
+            && let Ok(buffer) = pending.done().await
+        {
+            self.buffers.give(buffer);
+        }
+        self.buffers.give(self.batch);
     }
 }
 

@@ -36,7 +36,7 @@ pub use progress::progress_path;
 
 use crate::domain::treehash::{TreeHash, combine_pieces};
 use crate::glacier::GlacierApi;
-use fetch::{Source, fetch_chunk};
+use fetch::{BufferPool, Source, fetch_chunk};
 use progress::Header;
 
 /// Chunks in flight when the caller has no preference.
@@ -60,7 +60,7 @@ pub struct DownloadRequest {
     pub destination: PathBuf,
     /// Bytes per chunk: a power of two number of MiB (see [`default_chunk_size`]).
     pub chunk_size: u64,
-    /// Chunks in flight; at most `parallel + 1` chunks are held in memory.
+    /// Chunks in flight; each holds a few MiB in memory, whatever its size.
     pub parallel: usize,
     pub overwrite: bool,
     /// Leave the verified output in `DEST.part` for [`finish_part`] instead of
@@ -144,10 +144,15 @@ pub async fn download<G: GlacierApi>(
     };
     progress(report);
 
+    let writer = Arc::new(prepared.writer);
+    let buffers = BufferPool::default();
     let source = Source {
         vault: &request.vault,
         job_id: &request.job_id,
         part: &part,
+        writer: &writer,
+        archive_offset: request.archive_offset,
+        buffers: &buffers,
     };
     let wanted: Vec<Chunk> = chunks
         .into_iter()
@@ -156,17 +161,9 @@ pub async fn download<G: GlacierApi>(
     let mut fetched = stream::iter(wanted)
         .map(|chunk| fetch_chunk(api, &source, chunk))
         .buffer_unordered(request.parallel);
-    let writer = Arc::new(prepared.writer);
+    // Each chunk is written, synced and recorded inside its own fetch, so the
+    // chunks in flight never wait on one another's disk work.
     while let Some(chunk) = fetched.try_next().await? {
-        let offset = request.archive_offset + chunk.chunk.first;
-        disk::write_chunk(
-            Arc::clone(&writer),
-            offset,
-            chunk.bytes,
-            chunk.chunk.index,
-            chunk.tree_hash,
-        )
-        .await?;
         hashes.insert(chunk.chunk.index, chunk.tree_hash);
         report.verified_bytes += chunk.chunk.len();
         report.retried_chunks += u32::from(chunk.retried);

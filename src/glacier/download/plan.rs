@@ -9,10 +9,12 @@ use super::DownloadError;
 use crate::domain::range::MIB;
 
 /// The chunk size when the caller has no preference: large enough that request
-/// fees and round trips do not dominate, small enough to hold a few in memory.
+/// fees and round trips do not dominate, small enough that a chunk refetched after
+/// a failed check costs little.
 pub const DEFAULT_CHUNK_SIZE: u64 = 64 * MIB;
 
-/// The largest chunk accepted: a chunk is held in memory while it is verified.
+/// The largest chunk accepted: a chunk that fails its check is fetched again
+/// whole, so larger ones would waste more.
 pub const MAX_CHUNK_SIZE: u64 = 1024 * MIB;
 
 /// One piece of the output, fetched with one ranged GetJobOutput.
