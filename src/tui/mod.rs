@@ -62,25 +62,31 @@ pub fn run(global: &GlobalOpts, args: ScreenArgs) -> anyhow::Result<()> {
     let config = load_config()?;
     check_terminal()?;
     let data_dir = global.resolved_data_dir()?;
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(async {
-        let glacier = SdkGlacier::connect(global)
-            .await
-            .map_err(|err| err.to_string());
-        let region = match &glacier {
-            Ok(glacier) => glacier.region().to_owned(),
-            Err(_) => global.region.clone().unwrap_or_else(|| "no region".into()),
-        };
+    let async_runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    async_runtime.block_on(async {
+        // The screen comes up on the cache at once; the client is configured
+        // (profiles, SSO, credentials) meanwhile.
+        let owned = global.clone();
+        let glacier = runtime::connection(async move {
+            SdkGlacier::connect(&owned)
+                .await
+                .map_err(|err| err.to_string())
+        });
+        let region = global
+            .region
+            .clone()
+            .or_else(|| std::env::var("AWS_REGION").ok())
+            .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok());
         let session = Session {
             read_only: args.read_only,
             banner: None,
             speed: global.service_speed(),
             endpoint_url: global.endpoint_url.clone(),
-            region: region.clone(),
+            region,
             download_dir: std::env::current_dir().unwrap_or_default(),
         };
         let model = Model::new(config, session, OffsetDateTime::now_utc(), 80, 24);
-        let parts = RuntimeParts::new(|sender| Runtime::new(sender, data_dir, glacier, region));
+        let parts = RuntimeParts::new(|sender| Runtime::new(sender, data_dir, glacier));
         run_screen(model, parts).await
     })
 }
@@ -105,8 +111,8 @@ pub fn run_demo(global: &GlobalOpts, demo_args: DemoArgs) -> anyhow::Result<()> 
     check_terminal()?;
     let demo_dir = global.resolved_data_dir()?.join("demo");
     let data_dir = demo_dir.join("data");
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(async {
+    let async_runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    async_runtime.block_on(async {
         let sandbox = demo::start_sandbox(&demo_dir, speed).await?;
         let mut store = Store::open(&data_dir)?;
         demo::cache_inventories(&sandbox, &mut store, OffsetDateTime::now_utc())?;
@@ -122,14 +128,13 @@ pub fn run_demo(global: &GlobalOpts, demo_args: DemoArgs) -> anyhow::Result<()> 
             )),
             speed,
             endpoint_url: Some(url),
-            region: demo::DEMO_REGION.into(),
+            region: Some(demo::DEMO_REGION.into()),
             download_dir: demo_dir.join("downloads"),
         };
         std::fs::create_dir_all(&session.download_dir).ok();
         let model = Model::new(config, session, OffsetDateTime::now_utc(), 80, 24);
-        let parts = RuntimeParts::new(|sender| {
-            Runtime::new(sender, data_dir, Ok(glacier), demo::DEMO_REGION.into())
-        });
+        let glacier = runtime::connection(async move { Ok(glacier) });
+        let parts = RuntimeParts::new(|sender| Runtime::new(sender, data_dir, glacier));
         let outcome = run_screen(model, parts).await;
         let _ = sandbox.shutdown().await;
         outcome

@@ -44,7 +44,8 @@ pub struct Session {
     pub speed: ServiceSpeed,
     /// What the preview's aws CLI line adds (`--endpoint-url` for a sandbox).
     pub endpoint_url: Option<String>,
-    pub region: String,
+    /// For the aws CLI line's `--region`, when known before the client is.
+    pub region: Option<String>,
     /// Where downloads go unless the user names another folder.
     pub download_dir: PathBuf,
 }
@@ -79,6 +80,8 @@ pub struct ArchiveTable {
     pub top: u64,
     /// Loaded rows, starting at `rows_offset`.
     pub rows: Vec<ArchiveRow>,
+    /// Whether `rows` and `total` answer the current filter and order.
+    pub loaded: bool,
     pub rows_offset: u64,
     pub pending: Option<RequestId>,
     /// The folder tree, when it is shown instead of the table.

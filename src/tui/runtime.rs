@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use futures_util::FutureExt as _;
+use futures_util::future::{BoxFuture, Shared};
 use time::OffsetDateTime;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -15,36 +17,34 @@ use crate::tracking::launch::{LaunchRequest, PlannedRetrieval, launch_plan};
 use crate::tracking::started_by_here;
 use crate::tracking::sync_vault_jobs;
 
+/// The Glacier client as it becomes ready: configuring it (profiles, SSO,
+/// credentials) can take a while, and the cache is shown without waiting for it.
+/// Every task that needs it awaits the same connection.
+pub type Connection = Shared<BoxFuture<'static, Result<Arc<SdkGlacier>, String>>>;
+
+/// A connection from a future that configures the client.
+pub fn connection(
+    connect: impl Future<Output = Result<SdkGlacier, String>> + Send + 'static,
+) -> Connection {
+    connect.map(|result| result.map(Arc::new)).boxed().shared()
+}
+
 /// What the commands run with.
 pub struct Runtime {
     results: UnboundedSender<Msg>,
     store: StoreWorker,
-    /// `None` when no client could be configured; `problem` says why.
-    glacier: Option<Arc<SdkGlacier>>,
-    problem: Option<String>,
+    glacier: Connection,
     data_dir: PathBuf,
-    region: String,
 }
 
 impl Runtime {
-    pub fn new(
-        results: UnboundedSender<Msg>,
-        data_dir: PathBuf,
-        glacier: Result<SdkGlacier, String>,
-        region: String,
-    ) -> Runtime {
+    pub fn new(results: UnboundedSender<Msg>, data_dir: PathBuf, glacier: Connection) -> Runtime {
         let store = StoreWorker::start(data_dir.clone(), results.clone());
-        let (glacier, problem) = match glacier {
-            Ok(glacier) => (Some(Arc::new(glacier)), None),
-            Err(problem) => (None, Some(problem)),
-        };
         Runtime {
             results,
             store,
             glacier,
-            problem,
             data_dir,
-            region,
         }
     }
 
@@ -150,65 +150,65 @@ impl Runtime {
         });
     }
 
-    /// Runs `task` with the Glacier client, or says why there is none.
+    /// Runs `task` with the Glacier client once it is ready, or says why there is
+    /// none.
     fn glacier_task<F, Fut>(&self, task: F)
     where
-        F: FnOnce(Arc<SdkGlacier>, UnboundedSender<Msg>) -> Fut,
+        F: FnOnce(Arc<SdkGlacier>, UnboundedSender<Msg>) -> Fut + Send + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        match &self.glacier {
-            Some(glacier) => {
-                tokio::spawn(task(glacier.clone(), self.results.clone()));
-            }
-            None => {
-                let problem = self
-                    .problem
-                    .clone()
-                    .unwrap_or_else(|| "Glacier cannot be reached".into());
-                let _ = self.results.send(Msg::Loaded(Loaded::Problem(problem)));
-            }
-        }
-    }
-
-    fn load_vaults(&self) {
-        let store = self.store.clone();
-        let region = self.region.clone();
-        let Some(glacier) = self.glacier.clone() else {
-            if let Some(problem) = &self.problem {
-                let _ = self.results.send(Msg::Loaded(Loaded::Problem(format!(
-                    "showing the cache only: {problem}"
-                ))));
-            }
-            store.send(StoreJob::Vaults {
-                live: Vec::new(),
-                region,
-            });
-            return;
-        };
+        let connection = self.glacier.clone();
         let results = self.results.clone();
         tokio::spawn(async move {
-            let live = match glacier.list_vaults().await {
-                Ok(live) => live,
-                Err(err) => {
-                    let _ = results.send(Msg::Loaded(Loaded::Problem(format!(
-                        "showing the cache only: {err}"
-                    ))));
-                    Vec::new()
+            match connection.await {
+                Ok(glacier) => task(glacier, results).await,
+                Err(problem) => {
+                    let _ = results.send(Msg::Loaded(Loaded::Problem(problem)));
                 }
+            }
+        });
+    }
+
+    /// The cached vaults at once, then again with the vaults Glacier lists.
+    fn load_vaults(&self) {
+        let store = self.store.clone();
+        store.send(StoreJob::Vaults {
+            live: Vec::new(),
+            region: None,
+        });
+        let connection = self.glacier.clone();
+        let results = self.results.clone();
+        tokio::spawn(async move {
+            let listed = match connection.await {
+                Ok(glacier) => glacier
+                    .list_vaults()
+                    .await
+                    .map(|live| (live, glacier.region().to_owned()))
+                    .map_err(|err| err.to_string()),
+                Err(problem) => Err(problem),
             };
-            store.send(StoreJob::Vaults { live, region });
+            match listed {
+                Ok((live, region)) => store.send(StoreJob::Vaults {
+                    live,
+                    region: Some(region),
+                }),
+                Err(problem) => {
+                    let shown = format!("showing the cache only: {problem}");
+                    let _ = results.send(Msg::Loaded(Loaded::Problem(shown)));
+                }
+            }
         });
     }
 
     fn sync_jobs(&self, vaults: Vec<crate::store::VaultKey>) {
         let data_dir = self.data_dir.clone();
-        let glacier = self.glacier.clone();
+        let connection = self.glacier.clone();
         let results = self.results.clone();
         tokio::spawn(async move {
             let result = async {
                 let mut store = Store::open(&data_dir).map_err(|err| err.to_string())?;
                 let mut problem = None;
-                if let Some(glacier) = glacier {
+                if let Ok(glacier) = connection.await {
                     for vault in &vaults {
                         if let Err(err) =
                             sync_vault_jobs(&*glacier, &mut store, vault, OffsetDateTime::now_utc())

@@ -32,10 +32,10 @@ pub enum StoreJob {
         snapshot: PathBuf,
         position: u32,
     },
-    /// The cached vaults, merged with those Glacier listed (`region` is theirs).
+    /// The cached vaults, merged with those Glacier listed in `region`.
     Vaults {
         live: Vec<VaultInfo>,
-        region: String,
+        region: Option<String>,
     },
 }
 
@@ -113,7 +113,7 @@ fn answer(
             result: with_snapshot(open, recent, &snapshot, |s| s.archive(position)),
         },
         StoreJob::Vaults { live, region } => Loaded::Vaults(match store {
-            Ok(store) => summaries(store, &live, &region),
+            Ok(store) => summaries(store, &live, region.as_deref().unwrap_or_default()),
             Err(problem) => Err(problem.clone()),
         }),
     };

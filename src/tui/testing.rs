@@ -73,7 +73,7 @@ pub fn session(read_only: bool) -> Session {
         banner: None,
         speed: ServiceSpeed::GLACIER,
         endpoint_url: None,
-        region: "us-east-1".into(),
+        region: Some("us-east-1".into()),
         download_dir: PathBuf::from("restores"),
     }
 }

@@ -63,6 +63,7 @@ fn open_vault(model: &mut Model) -> Vec<Cmd> {
 /// order changed): whatever is on its way is now stale.
 fn reload(model: &mut Model) -> Vec<Cmd> {
     model.archives.rows.clear();
+    model.archives.loaded = false;
     model.archives.pending = None;
     if model.archives.tree.is_some() {
         return load_folder(model);
@@ -86,9 +87,10 @@ pub(super) fn after_move(model: &mut Model) -> Vec<Cmd> {
         return Vec::new();
     };
     let loaded_end = table.rows_offset + table.rows.len() as u64;
-    let wanted_end = (table.top + visible).min(table.total.max(1));
+    let wanted_end = (table.top + visible).min(table.total);
+    // An empty result is an answer too: nothing more to ask for.
     let covered =
-        !table.rows.is_empty() && table.rows_offset <= table.top && wanted_end <= loaded_end;
+        table.loaded && table.rows_offset <= table.top.min(wanted_end) && wanted_end <= loaded_end;
     if covered || table.pending.is_some() {
         return Vec::new();
     }
@@ -127,6 +129,7 @@ pub(super) fn page_loaded(
             model.archives.rows_offset = model.archives.top.saturating_sub(visible);
             model.archives.total = page.total;
             model.archives.rows = page.archives;
+            model.archives.loaded = true;
             after_move(model)
         }
         Err(problem) => {

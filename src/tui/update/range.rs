@@ -180,7 +180,7 @@ pub(super) fn build_preview(
     };
     let options = AwsCliOptions {
         profile: None,
-        region: Some(model.session.region.clone()),
+        region: model.session.region.clone(),
         endpoint_url: model.session.endpoint_url.clone(),
     };
     let cli_lines = planned

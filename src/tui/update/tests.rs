@@ -422,3 +422,28 @@ fn ctrl_c_quits_from_anywhere_and_q_is_typed_in_fields() {
     assert_eq!(cmds, vec![Cmd::Quit]);
     assert!(model.quit);
 }
+
+#[test]
+fn a_filter_that_keeps_nothing_is_an_answer_not_a_reason_to_ask_again() {
+    let mut model = browsing(120, 40, 500);
+    update(&mut model, key(KeyCode::Char('/')), NOW);
+    let cmds = typed(&mut model, "zzqp");
+    let Some(Cmd::LoadPage { request, .. }) = cmds.last() else {
+        panic!("{cmds:?}")
+    };
+    let cmds = update(
+        &mut model,
+        Msg::Loaded(Loaded::Page {
+            request: *request,
+            result: Ok(ArchivePage {
+                total: 0,
+                archives: Vec::new(),
+            }),
+        }),
+        NOW,
+    );
+    assert!(cmds.is_empty(), "{cmds:?}");
+    assert_eq!(model.archives.total, 0);
+    assert!(model.archives.selected().is_none());
+    assert!(update(&mut model, key(KeyCode::Down), NOW).is_empty());
+}

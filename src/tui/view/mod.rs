@@ -71,7 +71,10 @@ fn title(frame: &mut Frame, model: &Model, area: Rect) {
             vault.key.name, vault.key.region, vault.key.account
         )));
     } else {
-        spans.push(Span::raw(format!(" {} ", model.session.region)));
+        spans.push(Span::raw(format!(
+            " {} ",
+            model.session.region.as_deref().unwrap_or("connecting…")
+        )));
     }
     if model.session.read_only {
         spans.push(Span::styled(

@@ -1,0 +1,238 @@
+//! Times the interactive screen on a large cache, in-process on a 200×60 test
+//! terminal: the first frame (cache opened, vaults listed, first page drawn), and
+//! each keystroke from the key to the redrawn frame. A key whose rows must come
+//! from the cache (scrolling past the loaded rows, a new filter letter) is also
+//! timed until the frame that shows them.
+//!
+//! ```sh
+//! defrost --data-dir target/bench-cache inventory import target/inv-1m.json --vault photos
+//! cargo bench --bench tui_keys -- target/bench-cache
+//! ```
+//!
+//! Without arguments (as `cargo test --all-targets` runs it) it imports the small
+//! fixture into a temporary cache first, so the program itself stays tested.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use defrost::domain::inventory::InventoryFormat;
+use defrost::domain::job::ServiceSpeed;
+use defrost::store::Store;
+use defrost::tui::config::Config;
+use defrost::tui::model::{Model, Session};
+use defrost::tui::msg::{Cmd, Msg};
+use defrost::tui::runtime::{Runtime, connection};
+use defrost::tui::update::{start, update};
+use defrost::tui::view::draw;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use time::OffsetDateTime;
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+const WIDTH: u16 = 200;
+const HEIGHT: u16 = 60;
+
+struct Screen {
+    model: Model,
+    runtime: Runtime,
+    inbox: UnboundedReceiver<Msg>,
+    terminal: Terminal<TestBackend>,
+}
+
+impl Screen {
+    /// Runs the commands; true when one of them reads the cache for the screen.
+    fn perform(&mut self, cmds: Vec<Cmd>) -> bool {
+        let mut reads = false;
+        for cmd in cmds {
+            reads |= matches!(
+                cmd,
+                Cmd::LoadPage { .. } | Cmd::LoadFolder { .. } | Cmd::LoadVaults
+            );
+            if !matches!(cmd, Cmd::Bell | Cmd::CopyToClipboard(_) | Cmd::Quit) {
+                self.runtime.run(cmd);
+            }
+        }
+        reads
+    }
+
+    fn draw(&mut self) {
+        self.terminal
+            .draw(|frame| draw(frame, &self.model))
+            .expect("the test terminal draws");
+    }
+
+    /// Takes answers until the table has what it asked for.
+    async fn settle(&mut self) {
+        while self.model.archives.pending.is_some() || self.model.archives.snapshot.is_none() {
+            let Some(msg) = self.inbox.recv().await else {
+                return;
+            };
+            let cmds = update(&mut self.model, msg, OffsetDateTime::now_utc());
+            self.perform(cmds);
+        }
+        self.draw();
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let _fixture;
+    let data_dir = match args.first() {
+        Some(dir) => PathBuf::from(dir),
+        None => {
+            _fixture = tempfile::tempdir().expect("a temporary folder");
+            import_fixture(_fixture.path());
+            _fixture.path().to_path_buf()
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(run(&data_dir));
+}
+
+async fn run(data_dir: &Path) {
+    let started = Instant::now();
+    let (sender, inbox) = unbounded_channel();
+    let session = Session {
+        read_only: true,
+        banner: None,
+        speed: ServiceSpeed::GLACIER,
+        endpoint_url: None,
+        region: Some("us-east-1".into()),
+        download_dir: PathBuf::from("."),
+    };
+    // No Glacier: the cache alone is timed.
+    let offline = connection(async { Err("offline".to_owned()) });
+    let mut screen = Screen {
+        model: Model::new(
+            Config::defaults(),
+            session,
+            OffsetDateTime::now_utc(),
+            WIDTH,
+            HEIGHT,
+        ),
+        runtime: Runtime::new(sender, data_dir.to_path_buf(), offline),
+        inbox,
+        terminal: Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("a test terminal"),
+    };
+    let cmds = start(&mut screen.model);
+    screen.perform(cmds);
+    screen.settle().await;
+    let first_frame = started.elapsed();
+    let archives = screen.model.archives.total;
+    assert!(
+        archives > 0,
+        "the cache in {} has no archives",
+        data_dir.display()
+    );
+
+    let mut moves = Vec::new();
+    let mut moves_settled = Vec::new();
+    for key in movement_keys() {
+        let (echo, settled) = press(&mut screen, key).await;
+        moves.push(echo);
+        moves_settled.extend(settled);
+    }
+    let mut typing = Vec::new();
+    let mut typing_settled = Vec::new();
+    for word in ["holiday", "img_1", "zzqp", "2019/"] {
+        press(&mut screen, KeyCode::Char('/')).await;
+        for c in word.chars() {
+            let (echo, settled) = press(&mut screen, KeyCode::Char(c)).await;
+            typing.push(echo);
+            typing_settled.extend(settled);
+        }
+        press(&mut screen, KeyCode::Esc).await;
+    }
+    println!("archives in the cache: {archives}, screen {WIDTH}x{HEIGHT}");
+    println!("first frame: {:.1} ms", ms(first_frame));
+    report("movement keys, key to frame", &mut moves);
+    report(
+        "movement keys that load rows, key to the frame showing them",
+        &mut moves_settled,
+    );
+    report("filter letters, key to frame", &mut typing);
+    report(
+        "filter letters, key to the frame with the filtered rows",
+        &mut typing_settled,
+    );
+}
+
+/// Presses a key: the time to the next frame, and when the key asked the cache
+/// for rows, the time to the frame that shows them.
+async fn press(screen: &mut Screen, code: KeyCode) -> (Duration, Option<Duration>) {
+    let pressed = Instant::now();
+    let cmds = update(
+        &mut screen.model,
+        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        OffsetDateTime::now_utc(),
+    );
+    let reads = screen.perform(cmds);
+    screen.draw();
+    let echo = pressed.elapsed();
+    if !reads {
+        return (echo, None);
+    }
+    screen.settle().await;
+    (echo, Some(pressed.elapsed()))
+}
+
+fn movement_keys() -> Vec<KeyCode> {
+    let mut keys = Vec::new();
+    keys.extend(std::iter::repeat_n(KeyCode::Down, 300));
+    keys.extend(std::iter::repeat_n(KeyCode::PageDown, 100));
+    keys.push(KeyCode::End);
+    keys.extend(std::iter::repeat_n(KeyCode::PageUp, 50));
+    keys.push(KeyCode::Home);
+    for _ in 0..3 {
+        keys.push(KeyCode::Char('s'));
+        keys.extend(std::iter::repeat_n(KeyCode::PageDown, 20));
+        keys.push(KeyCode::Char('S'));
+    }
+    keys
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+fn report(what: &str, times: &mut [Duration]) {
+    if times.is_empty() {
+        println!("{what}: none");
+        return;
+    }
+    times.sort();
+    let at = |share: f64| times[((times.len() - 1) as f64 * share).round() as usize];
+    println!(
+        "{what}: {} keys, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        times.len(),
+        ms(at(0.5)),
+        ms(at(0.99)),
+        ms(at(1.0))
+    );
+}
+
+fn import_fixture(dir: &Path) {
+    let mut store = Store::open(dir).expect("a new cache");
+    let file = std::fs::File::open("tests/data/inventory/generated-40.json").expect("the fixture");
+    let request = defrost::store::ImportRequest {
+        format: InventoryFormat::Json,
+        vault_name: "photos".into(),
+        account: None,
+        region: None,
+        default_region: None,
+        inventory_date: None,
+        source: "fixture".into(),
+        obtained_at: OffsetDateTime::UNIX_EPOCH,
+    };
+    store
+        .import(file, request, |_| {})
+        .expect("the fixture imports");
+}
