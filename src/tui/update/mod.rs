@@ -10,10 +10,14 @@ mod range;
 #[cfg(test)]
 mod tests;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
+use ratatui::layout::{Position, Rect};
 use time::OffsetDateTime;
 
 use super::keymap::Action;
+use super::layout::areas;
 use super::model::{Model, Pane, Severity};
 use super::msg::{Cmd, Loaded, Msg};
 
@@ -25,7 +29,7 @@ pub fn update(model: &mut Model, msg: Msg, now: OffsetDateTime) -> Vec<Cmd> {
     model.now = now;
     match msg {
         Msg::Key(key) => on_key(model, key),
-        Msg::Mouse(mouse) => on_mouse(model, mouse.kind, mouse.row),
+        Msg::Mouse(mouse) => on_mouse(model, mouse.kind, mouse.column, mouse.row),
         Msg::Resize { width, height } => {
             model.width = width;
             model.height = height;
@@ -146,15 +150,55 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Cmd> {
     }
 }
 
-fn on_mouse(model: &mut Model, kind: MouseEventKind, _row: u16) -> Vec<Cmd> {
+/// The wheel scrolls the pane under the focus; a click focuses the pane it lands
+/// in and selects the row under it. Off unless the theme's `mouse` option is on.
+fn on_mouse(model: &mut Model, kind: MouseEventKind, column: u16, row: u16) -> Vec<Cmd> {
     if !model.config.mouse || model.dialog.is_some() || model.help {
         return Vec::new();
     }
     match kind {
         MouseEventKind::ScrollDown => on_action(model, Action::Down),
         MouseEventKind::ScrollUp => on_action(model, Action::Up),
+        MouseEventKind::Down(MouseButton::Left) => click(model, column, row),
         _ => Vec::new(),
     }
+}
+
+fn click(model: &mut Model, column: u16, row: u16) -> Vec<Cmd> {
+    let Some(areas) = areas(model.width, model.height, model.explain) else {
+        return Vec::new();
+    };
+    let inside = |area: Rect| area.contains(Position { x: column, y: row });
+    // Rows start below the top border, and below the header in tables.
+    if inside(areas.vaults) {
+        model.focus = Pane::Vaults;
+        // Each vault takes three lines: its name and two of details.
+        let index = usize::from(row.saturating_sub(areas.vaults.y + 1) / 3);
+        if index < model.vaults.len() {
+            model.vault_cursor = index;
+        }
+        return archives::vaults_action(model, Action::Open);
+    }
+    if inside(areas.archives) {
+        model.focus = Pane::Archives;
+        let offset = u64::from(row.saturating_sub(areas.archives.y + 2));
+        if model.archives.tree.is_none() && row >= areas.archives.y + 2 {
+            let wanted = model.archives.top + offset;
+            if wanted < model.archives.total {
+                model.archives.cursor = wanted;
+            }
+            return archives::after_move(model);
+        }
+        return Vec::new();
+    }
+    if inside(areas.jobs) {
+        model.focus = Pane::Jobs;
+        let index = usize::from(row.saturating_sub(areas.jobs.y + 2));
+        if row >= areas.jobs.y + 2 && index < model.jobs.entries.len() {
+            model.jobs.cursor = index;
+        }
+    }
+    Vec::new()
 }
 
 /// Says that something needs a spending action the session does not allow.

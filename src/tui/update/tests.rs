@@ -447,3 +447,44 @@ fn a_filter_that_keeps_nothing_is_an_answer_not_a_reason_to_ask_again() {
     assert!(model.archives.selected().is_none());
     assert!(update(&mut model, key(KeyCode::Down), NOW).is_empty());
 }
+
+#[test]
+fn the_mouse_works_only_when_switched_on_and_selects_what_is_clicked() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let click = |column, row| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let mut model = browsing(120, 40, 50);
+    let areas = crate::tui::layout::areas(120, 40, false).unwrap();
+    // Off by default: a click changes nothing.
+    update(
+        &mut model,
+        click(areas.archives.x + 5, areas.archives.y + 6),
+        NOW,
+    );
+    assert_eq!(model.archives.cursor, 0);
+    model.config.mouse = true;
+    // The third data row (under the border and the header) is selected.
+    update(
+        &mut model,
+        click(areas.archives.x + 5, areas.archives.y + 4),
+        NOW,
+    );
+    assert_eq!(model.archives.cursor, 2);
+    assert_eq!(model.focus, Pane::Archives);
+    let wheel = Msg::Mouse(MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: 0,
+        row: 0,
+        modifiers: KeyModifiers::NONE,
+    });
+    update(&mut model, wheel, NOW);
+    assert_eq!(model.archives.cursor, 3);
+    update(&mut model, click(areas.jobs.x + 5, areas.jobs.y + 1), NOW);
+    assert_eq!(model.focus, Pane::Jobs);
+}
