@@ -9,7 +9,7 @@ use ratatui::widgets::{Cell, List, ListItem, ListState, Paragraph, Row, Table, T
 
 use super::format::{ago, glacier_date, size, size_u128};
 use super::pane_block;
-use crate::store::{FolderEntryKind, SortKey};
+use crate::store::{ArchiveRow, FolderEntryKind, SortKey};
 use crate::text::printable;
 use crate::tui::model::{Model, Pane};
 
@@ -119,7 +119,7 @@ pub fn archives(frame: &mut Frame, model: &Model, area: Rect) {
                 .and_then(|at| table.rows.get(at as usize));
             match loaded {
                 Some(row) => Row::new(vec![
-                    Cell::from(row.name.clone()),
+                    name_cell(row, theme.muted),
                     Cell::from(Span::styled(
                         badge(&row.format),
                         Style::default().fg(theme.muted),
@@ -148,6 +148,18 @@ pub fn archives(frame: &mut Frame, model: &Model, area: Rect) {
     let selected = table.cursor.checked_sub(table.top).map(|at| at as usize);
     let mut state = TableState::default().with_selected(selected.filter(|_| table.total > 0));
     frame.render_stateful_widget(widget, area, &mut state);
+}
+
+/// An archive's decoded name; an archive uploaded without a description has none,
+/// and is shown by its id, dimmed, so it does not pass for a file name.
+fn name_cell(row: &ArchiveRow, muted: ratatui::style::Color) -> Cell<'static> {
+    if row.format == "empty" {
+        return Cell::from(Span::styled(
+            printable(&row.archive_id),
+            Style::default().fg(muted),
+        ));
+    }
+    Cell::from(row.name.clone())
 }
 
 /// The tool that wrote an archive's description, short enough for a column.
