@@ -10,10 +10,11 @@
 //! Without arguments (as `cargo test --all-targets` runs it) it imports the small
 //! fixture into a temporary cache first, so the program itself stays tested.
 
+mod support;
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use defrost::domain::inventory::InventoryFormat;
 use defrost::store::{ArchiveQuery, SortKey, Store};
 
 /// What a person might type, letter by letter, and some things they paste:
@@ -52,7 +53,7 @@ fn main() {
         [dir, vault, ..] => (PathBuf::from(dir), vault.clone()),
         _ => {
             _fixture_cache = tempfile::tempdir().expect("a temporary folder");
-            import_fixture(_fixture_cache.path());
+            support::import_fixture(_fixture_cache.path());
             (_fixture_cache.path().to_path_buf(), "photos".to_owned())
         }
     };
@@ -113,22 +114,4 @@ fn main() {
 
 fn millis(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
-}
-
-fn import_fixture(dir: &std::path::Path) {
-    let mut store = Store::open(dir).expect("a new cache");
-    let file = std::fs::File::open("tests/data/inventory/generated-40.json").expect("the fixture");
-    let request = defrost::store::ImportRequest {
-        format: InventoryFormat::Json,
-        vault_name: "photos".into(),
-        account: None,
-        region: None,
-        default_region: None,
-        inventory_date: None,
-        source: "fixture".into(),
-        obtained_at: time::OffsetDateTime::UNIX_EPOCH,
-    };
-    store
-        .import(file, request, |_| {})
-        .expect("the fixture imports");
 }

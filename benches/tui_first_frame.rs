@@ -11,14 +11,14 @@
 //! cache and the screen. Without arguments (as `cargo test --all-targets` runs it)
 //! it imports the small fixture into a temporary cache first.
 
+mod support;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use defrost::domain::inventory::InventoryFormat;
-use defrost::store::Store;
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
 const RUNS: usize = 5;
@@ -33,7 +33,7 @@ fn main() {
         Some(dir) => (PathBuf::from(dir), Duration::from_secs(10)),
         None => {
             _fixture = tempfile::tempdir().expect("a temporary folder");
-            import_fixture(_fixture.path());
+            support::import_fixture(_fixture.path());
             (_fixture.path().to_path_buf(), Duration::from_secs(2))
         }
     };
@@ -157,22 +157,4 @@ fn cpu_ms(pid: u32) -> f64 {
 
 fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
-}
-
-fn import_fixture(dir: &Path) {
-    let mut store = Store::open(dir).expect("a new cache");
-    let file = std::fs::File::open("tests/data/inventory/generated-40.json").expect("the fixture");
-    let request = defrost::store::ImportRequest {
-        format: InventoryFormat::Json,
-        vault_name: "photos".into(),
-        account: None,
-        region: None,
-        default_region: None,
-        inventory_date: None,
-        source: "fixture".into(),
-        obtained_at: time::OffsetDateTime::UNIX_EPOCH,
-    };
-    store
-        .import(file, request, |_| {})
-        .expect("the fixture imports");
 }

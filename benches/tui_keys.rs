@@ -12,13 +12,13 @@
 //! Without arguments (as `cargo test --all-targets` runs it) it imports the small
 //! fixture into a temporary cache first, so the program itself stays tested.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use defrost::domain::inventory::InventoryFormat;
 use defrost::domain::job::ServiceSpeed;
-use defrost::store::Store;
 use defrost::tui::config::Config;
 use defrost::tui::model::{Model, Session};
 use defrost::tui::msg::{Cmd, Msg};
@@ -85,7 +85,7 @@ fn main() {
         Some(dir) => PathBuf::from(dir),
         None => {
             _fixture = tempfile::tempdir().expect("a temporary folder");
-            import_fixture(_fixture.path());
+            support::import_fixture(_fixture.path());
             _fixture.path().to_path_buf()
         }
     };
@@ -217,22 +217,4 @@ fn report(what: &str, times: &mut [Duration]) {
         ms(at(0.99)),
         ms(at(1.0))
     );
-}
-
-fn import_fixture(dir: &Path) {
-    let mut store = Store::open(dir).expect("a new cache");
-    let file = std::fs::File::open("tests/data/inventory/generated-40.json").expect("the fixture");
-    let request = defrost::store::ImportRequest {
-        format: InventoryFormat::Json,
-        vault_name: "photos".into(),
-        account: None,
-        region: None,
-        default_region: None,
-        inventory_date: None,
-        source: "fixture".into(),
-        obtained_at: OffsetDateTime::UNIX_EPOCH,
-    };
-    store
-        .import(file, request, |_| {})
-        .expect("the fixture imports");
 }

@@ -220,6 +220,16 @@ pub struct JobsPane {
     pub last_sync: Option<OffsetDateTime>,
 }
 
+impl JobsPane {
+    /// The jobs Glacier has started, as tracked.
+    pub fn tracked(&self) -> Vec<crate::domain::job::TrackedJob> {
+        self.entries
+            .iter()
+            .filter_map(|entry| entry.state.clone())
+            .collect()
+    }
+}
+
 /// The whole state of the screen.
 #[derive(Debug, Clone)]
 pub struct Model {

@@ -272,20 +272,25 @@ fn load_folder(model: &mut Model) -> Vec<Cmd> {
     }]
 }
 
+/// The folder view, when `request` is the answer it waits for; it waits no more.
+fn tree_answered(model: &mut Model, request: RequestId) -> Option<&mut FolderView> {
+    let tree = model
+        .archives
+        .tree
+        .as_mut()
+        .filter(|tree| tree.pending == Some(request))?;
+    tree.pending = None;
+    Some(tree)
+}
+
 pub(super) fn folder_loaded(
     model: &mut Model,
     request: RequestId,
     result: Result<Vec<FolderEntry>, String>,
 ) -> Vec<Cmd> {
-    let Some(tree) = model
-        .archives
-        .tree
-        .as_mut()
-        .filter(|tree| tree.pending == Some(request))
-    else {
+    let Some(tree) = tree_answered(model, request) else {
         return Vec::new();
     };
-    tree.pending = None;
     match result {
         Ok(entries) => {
             tree.entries = entries;
@@ -363,15 +368,9 @@ pub(super) fn archive_loaded(
     request: RequestId,
     result: Result<Option<ArchiveRow>, String>,
 ) -> Vec<Cmd> {
-    let Some(tree) = model
-        .archives
-        .tree
-        .as_mut()
-        .filter(|tree| tree.pending == Some(request))
-    else {
+    if tree_answered(model, request).is_none() {
         return Vec::new();
     };
-    tree.pending = None;
     match result {
         Ok(Some(archive)) => range::open_planner(model, archive),
         Ok(None) => Vec::new(),

@@ -122,12 +122,7 @@ fn open_launch(model: &mut Model) -> Vec<Cmd> {
 /// Journaled jobs of the same archive that retrieve exactly the planned ranges
 /// and are running or still downloadable: launching again would pay twice.
 fn reusable_for(model: &Model, preview: &Preview) -> Vec<String> {
-    let jobs: Vec<_> = model
-        .jobs
-        .entries
-        .iter()
-        .filter_map(|entry| entry.state.clone())
-        .collect();
+    let jobs = model.jobs.tracked();
     let planned = preview.planned.planned_ranges();
     let archive = &preview.archive;
     reusable_jobs(

@@ -16,30 +16,32 @@ use crate::store::JournalEntry;
 /// How often the screen moves on while something on it changes with time (a job
 /// runs, a download goes): countdowns tick by the second.
 const LIVE_TICK: time::Duration = time::Duration::SECOND;
+const WINDOW_TICK: time::Duration = time::Duration::MINUTE;
 
 /// When the program should next wake without input: the next due poll, or the
 /// next second while jobs run or downloads go. `None` when nothing on the screen
 /// can change by itself, so an idle screen costs nothing.
 pub fn next_wake(model: &Model) -> Option<OffsetDateTime> {
-    let jobs: Vec<_> = model
-        .jobs
-        .entries
-        .iter()
-        .filter_map(|entry| entry.state.clone())
-        .collect();
+    let jobs = model.jobs.tracked();
     let next_poll = jobs.iter().filter_map(next_poll_at).min();
     let downloading = model
         .jobs
         .downloads
         .values()
         .any(|d| d.state == DownloadState::Running);
-    let counting = jobs.iter().any(|job| {
-        matches!(
-            effective_status(job, model.now),
-            JobStatus::InProgress | JobStatus::Succeeded
-        )
-    });
-    let tick = (downloading || counting).then(|| model.now + LIVE_TICK);
+    let status = |wanted| {
+        jobs.iter()
+            .any(|job| effective_status(job, model.now) == wanted)
+    };
+    // Seconds count while a job runs or a download goes; an output window's time
+    // left is shown in minutes, so a ready job needs a look once a minute.
+    let tick = if downloading || status(JobStatus::InProgress) {
+        Some(model.now + LIVE_TICK)
+    } else if status(JobStatus::Succeeded) {
+        Some(model.now + WINDOW_TICK)
+    } else {
+        None
+    };
     [next_poll, tick].into_iter().flatten().min()
 }
 
@@ -47,12 +49,7 @@ pub(super) fn on_tick(model: &mut Model) -> Vec<Cmd> {
     if model.jobs.syncing {
         return Vec::new();
     }
-    let jobs: Vec<_> = model
-        .jobs
-        .entries
-        .iter()
-        .filter_map(|entry| entry.state.clone())
-        .collect();
+    let jobs = model.jobs.tracked();
     let due_vaults: Vec<String> = due(&jobs, model.now)
         .into_iter()
         .map(|job| job.vault.clone())
