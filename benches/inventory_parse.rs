@@ -14,6 +14,8 @@
 //! `DEFROST_INVENTORY_DISPLAY=1` to make each display name, as an importer does),
 //! and `DEFROST_INVENTORY_ALLOW_DUPLICATES=1` to leave out the duplicate-id check.
 
+mod support;
+
 use std::convert::Infallible;
 use std::env;
 use std::fs::File;
@@ -23,9 +25,9 @@ use defrost::domain::inventory::{DuplicateIds, InventoryFormat, ReadOptions, rea
 use defrost::domain::names::decode;
 
 fn main() {
-    let path = env::args()
-        .skip(1)
-        .find(|arg| !arg.starts_with("--"))
+    let path = support::bench_args()
+        .into_iter()
+        .next()
         .unwrap_or_else(|| "tests/data/inventory/generated-40.json".into());
     let decode_names = env::var_os("DEFROST_INVENTORY_NAMES").is_some();
     let display_names = env::var_os("DEFROST_INVENTORY_DISPLAY").is_some();

@@ -44,10 +44,7 @@ const TERMS: [&str; 20] = [
 ];
 
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
+    let args = support::bench_args();
     let _fixture_cache;
     let (data_dir, vault) = match args.as_slice() {
         [dir, vault, ..] => (PathBuf::from(dir), vault.clone()),

@@ -24,10 +24,7 @@ use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 const RUNS: usize = 5;
 
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
+    let args = support::bench_args();
     let _fixture;
     let (data_dir, idle) = match args.first() {
         Some(dir) => (PathBuf::from(dir), Duration::from_secs(10)),

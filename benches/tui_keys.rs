@@ -76,10 +76,7 @@ impl Screen {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
+    let args = support::bench_args();
     let _fixture;
     let data_dir = match args.first() {
         Some(dir) => PathBuf::from(dir),
