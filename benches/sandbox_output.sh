@@ -19,39 +19,8 @@ cd "$(dirname "$0")/.."
 rounds=${1:-3}
 size=$((4 << 30))
 speedup=20000
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-glacier() {
-    curl -sS --fail-with-body -H 'x-amz-glacier-version: 2012-06-01' "$@"
-}
-
-json_field() { # json_field FIELD < JSON
-    python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
-}
-
-# Waits for a line matching PATTERN in FILE and prints its first URL.
-url_from_log() {
-    local file=$1 pattern=$2
-    for _ in $(seq 1 100); do
-        if grep -q "$pattern" "$file"; then
-            grep -o 'http://[0-9.:]*[^ ]*' "$file" | head -n 1
-            return
-        fi
-        sleep 0.1
-    done
-    echo "no '$pattern' from the server; its output:" >&2
-    cat "$file" >&2
-    exit 1
-}
+# shellcheck source=benches/sandbox_api.sh
+source benches/sandbox_api.sh
 
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -63,62 +32,8 @@ download() {
         -H 'x-amz-glacier-version: 2012-06-01' "$1"
 }
 
-cargo build --release --locked --quiet
-
-# --- The sandbox side ----------------------------------------------------------
-start_sandbox() {
-    cat >"$work/seed.toml" <<EOF
-[[vaults]]
-name = "bench"
-created = "2020-01-01T00:00:00Z"
-
-[[vaults.archives]]
-description = "benchmark archive"
-size = $size
-created = "2020-01-02T00:00:00Z"
-EOF
-    target/release/defrost sandbox --addr 127.0.0.1:0 --seed "$work/seed.toml" \
-        --speedup "$speedup" >"$work/sandbox.log" 2>&1 &
-    sandbox_pid=$!
-    pids+=("$sandbox_pid")
-    base=$(url_from_log "$work/sandbox.log" 'endpoint at')
-    vault="$base/-/vaults/bench"
-    archive_id=$(run_job '{"Type": "inventory-retrieval"}' inventory | python3 -c '
-import json, sys
-archives = json.load(sys.stdin)["ArchiveList"]
-print(next(a["ArchiveId"] for a in archives if a["Size"] == int(sys.argv[1])))' "$size")
-}
-
-# Initiates a job, waits until it succeeds, and prints its output (inventory) or
-# the output URL (archive).
-run_job() {
-    local parameters=$1 what=$2 job='' status=''
-    # A seeded vault may wait for its first inventory; InitiateJob refuses until then.
-    for _ in $(seq 1 100); do
-        if job=$(glacier -D - -o /dev/null -X POST -d "$parameters" "$vault/jobs" 2>"$work/initiate.err" |
-            tr -d '\r' | awk -F': ' 'tolower($1) == "x-amz-job-id" { print $2 }') && [ -n "$job" ]; then
-            break
-        fi
-        sleep 0.1
-    done
-    if [ -z "$job" ]; then
-        echo "InitiateJob for the $what job failed: $(cat "$work/initiate.err")" >&2
-        exit 1
-    fi
-    for _ in $(seq 1 600); do
-        status=$(glacier "$vault/jobs/$job" | json_field StatusCode)
-        [ "$status" != InProgress ] && break
-        sleep 0.05
-    done
-    if [ "$status" != Succeeded ]; then
-        echo "the $what job ended $status" >&2
-        exit 1
-    fi
-    if [ "$what" = inventory ]; then glacier "$vault/jobs/$job/output"; else echo "$vault/jobs/$job/output"; fi
-}
-
 sandbox_url() {
-    run_job "{\"Type\": \"archive-retrieval\", \"ArchiveId\": \"$archive_id\", \"Tier\": \"Expedited\"}" archive
+    output_url "$(run_job "{\"Type\": \"archive-retrieval\", \"ArchiveId\": \"$archive_id\", \"Tier\": \"Expedited\"}" archive)"
 }
 
 # --- The peer: python3's http.server on a sparse file of the same size ---------
@@ -153,7 +68,7 @@ measure() { # measure NAME URL → appends GB/s to NAME's list
     awk -v s="$speed" 'BEGIN { printf "%.3f\n", s / 1e9 }'
 }
 
-echo "$(target/release/defrost --version), $(nproc) cores, $rounds rounds of 4 GiB over loopback"
+echo "$("$defrost" --version), $(nproc) cores, $rounds rounds of 4 GiB over loopback"
 sandbox_speeds=() peer_speeds=()
 for round in $(seq 1 "$rounds"); do
     url=$(sandbox_url)
