@@ -12,9 +12,12 @@ use time::OffsetDateTime;
 use crate::commands::BadInput;
 use crate::domain::inventory::InventoryFormat;
 use crate::domain::job::ServiceSpeed;
+use crate::domain::range::PlanKind;
+use crate::glacier::SdkGlacier;
 use crate::sandbox::jobs::InventoryOutput;
 use crate::sandbox::{RunningSandbox, SandboxOptions, Speedup, seed, start};
-use crate::store::{ImportRequest, Store};
+use crate::store::{ArchiveQuery, ImportRequest, Store};
+use crate::tracking::launch::{LaunchRequest, RetrievalRequest, launch_plan, plan_jobs};
 
 /// The demo seed: vaults with named archives in every description format.
 const DEMO_SEED: &str = include_str!("../../assets/demo-seed.toml");
@@ -92,6 +95,65 @@ pub fn cache_inventories(
         store
             .import(Cursor::new(body), request, |_| {})
             .with_context(|| format!("cannot cache the demo inventory of {name}"))?;
+    }
+    Ok(())
+}
+
+/// The jobs the demo starts on its first run, so that its jobs pane is live at
+/// once: a Standard job that is ready in under a minute and a Bulk one that takes
+/// a few, on archives of the seed.
+const FIRST_JOBS: [(&str, &str, &str); 2] = [
+    (
+        "family-photos",
+        "scans/grandparents/été-1962.pdf",
+        "Standard",
+    ),
+    ("family-photos", "videos/2021-birthday.mp4", "Bulk"),
+];
+
+/// Starts [`FIRST_JOBS`] through the journaled launcher when the demo's journal is
+/// still empty (its first run). Says why when one cannot be started.
+pub async fn start_first_jobs(
+    glacier: &SdkGlacier,
+    store: &mut Store,
+    now: OffsetDateTime,
+) -> anyhow::Result<()> {
+    if !store.journal(None)?.is_empty() {
+        return Ok(());
+    }
+    for (vault_name, name, tier) in FIRST_JOBS {
+        let vault = store.find_vault(vault_name, None, None)?;
+        let snapshot = store.open_snapshot(&store.snapshot_of(&vault, None)?)?;
+        let query = ArchiveQuery {
+            filter: Some(name.to_owned()),
+            limit: 10,
+            ..ArchiveQuery::default()
+        };
+        let Some(archive) = snapshot
+            .page(&query)?
+            .archives
+            .into_iter()
+            .find(|row| row.name == name)
+        else {
+            anyhow::bail!("the demo seed has no archive named {name}");
+        };
+        let request = RetrievalRequest {
+            archive_id: archive.archive_id,
+            archive_size: Some(archive.size),
+            want: None,
+            plan: PlanKind::Split,
+            tier: Some(tier.to_owned()),
+            sns_topic: None,
+        };
+        let planned = plan_jobs(&request)?;
+        let reuse = vec![None; planned.jobs.len()];
+        let launch = LaunchRequest {
+            vault: vault.key,
+            planned,
+            reuse,
+            started_by: "defrost demo".into(),
+        };
+        launch_plan(glacier, store, &launch, now).await?;
     }
     Ok(())
 }

@@ -116,9 +116,14 @@ pub fn run_demo(global: &GlobalOpts, demo_args: DemoArgs) -> anyhow::Result<()> 
         let sandbox = demo::start_sandbox(&demo_dir, speed).await?;
         let mut store = Store::open(&data_dir)?;
         demo::cache_inventories(&sandbox, &mut store, OffsetDateTime::now_utc())?;
-        drop(store);
         let url = sandbox.endpoint_url();
         let glacier = SdkGlacier::for_endpoint(&url, demo::DEMO_REGION).with_speed(speed);
+        let first_jobs = if args.read_only {
+            Ok(())
+        } else {
+            demo::start_first_jobs(&glacier, &mut store, OffsetDateTime::now_utc()).await
+        };
+        drop(store);
         let session = Session {
             read_only: args.read_only,
             banner: Some(format!(
@@ -132,7 +137,11 @@ pub fn run_demo(global: &GlobalOpts, demo_args: DemoArgs) -> anyhow::Result<()> 
             download_dir: demo_dir.join("downloads"),
         };
         std::fs::create_dir_all(&session.download_dir).ok();
-        let model = Model::new(config, session, OffsetDateTime::now_utc(), 80, 24);
+        let mut model = Model::new(config, session, OffsetDateTime::now_utc(), 80, 24);
+        if let Err(problem) = first_jobs {
+            let problem = format!("the demo's first jobs were not started: {problem:#}");
+            model.tell(model::Severity::Problem, problem);
+        }
         let glacier = runtime::connection(async move { Ok(glacier) });
         let parts = RuntimeParts::new(|sender| Runtime::new(sender, data_dir, glacier));
         let outcome = run_screen(model, parts).await;

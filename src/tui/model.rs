@@ -218,6 +218,8 @@ pub struct JobsPane {
     pub downloads: BTreeMap<String, DownloadView>,
     pub syncing: bool,
     pub last_sync: Option<OffsetDateTime>,
+    /// A job just started, to put the cursor on once the journal lists it.
+    pub follow: Option<String>,
 }
 
 impl JobsPane {

@@ -253,6 +253,7 @@ pub(super) fn launched(model: &mut Model, result: Result<Vec<String>, String>) -
                 ),
             );
             model.focus = Pane::Jobs;
+            model.jobs.follow = job_ids.first().cloned();
             super::jobs::sync_all(model)
         }
         Err(problem) => {

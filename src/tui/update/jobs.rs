@@ -134,6 +134,17 @@ pub(super) fn jobs_loaded(
         }
     }
     model.jobs.entries = entries;
+    if let Some(followed) = model.jobs.follow.take() {
+        let listed = model
+            .jobs
+            .entries
+            .iter()
+            .position(|entry| entry.job_id.as_deref() == Some(followed.as_str()));
+        match listed {
+            Some(index) => model.jobs.cursor = index,
+            None => model.jobs.follow = Some(followed),
+        }
+    }
     model.jobs.cursor = model
         .jobs
         .cursor

@@ -488,3 +488,32 @@ fn the_mouse_works_only_when_switched_on_and_selects_what_is_clicked() {
     update(&mut model, click(areas.jobs.x + 5, areas.jobs.y + 1), NOW);
     assert_eq!(model.focus, Pane::Jobs);
 }
+
+#[test]
+fn the_jobs_pane_puts_its_cursor_on_the_job_just_launched() {
+    let mut model = browsing(120, 40, 10);
+    let older = job("older-job", JobStatus::Succeeded, None);
+    update(
+        &mut model,
+        Msg::Loaded(Loaded::Jobs(Ok(vec![older.clone()]))),
+        NOW,
+    );
+    let cmds = update(
+        &mut model,
+        Msg::Loaded(Loaded::Launched(Ok(vec!["new-job".into()]))),
+        NOW,
+    );
+    assert!(
+        matches!(cmds.as_slice(), [Cmd::SyncJobs { .. }]),
+        "{cmds:?}"
+    );
+    assert_eq!(model.focus, Pane::Jobs);
+    let new = job("new-job", JobStatus::InProgress, None);
+    update(
+        &mut model,
+        Msg::Loaded(Loaded::Jobs(Ok(vec![older, new]))),
+        NOW,
+    );
+    assert_eq!(model.jobs.cursor, 1);
+    assert_eq!(model.jobs.follow, None);
+}
