@@ -220,6 +220,8 @@ pub struct JobsPane {
     pub last_sync: Option<OffsetDateTime>,
     /// A job just started, to put the cursor on once the journal lists it.
     pub follow: Option<String>,
+    /// Decoded archive names by archive id, from the cache.
+    pub names: std::collections::HashMap<String, String>,
 }
 
 impl JobsPane {

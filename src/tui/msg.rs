@@ -2,6 +2,7 @@
 //! of work), commands out (work to do, as data). Results carry the request they
 //! answer, so an answer that arrives after a newer request is dropped.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crossterm::event::{KeyEvent, MouseEvent};
@@ -47,6 +48,8 @@ pub enum Loaded {
     },
     /// The journal, after the vaults' jobs were brought up to date.
     Jobs(Result<Vec<JournalEntry>, String>),
+    /// The decoded names of the archives the journal's jobs retrieve, by id.
+    JobNames(HashMap<String, String>),
     Policy {
         request: RequestId,
         result: Result<RetrievalPolicy, String>,

@@ -1,6 +1,7 @@
 //! Runs the commands `update` asks for: reads of the cache on the store thread,
 //! Glacier requests on tokio tasks. Every result comes back as a message.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -12,7 +13,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::msg::{Cmd, Loaded, Msg};
 use super::store_worker::{StoreJob, StoreWorker};
 use crate::glacier::{GlacierApi, SdkGlacier};
-use crate::store::Store;
+use crate::store::{JournalEntry, Snapshot, Store, VaultKey};
 use crate::tracking::launch::{LaunchRequest, PlannedRetrieval, launch_plan};
 use crate::tracking::started_by_here;
 use crate::tracking::sync_vault_jobs;
@@ -219,14 +220,16 @@ impl Runtime {
                     }
                 }
                 let entries = store.journal(None).map_err(|err| err.to_string())?;
-                Ok::<_, String>((entries, problem))
+                let names = archive_names(&store, &entries);
+                Ok::<_, String>((entries, names, problem))
             }
             .await;
             match result {
-                Ok((entries, problem)) => {
+                Ok((entries, names, problem)) => {
                     if let Some(problem) = problem {
                         let _ = results.send(Msg::Loaded(Loaded::Problem(problem)));
                     }
+                    let _ = results.send(Msg::Loaded(Loaded::JobNames(names)));
                     let _ = results.send(Msg::Loaded(Loaded::Jobs(Ok(entries))));
                 }
                 Err(problem) => {
@@ -235,6 +238,36 @@ impl Runtime {
             }
         });
     }
+}
+
+/// The decoded names of the archives `entries` retrieve, from the newest cached
+/// inventory of each job's vault; archives no cached inventory lists are left out.
+fn archive_names(store: &Store, entries: &[JournalEntry]) -> HashMap<String, String> {
+    let mut names = HashMap::new();
+    let mut snapshots: HashMap<VaultKey, Option<Snapshot>> = HashMap::new();
+    for entry in entries {
+        let Some(id) = entry
+            .state
+            .as_ref()
+            .and_then(|job| job.archive_id.as_deref())
+        else {
+            continue;
+        };
+        let snapshot = snapshots.entry(entry.vault.clone()).or_insert_with(|| {
+            let vault = store
+                .find_vault(&entry.vault.name, None, Some(&entry.vault.region))
+                .ok()?;
+            let info = store.snapshot_of(&vault, None).ok()?;
+            store.open_snapshot(&info).ok()
+        });
+        if let Some(row) = snapshot
+            .as_ref()
+            .and_then(|s| s.find_archive(id).ok().flatten())
+        {
+            names.insert(id.to_owned(), row.name);
+        }
+    }
+    names
 }
 
 /// Starts the planned jobs through the journaled launcher; the answer names every

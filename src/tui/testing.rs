@@ -130,6 +130,15 @@ pub fn browsing(width: u16, height: u16, total: u32) -> Model {
         }),
         NOW,
     );
+    let names = [(
+        archive(1, "", 0).archive_id,
+        "photos/IMG_0001.jpg".to_owned(),
+    )];
+    update(
+        &mut model,
+        Msg::Loaded(Loaded::JobNames(names.into_iter().collect())),
+        NOW,
+    );
     update(&mut model, Msg::Loaded(Loaded::Jobs(Ok(Vec::new()))), NOW);
     model
 }

@@ -52,6 +52,10 @@ fn on_loaded(model: &mut Model, loaded: Loaded) -> Vec<Cmd> {
         Loaded::Folder { request, result } => archives::folder_loaded(model, request, result),
         Loaded::Archive { request, result } => archives::archive_loaded(model, request, result),
         Loaded::Jobs(result) => jobs::jobs_loaded(model, result),
+        Loaded::JobNames(names) => {
+            model.jobs.names.extend(names);
+            Vec::new()
+        }
         Loaded::Policy { request, result } => dialogs::policy_loaded(model, request, result),
         Loaded::Launched(result) => dialogs::launched(model, result),
         Loaded::DownloadProgress {

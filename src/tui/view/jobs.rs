@@ -96,11 +96,11 @@ fn what(model: &Model, job: &TrackedJob) -> String {
     }
     let id = job.archive_id.as_deref().unwrap_or_default();
     let name = model
-        .archives
-        .rows
-        .iter()
-        .find(|row| row.archive_id == id)
-        .map_or_else(|| short(&printable(id)), |row| row.name.clone());
+        .jobs
+        .names
+        .get(id)
+        .cloned()
+        .unwrap_or_else(|| short(&printable(id)));
     match job.range {
         Some(range) => format!("{name} [{}+{}]", size(range.start), size(range.len())),
         None => name,
