@@ -72,7 +72,7 @@ async fn event_loop(
         now,
     );
     let first = start(model);
-    perform(&runtime, model, first);
+    perform(&runtime, first);
     terminal.draw(|frame| draw(frame, model))?;
     while !model.quit {
         let wait = next_wake(model)
@@ -89,19 +89,19 @@ async fn event_loop(
             },
         };
         let cmds = update(model, msg, OffsetDateTime::now_utc());
-        perform(&runtime, model, cmds);
+        perform(&runtime, cmds);
         // Answers that arrived meanwhile are taken before drawing, so a burst of
         // results costs one frame.
         while let Ok(msg) = receiver.try_recv() {
             let cmds = update(model, msg, OffsetDateTime::now_utc());
-            perform(&runtime, model, cmds);
+            perform(&runtime, cmds);
         }
         terminal.draw(|frame| draw(frame, model))?;
     }
     Ok(())
 }
 
-fn perform(runtime: &Runtime, model: &Model, cmds: Vec<Cmd>) {
+fn perform(runtime: &Runtime, cmds: Vec<Cmd>) {
     for cmd in cmds {
         match cmd {
             Cmd::Bell => ring(),
@@ -110,7 +110,6 @@ fn perform(runtime: &Runtime, model: &Model, cmds: Vec<Cmd>) {
             other => runtime.run(other),
         }
     }
-    let _ = model;
 }
 
 /// Reads the terminal on its own thread: crossterm's reads block.
