@@ -253,9 +253,10 @@ fn write_orders(
             .check_unique_ids(by_id_hash)
             .and_then(|()| writer.write_key_order("size", by_size))
             .and_then(|()| writer.write_key_order("created", by_created));
+        tracing::debug!("import: key orders written");
         if result.is_ok() {
-            for (index, chunk) in receiver.iter().enumerate() {
-                result = writer.add_name_chunk(index as i64, &chunk);
+            for chunk in &receiver {
+                result = writer.add_name_chunk(&chunk);
                 if result.is_err() {
                     break;
                 }

@@ -2,6 +2,7 @@
 //! only read.
 
 mod layout;
+mod name_chunks;
 mod query;
 mod schema;
 mod search_text;
@@ -15,12 +16,13 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::store::error::{AtPath, StoreError};
 use layout::{KeyEntry, NameEntries, NameEntry, key_entries};
+pub(crate) use name_chunks::{NameChunk, name_chunks};
 pub use query::{ArchivePage, ArchiveQuery, SortKey};
 pub use schema::{CHUNK_ENTRIES, SNAPSHOT_SCHEMA};
 pub(crate) use sort_keys::{KeyOrders, NameOrder, SearchTextBuilder};
 pub use tree::{FolderEntry, FolderEntryKind};
 pub use writer::MAX_ARCHIVE_SIZE;
-pub(crate) use writer::{ImportRow, NameChunk, SnapshotWriter, name_chunks};
+pub(crate) use writer::{ImportRow, SnapshotWriter};
 
 /// One archive as the cache holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! What an import gathers besides the rows: the orders and the search text. The
-//! numeric keys are taken on the reading thread and the names and search lines
-//! on the writing one, which splits the work about evenly over two cores.
+//! numeric keys and the search lines are taken on the reading thread and the
+//! names on the writing one, which splits the work about evenly over two cores.
 
 use std::io;
 use std::path::Path;
@@ -84,8 +84,6 @@ pub struct SearchTextBuilder {
     chunk: Vec<u8>,
     /// The position of the first line in `chunk`.
     first: u32,
-    /// A reused buffer for one archive's line.
-    line: Vec<u8>,
 }
 
 impl Default for SearchTextBuilder {
@@ -93,7 +91,6 @@ impl Default for SearchTextBuilder {
         Self {
             chunk: Vec::with_capacity(SEARCH_CHUNK_BYTES),
             first: 1,
-            line: Vec::new(),
         }
     }
 }
@@ -108,14 +105,24 @@ impl SearchTextBuilder {
         name: &str,
         archive: &InventoryArchive,
     ) -> Option<(u32, Vec<u8>)> {
-        let mut line = std::mem::take(&mut self.line);
-        line.clear();
-        push_search_line(&mut line, name, &archive.description, &archive.archive_id);
-        let full =
-            (self.chunk.len() + line.len() > SEARCH_CHUNK_BYTES).then(|| self.take(position));
-        self.chunk.extend_from_slice(&line);
-        self.line = line;
-        full
+        // The line goes straight into the chunk; only a line that overflows it is
+        // moved, to start the next one. A line longer than a whole chunk still
+        // gets a row of its own.
+        let line_start = self.chunk.len();
+        push_search_line(
+            &mut self.chunk,
+            name,
+            &archive.description,
+            &archive.archive_id,
+        );
+        if self.chunk.len() <= SEARCH_CHUNK_BYTES || line_start == 0 {
+            return None;
+        }
+        let mut next = Vec::with_capacity(SEARCH_CHUNK_BYTES);
+        next.extend_from_slice(&self.chunk[line_start..]);
+        self.chunk.truncate(line_start);
+        let first = std::mem::replace(&mut self.first, position);
+        Some((first, std::mem::replace(&mut self.chunk, next)))
     }
 
     /// The chunk filled so far and the position of its first line; the next
@@ -144,7 +151,58 @@ fn id_hash(id: &[u8]) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::id_hash;
+    use super::{SEARCH_CHUNK_BYTES, SearchTextBuilder, id_hash};
+    use crate::domain::inventory::{InventoryArchive, Timestamp};
+
+    fn archive(id: String, description: String) -> InventoryArchive {
+        InventoryArchive {
+            archive_id: id,
+            description,
+            creation_date: Timestamp::parse("2012-03-20T17:03:43.221Z").unwrap(),
+            size: 1,
+            sha256_tree_hash: "0".repeat(64).parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn search_chunks_hold_whole_lines_and_know_their_first_position() {
+        let mut builder = SearchTextBuilder::default();
+        let mut chunks = Vec::new();
+        let mut expected = Vec::new();
+        for position in 1..=3000u32 {
+            // Mostly short lines, now and then one longer than a whole chunk.
+            let long = position % 1000 == 0;
+            let description = if long {
+                "D".repeat(SEARCH_CHUNK_BYTES + 10)
+            } else {
+                format!("Desc {position}")
+            };
+            let archive = archive(format!("ID{position:0>140}"), description);
+            let name = format!("Name{position}");
+            super::push_search_line(
+                &mut expected,
+                &name,
+                &archive.description,
+                &archive.archive_id,
+            );
+            chunks.extend(builder.add(position, &name, &archive));
+        }
+        chunks.push(builder.take(0));
+        let mut next_position = 1;
+        for (first, text) in &chunks {
+            assert_eq!(*first, next_position, "a chunk starts at its first line");
+            let lines = text.iter().filter(|&&byte| byte == b'\n').count() as u32;
+            assert!(lines > 0 && text.ends_with(b"\n"), "only whole lines");
+            assert!(
+                text.len() <= SEARCH_CHUNK_BYTES || lines == 1,
+                "a full chunk is cut"
+            );
+            next_position += lines;
+        }
+        assert_eq!(next_position, 3001);
+        let all: Vec<u8> = chunks.into_iter().flat_map(|(_, text)| text).collect();
+        assert_eq!(all, expected);
+    }
 
     #[test]
     fn id_hashes_differ_for_ids_that_differ_anywhere() {

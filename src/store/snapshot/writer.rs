@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, params};
 
-use super::layout::{created_millis_of, push_key_entry, push_name_entry};
+use super::layout::{created_millis_of, push_key_entry};
+use super::name_chunks::NameChunk;
 use super::schema::{CHUNK_ENTRIES, prepare_for_build};
 use crate::domain::inventory::InventoryArchive;
 use crate::domain::names::Format;
 use crate::store::error::{AtPath, StoreError, io_error};
-use crate::store::sorter::{ExternalSorter, KeyRecord, NameRecord, SortedRecords};
+use crate::store::sorter::{ExternalSorter, KeyRecord, SortedRecords};
 
 /// Glacier's largest archive: 40 TiB.
 pub const MAX_ARCHIVE_SIZE: u64 = 40 << 40;
@@ -26,12 +27,6 @@ pub struct ImportRow {
     pub is_folder: bool,
     /// Unix seconds.
     pub modified: Option<i64>,
-}
-
-/// One chunk of the name order, ready to insert.
-pub struct NameChunk {
-    first_name: Vec<u8>,
-    entries: Vec<u8>,
 }
 
 pub struct SnapshotWriter {
@@ -187,14 +182,18 @@ impl SnapshotWriter {
         Ok(())
     }
 
-    /// Stores one chunk of the name order (chunks arrive in order).
-    pub fn add_name_chunk(&self, chunk: i64, name_chunk: &NameChunk) -> Result<(), StoreError> {
+    /// Stores one chunk of the name order (chunks may come in any order).
+    pub fn add_name_chunk(&self, name_chunk: &NameChunk) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(
                 "INSERT INTO name_order (chunk, first_name, entries) VALUES (?1, ?2, ?3)",
             )
             .at(&self.path)?
-            .execute(params![chunk, name_chunk.first_name, name_chunk.entries])
+            .execute(params![
+                name_chunk.index,
+                name_chunk.first_name,
+                name_chunk.entries
+            ])
             .at(&self.path)?;
         Ok(())
     }
@@ -223,89 +222,7 @@ impl SnapshotWriter {
     }
 }
 
-/// Sorts the names and cuts them into chunks, handing each to `send`; runs on a
-/// thread of its own while the writer checks ids and writes the key orders. The
-/// two halves sort at once, one on a further thread, and are merged.
-pub fn name_chunks(
-    [first_half, second_half]: [ExternalSorter<NameRecord>; 2],
-    spill_dir: &Path,
-    mut send: impl FnMut(NameChunk) -> bool,
-) -> Result<(), StoreError> {
-    let (first, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| sorted(second_half, spill_dir));
-        let first = sorted(first_half, spill_dir);
-        let second = second
-            .join()
-            .unwrap_or_else(|_| Err(StoreError::refused("sorting the names failed unexpectedly")));
-        (first, second)
-    });
-    tracing::debug!("import: names sorted");
-    let merged = MergeTwo {
-        left: first?.peekable(),
-        right: second?.peekable(),
-    };
-    let mut chunk = NameChunk {
-        first_name: Vec::new(),
-        entries: Vec::with_capacity(CHUNK_ENTRIES * 64),
-    };
-    let mut in_chunk = 0;
-    for record in merged {
-        let record = record.map_err(io_error("read a sort run for", spill_dir))?;
-        if in_chunk == 0 {
-            chunk.first_name = record.name.to_vec();
-        }
-        push_name_entry(
-            &mut chunk.entries,
-            record.position,
-            record.size,
-            &record.name,
-        );
-        in_chunk += 1;
-        if in_chunk == CHUNK_ENTRIES {
-            let full = std::mem::replace(
-                &mut chunk,
-                NameChunk {
-                    first_name: Vec::new(),
-                    entries: Vec::with_capacity(CHUNK_ENTRIES * 64),
-                },
-            );
-            if !send(full) {
-                return Ok(());
-            }
-            in_chunk = 0;
-        }
-    }
-    if in_chunk > 0 {
-        send(chunk);
-    }
-    Ok(())
-}
-
-/// Two ascending streams as one; an error from either ends it.
-struct MergeTwo<I: Iterator> {
-    left: std::iter::Peekable<I>,
-    right: std::iter::Peekable<I>,
-}
-
-impl<I: Iterator<Item = std::io::Result<NameRecord>>> Iterator for MergeTwo<I> {
-    type Item = std::io::Result<NameRecord>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let take_left = match (self.left.peek(), self.right.peek()) {
-            (Some(Ok(left)), Some(Ok(right))) => left <= right,
-            (Some(Err(_)), _) | (Some(_), None) => true,
-            (_, Some(_)) => false,
-            (None, None) => return None,
-        };
-        if take_left {
-            self.left.next()
-        } else {
-            self.right.next()
-        }
-    }
-}
-
-fn sorted<R: crate::store::sorter::SortRecord>(
+pub(super) fn sorted<R: crate::store::sorter::SortRecord>(
     sorter: ExternalSorter<R>,
     path: &Path,
 ) -> Result<SortedRecords<R>, StoreError> {

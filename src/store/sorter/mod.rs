@@ -249,6 +249,27 @@ enum Stream<R> {
     Failed,
 }
 
+impl<R> SortedRecords<R> {
+    /// The records not yet iterated when they are all in memory (nothing was
+    /// spilled), as one vector and without copying them, so that a caller can
+    /// split the work over threads; otherwise the stream back, untouched.
+    pub fn into_memory(self) -> Result<Vec<R>, Self> {
+        match self.stream {
+            Stream::Memory(records) => Ok(records.collect()),
+            stream => Err(Self { stream }),
+        }
+    }
+}
+
+/// Records already in order, as a stream.
+impl<R> From<Vec<R>> for SortedRecords<R> {
+    fn from(sorted: Vec<R>) -> Self {
+        Self {
+            stream: Stream::Memory(sorted.into_iter()),
+        }
+    }
+}
+
 impl<R: SortRecord> Iterator for SortedRecords<R> {
     type Item = io::Result<R>;
 

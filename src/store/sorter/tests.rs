@@ -288,3 +288,34 @@ fn memory_bytes_count_the_record_and_its_name() {
     assert_eq!(name(1).memory_bytes(), record_bytes + 32);
     assert_eq!(name(45).memory_bytes(), record_bytes + 64);
 }
+
+#[test]
+fn sorted_records_in_memory_come_back_as_one_vector_and_spilled_ones_as_a_stream() {
+    let records = descending_keys(100);
+    let mut expected = records.clone();
+    expected.sort();
+    for (budget, in_memory) in [(usize::MAX, true), (120, false)] {
+        let mut sorter = ExternalSorter::new(budget, std::env::temp_dir());
+        for record in &records {
+            sorter.push(*record).expect("push");
+        }
+        let mut sorted = sorter.finish().expect("finish");
+        assert_eq!(
+            sorted.next().expect("a record").expect("readable"),
+            expected[0]
+        );
+        let rest: Vec<KeyRecord> = match sorted.into_memory() {
+            Ok(held) => {
+                assert!(in_memory, "a spilled sort has no vector to give");
+                held
+            }
+            Err(stream) => {
+                assert!(!in_memory, "a sort in memory gives its vector");
+                stream.collect::<io::Result<Vec<_>>>().expect("readable")
+            }
+        };
+        assert_eq!(rest, expected[1..], "what was not iterated, in order");
+        let again: Vec<KeyRecord> = SortedRecords::from(rest).map(Result::unwrap).collect();
+        assert_eq!(again, expected[1..], "a vector in order streams as it is");
+    }
+}
