@@ -29,7 +29,12 @@ mod all_ready;
 #[derive(Debug, clap::Args)]
 pub struct DownloadArgs {
     /// The job whose output to download (see 'defrost jobs')
-    #[arg(value_name = "JOB_ID", conflicts_with = "all_ready")]
+    // Glacier ids may begin with `-`.
+    #[arg(
+        value_name = "JOB_ID",
+        conflicts_with = "all_ready",
+        allow_hyphen_values = true
+    )]
     pub job_id: Option<String>,
 
     /// The job's vault; with --all-ready, only this vault's jobs [default: every

@@ -31,7 +31,7 @@ pub enum JobArgs {
 #[derive(Debug, Args)]
 pub struct ArchiveArgs {
     /// The archive's id, as the vault inventory lists it
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
     pub archive_id: Option<String>,
 
     /// The archive's size in bytes, as the inventory lists it; lets defrost check the
@@ -77,7 +77,7 @@ pub struct InventoryArgs {
     pub limit: Option<String>,
 
     /// Start the page at this marker, returned by the previous inventory job
-    #[arg(long, value_name = "MARKER")]
+    #[arg(long, value_name = "MARKER", allow_hyphen_values = true)]
     pub marker: Option<String>,
 
     #[command(flatten)]

@@ -29,7 +29,7 @@ pub struct RetrieveArgs {
     pub vault: String,
 
     /// The archive's id, as the vault inventory lists it
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
     pub archive_id: String,
 
     /// Retrieve only these bytes (as `defrost range --want` reads them:
