@@ -175,23 +175,20 @@ pub(super) fn table_action(model: &mut Model, action: Action) -> Vec<Cmd> {
     }
     let page = table_rows(model.width, model.height, model.explain) as u64;
     let table = &mut model.archives;
-    let last = table.total.saturating_sub(1);
+    if let Some(cursor) = moved(table.cursor, action, page, table.total.saturating_sub(1)) {
+        table.cursor = cursor;
+        return after_move(model);
+    }
     match action {
-        Action::Up => table.cursor = table.cursor.saturating_sub(1),
-        Action::Down => table.cursor = (table.cursor + 1).min(last),
-        Action::PageUp => table.cursor = table.cursor.saturating_sub(page),
-        Action::PageDown => table.cursor = (table.cursor + page).min(last),
-        Action::First => table.cursor = 0,
-        Action::Last => table.cursor = last,
         Action::Filter => {
             table.filtering = true;
-            return Vec::new();
+            Vec::new()
         }
         Action::Back if !table.filter.is_empty() => {
             table.filter.clear();
             table.cursor = 0;
             table.top = 0;
-            return reload(model);
+            reload(model)
         }
         Action::Sort => {
             table.sort = match table.sort {
@@ -199,21 +196,20 @@ pub(super) fn table_action(model: &mut Model, action: Action) -> Vec<Cmd> {
                 SortKey::Size => SortKey::Created,
                 SortKey::Created => SortKey::Name,
             };
-            return restart(model);
+            restart(model)
         }
         Action::Reverse => {
             table.descending = !table.descending;
-            return restart(model);
+            restart(model)
         }
         Action::Tree => {
             table.tree = Some(FolderView::default());
-            return load_folder(model);
+            load_folder(model)
         }
-        Action::Open | Action::PlanRange => return plan_selected(model),
-        Action::Preview => return range::preview_whole(model),
-        _ => return Vec::new(),
+        Action::Open | Action::PlanRange => plan_selected(model),
+        Action::Preview => range::preview_whole(model),
+        _ => Vec::new(),
     }
-    after_move(model)
 }
 
 fn restart(model: &mut Model) -> Vec<Cmd> {
@@ -306,14 +302,12 @@ fn tree_action(model: &mut Model, action: Action) -> Vec<Cmd> {
     let Some(tree) = model.archives.tree.as_mut() else {
         return Vec::new();
     };
-    let last = tree.entries.len().saturating_sub(1);
+    let last = tree.entries.len().saturating_sub(1) as u64;
+    if let Some(cursor) = moved(tree.cursor as u64, action, page as u64, last) {
+        tree.cursor = cursor as usize;
+        return Vec::new();
+    }
     match action {
-        Action::Up => tree.cursor = tree.cursor.saturating_sub(1),
-        Action::Down => tree.cursor = (tree.cursor + 1).min(last),
-        Action::PageUp => tree.cursor = tree.cursor.saturating_sub(page),
-        Action::PageDown => tree.cursor = (tree.cursor + page).min(last),
-        Action::First => tree.cursor = 0,
-        Action::Last => tree.cursor = last,
         Action::Tree => {
             model.archives.tree = None;
             return after_move(model);
@@ -379,4 +373,18 @@ pub(super) fn archive_loaded(
             Vec::new()
         }
     }
+}
+
+/// Where a list's cursor goes for a movement action (`None`: the action is not a
+/// movement), on a list whose last row is `last`, `page` rows to a screen.
+fn moved(cursor: u64, action: Action, page: u64, last: u64) -> Option<u64> {
+    Some(match action {
+        Action::Up => cursor.saturating_sub(1),
+        Action::Down => (cursor + 1).min(last),
+        Action::PageUp => cursor.saturating_sub(page),
+        Action::PageDown => (cursor + page).min(last),
+        Action::First => 0,
+        Action::Last => last,
+        _ => return None,
+    })
 }
