@@ -7,9 +7,9 @@ mod common;
 mod jobs_support;
 mod one_line_error;
 
-use cli_live::{Live, defrost, live_sandbox};
+use cli_live::{Live, defrost, slow_sandbox};
 use defrost::domain::treehash::TreeHasher;
-use jobs_support::{archive_job, start_job, vault_with_one_archive, wait_for};
+use jobs_support::{archive_job, finish_now, start_job, vault_with_one_archive, wait_for};
 use tempfile::TempDir;
 
 const SIZE: u64 = (3 << 20) + 12_345;
@@ -24,12 +24,13 @@ struct Setup {
 }
 
 fn finished_archive_job() -> Setup {
-    let live = live_sandbox();
+    let live = slow_sandbox();
     let archive_id = vault_with_one_archive(&live.sandbox, SIZE);
     let client = common::client_for(&live.sandbox);
     let job_id = live
         ._runtime
         .block_on(start_job(&client, "v", archive_job(&archive_id).build()));
+    finish_now(&live.sandbox, &job_id);
     let described = live._runtime.block_on(wait_for(&client, "v", &job_id));
     let expected_hash = described.sha256_tree_hash().unwrap().to_owned();
     Setup {

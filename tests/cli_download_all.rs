@@ -8,7 +8,9 @@ mod jobs_support;
 mod one_line_error;
 
 use cli_live::{Live, polled_defrost, polled_sandbox};
-use jobs_support::{Spec, archive_job, inventory_job, seed_vault, start_job, tree_hash, wait_for};
+use jobs_support::{
+    Spec, archive_job, finish_now, inventory_job, seed_vault, start_job, tree_hash, wait_for,
+};
 use tempfile::TempDir;
 
 struct Setup {
@@ -29,6 +31,9 @@ impl Setup {
     fn finished_job(&self, params: aws_sdk_glacier::types::JobParameters) -> String {
         let client = common::client_for(&self.live.sandbox);
         let job_id = self.live._runtime.block_on(start_job(&client, "v", params));
+        // At once rather than after the tier's wait, so the output window (8.6 s at
+        // this speedup) is all left for the binary.
+        finish_now(&self.live.sandbox, &job_id);
         self.live._runtime.block_on(wait_for(&client, "v", &job_id));
         job_id
     }

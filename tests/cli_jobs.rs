@@ -8,11 +8,13 @@ mod jobs_support;
 mod one_line_error;
 
 use cli_live::{defrost, live_sandbox};
-use jobs_support::{archive_job, inventory_job, start_job, vault_with_one_archive, wait_for};
+use jobs_support::{
+    archive_job, finish_now, inventory_job, start_job, vault_with_one_archive, wait_for,
+};
 
 #[test]
 fn jobs_started_elsewhere_are_adopted_once_and_followed() {
-    let live = live_sandbox();
+    let live = cli_live::slow_sandbox();
     let archive_id = vault_with_one_archive(&live.sandbox, 3 << 20);
     let client = common::client_for(&live.sandbox);
     let archive_job_id =
@@ -21,6 +23,8 @@ fn jobs_started_elsewhere_are_adopted_once_and_followed() {
     let inventory_job_id = live
         ._runtime
         .block_on(start_job(&client, "v", inventory_job().build()));
+    finish_now(&live.sandbox, &archive_job_id);
+    finish_now(&live.sandbox, &inventory_job_id);
     live._runtime
         .block_on(wait_for(&client, "v", &archive_job_id));
     live._runtime

@@ -80,6 +80,16 @@ pub fn defrost_process(aws_home: &TempDir, endpoint: &str) -> std::process::Comm
 /// their output. Pass it to the binary as `--sandbox-speedup`.
 pub const POLLED_SPEEDUP: u32 = 10_000;
 
+/// Slow enough that job output stays downloadable for 14 minutes (24 hours / 100);
+/// tests that need a finished job make it finish at once with
+/// `jobs_support::finish_now` instead of waiting.
+pub const SLOW_SPEEDUP: u32 = 100;
+
+/// A live sandbox whose job output windows outlast any test.
+pub fn slow_sandbox() -> Live {
+    live_sandbox_at(SLOW_SPEEDUP)
+}
+
 /// A live sandbox running at `speedup`.
 pub fn live_sandbox_at(speedup: u32) -> Live {
     let runtime = tokio::runtime::Builder::new_multi_thread()

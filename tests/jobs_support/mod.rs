@@ -105,6 +105,25 @@ pub async fn start_job(client: &Client, vault: &str, params: JobParameters) -> S
     started.job_id().expect("a job id").to_owned()
 }
 
+/// Makes a started job complete now, as if it had been started hours ago. With a
+/// slow sandbox (see `cli_live::SLOW_SPEEDUP`) the test need not wait for the job,
+/// and the output window that follows stays open for many minutes, so a loaded
+/// machine cannot close it while the binary under test starts up.
+pub fn finish_now(sandbox: &RunningSandbox, job_id: &str) {
+    let now = OffsetDateTime::now_utc();
+    let found = sandbox
+        .shared
+        .change(now, |state| {
+            let job = state
+                .vaults
+                .values_mut()
+                .find_map(|vault| vault.jobs.get_mut(job_id));
+            Ok(job.map(|job| job.completes_at = now).is_some())
+        })
+        .expect("the job is stored");
+    assert!(found, "no job {job_id} in the sandbox");
+}
+
 /// Polls DescribeJob until the job has completed (a few tenths of a second at the
 /// test speedup).
 pub async fn wait_for(client: &Client, vault: &str, job_id: &str) -> DescribeJobOutput {
