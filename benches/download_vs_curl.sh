@@ -69,6 +69,10 @@ measure_defrost() { # measure_defrost JOB → GB/s; appends the peak RSS (KiB) t
         exit 1
     fi
     cat "$work/rss" >>"$work/peaks"
+    # Deleted like curl's file, so neither program's next round finds the page
+    # cache full of the other's output (writing into freshly freed pages is
+    # much faster here than into pages the system must find first).
+    rm -rf "${work:?}/restore" && mkdir -p "$work/restore"
     gbps "$start" "$end"
 }
 
