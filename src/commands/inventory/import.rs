@@ -79,7 +79,9 @@ pub fn run(global: &GlobalOpts, args: ImportArgs) -> anyhow::Result<()> {
             format!("file {}", name.to_string_lossy()),
         )
     };
-    let mut input = BufReader::with_capacity(1 << 20, input);
+    // Small: it only has to hold the bytes sniffed for the format. Reads of the
+    // parser's larger chunks then go straight past it instead of being copied twice.
+    let mut input = BufReader::with_capacity(64 << 10, input);
     let sniffed = sniff_format(&mut input)?;
     let format = match (args.format, sniffed) {
         (None, sniffed) => sniffed,
