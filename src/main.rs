@@ -6,7 +6,10 @@ use clap::{Parser, error::ErrorKind};
 
 /// An import hands millions of strings from the thread that parses to the one
 /// that stores them; glibc's allocator serialises such cross-thread frees, which
-/// cost more than the parsing. mimalloc frees them locally.
+/// cost more than the parsing. mimalloc frees them locally. It is built without
+/// transparent huge pages (`no_thp`): with them, every 2 MiB region it touched
+/// counted whole, and a verified 4 GiB download peaked near 64 MiB instead of
+/// under 40.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
