@@ -12,7 +12,7 @@ use defrost::glacier::{
     GlacierApi, GlacierError, JobInfo, JobOutput, JobStarted, JobStatus, RetrievalPolicy, VaultInfo,
 };
 use defrost::store::{OutputUse, Store, VaultKey};
-use defrost::tracking::inventory::{FetchOutcome, Imported, advance, start_fetch};
+use defrost::tracking::inventory::{FetchError, FetchOutcome, Imported, advance, start_fetch};
 use defrost::tracking::watch::Clock;
 use time::OffsetDateTime;
 use time::macros::datetime;
@@ -56,6 +56,8 @@ struct FakeGlacier {
     describes: Mutex<usize>,
     /// Each GetJobOutput: the job and the moment.
     outputs: Mutex<Vec<(String, OffsetDateTime)>>,
+    /// A job that ends `Failed` instead of succeeding.
+    failing_job: Mutex<Option<String>>,
 }
 
 fn unsupported() -> GlacierError {
@@ -71,18 +73,19 @@ fn archive_id(n: usize) -> String {
 impl FakeGlacier {
     fn info(&self, job: &FakeJob) -> JobInfo {
         let done = self.clock.now() >= job.started + JOB_TAKES;
+        let fails = self.failing_job.lock().unwrap().as_deref() == Some(job.id.as_str());
         let next = job.first + job.count;
         JobInfo {
             job_id: job.id.clone(),
             kind: JobKind::InventoryRetrieval,
             archive_id: None,
             tier: None,
-            status: if done {
-                JobStatus::Succeeded
-            } else {
-                JobStatus::InProgress
+            status: match (done, fails) {
+                (true, true) => JobStatus::Failed,
+                (true, false) => JobStatus::Succeeded,
+                (false, _) => JobStatus::InProgress,
             },
-            status_message: None,
+            status_message: (done && fails).then(|| "the tape was eaten".to_owned()),
             created: job.started,
             completed: done.then_some(job.started + JOB_TAKES),
             archive_size: None,
@@ -92,7 +95,7 @@ impl FakeGlacier {
             retrieval_byte_range: None,
             description: None,
             sns_topic: None,
-            inventory_marker: (done && next < self.archives).then(|| next.to_string()),
+            inventory_marker: (done && !fails && next < self.archives).then(|| next.to_string()),
         }
     }
 
@@ -206,6 +209,7 @@ fn fixture(archives: usize) -> (Arc<TestClock>, FakeGlacier, tempfile::TempDir, 
         jobs: Mutex::new(Vec::new()),
         describes: Mutex::new(0),
         outputs: Mutex::new(Vec::new()),
+        failing_job: Mutex::new(None),
     };
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
@@ -293,12 +297,7 @@ async fn a_paged_inventory_is_followed_on_its_schedule_into_one_snapshot() {
         );
     }
     drop(jobs);
-    let leftovers: Vec<_> = std::fs::read_dir(store.snapshots_dir())
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name())
-        .filter(|name| !name.to_string_lossy().ends_with(".sqlite"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert!(leftovers(&store).is_empty(), "{:?}", leftovers(&store));
 
     // Every page's job is journaled, started by us, and noted as imported.
     let entries = store.journal(None).unwrap();
@@ -364,4 +363,53 @@ async fn without_waiting_a_running_job_is_looked_at_once_and_left_pending() {
     let none =
         defrost::tracking::inventory::unfinished_fetch(&store, &vault(), clock.now()).unwrap();
     assert!(none.is_none(), "an imported fetch is finished");
+}
+
+/// The files in the snapshots folder besides snapshots: pages of a fetch.
+fn leftovers(store: &Store) -> Vec<std::ffi::OsString> {
+    std::fs::read_dir(store.snapshots_dir())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .filter(|name| !name.to_string_lossy().ends_with(".sqlite"))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_page_whose_job_fails_ends_the_fetch_and_its_downloaded_pages_are_removed() {
+    let (clock, glacier, _dir, mut store) = fixture(5);
+    *glacier.failing_job.lock().unwrap() = Some("JOB2".into());
+    let fetch = start_fetch(
+        &glacier,
+        &mut store,
+        &vault(),
+        &inventory_params(Some("2")),
+        "test",
+        START,
+    )
+    .await
+    .unwrap();
+    let outcome = advance(
+        &glacier,
+        &mut store,
+        fetch,
+        clock.as_ref(),
+        true,
+        "test",
+        |_| {},
+    )
+    .await;
+    let Err(FetchError::JobFailed { job_id, message }) = outcome else {
+        panic!("expected the fetch to fail, got {outcome:?}")
+    };
+    assert_eq!(
+        (job_id.as_str(), message.as_str()),
+        ("JOB2", "the tape was eaten")
+    );
+    // The first page had been downloaded; nothing will ever import it now.
+    let outputs = glacier.outputs.lock().unwrap().clone();
+    assert_eq!(outputs.len(), 1, "{outputs:?}");
+    assert!(leftovers(&store).is_empty(), "{:?}", leftovers(&store));
+    let unfinished =
+        defrost::tracking::inventory::unfinished_fetch(&store, &vault(), clock.now()).unwrap();
+    assert!(unfinished.is_none(), "a failed fetch is over");
 }

@@ -189,8 +189,13 @@ pub async fn advance<G: GlacierApi, C: Clock>(
     mut on_event: impl FnMut(FetchEvent<'_>),
 ) -> Result<FetchOutcome, FetchError> {
     loop {
-        let Some(job) = last_page_finished(api, store, &fetch, clock, wait, &mut on_event).await?
-        else {
+        let finished = last_page_finished(api, store, &fetch, clock, wait, &mut on_event).await;
+        if let Err(FetchError::JobFailed { .. } | FetchError::OutputExpired { .. }) = &finished {
+            // The fetch is over: the next one starts from a new first page and
+            // never reads the pages downloaded for this one.
+            let _ = std::fs::remove_dir_all(pages_dir(store, &fetch));
+        }
+        let Some(job) = finished? else {
             return Ok(FetchOutcome::Pending(fetch));
         };
         let info = api.describe_job(&fetch.vault.name, &job.job_id).await?;
