@@ -290,3 +290,42 @@ fn csv_and_json_of_the_same_archives_agree() {
     assert_eq!(diff[0]["added"], serde_json::json!([]));
     assert_eq!(diff[0]["removed"], serde_json::json!([]));
 }
+
+/// A CSV inventory names no account, so it is filed under '-'. When the same
+/// vault is cached under a real account, the import says how to file the two
+/// together, and doing so puts both snapshots under one vault.
+#[test]
+fn a_csv_of_a_vault_cached_under_an_account_names_the_option_that_joins_them() {
+    let cache = Cache::with_generated_40();
+    let csv = fixture("generated-40.csv");
+    let csv = csv.to_str().unwrap();
+    let dated = ["--region", REGION, "--inventory-date", "2026-11-08"];
+    let import = [&["inventory", "import", csv, "--vault", VAULT][..], &dated].concat();
+    let output = cache.run_ok(&import);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "note: vault photos (us-east-1) is also cached under account 111122223333"
+        ) && stderr.contains("--account 111122223333"),
+        "{stderr}"
+    );
+    let accounts: Vec<String> = cache
+        .snapshots()
+        .iter()
+        .map(|s| s["account"].as_str().unwrap().to_owned())
+        .collect();
+    // Listed by vault: '-' sorts first.
+    assert_eq!(accounts, ["-", "111122223333"]);
+
+    // Following the advice: a new cache, the same two imports, one vault.
+    let joined = Cache::with_generated_40();
+    let with_account = [&import[..], &["--account", ACCOUNT]].concat();
+    assert!(joined.run_ok(&with_account).stderr.is_empty());
+    let accounts: Vec<String> = joined
+        .snapshots()
+        .iter()
+        .map(|s| s["account"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(accounts, [ACCOUNT, ACCOUNT]);
+}

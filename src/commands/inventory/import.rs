@@ -123,8 +123,36 @@ pub fn run(global: &GlobalOpts, args: ImportArgs) -> anyhow::Result<()> {
         bar.set_message(format!("{} archives{doing}", count(progress.archives)));
     });
     bar.finish_and_clear();
-    print_imported(&result?);
+    let snapshot = result?;
+    print_imported(&snapshot);
+    note_same_name_elsewhere(&store, &snapshot.vault.key);
     Ok(())
+}
+
+/// An inventory that names no account (CSV ones never do) is cached under `-`,
+/// the credentials' account. When a vault of the same name and region is cached
+/// under a real account, the two are kept apart, as they may be two accounts'
+/// vaults; say how to file them together if they are one.
+fn note_same_name_elsewhere(store: &crate::store::Store, key: &crate::store::VaultKey) {
+    if key.account != "-" {
+        return;
+    }
+    let accounts: Vec<String> = store
+        .vaults()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|vault| vault.key.name == key.name && vault.key.region == key.region)
+        .map(|vault| vault.key.account)
+        .filter(|account| account != "-")
+        .collect();
+    if let [account] = accounts.as_slice() {
+        let account = printable(account);
+        eprintln!(
+            "note: vault {} ({}) is also cached under account {account}; if this inventory is of that vault, import it again with --account {account} to keep the two together",
+            printable(&key.name),
+            printable(&key.region),
+        );
+    }
 }
 
 /// The one-line summary of a new snapshot.
