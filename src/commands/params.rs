@@ -57,22 +57,44 @@ pub struct ArchiveArgs {
     pub common: CommonArgs,
 }
 
+/// What an inventory job lists and how: the options `params inventory` and
+/// `inventory fetch` share, so both check and describe them alike.
 #[derive(Debug, Args)]
-pub struct InventoryArgs {
-    /// JSON (Glacier's default) or CSV
+pub struct InventorySelection {
+    /// json (Glacier's default) or csv
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,
 
-    /// List archives created at or after this moment, in UTC: 2024-01-31T00:00:00Z, or
-    /// 2024-01-31 for midnight
+    /// Only archives created at or after this moment, in UTC: 2024-01-31T00:00:00Z,
+    /// or 2024-01-31 for midnight
     #[arg(long, value_name = "DATE")]
     pub start_date: Option<String>,
 
-    /// List archives created before this moment, in the same form as --start-date
+    /// Only archives created before this moment, in the same form as --start-date
     #[arg(long, value_name = "DATE")]
     pub end_date: Option<String>,
+}
 
-    /// List at most this many archives; the finished job's marker starts the next page
+impl InventorySelection {
+    /// The request these options make, for `validate` to check.
+    pub fn request(&self, limit: Option<String>) -> JobRequest {
+        JobRequest {
+            kind: Some(JobKind::InventoryRetrieval),
+            format: self.format.clone(),
+            start_date: self.start_date.clone(),
+            end_date: self.end_date.clone(),
+            limit,
+            ..JobRequest::default()
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct InventoryArgs {
+    #[command(flatten)]
+    pub selection: InventorySelection,
+
+    /// At most this many archives; the finished job's marker starts the next page
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub limit: Option<String>,
 
@@ -202,15 +224,10 @@ fn wanted_range(text: &str, size: Option<u64>, snap: Option<Snap>) -> anyhow::Re
 
 fn inventory_params(args: &InventoryArgs) -> anyhow::Result<JobParams> {
     let request = JobRequest {
-        kind: Some(JobKind::InventoryRetrieval),
-        format: args.format.clone(),
-        start_date: args.start_date.clone(),
-        end_date: args.end_date.clone(),
-        limit: args.limit.clone(),
         marker: args.marker.clone(),
         description: args.common.description.clone(),
         sns_topic: args.common.sns_topic.clone(),
-        ..JobRequest::default()
+        ..args.selection.request(args.limit.clone())
     };
     Ok(validate(&request, None)?)
 }

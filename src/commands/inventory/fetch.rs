@@ -12,8 +12,9 @@ use crate::cli::GlobalOpts;
 use crate::commands::cached::{open_store, size};
 use crate::commands::inventory::import::print_imported;
 use crate::commands::jobs::{minute, short_duration};
+use crate::commands::params::InventorySelection;
 use crate::domain::job::{JobStatus, effective_status, expected_completion};
-use crate::domain::job_params::{JobKind, JobParams, JobRequest, validate};
+use crate::domain::job_params::{JobParams, validate};
 use crate::glacier::SdkGlacier;
 use crate::store::{VaultKey, check_vault_name};
 use crate::text::printable;
@@ -30,18 +31,8 @@ pub struct FetchArgs {
     #[arg(long, value_name = "NAME")]
     pub vault: String,
 
-    /// json (Glacier's default) or csv
-    #[arg(long, value_name = "FORMAT")]
-    pub format: Option<String>,
-
-    /// Only archives created at or after this moment, in UTC: 2024-01-31T00:00:00Z,
-    /// or 2024-01-31 for midnight
-    #[arg(long, value_name = "DATE")]
-    pub start_date: Option<String>,
-
-    /// Only archives created before this moment, in the same form as --start-date
-    #[arg(long, value_name = "DATE")]
-    pub end_date: Option<String>,
+    #[command(flatten)]
+    pub selection: InventorySelection,
 
     /// At most this many archives per job: larger inventories come in several
     /// pages, one job each, imported together as one snapshot
@@ -118,14 +109,7 @@ pub fn run(global: &GlobalOpts, args: FetchArgs) -> anyhow::Result<()> {
 
 /// The first page's InitiateJob parameters, checked as `defrost params inventory` checks them.
 fn first_page_params(args: &FetchArgs) -> anyhow::Result<JobParams> {
-    let request = JobRequest {
-        kind: Some(JobKind::InventoryRetrieval),
-        format: args.format.clone(),
-        start_date: args.start_date.clone(),
-        end_date: args.end_date.clone(),
-        limit: args.limit.clone(),
-        ..JobRequest::default()
-    };
+    let request = args.selection.request(args.limit.clone());
     Ok(validate(&request, None)?)
 }
 
