@@ -16,6 +16,7 @@ use super::catalog::{NewSnapshot, SnapshotInfo, VaultKey};
 use super::error::{StoreError, io_error};
 use super::snapshot::{
     ImportRow, KeyOrders, NameChunk, NameOrder, SearchTextBuilder, SnapshotWriter, name_chunks,
+    name_order_key,
 };
 use crate::domain::inventory::{
     DuplicateIds, InventoryFormat, InventoryHeader, ReadError, ReadOptions, Timestamp,
@@ -283,7 +284,11 @@ fn store_batch(
     }
     for row in batch.rows {
         names
-            .add(row.position, row.name, row.archive.size)
+            .add(
+                row.position,
+                name_order_key(row.name, row.named),
+                row.archive.size,
+            )
             .map_err(io_error("write a sort run in", writer.path()))?;
     }
     Ok(())
@@ -325,12 +330,14 @@ fn read_and_decode<R: Read>(
         }
         let decoded = decode(&archive.description);
         let name = decoded.display_name(&archive.archive_id);
+        let named = decoded.has_display_name();
         if let Some(full) = search_text.add(position, &name, &archive) {
             finished_text = Some(full);
         }
         batch.push(ImportRow {
             position,
             name,
+            named,
             format: decoded.format,
             is_folder: decoded.is_folder,
             modified: decoded.modified.map(OffsetDateTime::unix_timestamp),

@@ -329,8 +329,20 @@ fn a_size_of_more_than_40_tib() {
 fn a_vault_name_cached_for_two_accounts() {
     let cache = Cache::with_generated_40();
     let csv = fixture("generated-40.csv");
-    // No --account: the CSV's vault is of account "-", so a second "photos".
-    cache.import(&csv, VAULT, &["--region", REGION]);
+    // No --account: the CSV's vault is of account "-", so a second "photos"
+    // (the import notes which --account would have joined the two).
+    let csv = csv.to_str().unwrap();
+    let imported = cache.run_ok(&[
+        "inventory",
+        "import",
+        csv,
+        "--vault",
+        VAULT,
+        "--region",
+        REGION,
+    ]);
+    let note = String::from_utf8(imported.stderr).unwrap();
+    assert!(note.contains(&format!("--account {ACCOUNT}")), "{note}");
     cache.assert_refused(
         &archives(&[]),
         &[

@@ -26,6 +26,17 @@ impl TestArchive {
         decode(&self.description).display_name(&self.id)
     }
 
+    /// What ordering by name compares: the name, or, for an archive whose
+    /// description names no file, a byte no name holds and then its id, so that
+    /// such archives come after every named one.
+    pub fn name_order_key(&self) -> Vec<u8> {
+        if decode(&self.description).has_display_name() {
+            self.name().into_bytes()
+        } else {
+            [&[0xff], self.name().as_bytes()].concat()
+        }
+    }
+
     pub fn created_text(&self) -> String {
         let moment = OffsetDateTime::from_unix_timestamp(self.created_ms.div_euclid(1000)).unwrap();
         format!(

@@ -19,7 +19,8 @@ pub fn timestamp(ms: i64) -> Timestamp {
 /// The query answered by hand: positions (1-based) of the page, and the total.
 pub fn model(archives: &[TestArchive], query: &ArchiveQuery) -> (Vec<u32>, u64) {
     let names: Vec<String> = archives.iter().map(TestArchive::name).collect();
-    let keep = |(a, name): (&TestArchive, &String)| {
+    let keys: Vec<Vec<u8>> = archives.iter().map(TestArchive::name_order_key).collect();
+    let keep = |(a, name, key): (&TestArchive, &String, &Vec<u8>)| {
         let text_ok = query.filter.as_deref().is_none_or(|term| {
             let term = fold(term);
             [name.as_str(), a.description.as_str(), a.id.as_str()]
@@ -35,16 +36,17 @@ pub fn model(archives: &[TestArchive], query: &ArchiveQuery) -> (Vec<u32>, u64) 
             && query
                 .under
                 .as_deref()
-                .is_none_or(|prefix| name.starts_with(prefix))
+                // A folder holds only named archives.
+                .is_none_or(|prefix| prefix.is_empty() || key.starts_with(prefix.as_bytes()))
     };
     let mut kept: Vec<(usize, &TestArchive)> = archives
         .iter()
         .enumerate()
-        .filter(|(i, a)| keep((a, &names[*i])))
+        .filter(|(i, a)| keep((a, &names[*i], &keys[*i])))
         .collect();
     kept.sort_by(|(i, a), (j, b)| {
         let by_key = match query.sort {
-            SortKey::Name => names[*i].as_bytes().cmp(names[*j].as_bytes()),
+            SortKey::Name => keys[*i].cmp(&keys[*j]),
             SortKey::Size => a.size.cmp(&b.size),
             SortKey::Created => a.created_ms.cmp(&b.created_ms),
         };

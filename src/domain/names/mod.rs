@@ -87,6 +87,14 @@ impl DecodedDescription {
         }
     }
 
+    /// Whether [`DecodedDescription::display_name`] shows a name of the
+    /// description's own, rather than the fallback.
+    pub fn has_display_name(&self) -> bool {
+        self.name
+            .as_deref()
+            .is_some_and(|name| !display_form(name).trim().is_empty())
+    }
+
     /// Where to restore the archive, relative to a destination folder; `fallback`
     /// (the archive id) when nothing usable is left of the name.
     pub fn safe_path(&self, fallback: &str) -> SafeRelativePath {

@@ -172,6 +172,7 @@ fn empty_descriptions_show_the_archive_id() {
         assert_eq!(decoded.format, Format::Empty);
         assert_eq!(decoded.name, None);
         assert_eq!(decoded.display_name("ARCHIVE-ID"), "ARCHIVE-ID");
+        assert!(!decoded.has_display_name());
         assert_eq!(decoded.safe_path("ARCHIVE-ID").as_str(), "ARCHIVE-ID");
     }
 }
@@ -183,9 +184,11 @@ fn hostile_names_are_shown_and_restored_safely() {
         "20120101T000000Z",
     ));
     assert_eq!(decoded.display_name("id"), "../../eviltxt.exe");
+    assert!(decoded.has_display_name());
     assert_eq!(decoded.safe_path("id").as_str(), "eviltxt.exe");
     let only_escapes = decode("\u{1b}[2J\u{1b}[H");
     assert_eq!(only_escapes.display_name("id"), "id");
+    assert!(!only_escapes.has_display_name());
 }
 
 #[test]

@@ -13,6 +13,26 @@ pub struct NameEntry<'a> {
 
 const NAME_HEADER: usize = 4 + 8 + 4;
 
+/// Marks, in the name order, an archive whose description names no file: it is
+/// ordered by its archive id after every named archive (no UTF-8 name holds this
+/// byte), rather than among the names where its id happens to sort.
+pub const UNNAMED_MARK: u8 = 0xff;
+
+/// The bytes the name order sorts and stores for an archive shown as `shown`:
+/// the name itself, or the marked id when the archive has no name.
+pub fn name_order_key(shown: String, named: bool) -> Vec<u8> {
+    let mut key = shown.into_bytes();
+    if !named {
+        key.insert(0, UNNAMED_MARK);
+    }
+    key
+}
+
+/// The name to show for a name-order key (the id, for an unnamed archive).
+pub fn shown_name(key: &[u8]) -> &[u8] {
+    key.strip_prefix(&[UNNAMED_MARK]).unwrap_or(key)
+}
+
 pub fn push_name_entry(chunk: &mut Vec<u8>, position: u32, size: u64, name: &[u8]) {
     chunk.extend_from_slice(&position.to_le_bytes());
     chunk.extend_from_slice(&size.to_le_bytes());

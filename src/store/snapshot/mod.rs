@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::store::error::{AtPath, StoreError};
+pub(crate) use layout::name_order_key;
 use layout::{KeyEntry, NameEntries, NameEntry, key_entries};
 pub(crate) use name_chunks::{NameChunk, name_chunks};
 pub use query::{ArchivePage, ArchiveQuery, SortKey};

@@ -69,9 +69,10 @@ impl NameOrder {
         }
     }
 
-    pub fn add(&mut self, position: u32, name: String, size: u64) -> io::Result<()> {
+    /// Adds an archive under its name-order key (see `layout::name_order_key`).
+    pub fn add(&mut self, position: u32, key: Vec<u8>, size: u64) -> io::Result<()> {
         self.by_name[position as usize % 2].push(NameRecord::new(
-            name.into_bytes().into_boxed_slice(),
+            key.into_boxed_slice(),
             position,
             size,
         ))

@@ -3,6 +3,7 @@
 //! it by the next path segment.
 
 use super::Snapshot;
+use super::layout::shown_name;
 use crate::store::error::StoreError;
 
 /// One line of a folder listing.
@@ -41,7 +42,7 @@ impl Snapshot {
             if !deeper {
                 if !segment.is_empty() {
                     listing.push(FolderEntry {
-                        name: String::from_utf8_lossy(segment).into_owned(),
+                        name: String::from_utf8_lossy(shown_name(segment)).into_owned(),
                         kind: FolderEntryKind::Archive {
                             position: entry.position,
                             size: entry.size,

@@ -23,6 +23,8 @@ pub struct ImportRow {
     pub archive: InventoryArchive,
     /// The name safe to print, or the archive id when the description names no file.
     pub name: String,
+    /// Whether `name` is the description's own, not the archive id standing in.
+    pub named: bool,
     pub format: Format,
     pub is_folder: bool,
     /// Unix seconds.
