@@ -329,8 +329,9 @@ fn read_and_decode<R: Read>(
             return Err(Stop);
         }
         let decoded = decode(&archive.description);
-        let name = decoded.display_name(&archive.archive_id);
-        let named = decoded.has_display_name();
+        let shown = decoded.shown_name();
+        let named = shown.is_some();
+        let name = shown.unwrap_or_else(|| decoded.display_name(&archive.archive_id));
         if let Some(full) = search_text.add(position, &name, &archive) {
             finished_text = Some(full);
         }

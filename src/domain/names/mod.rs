@@ -79,20 +79,21 @@ impl DecodedDescription {
     /// The name made safe to print, or `fallback` (the archive id) made safe when
     /// no visible name is left.
     pub fn display_name(&self, fallback: &str) -> String {
-        let shown = self.name.as_deref().map(display_form).unwrap_or_default();
-        if shown.trim().is_empty() {
-            display_form(fallback)
-        } else {
-            shown
-        }
+        self.shown_name().unwrap_or_else(|| display_form(fallback))
+    }
+
+    /// The name made safe to print, when any visible name is left of it.
+    pub fn shown_name(&self) -> Option<String> {
+        self.name
+            .as_deref()
+            .map(display_form)
+            .filter(|shown| !shown.trim().is_empty())
     }
 
     /// Whether [`DecodedDescription::display_name`] shows a name of the
     /// description's own, rather than the fallback.
     pub fn has_display_name(&self) -> bool {
-        self.name
-            .as_deref()
-            .is_some_and(|name| !display_form(name).trim().is_empty())
+        self.shown_name().is_some()
     }
 
     /// Where to restore the archive, relative to a destination folder; `fallback`
