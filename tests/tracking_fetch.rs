@@ -233,31 +233,29 @@ fn inventory_params(limit: Option<&str>) -> JobParams {
     validate(&request, None).unwrap()
 }
 
+/// Starts a fetch in pages of `limit` archives and waits it through to its end.
+/// Returns when the first page was first due to be polled, and how the fetch ended.
+async fn fetch_to_the_end(
+    glacier: &FakeGlacier,
+    store: &mut Store,
+    clock: &TestClock,
+    limit: Option<&str>,
+) -> (OffsetDateTime, Result<FetchOutcome, FetchError>) {
+    let params = inventory_params(limit);
+    let fetch = start_fetch(glacier, store, &vault(), &params, "test", START)
+        .await
+        .unwrap();
+    let first_poll = next_poll_at(&fetch.last().job).unwrap();
+    let outcome = advance(glacier, store, fetch, clock, true, "test", |_| {}).await;
+    (first_poll, outcome)
+}
+
 #[tokio::test]
 async fn a_paged_inventory_is_followed_on_its_schedule_into_one_snapshot() {
     let (clock, glacier, _dir, mut store) = fixture(5);
-    let fetch = start_fetch(
-        &glacier,
-        &mut store,
-        &vault(),
-        &inventory_params(Some("2")),
-        "test",
-        START,
-    )
-    .await
-    .unwrap();
-    let first_poll = next_poll_at(&fetch.last().job).unwrap();
-    let outcome = advance(
-        &glacier,
-        &mut store,
-        fetch,
-        clock.as_ref(),
-        true,
-        "test",
-        |_| {},
-    )
-    .await
-    .unwrap();
+    let (first_poll, outcome) =
+        fetch_to_the_end(&glacier, &mut store, clock.as_ref(), Some("2")).await;
+    let outcome = outcome.unwrap();
     let FetchOutcome::Imported(Imported::New(snapshot)) = outcome else {
         panic!("expected a new snapshot, got {outcome:?}")
     };
@@ -378,26 +376,7 @@ fn leftovers(store: &Store) -> Vec<std::ffi::OsString> {
 async fn a_page_whose_job_fails_ends_the_fetch_and_its_downloaded_pages_are_removed() {
     let (clock, glacier, _dir, mut store) = fixture(5);
     *glacier.failing_job.lock().unwrap() = Some("JOB2".into());
-    let fetch = start_fetch(
-        &glacier,
-        &mut store,
-        &vault(),
-        &inventory_params(Some("2")),
-        "test",
-        START,
-    )
-    .await
-    .unwrap();
-    let outcome = advance(
-        &glacier,
-        &mut store,
-        fetch,
-        clock.as_ref(),
-        true,
-        "test",
-        |_| {},
-    )
-    .await;
+    let (_, outcome) = fetch_to_the_end(&glacier, &mut store, clock.as_ref(), Some("2")).await;
     let Err(FetchError::JobFailed { job_id, message }) = outcome else {
         panic!("expected the fetch to fail, got {outcome:?}")
     };
