@@ -105,6 +105,11 @@ pub fn job(id: &str, status: JobStatus, range: Option<ByteRange>) -> JournalEntr
     }
 }
 
+/// The journal's answer listing one whole-archive job, `id`, in `status`.
+pub fn one_job_loaded(id: &str, status: JobStatus) -> Msg {
+    Msg::Loaded(Loaded::Jobs(Ok(vec![job(id, status, None)])))
+}
+
 /// A model of a `width`×`height` screen showing a vault of `total` archives,
 /// its first page loaded.
 pub fn browsing(width: u16, height: u16, total: u32) -> Model {

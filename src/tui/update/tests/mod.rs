@@ -246,11 +246,7 @@ fn reusing_a_job_spends_nothing() {
     let mut model = browsing(120, 40, 10);
     update(
         &mut model,
-        Msg::Loaded(Loaded::Jobs(Ok(vec![job(
-            "ready-job",
-            JobStatus::Succeeded,
-            None,
-        )]))),
+        one_job_loaded("ready-job", JobStatus::Succeeded),
         NOW,
     );
     update(&mut model, key(KeyCode::Char('p')), NOW);

@@ -73,21 +73,13 @@ fn a_job_that_finishes_is_announced_with_the_bell_and_can_be_downloaded() {
     let mut model = browsing(120, 40, 10);
     update(
         &mut model,
-        Msg::Loaded(Loaded::Jobs(Ok(vec![job(
-            "job-1",
-            JobStatus::InProgress,
-            None,
-        )]))),
+        one_job_loaded("job-1", JobStatus::InProgress),
         NOW,
     );
     assert!(next_wake(&model).is_some());
     let cmds = update(
         &mut model,
-        Msg::Loaded(Loaded::Jobs(Ok(vec![job(
-            "job-1",
-            JobStatus::Succeeded,
-            None,
-        )]))),
+        one_job_loaded("job-1", JobStatus::Succeeded),
         NOW,
     );
     assert_eq!(cmds, vec![Cmd::Bell]);
@@ -129,11 +121,7 @@ fn a_job_in_progress_cannot_be_downloaded_and_says_why() {
     let mut model = browsing(120, 40, 10);
     update(
         &mut model,
-        Msg::Loaded(Loaded::Jobs(Ok(vec![job(
-            "job-1",
-            JobStatus::InProgress,
-            None,
-        )]))),
+        one_job_loaded("job-1", JobStatus::InProgress),
         NOW,
     );
     model.focus = Pane::Jobs;
