@@ -11,11 +11,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use cli_live::{Live, defrost, defrost_process};
+use cli_live::{defrost, defrost_process, slow_sandbox};
 use common::admin::{add_fault, admin};
 use defrost::domain::treehash::TreeHasher;
-use defrost::sandbox::{SandboxOptions, Speedup};
-use jobs_support::{MIB, archive_job, start_job, vault_with_one_archive, wait_for};
+use jobs_support::{MIB, archive_job, finish_now, start_job, vault_with_one_archive, wait_for};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -23,28 +22,7 @@ use tempfile::TempDir;
 /// recorded: 8 chunks of 64 MiB.
 const SIZE: u64 = 512 * MIB;
 
-/// Slower than the other tests: the output must stay downloadable (24 h / 1000 =
-/// 86 s) across two runs of a debug build; an Expedited job still takes well under
-/// a second.
-const SPEEDUP: f64 = 1000.0;
-
 const DEADLINE: Duration = Duration::from_secs(60);
-
-fn live_slow_sandbox() -> Live {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let sandbox = runtime.block_on(common::start_sandbox_with(SandboxOptions {
-        speedup: Speedup::new(SPEEDUP).unwrap(),
-        ..Default::default()
-    }));
-    Live {
-        sandbox,
-        _runtime: runtime,
-    }
-}
 
 /// The chunk size and the recorded chunk indices of a progress file; nothing when
 /// the file is not there yet.
@@ -108,7 +86,8 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 
 #[test]
 fn a_killed_download_resumes_without_fetching_its_verified_chunks_again() {
-    let live = live_slow_sandbox();
+    // The output must stay downloadable across two runs of a debug build.
+    let live = slow_sandbox();
     let archive_id = vault_with_one_archive(&live.sandbox, SIZE);
     let client = common::client_for(&live.sandbox);
     let job_id = live._runtime.block_on(start_job(
@@ -116,6 +95,7 @@ fn a_killed_download_resumes_without_fetching_its_verified_chunks_again() {
         "v",
         archive_job(&archive_id).tier("Expedited").build(),
     ));
+    finish_now(&live.sandbox, &job_id);
     let described = live._runtime.block_on(wait_for(&client, "v", &job_id));
     let archive_hash = described.sha256_tree_hash().unwrap().to_owned();
 

@@ -92,20 +92,7 @@ pub fn slow_sandbox() -> Live {
 
 /// A live sandbox running at `speedup`.
 pub fn live_sandbox_at(speedup: u32) -> Live {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let options = defrost::sandbox::SandboxOptions {
-        speedup: defrost::sandbox::Speedup::new(f64::from(speedup)).unwrap(),
-        ..Default::default()
-    };
-    let sandbox = runtime.block_on(common::start_sandbox_with(options));
-    Live {
-        sandbox,
-        _runtime: runtime,
-    }
+    live_sandbox_with(f64::from(speedup))
 }
 
 /// A live sandbox whose jobs the binary follows at [`POLLED_SPEEDUP`].
