@@ -60,23 +60,18 @@ struct JobJson<'a> {
 pub fn run(global: &GlobalOpts, args: JobsArgs) -> anyhow::Result<()> {
     let mut store = open_store(global)?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let (glacier, vaults) = runtime.block_on(async {
+    let (glacier, entries) = runtime.block_on(async {
         let glacier = SdkGlacier::connect(global).await?;
-        let vaults = sync_vaults(
+        let entries = synced_journal(
             &glacier,
             &mut store,
             args.vault.as_deref(),
             args.account.as_deref(),
         )
         .await?;
-        anyhow::Ok((glacier, vaults))
+        anyhow::Ok((glacier, entries))
     })?;
     let now = OffsetDateTime::now_utc();
-    let entries: Vec<JournalEntry> = store
-        .journal(None)?
-        .into_iter()
-        .filter(|entry| vaults.contains(&entry.vault))
-        .collect();
     let mut out = std::io::stdout().lock();
     if args.json {
         for entry in &entries {
@@ -99,13 +94,13 @@ pub fn run(global: &GlobalOpts, args: JobsArgs) -> anyhow::Result<()> {
 }
 
 /// Brings the journal up to date with ListJobs for `vault`, or for every vault in
-/// the region, and returns the vaults looked at.
-pub(crate) async fn sync_vaults(
+/// the region, and returns the journal's entries for the vaults looked at.
+pub(crate) async fn synced_journal(
     glacier: &SdkGlacier,
     store: &mut Store,
     vault: Option<&str>,
     account: Option<&str>,
-) -> anyhow::Result<Vec<VaultKey>> {
+) -> anyhow::Result<Vec<JournalEntry>> {
     let names = match vault {
         Some(name) => vec![name.to_owned()],
         None => glacier
@@ -125,7 +120,11 @@ pub(crate) async fn sync_vaults(
         sync_vault_jobs(glacier, store, &key, OffsetDateTime::now_utc()).await?;
         keys.push(key);
     }
-    Ok(keys)
+    Ok(store
+        .journal(None)?
+        .into_iter()
+        .filter(|entry| keys.contains(&entry.vault))
+        .collect())
 }
 
 /// The jobs as a table, one row each.

@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use super::{DownloadArgs, Target, download_job};
 use crate::cli::GlobalOpts;
 use crate::commands::cached::open_store;
-use crate::commands::jobs::sync_vaults;
+use crate::commands::jobs::synced_journal;
 use crate::commands::{BadInput, exit_code_for, one_line};
 use crate::domain::job::{JobStatus, effective_status};
 use crate::domain::job_params::JobKind;
@@ -28,7 +28,7 @@ pub fn run(global: &GlobalOpts, args: &DownloadArgs) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let outcomes = runtime.block_on(async {
         let glacier = SdkGlacier::connect(global).await?;
-        let vaults = sync_vaults(
+        let entries = synced_journal(
             &glacier,
             &mut store,
             args.vault.as_deref(),
@@ -36,10 +36,8 @@ pub fn run(global: &GlobalOpts, args: &DownloadArgs) -> anyhow::Result<()> {
         )
         .await?;
         let now = OffsetDateTime::now_utc();
-        let ready: Vec<JournalEntry> = store
-            .journal(None)?
+        let ready: Vec<JournalEntry> = entries
             .into_iter()
-            .filter(|entry| vaults.contains(&entry.vault))
             .filter(|entry| {
                 let state = entry.state.as_ref();
                 state.is_some_and(|job| effective_status(job, now) == JobStatus::Succeeded)
