@@ -92,6 +92,58 @@ fn pages_across_many_chunks_match_the_model() {
     assert_eq!(top.iter().filter(|e| e.name.starts_with('d')).count(), 13);
 }
 
+/// The rows are written into the file's pages directly, not through SQL: the
+/// file must still be one SQLite itself finds whole and answers plain SQL on,
+/// including a row too large for one page.
+#[test]
+fn a_snapshot_is_a_sound_sqlite_file_anyone_can_query() {
+    let mut archives = spread(9_500);
+    archives[4_321].description = format!("big/{}.bin", "x".repeat(150_000));
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    import_json(
+        &mut store,
+        "sql",
+        &inventory_json("sql", "2026-11-01T00:00:00Z", &archives),
+    )
+    .unwrap();
+    let [file] = snapshot_files(&store).try_into().unwrap();
+    let conn = rusqlite::Connection::open(store.snapshots_dir().join(file)).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let (count, total): (i64, i64) = conn
+        .query_row("SELECT count(*), sum(size) FROM archive", [], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(count, 9_500);
+    assert_eq!(total as u64, archives.iter().map(|a| a.size).sum::<u64>());
+    for position in [1u32, 4_322, 9_500] {
+        let (id, description, size): (String, String, i64) = conn
+            .query_row(
+                "SELECT archive_id, description, size FROM archive WHERE position = ?1",
+                [position],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .unwrap();
+        let expected = &archives[position as usize - 1];
+        assert_eq!(
+            (id, description, size as u64),
+            (
+                expected.id.clone(),
+                expected.description.clone(),
+                expected.size
+            )
+        );
+    }
+    let lines: i64 = conn
+        .query_row("SELECT count(*) FROM search_text", [], |row| row.get(0))
+        .unwrap();
+    assert!(lines > 1, "the search text spans several rows: {lines}");
+}
+
 #[test]
 fn a_reopened_cache_still_holds_its_snapshots() {
     let dir = tempfile::tempdir().unwrap();

@@ -15,8 +15,8 @@ use super::Store;
 use super::catalog::{NewSnapshot, SnapshotInfo, VaultKey};
 use super::error::{StoreError, io_error};
 use super::snapshot::{
-    ImportRow, KeyOrders, NameChunk, NameOrder, SearchTextBuilder, SnapshotWriter, name_chunks,
-    name_order_key,
+    ImportRow, KeyOrders, NameChunk, NameOrder, OrdersWriter, SearchTextBuilder, SnapshotWriter,
+    name_chunks, name_order_key,
 };
 use crate::domain::inventory::{
     DuplicateIds, InventoryFormat, InventoryHeader, ReadError, ReadOptions, Timestamp,
@@ -146,6 +146,7 @@ impl Store {
             });
             write_result.and(read)
         })?;
+        let writer = writer.finish_rows()?;
         tracing::debug!(elapsed = ?started.elapsed(), "import: archives read and stored");
         let (vault, inventory_date) = resolve_vault(outcome.header.as_ref(), &request)?;
         progress(ImportProgress {
@@ -235,7 +236,7 @@ impl Store {
 /// the names (the largest sort) while this one does the rest and then stores the
 /// name chunks as they come.
 fn write_orders(
-    writer: &SnapshotWriter,
+    writer: &OrdersWriter,
     keys: KeyOrders,
     names: NameOrder,
     spill_dir: &std::path::Path,

@@ -1,9 +1,11 @@
 //! One inventory snapshot: its database file, written once by an import and then
 //! only read.
 
+mod bulk_table;
 mod layout;
 mod name_chunks;
 mod query;
+mod record;
 mod schema;
 mod search_text;
 mod sort_keys;
@@ -23,7 +25,7 @@ pub use schema::{CHUNK_ENTRIES, SNAPSHOT_SCHEMA};
 pub(crate) use sort_keys::{KeyOrders, NameOrder, SearchTextBuilder};
 pub use tree::{FolderEntry, FolderEntryKind};
 pub use writer::MAX_ARCHIVE_SIZE;
-pub(crate) use writer::{ImportRow, SnapshotWriter};
+pub(crate) use writer::{ImportRow, OrdersWriter, SnapshotWriter};
 
 /// One archive as the cache holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -73,16 +73,21 @@ CREATE TABLE meta (
 /// Settings for building a file no one else can see yet: no journal and no syncs
 /// while writing (the file is synced once, before it is renamed into place).
 pub fn prepare_for_build(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(
-        "PRAGMA page_size = 65536;
-         PRAGMA journal_mode = OFF;
-         PRAGMA synchronous = OFF;
-         PRAGMA locking_mode = EXCLUSIVE;
-         PRAGMA cache_size = -8000;",
-    )?;
+    conn.execute_batch("PRAGMA page_size = 65536;")?;
+    prepare_for_more(conn)?;
     conn.execute_batch(SNAPSHOT_DDL)?;
     conn.pragma_update(None, "application_id", SNAPSHOT_APPLICATION_ID)?;
     conn.pragma_update(None, "user_version", SNAPSHOT_SCHEMA)
+}
+
+/// The same settings for a connection that goes on with a file being built.
+pub fn prepare_for_more(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "PRAGMA journal_mode = OFF;
+         PRAGMA synchronous = OFF;
+         PRAGMA locking_mode = EXCLUSIVE;
+         PRAGMA cache_size = -8000;",
+    )
 }
 
 /// Settings for reading: memory-mapped pages, so scans copy nothing.

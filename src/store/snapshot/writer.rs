@@ -1,14 +1,19 @@
 //! Writes a snapshot file: rows into `archive` as the reader hands them over,
 //! search text in chunks, and the orders once the inventory has been read to its
 //! end. Until then it is a private file that an error simply deletes.
+//!
+//! The rows, nearly all of the file, go straight into b-tree pages; SQLite
+//! itself creates the tables and writes the orders and `meta`.
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, params};
 
+use super::bulk_table::{PageFile, TableBuilder};
 use super::layout::{created_millis_of, push_key_entry};
 use super::name_chunks::NameChunk;
-use super::schema::{CHUNK_ENTRIES, prepare_for_build};
+use super::record::{RecordBuilder, Value};
+use super::schema::{CHUNK_ENTRIES, prepare_for_build, prepare_for_more};
 use crate::domain::inventory::InventoryArchive;
 use crate::domain::names::Format;
 use crate::store::error::{AtPath, StoreError, io_error};
@@ -31,26 +36,63 @@ pub struct ImportRow {
     pub modified: Option<i64>,
 }
 
+/// Writes a snapshot's rows: `archive` and `search_text` are built page by page
+/// (see `bulk_table`), in tables SQLite created.
 pub struct SnapshotWriter {
+    path: PathBuf,
+    pages: PageFile,
+    archive_table: TableBuilder,
+    search_table: TableBuilder,
+    record: RecordBuilder,
+    archives: u32,
+    total_size: u128,
+}
+
+/// Writes the rest of a snapshot through SQLite once its rows are in place: the
+/// orders and `meta`.
+pub struct OrdersWriter {
     conn: Connection,
     path: PathBuf,
     archives: u32,
     total_size: u128,
 }
 
-const INSERT_ARCHIVE: &str = "INSERT INTO archive (position, archive_id, description, name, format,
-                     is_folder, modified, size, created, sha256_tree_hash)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-
 impl SnapshotWriter {
-    /// Creates the file at `path` (an empty file or none).
+    /// Creates the file at `path` (an empty file or none) with its tables.
     pub fn create(path: &Path) -> Result<Self, StoreError> {
         let conn = Connection::open(path).at(path)?;
         prepare_for_build(&conn).at(path)?;
-        conn.execute_batch("BEGIN").at(path)?;
-        Ok(Self {
-            conn,
+        let root_of = |table: &str| -> rusqlite::Result<u32> {
+            conn.query_row(
+                "SELECT rootpage FROM sqlite_schema WHERE name = ?1",
+                [table],
+                |row| row.get(0),
+            )
+        };
+        let archive_root = root_of("archive").at(path)?;
+        let search_root = root_of("search_text").at(path)?;
+        let page_count: u32 = conn
+            .query_row("PRAGMA page_count", [], |row| row.get(0))
+            .at(path)?;
+        let page_size: u32 = conn
+            .query_row("PRAGMA page_size", [], |row| row.get(0))
+            .at(path)?;
+        conn.close().map_err(|(_, source)| StoreError::Database {
             path: path.to_path_buf(),
+            source,
+        })?;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .map_err(io_error("open", path))?;
+        let pages = PageFile::new(file, page_size as usize, page_count);
+        Ok(Self {
+            path: path.to_path_buf(),
+            archive_table: TableBuilder::new(archive_root, &pages),
+            search_table: TableBuilder::new(search_root, &pages),
+            pages,
+            record: RecordBuilder::default(),
             archives: 0,
             total_size: 0,
         })
@@ -58,8 +100,6 @@ impl SnapshotWriter {
 
     /// Stores a batch of archives, in inventory order.
     pub fn add_rows(&mut self, rows: &[ImportRow]) -> Result<(), StoreError> {
-        let path = &self.path;
-        let mut insert = self.conn.prepare_cached(INSERT_ARCHIVE).at(path)?;
         for row in rows {
             let archive = &row.archive;
             if archive.size > MAX_ARCHIVE_SIZE {
@@ -70,36 +110,37 @@ impl SnapshotWriter {
             }
             self.archives = row.position;
             self.total_size += u128::from(archive.size);
-            let bind = |insert: &mut rusqlite::CachedStatement<'_>| -> rusqlite::Result<usize> {
-                insert.raw_bind_parameter(1, row.position)?;
-                insert.raw_bind_parameter(2, archive.archive_id.as_str())?;
-                insert.raw_bind_parameter(3, archive.description.as_str())?;
-                insert.raw_bind_parameter(4, row.name.as_str())?;
-                insert.raw_bind_parameter(5, format_badge(row.format).as_ref())?;
-                insert.raw_bind_parameter(6, row.is_folder)?;
-                insert.raw_bind_parameter(7, row.modified)?;
+            let record = self.record.build(&[
+                // `position` is the rowid; the record holds NULL in its place.
+                Value::Null,
+                Value::Text(archive.archive_id.as_bytes()),
+                Value::Text(archive.description.as_bytes()),
+                Value::Text(row.name.as_bytes()),
+                Value::Text(format_badge(row.format).as_bytes()),
+                Value::Integer(i64::from(row.is_folder)),
+                row.modified.map_or(Value::Null, Value::Integer),
                 // Checked above: at most 40 TiB, well inside i64.
-                insert.raw_bind_parameter(8, archive.size as i64)?;
-                insert.raw_bind_parameter(9, created_millis_of(archive.creation_date))?;
-                insert.raw_bind_parameter(10, &archive.sha256_tree_hash.0[..])?;
-                insert.raw_execute()
-            };
-            bind(&mut insert).at(path)?;
+                Value::Integer(archive.size as i64),
+                Value::Integer(created_millis_of(archive.creation_date)),
+                Value::Blob(&archive.sha256_tree_hash.0),
+            ]);
+            self.archive_table
+                .insert(&mut self.pages, i64::from(row.position), record)
+                .map_err(io_error("write", &self.path))?;
         }
         Ok(())
     }
 
     /// Stores the search text of archives `first_position` onwards.
-    pub fn add_search_chunk(&self, first_position: u32, text: &[u8]) -> Result<(), StoreError> {
+    pub fn add_search_chunk(&mut self, first_position: u32, text: &[u8]) -> Result<(), StoreError> {
         if text.is_empty() {
             return Ok(());
         }
-        self.conn
-            .prepare_cached("INSERT INTO search_text (first_position, text) VALUES (?1, ?2)")
-            .at(&self.path)?
-            .execute(params![first_position, text])
-            .at(&self.path)?;
-        Ok(())
+        // The text goes straight from the chunk into the page.
+        let header = self.record.header(&[Value::Null, Value::Blob(text)]);
+        self.search_table
+            .insert_parts(&mut self.pages, i64::from(first_position), &[header, text])
+            .map_err(io_error("write", &self.path))
     }
 
     pub fn path(&self) -> &Path {
@@ -107,6 +148,41 @@ impl SnapshotWriter {
     }
 
     /// Archives stored so far, and their total size.
+    pub fn totals(&self) -> (u32, u128) {
+        (self.archives, self.total_size)
+    }
+
+    /// Completes the row tables and hands the file back to SQLite for the rest.
+    pub fn finish_rows(self) -> Result<OrdersWriter, StoreError> {
+        let Self {
+            path,
+            mut pages,
+            archive_table,
+            search_table,
+            archives,
+            total_size,
+            ..
+        } = self;
+        archive_table
+            .finish(&mut pages)
+            .and_then(|()| search_table.finish(&mut pages))
+            .and_then(|()| pages.write_header_page_count())
+            .map_err(io_error("write", &path))?;
+        drop(pages);
+        let conn = Connection::open(&path).at(&path)?;
+        prepare_for_more(&conn).at(&path)?;
+        conn.execute_batch("BEGIN").at(&path)?;
+        Ok(OrdersWriter {
+            conn,
+            path,
+            archives,
+            total_size,
+        })
+    }
+}
+
+impl OrdersWriter {
+    /// Archives stored, and their total size.
     pub fn totals(&self) -> (u32, u128) {
         (self.archives, self.total_size)
     }
