@@ -60,16 +60,19 @@ pub struct ImportProgress {
 }
 
 /// What the reading thread hands the writing one at a time.
-struct Batch {
-    rows: Vec<ImportRow>,
-    /// A finished row of search text, and the position of its first line.
-    search_text: Option<(u32, Vec<u8>)>,
-}
+type Batch = Vec<ImportRow>;
 
 /// What the reading thread has once the whole inventory is read.
 struct ReadOutcome {
     header: Option<InventoryHeader>,
+}
+
+/// What the writing thread gathers from the rows besides storing them: the
+/// orders, sorted once the inventory is read, and the search text.
+struct Gathered {
     keys: KeyOrders,
+    names: NameOrder,
+    search_text: SearchTextBuilder,
 }
 
 impl Store {
@@ -121,13 +124,16 @@ impl Store {
             .collect();
         let format = request.format;
         let (sender, receiver) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
-        let keys = KeyOrders::new(&snapshots_dir);
-        let mut names = NameOrder::new(&snapshots_dir);
+        let mut gathered = Gathered {
+            keys: KeyOrders::new(&snapshots_dir),
+            names: NameOrder::new(&snapshots_dir),
+            search_text: SearchTextBuilder::default(),
+        };
         let outcome = std::thread::scope(|scope| {
-            let reader = scope.spawn(move || read_and_decode(counting, format, keys, sender));
+            let reader = scope.spawn(move || read_and_decode(counting, format, sender));
             let mut write_result = Ok(());
             for batch in &receiver {
-                write_result = store_batch(&mut writer, &mut names, batch);
+                write_result = store_batch(&mut writer, &mut gathered, batch);
                 if write_result.is_err() {
                     break;
                 }
@@ -146,6 +152,8 @@ impl Store {
             });
             write_result.and(read)
         })?;
+        let (first_position, text) = gathered.search_text.take(0);
+        writer.add_search_chunk(first_position, &text)?;
         let writer = writer.finish_rows()?;
         tracing::debug!(elapsed = ?started.elapsed(), "import: archives read and stored");
         let (vault, inventory_date) = resolve_vault(outcome.header.as_ref(), &request)?;
@@ -162,7 +170,7 @@ impl Store {
             if let Some(file) = early_sync {
                 scope.spawn(move || file.sync_data());
             }
-            let orders = write_orders(&writer, outcome.keys, names, &snapshots_dir);
+            let orders = write_orders(&writer, gathered.keys, gathered.names, &snapshots_dir);
             tracing::debug!(elapsed = ?started.elapsed(), "import: orders written");
             let totals = writer.totals();
             (orders, totals.0, totals.1)
@@ -272,19 +280,28 @@ fn write_orders(
     })
 }
 
-/// Stores a batch of rows and its search text, then gives each name to the
-/// name order.
+/// Stores a batch of rows, adds each to the search text and the orders, and
+/// stores the search text as its rows fill.
 fn store_batch(
     writer: &mut SnapshotWriter,
-    names: &mut NameOrder,
-    batch: Batch,
+    gathered: &mut Gathered,
+    rows: Batch,
 ) -> Result<(), StoreError> {
-    writer.add_rows(&batch.rows)?;
-    if let Some((first_position, text)) = batch.search_text {
-        writer.add_search_chunk(first_position, &text)?;
-    }
-    for row in batch.rows {
-        names
+    writer.add_rows(&rows)?;
+    for row in rows {
+        gathered
+            .keys
+            .add(row.position, &row.archive)
+            .map_err(io_error("write a sort run in", writer.path()))?;
+        if let Some((first_position, text)) =
+            gathered
+                .search_text
+                .add(row.position, &row.name, &row.archive)
+        {
+            writer.add_search_chunk(first_position, &text)?;
+        }
+        gathered
+            .names
             .add(
                 row.position,
                 name_order_key(row.name, row.named),
@@ -295,18 +312,14 @@ fn store_batch(
     Ok(())
 }
 
-/// The reading thread: parses, decodes names, gathers the numeric sort keys and
-/// the search text, and hands rows over in batches. Returns once every page has
-/// been read to its end.
+/// The reading thread: parses and decodes names, and hands rows over in
+/// batches. Returns once every page has been read to its end.
 fn read_and_decode<R: Read>(
     pages: Vec<R>,
     format: InventoryFormat,
-    mut keys: KeyOrders,
     sender: mpsc::SyncSender<Batch>,
 ) -> Result<ReadOutcome, StoreError> {
     let mut batch = Vec::with_capacity(BATCH);
-    let mut search_text = SearchTextBuilder::default();
-    let mut finished_text = None;
     let mut position: u32 = 0;
     let mut failure: Option<StoreError> = None;
     // Duplicate ids are found exactly afterwards, in far less memory.
@@ -321,21 +334,10 @@ fn read_and_decode<R: Read>(
             return Err(Stop);
         };
         position = next;
-        if let Err(err) = keys.add(position, &archive) {
-            failure = Some(StoreError::Io {
-                action: "write a sort run for",
-                path: "the import".into(),
-                source: err,
-            });
-            return Err(Stop);
-        }
         let decoded = decode(&archive.description);
         let shown = decoded.shown_name();
         let named = shown.is_some();
         let name = shown.unwrap_or_else(|| decoded.display_name(&archive.archive_id));
-        if let Some(full) = search_text.add(position, &name, &archive) {
-            finished_text = Some(full);
-        }
         batch.push(ImportRow {
             position,
             name,
@@ -345,12 +347,9 @@ fn read_and_decode<R: Read>(
             modified: decoded.modified.map(OffsetDateTime::unix_timestamp),
             archive,
         });
-        // A chunk of search text (some 200 archives) leaves with the batch it
-        // ends in.
-        if batch.len() == BATCH || finished_text.is_some() {
+        if batch.len() == BATCH {
             let rows = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-            let search_text = finished_text.take();
-            sender.send(Batch { rows, search_text }).map_err(|_| Stop)?;
+            sender.send(rows).map_err(|_| Stop)?;
         }
         Ok(())
     };
@@ -367,19 +366,15 @@ fn read_and_decode<R: Read>(
     }
     match summary {
         Ok(()) => {
-            let last = Batch {
-                rows: batch,
-                search_text: Some(search_text.take(0)).filter(|(_, text)| !text.is_empty()),
-            };
             // A writer that stopped has its own error to report.
-            let _ = sender.send(last);
-            Ok(ReadOutcome { header, keys })
+            let _ = sender.send(batch);
+            Ok(ReadOutcome { header })
         }
         Err(ReadError::Inventory(err)) => Err(StoreError::Inventory(err)),
         Err(ReadError::Stopped(Stop)) => match failure {
             Some(err) => Err(err),
             // The writer failed and says why; this side has nothing to add.
-            None => Ok(ReadOutcome { header: None, keys }),
+            None => Ok(ReadOutcome { header: None }),
         },
     }
 }

@@ -1,6 +1,6 @@
 //! What an import gathers besides the rows: the orders and the search text. The
-//! numeric keys and the search lines are taken on the reading thread and the
-//! names on the writing one, which splits the work about evenly over two cores.
+//! writing thread gathers them as it stores the rows, while the reading thread
+//! parses and decodes names.
 
 use std::io;
 use std::path::Path;
@@ -18,7 +18,7 @@ const NAME_SORT_BUDGET: usize = 96 << 20;
 /// Memory for each numeric order (12 bytes an archive): two million archives.
 const KEY_SORT_BUDGET: usize = 24 << 20;
 
-/// The orders by number, gathered on the reading thread.
+/// The orders by number.
 pub struct KeyOrders {
     pub by_size: ExternalSorter<KeyRecord>,
     pub by_created: ExternalSorter<KeyRecord>,
@@ -79,7 +79,7 @@ impl NameOrder {
     }
 }
 
-/// The search text, built on the reading thread in rows of at most
+/// The search text, built in rows of at most
 /// [`SEARCH_CHUNK_BYTES`].
 pub struct SearchTextBuilder {
     chunk: Vec<u8>,
