@@ -11,6 +11,7 @@
 //! `MAX_MERGE_WIDTH` runs of one generation pile up they are merged into one
 //! longer run, so even a tiny budget cannot run out of file descriptors.
 
+mod radix;
 mod records;
 #[cfg(test)]
 mod tests;
@@ -34,6 +35,10 @@ const RUN_BUFFER_BYTES: usize = 256 * 1024;
 /// wide merge keeps the number of passes over the data small.
 const MAX_MERGE_WIDTH: usize = 32;
 
+/// The most records room is made for up front (a huge budget must not reserve
+/// memory it will never use).
+const MAX_RESERVED_RECORDS: usize = 1 << 22;
+
 /// A record the sorter can hold in memory and spill to a run file.
 pub trait SortRecord: Ord + Sized {
     /// Bytes this record occupies in memory, its heap part included (an
@@ -47,6 +52,11 @@ pub trait SortRecord: Ord + Sized {
     ///
     /// `Ok(None)` at a clean end of the run; a truncated record is an error.
     fn read_from<R: BufRead>(input: &mut R) -> io::Result<Option<Self>>;
+
+    /// Sorts a batch in memory.
+    fn sort_batch(batch: &mut Vec<Self>) {
+        batch.sort_unstable();
+    }
 }
 
 /// Sorts any number of records within a memory budget, spilling sorted runs to
@@ -101,6 +111,12 @@ impl<R: SortRecord> ExternalSorter<R> {
     /// Adds a record, spilling the batch held in memory to a run once its
     /// [`memory_bytes`](SortRecord::memory_bytes) pass the budget.
     pub fn push(&mut self, record: R) -> io::Result<()> {
+        if self.batch.capacity() == 0 {
+            // Room for a full batch at once, rather than growing by copying it
+            // again and again; pages the batch never reaches are never touched.
+            let fits = self.memory_budget / record.memory_bytes().max(1) + 1;
+            self.batch.reserve(fits.min(MAX_RESERVED_RECORDS));
+        }
         self.batch_bytes = self.batch_bytes.saturating_add(record.memory_bytes());
         self.batch.push(record);
         self.pushed += 1;
@@ -131,7 +147,7 @@ impl<R: SortRecord> ExternalSorter<R> {
     /// from memory when nothing spilled, else a k-way merge of the runs and the
     /// in-memory remainder. Equal records may come in any order.
     pub fn finish(mut self) -> io::Result<SortedRecords<R>> {
-        self.batch.sort_unstable();
+        R::sort_batch(&mut self.batch);
         if self.runs.is_empty() {
             return Ok(SortedRecords {
                 stream: Stream::Memory(self.batch.into_iter()),
@@ -154,7 +170,7 @@ impl<R: SortRecord> ExternalSorter<R> {
     /// Sorts the batch and writes it out as a new run, then merges runs if a
     /// generation filled up.
     fn spill(&mut self) -> io::Result<()> {
-        self.batch.sort_unstable();
+        R::sort_batch(&mut self.batch);
         let mut writer = RunWriter::create(&self.spill_dir)?;
         for record in &self.batch {
             writer.write(record)?;
