@@ -15,8 +15,8 @@ use super::Store;
 use super::catalog::{NewSnapshot, SnapshotInfo, VaultKey};
 use super::error::{StoreError, io_error};
 use super::snapshot::{
-    ImportRow, KeyOrders, NameChunk, NameOrder, OrdersWriter, SearchTextBuilder, SnapshotWriter,
-    name_chunks, name_order_key,
+    DecodedRow, KeyOrders, NameChunk, NameOrder, OrdersWriter, RowBatch, SearchTextBuilder,
+    SnapshotWriter, name_chunks, name_order_key,
 };
 use crate::domain::inventory::{
     DuplicateIds, InventoryFormat, InventoryHeader, ReadError, ReadOptions, Timestamp,
@@ -60,7 +60,7 @@ pub struct ImportProgress {
 }
 
 /// What the reading thread hands the writing one at a time.
-type Batch = Vec<ImportRow>;
+type Batch = RowBatch;
 
 /// What the reading thread has once the whole inventory is read.
 struct ReadOutcome {
@@ -288,25 +288,21 @@ fn store_batch(
     rows: Batch,
 ) -> Result<(), StoreError> {
     writer.add_rows(&rows)?;
-    for row in rows {
+    for row in rows.iter() {
         gathered
             .keys
-            .add(row.position, &row.archive)
+            .add(&row)
             .map_err(io_error("write a sort run in", writer.path()))?;
         if let Some((first_position, text)) =
             gathered
                 .search_text
-                .add(row.position, &row.name, &row.archive)
+                .add(row.position, row.name, row.description, row.archive_id)
         {
             writer.add_search_chunk(first_position, &text)?;
         }
         gathered
             .names
-            .add(
-                row.position,
-                name_order_key(row.name, row.named),
-                row.archive.size,
-            )
+            .add(row.position, name_order_key(row.name, row.named), row.size)
             .map_err(io_error("write a sort run in", writer.path()))?;
     }
     Ok(())
@@ -319,7 +315,7 @@ fn read_and_decode<R: Read>(
     format: InventoryFormat,
     sender: mpsc::SyncSender<Batch>,
 ) -> Result<ReadOutcome, StoreError> {
-    let mut batch = Vec::with_capacity(BATCH);
+    let mut batch = RowBatch::with_capacity(BATCH);
     let mut position: u32 = 0;
     let mut failure: Option<StoreError> = None;
     // Duplicate ids are found exactly afterwards, in far less memory.
@@ -338,17 +334,16 @@ fn read_and_decode<R: Read>(
         let shown = decoded.shown_name();
         let named = shown.is_some();
         let name = shown.unwrap_or_else(|| decoded.display_name(&archive.archive_id));
-        batch.push(ImportRow {
-            position,
+        let row = DecodedRow {
             name,
             named,
             format: decoded.format,
             is_folder: decoded.is_folder,
             modified: decoded.modified.map(OffsetDateTime::unix_timestamp),
-            archive,
-        });
-        if batch.len() == BATCH {
-            let rows = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+        };
+        batch.push(position, &archive, &row);
+        if batch.row_count() == BATCH {
+            let rows = std::mem::replace(&mut batch, RowBatch::with_capacity(BATCH));
             sender.send(rows).map_err(|_| Stop)?;
         }
         Ok(())

@@ -20,11 +20,12 @@ pub const UNNAMED_MARK: u8 = 0xff;
 
 /// The bytes the name order sorts and stores for an archive shown as `shown`:
 /// the name itself, or the marked id when the archive has no name.
-pub fn name_order_key(shown: String, named: bool) -> Vec<u8> {
-    let mut key = shown.into_bytes();
+pub fn name_order_key(shown: &str, named: bool) -> Vec<u8> {
+    let mut key = Vec::with_capacity(shown.len() + 1);
     if !named {
-        key.insert(0, UNNAMED_MARK);
+        key.push(UNNAMED_MARK);
     }
+    key.extend_from_slice(shown.as_bytes());
     key
 }
 

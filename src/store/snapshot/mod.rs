@@ -6,6 +6,7 @@ mod layout;
 mod name_chunks;
 mod query;
 mod record;
+mod row_batch;
 mod schema;
 mod search_text;
 mod sort_keys;
@@ -21,11 +22,12 @@ pub(crate) use layout::name_order_key;
 use layout::{KeyEntry, NameEntries, NameEntry, key_entries};
 pub(crate) use name_chunks::{NameChunk, name_chunks};
 pub use query::{ArchivePage, ArchiveQuery, SortKey};
+pub(crate) use row_batch::{DecodedRow, RowBatch};
 pub use schema::{CHUNK_ENTRIES, SNAPSHOT_SCHEMA};
 pub(crate) use sort_keys::{KeyOrders, NameOrder, SearchTextBuilder};
 pub use tree::{FolderEntry, FolderEntryKind};
 pub use writer::MAX_ARCHIVE_SIZE;
-pub(crate) use writer::{ImportRow, OrdersWriter, SnapshotWriter};
+pub(crate) use writer::{OrdersWriter, SnapshotWriter};
 
 /// One archive as the cache holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,9 +6,9 @@ use std::io;
 use std::path::Path;
 
 use super::layout::created_key;
+use super::row_batch::ImportRow;
 use super::schema::SEARCH_CHUNK_BYTES;
 use super::search_text::push_search_line;
-use crate::domain::inventory::InventoryArchive;
 use crate::store::sorter::{ExternalSorter, KeyRecord, NameRecord};
 
 /// Memory for the name order before it spills to disk (as the sorter counts it,
@@ -36,17 +36,18 @@ impl KeyOrders {
         }
     }
 
-    pub fn add(&mut self, position: u32, archive: &InventoryArchive) -> io::Result<()> {
+    pub fn add(&mut self, row: &ImportRow<'_>) -> io::Result<()> {
+        let position = row.position;
         self.by_size.push(KeyRecord {
-            key: archive.size,
+            key: row.size,
             position,
         })?;
         self.by_created.push(KeyRecord {
-            key: created_key(archive.creation_date),
+            key: created_key(row.creation_date),
             position,
         })?;
         self.by_id_hash.push(KeyRecord {
-            key: id_hash(archive.archive_id.as_bytes()),
+            key: id_hash(row.archive_id.as_bytes()),
             position,
         })
     }
@@ -105,18 +106,14 @@ impl SearchTextBuilder {
         &mut self,
         position: u32,
         name: &str,
-        archive: &InventoryArchive,
+        description: &str,
+        archive_id: &str,
     ) -> Option<(u32, Vec<u8>)> {
         // The line goes straight into the chunk; only a line that overflows it is
         // moved, to start the next one. A line longer than a whole chunk still
         // gets a row of its own.
         let line_start = self.chunk.len();
-        push_search_line(
-            &mut self.chunk,
-            name,
-            &archive.description,
-            &archive.archive_id,
-        );
+        push_search_line(&mut self.chunk, name, description, archive_id);
         if self.chunk.len() <= SEARCH_CHUNK_BYTES || line_start == 0 {
             return None;
         }
@@ -187,7 +184,7 @@ mod tests {
                 &archive.description,
                 &archive.archive_id,
             );
-            chunks.extend(builder.add(position, &name, &archive));
+            chunks.extend(builder.add(position, &name, &archive.description, &archive.archive_id));
         }
         chunks.push(builder.take(0));
         let mut next_position = 1;

@@ -13,28 +13,14 @@ use super::bulk_table::{PageFile, TableBuilder};
 use super::layout::{created_millis_of, push_key_entry};
 use super::name_chunks::NameChunk;
 use super::record::{RecordBuilder, Value};
+use super::row_batch::RowBatch;
 use super::schema::{CHUNK_ENTRIES, prepare_for_build, prepare_for_more};
-use crate::domain::inventory::InventoryArchive;
 use crate::domain::names::Format;
 use crate::store::error::{AtPath, StoreError, io_error};
 use crate::store::sorter::{ExternalSorter, KeyRecord, SortedRecords};
 
 /// Glacier's largest archive: 40 TiB.
 pub const MAX_ARCHIVE_SIZE: u64 = 40 << 40;
-
-/// An archive, decoded and ready to store.
-pub struct ImportRow {
-    pub position: u32,
-    pub archive: InventoryArchive,
-    /// The name safe to print, or the archive id when the description names no file.
-    pub name: String,
-    /// Whether `name` is the description's own, not the archive id standing in.
-    pub named: bool,
-    pub format: Format,
-    pub is_folder: bool,
-    /// Unix seconds.
-    pub modified: Option<i64>,
-}
 
 /// Writes a snapshot's rows: `archive` and `search_text` are built page by page
 /// (see `bulk_table`), in tables SQLite created.
@@ -99,30 +85,29 @@ impl SnapshotWriter {
     }
 
     /// Stores a batch of archives, in inventory order.
-    pub fn add_rows(&mut self, rows: &[ImportRow]) -> Result<(), StoreError> {
-        for row in rows {
-            let archive = &row.archive;
-            if archive.size > MAX_ARCHIVE_SIZE {
+    pub fn add_rows(&mut self, rows: &RowBatch) -> Result<(), StoreError> {
+        for row in rows.iter() {
+            if row.size > MAX_ARCHIVE_SIZE {
                 return Err(StoreError::SizeTooLarge {
                     position: u64::from(row.position),
-                    size: archive.size,
+                    size: row.size,
                 });
             }
             self.archives = row.position;
-            self.total_size += u128::from(archive.size);
+            self.total_size += u128::from(row.size);
             let record = self.record.build(&[
                 // `position` is the rowid; the record holds NULL in its place.
                 Value::Null,
-                Value::Text(archive.archive_id.as_bytes()),
-                Value::Text(archive.description.as_bytes()),
+                Value::Text(row.archive_id.as_bytes()),
+                Value::Text(row.description.as_bytes()),
                 Value::Text(row.name.as_bytes()),
                 Value::Text(format_badge(row.format).as_bytes()),
                 Value::Integer(i64::from(row.is_folder)),
                 row.modified.map_or(Value::Null, Value::Integer),
                 // Checked above: at most 40 TiB, well inside i64.
-                Value::Integer(archive.size as i64),
-                Value::Integer(created_millis_of(archive.creation_date)),
-                Value::Blob(&archive.sha256_tree_hash.0),
+                Value::Integer(row.size as i64),
+                Value::Integer(created_millis_of(row.creation_date)),
+                Value::Blob(&row.sha256_tree_hash.0),
             ]);
             self.archive_table
                 .insert(&mut self.pages, i64::from(row.position), record)
