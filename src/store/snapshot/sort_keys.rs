@@ -15,9 +15,8 @@ use crate::store::sorter::{ExternalSorter, KeyRecord, NameRecord};
 /// some 100 bytes a name): a million names of typical length stay in memory; ten
 /// million spill in runs.
 const NAME_SORT_BUDGET: usize = 96 << 20;
-/// Memory for each numeric order (12 bytes an archive): a million archives,
-/// twice that while a batch is radix-sorted.
-const KEY_SORT_BUDGET: usize = 12 << 20;
+/// Memory for each numeric order (12 bytes an archive): two million archives.
+const KEY_SORT_BUDGET: usize = 24 << 20;
 
 /// The orders by number.
 pub struct KeyOrders {

@@ -11,7 +11,6 @@
 //! `MAX_MERGE_WIDTH` runs of one generation pile up they are merged into one
 //! longer run, so even a tiny budget cannot run out of file descriptors.
 
-mod radix;
 mod records;
 #[cfg(test)]
 mod tests;
@@ -52,11 +51,6 @@ pub trait SortRecord: Ord + Sized {
     ///
     /// `Ok(None)` at a clean end of the run; a truncated record is an error.
     fn read_from<R: BufRead>(input: &mut R) -> io::Result<Option<Self>>;
-
-    /// Sorts a batch in memory.
-    fn sort_batch(batch: &mut Vec<Self>) {
-        batch.sort_unstable();
-    }
 }
 
 /// Sorts any number of records within a memory budget, spilling sorted runs to
@@ -147,7 +141,7 @@ impl<R: SortRecord> ExternalSorter<R> {
     /// from memory when nothing spilled, else a k-way merge of the runs and the
     /// in-memory remainder. Equal records may come in any order.
     pub fn finish(mut self) -> io::Result<SortedRecords<R>> {
-        R::sort_batch(&mut self.batch);
+        self.batch.sort_unstable();
         if self.runs.is_empty() {
             return Ok(SortedRecords {
                 stream: Stream::Memory(self.batch.into_iter()),
@@ -170,7 +164,7 @@ impl<R: SortRecord> ExternalSorter<R> {
     /// Sorts the batch and writes it out as a new run, then merges runs if a
     /// generation filled up.
     fn spill(&mut self) -> io::Result<()> {
-        R::sort_batch(&mut self.batch);
+        self.batch.sort_unstable();
         let mut writer = RunWriter::create(&self.spill_dir)?;
         for record in &self.batch {
             writer.write(record)?;

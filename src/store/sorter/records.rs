@@ -128,12 +128,6 @@ impl SortRecord for KeyRecord {
         let position = u32::from_le_bytes(read_array(input)?);
         Ok(Some(Self { key, position }))
     }
-
-    /// By radix: several times faster than comparing, for a scratch buffer the
-    /// size of the batch.
-    fn sort_batch(batch: &mut Vec<Self>) {
-        super::radix::sort_key_records(batch);
-    }
 }
 
 /// What a typical 64-bit `malloc` takes for a block of `requested` bytes: an
