@@ -59,9 +59,6 @@ pub struct ImportProgress {
     pub ordering: bool,
 }
 
-/// What the reading thread hands the writing one at a time.
-type Batch = RowBatch;
-
 /// What the reading thread has once the whole inventory is read.
 struct ReadOutcome {
     header: Option<InventoryHeader>,
@@ -123,7 +120,7 @@ impl Store {
             })
             .collect();
         let format = request.format;
-        let (sender, receiver) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
+        let (sender, receiver) = mpsc::sync_channel::<RowBatch>(BATCHES_IN_FLIGHT);
         let mut gathered = Gathered {
             keys: KeyOrders::new(&snapshots_dir),
             names: NameOrder::new(&snapshots_dir),
@@ -132,8 +129,13 @@ impl Store {
         let outcome = std::thread::scope(|scope| {
             let reader = scope.spawn(move || read_and_decode(counting, format, sender));
             let mut write_result = Ok(());
+            // How long this thread works rather than waits: beside the read's
+            // length, it tells which of the two threads sets the pace.
+            let mut writing = std::time::Duration::ZERO;
             for batch in &receiver {
+                let batch_started = std::time::Instant::now();
                 write_result = store_batch(&mut writer, &mut gathered, batch);
+                writing += batch_started.elapsed();
                 if write_result.is_err() {
                     break;
                 }
@@ -143,6 +145,7 @@ impl Store {
                     ordering: false,
                 });
             }
+            tracing::debug!(?writing, "import: the writing thread's share of the read");
             // Dropping the receiver stops a reader still sending after an error.
             drop(receiver);
             let read = reader.join().unwrap_or_else(|_| {
@@ -285,7 +288,7 @@ fn write_orders(
 fn store_batch(
     writer: &mut SnapshotWriter,
     gathered: &mut Gathered,
-    rows: Batch,
+    rows: RowBatch,
 ) -> Result<(), StoreError> {
     writer.add_rows(&rows)?;
     for row in rows.iter() {
@@ -313,7 +316,7 @@ fn store_batch(
 fn read_and_decode<R: Read>(
     pages: Vec<R>,
     format: InventoryFormat,
-    sender: mpsc::SyncSender<Batch>,
+    sender: mpsc::SyncSender<RowBatch>,
 ) -> Result<ReadOutcome, StoreError> {
     let mut batch = RowBatch::with_capacity(BATCH);
     let mut position: u32 = 0;

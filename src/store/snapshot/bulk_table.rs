@@ -76,7 +76,7 @@ impl PageFile {
 /// One table's b-tree, built leaf by leaf.
 pub struct TableBuilder {
     root: u32,
-    sizes: PageSizes,
+    page_size: usize,
     leaf: Vec<u8>,
     cells: usize,
     /// Where the cell content of the leaf being filled begins.
@@ -95,7 +95,7 @@ impl TableBuilder {
         let page = file.page_size;
         Self {
             root,
-            sizes: PageSizes::of(page),
+            page_size: page,
             leaf: vec![0; page],
             cells: 0,
             content_start: page,
@@ -125,7 +125,7 @@ impl TableBuilder {
         }
         self.last_rowid = Some(rowid);
         let payload: usize = parts.iter().map(|part| part.len()).sum();
-        let local = self.sizes.local_payload(payload);
+        let local = local_payload(self.page_size, payload);
         let cell_len = if local == payload {
             varint_len(payload as u64) + varint_len(rowid as u64) + payload
         } else {
@@ -185,9 +185,9 @@ impl TableBuilder {
             self.flush_leaf(file)?;
         }
         let mut level = std::mem::take(&mut self.leaves);
-        let mut page = vec![0u8; self.sizes.page];
+        let mut page = vec![0u8; self.page_size];
         loop {
-            let groups = interior_groups(&level, self.sizes.page);
+            let groups = interior_groups(&level, self.page_size);
             if groups.len() == 1 {
                 fill_interior(&mut page, &level);
                 return file.write(self.root, &page);
@@ -224,14 +224,14 @@ impl TableBuilder {
         file.write(number, &self.leaf)?;
         self.leaves.push((number, self.leaf_max_rowid));
         self.cells = 0;
-        self.content_start = self.sizes.page;
+        self.content_start = self.page_size;
         Ok(())
     }
 
     /// Writes the part of a payload that does not fit in its cell as a chain of
     /// overflow pages; returns the first.
     fn write_overflow(&mut self, file: &mut PageFile, rest: &[u8]) -> io::Result<u32> {
-        let per_page = self.sizes.overflow_data();
+        let per_page = overflow_data(self.page_size);
         let pages = rest
             .chunks(per_page)
             .map(|_| file.allocate())
@@ -247,36 +247,24 @@ impl TableBuilder {
     }
 }
 
-/// What the page size decides.
-#[derive(Clone, Copy)]
-struct PageSizes {
-    page: usize,
+/// Payload bytes per overflow page, after its 4-byte next-page number.
+fn overflow_data(page_size: usize) -> usize {
+    page_size - 4
 }
 
-impl PageSizes {
-    fn of(page: usize) -> Self {
-        Self { page }
+/// How much of a payload of `len` bytes stays in a table leaf cell: all of it up
+/// to U - 35 bytes, else an amount that fills the overflow pages.
+fn local_payload(page_size: usize, len: usize) -> usize {
+    let max_local = page_size - 35;
+    let min_local = (page_size - 12) * 32 / 255 - 23;
+    if len <= max_local {
+        return len;
     }
-
-    /// Payload bytes per overflow page, after its 4-byte next-page number.
-    fn overflow_data(self) -> usize {
-        self.page - 4
-    }
-
-    /// How much of a payload of `len` bytes stays in a table leaf cell: all of
-    /// it up to U - 35 bytes, else an amount that fills the overflow pages.
-    fn local_payload(self, len: usize) -> usize {
-        let max_local = self.page - 35;
-        let min_local = (self.page - 12) * 32 / 255 - 23;
-        if len <= max_local {
-            return len;
-        }
-        let surplus = min_local + (len - min_local) % self.overflow_data();
-        if surplus <= max_local {
-            surplus
-        } else {
-            min_local
-        }
+    let surplus = min_local + (len - min_local) % overflow_data(page_size);
+    if surplus <= max_local {
+        surplus
+    } else {
+        min_local
     }
 }
 

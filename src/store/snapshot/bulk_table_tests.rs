@@ -128,10 +128,23 @@ fn thousands_of_rows_make_a_deep_tree_sqlite_reads_whole() {
         .query_row("SELECT s FROM t WHERE id = ?1", [4500 * 3], |r| r.get(0))
         .unwrap();
     assert_eq!(text, rows[4499].text);
-    let depth_marker: i64 = conn
+    let above: i64 = conn
         .query_row("SELECT count(*) FROM t WHERE id > 9000", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(depth_marker, 3000);
+    assert_eq!(above, 3000);
+    // Three levels: the root and its right-most child are both interior pages.
+    let root: u32 = conn
+        .query_row(
+            "SELECT rootpage FROM sqlite_schema WHERE name = 't'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    let page = |number: u32| &bytes[(number as usize - 1) * 512..number as usize * 512];
+    assert_eq!(page(root)[0], INTERIOR);
+    let right_most = u32::from_be_bytes(page(root)[8..12].try_into().unwrap());
+    assert_eq!(page(right_most)[0], INTERIOR);
 }
 
 #[test]
