@@ -11,8 +11,12 @@ use crate::domain::json_string::first_stop;
 /// The archive whose object starts at `bytes[0]` (a `{`), and the length of the
 /// object; `None` if it is not in the common form or not whole within `bytes`.
 pub(super) fn archive(bytes: &[u8]) -> Option<(InventoryArchive, usize)> {
-    let mut cursor = Cursor { bytes, at: 0 };
-    cursor.eat(b'{')?;
+    // The object must start at the first byte, not after whitespace: the length
+    // returned is counted from there, as the general reader counts it.
+    if bytes.first() != Some(&b'{') {
+        return None;
+    }
+    let mut cursor = Cursor { bytes, at: 1 };
     let mut id = None;
     let mut description = None;
     let mut creation_date = None;

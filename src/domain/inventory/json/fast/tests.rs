@@ -187,3 +187,20 @@ fn uncommon_forms_are_left_to_serde() {
     }
     assert!(archive(&common.as_bytes()[..common.len() - 1]).is_none());
 }
+
+/// The length returned counts from the first byte, so the object must start there;
+/// whitespace before it is the caller's to skip, as the general reader skips it.
+#[test]
+fn an_object_after_whitespace_is_left_to_the_general_reader() {
+    let common = format!(
+        r#"{{"ArchiveId":"a","ArchiveDescription":"d","CreationDate":"2012-03-20T17:03:43Z","Size":5,"SHA256TreeHash":"{HASH}"}}"#
+    );
+    assert_eq!(
+        archive(common.as_bytes()).map(|(_, len)| len),
+        Some(common.len())
+    );
+    for gap in [" ", "\n", "\r\n\t"] {
+        let padded = format!("{gap}{common}");
+        assert_eq!(archive(padded.as_bytes()), None, "{padded:?}");
+    }
+}
