@@ -75,7 +75,7 @@ fn assert_safe(path: &SafeRelativePath) {
 
 fn assert_well_behaved(description: &str) -> DecodedDescription {
     let decoded = decode(description);
-    assert_eq!(decoded.raw, description);
+    assert_eq!(decoded.clone().into_shown_name(), decoded.shown_name());
     let shown = decoded.display_name(FALLBACK);
     assert_displayable(&shown);
     assert!(!shown.trim().is_empty());

@@ -102,10 +102,10 @@ pub(crate) fn io_error(
     action: &'static str,
     path: &std::path::Path,
 ) -> impl FnOnce(io::Error) -> StoreError {
-    let path = path.to_path_buf();
+    // The path is copied only when there is an error: this runs for every row.
     move |source| StoreError::Io {
         action,
-        path,
+        path: path.to_path_buf(),
         source,
     }
 }

@@ -22,7 +22,7 @@ use crate::domain::inventory::{
     DuplicateIds, InventoryFormat, InventoryHeader, ReadError, ReadOptions, Timestamp,
     read_inventory,
 };
-use crate::domain::names::decode;
+use crate::domain::names::{decode, display_form};
 
 /// Archives handed from the reading thread to the writing one at a time.
 const BATCH: usize = 1024;
@@ -334,15 +334,17 @@ fn read_and_decode<R: Read>(
         };
         position = next;
         let decoded = decode(&archive.description);
-        let shown = decoded.shown_name();
+        let (format, is_folder) = (decoded.format, decoded.is_folder);
+        let modified = decoded.modified.map(OffsetDateTime::unix_timestamp);
+        let shown = decoded.into_shown_name();
         let named = shown.is_some();
-        let name = shown.unwrap_or_else(|| decoded.display_name(&archive.archive_id));
+        let name = shown.unwrap_or_else(|| display_form(&archive.archive_id));
         let row = DecodedRow {
             name,
             named,
-            format: decoded.format,
-            is_folder: decoded.is_folder,
-            modified: decoded.modified.map(OffsetDateTime::unix_timestamp),
+            format,
+            is_folder,
+            modified,
         };
         batch.push(position, &archive, &row);
         if batch.row_count() == BATCH {

@@ -26,6 +26,15 @@ pub fn display_form(text: &str) -> String {
     strip_controls(text)
 }
 
+/// [`display_form`] of text already owned: returned as it is when there is
+/// nothing to remove, without a copy.
+pub(super) fn into_display_form(text: String) -> String {
+    if !text.bytes().any(may_not_show) {
+        return text;
+    }
+    strip_controls(&text)
+}
+
 /// Whether `byte` is a control character or may start one of those removed: C1
 /// controls are `C2 80` to `C2 9F` in UTF-8, U+061C is `D8 9C`, and the other
 /// invisible controls start with `E2`. Names are mostly free of all of them, and

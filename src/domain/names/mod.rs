@@ -71,8 +71,6 @@ pub struct DecodedDescription {
     /// A folder marker (a tiny archive standing for a folder): the name ends in `/`
     /// or `\`, or the format says so.
     pub is_folder: bool,
-    /// The description exactly as the inventory lists it.
-    pub raw: String,
 }
 
 impl DecodedDescription {
@@ -90,6 +88,15 @@ impl DecodedDescription {
             .filter(|shown| !shown.trim().is_empty())
     }
 
+    /// [`DecodedDescription::shown_name`], taking the name rather than copying it
+    /// when it is already safe to print (nearly always): an import calls this for
+    /// every archive.
+    pub fn into_shown_name(self) -> Option<String> {
+        self.name
+            .map(display::into_display_form)
+            .filter(|shown| !shown.trim().is_empty())
+    }
+
     /// Whether [`DecodedDescription::display_name`] shows a name of the
     /// description's own, rather than the fallback.
     pub fn has_display_name(&self) -> bool {
@@ -103,7 +110,7 @@ impl DecodedDescription {
     }
 }
 
-/// What a decoder found, before the raw text is added.
+/// What a decoder found.
 struct Found {
     format: Format,
     name: Option<String>,
@@ -154,6 +161,5 @@ pub fn decode(description: &str) -> DecodedDescription {
         name: found.name.filter(|name| !name.is_empty()),
         format: found.format,
         modified: found.modified,
-        raw: description.to_owned(),
     }
 }

@@ -21,7 +21,8 @@ pub const UNNAMED_MARK: u8 = 0xff;
 /// The bytes the name order sorts and stores for an archive shown as `shown`:
 /// the name itself, or the marked id when the archive has no name.
 pub fn name_order_key(shown: &str, named: bool) -> Vec<u8> {
-    let mut key = Vec::with_capacity(shown.len() + 1);
+    // Exactly the key's length, so that boxing it later does not reallocate.
+    let mut key = Vec::with_capacity(shown.len() + usize::from(!named));
     if !named {
         key.push(UNNAMED_MARK);
     }

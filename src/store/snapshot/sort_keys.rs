@@ -88,10 +88,19 @@ pub struct SearchTextBuilder {
     first: u32,
 }
 
+/// Room beyond a full chunk for the line that overflows it, which is then moved
+/// to the next chunk: without it, that line would make the whole chunk grow by
+/// copying. A name and a description of at most 1,024 bytes and an id fit.
+const CHUNK_SLACK: usize = 2 * 1024 + 256;
+
+fn new_chunk() -> Vec<u8> {
+    Vec::with_capacity(SEARCH_CHUNK_BYTES + CHUNK_SLACK)
+}
+
 impl Default for SearchTextBuilder {
     fn default() -> Self {
         Self {
-            chunk: Vec::with_capacity(SEARCH_CHUNK_BYTES),
+            chunk: new_chunk(),
             first: 1,
         }
     }
@@ -116,7 +125,7 @@ impl SearchTextBuilder {
         if self.chunk.len() <= SEARCH_CHUNK_BYTES || line_start == 0 {
             return None;
         }
-        let mut next = Vec::with_capacity(SEARCH_CHUNK_BYTES);
+        let mut next = new_chunk();
         next.extend_from_slice(&self.chunk[line_start..]);
         self.chunk.truncate(line_start);
         let first = std::mem::replace(&mut self.first, position);
@@ -127,7 +136,7 @@ impl SearchTextBuilder {
     /// chunk starts at `next_position`.
     pub fn take(&mut self, next_position: u32) -> (u32, Vec<u8>) {
         let first = std::mem::replace(&mut self.first, next_position);
-        let text = std::mem::replace(&mut self.chunk, Vec::with_capacity(SEARCH_CHUNK_BYTES));
+        let text = std::mem::replace(&mut self.chunk, new_chunk());
         (first, text)
     }
 }
@@ -136,13 +145,22 @@ impl SearchTextBuilder {
 /// whose hashes match are compared in full, so a collision costs a lookup, never
 /// a wrong answer.
 fn id_hash(id: &[u8]) -> u64 {
-    let mut hash = 0x9e37_79b9_7f4a_7c15 ^ id.len() as u64;
-    for word in id.chunks(8) {
-        let mut bytes = [0u8; 8];
-        bytes[..word.len()].copy_from_slice(word);
-        hash = (hash ^ u64::from_le_bytes(bytes))
+    let mix = |hash: u64, word: u64| {
+        (hash ^ word)
             .wrapping_mul(0xbf58_476d_1ce4_e5b9)
-            .rotate_left(31);
+            .rotate_left(31)
+    };
+    let mut hash = 0x9e37_79b9_7f4a_7c15 ^ id.len() as u64;
+    // Whole words are read in place; only the tail is copied, so that no word
+    // needs a copy of variable length (a call to memcpy each).
+    let (words, tail) = id.as_chunks::<8>();
+    for word in words {
+        hash = mix(hash, u64::from_le_bytes(*word));
+    }
+    if !tail.is_empty() {
+        let mut bytes = [0u8; 8];
+        bytes[..tail.len()].copy_from_slice(tail);
+        hash = mix(hash, u64::from_le_bytes(bytes));
     }
     hash ^ (hash >> 29)
 }

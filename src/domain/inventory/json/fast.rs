@@ -124,7 +124,9 @@ impl<'b> Cursor<'b> {
     /// checked piece by piece between escapes, which start with an ASCII byte and
     /// so never split a character.
     fn escaped_string(&mut self) -> Option<String> {
-        let mut text = String::new();
+        // Room for a typical escaped description (JSON inside JSON) at once,
+        // rather than growing by copying it piece by piece.
+        let mut text = String::with_capacity(128);
         loop {
             let rest = &self.bytes[self.at..];
             let len = first_stop(rest)?;
