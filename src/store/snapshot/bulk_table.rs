@@ -87,6 +87,9 @@ pub struct TableBuilder {
     leaves: Vec<(u32, i64)>,
     cell: Vec<u8>,
     overflow: Vec<u8>,
+    /// A record too big for its leaf, built before it is split (see
+    /// [`TableBuilder::insert_with`]).
+    spilled_record: Vec<u8>,
 }
 
 impl TableBuilder {
@@ -104,12 +107,37 @@ impl TableBuilder {
             leaves: Vec::new(),
             cell: Vec::new(),
             overflow: vec![0; page],
+            spilled_record: Vec::new(),
         }
     }
 
     /// Adds a row; rowids must rise.
+    #[cfg(test)]
     pub fn insert(&mut self, file: &mut PageFile, rowid: i64, record: &[u8]) -> io::Result<()> {
         self.insert_parts(file, rowid, &[record])
+    }
+
+    /// Adds a row whose record `write` writes, given a buffer of `payload`
+    /// bytes: straight into the leaf when the record fits there, so that it is
+    /// not first built and then copied.
+    pub fn insert_with(
+        &mut self,
+        file: &mut PageFile,
+        rowid: i64,
+        payload: usize,
+        write: impl FnOnce(&mut [u8]),
+    ) -> io::Result<()> {
+        if local_payload(self.page_size, payload) < payload {
+            let mut record = std::mem::take(&mut self.spilled_record);
+            record.resize(payload, 0);
+            write(&mut record);
+            let inserted = self.insert_parts(file, rowid, &[&record]);
+            self.spilled_record = record;
+            return inserted;
+        }
+        let cell = self.local_cell(file, rowid, payload)?;
+        write(cell);
+        Ok(())
     }
 
     /// Adds a row whose record is `parts` one after another, so that a large
@@ -120,32 +148,58 @@ impl TableBuilder {
         rowid: i64,
         parts: &[&[u8]],
     ) -> io::Result<()> {
+        let payload: usize = parts.iter().map(|part| part.len()).sum();
+        let local = local_payload(self.page_size, payload);
+        if local == payload {
+            let mut cell = self.local_cell(file, rowid, payload)?;
+            for part in parts {
+                let (here, rest) = cell.split_at_mut(part.len());
+                here.copy_from_slice(part);
+                cell = rest;
+            }
+            return Ok(());
+        }
+        self.check_order(rowid)?;
+        let cell_len = self.spill_cell(file, rowid, parts, payload, local)?;
+        self.place_cell(file, rowid, cell_len)?;
+        let start = self.content_start;
+        self.leaf[start..start + cell_len].copy_from_slice(&self.cell);
+        Ok(())
+    }
+
+    /// Makes room in the leaf for the cell of a record of `payload` bytes that
+    /// fits in it whole, writes the cell's lengths, and returns where the record
+    /// goes.
+    fn local_cell(
+        &mut self,
+        file: &mut PageFile,
+        rowid: i64,
+        payload: usize,
+    ) -> io::Result<&mut [u8]> {
+        self.check_order(rowid)?;
+        let cell_len = varint_len(payload as u64) + varint_len(rowid as u64) + payload;
+        self.place_cell(file, rowid, cell_len)?;
+        let cell = &mut self.leaf[self.content_start..self.content_start + cell_len];
+        let mut at = write_varint(cell, payload as u64);
+        at += write_varint(&mut cell[at..], rowid as u64);
+        Ok(&mut cell[at..])
+    }
+
+    fn check_order(&mut self, rowid: i64) -> io::Result<()> {
         if self.last_rowid.is_some_and(|last| rowid <= last) {
             return Err(io::Error::other("rows reached the table out of order"));
         }
         self.last_rowid = Some(rowid);
-        let payload: usize = parts.iter().map(|part| part.len()).sum();
-        let local = local_payload(self.page_size, payload);
-        let cell_len = if local == payload {
-            varint_len(payload as u64) + varint_len(rowid as u64) + payload
-        } else {
-            self.spill_cell(file, rowid, parts, payload, local)?
-        };
+        Ok(())
+    }
+
+    /// Takes `cell_len` bytes at the start of the leaf's cell content (flushing
+    /// a full leaf first) and points the next cell pointer at them.
+    fn place_cell(&mut self, file: &mut PageFile, rowid: i64, cell_len: usize) -> io::Result<()> {
         if !self.fits(cell_len) {
             self.flush_leaf(file)?;
         }
         self.content_start -= cell_len;
-        let cell = &mut self.leaf[self.content_start..self.content_start + cell_len];
-        if local == payload {
-            let mut at = write_varint(cell, payload as u64);
-            at += write_varint(&mut cell[at..], rowid as u64);
-            for part in parts {
-                cell[at..at + part.len()].copy_from_slice(part);
-                at += part.len();
-            }
-        } else {
-            cell.copy_from_slice(&self.cell);
-        }
         let pointer = LEAF_HEADER + 2 * self.cells;
         self.leaf[pointer..pointer + 2].copy_from_slice(&page_offset(self.content_start));
         self.cells += 1;

@@ -49,20 +49,33 @@ fn write_table(dir: &std::path::Path, page_size: usize, rows: &[Row]) -> std::pa
     let mut table = TableBuilder::new(root, &file);
     let mut record = RecordBuilder::default();
     for row in rows {
-        let bytes = record.build(&[
+        let values = [
             Value::Null,
             row.number.map_or(Value::Null, Value::Integer),
             Value::Text(row.text.as_bytes()),
             Value::Blob(&row.blob),
-        ]);
-        if row.id % 2 == 0 {
-            table.insert(&mut file, row.id, bytes).unwrap();
-        } else {
-            // In pieces, as the search text goes in.
-            let (head, tail) = bytes.split_at(bytes.len() / 2);
-            table
-                .insert_parts(&mut file, row.id, &[head, tail])
-                .unwrap();
+        ];
+        match row.id % 3 {
+            0 => table
+                .insert(&mut file, row.id, &record.build(&values))
+                .unwrap(),
+            1 => {
+                // In pieces, as the search text goes in.
+                let bytes = record.build(&values);
+                let (head, tail) = bytes.split_at(bytes.len() / 2);
+                table
+                    .insert_parts(&mut file, row.id, &[head, tail])
+                    .unwrap();
+            }
+            _ => {
+                // Written in place, as archive rows go in.
+                let len = record.prepare(&values);
+                table
+                    .insert_with(&mut file, row.id, len, |out| {
+                        record.write_prepared(&values, out)
+                    })
+                    .unwrap();
+            }
         }
     }
     table.finish(&mut file).unwrap();

@@ -14,56 +14,78 @@ pub enum Value<'a> {
 /// Builds records into reused buffers, so that writing a row allocates nothing.
 #[derive(Default)]
 pub struct RecordBuilder {
+    /// The header of the record last prepared: its length, then serial types.
     header: Vec<u8>,
-    record: Vec<u8>,
+    /// The length of the body of the record last prepared.
+    body_len: usize,
 }
 
 impl RecordBuilder {
-    /// The record of `values`, in column order.
-    pub fn build(&mut self, values: &[Value<'_>]) -> &[u8] {
-        let body_len = self.write_header(values);
-        self.record.reserve(body_len);
-        for value in values {
-            match *value {
-                // 0 and 1 are in their serial types and take no body bytes.
-                Value::Null | Value::Integer(0 | 1) => {}
-                Value::Integer(number) => {
-                    let width = integer_width(number);
-                    self.record
-                        .extend_from_slice(&number.to_be_bytes()[8 - width..]);
-                }
-                Value::Text(bytes) | Value::Blob(bytes) => self.record.extend_from_slice(bytes),
-            }
-        }
-        &self.record
+    /// The record of `values`, in column order, on its own.
+    #[cfg(test)]
+    pub fn build(&mut self, values: &[Value<'_>]) -> Vec<u8> {
+        let mut record = vec![0; self.prepare(values)];
+        self.write_prepared(values, &mut record);
+        record
     }
 
     /// Only the header of the record of `values`: for a record whose values
     /// the caller writes after it (see `TableBuilder::insert_parts`).
     pub fn header(&mut self, values: &[Value<'_>]) -> &[u8] {
-        self.write_header(values);
-        &self.record
+        self.prepare(values);
+        &self.header
     }
 
-    /// Starts the record with its header; returns the length of the body.
-    fn write_header(&mut self, values: &[Value<'_>]) -> usize {
+    /// Works out the header of the record of `values` and returns the record's
+    /// length, for [`RecordBuilder::write_prepared`] to write it in place.
+    pub fn prepare(&mut self, values: &[Value<'_>]) -> usize {
+        // Room for the header's size first: one byte, unless the header turns out
+        // to need more (a header of 127 bytes or more, which rows here never have).
         self.header.clear();
+        self.header.push(0);
         let mut body_len = 0;
         for value in values {
             let (serial_type, len) = serial_type(value);
             push_varint(&mut self.header, serial_type);
             body_len += len;
         }
-        // The header's size counts the varint that gives it.
-        let types_len = self.header.len() as u64;
+        let types_len = self.header.len() as u64 - 1;
         let mut header_len = types_len + 1;
         while varint_len(header_len) as u64 + types_len != header_len {
             header_len = varint_len(header_len) as u64 + types_len;
         }
-        self.record.clear();
-        push_varint(&mut self.record, header_len);
-        self.record.extend_from_slice(&self.header);
-        body_len
+        let size_len = varint_len(header_len);
+        if size_len > 1 {
+            self.header.splice(0..1, std::iter::repeat_n(0, size_len));
+        }
+        write_varint(&mut self.header, header_len);
+        self.body_len = body_len;
+        self.header.len() + body_len
+    }
+
+    /// Writes the record of `values`, which must be those last given to
+    /// [`RecordBuilder::prepare`], into `out`, which must be as long as it said.
+    pub fn write_prepared(&self, values: &[Value<'_>], out: &mut [u8]) {
+        debug_assert_eq!(out.len(), self.header.len() + self.body_len);
+        let (header, mut body) = out.split_at_mut(self.header.len());
+        header.copy_from_slice(&self.header);
+        for value in values {
+            let bytes: &[u8] = match *value {
+                // 0 and 1 are in their serial types and take no body bytes.
+                Value::Null | Value::Integer(0 | 1) => continue,
+                Value::Integer(number) => {
+                    let width = integer_width(number);
+                    let (here, rest) = body.split_at_mut(width);
+                    here.copy_from_slice(&number.to_be_bytes()[8 - width..]);
+                    body = rest;
+                    continue;
+                }
+                Value::Text(bytes) | Value::Blob(bytes) => bytes,
+            };
+            let (here, rest) = body.split_at_mut(bytes.len());
+            here.copy_from_slice(bytes);
+            body = rest;
+        }
     }
 }
 
@@ -106,7 +128,18 @@ fn integer_width(number: i64) -> usize {
 
 /// Appends SQLite's varint: big-endian groups of seven bits with the high bit
 /// set on all but the last, and a ninth byte that carries a full eight bits.
+#[inline]
 pub fn push_varint(out: &mut Vec<u8>, value: u64) {
+    // Most varints here (serial types, lengths) take one byte or two: pushed
+    // directly rather than through a copy of variable length.
+    if value < 0x80 {
+        out.push(value as u8);
+        return;
+    }
+    if value < 0x4000 {
+        out.extend_from_slice(&[(value >> 7) as u8 | 0x80, value as u8 & 0x7f]);
+        return;
+    }
     let mut bytes = [0u8; 9];
     let len = write_varint(&mut bytes, value);
     out.extend_from_slice(&bytes[..len]);
@@ -183,6 +216,20 @@ mod tests {
         let header = builder.header(&values);
         assert_eq!(header, &whole[..header.len()]);
         assert_eq!(&whole[header.len()..], [1, 2, 3, 0xfb]);
+    }
+
+    #[test]
+    fn a_long_header_counts_its_own_two_byte_size() {
+        // Seventy texts of 100 bytes: each serial type takes two bytes, so the
+        // header is 140 bytes of types and needs two bytes to give its size.
+        let text = [b'x'; 100];
+        let values = vec![Value::Text(&text); 70];
+        let mut builder = RecordBuilder::default();
+        let record = builder.build(&values);
+        assert_eq!(read_varint(&record), (142, 2));
+        assert_eq!(read_varint(&record[2..]), (100 * 2 + 13, 2));
+        assert_eq!(record.len(), 142 + 70 * 100);
+        assert!(record[142..].iter().all(|&byte| byte == b'x'));
     }
 
     #[test]

@@ -95,22 +95,27 @@ impl SnapshotWriter {
             }
             self.archives = row.position;
             self.total_size += u128::from(row.size);
-            let record = self.record.build(&[
+            let badge = format_badge(row.format);
+            let values = [
                 // `position` is the rowid; the record holds NULL in its place.
                 Value::Null,
                 Value::Text(row.archive_id.as_bytes()),
                 Value::Text(row.description.as_bytes()),
                 Value::Text(row.name.as_bytes()),
-                Value::Text(format_badge(row.format).as_bytes()),
+                Value::Text(badge.as_bytes()),
                 Value::Integer(i64::from(row.is_folder)),
                 row.modified.map_or(Value::Null, Value::Integer),
                 // Checked above: at most 40 TiB, well inside i64.
                 Value::Integer(row.size as i64),
                 Value::Integer(created_millis_of(row.creation_date)),
                 Value::Blob(&row.sha256_tree_hash.0),
-            ]);
+            ];
+            let len = self.record.prepare(&values);
+            let record = &self.record;
             self.archive_table
-                .insert(&mut self.pages, i64::from(row.position), record)
+                .insert_with(&mut self.pages, i64::from(row.position), len, |out| {
+                    record.write_prepared(&values, out);
+                })
                 .map_err(io_error("write", &self.path))?;
         }
         Ok(())
