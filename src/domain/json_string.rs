@@ -10,25 +10,74 @@ const HIGH_BITS: u64 = ONES * 0x80;
 /// rather than searched for twice; and two words at a time, with one branch for
 /// both, which measured a quarter faster than one.
 pub(in crate::domain) fn first_stop(bytes: &[u8]) -> Option<usize> {
+    scan::<false>(bytes).map(|stop| stop.at)
+}
+
+/// The first stop (see [`first_stop`]) and what comes before it.
+pub(in crate::domain) struct Stop {
+    pub at: usize,
+    /// Every byte before the stop is ASCII, so that text is UTF-8 as it is.
+    pub ascii: bool,
+}
+
+/// [`first_stop`], noting on the way whether the bytes before the stop are all
+/// ASCII: the same pass over the words, so that plain text (ids, most names)
+/// need not be checked for UTF-8 in a second one.
+pub(in crate::domain) fn find_stop(bytes: &[u8]) -> Option<Stop> {
+    scan::<true>(bytes)
+}
+
+/// The search, with the ASCII check or without it (then `ascii` is false),
+/// compiled once for each.
+#[inline(always)]
+fn scan<const ASCII: bool>(bytes: &[u8]) -> Option<Stop> {
+    // The bytes of every word passed whole, ORed: a high bit set in any means a
+    // byte that is not ASCII.
+    let mut passed = 0u64;
     let (words, _) = bytes.as_chunks::<8>();
     let (pairs, _) = words.as_chunks::<2>();
     for (index, [first, second]) in pairs.iter().enumerate() {
-        let first = stop_flags(u64::from_le_bytes(*first));
-        let second = stop_flags(u64::from_le_bytes(*second));
-        if first | second != 0 {
-            return Some(index * 16 + first_flagged(first, second));
+        let (first, second) = (u64::from_le_bytes(*first), u64::from_le_bytes(*second));
+        let (first_flags, second_flags) = (stop_flags(first), stop_flags(second));
+        if first_flags | second_flags != 0 {
+            let at = index * 16 + first_flagged(first_flags, second_flags);
+            return Some(stop_at::<ASCII>(bytes, index * 16, at, passed));
+        }
+        if ASCII {
+            passed |= first | second;
         }
     }
     let done = pairs.len() * 16;
     let (words, rest) = bytes[done..].as_chunks::<8>();
     for (index, word) in words.iter().enumerate() {
-        let flags = stop_flags(u64::from_le_bytes(*word));
+        let word = u64::from_le_bytes(*word);
+        let flags = stop_flags(word);
+        let start = done + index * 8;
         if flags != 0 {
-            return Some(done + index * 8 + first_flagged(flags, 0));
+            return Some(stop_at::<ASCII>(
+                bytes,
+                start,
+                start + first_flagged(flags, 0),
+                passed,
+            ));
+        }
+        if ASCII {
+            passed |= word;
         }
     }
+    let start = done + words.len() * 8;
     let found = rest.iter().position(|&b| is_stop(b))?;
-    Some(done + words.len() * 8 + found)
+    Some(stop_at::<ASCII>(bytes, start, start + found, passed))
+}
+
+/// The stop at `at`, in the part of `bytes` from `start` that was not passed
+/// whole; `passed` holds the bytes before `start`, ORed.
+#[inline(always)]
+fn stop_at<const ASCII: bool>(bytes: &[u8], start: usize, at: usize, passed: u64) -> Stop {
+    Stop {
+        at,
+        ascii: ASCII && passed & HIGH_BITS == 0 && bytes[start..at].is_ascii(),
+    }
 }
 
 /// The index of the first byte flagged in two words of flags, one not zero. The
@@ -71,6 +120,18 @@ mod tests {
         fn stops_are_found_where_a_byte_search_finds_them(bytes in prop::collection::vec(
             prop_oneof![Just(b'"'), Just(b'\\'), 0u8..0x20, any::<u8>(), 0x20u8..0x7f], 0..40)) {
             prop_assert_eq!(first_stop(&bytes), bytes.iter().position(|&b| is_stop(b)));
+        }
+
+        #[test]
+        fn text_before_a_stop_is_called_ascii_exactly_when_it_is(
+            bytes in prop::collection::vec(
+                prop_oneof![4 => 0x20u8..0x7f, 1 => 0x80u8..=0xff, 1 => Just(b'"')], 0..48),
+        ) {
+            let stop = find_stop(&bytes);
+            prop_assert_eq!(stop.as_ref().map(|stop| stop.at), first_stop(&bytes));
+            if let Some(stop) = stop {
+                prop_assert_eq!(stop.ascii, bytes[..stop.at].is_ascii());
+            }
         }
     }
 }
