@@ -1,8 +1,8 @@
-//! Importing an inventory: one thread reads and decodes it while this one writes
-//! the snapshot file, so the two halves of the work overlap. The file stays a
-//! private temporary until the inventory has been read to its end and checked;
-//! only then is it synced, renamed into place and named in the catalog, so a
-//! failed or interrupted import leaves nothing behind.
+//! Importing an inventory: one thread reads it and another decodes the names
+//! while this one writes the snapshot file, so the stages of the work overlap.
+//! The file stays a private temporary until the inventory has been read to its
+//! end and checked; only then is it synced, renamed into place and named in the
+//! catalog, so a failed or interrupted import leaves nothing behind.
 
 use std::io::{self, Read};
 use std::sync::Arc;
@@ -120,6 +120,7 @@ impl Store {
             })
             .collect();
         let format = request.format;
+        let (read_sender, read_receiver) = mpsc::sync_channel::<RowBatch>(BATCHES_IN_FLIGHT);
         let (sender, receiver) = mpsc::sync_channel::<RowBatch>(BATCHES_IN_FLIGHT);
         let mut gathered = Gathered {
             keys: KeyOrders::new(&snapshots_dir),
@@ -127,7 +128,8 @@ impl Store {
             search_text: SearchTextBuilder::default(),
         };
         let outcome = std::thread::scope(|scope| {
-            let reader = scope.spawn(move || read_and_decode(counting, format, sender));
+            let reader = scope.spawn(move || read_rows(counting, format, read_sender));
+            scope.spawn(move || decode_names(read_receiver, sender));
             let mut write_result = Ok(());
             // How long this thread works rather than waits: beside the read's
             // length, it tells which of the two threads sets the pace.
@@ -311,9 +313,11 @@ fn store_batch(
     Ok(())
 }
 
-/// The reading thread: parses and decodes names, and hands rows over in
-/// batches. Returns once every page has been read to its end.
-fn read_and_decode<R: Read>(
+/// The reading thread: parses the pages and hands their archives on in batches,
+/// to have their names decoded on another thread (the three stages share two
+/// cores more evenly than two would). Returns once every page has been read to
+/// its end.
+fn read_rows<R: Read>(
     pages: Vec<R>,
     format: InventoryFormat,
     sender: mpsc::SyncSender<RowBatch>,
@@ -333,20 +337,7 @@ fn read_and_decode<R: Read>(
             return Err(Stop);
         };
         position = next;
-        let decoded = decode(&archive.description);
-        let (format, is_folder) = (decoded.format, decoded.is_folder);
-        let modified = decoded.modified.map(OffsetDateTime::unix_timestamp);
-        let shown = decoded.into_shown_name();
-        let named = shown.is_some();
-        let name = shown.unwrap_or_else(|| display_form(&archive.archive_id));
-        let row = DecodedRow {
-            name,
-            named,
-            format,
-            is_folder,
-            modified,
-        };
-        batch.push(position, &archive, &row);
+        batch.push(position, &archive);
         if batch.row_count() == BATCH {
             let rows = std::mem::replace(&mut batch, RowBatch::with_capacity(BATCH));
             sender.send(rows).map_err(|_| Stop)?;
@@ -376,6 +367,34 @@ fn read_and_decode<R: Read>(
             // The writer failed and says why; this side has nothing to add.
             None => Ok(ReadOutcome { header: None }),
         },
+    }
+}
+
+/// The decoding thread: finds each archive's name in its description, between
+/// the reading thread and the writing one. Stops when either goes.
+fn decode_names(batches: mpsc::Receiver<RowBatch>, sender: mpsc::SyncSender<RowBatch>) {
+    for mut batch in batches {
+        batch.decode_names(decode_row);
+        if sender.send(batch).is_err() {
+            return;
+        }
+    }
+}
+
+/// What an archive's description says, as the snapshot stores it.
+fn decode_row(archive_id: &str, description: &str) -> DecodedRow {
+    let decoded = decode(description);
+    let (format, is_folder) = (decoded.format, decoded.is_folder);
+    let modified = decoded.modified.map(OffsetDateTime::unix_timestamp);
+    let shown = decoded.into_shown_name();
+    let named = shown.is_some();
+    let name = shown.unwrap_or_else(|| display_form(archive_id));
+    DecodedRow {
+        name,
+        named,
+        format,
+        is_folder,
+        modified,
     }
 }
 

@@ -70,7 +70,8 @@ impl RowBatch {
     }
 
     /// Adds the archive at `position`; its strings are copied into the batch.
-    pub fn push(&mut self, position: u32, archive: &InventoryArchive, decoded: &DecodedRow) {
+    /// Its name is left for [`RowBatch::decode_names`].
+    pub fn push(&mut self, position: u32, archive: &InventoryArchive) {
         if self.text.is_empty() {
             // Room for a typical batch at once: ids, descriptions and names
             // come to a few hundred bytes an archive.
@@ -78,20 +79,38 @@ impl RowBatch {
         }
         let archive_id = self.append(&archive.archive_id);
         let description = self.append(&archive.description);
-        let name = self.append(&decoded.name);
         self.rows.push(PackedRow {
             position,
             archive_id,
             description,
-            name,
-            named: decoded.named,
-            format: decoded.format,
-            is_folder: decoded.is_folder,
-            modified: decoded.modified,
+            name: 0..0,
+            named: false,
+            format: Format::Empty,
+            is_folder: false,
+            modified: None,
             size: archive.size,
             creation_date: archive.creation_date,
             sha256_tree_hash: archive.sha256_tree_hash,
         });
+    }
+
+    /// Decodes each row's name with `decode`, given its archive id and
+    /// description; the names are added to the batch's text.
+    pub fn decode_names(&mut self, decode: impl Fn(&str, &str) -> DecodedRow) {
+        for index in 0..self.rows.len() {
+            let row = &self.rows[index];
+            let decoded = decode(
+                &self.text[row.archive_id.clone()],
+                &self.text[row.description.clone()],
+            );
+            let name = self.append(&decoded.name);
+            let row = &mut self.rows[index];
+            row.name = name;
+            row.named = decoded.named;
+            row.format = decoded.format;
+            row.is_folder = decoded.is_folder;
+            row.modified = decoded.modified;
+        }
     }
 
     /// The rows in the order they were pushed.
@@ -125,9 +144,7 @@ mod tests {
     #[test]
     fn rows_come_back_as_they_went_in() {
         let mut batch = RowBatch::with_capacity(2);
-        for (position, id, description, name) in
-            [(7, "ID7", "mt2 x", "a/b.txt"), (8, "ID8", "", "ID8")]
-        {
+        for (position, id, description) in [(7, "ID7", "mt2 x"), (8, "ID8", "")] {
             let archive = InventoryArchive {
                 archive_id: id.into(),
                 description: description.into(),
@@ -135,15 +152,15 @@ mod tests {
                 size: u64::from(position) * 10,
                 sha256_tree_hash: TreeHash([position as u8; 32]),
             };
-            let decoded = DecodedRow {
-                name: name.into(),
-                named: position == 7,
-                format: Format::Raw,
-                is_folder: false,
-                modified: Some(i64::from(position)),
-            };
-            batch.push(position, &archive, &decoded);
+            batch.push(position, &archive);
         }
+        batch.decode_names(|id, description| DecodedRow {
+            name: if id == "ID7" { "a/b.txt" } else { id }.into(),
+            named: id == "ID7",
+            format: Format::Raw,
+            is_folder: false,
+            modified: Some(description.len() as i64 + 2),
+        });
         let rows: Vec<_> = batch
             .iter()
             .map(|row| {
@@ -163,7 +180,7 @@ mod tests {
             rows,
             [
                 (7, "ID7", "mt2 x", "a/b.txt", true, 70, Some(7), 7),
-                (8, "ID8", "", "ID8", false, 80, Some(8), 8)
+                (8, "ID8", "", "ID8", false, 80, Some(2), 8)
             ]
         );
         assert_eq!(batch.row_count(), 2);
