@@ -27,6 +27,20 @@ pub(in crate::domain) fn find_stop(bytes: &[u8]) -> Option<Stop> {
     scan::<true>(bytes)
 }
 
+/// The text of `bytes` before `stop` (found in `bytes`), if it is UTF-8.
+pub(in crate::domain) fn text_before<'b>(bytes: &'b [u8], stop: &Stop) -> Option<&'b str> {
+    let text = &bytes[..stop.at];
+    if stop.ascii {
+        debug_assert!(text.is_ascii());
+        // SAFETY: `find_stop` saw every byte before the stop and none has its high
+        // bit set: ASCII, and so UTF-8. Ids and most descriptions are ASCII, and
+        // checking them again took a tenth of the reading thread's time.
+        Some(unsafe { std::str::from_utf8_unchecked(text) })
+    } else {
+        std::str::from_utf8(text).ok()
+    }
+}
+
 /// The search, with the ASCII check or without it (then `ascii` is false),
 /// compiled once for each.
 #[inline(always)]
@@ -131,6 +145,10 @@ mod tests {
             prop_assert_eq!(stop.as_ref().map(|stop| stop.at), first_stop(&bytes));
             if let Some(stop) = stop {
                 prop_assert_eq!(stop.ascii, bytes[..stop.at].is_ascii());
+                prop_assert_eq!(
+                    text_before(&bytes, &stop),
+                    std::str::from_utf8(&bytes[..stop.at]).ok()
+                );
             }
         }
     }

@@ -3,7 +3,7 @@
 //! strings without escapes, whole numbers. Anything else is left to serde_json,
 //! which then decides, so this reading only ever agrees with it.
 
-use crate::domain::json_string::first_stop;
+use crate::domain::json_string::{find_stop, text_before};
 
 /// A member's value in the common form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,12 +80,12 @@ impl<'t> Cursor<'t> {
     fn string(&mut self) -> Option<&'t str> {
         self.eat(b'"')?;
         let rest = &self.json[self.at..];
-        let len = first_stop(rest)?;
-        if rest[len] != b'"' {
+        let stop = find_stop(rest)?;
+        if rest[stop.at] != b'"' {
             return None;
         }
-        self.at += len + 1;
-        std::str::from_utf8(&rest[..len]).ok()
+        self.at += stop.at + 1;
+        text_before(rest, &stop)
     }
 
     /// `-?(0|[1-9][0-9]*)`, as JSON writes a whole number; a fraction or exponent

@@ -6,7 +6,7 @@
 
 use super::source::is_whitespace;
 use crate::domain::inventory::{Field, InventoryArchive, Timestamp, fields};
-use crate::domain::json_string::{Stop, find_stop, first_stop};
+use crate::domain::json_string::{find_stop, first_stop, text_before};
 
 /// The archive whose object starts at `bytes[0]` (a `{`), and the length of the
 /// object; `None` if it is not in the common form or not whole within `bytes`.
@@ -57,20 +57,6 @@ pub(super) fn archive(bytes: &[u8]) -> Option<(InventoryArchive, usize)> {
         sha256_tree_hash: tree_hash?,
     };
     Some((archive, cursor.at))
-}
-
-/// The text of `bytes` before `stop`, if it is UTF-8.
-fn text_before<'b>(bytes: &'b [u8], stop: &Stop) -> Option<&'b str> {
-    let text = &bytes[..stop.at];
-    if stop.ascii {
-        debug_assert!(text.is_ascii());
-        // SAFETY: `find_stop` saw every byte before the stop and none has its high
-        // bit set: ASCII, and so UTF-8. Ids and most descriptions are ASCII, and
-        // checking them again took a tenth of the reading thread's time.
-        Some(unsafe { std::str::from_utf8_unchecked(text) })
-    } else {
-        std::str::from_utf8(text).ok()
-    }
 }
 
 struct Cursor<'b> {
