@@ -16,7 +16,7 @@ use super::catalog::{NewSnapshot, SnapshotInfo, VaultKey};
 use super::error::{StoreError, io_error};
 use super::snapshot::{
     DecodedRow, KeyOrders, NameChunk, NameOrder, OrdersWriter, RowBatch, SearchTextBuilder,
-    SnapshotWriter, name_chunks, name_order_key,
+    SnapshotWriter, name_chunks, name_order_key, sorted,
 };
 use crate::domain::inventory::{
     DuplicateIds, InventoryFormat, InventoryHeader, ReadError, ReadOptions, Timestamp,
@@ -245,9 +245,9 @@ impl Store {
     }
 }
 
-/// Sorts and writes the orders, and checks ids, on both cores: one thread sorts
-/// the names (the largest sort) while this one does the rest and then stores the
-/// name chunks as they come.
+/// Sorts and writes the orders, and checks ids, on both cores: the names are
+/// sorted in two halves on two threads and the size and creation orders on a
+/// third, while this thread checks ids and then writes what the others sorted.
 fn write_orders(
     writer: &OrdersWriter,
     keys: KeyOrders,
@@ -264,10 +264,28 @@ fn write_orders(
     std::thread::scope(|scope| {
         let names = scope
             .spawn(move || name_chunks(by_name, spill_dir, |chunk| sender.send(chunk).is_ok()));
-        let mut result = writer
-            .check_unique_ids(by_id_hash)
-            .and_then(|()| writer.write_key_order("size", by_size))
-            .and_then(|()| writer.write_key_order("created", by_created));
+        let path = writer.path();
+        let key_orders = scope.spawn(move || {
+            Ok::<_, StoreError>((sorted(by_size, path)?, sorted(by_created, path)?))
+        });
+        let checked = writer.check_unique_ids(by_id_hash);
+        let key_orders = key_orders.join().unwrap_or_else(|_| {
+            Err(StoreError::refused(
+                "sorting the archives failed unexpectedly",
+            ))
+        });
+        // Name chunks that are ready are stored between the chunks of the key
+        // orders, so that the name threads do not wait for those to be written.
+        let store_ready_names = || {
+            while let Ok(chunk) = receiver.try_recv() {
+                writer.add_name_chunk(&chunk)?;
+            }
+            Ok(())
+        };
+        let mut result = checked.and(key_orders).and_then(|(by_size, by_created)| {
+            writer.write_key_order("size", by_size, store_ready_names)?;
+            writer.write_key_order("created", by_created, store_ready_names)
+        });
         tracing::debug!("import: key orders written");
         if result.is_ok() {
             for chunk in &receiver {

@@ -27,7 +27,7 @@ pub use schema::{CHUNK_ENTRIES, SNAPSHOT_SCHEMA};
 pub(crate) use sort_keys::{KeyOrders, NameOrder, SearchTextBuilder};
 pub use tree::{FolderEntry, FolderEntryKind};
 pub use writer::MAX_ARCHIVE_SIZE;
-pub(crate) use writer::{OrdersWriter, SnapshotWriter};
+pub(crate) use writer::{OrdersWriter, SnapshotWriter, sorted};
 
 /// One archive as the cache holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]

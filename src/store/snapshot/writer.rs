@@ -172,6 +172,10 @@ impl SnapshotWriter {
 }
 
 impl OrdersWriter {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// Archives stored, and their total size.
     pub fn totals(&self) -> (u32, u128) {
         (self.archives, self.total_size)
@@ -222,11 +226,14 @@ impl OrdersWriter {
         Ok(())
     }
 
-    /// Writes a key order (`size` or `created`).
+    /// Writes a key order (`size` or `created`) from its sorted records (see
+    /// [`sorted`]), calling `between_chunks` after each chunk so that the caller
+    /// can store other work that is ready meanwhile.
     pub fn write_key_order(
         &self,
         kind: &str,
-        sorter: ExternalSorter<KeyRecord>,
+        records: SortedRecords<KeyRecord>,
+        mut between_chunks: impl FnMut() -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let path = &self.path;
         let mut insert = self
@@ -235,13 +242,14 @@ impl OrdersWriter {
             .at(path)?;
         let mut chunk = Vec::with_capacity(CHUNK_ENTRIES * 12);
         let mut chunks = 0i64;
-        for record in sorted(sorter, path)? {
+        for record in records {
             let record = record.map_err(io_error("read a sort run for", path))?;
             push_key_entry(&mut chunk, record.key, record.position);
             if chunk.len() == CHUNK_ENTRIES * 12 {
                 insert.execute(params![kind, chunks, chunk]).at(path)?;
                 chunks += 1;
                 chunk.clear();
+                between_chunks()?;
             }
         }
         if !chunk.is_empty() {
@@ -290,7 +298,7 @@ impl OrdersWriter {
     }
 }
 
-pub(super) fn sorted<R: crate::store::sorter::SortRecord>(
+pub fn sorted<R: crate::store::sorter::SortRecord>(
     sorter: ExternalSorter<R>,
     path: &Path,
 ) -> Result<SortedRecords<R>, StoreError> {
