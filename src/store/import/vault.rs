@@ -1,0 +1,254 @@
+//! Which vault an inventory belongs to, from what the file says and what the
+//! user said.
+
+use time::OffsetDateTime;
+
+use super::super::catalog::VaultKey;
+use super::super::error::StoreError;
+use super::ImportRequest;
+use crate::domain::inventory::{InventoryHeader, Timestamp};
+
+/// What the pages of one inventory say about it together: they must name one
+/// vault, and the oldest date stands for the whole.
+pub(super) fn merge_headers(
+    so_far: Option<InventoryHeader>,
+    page: Option<InventoryHeader>,
+) -> Result<Option<InventoryHeader>, StoreError> {
+    match (so_far, page) {
+        (Some(first), Some(page)) if first.vault_arn != page.vault_arn => {
+            Err(StoreError::refused(format!(
+                "the inventory's pages are of two vaults ('{}' and '{}'); import each vault's pages on their own",
+                first.vault_arn, page.vault_arn
+            )))
+        }
+        (Some(first), Some(page)) => Ok(Some(if page.inventory_date < first.inventory_date {
+            page
+        } else {
+            first
+        })),
+        (Some(header), None) | (None, Some(header)) => Ok(Some(header)),
+        (None, None) => Ok(None),
+    }
+}
+
+/// Glacier's rule for vault names: 1 to 255 of `a-z A-Z 0-9 _ - .`.
+pub fn check_vault_name(name: &str) -> Result<(), StoreError> {
+    let valid = (1..=255).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    if valid {
+        Ok(())
+    } else {
+        Err(StoreError::refused(format!(
+            "'{name}' is not a vault name; Glacier names are 1 to 255 letters, digits, '_', '-' and '.'"
+        )))
+    }
+}
+
+/// Which vault the inventory belongs to, and its date, from what the file says
+/// and what the user said; any disagreement is refused rather than guessed.
+pub(super) fn resolve_vault(
+    header: Option<&InventoryHeader>,
+    request: &ImportRequest,
+) -> Result<(VaultKey, Timestamp), StoreError> {
+    let vault_name = request.vault_name.as_str();
+    let arn = match header {
+        Some(header) => Some(VaultArn::parse(&header.vault_arn).ok_or_else(|| {
+            StoreError::refused(format!(
+                "the inventory's VaultARN '{}' is not a Glacier vault ARN (arn:aws:glacier:REGION:ACCOUNT:vaults/NAME); check that the file is a Glacier inventory",
+                header.vault_arn
+            ))
+        })?),
+        None => None,
+    };
+    if let Some(arn) = &arn
+        && arn.name != vault_name
+    {
+        return Err(StoreError::refused(format!(
+            "the inventory is of vault '{}' (its VaultARN says so), not '{vault_name}'; give --vault {}",
+            arn.name, arn.name
+        )));
+    }
+    let region = agree("region", request.region.as_deref(), arn.as_ref().map(|a| a.region.as_str()))?
+        .or(request.default_region.clone())
+        .ok_or_else(|| {
+            StoreError::refused(
+                "the inventory does not say which region its vault is in; give --region, for example --region us-east-1",
+            )
+        })?;
+    let account = agree(
+        "account",
+        request.account.as_deref(),
+        arn.as_ref().map(|a| a.account.as_str()),
+    )?
+    .unwrap_or_else(|| "-".to_owned());
+    let inventory_date = match (header, request.inventory_date) {
+        (Some(header), Some(given)) if given != header.inventory_date => {
+            return Err(StoreError::refused(format!(
+                "the inventory says its date is {}, but --inventory-date says {given}; leave out --inventory-date for JSON inventories",
+                header.inventory_date
+            )));
+        }
+        (Some(header), _) => header.inventory_date,
+        (None, Some(given)) => given,
+        (None, None) => timestamp_of(request.obtained_at),
+    };
+    Ok((
+        VaultKey {
+            account,
+            region,
+            name: vault_name.to_owned(),
+        },
+        inventory_date,
+    ))
+}
+
+/// The value both sources agree on, or a refusal naming the option to fix.
+fn agree(
+    what: &str,
+    given: Option<&str>,
+    from_arn: Option<&str>,
+) -> Result<Option<String>, StoreError> {
+    match (given, from_arn) {
+        (Some(given), Some(arn)) if given != arn => Err(StoreError::refused(format!(
+            "--{what} says '{given}' but the inventory's VaultARN says '{arn}'; leave out --{what} or correct it"
+        ))),
+        (Some(value), _) | (None, Some(value)) => Ok(Some(value.to_owned())),
+        (None, None) => Ok(None),
+    }
+}
+
+/// A moment as an inventory date, to the second.
+fn timestamp_of(moment: OffsetDateTime) -> Timestamp {
+    let text = super::super::catalog::rfc3339(moment.to_offset(time::UtcOffset::UTC));
+    // RFC 3339 in UTC to the second is exactly the inventory form; if the year
+    // were ever out of range, the epoch is a safe stand-in.
+    Timestamp::parse(&text).unwrap_or_else(|_| {
+        Timestamp::parse("1970-01-01T00:00:00Z").expect("a fixed, valid inventory date")
+    })
+}
+
+/// The parts of `arn:aws:glacier:REGION:ACCOUNT:vaults/NAME`.
+struct VaultArn {
+    region: String,
+    account: String,
+    name: String,
+}
+
+impl VaultArn {
+    fn parse(arn: &str) -> Option<Self> {
+        let mut parts = arn.splitn(6, ':');
+        let (
+            Some("arn"),
+            Some(_partition),
+            Some("glacier"),
+            Some(region),
+            Some(account),
+            Some(resource),
+        ) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        )
+        else {
+            return None;
+        };
+        let name = resource.strip_prefix("vaults/")?;
+        if region.is_empty() || account.is_empty() || name.is_empty() {
+            return None;
+        }
+        Some(Self {
+            region: region.to_owned(),
+            account: account.to_owned(),
+            name: name.to_owned(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(arn: &str, date: &str) -> InventoryHeader {
+        InventoryHeader {
+            vault_arn: arn.to_owned(),
+            inventory_date: Timestamp::parse(date).unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_vault_arn_gives_its_region_account_and_name() {
+        let arn = VaultArn::parse("arn:aws:glacier:eu-west-1:123456789012:vaults/photos").unwrap();
+        assert_eq!(
+            (arn.region.as_str(), arn.account.as_str(), arn.name.as_str()),
+            ("eu-west-1", "123456789012", "photos")
+        );
+    }
+
+    #[test]
+    fn arns_of_other_services_or_with_empty_parts_are_not_vault_arns() {
+        for arn in [
+            "arn:aws:s3:eu-west-1:123456789012:vaults/photos",
+            "arn:aws:glacier::123456789012:vaults/photos",
+            "arn:aws:glacier:eu-west-1::vaults/photos",
+            "arn:aws:glacier:eu-west-1:123456789012:vaults/",
+            "arn:aws:glacier:eu-west-1:123456789012:photos",
+            "glacier:eu-west-1:123456789012:vaults/photos",
+            "",
+        ] {
+            assert!(VaultArn::parse(arn).is_none(), "{arn}");
+        }
+    }
+
+    #[test]
+    fn pages_of_one_vault_take_the_oldest_date() {
+        let arn = "arn:aws:glacier:eu-west-1:1:vaults/photos";
+        let newer = header(arn, "2024-05-02T00:00:00Z");
+        let older = header(arn, "2024-05-01T00:00:00Z");
+        for (first, second) in [(&newer, &older), (&older, &newer)] {
+            let merged = merge_headers(Some(first.clone()), Some(second.clone())).unwrap();
+            assert_eq!(merged, Some(older.clone()));
+        }
+        assert_eq!(
+            merge_headers(None, Some(newer.clone())).unwrap(),
+            Some(newer)
+        );
+    }
+
+    #[test]
+    fn pages_of_two_vaults_are_refused() {
+        let first = header(
+            "arn:aws:glacier:eu-west-1:1:vaults/a",
+            "2024-05-01T00:00:00Z",
+        );
+        let second = header(
+            "arn:aws:glacier:eu-west-1:1:vaults/b",
+            "2024-05-01T00:00:00Z",
+        );
+        let refusal = merge_headers(Some(first), Some(second))
+            .unwrap_err()
+            .to_string();
+        assert!(refusal.contains("two vaults"), "{refusal}");
+    }
+
+    #[test]
+    fn an_option_that_contradicts_the_arn_is_refused_and_named() {
+        assert_eq!(
+            agree("region", None, Some("us-east-1")).unwrap().as_deref(),
+            Some("us-east-1")
+        );
+        assert_eq!(
+            agree("region", Some("us-east-1"), None).unwrap().as_deref(),
+            Some("us-east-1")
+        );
+        assert_eq!(agree("region", None, None).unwrap(), None);
+        let refusal = agree("region", Some("eu-west-1"), Some("us-east-1"))
+            .unwrap_err()
+            .to_string();
+        assert!(refusal.contains("--region"), "{refusal}");
+    }
+}
