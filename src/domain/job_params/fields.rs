@@ -64,7 +64,7 @@ pub(super) fn parse_limit(text: &str) -> Result<NonZeroU64, ParamsError> {
 }
 
 /// A vault name: 1 to 255 of letters, digits, `_`, `-` and `.`.
-pub(super) fn check_vault_name(name: &str) -> Result<(), ParamsError> {
+pub fn check_vault_name(name: &str) -> Result<(), ParamsError> {
     let length = name.chars().count();
     if length == 0 || length > MAX_VAULT_NAME_CHARS {
         return Err(ParamsError::VaultNameLength { length });

@@ -23,7 +23,7 @@ use super::range::ByteRange;
 
 pub use dates::GlacierDate;
 pub use error::{ArnProblem, DateProblem, Field, ParamsError};
-pub use fields::MAX_DESCRIPTION_BYTES;
+pub use fields::{MAX_DESCRIPTION_BYTES, check_vault_name};
 pub use render::{AwsCliOptions, FIELD_ORDER, INVENTORY_FIELD_ORDER};
 pub use request::JobRequest;
 pub use validate::validate;

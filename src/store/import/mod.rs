@@ -115,7 +115,7 @@ impl Store {
             scope.spawn(move || decode_names(read_receiver, sender));
             let mut write_result = Ok(());
             // How long this thread works rather than waits: beside the read's
-            // length, it tells which of the two threads sets the pace.
+            // length, it tells whether this thread or the ones feeding it set the pace.
             let mut writing = std::time::Duration::ZERO;
             for batch in &receiver {
                 let batch_started = std::time::Instant::now();

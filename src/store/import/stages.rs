@@ -8,20 +8,20 @@ use std::sync::mpsc;
 
 use time::OffsetDateTime;
 
-use super::super::error::{StoreError, io_error};
-use super::super::snapshot::{
-    DecodedRow, KeyOrders, NameChunk, NameOrder, OrdersWriter, RowBatch, SearchTextBuilder,
-    SnapshotWriter, name_chunks, name_order_key, sorted,
-};
 use super::vault::merge_headers;
 use crate::domain::inventory::{
     DuplicateIds, InventoryFormat, InventoryHeader, ReadError, ReadOptions, read_inventory,
 };
 use crate::domain::names::{decode, display_form};
+use crate::store::error::{StoreError, io_error};
+use crate::store::snapshot::{
+    DecodedRow, KeyOrders, NameChunk, NameOrder, OrdersWriter, RowBatch, SearchTextBuilder,
+    SnapshotWriter, name_chunks, name_order_key, sorted,
+};
 
-/// Archives handed from the reading thread to the writing one at a time.
+/// Archives handed from one stage to the next at a time.
 const BATCH: usize = 1024;
-/// Batches in flight: enough to keep both threads busy, little memory.
+/// Batches in flight between two stages: enough to keep each busy, little memory.
 pub(super) const BATCHES_IN_FLIGHT: usize = 4;
 
 /// What the reading thread has once the whole inventory is read.

@@ -3,10 +3,11 @@
 
 use time::OffsetDateTime;
 
-use super::super::catalog::VaultKey;
-use super::super::error::StoreError;
 use super::ImportRequest;
 use crate::domain::inventory::{InventoryHeader, Timestamp};
+use crate::domain::job_params;
+use crate::store::catalog::{VaultKey, rfc3339};
+use crate::store::error::StoreError;
 
 /// What the pages of one inventory say about it together: they must name one
 /// vault, and the oldest date stands for the whole.
@@ -31,19 +32,11 @@ pub(super) fn merge_headers(
     }
 }
 
-/// Glacier's rule for vault names: 1 to 255 of `a-z A-Z 0-9 _ - .`.
+/// Glacier's rule for vault names (the one job parameters are checked against),
+/// as a refusal of the import.
 pub fn check_vault_name(name: &str) -> Result<(), StoreError> {
-    let valid = (1..=255).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
-    if valid {
-        Ok(())
-    } else {
-        Err(StoreError::refused(format!(
-            "'{name}' is not a vault name; Glacier names are 1 to 255 letters, digits, '_', '-' and '.'"
-        )))
-    }
+    job_params::check_vault_name(name)
+        .map_err(|problem| StoreError::refused(format!("'{name}' is not a vault name: {problem}")))
 }
 
 /// Which vault the inventory belongs to, and its date, from what the file says
@@ -121,7 +114,7 @@ fn agree(
 
 /// A moment as an inventory date, to the second.
 fn timestamp_of(moment: OffsetDateTime) -> Timestamp {
-    let text = super::super::catalog::rfc3339(moment.to_offset(time::UtcOffset::UTC));
+    let text = rfc3339(moment.to_offset(time::UtcOffset::UTC));
     // RFC 3339 in UTC to the second is exactly the inventory form; if the year
     // were ever out of range, the epoch is a safe stand-in.
     Timestamp::parse(&text).unwrap_or_else(|_| {
@@ -250,5 +243,22 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(refusal.contains("--region"), "{refusal}");
+    }
+
+    #[test]
+    fn a_vault_name_is_refused_by_glaciers_rule_naming_what_is_wrong() {
+        assert!(check_vault_name(&"v".repeat(255)).is_ok());
+        assert!(check_vault_name("photos_2024-backup.v1").is_ok());
+        let refusal = check_vault_name("bad/name").unwrap_err().to_string();
+        assert!(
+            refusal.contains("'bad/name' is not a vault name"),
+            "{refusal}"
+        );
+        assert!(
+            refusal.contains("`/`") && refusal.contains("character 4"),
+            "{refusal}"
+        );
+        let refusal = check_vault_name(&"v".repeat(256)).unwrap_err().to_string();
+        assert!(refusal.contains("256 characters"), "{refusal}");
     }
 }
