@@ -1,6 +1,7 @@
 //! defrost plans and runs retrievals from Amazon Glacier vaults.
 //!
 //! The map of the crate:
+//! - [`confined`] writes inside a folder without ever following a link out of it.
 //! - [`domain`] is the pure core: byte ranges and their alignment, SHA-256 tree
 //!   hashes, job parameters, inventory parsing, archive-name decoding and the
 //!   retrieval job's lifecycle and polling schedule. It does no I/O and never
@@ -21,6 +22,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod confined;
 pub mod domain;
 pub mod glacier;
 pub mod hashing;
