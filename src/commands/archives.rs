@@ -141,7 +141,8 @@ pub fn run(global: &GlobalOpts, args: ArchivesArgs) -> anyhow::Result<()> {
 }
 
 /// `2019-04-12  1.20 GiB  mt2  photos/2019/img.jpg`: the date, the size, the
-/// description format and the name, which is already safe to print.
+/// description format and the name (its display form, shown through
+/// `printable` all the same, as every cached text is).
 pub fn table_line(archive: &ArchiveRow) -> String {
     let date = archive.created.get(..10).unwrap_or(&archive.created);
     format!(
@@ -149,7 +150,7 @@ pub fn table_line(archive: &ArchiveRow) -> String {
         printable(date),
         size(u128::from(archive.size)),
         printable(&archive.format),
-        archive.name,
+        printable(&archive.name),
         if archive.is_folder {
             "  (folder marker)"
         } else {

@@ -66,7 +66,9 @@ pub trait GlacierApi: Send + Sync {
 }
 
 /// One vault as DescribeVault and ListVaults report it. The counts come from the
-/// vault's last inventory, so they lag uploads and deletions by about a day.
+/// vault's last inventory, so they lag uploads and deletions by about a day. The
+/// name and ARN are exactly what the service sent: show them through
+/// `text::printable`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VaultInfo {
     pub name: String,
@@ -113,8 +115,9 @@ impl fmt::Display for JobStatus {
     }
 }
 
-/// One job as DescribeJob and ListJobs report it. Text fields hold what the
-/// service sent, made printable.
+/// One job as DescribeJob and ListJobs report it. The job and archive ids are
+/// exactly what the service sent (show them through `text::printable`); the
+/// other text fields are made printable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobInfo {
     pub job_id: String,

@@ -80,7 +80,7 @@ pub fn run(global: &GlobalOpts, args: FetchArgs) -> anyhow::Result<()> {
         .await;
         if continued && let Err(FetchError::OutputExpired { job_id }) = &outcome {
             // Left unfinished for longer than Glacier keeps its output: start over.
-            spinner.suspend(|| println!("inventory job {job_id} expired before it was imported; starting a new one"));
+            spinner.suspend(|| println!("inventory job {} expired before it was imported; starting a new one", printable(job_id)));
             let now = OffsetDateTime::now_utc();
             let fetch = start_fetch(&glacier, &mut store, &vault, &params, &started_by, now).await?;
             spinner.suspend(|| announce_started(fetch.last(), now));
@@ -116,7 +116,7 @@ fn first_page_params(args: &FetchArgs) -> anyhow::Result<JobParams> {
 fn announce_started(page: &StartedPage, now: OffsetDateTime) {
     println!(
         "started inventory job {} on vault {}",
-        page.job.job_id,
+        printable(&page.job.job_id),
         printable(&page.job.vault)
     );
     println!("{}", expected_line(page, now));
@@ -130,7 +130,7 @@ fn announce_continued(fetch: &Fetch, now: OffsetDateTime) {
     };
     println!(
         "continuing inventory job {} on vault {} (page {}, {state}) instead of starting another; it keeps the options it was started with",
-        last.job.job_id,
+        printable(&last.job.job_id),
         printable(&fetch.vault.name),
         last.page
     );
@@ -180,7 +180,7 @@ fn show(spinner: &ProgressBar, event: &FetchEvent<'_>) {
                 spinner.suspend(|| {
                     println!(
                         "inventory job {} is {}",
-                        job.job_id,
+                        printable(&job.job_id),
                         status_word(job.status)
                     )
                 });
@@ -189,7 +189,8 @@ fn show(spinner: &ProgressBar, event: &FetchEvent<'_>) {
         FetchEvent::PageStarted(page) => spinner.suspend(|| {
             println!(
                 "the inventory continues: started inventory job {} for page {}",
-                page.job.job_id, page.page
+                printable(&page.job.job_id),
+                page.page
             )
         }),
         FetchEvent::Downloaded { page, bytes } => spinner.set_message(format!(

@@ -1,6 +1,7 @@
 //! `defrost inventory list`: every cached snapshot, per vault, with its age,
 //! archive count and total size.
 
+use std::borrow::Cow;
 use std::io::Write as _;
 
 use serde::Serialize;
@@ -9,7 +10,7 @@ use time::OffsetDateTime;
 use crate::cli::GlobalOpts;
 use crate::commands::cached::{age, count, open_store, size};
 use crate::store::SnapshotInfo;
-use crate::text::printable;
+use crate::text::{printable, shown};
 
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
@@ -114,15 +115,21 @@ pub fn run(global: &GlobalOpts, args: ListArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Columns padded to their widest cell; `right` aligns numbers.
+/// Columns padded to their widest cell; `right` aligns numbers. Every cell is
+/// shown through `text::printable`, so no table can put raw untrusted text on
+/// the terminal, whatever its caller did.
 pub fn print_table<const N: usize>(
     out: &mut impl std::io::Write,
     header: &[&str; N],
     rows: &[[String; N]],
     right: &[bool; N],
 ) -> std::io::Result<()> {
+    let rows: Vec<[Cow<'_, str>; N]> = rows
+        .iter()
+        .map(|row| std::array::from_fn(|i| shown(&row[i])))
+        .collect();
     let mut widths = header.map(|h| h.chars().count());
-    for row in rows {
+    for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
@@ -142,8 +149,8 @@ pub fn print_table<const N: usize>(
         writeln!(out, "{}", padded.join("  ").trim_end())
     };
     line(header.to_vec())?;
-    for row in rows {
-        line(row.iter().map(String::as_str).collect())?;
+    for row in &rows {
+        line(row.iter().map(|cell| cell.as_ref()).collect())?;
     }
     Ok(())
 }

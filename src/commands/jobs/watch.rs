@@ -207,7 +207,7 @@ fn announcement(entry: &JournalEntry, job: &TrackedJob) -> String {
         JobKind::InventoryRetrieval => format!("inventory of vault {vault}"),
         JobKind::ArchiveRetrieval => format!("archive retrieval in vault {vault}"),
     };
-    let id = &job.job_id;
+    let id = printable(&job.job_id);
     match job.status {
         JobStatus::Succeeded if FetchPlan::of(entry).is_some() => format!(
             "job {id} ({what}) is ready: import it with 'defrost inventory fetch --vault {vault}'"

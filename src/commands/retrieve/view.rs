@@ -35,7 +35,7 @@ fn plan_text(planned: &PlannedRetrieval, cached: Option<&ArchiveRow>) -> String 
     let archive = match (cached, planned.archive_size) {
         (Some(row), _) => format!(
             "{}, {}, tree hash {}, from the cached inventory",
-            row.name,
+            printable(&row.name),
             bytes(row.size),
             printable(&row.sha256_tree_hash)
         ),

@@ -1,8 +1,11 @@
 //! Names made safe to print on a terminal: whole escape sequences and every
-//! control character removed, and bidirectional overrides taken out.
+//! control character removed, and bidirectional and invisible format characters
+//! shown by code point, as `text::printable` shows them.
 
 use std::iter::Peekable;
 use std::str::Chars;
+
+use crate::text::{is_hidden_format, may_start_hidden, push_shown};
 
 const ESC: char = '\u{1b}';
 /// The 8-bit forms of `ESC [` and of the string-opening sequences.
@@ -15,35 +18,28 @@ type Cursor<'a> = Peekable<Chars<'a>>;
 /// The text without anything that would act on a terminal instead of showing:
 /// an escape sequence goes as a whole (`ESC [ 31 m`, not just the `ESC`, so no
 /// `[31m` is left behind), an OSC or other string sequence goes up to its
-/// terminator (or to the end, as a terminal would swallow it), every other
-/// control character (C0, DEL, C1) goes, and so do the bidirectional controls that
-/// can make a name read as another (`U+202E` turns `gpj.exe` into `exe.jpg`) and
-/// the line and paragraph separators.
+/// terminator (or to the end, as a terminal would swallow it), and every other
+/// control character (C0, DEL, C1) goes. The bidirectional controls that can make
+/// a name read as another (`U+202E` turns `gpj.exe` into `exe.jpg`) and the
+/// invisible characters that can hide in one are neither applied nor dropped:
+/// each is written as its code point, `<U+202E>`, so the name shows what it holds.
 pub fn display_form(text: &str) -> String {
-    if !text.bytes().any(may_not_show) {
+    if !text.bytes().any(may_start_hidden) {
         return text.to_owned();
     }
     strip_controls(text)
 }
 
 /// [`display_form`] of text already owned: returned as it is when there is
-/// nothing to remove, without a copy.
+/// nothing to change, without a copy.
 pub(super) fn into_display_form(text: String) -> String {
-    if !text.bytes().any(may_not_show) {
+    if !text.bytes().any(may_start_hidden) {
         return text;
     }
     strip_controls(&text)
 }
 
-/// Whether `byte` is a control character or may start one of those removed: C1
-/// controls are `C2 80` to `C2 9F` in UTF-8, U+061C is `D8 9C`, and the other
-/// invisible controls start with `E2`. Names are mostly free of all of them, and
-/// are then shown as they are without being taken apart character by character.
-fn may_not_show(byte: u8) -> bool {
-    byte < 0x20 || matches!(byte, 0x7f | 0xc2 | 0xd8 | 0xe2)
-}
-
-/// [`display_form`] for text that may hold something to remove.
+/// [`display_form`] for text that may hold something to remove or show.
 fn strip_controls(text: &str) -> String {
     let mut shown = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -52,21 +48,12 @@ fn strip_controls(text: &str) -> String {
             ESC => skip_escape(&mut chars),
             C1_CSI => skip_control_sequence(&mut chars),
             c if C1_STRING_OPENERS.contains(&c) => skip_string(&mut chars),
-            c if c.is_control() || is_invisible_control(c) => {}
+            c if c.is_control() => {}
+            c if is_hidden_format(c) => push_shown(&mut shown, c),
             c => shown.push(c),
         }
     }
     shown
-}
-
-/// Bidirectional formatting characters, and the separators some terminals break
-/// lines at.
-fn is_invisible_control(c: char) -> bool {
-    matches!(
-        c,
-        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
-            | '\u{2028}' | '\u{2029}'
-    )
 }
 
 /// After `ESC`: a control sequence (`[`), a string (`]`, `P`, `X`, `^`, `_`), or a
@@ -145,11 +132,11 @@ mod tests {
     }
 
     #[test]
-    fn every_removed_character_is_caught_by_the_shortcut() {
+    fn every_changed_character_is_caught_by_the_shortcut() {
         for c in (0..=0x10ffff).filter_map(char::from_u32) {
             let text = c.to_string();
             if strip_controls(&text) != text {
-                assert!(text.bytes().any(may_not_show), "{c:?}");
+                assert!(text.bytes().any(may_start_hidden), "{c:?}");
             }
         }
     }
@@ -191,12 +178,15 @@ mod tests {
     }
 
     #[test]
-    fn controls_and_bidi_overrides_go() {
+    fn controls_go_and_bidi_controls_show_by_code_point() {
         assert_eq!(display_form("a\tb\nc\rd\u{0}e\u{7f}f\u{85}g"), "abcdefg");
-        assert_eq!(display_form("invoice\u{202e}gpj.exe"), "invoicegpj.exe");
         assert_eq!(
-            display_form("a\u{2066}b\u{2069}c\u{200f}d\u{2028}e"),
-            "abcde"
+            display_form("invoice\u{202e}gpj.exe"),
+            "invoice<U+202E>gpj.exe"
+        );
+        assert_eq!(
+            display_form("a\u{2066}b\u{2069}c\u{200f}d\u{2028}e\u{200b}f"),
+            "a<U+2066>b<U+2069>c<U+200F>d<U+2028>e<U+200B>f"
         );
     }
 }

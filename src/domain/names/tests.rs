@@ -182,9 +182,10 @@ fn hostile_names_are_shown_and_restored_safely() {
         "../../\u{1b}]0;pwned\u{7}evil\u{202e}txt.exe",
         "20120101T000000Z",
     ));
-    assert_eq!(decoded.display_name("id"), "../../eviltxt.exe");
+    // The override is shown, not applied: the name reads as what it holds.
+    assert_eq!(decoded.display_name("id"), "../../evil<U+202E>txt.exe");
     assert!(decoded.has_display_name());
-    assert_eq!(decoded.safe_path("id").as_str(), "eviltxt.exe");
+    assert_eq!(decoded.safe_path("id").as_str(), "evil_U+202E_txt.exe");
     let only_escapes = decode("\u{1b}[2J\u{1b}[H");
     assert_eq!(only_escapes.display_name("id"), "id");
     assert!(!only_escapes.has_display_name());

@@ -1,5 +1,9 @@
 //! Between SDK shapes and defrost's: job parameters out, vaults, jobs, job output
-//! and the retrieval policy in. Every text the service sends is made printable.
+//! and the retrieval policy in. Identifiers the service sends (vault names, ARNs,
+//! job and archive ids) are kept exactly, since they go back to it in later
+//! requests and to scripts in JSON; every output path shows them through
+//! `text::printable` or `text::terminal_json`. Free text (status messages,
+//! descriptions) is made printable here as well.
 
 use aws_sdk_glacier::operation::describe_job::DescribeJobOutput;
 use aws_sdk_glacier::operation::describe_vault::DescribeVaultOutput as DescribedVault;
@@ -82,8 +86,8 @@ pub fn described_vault(vault: &DescribedVault) -> Result<VaultInfo, GlacierError
 
 fn vault_info(fields: VaultFields<'_>) -> Result<VaultInfo, GlacierError> {
     Ok(VaultInfo {
-        name: printable(required(fields.name, "VaultName")?),
-        arn: printable(fields.arn.unwrap_or_default()),
+        name: required(fields.name, "VaultName")?.to_owned(),
+        arn: fields.arn.unwrap_or_default().to_owned(),
         created: date(required(fields.created, "CreationDate")?, "CreationDate")?,
         last_inventory: optional_date(fields.last_inventory, "LastInventoryDate")?,
         archive_count: count(fields.archives, "NumberOfArchives")?,
@@ -162,9 +166,9 @@ fn job_info(fields: JobFields<'_>) -> Result<Option<JobInfo>, GlacierError> {
         other => return Err(malformed("StatusCode", other.as_str())),
     };
     Ok(Some(JobInfo {
-        job_id: printable(required(fields.job_id, "JobId")?),
+        job_id: required(fields.job_id, "JobId")?.to_owned(),
         kind,
-        archive_id: fields.archive_id.map(printable),
+        archive_id: fields.archive_id.map(str::to_owned),
         tier: fields
             .tier
             .map(|tier| tier.parse::<Tier>().map_err(|_| malformed("Tier", tier)))

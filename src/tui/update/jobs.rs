@@ -153,8 +153,11 @@ pub(super) fn jobs_loaded(
     cmds
 }
 
+/// The first ten characters of a job id, shown through `text::printable` (cut
+/// before it is shown, so no `<U+202E>` is cut in half).
 pub fn short(job_id: &str) -> String {
     let head: String = job_id.chars().take(10).collect();
+    let head = crate::text::printable(&head);
     if job_id.chars().count() > 10 {
         format!("{head}…")
     } else {

@@ -32,7 +32,7 @@ pub fn preview(frame: &mut Frame, model: &Model, preview: &Preview, screen: Rect
     let title = format!(
         " Job parameters: {} job(s) for {} ",
         preview.planned.jobs.len(),
-        preview.archive.name
+        printable(&preview.archive.name)
     );
     let mut lines: Vec<Line> = Vec::new();
     for (index, job) in preview.planned.jobs.iter().enumerate() {
@@ -142,7 +142,7 @@ pub fn launch(frame: &mut Frame, model: &Model, launch: &LaunchDialog, screen: R
             Style::default().fg(theme.muted),
         )),
         PolicyCheck::Failed(problem) => Line::from(Span::styled(
-            format!("data retrieval policy unknown: {problem}"),
+            format!("data retrieval policy unknown: {}", printable(problem)),
             Style::default().fg(theme.warning),
         )),
         PolicyCheck::Known(policy) => match policy_refusal(policy, preview.plan.bytes) {
@@ -157,7 +157,7 @@ pub fn launch(frame: &mut Frame, model: &Model, launch: &LaunchDialog, screen: R
         lines.push(Line::from(Span::styled(
             format!(
                 "job {} already retrieves these bytes and can still be downloaded: {} reuses it and pays nothing more",
-                launch.reusable.join(", "),
+                printable(&launch.reusable.join(", ")),
                 model.config.keymap.label(Action::Download)
             ),
             Style::default().fg(theme.highlight),
@@ -190,7 +190,7 @@ pub fn launch(frame: &mut Frame, model: &Model, launch: &LaunchDialog, screen: R
             Style::default().fg(theme.muted),
         ))
     });
-    let title = format!(" Launch: {} ", preview.archive.name);
+    let title = format!(" Launch: {} ", printable(&preview.archive.name));
     frame.render_widget(
         Paragraph::new(lines)
             .block(dialog_block(model, title))

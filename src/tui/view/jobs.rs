@@ -99,8 +99,8 @@ fn what(model: &Model, job: &TrackedJob) -> String {
         .jobs
         .names
         .get(id)
-        .cloned()
-        .unwrap_or_else(|| short(&printable(id)));
+        .map(|name| printable(name))
+        .unwrap_or_else(|| short(id));
     match job.range {
         Some(range) => format!("{name} [{}+{}]", size(range.start), size(range.len())),
         None => name,

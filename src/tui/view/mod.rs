@@ -19,6 +19,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::keymap::Action;
 use super::layout::{MIN_HEIGHT, MIN_WIDTH, areas};
 use super::model::{Dialog, Model, Pane, Severity};
+use crate::text::printable;
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, model: &Model) {
@@ -68,12 +69,14 @@ fn title(frame: &mut Frame, model: &Model, area: Rect) {
     if let Some(vault) = model.selected_vault() {
         spans.push(Span::raw(format!(
             " {} · {} · account {} ",
-            vault.key.name, vault.key.region, vault.key.account
+            printable(&vault.key.name),
+            printable(&vault.key.region),
+            printable(&vault.key.account)
         )));
     } else {
         spans.push(Span::raw(format!(
             " {} ",
-            model.session.region.as_deref().unwrap_or("connecting…")
+            printable(model.session.region.as_deref().unwrap_or("connecting…"))
         )));
     }
     if model.session.read_only {
@@ -86,7 +89,7 @@ fn title(frame: &mut Frame, model: &Model, area: Rect) {
     }
     if let Some(banner) = &model.session.banner {
         spans.push(Span::styled(
-            format!(" {banner} "),
+            format!(" {} ", printable(banner)),
             Style::default().fg(theme.muted),
         ));
     }
@@ -104,7 +107,7 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
         };
         frame.render_widget(
             Paragraph::new(Span::styled(
-                message.text.clone(),
+                printable(&message.text),
                 Style::default().fg(color),
             )),
             area,

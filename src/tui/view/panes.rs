@@ -159,7 +159,7 @@ fn name_cell(row: &ArchiveRow, muted: ratatui::style::Color) -> Cell<'static> {
             Style::default().fg(muted),
         ));
     }
-    Cell::from(row.name.clone())
+    Cell::from(printable(&row.name))
 }
 
 /// The tool that wrote an archive's description, short enough for a column.
@@ -228,7 +228,7 @@ pub fn details(frame: &mut Frame, model: &Model, area: Rect) {
     let lines = vec![
         Line::from(vec![
             label("name        "),
-            Span::raw(row.name.clone()),
+            Span::raw(printable(&row.name)),
             Span::styled(
                 format!("  ({})", badge(&row.format)),
                 Style::default().fg(theme.muted),

@@ -11,6 +11,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use super::centered;
 use super::format::size;
 use crate::domain::range::{ByteRange, MIB, Plan, PlanKind, chunk_count, plan};
+use crate::text::printable;
 use crate::tui::model::{Model, RangeDialog, RangeEnd};
 
 pub fn planner(frame: &mut Frame, model: &Model, dialog: &RangeDialog, screen: Rect) {
@@ -22,7 +23,7 @@ pub fn planner(frame: &mut Frame, model: &Model, dialog: &RangeDialog, screen: R
         .border_style(Style::default().fg(theme.focus_border))
         .title(format!(
             " Plan a range of {} ({}) ",
-            dialog.archive.name,
+            printable(&dialog.archive.name),
             size(dialog.archive.size)
         ));
     let inner = block.inner(area);

@@ -264,3 +264,77 @@ fn every_size_draws_without_panicking() {
         screen(&model);
     }
 }
+
+/// Bidirectional controls and invisible characters, which would reorder or hide
+/// what the screen shows.
+fn hides_or_reorders(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2060}'
+            | '\u{feff}'
+            | '\u{061c}'
+    )
+}
+
+#[test]
+fn text_from_glacier_shows_bidirectional_and_invisible_characters_by_code_point() {
+    let mut model = browsing(160, 40, 10);
+    let mut failed = job("job\u{202e}321", JobStatus::Failed, None);
+    failed.vault.name = "cat\u{202e}gpj\u{200b}.exe".into();
+    if let Some(state) = failed.state.as_mut() {
+        state.completed_at = Some(NOW - time::Duration::hours(1));
+        state.status_message = Some("refused\u{2066}by\u{2069}policy".into());
+    }
+    update(&mut model, Msg::Loaded(Loaded::Jobs(Ok(vec![failed]))), NOW);
+    let text = screen(&model);
+    assert!(!text.chars().any(hides_or_reorders), "{text:?}");
+    // The columns cut long cells; what is left shows the characters by code point.
+    assert!(text.contains("│cat<U+202E>gpj "), "{text}");
+    assert!(text.contains(" job<U+202E>3"), "{text}");
+    assert!(text.contains(" refused<U+2066>"), "{text}");
+
+    // A problem Glacier reported, in the status bar.
+    update(
+        &mut model,
+        Msg::Loaded(Loaded::Jobs(Err(
+            "Glacier refused: denied\u{202e}txt.exe\u{feff}".into(),
+        ))),
+        NOW,
+    );
+    let text = screen(&model);
+    assert!(!text.chars().any(hides_or_reorders), "{text:?}");
+    assert!(text.contains("denied<U+202E>txt.exe<U+FEFF>"), "{text}");
+}
+
+#[test]
+fn the_vault_title_and_the_archive_panel_show_hidden_characters_by_code_point() {
+    let mut model = browsing(160, 40, 10);
+    let mut evil = archive(1, "name", 1024);
+    evil.description = "desc\u{202e}gpj.exe".into();
+    evil.archive_id = "id\u{200d}x".into();
+    let request = model.request();
+    model.archives.pending = Some(request);
+    model.archives.rows.clear();
+    update(
+        &mut model,
+        Msg::Loaded(Loaded::Page {
+            request,
+            result: Ok(crate::store::ArchivePage {
+                total: 1,
+                archives: vec![evil],
+            }),
+        }),
+        NOW,
+    );
+    if let Some(vault) = model.vaults.first_mut() {
+        vault.key.account = "12\u{202e}34".into();
+    }
+    let text = screen(&model);
+    assert!(!text.chars().any(hides_or_reorders), "{text:?}");
+    assert!(text.contains("account 12<U+202E>34"), "{text}");
+    assert!(text.contains("desc<U+202E>gpj.exe"), "{text}");
+    assert!(text.contains("id<U+200D>x"), "{text}");
+}
