@@ -10,41 +10,51 @@ const HIGH_BITS: u64 = ONES * 0x80;
 /// rather than searched for twice; and two words at a time, with one branch for
 /// both, which measured a quarter faster than one.
 pub(in crate::domain) fn first_stop(bytes: &[u8]) -> Option<usize> {
-    scan::<false>(bytes).map(|stop| stop.at)
+    scan::<false>(bytes).map(|stop| stop.before.len())
 }
 
-/// The first stop (see [`first_stop`]) and what comes before it.
-pub(in crate::domain) struct Stop {
-    pub at: usize,
-    /// Every byte before the stop is ASCII, so that text is UTF-8 as it is.
-    pub ascii: bool,
+/// The first stop (see [`first_stop`]) and the bytes before it. Only
+/// [`find_stop`] makes one, and its fields are private: the bytes it holds are
+/// the very ones it scanned, so its `ascii` can never speak of other bytes,
+/// which is what makes [`Stop::text`]'s unchecked conversion sound.
+pub(in crate::domain) struct Stop<'b> {
+    before: &'b [u8],
+    /// Every byte of `before` is ASCII, so that text is UTF-8 as it is.
+    ascii: bool,
+}
+
+impl<'b> Stop<'b> {
+    /// Where the stop is: the number of bytes before it.
+    pub(in crate::domain) fn at(&self) -> usize {
+        self.before.len()
+    }
+
+    /// The text before the stop, if it is UTF-8.
+    pub(in crate::domain) fn text(&self) -> Option<&'b str> {
+        if self.ascii {
+            debug_assert!(self.before.is_ascii());
+            // SAFETY: `scan` saw every byte of `before` (the field is private and
+            // set only there, from the bytes it scanned) and none has its high
+            // bit set: ASCII, and so UTF-8. Ids and most descriptions are ASCII,
+            // and checking them again took a tenth of the reading thread's time.
+            Some(unsafe { std::str::from_utf8_unchecked(self.before) })
+        } else {
+            std::str::from_utf8(self.before).ok()
+        }
+    }
 }
 
 /// [`first_stop`], noting on the way whether the bytes before the stop are all
 /// ASCII: the same pass over the words, so that plain text (ids, most names)
 /// need not be checked for UTF-8 in a second one.
-pub(in crate::domain) fn find_stop(bytes: &[u8]) -> Option<Stop> {
+pub(in crate::domain) fn find_stop(bytes: &[u8]) -> Option<Stop<'_>> {
     scan::<true>(bytes)
-}
-
-/// The text of `bytes` before `stop` (found in `bytes`), if it is UTF-8.
-pub(in crate::domain) fn text_before<'b>(bytes: &'b [u8], stop: &Stop) -> Option<&'b str> {
-    let text = &bytes[..stop.at];
-    if stop.ascii {
-        debug_assert!(text.is_ascii());
-        // SAFETY: `find_stop` saw every byte before the stop and none has its high
-        // bit set: ASCII, and so UTF-8. Ids and most descriptions are ASCII, and
-        // checking them again took a tenth of the reading thread's time.
-        Some(unsafe { std::str::from_utf8_unchecked(text) })
-    } else {
-        std::str::from_utf8(text).ok()
-    }
 }
 
 /// The search, with the ASCII check or without it (then `ascii` is false),
 /// compiled once for each.
 #[inline(always)]
-fn scan<const ASCII: bool>(bytes: &[u8]) -> Option<Stop> {
+fn scan<const ASCII: bool>(bytes: &[u8]) -> Option<Stop<'_>> {
     // The bytes of every word passed whole, ORed: a high bit set in any means a
     // byte that is not ASCII.
     let mut passed = 0u64;
@@ -87,9 +97,9 @@ fn scan<const ASCII: bool>(bytes: &[u8]) -> Option<Stop> {
 /// The stop at `at`, in the part of `bytes` from `start` that was not passed
 /// whole; `passed` holds the bytes before `start`, ORed.
 #[inline(always)]
-fn stop_at<const ASCII: bool>(bytes: &[u8], start: usize, at: usize, passed: u64) -> Stop {
+fn stop_at<const ASCII: bool>(bytes: &[u8], start: usize, at: usize, passed: u64) -> Stop<'_> {
     Stop {
-        at,
+        before: &bytes[..at],
         ascii: ASCII && passed & HIGH_BITS == 0 && bytes[start..at].is_ascii(),
     }
 }
@@ -142,13 +152,10 @@ mod tests {
                 prop_oneof![4 => 0x20u8..0x7f, 1 => 0x80u8..=0xff, 1 => Just(b'"')], 0..48),
         ) {
             let stop = find_stop(&bytes);
-            prop_assert_eq!(stop.as_ref().map(|stop| stop.at), first_stop(&bytes));
+            prop_assert_eq!(stop.as_ref().map(Stop::at), first_stop(&bytes));
             if let Some(stop) = stop {
-                prop_assert_eq!(stop.ascii, bytes[..stop.at].is_ascii());
-                prop_assert_eq!(
-                    text_before(&bytes, &stop),
-                    std::str::from_utf8(&bytes[..stop.at]).ok()
-                );
+                prop_assert_eq!(stop.ascii, bytes[..stop.at()].is_ascii());
+                prop_assert_eq!(stop.text(), std::str::from_utf8(&bytes[..stop.at()]).ok());
             }
         }
     }

@@ -3,7 +3,7 @@
 //! strings without escapes, whole numbers. Anything else is left to serde_json,
 //! which then decides, so this reading only ever agrees with it.
 
-use crate::domain::json_string::{find_stop, text_before};
+use crate::domain::json_string::find_stop;
 
 /// A member's value in the common form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,11 +81,11 @@ impl<'t> Cursor<'t> {
         self.eat(b'"')?;
         let rest = &self.json[self.at..];
         let stop = find_stop(rest)?;
-        if rest[stop.at] != b'"' {
+        if rest[stop.at()] != b'"' {
             return None;
         }
-        self.at += stop.at + 1;
-        text_before(rest, &stop)
+        self.at += stop.at() + 1;
+        stop.text()
     }
 
     /// `-?(0|[1-9][0-9]*)`, as JSON writes a whole number; a fraction or exponent

@@ -6,7 +6,7 @@
 
 use super::source::is_whitespace;
 use crate::domain::inventory::{Field, InventoryArchive, Timestamp, fields};
-use crate::domain::json_string::{find_stop, first_stop, text_before};
+use crate::domain::json_string::{find_stop, first_stop};
 
 /// The archive whose object starts at `bytes[0]` (a `{`), and the length of the
 /// object; `None` if it is not in the common form or not whole within `bytes`.
@@ -109,10 +109,10 @@ impl<'b> Cursor<'b> {
         self.eat(b'"')?;
         let rest = &self.bytes[self.at..];
         let stop = find_stop(rest)?;
-        match rest[stop.at] {
+        match rest[stop.at()] {
             b'"' => {
-                let text = text_before(rest, &stop)?.to_owned();
-                self.at += stop.at + 1;
+                let text = stop.text()?.to_owned();
+                self.at += stop.at() + 1;
                 Some(text)
             }
             b'\\' => self.escaped_string(),
@@ -130,9 +130,9 @@ impl<'b> Cursor<'b> {
         loop {
             let rest = &self.bytes[self.at..];
             let stop = find_stop(rest)?;
-            text.push_str(text_before(rest, &stop)?);
-            self.at += stop.at + 1;
-            match rest[stop.at] {
+            text.push_str(stop.text()?);
+            self.at += stop.at() + 1;
+            match rest[stop.at()] {
                 b'"' => return Some(text),
                 b'\\' => text.push(self.escape()?),
                 _ => return None,
