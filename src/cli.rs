@@ -68,6 +68,14 @@ impl GlobalOpts {
     /// platform's (for example `~/.local/share/defrost` on Linux).
     pub fn resolved_data_dir(&self) -> Result<PathBuf, crate::commands::BadInput> {
         if let Some(dir) = &self.data_dir {
+            // A file in the way would fail later as a disk error; it is a slip of
+            // the option, and said so here.
+            if std::fs::metadata(dir).is_ok_and(|metadata| !metadata.is_dir()) {
+                return Err(crate::commands::BadInput(format!(
+                    "the data directory {} (--data-dir or DEFROST_DATA_DIR) is not a directory; give a directory for defrost's cache and journal (it is made if missing)",
+                    crate::text::printable(&dir.display().to_string())
+                )));
+            }
             return Ok(dir.clone());
         }
         directories::ProjectDirs::from("", "", "defrost")

@@ -3,6 +3,7 @@
 pub mod archives;
 pub mod cached;
 pub mod download;
+pub mod input;
 pub mod inventory;
 pub mod jobs;
 pub mod params;

@@ -9,9 +9,11 @@ use anyhow::Context;
 
 use crate::cli::GlobalOpts;
 use crate::commands::BadInput;
+use crate::commands::input::{Accepts, InputPath, Unusable};
 use crate::sandbox::seed::{self, Seed};
 use crate::sandbox::seeding::{check_seed, line_of};
 use crate::sandbox::{self, SandboxOptions, Speedup, clock};
+use crate::text::printable;
 
 #[derive(Debug, clap::Args)]
 pub struct SandboxArgs {
@@ -67,7 +69,7 @@ fn log_to_stderr() {
         .try_init();
 }
 
-fn options_from(global: &GlobalOpts, args: &SandboxArgs) -> Result<SandboxOptions, BadInput> {
+fn options_from(global: &GlobalOpts, args: &SandboxArgs) -> anyhow::Result<SandboxOptions> {
     let speedup = Speedup::new(args.speedup).ok_or_else(|| {
         BadInput(format!(
             "--speedup {} is not a usable speedup; give a number of at least 1 (1 runs at Glacier's own pace)",
@@ -78,7 +80,11 @@ fn options_from(global: &GlobalOpts, args: &SandboxArgs) -> Result<SandboxOption
         return Err(BadInput(format!(
             "--addr {} is not a loopback address; the sandbox accepts any signature, so add --allow-remote if you mean it",
             args.addr
-        )));
+        ))
+        .into());
+    }
+    if let Some(state) = &args.state {
+        check_state_dir(state)?;
     }
     let seed = args.seed.as_deref().map(load_seed).transpose()?;
     let mut options = SandboxOptions {
@@ -94,14 +100,28 @@ fn options_from(global: &GlobalOpts, args: &SandboxArgs) -> Result<SandboxOption
     Ok(options)
 }
 
+/// `--state` must be a directory, or a path where one can be made.
+fn check_state_dir(state: &Path) -> Result<(), BadInput> {
+    match std::fs::metadata(state) {
+        Ok(metadata) if !metadata.is_dir() => Err(BadInput(format!(
+            "--state {} is not a directory; give a directory for the sandbox's state (it is made if missing)",
+            printable(&state.display().to_string())
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Reads, parses and checks a seed file; every problem names the file and line.
-fn load_seed(path: &Path) -> Result<Seed, BadInput> {
+fn load_seed(path: &Path) -> anyhow::Result<Seed> {
     let file = path.display();
-    let text = std::fs::read_to_string(path).map_err(|err| {
-        BadInput(format!(
-            "cannot read the seed file {file}: {err}; check the path"
-        ))
-    })?;
+    let text = InputPath {
+        path,
+        what: "the seed file",
+        directory_fix: "name the seed file inside it",
+        accepts: Accepts::Stream,
+    }
+    .read_to_string()
+    .map_err(Unusable::into_error)?;
     let seed = seed::parse(&text)
         .map_err(|message| BadInput(format!("the seed file {file} is not valid: {message}")))?;
     check_seed(&seed).map_err(|problem| {

@@ -1,6 +1,5 @@
 //! `defrost treehash`: print the SHA-256 tree hash of files, as Glacier computes it.
 
-use std::fs::File;
 use std::io::{self, ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
@@ -8,6 +7,7 @@ use serde::Serialize;
 
 use crate::cli::GlobalOpts;
 use crate::commands::BadInput;
+use crate::commands::input::{Accepts, InputPath, Unusable};
 use crate::domain::treehash::TreeHash;
 use crate::hashing::{StreamHash, hash_reader};
 use crate::text::printable;
@@ -41,8 +41,8 @@ pub fn run(_global: &GlobalOpts, args: TreehashArgs) -> anyhow::Result<()> {
         let name = printable(&path.to_string_lossy());
         let stream = match hash_file(path) {
             Ok(stream) => stream,
-            Err(err) => {
-                failures.record(read_failure(&name, &err));
+            Err(failure) => {
+                failures.record(failure);
                 continue;
             }
         };
@@ -67,16 +67,21 @@ pub fn run(_global: &GlobalOpts, args: TreehashArgs) -> anyhow::Result<()> {
     failures.into_result()
 }
 
-fn hash_file(path: &Path) -> io::Result<StreamHash> {
+fn hash_file(path: &Path) -> Result<StreamHash, Failure> {
     if path.as_os_str() == "-" {
-        return hash_reader(io::stdin());
+        return hash_reader(io::stdin()).map_err(|err| Failure {
+            message: format!("cannot read standard input: {err}; check what is piped in"),
+            caused_by_input: false,
+        });
     }
-    let file = File::open(path)?;
-    // Some systems open a directory without complaint and only fail on reading.
-    if file.metadata()?.is_dir() {
-        return Err(ErrorKind::IsADirectory.into());
-    }
-    hash_reader(file)
+    let input = InputPath {
+        path,
+        what: "",
+        directory_fix: "name the files inside it instead",
+        accepts: Accepts::Stream,
+    };
+    let file = input.open().map_err(Failure::from)?;
+    hash_reader(file).map_err(|err| input.failed(&err).into())
 }
 
 /// A file that could not be hashed: the sentence to print and whose fault it is.
@@ -85,27 +90,12 @@ struct Failure {
     caused_by_input: bool,
 }
 
-fn read_failure(name: &str, err: &io::Error) -> Failure {
-    let by_input = |problem_and_fix: &str| Failure {
-        message: format!("cannot read {name}: {problem_and_fix}"),
-        caused_by_input: true,
-    };
-    match err.kind() {
-        ErrorKind::NotFound => by_input("no such file; check the path"),
-        ErrorKind::PermissionDenied => by_input(
-            "permission denied; check the file's permissions or run as a user who may read it",
-        ),
-        ErrorKind::IsADirectory => by_input("it is a directory; name the files inside it instead"),
-        ErrorKind::NotADirectory => {
-            by_input("a part of the path is not a directory; check the path")
+impl From<Unusable> for Failure {
+    fn from(unusable: Unusable) -> Self {
+        Failure {
+            message: unusable.to_string(),
+            caused_by_input: unusable.caused_by_input,
         }
-        ErrorKind::InvalidFilename => {
-            by_input("the name is too long or not allowed here; check the path")
-        }
-        _ => Failure {
-            message: format!("cannot read {name}: {err}; check the disk or device and try again"),
-            caused_by_input: false,
-        },
     }
 }
 

@@ -3,13 +3,16 @@
 //! A mistake names the file, the line and the key, and stops the program before
 //! the screen is taken over.
 
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use ratatui::style::Color;
 use serde::Deserialize;
 
 use super::keymap::Keymap;
+use crate::commands::input::{Accepts, InputPath};
 use crate::domain::cost::PriceTable;
+use crate::text::printable;
 
 const DEFAULT_THEME: &str = include_str!("../../assets/theme.toml");
 const DEFAULT_PRICES: &str = include_str!("../../assets/prices.toml");
@@ -210,16 +213,26 @@ impl Theme {
 }
 
 /// The file's path (as shown in errors) and text, or `None` when it does not exist.
+/// Anything but a readable regular file there is refused: a FIFO would keep the
+/// screen from starting until someone wrote to it.
 fn read_optional(path: &Path) -> Result<Option<(String, String)>, ConfigError> {
-    let shown = path.display().to_string();
-    match std::fs::read_to_string(path) {
+    if std::fs::symlink_metadata(path).is_err_and(|err| err.kind() == ErrorKind::NotFound) {
+        return Ok(None);
+    }
+    let input = InputPath {
+        path,
+        what: "",
+        directory_fix: "remove it, or put the file in its place",
+        accepts: Accepts::RegularFile,
+    };
+    let shown = printable(&path.display().to_string());
+    match input.read_to_string() {
         Ok(text) => Ok(Some((shown, text))),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(err) => Err(ConfigError {
+        Err(unusable) => Err(ConfigError {
             file: shown,
             line: None,
             key: None,
-            message: format!("cannot be read ({err}); fix its permissions or remove it"),
+            message: format!("cannot be read: {}", unusable.problem),
         }),
     }
 }

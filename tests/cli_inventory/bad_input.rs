@@ -34,7 +34,7 @@ fn a_missing_file() {
     cache.assert_refused(
         &import_args(missing.to_str().unwrap(), &["--vault", VAULT]),
         &[
-            "cannot open the inventory",
+            "cannot read the inventory",
             "no-such-inventory.json",
             "check the path",
         ],

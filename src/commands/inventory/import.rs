@@ -1,7 +1,6 @@
 //! `defrost inventory import FILE --vault NAME`: reads an inventory (a file, or
 //! `-` for standard input) into a new snapshot, with a progress bar on a terminal.
 
-use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -12,6 +11,7 @@ use time::OffsetDateTime;
 use crate::cli::GlobalOpts;
 use crate::commands::BadInput;
 use crate::commands::cached::{count, open_store, size};
+use crate::commands::input::{Accepts, InputPath, Unusable};
 use crate::domain::inventory::{InventoryFormat, Timestamp};
 use crate::store::{ImportProgress, ImportRequest};
 use crate::text::printable;
@@ -62,16 +62,22 @@ pub fn run(global: &GlobalOpts, args: ImportArgs) -> anyhow::Result<()> {
         .map(|text| parse_date(text, "--inventory-date"))
         .transpose()?;
     let from_stdin = args.file.as_os_str() == "-";
+    let path = InputPath {
+        path: &args.file,
+        what: "the inventory",
+        directory_fix: "name the inventory file inside it",
+        accepts: Accepts::Stream,
+    };
     let (input, length, source): (Box<dyn Read + Send>, Option<u64>, String) = if from_stdin {
         (Box::new(io::stdin()), None, "stdin".into())
     } else {
-        let file = File::open(&args.file).map_err(|err| {
-            BadInput(format!(
-                "cannot open the inventory {}: {err}; check the path",
-                args.file.display()
-            ))
-        })?;
-        let length = file.metadata().ok().map(|m| m.len());
+        let file = path.open().map_err(Unusable::into_error)?;
+        // A FIFO or a device has no length to show progress against.
+        let length = file
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
         let name = args.file.file_name().unwrap_or(args.file.as_os_str());
         (
             Box::new(file),
@@ -82,7 +88,16 @@ pub fn run(global: &GlobalOpts, args: ImportArgs) -> anyhow::Result<()> {
     // Small: it only has to hold the bytes sniffed for the format. Reads of the
     // parser's larger chunks then go straight past it instead of being copied twice.
     let mut input = BufReader::with_capacity(64 << 10, input);
-    let sniffed = sniff_format(&mut input)?;
+    let sniffed = sniff_format(&mut input).map_err(|err| match err {
+        Sniffed::Empty => {
+            BadInput("the inventory is empty; download the inventory job's output again".into())
+                .into()
+        }
+        Sniffed::Unreadable(err) if from_stdin => {
+            anyhow::Error::new(err).context("cannot read the inventory from standard input")
+        }
+        Sniffed::Unreadable(err) => path.failed(&err).into_error(),
+    })?;
     let format = match (args.format, sniffed) {
         (None, sniffed) => sniffed,
         (Some(FormatChoice::Json), InventoryFormat::Json) => InventoryFormat::Json,
@@ -187,17 +202,20 @@ fn progress_bar(length: Option<u64>) -> ProgressBar {
     bar
 }
 
+/// Why the format could not be told.
+enum Sniffed {
+    Empty,
+    Unreadable(io::Error),
+}
+
 /// JSON inventories start with `{`; anything else is taken for CSV.
-fn sniff_format(input: &mut impl BufRead) -> anyhow::Result<InventoryFormat> {
-    let start = input.fill_buf()?;
+fn sniff_format(input: &mut impl BufRead) -> Result<InventoryFormat, Sniffed> {
+    let start = input.fill_buf().map_err(Sniffed::Unreadable)?;
     let first = start.iter().copied().find(|b| !b.is_ascii_whitespace());
     match first {
         Some(b'{') => Ok(InventoryFormat::Json),
         Some(_) => Ok(InventoryFormat::Csv),
-        None => Err(BadInput(
-            "the inventory is empty; download the inventory job's output again".into(),
-        )
-        .into()),
+        None => Err(Sniffed::Empty),
     }
 }
 
