@@ -1,16 +1,31 @@
 //! Where the sandbox keeps its state: `state.json` and one file per stored archive,
 //! in the `--state` directory or in a temporary one that goes away with the process.
+//!
+//! Files being written there (a state being saved, an upload being received, an
+//! archive being assembled from its parts) have temporary names until they are
+//! complete. A sandbox killed midway leaves them behind, so a sandbox starting on
+//! the directory removes them, but only when no other sandbox is using it: each
+//! holds a shared lock on `sandbox.lock` for as long as it runs, and the sweep
+//! needs the lock exclusively.
 
-use std::fs;
+use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::model::SandboxState;
 
+/// Held (shared) by every sandbox using a state directory.
+const LOCK_FILE: &str = "sandbox.lock";
+/// The names of files still being written: `tempfile`'s default for a state
+/// being saved, and those of `routes::incoming` and `routes::multipart`.
+const UNFINISHED_PREFIXES: [&str; 3] = [".tmp", ".incoming-", ".assembling-"];
+
 pub struct StateStore {
     dir: PathBuf,
     /// Keeps a temporary directory alive as long as the store.
     _temporary: Option<tempfile::TempDir>,
+    /// The shared lock that tells other sandboxes this directory is in use.
+    _in_use: Option<File>,
 }
 
 /// Why the state directory cannot be used.
@@ -49,9 +64,18 @@ impl StateStore {
             dir: dir.clone(),
             source,
         })?;
+        let in_use = match temporary {
+            // A directory of its own: no one else can be using it.
+            Some(_) => None,
+            None => Some(claim(&dir).map_err(|source| StoreError::Directory {
+                dir: dir.clone(),
+                source,
+            })?),
+        };
         Ok(Self {
             dir,
             _temporary: temporary,
+            _in_use: in_use,
         })
     }
 
@@ -97,5 +121,97 @@ impl StateStore {
     /// sandbox from `[A-Za-z0-9_-]`, so they are safe file names.
     pub fn archive_path(&self, archive_id: &str) -> PathBuf {
         self.dir.join("archives").join(archive_id)
+    }
+}
+
+/// Takes the directory's lock, shared, after removing what killed sandboxes left
+/// if no other sandbox is using the directory.
+fn claim(dir: &Path) -> io::Result<File> {
+    let lock = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(LOCK_FILE))?;
+    match lock.try_lock() {
+        Ok(()) => {
+            remove_unfinished(dir);
+            // Another sandbox starting in between sweeps too, and finds nothing
+            // of this one's: it has not begun writing.
+            lock.unlock()?;
+        }
+        // Another sandbox is running: its files may be in the middle of a write.
+        Err(fs::TryLockError::WouldBlock) => {}
+        // No locks on this file system: nothing can tell a live writer's file
+        // from a leftover, so nothing is removed.
+        Err(fs::TryLockError::Error(err)) => {
+            tracing::debug!(%err, "cannot lock the sandbox state directory");
+            return Ok(lock);
+        }
+    }
+    lock.lock_shared()?;
+    Ok(lock)
+}
+
+/// Removes files of unfinished writes from `dir`. Best effort: one that cannot
+/// be removed now is tried again at the next start.
+fn remove_unfinished(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let unfinished = UNFINISHED_PREFIXES
+            .iter()
+            .any(|prefix| name.starts_with(prefix));
+        if unfinished && entry.file_type().is_ok_and(|kind| kind.is_file()) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LEFT_BEHIND: [&str; 3] = [".tmpAbC123", ".incoming-XyZ", ".assembling-q1"];
+
+    fn leave_unfinished_files(dir: &Path) {
+        for name in LEFT_BEHIND {
+            fs::write(dir.join(name), b"half").unwrap();
+        }
+    }
+
+    fn unfinished_files(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| LEFT_BEHIND.contains(&name.as_str()))
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_start_removes_unfinished_files_unless_another_sandbox_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("archives")).unwrap();
+        fs::write(dir.path().join("state.json"), b"{}").unwrap();
+        fs::write(dir.path().join("archives").join(".tmpkept"), b"an archive").unwrap();
+        leave_unfinished_files(dir.path());
+
+        let running = StateStore::open(Some(dir.path())).unwrap();
+        assert!(unfinished_files(dir.path()).is_empty());
+        assert!(dir.path().join("state.json").exists());
+        assert!(dir.path().join("archives").join(".tmpkept").exists());
+
+        // While one runs, a second start leaves its files alone.
+        leave_unfinished_files(dir.path());
+        let second = StateStore::open(Some(dir.path())).unwrap();
+        assert_eq!(unfinished_files(dir.path()).len(), LEFT_BEHIND.len());
+
+        drop((running, second));
+        let _third = StateStore::open(Some(dir.path())).unwrap();
+        assert!(unfinished_files(dir.path()).is_empty());
     }
 }
