@@ -5,7 +5,7 @@
 mod store_support;
 
 use defrost::domain::inventory::{InventoryFormat, Timestamp};
-use defrost::store::{ArchiveQuery, SortKey, Store, StoreError};
+use defrost::store::{ArchiveQuery, CatalogDamage, SortKey, Store, StoreError};
 use store_support::model::{model, timestamp};
 use store_support::{
     TestArchive, archive_id, import_json, inventory_json, json_request, snapshot_files,
@@ -336,11 +336,22 @@ fn caches_this_build_cannot_read_are_refused_untouched() {
     let Err(err) = Store::open(other.path()) else {
         panic!("a foreign database was opened")
     };
-    assert!(matches!(err, StoreError::NotOurs { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            StoreError::DamagedCatalog {
+                damage: CatalogDamage::Foreign,
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
+/// What a killed import leaves goes at the next open, however fresh; a file
+/// whose writer is alive (holding its lock) stays, however old.
 #[test]
-fn files_left_by_a_killed_import_are_swept_once_old() {
+fn files_no_process_is_writing_are_swept_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
     import_json(
@@ -352,17 +363,25 @@ fn files_left_by_a_killed_import_are_swept_once_old() {
     let kept = snapshot_files(&store);
     let snapshots = dir.path().join("snapshots");
     let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3 * 24 * 3600);
-    for (name, age) in [
-        ("snapshot-old.partial", Some(long_ago)),
-        ("snapshot-orphan.sqlite", Some(long_ago)),
-        ("snapshot-fresh.partial", None),
-        ("notes.txt", Some(long_ago)),
+    let mut writers = Vec::new();
+    for (name, age, writing) in [
+        ("snapshot-killed.partial", None, false),
+        ("snapshot-unrecorded.sqlite", None, false),
+        ("snapshot-old.partial", Some(long_ago), false),
+        ("snapshot-live.partial", Some(long_ago), true),
+        ("snapshot-live-unrecorded.sqlite", None, true),
+        ("notes.txt", Some(long_ago), false),
     ] {
         let file = std::fs::File::create(snapshots.join(name)).unwrap();
         if let Some(age) = age {
             file.set_modified(age).unwrap();
         }
+        if writing {
+            file.try_lock().unwrap();
+            writers.push(file);
+        }
     }
+    std::fs::File::create(dir.path().join(".catalog-killed.partial")).unwrap();
     // The recorded snapshot is old too, and must stay.
     std::fs::File::options()
         .write(true)
@@ -374,13 +393,24 @@ fn files_left_by_a_killed_import_are_swept_once_old() {
     let store = Store::open(dir.path()).unwrap();
     let mut expected = vec![
         "notes.txt".to_owned(),
-        "snapshot-fresh.partial".to_owned(),
+        "snapshot-live-unrecorded.sqlite".to_owned(),
+        "snapshot-live.partial".to_owned(),
         kept[0].clone(),
     ];
     expected.sort();
     assert_eq!(snapshot_files(&store), expected);
+    assert!(!dir.path().join(".catalog-killed.partial").exists());
     let info = store.snapshots(None).unwrap().remove(0);
     assert_eq!(store.open_snapshot(&info).unwrap().archive_count(), 5);
+
+    // Once their writers are gone, so are their files.
+    drop(writers);
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(
+        snapshot_files(&store),
+        ["notes.txt".to_owned(), kept[0].clone()]
+    );
 }
 
 /// The pages of a paged inventory, imported as one snapshot, hold every archive

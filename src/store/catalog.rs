@@ -3,13 +3,17 @@
 //! never wait for a writer) and each change is one short transaction. The archives
 //! of a snapshot live in a database file of their own (see `snapshot`).
 
+mod open;
+
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
 
-use super::error::{AtPath, StoreError, io_error};
+pub(crate) use open::{Access, NEW_CATALOG_PREFIX, NEW_CATALOG_SUFFIX};
+
+use super::error::{AtPath, StoreError};
 use crate::domain::inventory::{InventoryFormat, Timestamp};
 
 /// The catalog schema this build writes and reads; kept in `PRAGMA user_version`.
@@ -114,24 +118,10 @@ pub(crate) struct Catalog {
 }
 
 impl Catalog {
-    pub fn open(path: &Path, snapshots_dir: &Path) -> Result<Self, StoreError> {
-        let conn = Connection::open(path).at(path)?;
-        // Other defrost processes may hold the write lock for a moment.
-        conn.busy_timeout(Duration::from_secs(30)).at(path)?;
-        conn.pragma_update(None, "journal_mode", "WAL").at(path)?;
-        conn.pragma_update(None, "foreign_keys", true).at(path)?;
-        let mut catalog = Self {
-            conn,
-            path: path.to_path_buf(),
-            snapshots_dir: snapshots_dir.to_path_buf(),
-        };
-        catalog.migrate()?;
-        Ok(catalog)
-    }
-
-    /// Creates the schema in a new catalog, and refuses one this build cannot read.
-    /// The immediate transaction makes two processes opening a new cache at once
-    /// take turns: the second sees the first one's schema.
+    /// Creates the schema in a catalog `open::create` has just made, and brings
+    /// an older one up to date. A catalog that exists is checked (`open::verify`)
+    /// before this runs, so the first arm only ever sees a new, private file. The
+    /// immediate transaction makes two processes upgrading one catalog take turns.
     fn migrate(&mut self) -> Result<(), StoreError> {
         let path = &self.path;
         let tx = self
@@ -282,10 +272,19 @@ impl Catalog {
             .ok_or_else(|| StoreError::refused("the new snapshot vanished from the catalog"))
     }
 
-    /// Creates the folders the catalog and snapshots live in.
-    pub fn ensure_dirs(data_dir: &Path, snapshots_dir: &Path) -> Result<(), StoreError> {
-        std::fs::create_dir_all(data_dir).map_err(io_error("create", data_dir))?;
-        std::fs::create_dir_all(snapshots_dir).map_err(io_error("create", snapshots_dir))
+    /// The file names of every recorded snapshot, to tell a finished snapshot
+    /// from one an import left unrecorded.
+    pub fn recorded_files(&self) -> Result<HashSet<String>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT file FROM snapshot")
+            .at(&self.path)?;
+        let files = statement
+            .query_map([], |row| row.get(0))
+            .at(&self.path)?
+            .collect::<Result<HashSet<String>, _>>()
+            .at(&self.path)?;
+        Ok(files)
     }
 }
 

@@ -37,6 +37,38 @@ pub enum StoreError {
         .path.display()
     )]
     NotOurs { path: PathBuf },
+    /// The catalog exists but cannot be trusted. It holds the job journal (jobs
+    /// that were paid for), so it is never recreated or written over.
+    #[error(
+        "{} {damage}, so it is not a usable inventory catalog; it was left as it is: move it aside, or restore it from a backup",
+        .path.display()
+    )]
+    DamagedCatalog {
+        path: PathBuf,
+        damage: CatalogDamage,
+    },
+    /// Snapshot files without the catalog that names them: a cache that lost its
+    /// catalog, not a new one.
+    #[error(
+        "the inventory cache in {} is damaged: its catalog {} is missing, but {} holds {files} snapshot file{}; restore the catalog from a backup, or move {} aside to start a new cache",
+        .data_dir.display(),
+        .catalog.display(),
+        .snapshots_dir.display(),
+        if *.files == 1 { "" } else { "s" },
+        .data_dir.display()
+    )]
+    MissingCatalog {
+        data_dir: PathBuf,
+        catalog: PathBuf,
+        snapshots_dir: PathBuf,
+        files: usize,
+    },
+    /// The cache could only be opened for reading and a change was asked for.
+    #[error(
+        "the data directory {} is read-only, so the inventory cache in it cannot be changed",
+        .dir.display()
+    )]
+    ReadOnly { dir: PathBuf },
     #[error(transparent)]
     Inventory(#[from] InventoryError),
     #[error(
@@ -61,6 +93,23 @@ pub enum StoreError {
     Refused(String),
 }
 
+/// What is wrong with a catalog file that exists.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogDamage {
+    #[error("is empty (0 bytes)")]
+    Empty,
+    #[error("is not a file")]
+    NotAFile,
+    #[error("is not an SQLite database")]
+    NotSqlite,
+    #[error("is an SQLite database without defrost's tables")]
+    NoSchema,
+    #[error("is an SQLite database of another application")]
+    Foreign,
+    #[error("is damaged ({0})")]
+    Corrupt(String),
+}
+
 impl StoreError {
     /// Whether the user can fix this by changing the command or its input (exit
     /// code 2), rather than a failure of the disk or the database (exit code 1).
@@ -73,7 +122,10 @@ impl StoreError {
             | StoreError::Refused(_)
             | StoreError::AlreadyImported { .. }
             | StoreError::NewerSchema { .. }
-            | StoreError::NotOurs { .. } => true,
+            | StoreError::NotOurs { .. }
+            | StoreError::DamagedCatalog { .. }
+            | StoreError::MissingCatalog { .. }
+            | StoreError::ReadOnly { .. } => true,
             StoreError::Database { .. } | StoreError::Io { .. } => false,
         }
     }

@@ -14,6 +14,8 @@ mod diff;
 mod error;
 mod import;
 mod journal;
+mod leftovers;
+mod opening;
 pub mod snapshot;
 pub mod sorter;
 
@@ -21,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 pub use catalog::{CATALOG_SCHEMA, SnapshotInfo, Vault, VaultKey};
 pub use diff::{SnapshotDiff, diff};
-pub use error::StoreError;
+pub use error::{CatalogDamage, StoreError};
 pub use import::{ImportProgress, ImportRequest, check_vault_name};
 pub use journal::{JobEvent, JobIntent, JournalEntry, JournalId, OutputUse};
 pub use snapshot::{
@@ -30,59 +32,16 @@ pub use snapshot::{
 
 use catalog::Catalog;
 
-/// How old an unrecorded snapshot file must be before it counts as left over
-/// from an import that was killed: far longer than any import takes.
-const LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
-
-/// The cache under one data directory.
+/// The cache under one data directory, opened to change it or only to read it
+/// (see `opening`).
 pub struct Store {
+    data_dir: PathBuf,
     snapshots_dir: PathBuf,
     catalog: Catalog,
+    read_only: bool,
 }
 
 impl Store {
-    /// Opens the cache in `data_dir`, creating it on first use.
-    pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
-        let snapshots_dir = data_dir.join("snapshots");
-        Catalog::ensure_dirs(data_dir, &snapshots_dir)?;
-        let catalog = Catalog::open(&data_dir.join("catalog.sqlite"), &snapshots_dir)?;
-        let store = Self {
-            snapshots_dir,
-            catalog,
-        };
-        store.sweep_leftovers(LEFTOVER_AGE);
-        Ok(store)
-    }
-
-    /// Removes what an import killed midway left behind: a `.partial` file, or a
-    /// finished file the catalog never recorded. Only files older than `age` go,
-    /// so an import still running in another process is never touched. Best
-    /// effort: a file that cannot be removed now is tried again next time.
-    pub fn sweep_leftovers(&self, age: std::time::Duration) {
-        let Ok(entries) = std::fs::read_dir(&self.snapshots_dir) else {
-            return;
-        };
-        let recorded: Vec<PathBuf> = match self.catalog.snapshots(None) {
-            Ok(snapshots) => snapshots.into_iter().map(|s| s.path).collect(),
-            Err(_) => return,
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let ours = name.starts_with("snapshot-")
-                && (name.ends_with(".partial") || name.ends_with(".sqlite"));
-            let old_enough = entry
-                .metadata()
-                .and_then(|meta| meta.modified())
-                .ok()
-                .and_then(|modified| modified.elapsed().ok())
-                .is_some_and(|elapsed| elapsed >= age);
-            if ours && old_enough && !recorded.contains(&path) {
-                let _ = std::fs::remove_file(&path);
-            }
-        }
-    }
-
     pub fn catalog_path(&self) -> &Path {
         self.catalog.path()
     }

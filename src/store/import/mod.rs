@@ -17,6 +17,7 @@ use time::OffsetDateTime;
 use super::Store;
 use super::catalog::{NewSnapshot, SnapshotInfo, VaultKey};
 use super::error::{StoreError, io_error};
+use super::leftovers::create_locked;
 use super::snapshot::{KeyOrders, NameOrder, RowBatch, SearchTextBuilder, SnapshotWriter};
 use crate::domain::inventory::{InventoryFormat, Timestamp};
 use stages::{
@@ -79,6 +80,7 @@ impl Store {
         request: ImportRequest,
         mut progress: impl FnMut(ImportProgress),
     ) -> Result<SnapshotInfo, StoreError> {
+        self.check_writable()?;
         check_vault_name(&request.vault_name)?;
         if pages.is_empty() {
             return Err(StoreError::refused(
@@ -87,10 +89,8 @@ impl Store {
         }
         let started = std::time::Instant::now();
         let snapshots_dir = self.snapshots_dir().to_path_buf();
-        let partial = tempfile::Builder::new()
-            .prefix("snapshot-")
-            .suffix(".partial")
-            .tempfile_in(&snapshots_dir)
+        // Locked until it is recorded, so that no sweep takes it for a leftover.
+        let partial = create_locked(&snapshots_dir, "snapshot-", ".partial")
             .map_err(io_error("create a file in", &snapshots_dir))?;
         let mut writer = SnapshotWriter::create(partial.path())?;
 
@@ -202,7 +202,8 @@ impl Store {
             .map(|stem| format!("{stem}.sqlite"))
             .ok_or_else(|| StoreError::refused("the new snapshot file has an unexpected name"))?;
         let final_path = self.snapshots_dir().join(&file_name);
-        partial
+        // The open file keeps its lock through the rename until it is recorded.
+        let _locked = partial
             .persist_noclobber(&final_path)
             .map_err(|err| StoreError::Io {
                 action: "move into place",
