@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::cli::GlobalOpts;
 use crate::commands::BadInput;
-use crate::commands::cached::{VaultChoice, count, open_snapshot, open_store, size};
+use crate::commands::cached::{VaultChoice, count, open_snapshot, open_store_to_read, size};
 use crate::commands::inventory::parse_date;
 use crate::domain::range::parse_size;
 use crate::store::{ArchiveQuery, ArchiveRow, SortKey};
@@ -103,7 +103,7 @@ impl<'a> From<&'a ArchiveRow> for ArchiveJson<'a> {
 pub fn run(global: &GlobalOpts, args: ArchivesArgs) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     let query = query_from(&args)?;
-    let store = open_store(global)?;
+    let store = open_store_to_read(global)?;
     let vault = args.vault.find(&store, global)?;
     let (info, snapshot) = open_snapshot(&store, &vault, args.snapshot)?;
     let page = snapshot.page(&query)?;

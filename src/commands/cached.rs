@@ -5,7 +5,8 @@ use humansize::{BINARY, format_size};
 use time::OffsetDateTime;
 
 use crate::cli::GlobalOpts;
-use crate::store::{Snapshot, SnapshotInfo, Store, Vault};
+use crate::commands::BadInput;
+use crate::store::{Snapshot, SnapshotInfo, Store, StoreError, Vault};
 
 /// Which cached vault, and which of its snapshots.
 #[derive(Debug, Clone, clap::Args)]
@@ -30,10 +31,30 @@ impl VaultChoice {
     }
 }
 
-/// Opens the cache under the chosen data directory.
+/// Opens the cache under the chosen data directory, for a command that changes
+/// it: a data directory it cannot write is refused here, before any work.
 pub fn open_store(global: &GlobalOpts) -> anyhow::Result<Store> {
     let data_dir = global.resolved_data_dir()?;
-    Ok(Store::open(&data_dir)?)
+    Store::open(&data_dir).map_err(with_remedy)
+}
+
+/// Opens the cache under the chosen data directory, for a command that only
+/// reads it: read-only when the data directory cannot be written.
+pub fn open_store_to_read(global: &GlobalOpts) -> anyhow::Result<Store> {
+    let data_dir = global.resolved_data_dir()?;
+    Store::open_for_reading(&data_dir).map_err(with_remedy)
+}
+
+/// The cache names the problem; the command line adds the fix in its own terms.
+fn with_remedy(err: StoreError) -> anyhow::Error {
+    match &err {
+        StoreError::ReadOnly { dir } => BadInput(format!(
+            "{err}; give --data-dir a directory you can write, or make {} writable",
+            dir.display()
+        ))
+        .into(),
+        _ => err.into(),
+    }
 }
 
 /// A snapshot of the chosen vault (its newest without `--snapshot`), opened.

@@ -251,6 +251,8 @@ pub struct Model {
     pub help: bool,
     pub explain: bool,
     pub status: Option<StatusMessage>,
+    /// The data directory, when the cache in it can only be read.
+    pub cache_read_only: Option<PathBuf>,
     pub next_request: u64,
     pub quit: bool,
 }
@@ -278,6 +280,7 @@ impl Model {
             help: false,
             explain: false,
             status: None,
+            cache_read_only: None,
             next_request: 0,
             quit: false,
         }

@@ -71,6 +71,9 @@ pub enum Loaded {
     Saved(Result<PathBuf, String>),
     /// Something went wrong outside any request the screen waits for.
     Problem(String),
+    /// The cache in this data directory can only be read: it is shown, and
+    /// whatever would change it (launching, fetching, downloading) is off.
+    CacheReadOnly(PathBuf),
 }
 
 /// Work for the runtime to do.

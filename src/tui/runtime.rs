@@ -207,9 +207,17 @@ impl Runtime {
         let results = self.results.clone();
         tokio::spawn(async move {
             let result = async {
-                let mut store = Store::open(&data_dir).map_err(|err| err.to_string())?;
+                let mut store =
+                    Store::open_for_reading(&data_dir).map_err(|err| err.to_string())?;
                 let mut problem = None;
-                if let Ok(glacier) = connection.await {
+                // Bringing the journal up to date writes it: a read-only cache
+                // shows the journal as it is.
+                let glacier = if store.is_read_only() {
+                    None
+                } else {
+                    connection.await.ok()
+                };
+                if let Some(glacier) = glacier {
                     for vault in &vaults {
                         if let Err(err) =
                             sync_vault_jobs(&*glacier, &mut store, vault, OffsetDateTime::now_utc())

@@ -62,7 +62,11 @@ impl StoreWorker {
 }
 
 fn serve(data_dir: &Path, inbox: &mpsc::Receiver<StoreJob>, results: &UnboundedSender<Msg>) {
-    let store = Store::open(data_dir).map_err(|err| err.to_string());
+    // The screen only reads here: a cache it cannot write is still shown.
+    let store = Store::open_for_reading(data_dir).map_err(|err| err.to_string());
+    if store.as_ref().is_ok_and(Store::is_read_only) {
+        let _ = results.send(Msg::Loaded(Loaded::CacheReadOnly(data_dir.to_path_buf())));
+    }
     let mut open: HashMap<PathBuf, Snapshot> = HashMap::new();
     let mut recent: Vec<PathBuf> = Vec::new();
     while let Ok(mut job) = inbox.recv() {

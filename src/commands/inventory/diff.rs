@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::cli::GlobalOpts;
 use crate::commands::BadInput;
 use crate::commands::archives::{ArchiveJson, table_line};
-use crate::commands::cached::{VaultChoice, count, open_store, size};
+use crate::commands::cached::{VaultChoice, count, open_store_to_read, size};
 use crate::store::{SnapshotInfo, diff};
 
 #[derive(Debug, clap::Args)]
@@ -39,7 +39,7 @@ struct DiffJson<'a> {
 
 pub fn run(global: &GlobalOpts, args: DiffArgs) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    let store = open_store(global)?;
+    let store = open_store_to_read(global)?;
     let vault = args.vault.find(&store, global)?;
     let (old, new) = match (args.old, args.new) {
         (Some(old), Some(new)) => (

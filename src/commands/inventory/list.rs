@@ -8,7 +8,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::cli::GlobalOpts;
-use crate::commands::cached::{age, count, open_store, size};
+use crate::commands::cached::{age, count, open_store_to_read, size};
 use crate::store::SnapshotInfo;
 use crate::text::{printable, shown};
 
@@ -40,7 +40,7 @@ struct SnapshotJson<'a> {
 
 pub fn run(global: &GlobalOpts, args: ListArgs) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    let store = open_store(global)?;
+    let store = open_store_to_read(global)?;
     let now = OffsetDateTime::now_utc();
     let snapshots: Vec<SnapshotInfo> = store
         .snapshots(None)?

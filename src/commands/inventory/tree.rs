@@ -4,7 +4,7 @@
 use std::io::Write as _;
 
 use crate::cli::GlobalOpts;
-use crate::commands::cached::{VaultChoice, count, open_snapshot, open_store, size};
+use crate::commands::cached::{VaultChoice, count, open_snapshot, open_store_to_read, size};
 use crate::store::FolderEntryKind;
 use crate::text::printable;
 
@@ -24,7 +24,7 @@ pub struct TreeArgs {
 
 pub fn run(global: &GlobalOpts, args: TreeArgs) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    let store = open_store(global)?;
+    let store = open_store_to_read(global)?;
     let vault = args.vault.find(&store, global)?;
     let (_, snapshot) = open_snapshot(&store, &vault, args.snapshot)?;
     let listing = snapshot.folder(&args.folder)?;

@@ -73,6 +73,18 @@ fn on_loaded(model: &mut Model, loaded: Loaded) -> Vec<Cmd> {
             model.tell(Severity::Problem, problem);
             Vec::new()
         }
+        Loaded::CacheReadOnly(data_dir) => {
+            model.session.read_only = true;
+            model.tell(
+                Severity::Info,
+                format!(
+                    "the cache in {} is read-only: browsing only; to launch jobs or download, start defrost with a writable --data-dir",
+                    data_dir.display()
+                ),
+            );
+            model.cache_read_only = Some(data_dir);
+            Vec::new()
+        }
     }
 }
 
@@ -207,9 +219,16 @@ fn click(model: &mut Model, column: u16, row: u16) -> Vec<Cmd> {
 
 /// Says that something needs a spending action the session does not allow.
 fn refuse_read_only(model: &mut Model, what: &str) -> Vec<Cmd> {
+    let fix = match &model.cache_read_only {
+        Some(data_dir) => format!(
+            "the cache in {} is read-only; start defrost with a writable --data-dir, or make it writable",
+            data_dir.display()
+        ),
+        None => "start defrost without --read-only to do it".to_owned(),
+    };
     model.tell(
         Severity::Problem,
-        format!("{what} is off in read-only mode; start defrost without --read-only to do it"),
+        format!("{what} is off in read-only mode; {fix}"),
     );
     Vec::new()
 }

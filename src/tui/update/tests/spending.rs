@@ -69,6 +69,36 @@ fn read_only_mode_plans_and_previews_but_never_spends() {
 }
 
 #[test]
+fn a_read_only_cache_is_browsed_and_names_the_fix_for_spending() {
+    let mut model = browsing(120, 40, 10);
+    let data_dir = std::path::PathBuf::from("/srv/defrost-cache");
+    update(
+        &mut model,
+        Msg::Loaded(Loaded::CacheReadOnly(data_dir)),
+        NOW,
+    );
+    assert!(model.session.read_only);
+    let status = model.status.clone().unwrap();
+    assert!(
+        status.text.contains("/srv/defrost-cache is read-only"),
+        "{}",
+        status.text
+    );
+    update(&mut model, key(KeyCode::Char('p')), NOW);
+    assert!(update(&mut model, key(KeyCode::Char('l')), NOW).is_empty());
+    let status = model.status.clone().unwrap();
+    assert_eq!(status.severity, Severity::Problem);
+    for mention in ["/srv/defrost-cache", "writable --data-dir"] {
+        assert!(status.text.contains(mention), "{}", status.text);
+    }
+    assert!(
+        !status.text.contains("without --read-only"),
+        "{}",
+        status.text
+    );
+}
+
+#[test]
 fn a_job_that_finishes_is_announced_with_the_bell_and_can_be_downloaded() {
     let mut model = browsing(120, 40, 10);
     update(
