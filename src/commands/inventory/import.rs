@@ -12,7 +12,8 @@ use crate::cli::GlobalOpts;
 use crate::commands::BadInput;
 use crate::commands::cached::{count, open_store, size};
 use crate::commands::input::{Accepts, InputPath, Unusable};
-use crate::domain::inventory::{InventoryFormat, Timestamp};
+use crate::domain::inventory::{InventoryFormat, Timestamp, guess_format};
+use crate::domain::job_params::{check_account_id, check_region};
 use crate::store::{ImportProgress, ImportRequest};
 use crate::text::printable;
 
@@ -61,6 +62,15 @@ pub fn run(global: &GlobalOpts, args: ImportArgs) -> anyhow::Result<()> {
         .as_deref()
         .map(|text| parse_date(text, "--inventory-date"))
         .transpose()?;
+    let default_region = std::env::var("AWS_REGION")
+        .or_else(|_| std::env::var("AWS_DEFAULT_REGION"))
+        .ok()
+        .filter(|region| !region.is_empty());
+    check_vault_home(
+        args.account.as_deref(),
+        global.region.as_deref(),
+        default_region.as_deref(),
+    )?;
     let from_stdin = args.file.as_os_str() == "-";
     let path = InputPath {
         path: &args.file,
@@ -123,10 +133,7 @@ pub fn run(global: &GlobalOpts, args: ImportArgs) -> anyhow::Result<()> {
         vault_name: args.vault,
         account: args.account,
         region: global.region.clone(),
-        default_region: std::env::var("AWS_REGION")
-            .or_else(|_| std::env::var("AWS_DEFAULT_REGION"))
-            .ok()
-            .filter(|region| !region.is_empty()),
+        default_region,
         inventory_date,
         source,
         obtained_at: OffsetDateTime::now_utc(),
@@ -208,15 +215,33 @@ enum Sniffed {
     Unreadable(io::Error),
 }
 
-/// JSON inventories start with `{`; anything else is taken for CSV.
+/// JSON inventories start with `{` (after a byte-order mark, if any); anything
+/// else is taken for CSV.
 fn sniff_format(input: &mut impl BufRead) -> Result<InventoryFormat, Sniffed> {
     let start = input.fill_buf().map_err(Sniffed::Unreadable)?;
-    let first = start.iter().copied().find(|b| !b.is_ascii_whitespace());
-    match first {
-        Some(b'{') => Ok(InventoryFormat::Json),
-        Some(_) => Ok(InventoryFormat::Csv),
-        None => Err(Sniffed::Empty),
+    guess_format(start).ok_or(Sniffed::Empty)
+}
+
+/// `--account`, `--region` or the region the environment names must be shaped as
+/// job parameters require, or later commands would refuse the vault they file.
+fn check_vault_home(
+    account: Option<&str>,
+    region: Option<&str>,
+    default_region: Option<&str>,
+) -> Result<(), BadInput> {
+    if let Some(account) = account {
+        check_account_id(account).map_err(|err| BadInput(format!("--account: {err}")))?;
     }
+    if let Some(region) = region {
+        check_region(region).map_err(|err| BadInput(format!("--region: {err}")))?;
+    } else if let Some(region) = default_region {
+        check_region(region).map_err(|err| {
+            BadInput(format!(
+                "AWS_REGION (or AWS_DEFAULT_REGION): {err}, or give --region"
+            ))
+        })?;
+    }
+    Ok(())
 }
 
 /// `2026-11-01` (midnight UTC) or a full inventory date.

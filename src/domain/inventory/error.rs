@@ -5,6 +5,7 @@ use std::fmt;
 use std::io;
 
 use super::TimestampError;
+use crate::domain::job_params::CharName;
 use crate::text::printable;
 
 /// A field of the inventory, named as Glacier names it.
@@ -102,6 +103,11 @@ pub enum Problem {
     BadTreeHash { text: String },
     #[error("ArchiveId is empty, but every archive has an id; {REFETCH}")]
     EmptyArchiveId,
+    #[error(
+        "ArchiveId has {} at character {position}, but Glacier's archive ids are printable ASCII without spaces, so no job could retrieve it; {REFETCH}",
+        CharName(*.found)
+    )]
+    BadArchiveId { found: char, position: usize },
     #[error(
         "ArchiveId `{}` was listed before, but ids are unique within a vault; {REFETCH}",
         Shown(.id)

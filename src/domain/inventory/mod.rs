@@ -10,6 +10,7 @@ mod timestamp;
 
 use std::io::Read;
 
+use crate::domain::job_params::{TokenFault, token_fault};
 use crate::domain::treehash::TreeHash;
 
 pub use csv::{MAX_ROW_BYTES, read_csv};
@@ -75,6 +76,21 @@ pub struct ReadOptions {
     pub duplicate_ids: DuplicateIds,
 }
 
+/// The format an inventory's first bytes show: JSON starts with `{` after a
+/// UTF-8 byte-order mark, if any, and whitespace; anything else is taken for
+/// CSV. `None` when the bytes hold nothing else (an empty inventory).
+pub fn guess_format(start: &[u8]) -> Option<InventoryFormat> {
+    let text = start.strip_prefix(BYTE_ORDER_MARK).unwrap_or(start);
+    match text.iter().find(|b| !b.is_ascii_whitespace())? {
+        b'{' => Some(InventoryFormat::Json),
+        _ => Some(InventoryFormat::Csv),
+    }
+}
+
+/// U+FEFF in UTF-8, which some editors and tools put before the text; both
+/// readers skip it, and [`guess_format`] looks past it.
+const BYTE_ORDER_MARK: &[u8] = "\u{feff}".as_bytes();
+
 /// Reads an inventory in either format, handing each archive to `on_archive` as it
 /// is read; see [`read_json`] and [`read_csv`] for what each accepts.
 ///
@@ -123,8 +139,16 @@ impl Tally {
         }
     }
 
-    /// Counts the archive in, or says why it cannot be.
+    /// Counts the archive in, or says why it cannot be: its id must be one
+    /// Glacier could hand out (job parameters' rule), and new.
     fn count(&mut self, archive: &InventoryArchive) -> Result<(), Problem> {
+        match token_fault(&archive.archive_id) {
+            None => {}
+            Some(TokenFault::Empty) => return Err(Problem::EmptyArchiveId),
+            Some(TokenFault::BadCharacter { found, position }) => {
+                return Err(Problem::BadArchiveId { found, position });
+            }
+        }
         if let Some(seen) = &mut self.seen_ids
             && !seen.insert(&archive.archive_id)
         {
@@ -142,6 +166,59 @@ impl Tally {
             header,
             archive_count: self.archive_count,
             total_size: self.total_size,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_format_is_guessed_past_a_byte_order_mark_and_whitespace() {
+        assert_eq!(guess_format(b"{\"VaultARN\""), Some(InventoryFormat::Json));
+        assert_eq!(
+            guess_format("\u{feff}{\"VaultARN\"".as_bytes()),
+            Some(InventoryFormat::Json)
+        );
+        assert_eq!(
+            guess_format("\u{feff}\r\n  {".as_bytes()),
+            Some(InventoryFormat::Json)
+        );
+        assert_eq!(
+            guess_format("\u{feff}ArchiveId,".as_bytes()),
+            Some(InventoryFormat::Csv)
+        );
+        assert_eq!(guess_format(b"ArchiveId,"), Some(InventoryFormat::Csv));
+        assert_eq!(guess_format("\u{feff} \n".as_bytes()), None);
+        assert_eq!(guess_format(b""), None);
+    }
+
+    #[test]
+    fn archive_ids_are_held_to_the_job_parameters_rule_in_both_formats() {
+        let hash = "0".repeat(64);
+        let json = format!(
+            r#"{{"VaultARN":"arn:aws:glacier:us-east-1:111122223333:vaults/v","InventoryDate":"2026-01-01T00:00:00Z","ArchiveList":[{{"ArchiveId":"a\u0000b","ArchiveDescription":"","CreationDate":"2026-01-01T00:00:00Z","Size":1,"SHA256TreeHash":"{hash}"}}]}}"#
+        );
+        let csv = format!(
+            "ArchiveId,ArchiveDescription,CreationDate,Size,SHA256TreeHash\nab c,,2026-01-01T00:00:00Z,1,{hash}\n"
+        );
+        for (format, text, found, position) in [
+            (InventoryFormat::Json, json, '\0', 2),
+            (InventoryFormat::Csv, csv, ' ', 3),
+        ] {
+            let err = read_inventory(format, text.as_bytes(), ReadOptions::default(), |_| {
+                Ok::<(), ()>(())
+            })
+            .unwrap_err();
+            let ReadError::Inventory(err) = err else {
+                panic!("{err:?}")
+            };
+            assert_eq!(
+                err.problem(),
+                Some(&Problem::BadArchiveId { found, position }),
+                "{err}"
+            );
         }
     }
 }

@@ -5,6 +5,7 @@ use std::fmt;
 
 use super::{GlacierDate, JobKind};
 use crate::domain::range::{ByteRange, MIB, RangeError};
+use crate::text::printable;
 
 /// A field of InitiateJob's request body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -192,6 +193,16 @@ pub enum ParamsError {
         CharName(*.found)
     )]
     VaultNameCharacter { found: char, position: usize },
+    #[error(
+        "the region `{}` does not look like a region such as us-east-1; give the vault's region as AWS names it",
+        printable(.input)
+    )]
+    Region { input: String },
+    #[error(
+        "the account id `{}` is not 12 digits; give the vault's 12-digit account id, or - for the account of your credentials",
+        printable(.input)
+    )]
+    AccountId { input: String },
     #[error("the {what} holds a NUL character, which no shell command can carry; remove it")]
     Unquotable { what: &'static str },
     #[error(
@@ -214,7 +225,7 @@ fn mib_end_at_or_after(end: u64) -> u64 {
 
 /// A character named so that a reader can find it, even when it is invisible or
 /// would upset the terminal if printed as itself.
-pub(super) struct CharName(pub char);
+pub struct CharName(pub char);
 
 impl fmt::Display for CharName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -27,27 +27,61 @@ pub(super) fn check_description(text: &str) -> Result<(), ParamsError> {
     Ok(())
 }
 
-/// ArchiveId and Marker are opaque tokens that Glacier hands out in printable ASCII
-/// without spaces; anything else is a copy-and-paste accident.
-pub(super) fn check_token(field: Field, text: &str) -> Result<(), ParamsError> {
-    if text.is_empty() {
-        let fix = match field {
-            Field::Marker => {
-                "leave Marker out to start at the beginning, or give the marker the previous inventory job returned"
-            }
-            _ => "give the archive's id as the vault inventory lists it",
-        };
-        return Err(ParamsError::Empty { field, fix });
+/// Why text is not a token Glacier hands out (an ArchiveId or a Marker).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenFault {
+    Empty,
+    /// The first character that is not printable ASCII, or is a space, with its
+    /// 1-based position in characters.
+    BadCharacter {
+        found: char,
+        position: usize,
+    },
+}
+
+/// Glacier's rule for ArchiveId and Marker: opaque tokens in printable ASCII
+/// without spaces. The inventory reader holds archive ids to it too, so an id
+/// the cache keeps is always one a job can be started for.
+pub fn token_fault(text: &str) -> Option<TokenFault> {
+    // Nearly every token is plain: one pass over the bytes settles it. It runs
+    // for every archive of an inventory, so it is written without a branch per
+    // byte, which lets the compiler check many bytes at once.
+    let all_graphic = text.as_bytes().chunks(32).all(|chunk| {
+        chunk.iter().fold(true, |graphic, &b| {
+            graphic & (b.wrapping_sub(b'!') <= b'~' - b'!')
+        })
+    });
+    if !text.is_empty() && all_graphic {
+        return None;
     }
-    if let Some((position, found)) = first_char_where(text, |c| !c.is_ascii_graphic()) {
-        return Err(ParamsError::BadCharacter {
+    if text.is_empty() {
+        return Some(TokenFault::Empty);
+    }
+    first_char_where(text, |c| !c.is_ascii_graphic())
+        .map(|(position, found)| TokenFault::BadCharacter { found, position })
+}
+
+/// ArchiveId and Marker by [`token_fault`]; anything else is a copy-and-paste
+/// accident.
+pub(super) fn check_token(field: Field, text: &str) -> Result<(), ParamsError> {
+    match token_fault(text) {
+        None => Ok(()),
+        Some(TokenFault::Empty) => {
+            let fix = match field {
+                Field::Marker => {
+                    "leave Marker out to start at the beginning, or give the marker the previous inventory job returned"
+                }
+                _ => "give the archive's id as the vault inventory lists it",
+            };
+            Err(ParamsError::Empty { field, fix })
+        }
+        Some(TokenFault::BadCharacter { found, position }) => Err(ParamsError::BadCharacter {
             field,
             found,
             position,
             fix: "copy it exactly as Glacier gave it, without spaces, line breaks or other characters around it",
-        });
+        }),
     }
-    Ok(())
 }
 
 /// Limit: a whole number of archives, 1 or more, written in decimal digits.
@@ -170,6 +204,29 @@ mod tests {
             message.starts_with("ArchiveId (--archive-id) has a space (U+0020) at character 3"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn the_quick_check_agrees_with_printable_ascii_at_every_byte_and_place() {
+        for byte in 0..=0x7fu8 {
+            for at in [0, 31, 32, 100] {
+                let mut id = vec![b'a'; 138];
+                id[at] = byte;
+                let id = String::from_utf8(id).unwrap();
+                let fault = token_fault(&id);
+                if byte.is_ascii_graphic() {
+                    assert_eq!(fault, None, "{byte:#x} at {at}");
+                } else {
+                    let found = char::from(byte);
+                    let position = at + 1;
+                    assert_eq!(
+                        fault,
+                        Some(TokenFault::BadCharacter { found, position }),
+                        "{byte:#x} at {at}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

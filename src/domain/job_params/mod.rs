@@ -5,6 +5,7 @@
 //! [`validate`] turns it into [`JobParams`], which can only hold values Glacier
 //! accepts, so everything downstream can print or send it without further checks.
 
+mod aws_ids;
 mod dates;
 mod error;
 mod fields;
@@ -21,9 +22,10 @@ use serde::{Deserialize, Serialize};
 
 use super::range::ByteRange;
 
+pub use aws_ids::{check_account_id, check_region};
 pub use dates::GlacierDate;
-pub use error::{ArnProblem, DateProblem, Field, ParamsError};
-pub use fields::{MAX_DESCRIPTION_BYTES, check_vault_name};
+pub use error::{ArnProblem, CharName, DateProblem, Field, ParamsError};
+pub use fields::{MAX_DESCRIPTION_BYTES, TokenFault, check_vault_name, token_fault};
 pub use render::{AwsCliOptions, FIELD_ORDER, INVENTORY_FIELD_ORDER};
 pub use request::JobRequest;
 pub use validate::validate;

@@ -1,6 +1,7 @@
 //! SNSTopic: the ARN of the topic Glacier notifies when a job completes. Only its
 //! shape is checked here; whether the topic exists only AWS can say.
 
+use super::aws_ids::{is_account_id, looks_like_region};
 use super::{ArnProblem, ParamsError};
 
 /// Glacier's limit on a topic name, `.fifo` included.
@@ -39,29 +40,13 @@ fn arn_problem(arn: &str) -> Option<ArnProblem> {
             partition: partition.to_owned(),
         });
     }
-    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+    if !is_account_id(account) {
         return Some(ArnProblem::Account(account.to_owned()));
     }
     if !is_topic_name(topic) {
         return Some(ArnProblem::Topic(topic.to_owned()));
     }
     None
-}
-
-/// Lowercase words joined by hyphens, ending in a number: `us-east-1`,
-/// `us-gov-west-1`, `ap-southeast-2`.
-fn looks_like_region(region: &str) -> bool {
-    let words: Vec<&str> = region.split('-').collect();
-    let [country, middle @ .., number] = &words[..] else {
-        return false;
-    };
-    let is_word = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase());
-    country.len() == 2
-        && is_word(country)
-        && !middle.is_empty()
-        && middle.iter().all(|word| is_word(word))
-        && !number.is_empty()
-        && number.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The partition a region belongs to, so that a China or GovCloud topic is not

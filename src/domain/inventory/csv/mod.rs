@@ -163,7 +163,7 @@ impl<R: Read> Rows<R> {
             ));
         }
         if self.number == 1 {
-            row = row.strip_prefix("\u{feff}".as_bytes()).unwrap_or(row);
+            row = row.strip_prefix(super::BYTE_ORDER_MARK).unwrap_or(row);
         }
         match std::str::from_utf8(row) {
             Ok(row) => Ok(Some((self.number, row))),

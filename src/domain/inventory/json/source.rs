@@ -114,7 +114,7 @@ impl<R: Read> Source<R> {
 
     /// Skips a UTF-8 byte order mark at the very start, which some editors add.
     pub(super) fn skip_byte_order_mark(&mut self) -> io::Result<()> {
-        const MARK: &[u8] = "\u{feff}".as_bytes();
+        const MARK: &[u8] = crate::domain::inventory::BYTE_ORDER_MARK;
         while self.end - self.start < MARK.len() && self.fill()? {}
         if self.buffer[self.start..self.end].starts_with(MARK) {
             self.advance(MARK.len());
