@@ -58,6 +58,16 @@ pub struct GlobalOpts {
 
 impl GlobalOpts {
     /// How fast the service's clock runs: Glacier's unless `--sandbox-speedup` says.
+    /// How to reach Glacier, as these options say.
+    pub fn connect_options(&self) -> crate::glacier::ConnectOptions {
+        crate::glacier::ConnectOptions {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            speed: self.service_speed(),
+        }
+    }
+
     pub fn service_speed(&self) -> crate::domain::job::ServiceSpeed {
         self.sandbox_speedup
             .and_then(crate::domain::job::ServiceSpeed::new)

@@ -15,7 +15,7 @@ use std::time::Duration;
 use defrost::domain::job_params::{JobRequest, validate};
 use defrost::domain::treehash::TreeHash;
 use defrost::glacier::download::DownloadError;
-use defrost::glacier::download::{DownloadOutcome, DownloadRequest, download};
+use defrost::glacier::download::{Destination, DownloadOutcome, DownloadRequest, download};
 use defrost::glacier::{GlacierApi, JobInfo, JobStatus, SdkGlacier};
 use defrost::sandbox::{RunningSandbox, SandboxOptions, Speedup};
 
@@ -91,7 +91,7 @@ impl Fixture {
             output_length: last - first + 1,
             expected_tree_hash: job.sha256_tree_hash,
             archive_offset: first,
-            destination: dest.to_path_buf(),
+            destination: Destination::at(dest).unwrap(),
             chunk_size: chunk_mib * MIB,
             parallel: 3,
             overwrite: false,
@@ -110,7 +110,9 @@ impl Fixture {
 
 /// `DEST.part` beside `dest`.
 pub fn part_of(dest: &Path) -> std::path::PathBuf {
-    defrost::glacier::download::part_path(dest).unwrap()
+    let mut name = dest.as_os_str().to_owned();
+    name.push(".part");
+    name.into()
 }
 
 #[tokio::test]

@@ -174,10 +174,13 @@ fn a_cache_from_before_the_journal_gains_it_and_keeps_its_snapshots() {
         )
         .unwrap();
     }
-    // Make it look as a cache of schema 1 did: no journal tables.
+    // Make it look as a cache of schema 1 did: no journal, no restore claims.
     let catalog = rusqlite::Connection::open(dir.path().join("catalog.sqlite")).unwrap();
     catalog
-        .execute_batch("DROP TABLE job_event; DROP TABLE job; PRAGMA user_version = 1;")
+        .execute_batch(
+            "DROP TABLE job_event; DROP TABLE job; DROP TABLE restore_claim;
+             PRAGMA user_version = 1;",
+        )
         .unwrap();
     drop(catalog);
 
@@ -190,6 +193,86 @@ fn a_cache_from_before_the_journal_gains_it_and_keeps_its_snapshots() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, defrost::store::CATALOG_SCHEMA);
+    let claim = store
+        .claim_restore_path("/r", "archive A", &["a.txt".into()], at(0))
+        .unwrap();
+    assert_eq!(claim.map(|c| c.path).as_deref(), Some("a.txt"));
+}
+
+#[test]
+fn a_cache_of_schema_two_gains_restore_claims_and_keeps_its_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = Store::open(dir.path()).unwrap();
+        plain_intent(&mut store);
+    }
+    let catalog = rusqlite::Connection::open(dir.path().join("catalog.sqlite")).unwrap();
+    catalog
+        .execute_batch("DROP TABLE restore_claim; PRAGMA user_version = 2;")
+        .unwrap();
+    drop(catalog);
+
+    let mut store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.journal(None).unwrap().len(), 1);
+    let candidates = [
+        "same/name.txt".to_owned(),
+        "same/name (archive B).txt".to_owned(),
+    ];
+    let first = store
+        .claim_restore_path("/r", "archive A", &candidates, at(0))
+        .unwrap()
+        .unwrap();
+    let second = store
+        .claim_restore_path("/r", "archive B", &candidates, at(0))
+        .unwrap()
+        .unwrap();
+    assert_eq!((first.path.as_str(), first.new), ("same/name.txt", true));
+    assert_eq!(second.path, "same/name (archive B).txt");
+    // Claims are for good: asking again gives the same answer, and a folder of
+    // another name is another matter.
+    let again = store
+        .claim_restore_path("/r", "archive B", &candidates, at(0))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (again.path.as_str(), again.new),
+        ("same/name (archive B).txt", false)
+    );
+    let elsewhere = store
+        .claim_restore_path("/s", "archive B", &candidates, at(0))
+        .unwrap()
+        .unwrap();
+    assert_eq!(elsewhere.path, "same/name.txt");
+    // Case is ignored, and a file never takes a name a claimed path needs as a
+    // folder, nor a path below a claimed file.
+    let upper = ["SAME/NAME.TXT".to_owned()];
+    assert_eq!(
+        store
+            .claim_restore_path("/r", "archive C", &upper, at(0))
+            .unwrap(),
+        None
+    );
+    let folder = ["same".to_owned()];
+    assert_eq!(
+        store
+            .claim_restore_path("/r", "archive D", &folder, at(0))
+            .unwrap(),
+        None
+    );
+    let below = ["same/name.txt/x".to_owned()];
+    assert_eq!(
+        store
+            .claim_restore_path("/r", "archive E", &below, at(0))
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .restore_claim_owner("/r", "Same/Name.txt")
+            .unwrap()
+            .as_deref(),
+        Some("archive A")
+    );
 }
 
 #[test]

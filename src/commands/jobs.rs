@@ -61,7 +61,7 @@ pub fn run(global: &GlobalOpts, args: JobsArgs) -> anyhow::Result<()> {
     let mut store = open_store(global)?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let (glacier, entries) = runtime.block_on(async {
-        let glacier = SdkGlacier::connect(global).await?;
+        let glacier = SdkGlacier::connect(&global.connect_options()).await?;
         let entries = synced_journal(
             &glacier,
             &mut store,

@@ -19,6 +19,7 @@ use crate::glacier::GlacierError;
 use crate::glacier::download::DownloadError;
 use crate::store::StoreError;
 use crate::tracking::TrackingError;
+use crate::tracking::download::DownloadJobError;
 use crate::tracking::inventory::FetchError;
 use crate::tracking::launch::{LaunchError, PlanError};
 
@@ -71,12 +72,12 @@ pub fn exit_code_for(err: &anyhow::Error) -> u8 {
             || cause
                 .downcast_ref::<FetchError>()
                 .is_some_and(FetchError::is_bad_input)
-            || cause.downcast_ref::<DownloadError>().is_some_and(|err| {
-                matches!(
-                    err,
-                    DownloadError::DestinationExists { .. } | DownloadError::BadChunkSize { .. }
-                )
-            })
+            || cause
+                .downcast_ref::<DownloadError>()
+                .is_some_and(DownloadError::is_bad_input)
+            || cause
+                .downcast_ref::<DownloadJobError>()
+                .is_some_and(DownloadJobError::is_bad_input)
     });
     if caused_by_input { 2 } else { 1 }
 }

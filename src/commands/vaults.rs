@@ -23,7 +23,7 @@ pub struct VaultsArgs {
 pub fn run(global: &GlobalOpts, args: VaultsArgs) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let vaults = runtime.block_on(async {
-        let glacier = SdkGlacier::connect(global).await?;
+        let glacier = SdkGlacier::connect(&global.connect_options()).await?;
         glacier.list_vaults().await
     })?;
     let mut out = std::io::stdout().lock();

@@ -247,12 +247,8 @@ impl ConfinedDir {
 
 /// Refuses anything but one plain name.
 fn check_name(name: &str) -> Result<(), ConfinedError> {
-    let plain = !name.is_empty()
-        && name != "."
-        && name != ".."
-        && !name.contains('/')
-        && !name.contains('\0')
-        && !(cfg!(windows) && name.contains('\\'));
+    let separator = name.contains('/') || (cfg!(windows) && name.contains('\\'));
+    let plain = !matches!(name, "" | "." | "..") && !separator && !name.contains('\0');
     if plain {
         Ok(())
     } else {

@@ -11,4 +11,4 @@ pub use api::{
     ByteChunks, GlacierApi, JobInfo, JobOutput, JobStarted, JobStatus, RetrievalPolicy, VaultInfo,
 };
 pub use error::GlacierError;
-pub use sdk::SdkGlacier;
+pub use sdk::{ConnectOptions, SdkGlacier};

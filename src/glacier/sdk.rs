@@ -15,7 +15,6 @@ use aws_sdk_glacier::config::{Credentials, ProvideCredentials, Region};
 
 use super::api::{GlacierApi, JobInfo, JobOutput, JobStarted, RetrievalPolicy, VaultInfo};
 use super::error::GlacierError;
-use crate::cli::GlobalOpts;
 use crate::domain::job::ServiceSpeed;
 use crate::domain::job_params::JobParams;
 use crate::text::printable;
@@ -27,6 +26,17 @@ const ACCOUNT: &str = "-";
 /// Three attempts (two retries) ride out a throttle or a passing 500 without
 /// keeping someone waiting long on a real outage.
 const MAX_ATTEMPTS: u32 = 3;
+
+/// Where and as whom to connect, as the aws CLI's `--profile`, `--region` and
+/// `--endpoint-url` say, and the pace of the service's clock.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    /// Glacier's pace, or a sandbox's sped-up one.
+    pub speed: ServiceSpeed,
+}
 
 /// A Glacier client for one account and region.
 #[derive(Debug, Clone)]
@@ -44,9 +54,9 @@ impl SdkGlacier {
     /// Configures a client as the aws CLI would from `--profile`, `--region` and
     /// `--endpoint-url`, the environment and the shared config files, and checks
     /// that credentials can be found before any request is made.
-    pub async fn connect(global: &GlobalOpts) -> Result<Self, GlacierError> {
+    pub async fn connect(options: &ConnectOptions) -> Result<Self, GlacierError> {
         let mut loader = aws_config::defaults(BehaviorVersion::latest());
-        if let Some(profile) = &global.profile {
+        if let Some(profile) = &options.profile {
             // An explicit --profile beats AWS_ACCESS_KEY_ID in the aws CLI; the
             // SDK's default chain would try the environment first.
             let credentials = ProfileFileCredentialsProvider::builder()
@@ -56,18 +66,18 @@ impl SdkGlacier {
                 .profile_name(profile)
                 .credentials_provider(credentials);
         }
-        if let Some(region) = &global.region {
+        if let Some(region) = &options.region {
             loader = loader.region(Region::new(region.clone()));
         }
-        if let Some(url) = &global.endpoint_url {
+        if let Some(url) = &options.endpoint_url {
             loader = loader.endpoint_url(url);
         }
         let shared = loader.load().await;
         let region = shared.region().ok_or(GlacierError::NoRegion)?.to_string();
-        check_credentials(&shared, global.profile.as_deref()).await?;
+        check_credentials(&shared, options.profile.as_deref()).await?;
         // Only to name in errors, in the order the SDK resolves them: the option,
         // the service's own variable, then the one for every service.
-        let endpoint = global
+        let endpoint = options
             .endpoint_url
             .clone()
             .or_else(|| std::env::var("AWS_ENDPOINT_URL_GLACIER").ok())
@@ -80,7 +90,7 @@ impl SdkGlacier {
             client: Client::from_conf(config),
             endpoint: printable(&endpoint),
             region,
-            speed: global.service_speed(),
+            speed: options.speed,
         })
     }
 

@@ -17,8 +17,8 @@ use super::error::{AtPath, StoreError};
 use crate::domain::inventory::{InventoryFormat, Timestamp};
 
 /// The catalog schema this build writes and reads; kept in `PRAGMA user_version`.
-/// 1: vaults and snapshots; 2: the job journal as well.
-pub const CATALOG_SCHEMA: i64 = 2;
+/// 1: vaults and snapshots; 2: the job journal as well; 3: restore claims.
+pub const CATALOG_SCHEMA: i64 = 3;
 /// Marks the catalog as defrost's (`PRAGMA application_id`, "dfrc").
 const CATALOG_APPLICATION_ID: i64 = 0x6466_7263;
 
@@ -144,6 +144,7 @@ impl Catalog {
                 }
                 tx.execute_batch(CATALOG_DDL).at(path)?;
                 tx.execute_batch(super::journal::JOURNAL_DDL).at(path)?;
+                tx.execute_batch(super::claims::CLAIMS_DDL).at(path)?;
                 tx.pragma_update(None, "application_id", CATALOG_APPLICATION_ID)
                     .at(path)?;
                 tx.pragma_update(None, "user_version", CATALOG_SCHEMA)
@@ -152,9 +153,13 @@ impl Catalog {
             _ if application != CATALOG_APPLICATION_ID => {
                 return Err(StoreError::NotOurs { path: path.clone() });
             }
-            // A cache from before the journal: add it, keep everything else.
-            1 => {
-                tx.execute_batch(super::journal::JOURNAL_DDL).at(path)?;
+            // A cache from before the journal, or before restore claims: add
+            // what it lacks, keep everything else.
+            1 | 2 => {
+                if version == 1 {
+                    tx.execute_batch(super::journal::JOURNAL_DDL).at(path)?;
+                }
+                tx.execute_batch(super::claims::CLAIMS_DDL).at(path)?;
                 tx.pragma_update(None, "user_version", CATALOG_SCHEMA)
                     .at(path)?;
             }

@@ -10,6 +10,7 @@
 //! Both are plain SQLite files that the sqlite3 shell can open.
 
 mod catalog;
+mod claims;
 mod diff;
 mod error;
 mod import;
@@ -22,6 +23,7 @@ pub mod sorter;
 use std::path::{Path, PathBuf};
 
 pub use catalog::{CATALOG_SCHEMA, SnapshotInfo, Vault, VaultKey};
+pub use claims::RestoreClaim;
 pub use diff::{SnapshotDiff, diff};
 pub use error::{CatalogDamage, StoreError};
 pub use import::{ImportProgress, ImportRequest, check_vault_name};

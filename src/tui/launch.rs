@@ -7,12 +7,12 @@ use time::OffsetDateTime;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::msg::{Loaded, Msg};
-use crate::commands::download::{Target, download_job_reporting, note_downloaded};
-use crate::commands::one_line;
 use crate::domain::job_params::{JobKind, JobRequest, validate};
 use crate::glacier::SdkGlacier;
 use crate::glacier::download::DownloadProgress;
 use crate::store::{Store, VaultKey};
+use crate::text::printable;
+use crate::tracking::download::{DownloadJobError, DownloadTarget, Finished, download_job};
 use crate::tracking::inventory::{FetchOutcome, Imported, advance, start_fetch, unfinished_fetch};
 use crate::tracking::started_by_here;
 use crate::tracking::watch::SystemClock;
@@ -93,8 +93,9 @@ pub async fn download(
         )
     })?;
     let mut store = Store::open(data_dir).map_err(|err| err.to_string())?;
-    let target = Target {
+    let target = DownloadTarget {
         vault: &vault.name,
+        region: &vault.region,
         job_id,
         to,
         overwrite: false,
@@ -107,17 +108,29 @@ pub async fn download(
         };
         let _ = progress.send(Msg::Loaded(loaded));
     };
-    let downloaded = download_job_reporting(glacier, &store, Some(&vault.region), &target, report)
+    let downloaded = download_job(glacier, &mut store, &target, report)
         .await
-        .map_err(|err| one_line(&err))?;
-    note_downloaded(
-        glacier,
-        &mut store,
-        &vault.name,
-        job_id,
-        &downloaded.destination,
-    )
-    .await
-    .map_err(|err| one_line(&err))?;
-    Ok(downloaded.summary)
+        .map_err(|err| worded(&err))?;
+    let shown = printable(&downloaded.shown.display().to_string());
+    Ok(match downloaded.finished {
+        Finished::Whole { tree_hash, .. } | Finished::LastRange { tree_hash } => {
+            format!("verified into {shown} (tree hash {tree_hash})")
+        }
+        Finished::RangeOfPlan { verified, total } => format!(
+            "verified this range into {shown}.part; {verified} of {total} bytes are in: download the plan's other jobs into the same folder"
+        ),
+    })
+}
+
+/// The engine's error as the screen says it: its remedy in the screen's terms.
+fn worded(err: &DownloadJobError) -> String {
+    use crate::glacier::download::DownloadError;
+    let text = match err {
+        DownloadJobError::Download(DownloadError::DestinationExists { path }) => format!(
+            "{} exists; choose another folder, or move the file away",
+            path.display()
+        ),
+        other => other.to_string(),
+    };
+    printable(&text)
 }

@@ -66,7 +66,7 @@ pub fn run(global: &GlobalOpts, args: ScreenArgs) -> anyhow::Result<()> {
     async_runtime.block_on(async {
         // The screen comes up on the cache at once; the client is configured
         // (profiles, SSO, credentials) meanwhile.
-        let owned = global.clone();
+        let owned = global.connect_options();
         let glacier = runtime::connection(async move {
             SdkGlacier::connect(&owned)
                 .await

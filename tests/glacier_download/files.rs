@@ -1,7 +1,9 @@
 //! Where the bytes go: a split plan assembled in one file, and an existing
 //! destination left alone.
 
-use defrost::glacier::download::{DownloadError, DownloadRequest, finish_part, progress_path};
+use defrost::glacier::download::{
+    Destination, DownloadError, DownloadRequest, finish_part, progress_path,
+};
 
 use crate::jobs_support::MIB;
 use crate::{Fixture, SIZE, part_of};
@@ -28,9 +30,14 @@ async fn two_tree_aligned_range_jobs_assemble_into_the_whole_archive() {
     }
     assert!(progress_path(&part_of(&dest), 4 * MIB).exists());
 
-    let hash = finish_part(&dest, size, Some(fx.whole_hash()), false)
-        .await
-        .unwrap();
+    let hash = finish_part(
+        &Destination::at(&dest).unwrap(),
+        size,
+        Some(fx.whole_hash()),
+        false,
+    )
+    .await
+    .unwrap();
     assert_eq!(hash, fx.whole_hash());
     assert_eq!(std::fs::read(&dest).unwrap(), fx.data);
     let left: Vec<_> = std::fs::read_dir(fx.dir.path()).unwrap().collect();
@@ -47,7 +54,7 @@ async fn finishing_a_split_plan_with_a_range_missing_refuses() {
         ..fx.request(&first, &dest, 2)
     };
     fx.run(&request).await.unwrap();
-    let err = finish_part(&dest, SIZE as u64, None, false)
+    let err = finish_part(&Destination::at(&dest).unwrap(), SIZE as u64, None, false)
         .await
         .unwrap_err();
     assert!(matches!(err, DownloadError::Incomplete { .. }), "{err:?}");
@@ -67,9 +74,14 @@ async fn the_last_range_alone_is_incomplete_though_the_file_is_full_length() {
     };
     fx.run(&request).await.unwrap();
     assert_eq!(std::fs::metadata(part_of(&dest)).unwrap().len(), size);
-    let err = finish_part(&dest, size, Some(fx.whole_hash()), false)
-        .await
-        .unwrap_err();
+    let err = finish_part(
+        &Destination::at(&dest).unwrap(),
+        size,
+        Some(fx.whole_hash()),
+        false,
+    )
+    .await
+    .unwrap_err();
     match err {
         DownloadError::Incomplete {
             expected, actual, ..
@@ -91,7 +103,7 @@ async fn an_existing_destination_is_refused_before_any_request() {
         output_length: SIZE as u64,
         expected_tree_hash: None,
         archive_offset: 0,
-        destination: dest.clone(),
+        destination: Destination::at(&dest).unwrap(),
         chunk_size: MIB,
         parallel: 2,
         overwrite: false,

@@ -5,7 +5,7 @@
 use anyhow::Context;
 use time::OffsetDateTime;
 
-use super::{DownloadArgs, Target, download_job};
+use super::{DownloadArgs, download_with_bar, summary};
 use crate::cli::GlobalOpts;
 use crate::commands::cached::open_store;
 use crate::commands::jobs::synced_journal;
@@ -15,6 +15,7 @@ use crate::domain::job_params::JobKind;
 use crate::glacier::SdkGlacier;
 use crate::store::{JournalEntry, OutputUse, Store};
 use crate::text::printable;
+use crate::tracking::download::DownloadTarget;
 
 /// What became of one ready job.
 enum Outcome {
@@ -27,7 +28,7 @@ pub fn run(global: &GlobalOpts, args: &DownloadArgs) -> anyhow::Result<()> {
     let mut store = open_store(global)?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     let outcomes = runtime.block_on(async {
-        let glacier = SdkGlacier::connect(global).await?;
+        let glacier = SdkGlacier::connect(&global.connect_options()).await?;
         let entries = synced_journal(
             &glacier,
             &mut store,
@@ -45,7 +46,7 @@ pub fn run(global: &GlobalOpts, args: &DownloadArgs) -> anyhow::Result<()> {
             .collect();
         let mut outcomes = Vec::with_capacity(ready.len());
         for entry in ready {
-            let outcome = download_entry(&glacier, &mut store, global, args, &entry).await;
+            let outcome = download_entry(&glacier, &mut store, args, &entry).await;
             report(&entry, &outcome);
             outcomes.push(outcome);
         }
@@ -58,7 +59,6 @@ pub fn run(global: &GlobalOpts, args: &DownloadArgs) -> anyhow::Result<()> {
 async fn download_entry(
     glacier: &SdkGlacier,
     store: &mut Store,
-    global: &GlobalOpts,
     args: &DownloadArgs,
     entry: &JournalEntry,
 ) -> Outcome {
@@ -76,20 +76,17 @@ async fn download_entry(
         Ok(None) => {}
         Err(err) => return Outcome::Failed(err),
     }
-    let target = Target {
+    let target = DownloadTarget {
         vault: &entry.vault.name,
+        region: &entry.vault.region,
         job_id,
         to: &args.to,
         overwrite: args.overwrite,
     };
-    let downloaded = match download_job(glacier, store, global.region.as_deref(), &target).await {
-        Ok(downloaded) => downloaded,
-        Err(err) => return Outcome::Failed(err),
-    };
-    let file = downloaded.destination.display().to_string();
-    match store.record_job_downloaded(entry.id, &file, OffsetDateTime::now_utc()) {
-        Ok(()) => Outcome::Downloaded(downloaded.summary),
-        Err(err) => Outcome::Failed(err.into()),
+    // The engine journals the download, so the next run skips it.
+    match download_with_bar(glacier, store, &target).await {
+        Ok(downloaded) => Outcome::Downloaded(summary(&downloaded)),
+        Err(err) => Outcome::Failed(err),
     }
 }
 

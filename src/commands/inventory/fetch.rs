@@ -54,7 +54,7 @@ pub fn run(global: &GlobalOpts, args: FetchArgs) -> anyhow::Result<()> {
     let mut store = open_store(global)?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
-        let glacier = SdkGlacier::connect(global).await?;
+        let glacier = SdkGlacier::connect(&global.connect_options()).await?;
         let vault = VaultKey {
             account: args.account.clone().unwrap_or_else(|| "-".into()),
             region: glacier.region().to_owned(),

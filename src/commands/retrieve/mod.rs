@@ -141,7 +141,7 @@ async fn launch(
     store: &mut Store,
     planned: PlannedRetrieval,
 ) -> anyhow::Result<()> {
-    let glacier = SdkGlacier::connect(global).await?;
+    let glacier = SdkGlacier::connect(&global.connect_options()).await?;
     let vault = VaultKey {
         account: args.account.clone().unwrap_or_else(|| "-".into()),
         region: glacier.region().to_owned(),

@@ -1,10 +1,46 @@
 //! One file per name when restoring: later archives with a name already taken
-//! get ` (2)`, ` (3)`… before the extension.
+//! get ` (2)`, ` (3)`… before the extension; and the names one archive may be
+//! restored under when its own is taken by another archive.
 
 use std::collections::HashSet;
 
 use super::SafeRelativePath;
-use super::safe_path::numbered_name;
+use super::safe_path::{numbered_name, suffixed_name};
+
+/// The longest file name a restore gives: room is left beside it for
+/// `NAME.part.progress-at-OFFSET.lock`, whose name must fit the same 255 bytes.
+pub const MAX_RESTORED_NAME_BYTES: usize = 200;
+
+/// The paths one archive may be restored under, best first: its own safe path,
+/// then the same with ` (archive ID)` before the extension, where ID is the first
+/// 8, then 16, then all of the archive id's characters. The caller takes the first
+/// that no other archive holds; an archive always gets the same candidates, so the
+/// choice is stable, and two archives never share the last one.
+pub fn restore_candidates(path: &SafeRelativePath, archive_id: &str) -> Vec<SafeRelativePath> {
+    let id: String = archive_id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        .collect();
+    let own = path.with_file_name(&suffixed_name(
+        path.file_name(),
+        "",
+        MAX_RESTORED_NAME_BYTES,
+    ));
+    let mut candidates = vec![own];
+    for length in [8, 16, usize::MAX] {
+        let part: String = id.chars().take(length).collect();
+        if part.is_empty() {
+            break;
+        }
+        let suffix = format!(" (archive {part})");
+        let name = suffixed_name(path.file_name(), &suffix, MAX_RESTORED_NAME_BYTES);
+        let candidate = path.with_file_name(&name);
+        if !candidates.contains(&candidate) {
+            candidates.push(candidate);
+        }
+    }
+    candidates
+}
 
 /// Gives each path (in inventory order) a name no other path has: the first of a
 /// name keeps it, later ones become `photo (2).jpg`, `photo (3).jpg`, skipping any
@@ -66,6 +102,33 @@ mod tests {
             .iter()
             .map(|p| p.as_str().to_owned())
             .collect()
+    }
+
+    #[test]
+    fn restore_candidates_add_more_of_the_archive_id_and_fit_beside_their_staging_files() {
+        let path = SafeRelativePath::new("same/name.txt", "x");
+        let id = "AbCdEfGh12345678-rest_of/the id";
+        let got: Vec<String> = restore_candidates(&path, id)
+            .iter()
+            .map(|p| p.as_str().to_owned())
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "same/name.txt",
+                "same/name (archive AbCdEfGh).txt",
+                "same/name (archive AbCdEfGh12345678).txt",
+                "same/name (archive AbCdEfGh12345678-rest_oftheid).txt",
+            ]
+        );
+        let long = SafeRelativePath::new(&format!("{}.tar.gz", "n".repeat(300)), "x");
+        for candidate in restore_candidates(&long, &"I".repeat(138)) {
+            assert!(
+                candidate.file_name().len() <= MAX_RESTORED_NAME_BYTES,
+                "{candidate}"
+            );
+            assert!(candidate.file_name().ends_with(".tar.gz"), "{candidate}");
+        }
     }
 
     #[test]

@@ -57,12 +57,14 @@ impl SafeRelativePath {
         self.components().collect()
     }
 
-    /// The same folder with another last component, which must already be safe.
+    /// The same folder with another last component, which must already be safe. A
+    /// longer name can take the path past [`MAX_PATH_BYTES`]; leading folders then
+    /// give way, as they do in [`SafeRelativePath::new`].
     pub(super) fn with_file_name(&self, file_name: &str) -> Self {
-        match self.0.rsplit_once('/') {
-            Some((folder, _)) => Self(format!("{folder}/{file_name}")),
-            None => Self(file_name.to_owned()),
-        }
+        let mut components: Vec<String> = self.components().map(str::to_owned).collect();
+        components.pop();
+        components.push(file_name.to_owned());
+        Self(join_within_bound(components))
     }
 }
 
@@ -152,15 +154,20 @@ pub(super) fn truncate_keeping_extension(name: &str, limit: usize) -> String {
 
 /// `photo (2).jpg` for `photo.jpg` and 2, within the component bound.
 pub(super) fn numbered_name(file_name: &str, number: u64) -> String {
+    suffixed_name(file_name, &format!(" ({number})"), MAX_COMPONENT_BYTES)
+}
+
+/// `photo{suffix}.jpg`, within `limit` bytes: the stem gives way, never the
+/// suffix or an extension of up to 16 bytes.
+pub(super) fn suffixed_name(file_name: &str, suffix: &str, limit: usize) -> String {
     let (stem, extension) = match split_extension(file_name) {
         (_, extension) if extension.len() > MAX_EXTENSION_BYTES => (file_name, ""),
         split => split,
     };
-    let suffix = format!(" ({number}){extension}");
-    // The suffix is at most 16 bytes of extension and 23 of number and brackets.
+    let suffix = format!("{suffix}{extension}");
     format!(
         "{}{suffix}",
-        truncate(stem, MAX_COMPONENT_BYTES - suffix.len())
+        truncate(stem, limit.saturating_sub(suffix.len()))
     )
 }
 

@@ -1,35 +1,43 @@
-//! The download's files: `DEST.part` written at offsets, its progress file, and
-//! the final rename. Everything here blocks, so it runs on tokio's blocking pool.
+//! The download's files: `DEST.part` written at offsets, its progress file, the
+//! lock that keeps a second process off the same download, and the final
+//! rename. Every file is opened inside the destination's confined folder, never
+//! through a link. Everything here blocks, so it runs on tokio's blocking pool.
 
 use std::collections::BTreeMap;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{File, TryLockError};
 use std::io::{self, Read};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::DownloadError;
 use super::plan::plan_chunks;
 use super::progress::{self, Header, ProgressLog};
+use super::{Destination, DownloadError};
+use crate::confined::{Access, EntryKind};
 use crate::domain::treehash::{TreeHash, TreeHasher};
 
-/// Refuses before any request when `destination` exists and may not be replaced.
-pub fn refuse_existing(destination: &Path, overwrite: bool) -> Result<(), DownloadError> {
-    let exists = fs::symlink_metadata(destination).is_ok();
-    if exists && !overwrite {
+/// Refuses before any request when the destination exists and may not be replaced.
+pub fn refuse_existing(destination: &Destination, overwrite: bool) -> Result<(), DownloadError> {
+    let kind = destination.dir.kind(&destination.file_name)?;
+    if kind != EntryKind::Missing && !overwrite {
         return Err(DownloadError::DestinationExists {
-            path: destination.to_path_buf(),
+            path: destination.shown(),
         });
     }
     Ok(())
 }
 
-/// The open partial file and progress log.
+/// The open partial file, progress log and lock.
 #[derive(Debug)]
 pub struct Writer {
+    destination: Destination,
     part: File,
     part_path: PathBuf,
     log: ProgressLog,
+    log_name: String,
     log_path: PathBuf,
+    /// Held (locked) for as long as this download runs.
+    lock: File,
+    lock_name: String,
 }
 
 /// What a run starts from.
@@ -41,24 +49,18 @@ pub struct Prepared {
     pub started_over: bool,
 }
 
-/// Opens `DEST.part` without truncating it (other ranges or earlier runs may have
-/// written there), keeps the recorded chunks whose bytes still hash right, and
-/// rewrites the progress file to list just those.
-pub async fn prepare(
-    part_path: PathBuf,
-    log_path: PathBuf,
-    header: Header,
-) -> Result<Prepared, DownloadError> {
+/// Takes this download's lock, opens `DEST.part` without truncating it (other
+/// ranges or earlier runs may have written there), keeps the recorded chunks
+/// whose bytes still hash right, and rewrites the progress file to list just those.
+pub async fn prepare(destination: Destination, header: Header) -> Result<Prepared, DownloadError> {
     blocking(move || {
-        let loaded = progress::load(&log_path, &header)
-            .map_err(|err| DownloadError::io("read", &log_path, err))?;
-        let part = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&part_path)
-            .map_err(|err| DownloadError::io("open", &part_path, err))?;
+        let dir = Arc::clone(&destination.dir);
+        let part_name = destination.part_name();
+        let log_name = progress::progress_name(&part_name, header.archive_offset);
+        let lock_name = format!("{log_name}.lock");
+        let lock = lock_download(&destination, &lock_name, &header.job_id)?;
+        let loaded = progress::load(&dir, &log_name, &header)?;
+        let part = dir.open_file(&part_name, Access::ReadWrite)?;
         let mut kept = BTreeMap::new();
         // Re-reading recorded chunks costs local I/O only, and catches a partial
         // file that was replaced, truncated or damaged since it was recorded.
@@ -71,20 +73,45 @@ pub async fn prepare(
                 kept.insert(chunk.index, recorded);
             }
         }
-        let log = ProgressLog::rewrite(&log_path, &header, &kept)
-            .map_err(|err| DownloadError::io("write", &log_path, err))?;
+        let log = ProgressLog::rewrite(&dir, &log_name, &header, &kept)?;
         Ok(Prepared {
             writer: Writer {
+                part_path: dir.shown_child(&part_name),
+                log_path: dir.shown_child(&log_name),
+                log_name,
+                destination,
                 part,
-                part_path,
                 log,
-                log_path,
+                lock,
+                lock_name,
             },
             kept,
             started_over: loaded.other_download,
         })
     })
     .await
+}
+
+/// Opens and locks the download's lock file; another process holding it means
+/// the same job is being downloaded into the same file right now.
+fn lock_download(
+    destination: &Destination,
+    lock_name: &str,
+    job_id: &str,
+) -> Result<File, DownloadError> {
+    let lock = destination.dir.open_file(lock_name, Access::ReadWrite)?;
+    match lock.try_lock() {
+        Ok(()) => Ok(lock),
+        Err(TryLockError::WouldBlock) => Err(DownloadError::Busy {
+            job_id: job_id.to_owned(),
+            path: destination.shown(),
+        }),
+        Err(TryLockError::Error(err)) => Err(DownloadError::io(
+            "lock",
+            &destination.dir.shown_child(lock_name),
+            err,
+        )),
+    }
 }
 
 /// A write of part of a chunk, running on the blocking pool while the next part
@@ -131,6 +158,11 @@ pub async fn record_chunk(
 }
 
 impl Writer {
+    /// The partial file, as shown to the user.
+    pub fn part_path(&self) -> &std::path::Path {
+        &self.part_path
+    }
+
     /// Syncs the partial file, for a download that leaves it in place.
     pub async fn sync(self: &Arc<Self>) -> Result<(), DownloadError> {
         let writer = Arc::clone(self);
@@ -144,22 +176,25 @@ impl Writer {
     }
 
     /// Cuts the partial file to `length` (an earlier, longer download may have
-    /// left bytes beyond it), syncs it, renames it to `destination` and removes
-    /// the progress file.
+    /// left bytes beyond it), syncs it, renames it to the destination and removes
+    /// the progress file and the lock.
     pub async fn finish(
         self: &Arc<Self>,
         length: u64,
-        destination: &Path,
         overwrite: bool,
     ) -> Result<(), DownloadError> {
         let writer = Arc::clone(self);
-        let destination = destination.to_path_buf();
         blocking(move || {
             let part_error = |err| DownloadError::io("write", &writer.part_path, err);
             writer.part.set_len(length).map_err(part_error)?;
             writer.part.sync_all().map_err(part_error)?;
-            rename_into_place(&writer.part_path, &destination, overwrite)?;
-            remove_progress(&writer.part_path, &writer.log_path);
+            rename_into_place(&writer.destination, overwrite)?;
+            let dir = &writer.destination.dir;
+            let _ = dir.remove(&writer.log_name);
+            // Removed while still held, so no other process can take a lock on
+            // it that protects nothing.
+            let _ = dir.remove(&writer.lock_name);
+            let _ = writer.lock.unlock();
             Ok(())
         })
         .await
@@ -167,23 +202,24 @@ impl Writer {
 }
 
 /// Finishes a split plan: checks that the range downloads' progress files cover
-/// all `archive_size` bytes of `DEST.part` and,
-/// when given, the archive's tree hash, then renames it to `destination` and
-/// removes the range downloads' progress files. Returns the file's tree hash.
+/// all `archive_size` bytes of `DEST.part` and, when given, the archive's tree
+/// hash, then renames it to the destination and removes the range downloads'
+/// progress files. Returns the file's tree hash.
 pub async fn finish_part(
-    destination: &Path,
+    destination: &Destination,
     archive_size: u64,
     expected: Option<TreeHash>,
     overwrite: bool,
 ) -> Result<TreeHash, DownloadError> {
     refuse_existing(destination, overwrite)?;
-    let part = super::part_path(destination)?;
-    let destination = destination.to_path_buf();
+    let destination = destination.clone();
     blocking(move || {
+        let dir = &destination.dir;
+        let part_name = destination.part_name();
+        let part = dir.shown_child(&part_name);
         let part_error = |err| DownloadError::io("read", &part, err);
-        let file = File::open(&part).map_err(part_error)?;
-        let verified: u64 = progress::verified_spans(&part)
-            .map_err(part_error)?
+        let file = dir.open_file(&part_name, Access::ReadWrite)?;
+        let verified: u64 = progress::verified_spans(dir, &part_name)?
             .iter()
             .map(|&(start, end)| end.min(archive_size).saturating_sub(start))
             .sum();
@@ -196,10 +232,6 @@ pub async fn finish_part(
         }
         let actual = file.metadata().map_err(part_error)?.len();
         if actual > archive_size {
-            let file = OpenOptions::new()
-                .write(true)
-                .open(&part)
-                .map_err(part_error)?;
             file.set_len(archive_size).map_err(part_error)?;
         }
         let tree_hash = hash_file(&file).map_err(part_error)?;
@@ -213,9 +245,10 @@ pub async fn finish_part(
             });
         }
         file.sync_all().map_err(part_error)?;
-        rename_into_place(&part, &destination, overwrite)?;
-        let every_progress = progress::progress_path(&part, 0);
-        remove_progress(&part, &every_progress);
+        rename_into_place(&destination, overwrite)?;
+        for name in progress::progress_files(dir, &part_name)? {
+            let _ = dir.remove(&name);
+        }
         Ok(tree_hash)
     })
     .await
@@ -248,47 +281,21 @@ fn hash_file(mut file: &File) -> io::Result<TreeHash> {
     }
 }
 
-fn rename_into_place(
-    part: &Path,
-    destination: &Path,
-    overwrite: bool,
-) -> Result<(), DownloadError> {
-    // Checked again: the destination may have appeared while downloading.
+/// Renames `DEST.part` to `DEST` inside the confined folder. Without
+/// `overwrite` the rename itself refuses a destination that appeared meanwhile.
+fn rename_into_place(destination: &Destination, overwrite: bool) -> Result<(), DownloadError> {
     refuse_existing(destination, overwrite)?;
-    fs::rename(part, destination).map_err(|err| DownloadError::io("rename", part, err))?;
-    // Make the rename itself durable; a failure here loses nothing but that.
-    if let Some(dir) = destination.parent().filter(|d| !d.as_os_str().is_empty())
-        && let Ok(dir) = File::open(dir)
-    {
-        let _ = dir.sync_all();
-    }
-    Ok(())
-}
-
-/// Removes `log` and, when it is the offset-0 name, every range download's
-/// progress file beside `part` too; they are useless once the file is final.
-fn remove_progress(part: &Path, log: &Path) {
-    let _ = fs::remove_file(log);
-    let whole = progress::progress_path(part, 0);
-    if log != whole {
-        return;
-    }
-    let Some(name) = whole.file_name() else {
-        return;
-    };
-    let prefix = format!("{}-at-", name.to_string_lossy());
-    let dir = match part.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(&prefix) {
-            let _ = fs::remove_file(entry.path());
+    let dir = &destination.dir;
+    match dir.rename(&destination.part_name(), &destination.file_name, overwrite) {
+        Err(err) if err.io_kind() == Some(io::ErrorKind::AlreadyExists) => {
+            return Err(DownloadError::DestinationExists {
+                path: destination.shown(),
+            });
         }
+        other => other?,
     }
+    dir.sync();
+    Ok(())
 }
 
 #[cfg(unix)]

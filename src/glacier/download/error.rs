@@ -3,6 +3,7 @@
 use std::io;
 use std::path::PathBuf;
 
+use crate::confined::ConfinedError;
 use crate::domain::treehash::TreeHash;
 use crate::glacier::GlacierError;
 
@@ -70,6 +71,17 @@ pub enum DownloadError {
         actual: u64,
     },
 
+    /// Something in the target folder that defrost will not write through or
+    /// over: a link, a FIFO, a file where a folder must go.
+    #[error("{0}")]
+    Refused(#[source] ConfinedError),
+
+    #[error(
+        "another defrost process is downloading job {job_id} into {}; wait for it to finish (run the download again afterwards if it did not)",
+        path.display()
+    )]
+    Busy { job_id: String, path: PathBuf },
+
     #[error(
         "the disk holding {} is full; free at least some space and run the download again: it resumes from the chunks already verified",
         path.display()
@@ -92,7 +104,32 @@ pub enum DownloadError {
     },
 }
 
+impl From<ConfinedError> for DownloadError {
+    /// A refusal stays a refusal; an I/O failure keeps its path and, for a full
+    /// disk, its own remedy.
+    fn from(err: ConfinedError) -> Self {
+        match err {
+            ConfinedError::Io {
+                action,
+                path,
+                source,
+            } => DownloadError::io(action, &path, source),
+            refused => DownloadError::Refused(refused),
+        }
+    }
+}
+
 impl DownloadError {
+    /// Whether the user can fix it by changing the command or the folder.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            DownloadError::DestinationExists { .. }
+                | DownloadError::BadChunkSize { .. }
+                | DownloadError::Refused(_)
+        )
+    }
+
     /// An I/O failure on `path`, telling a full disk apart because its remedy differs.
     pub(super) fn io(action: &'static str, path: &std::path::Path, source: io::Error) -> Self {
         let path = path.to_path_buf();

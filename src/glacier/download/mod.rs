@@ -3,8 +3,10 @@
 //! and resumable after a crash, a full disk or a persistent fault.
 //!
 //! Files: bytes go to `DEST.part` at `archive_offset + chunk offset`; verified
-//! chunks are listed in `DEST.part.progress` (see [`progress`]). Only a fully
-//! verified output is renamed to `DEST`.
+//! chunks are listed in `DEST.part.progress` (see [`progress`]), and
+//! `DEST.part.progress.lock` keeps a second process off the same download. Only
+//! a fully verified output is renamed to `DEST`. All of them live in the
+//! destination's confined folder: none is ever opened through a link.
 //!
 //! Assembling an archive from several range jobs (a split plan): run each range's
 //! download with `keep_part: true` and its range start as `archive_offset`; they
@@ -20,7 +22,7 @@ mod fetch;
 mod plan;
 mod progress;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use futures_util::{StreamExt, TryStreamExt, stream};
@@ -32,8 +34,9 @@ pub use plan::{
     Chunk, DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, chunk_count, default_chunk_size, plan_chunks,
     validate_chunk_size,
 };
-pub use progress::progress_path;
+pub use progress::{progress_name, progress_path};
 
+use crate::confined::{ConfinedDir, ConfinedError};
 use crate::domain::treehash::{TreeHash, combine_pieces};
 use crate::glacier::GlacierApi;
 use fetch::{BufferPool, Source, fetch_chunk};
@@ -56,8 +59,8 @@ pub struct DownloadRequest {
     /// Where the output's first byte goes in the destination file: 0 for a whole
     /// archive, the range's start for a range job.
     pub archive_offset: u64,
-    /// The final file; the caller has already made the path safe.
-    pub destination: PathBuf,
+    /// The final file, in a folder the caller opened confined.
+    pub destination: Destination,
     /// Bytes per chunk: a power of two number of MiB (see [`default_chunk_size`]).
     pub chunk_size: u64,
     /// Chunks in flight; each holds a few MiB in memory, whatever its size.
@@ -92,17 +95,58 @@ pub struct DownloadOutcome {
     pub started_over: bool,
 }
 
-/// `DEST.part` for `destination`.
-pub fn part_path(destination: &Path) -> Result<PathBuf, DownloadError> {
-    let Some(name) = destination.file_name() else {
-        return Err(DownloadError::NoFileName {
-            path: destination.to_path_buf(),
-        });
-    };
-    let mut part = name.to_owned();
-    part.push(".part");
-    Ok(destination.with_file_name(part))
+/// Where a download ends: one file name in a confined folder. `NAME.part`, its
+/// progress files and its lock sit beside it.
+#[derive(Debug, Clone)]
+pub struct Destination {
+    pub dir: Arc<ConfinedDir>,
+    /// One name, never a path.
+    pub file_name: String,
 }
+
+impl Destination {
+    /// `path`'s file name in `path`'s folder, which is opened as given (the
+    /// caller chose it); nothing below it is ever reached through a link.
+    pub fn at(path: &std::path::Path) -> Result<Self, ConfinedError> {
+        let folder = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => std::path::Path::new("."),
+        };
+        let file_name = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .ok_or_else(|| ConfinedError::NotAName {
+                name: path.display().to_string(),
+            })?;
+        Ok(Self {
+            dir: Arc::new(ConfinedDir::open(folder)?),
+            file_name: file_name.to_owned(),
+        })
+    }
+
+    /// The file as shown to the user.
+    pub fn shown(&self) -> PathBuf {
+        self.dir.shown_child(&self.file_name)
+    }
+
+    /// `NAME.part`.
+    pub fn part_name(&self) -> String {
+        format!("{}.part", self.file_name)
+    }
+
+    /// `NAME.part` as shown to the user.
+    pub fn part_shown(&self) -> PathBuf {
+        self.dir.shown_child(&self.part_name())
+    }
+}
+
+impl PartialEq for Destination {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.dir, &other.dir) && self.file_name == other.file_name
+    }
+}
+
+impl Eq for Destination {}
 
 /// Downloads, verifies and (unless `keep_part`) renames one job's output.
 pub async fn download<G: GlacierApi>(
@@ -114,7 +158,6 @@ pub async fn download<G: GlacierApi>(
     if request.parallel == 0 {
         return Err(DownloadError::NoParallelism);
     }
-    let part = part_path(&request.destination)?;
     disk::refuse_existing(&request.destination, request.overwrite)?;
     let header = Header {
         job_id: request.job_id.clone(),
@@ -122,12 +165,12 @@ pub async fn download<G: GlacierApi>(
         chunk_size: request.chunk_size,
         archive_offset: request.archive_offset,
     };
-    let log_path = progress_path(&part, request.archive_offset);
-    let prepared = disk::prepare(part.clone(), log_path, header).await?;
+    let prepared = disk::prepare(request.destination.clone(), header).await?;
+    let part = prepared.writer.part_path().to_path_buf();
     if prepared.started_over {
         tracing::info!(
-            "{} belonged to another download; starting over",
-            progress_path(&part, request.archive_offset).display()
+            "the progress file beside {} belonged to another download; starting over",
+            part.display()
         );
     }
     let mut hashes = prepared.kept.clone();
@@ -189,10 +232,8 @@ pub async fn download<G: GlacierApi>(
         part
     } else {
         let end = request.archive_offset + request.output_length;
-        writer
-            .finish(end, &request.destination, request.overwrite)
-            .await?;
-        request.destination.clone()
+        writer.finish(end, request.overwrite).await?;
+        request.destination.shown()
     };
     Ok(DownloadOutcome {
         path,

@@ -9,12 +9,13 @@
 //! lines never follow a torn one.
 
 use std::collections::BTreeMap;
-use std::fs::{self, File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::confined::{Access, ConfinedDir, ConfinedError};
 use crate::domain::treehash::TreeHash;
 
 /// What a progress file belongs to; a file for anything else is not resumed.
@@ -44,32 +45,57 @@ pub fn progress_path(part: &Path, archive_offset: u64) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// The archive bytes that the range downloads into `part` have written and
+/// [`progress_path`]'s file name, for `part_name` in the same folder.
+pub fn progress_name(part_name: &str, archive_offset: u64) -> String {
+    match archive_offset {
+        0 => format!("{part_name}.progress"),
+        offset => format!("{part_name}.progress-at-{offset}"),
+    }
+}
+
+/// Whether `name` is one of the progress files of `part_name` (not a lock).
+fn is_progress_of(name: &str, part_name: &str) -> bool {
+    let whole = progress_name(part_name, 0);
+    name == whole
+        || name
+            .strip_prefix(&format!("{whole}-at-"))
+            .is_some_and(|offset| offset.parse::<u64>().is_ok())
+}
+
+/// The progress files of `part_name` in `dir`, and their locks.
+pub fn progress_files(dir: &ConfinedDir, part_name: &str) -> Result<Vec<String>, ConfinedError> {
+    let whole = progress_name(part_name, 0);
+    Ok(dir
+        .names()?
+        .into_iter()
+        .filter_map(|name| name.into_string().ok())
+        .filter(|name| name.starts_with(&whole))
+        .filter(|name| {
+            is_progress_of(name, part_name)
+                || name
+                    .strip_suffix(".lock")
+                    .is_some_and(|log| is_progress_of(log, part_name))
+                || name
+                    .strip_suffix(".new")
+                    .is_some_and(|log| is_progress_of(log, part_name))
+        })
+        .collect())
+}
+
+/// The archive bytes that the range downloads into `part_name` have written and
 /// verified, as sorted, merged `[start, end)` spans, read from all of its progress
 /// files. The file's length says nothing of this: the last range downloaded first
 /// makes the file full length with a hole before it.
-pub fn verified_spans(part: &Path) -> io::Result<Vec<(u64, u64)>> {
-    let whole = progress_path(part, 0);
-    let Some(name) = whole
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-    else {
-        return Ok(Vec::new());
-    };
-    let dir = match part.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
+pub fn verified_spans(
+    dir: &ConfinedDir,
+    part_name: &str,
+) -> Result<Vec<(u64, u64)>, ConfinedError> {
     let mut spans = Vec::new();
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        let ours = file_name == name
-            || file_name
-                .strip_prefix(&format!("{name}-at-"))
-                .is_some_and(|offset| offset.parse::<u64>().is_ok());
-        if ours {
-            spans.extend(spans_of(&entry.path())?);
+    for name in progress_files(dir, part_name)? {
+        if is_progress_of(&name, part_name)
+            && let Some(bytes) = dir.read(&name)?
+        {
+            spans.extend(spans_of(&bytes));
         }
     }
     spans.sort_unstable();
@@ -84,18 +110,18 @@ pub fn verified_spans(part: &Path) -> io::Result<Vec<(u64, u64)>> {
 }
 
 /// The archive spans one progress file records as verified.
-fn spans_of(path: &Path) -> io::Result<Vec<(u64, u64)>> {
-    let text = String::from_utf8_lossy(&fs::read(path)?).into_owned();
+fn spans_of(bytes: &[u8]) -> Vec<(u64, u64)> {
+    let text = String::from_utf8_lossy(bytes);
     let mut lines = text.lines();
     let Some(header) = lines
         .next()
         .and_then(|line| serde_json::from_str::<Header>(line).ok())
         .filter(|header| header.chunk_size > 0)
     else {
-        return Ok(Vec::new());
+        return Vec::new();
     };
     let count = header.output_length.div_ceil(header.chunk_size);
-    Ok(lines
+    lines
         .filter_map(|line| serde_json::from_str::<Record>(line).ok())
         .filter(|record| record.chunk < count)
         .map(|record| {
@@ -108,7 +134,7 @@ fn spans_of(path: &Path) -> io::Result<Vec<(u64, u64)>> {
                 header.archive_offset.saturating_add(end),
             )
         })
-        .collect())
+        .collect()
 }
 
 /// What an earlier run left.
@@ -120,13 +146,12 @@ pub struct Loaded {
     pub other_download: bool,
 }
 
-/// Reads the progress file, if any; records of another download are dropped.
-pub fn load(path: &Path, header: &Header) -> io::Result<Loaded> {
-    let text = match fs::read(path) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(Loaded::default()),
-        Err(err) => return Err(err),
+/// Reads the progress file `name`, if any; records of another download are dropped.
+pub fn load(dir: &ConfinedDir, name: &str, header: &Header) -> Result<Loaded, ConfinedError> {
+    let Some(bytes) = dir.read(name)? else {
+        return Ok(Loaded::default());
     };
+    let text = String::from_utf8_lossy(&bytes);
     let mut lines = text.lines();
     let same = lines
         .next()
@@ -157,31 +182,37 @@ pub struct ProgressLog {
 }
 
 impl ProgressLog {
-    /// Writes the header and `kept` records to a new file that replaces `path`
+    /// Writes the header and `kept` records to a new file that replaces `name`
     /// in one rename, then opens it for appending.
     pub fn rewrite(
-        path: &Path,
+        dir: &ConfinedDir,
+        name: &str,
         header: &Header,
         kept: &BTreeMap<u64, TreeHash>,
-    ) -> io::Result<Self> {
-        let mut text = serde_json::to_string(header).map_err(io::Error::other)?;
+    ) -> Result<Self, ConfinedError> {
+        // Serialising these plain structs cannot fail; were it to, an empty header
+        // would only make the next run start over.
+        let mut text = serde_json::to_string(header).unwrap_or_default();
         text.push('\n');
         for (&chunk, &tree_hash) in kept {
-            let line =
-                serde_json::to_string(&Record { chunk, tree_hash }).map_err(io::Error::other)?;
+            let line = serde_json::to_string(&Record { chunk, tree_hash }).unwrap_or_default();
             text.push_str(&line);
             text.push('\n');
         }
-        let mut fresh = path.as_os_str().to_owned();
-        fresh.push(".new");
-        let fresh = PathBuf::from(fresh);
+        let fresh = format!("{name}.new");
+        let failed = |action, source| ConfinedError::Io {
+            action,
+            path: dir.shown_child(&fresh),
+            source,
+        };
         {
-            let mut file = File::create(&fresh)?;
-            file.write_all(text.as_bytes())?;
-            file.sync_all()?;
+            let mut file = dir.open_file(&fresh, Access::Replace)?;
+            file.write_all(text.as_bytes())
+                .map_err(|err| failed("write", err))?;
+            file.sync_all().map_err(|err| failed("write", err))?;
         }
-        fs::rename(&fresh, path)?;
-        let file = OpenOptions::new().append(true).open(path)?;
+        dir.rename(&fresh, name, true)?;
+        let file = dir.open_file(name, Access::Append)?;
         Ok(Self { file })
     }
 
@@ -212,19 +243,24 @@ mod tests {
 
     #[test]
     fn records_survive_a_torn_last_line_and_other_downloads_are_not_resumed() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = progress_path(&dir.path().join("a.part"), 0);
+        let temp = tempfile::tempdir().unwrap();
+        let dir = ConfinedDir::open(temp.path()).unwrap();
+        let name = progress_name("a.part", 0);
+        let path = temp.path().join(&name);
         assert!(path.ends_with("a.part.progress"));
-        assert!(load(&path, &header()).unwrap().chunks.is_empty());
+        assert!(load(&dir, &name, &header()).unwrap().chunks.is_empty());
 
-        let log = ProgressLog::rewrite(&path, &header(), &BTreeMap::new()).unwrap();
+        let log = ProgressLog::rewrite(&dir, &name, &header(), &BTreeMap::new()).unwrap();
         log.record(0, sha256(b"zero")).unwrap();
         log.record(3, sha256(b"three")).unwrap();
         drop(log);
-        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
         file.write_all(br#"{"chunk":4,"tree_ha"#).unwrap();
 
-        let loaded = load(&path, &header()).unwrap();
+        let loaded = load(&dir, &name, &header()).unwrap();
         assert!(!loaded.other_download);
         assert_eq!(
             loaded.chunks.into_iter().collect::<Vec<_>>(),
@@ -235,7 +271,7 @@ mod tests {
             chunk_size: 2 << 20,
             ..header()
         };
-        let loaded = load(&path, &other).unwrap();
+        let loaded = load(&dir, &name, &other).unwrap();
         assert!(loaded.other_download && loaded.chunks.is_empty());
     }
 
@@ -247,5 +283,11 @@ mod tests {
             progress_path(part, 4 << 20),
             Path::new("out/a.bin.part.progress-at-4194304")
         );
+        assert_eq!(progress_name("a.bin.part", 0), "a.bin.part.progress");
+        assert!(is_progress_of("a.bin.part.progress-at-7", "a.bin.part"));
+        assert!(!is_progress_of(
+            "a.bin.part.progress-at-7.lock",
+            "a.bin.part"
+        ));
     }
 }

@@ -1,0 +1,235 @@
+//! Downloading a finished job's output into a folder the user chose, verified
+//! chunk by chunk and resumable: the one engine behind `defrost download`, its
+//! `--all-ready`, and the screen's `d`. It chooses where the output goes (the
+//! archive's decoded name from the cached inventory, claimed in the journal so
+//! no two archives share a file), runs the verified download, finishes a split
+//! plan's file once its last range is in, and journals the outcome. Each front
+//! end draws progress and words the outcome for its own user.
+
+mod error;
+mod target;
+
+use std::path::{Path, PathBuf};
+
+use time::OffsetDateTime;
+
+pub use error::DownloadJobError;
+
+use crate::domain::job_params::JobKind;
+use crate::domain::treehash::TreeHash;
+use crate::glacier::download::{
+    DEFAULT_PARALLEL, Destination, DownloadError, DownloadProgress, DownloadRequest,
+    default_chunk_size, download, finish_part,
+};
+use crate::glacier::{GlacierApi, JobInfo, JobStatus};
+use crate::store::{ArchiveRow, JournalId, Store, VaultKey};
+use crate::tracking::sync_vault_jobs;
+use target::{cached_archive, claim_destination};
+
+/// Which job's output to download, and where.
+#[derive(Debug, Clone, Copy)]
+pub struct DownloadTarget<'a> {
+    pub vault: &'a str,
+    /// The region the client talks to: the vault's home, where its cached
+    /// inventory and its jobs are filed.
+    pub region: &'a str,
+    pub job_id: &'a str,
+    /// The folder the user chose; nothing is written outside it.
+    pub to: &'a Path,
+    /// Replace a file that is there (never another archive's restored file).
+    pub overwrite: bool,
+}
+
+/// What a verified download left on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finished {
+    /// The whole output is in its file.
+    Whole {
+        tree_hash: TreeHash,
+        resumed_chunks: u64,
+    },
+    /// A range of a split plan is in; the archive's file waits for the rest.
+    RangeOfPlan { verified: u64, total: u64 },
+    /// The last range of a split plan is in, and the archive's file is whole.
+    LastRange { tree_hash: TreeHash },
+}
+
+/// A job's output, verified on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Downloaded {
+    /// The file's absolute path, as the journal records it.
+    pub file: PathBuf,
+    /// The file as the user named its folder.
+    pub shown: PathBuf,
+    /// The bytes of output downloaded.
+    pub output_length: u64,
+    pub finished: Finished,
+}
+
+/// Downloads one finished job's output into `target.to`, verified, telling
+/// `progress` after each verified chunk; then journals where it went.
+pub async fn download_job<G: GlacierApi>(
+    api: &G,
+    store: &mut Store,
+    target: &DownloadTarget<'_>,
+    mut progress: impl FnMut(DownloadProgress),
+) -> Result<Downloaded, DownloadJobError> {
+    let job = api.describe_job(target.vault, target.job_id).await?;
+    let cached = cached_archive(store, target.region, target.vault, &job);
+    let output_length = ready_output_length(&job, cached.as_ref())?;
+    let claimed = claim_destination(store, target.to, cached.as_ref(), &job)?;
+    let range = job.retrieval_byte_range;
+    let partial = matches!((range, job.archive_size), (Some((first, last)), Some(size)) if first != 0 || last + 1 != size);
+    let expected_tree_hash = if partial {
+        job.sha256_tree_hash
+    } else {
+        whole_archive_hash(&job, cached.as_ref())?
+    };
+    let request = DownloadRequest {
+        vault: target.vault.to_owned(),
+        job_id: target.job_id.to_owned(),
+        output_length,
+        expected_tree_hash,
+        archive_offset: match range {
+            Some((first, _)) if partial => first,
+            _ => 0,
+        },
+        destination: claimed.destination.clone(),
+        chunk_size: default_chunk_size(output_length, DEFAULT_PARALLEL),
+        parallel: DEFAULT_PARALLEL,
+        overwrite: target.overwrite,
+        keep_part: partial,
+    };
+    let outcome = download(api, &request, &mut progress).await?;
+    let finished = if partial {
+        let archive_size = job.archive_size.unwrap_or(output_length);
+        finish_plan(&claimed.destination, archive_size, &job, target.overwrite).await?
+    } else {
+        Finished::Whole {
+            tree_hash: outcome.tree_hash,
+            resumed_chunks: outcome.resumed_chunks,
+        }
+    };
+    note_downloaded(api, store, target, &claimed.file).await?;
+    Ok(Downloaded {
+        shown: claimed.destination.shown(),
+        file: claimed.file,
+        output_length,
+        finished,
+    })
+}
+
+/// A range of a split plan is in: the archive's file is finished once every
+/// range is, and verified then.
+async fn finish_plan(
+    destination: &Destination,
+    archive_size: u64,
+    job: &JobInfo,
+    overwrite: bool,
+) -> Result<Finished, DownloadJobError> {
+    match finish_part(
+        destination,
+        archive_size,
+        job.archive_sha256_tree_hash,
+        overwrite,
+    )
+    .await
+    {
+        Ok(tree_hash) => Ok(Finished::LastRange { tree_hash }),
+        Err(DownloadError::Incomplete {
+            expected, actual, ..
+        }) => Ok(Finished::RangeOfPlan {
+            verified: actual,
+            total: expected,
+        }),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Notes the download in the journal, so `--all-ready` does not fetch it again;
+/// a job the journal does not know yet (started elsewhere) is adopted first.
+async fn note_downloaded<G: GlacierApi>(
+    api: &G,
+    store: &mut Store,
+    target: &DownloadTarget<'_>,
+    file: &Path,
+) -> Result<(), DownloadJobError> {
+    let find = |store: &Store| -> Result<Option<JournalId>, DownloadJobError> {
+        Ok(store
+            .journal(None)?
+            .into_iter()
+            .find(|entry| entry.job_id.as_deref() == Some(target.job_id))
+            .map(|entry| entry.id))
+    };
+    let now = OffsetDateTime::now_utc();
+    let mut known = find(store)?;
+    if known.is_none() {
+        let key = VaultKey {
+            account: "-".into(),
+            region: target.region.to_owned(),
+            name: target.vault.to_owned(),
+        };
+        sync_vault_jobs(api, store, &key, now).await?;
+        known = find(store)?;
+    }
+    if let Some(id) = known {
+        store.record_job_downloaded(id, &file.display().to_string(), now)?;
+    }
+    Ok(())
+}
+
+/// The output's length, once the job has finished well.
+fn ready_output_length(
+    job: &JobInfo,
+    cached: Option<&ArchiveRow>,
+) -> Result<u64, DownloadJobError> {
+    match job.status {
+        JobStatus::Succeeded => {}
+        JobStatus::InProgress => {
+            return Err(DownloadJobError::InProgress {
+                job_id: job.job_id.clone(),
+            });
+        }
+        JobStatus::Failed => {
+            return Err(DownloadJobError::JobFailed {
+                job_id: job.job_id.clone(),
+                reason: job.status_message.clone(),
+            });
+        }
+    }
+    let length = match (job.kind, job.retrieval_byte_range) {
+        (JobKind::InventoryRetrieval, _) => job.inventory_size,
+        (_, Some((first, last))) => Some(last - first + 1),
+        // No Glacier archive is empty (they hold 1 byte to 40 TiB), so a size of 0
+        // means the service did not give one (moto's Glacier reports 0 for every
+        // job); the cached inventory's size of the archive stands in.
+        (_, None) => job
+            .archive_size
+            .filter(|&size| size > 0)
+            .or(cached.map(|archive| archive.size)),
+    };
+    length.ok_or(DownloadJobError::NoLength {
+        inventory: job.kind == JobKind::InventoryRetrieval,
+    })
+}
+
+/// What a whole archive must hash to: DescribeJob's hash, checked against the
+/// inventory's when both are known, so a download is refused before it starts if
+/// the two disagree.
+fn whole_archive_hash(
+    job: &JobInfo,
+    cached: Option<&ArchiveRow>,
+) -> Result<Option<TreeHash>, DownloadJobError> {
+    let listed = cached.and_then(|archive| archive.sha256_tree_hash.parse::<TreeHash>().ok());
+    match (job.sha256_tree_hash, listed) {
+        (Some(from_job), Some(from_inventory)) if from_job != from_inventory => {
+            Err(DownloadJobError::HashesDisagree {
+                job_id: job.job_id.clone(),
+                from_job,
+                from_inventory,
+            })
+        }
+        (Some(hash), _) | (None, Some(hash)) => Ok(Some(hash)),
+        (None, None) => Ok(None),
+    }
+}
