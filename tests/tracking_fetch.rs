@@ -392,3 +392,37 @@ async fn a_page_whose_job_fails_ends_the_fetch_and_its_downloaded_pages_are_remo
         defrost::tracking::inventory::unfinished_fetch(&store, &vault(), clock.now()).unwrap();
     assert!(unfinished.is_none(), "a failed fetch is over");
 }
+
+#[tokio::test]
+async fn a_link_planted_where_the_pages_go_is_refused_and_nothing_is_written_through_it() {
+    let (clock, glacier, _dir, mut store) = fixture(5);
+    let params = inventory_params(Some("2"));
+    let fetch = start_fetch(&glacier, &mut store, &vault(), &params, "test", START)
+        .await
+        .unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let pages = defrost::tracking::inventory::pages_dir(&store, &fetch);
+    std::os::unix::fs::symlink(elsewhere.path(), &pages).unwrap();
+
+    let outcome = advance(
+        &glacier,
+        &mut store,
+        fetch,
+        clock.as_ref(),
+        true,
+        "test",
+        |_| {},
+    )
+    .await;
+    let Err(err @ FetchError::Refused(_)) = outcome else {
+        panic!("expected a refusal, got {outcome:?}")
+    };
+    assert!(err.is_bad_input());
+    let text = err.to_string();
+    assert!(
+        text.contains("is a symbolic link") && text.contains("inventory-fetch-"),
+        "{text}"
+    );
+    let written: Vec<_> = std::fs::read_dir(elsewhere.path()).unwrap().collect();
+    assert!(written.is_empty(), "{written:?}");
+}

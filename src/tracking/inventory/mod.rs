@@ -16,6 +16,7 @@ pub use start::{FetchPage, FetchPlan, StartedPage, next_page_params, start_page}
 
 use super::TrackingError;
 use super::watch::{Clock, WatchEvent, poll_job, watch_until_finished};
+use crate::confined::ConfinedError;
 use crate::domain::job::{JobStatus, TrackedJob, effective_status};
 use crate::domain::job_params::{JobParams, ParamsError};
 use crate::glacier::{GlacierApi, GlacierError};
@@ -41,6 +42,9 @@ pub enum FetchError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A link or a misplaced file where the fetch keeps its pages.
+    #[error("{0}")]
+    Refused(#[source] ConfinedError),
     #[error("the fetch's plan cannot be recorded: {0}")]
     Plan(String),
     #[error(transparent)]
@@ -53,11 +57,20 @@ pub enum FetchError {
     Store(#[from] StoreError),
 }
 
+impl From<ConfinedError> for FetchError {
+    fn from(err: ConfinedError) -> Self {
+        match err {
+            ConfinedError::Io { path, source, .. } => FetchError::Io { path, source },
+            refused => FetchError::Refused(refused),
+        }
+    }
+}
+
 impl FetchError {
     /// Whether the user can fix it by changing the command (exit code 2).
     pub fn is_bad_input(&self) -> bool {
         match self {
-            FetchError::Params(_) => true,
+            FetchError::Params(_) | FetchError::Refused(_) => true,
             FetchError::Tracking(err) => err.is_bad_input(),
             FetchError::Glacier(err) => err.is_bad_input(),
             FetchError::Store(err) => err.is_bad_input(),

@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 use tokio::io::AsyncWriteExt;
 
 use super::{Fetch, FetchError, StartedPage};
+use crate::confined::{Access, ConfinedDir, EntryKind};
 use crate::domain::inventory::InventoryFormat;
 use crate::glacier::{GlacierApi, GlacierError};
 use crate::store::{ImportProgress, ImportRequest, SnapshotInfo, Store, StoreError, VaultKey};
@@ -26,25 +27,39 @@ pub fn pages_dir(store: &Store, fetch: &Fetch) -> PathBuf {
 
 /// Downloads `page`'s output into `dir` unless an earlier run already did.
 /// Returns the file, and the bytes downloaded now (`None` when it was there).
+/// The folder and its files are opened inside the snapshots folder, never
+/// through a link.
 pub async fn download_page<G: GlacierApi>(
     api: &G,
     vault: &str,
     page: &StartedPage,
     dir: &Path,
 ) -> Result<(PathBuf, Option<u64>), FetchError> {
-    let file = dir.join(format!("page-{}", page.page));
-    if file.is_file() {
+    let (Some(parent), Some(folder_name)) = (dir.parent(), dir.file_name()) else {
+        return Err(FetchError::Io {
+            path: dir.to_path_buf(),
+            source: std::io::ErrorKind::InvalidInput.into(),
+        });
+    };
+    let folder =
+        ConfinedDir::open(parent)?.subfolder([folder_name.to_string_lossy().as_ref()], true)?;
+    let name = format!("page-{}", page.page);
+    let file = folder.shown_child(&name);
+    if folder.kind(&name)? == EntryKind::File {
         return Ok((file, None));
     }
-    let io_error = |source| FetchError::Io {
-        path: dir.to_path_buf(),
-        source,
-    };
-    std::fs::create_dir_all(dir).map_err(io_error)?;
     // Only a whole page gets its final name.
-    let partial = dir.join(format!("page-{}.partial", page.page));
-    let bytes = download_output(api, vault, &page.job.job_id, &partial).await?;
-    std::fs::rename(&partial, &file).map_err(io_error)?;
+    let partial = format!("{name}.partial");
+    let writer = folder.open_file(&partial, Access::Replace)?;
+    let bytes = download_output(
+        api,
+        vault,
+        &page.job.job_id,
+        writer,
+        &folder.shown_child(&partial),
+    )
+    .await?;
+    folder.rename(&partial, &name, true)?;
     Ok((file, Some(bytes)))
 }
 
@@ -53,14 +68,15 @@ async fn download_output<G: GlacierApi>(
     api: &G,
     vault: &str,
     job_id: &str,
-    file: &Path,
+    file: std::fs::File,
+    path: &Path,
 ) -> Result<u64, FetchError> {
     let io_error = |source| FetchError::Io {
-        path: file.to_path_buf(),
+        path: path.to_path_buf(),
         source,
     };
     let mut output = api.get_job_output(vault, job_id, None).await?;
-    let mut writer = tokio::fs::File::create(file).await.map_err(io_error)?;
+    let mut writer = tokio::fs::File::from_std(file);
     let mut written: u64 = 0;
     while let Some(chunk) = output.body.next().await {
         let chunk = chunk?;
@@ -68,6 +84,7 @@ async fn download_output<G: GlacierApi>(
         written += chunk.len() as u64;
     }
     writer.flush().await.map_err(io_error)?;
+    writer.sync_all().await.map_err(io_error)?;
     if written != output.content_length {
         return Err(FetchError::Glacier(GlacierError::Body {
             detail: format!(
