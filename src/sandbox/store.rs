@@ -5,8 +5,8 @@
 //! archive being assembled from its parts) have temporary names until they are
 //! complete. A sandbox killed midway leaves them behind, so a sandbox starting on
 //! the directory removes them, but only when no other sandbox is using it: each
-//! holds a shared lock on `sandbox.lock` for as long as it runs, and the sweep
-//! needs the lock exclusively.
+//! holds a shared lock on the directory itself for as long as it runs, and the
+//! sweep needs the lock exclusively.
 
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -14,8 +14,6 @@ use std::path::{Path, PathBuf};
 
 use super::model::SandboxState;
 
-/// Held (shared) by every sandbox using a state directory.
-const LOCK_FILE: &str = "sandbox.lock";
 /// The names of files still being written: `tempfile`'s default for a state
 /// being saved, and those of `routes::incoming` and `routes::multipart`.
 const UNFINISHED_PREFIXES: [&str; 3] = [".tmp", ".incoming-", ".assembling-"];
@@ -67,10 +65,7 @@ impl StateStore {
         let in_use = match temporary {
             // A directory of its own: no one else can be using it.
             Some(_) => None,
-            None => Some(claim(&dir).map_err(|source| StoreError::Directory {
-                dir: dir.clone(),
-                source,
-            })?),
+            None => claim(&dir),
         };
         Ok(Self {
             dir,
@@ -125,31 +120,27 @@ impl StateStore {
 }
 
 /// Takes the directory's lock, shared, after removing what killed sandboxes left
-/// if no other sandbox is using the directory.
-fn claim(dir: &Path) -> io::Result<File> {
-    let lock = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(dir.join(LOCK_FILE))?;
+/// if no other sandbox is using the directory. The lock is on the directory
+/// itself, so nothing is added to it. `None` where folders cannot be locked:
+/// nothing then tells a live writer's file from a leftover, and nothing goes.
+fn claim(dir: &Path) -> Option<File> {
+    let lock = File::open(dir).ok()?;
     match lock.try_lock() {
         Ok(()) => {
             remove_unfinished(dir);
             // Another sandbox starting in between sweeps too, and finds nothing
             // of this one's: it has not begun writing.
-            lock.unlock()?;
+            lock.unlock().ok()?;
         }
         // Another sandbox is running: its files may be in the middle of a write.
         Err(fs::TryLockError::WouldBlock) => {}
-        // No locks on this file system: nothing can tell a live writer's file
-        // from a leftover, so nothing is removed.
         Err(fs::TryLockError::Error(err)) => {
             tracing::debug!(%err, "cannot lock the sandbox state directory");
-            return Ok(lock);
+            return None;
         }
     }
-    lock.lock_shared()?;
-    Ok(lock)
+    lock.lock_shared().ok()?;
+    Some(lock)
 }
 
 /// Removes files of unfinished writes from `dir`. Best effort: one that cannot
