@@ -238,9 +238,12 @@ pub fn plan_archives(
 ) -> Vec<PlannedArchive> {
     let mut planned = Vec::new();
     for (index, archive) in vault.archives.iter().enumerate() {
-        let created = archive
-            .created
-            .unwrap_or(vault_created + time::Duration::hours(index as i64 + 1));
+        // A vault created in the last hours of the calendar has no later hour.
+        let created = archive.created.unwrap_or_else(|| {
+            vault_created
+                .checked_add(time::Duration::hours(index as i64 + 1))
+                .unwrap_or(vault_created)
+        });
         let description = match (&archive.description, &archive.name) {
             (Some(text), _) => text.clone(),
             (None, Some(name)) => describe(

@@ -1,0 +1,38 @@
+//! Inputs the fuzzer found a crash or a broken invariant with, kept as named tests
+//! after the fix: each runs through its target's whole check, and the rule it
+//! broke is checked directly too.
+
+use defrost::domain::names::{MAX_PATH_BYTES, SafeRelativePath, disambiguate};
+use defrost::sandbox::seed::{parse, plan_archives};
+use time::macros::datetime;
+
+use crate::engine::Target;
+use crate::names::{Descriptions, FALLBACK};
+use crate::sandbox_faults::SandboxSeed;
+
+/// A name whose safe path is 1,021 bytes, restored twice: the second copy
+/// became ` (2)` longer than any path may be.
+#[test]
+fn a_numbered_duplicate_stays_within_the_path_bound() {
+    let input = [b"</m>".repeat(255), b"</".to_vec()].concat();
+    Descriptions.check(&input);
+    let path = SafeRelativePath::new(&String::from_utf8_lossy(&input), FALLBACK);
+    assert!(path.as_str().len() + " (2)".len() > MAX_PATH_BYTES);
+    let given = disambiguate(&[path.clone(), path]);
+    assert!(given[1].as_str().ends_with(" (2)"), "{}", given[1]);
+    assert!(given.iter().all(|p| p.as_str().len() <= MAX_PATH_BYTES));
+}
+
+/// A seeded vault created in the last hour of the calendar: its archives' default
+/// dates, an hour apart after it, overflowed and the sandbox panicked at start.
+#[test]
+fn a_vault_seeded_at_the_end_of_time_plans_its_archives() {
+    let input = b"[[vaults]]\nname=\"v\"\ncreated=\"9999-12-31T23:59:59Z\"\n[[vaults.archives]]\ndescription=\"\"\nsize=\"1\"";
+    SandboxSeed.check(input);
+    let seed = parse(&String::from_utf8_lossy(input)).expect("the seed parses");
+    let vault = &seed.vaults[0];
+    let created = vault.created.expect("the seed dates its vault");
+    let planned = plan_archives(vault, created, datetime!(2026-03-01 12:00 UTC));
+    assert_eq!(planned.len(), 1);
+    assert!(planned[0].created >= created);
+}
