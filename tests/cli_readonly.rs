@@ -297,6 +297,26 @@ fn writing_commands_stop_in_one_line_before_any_request() {
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
 }
 
+/// Without a process that has the catalog open, it has no `-shm` file and none
+/// can be made, and the catalog is read as immutable (the tests above). While
+/// one that can write has it open, it is read through that process's `-shm`.
+#[test]
+fn a_catalog_another_process_has_open_is_read_through_its_shm_file() {
+    let mut cache = ReadOnlyCache::new();
+    let catalog = cache.data_dir().join("catalog.sqlite");
+    let owner = rusqlite::Connection::open(&catalog).unwrap();
+    let snapshots: i64 = owner
+        .query_row("SELECT count(*) FROM snapshot", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(snapshots, 2);
+    assert!(cache.data_dir().join("catalog.sqlite-shm").exists());
+    cache.make_read_only();
+    let output = cache.run(&["inventory", "list", "--json"]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 2);
+    drop(owner);
+}
+
 /// The screen in a pseudo-terminal, against a live sandbox that lists no vault,
 /// so nothing but the cache's state decides what the status bar says.
 #[test]
