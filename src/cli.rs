@@ -22,7 +22,7 @@ pub struct Cli {
     pub global: GlobalOpts,
 
     #[command(flatten)]
-    pub screen: crate::tui::ScreenArgs,
+    pub screen: crate::commands::screen::ScreenArgs,
 
     /// Without a command, defrost opens its interactive screen
     #[command(subcommand)]
@@ -122,7 +122,7 @@ pub enum Command {
     Vaults(VaultsArgs),
     /// The interactive screen on a local Glacier sandbox with seeded vaults and a
     /// fast clock: no AWS account, no network, no cost
-    Demo(crate::tui::DemoArgs),
+    Demo(crate::commands::screen::DemoArgs),
 }
 
 /// A command-line mistake as one line: clap's message, what it lists and its tip,

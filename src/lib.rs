@@ -8,6 +8,8 @@
 //!   reads the clock.
 //! - [`glacier`] talks to Glacier: the [`glacier::GlacierApi`] seam in defrost's
 //!   own types, and its aws-sdk-glacier implementation.
+//! - [`input`] says what the user gave that cannot be used ([`input::BadInput`],
+//!   exit code 2), and opens the files a user names.
 //! - [`hashing`] feeds files and streams to the tree hasher on every core.
 //! - [`sandbox`] is a local Glacier endpoint with a sped-up clock, for the demo,
 //!   for rehearsing the workflow and for end-to-end tests.
@@ -26,6 +28,7 @@ pub mod confined;
 pub mod domain;
 pub mod glacier;
 pub mod hashing;
+pub mod input;
 pub mod sandbox;
 pub mod store;
 pub mod text;

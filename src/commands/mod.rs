@@ -2,14 +2,15 @@
 
 pub mod archives;
 pub mod cached;
+pub mod demo;
 pub mod download;
-pub mod input;
 pub mod inventory;
 pub mod jobs;
 pub mod params;
 pub mod range;
 pub mod retrieve;
 pub mod sandbox;
+pub mod screen;
 pub mod treehash;
 pub mod vaults;
 
@@ -23,19 +24,15 @@ use crate::tracking::download::DownloadJobError;
 use crate::tracking::inventory::FetchError;
 use crate::tracking::launch::{LaunchError, PlanError};
 
-/// An error the user caused and can fix by changing the command or its input.
-/// Its message is a sentence that names the problem and the fix.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct BadInput(pub String);
+pub use crate::input::BadInput;
 
 /// Runs the chosen subcommand.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let Some(command) = cli.command else {
-        return crate::tui::run(&cli.global, cli.screen);
+        return screen::run(&cli.global, cli.screen);
     };
     match command {
-        Command::Demo(args) => crate::tui::run_demo(&cli.global, args),
+        Command::Demo(args) => screen::run_demo(&cli.global, args),
         Command::Treehash(args) => treehash::run(&cli.global, args),
         Command::Range(args) => range::run(&cli.global, args),
         Command::Params(args) => params::run(&cli.global, args),

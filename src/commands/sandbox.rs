@@ -9,7 +9,7 @@ use anyhow::Context;
 
 use crate::cli::GlobalOpts;
 use crate::commands::BadInput;
-use crate::commands::input::{Accepts, InputPath, Unusable};
+use crate::input::{Accepts, InputPath, Unusable};
 use crate::sandbox::seed::{self, Seed};
 use crate::sandbox::seeding::{check_seed, line_of};
 use crate::sandbox::{self, SandboxOptions, Speedup, clock};

@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use crate::cli::GlobalOpts;
 use crate::commands::BadInput;
-use crate::commands::input::{Accepts, InputPath, Unusable};
 use crate::domain::treehash::TreeHash;
 use crate::hashing::{StreamHash, hash_reader};
+use crate::input::{Accepts, InputPath, Unusable};
 use crate::text::printable;
 
 #[derive(Debug, clap::Args)]

@@ -10,7 +10,7 @@ use ratatui::style::Color;
 use serde::Deserialize;
 
 use super::keymap::Keymap;
-use crate::commands::input::{Accepts, InputPath};
+use crate::input::{Accepts, InputPath};
 use crate::domain::cost::PriceTable;
 use crate::text::printable;
 

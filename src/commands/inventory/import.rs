@@ -11,9 +11,9 @@ use time::OffsetDateTime;
 use crate::cli::GlobalOpts;
 use crate::commands::BadInput;
 use crate::commands::cached::{count, open_store, size};
-use crate::commands::input::{Accepts, InputPath, Unusable};
 use crate::domain::inventory::{InventoryFormat, Timestamp, guess_format};
 use crate::domain::job_params::{check_account_id, check_region};
+use crate::input::{Accepts, InputPath, Unusable};
 use crate::store::{ImportProgress, ImportRequest};
 use crate::text::printable;
 

@@ -1,4 +1,5 @@
-//! Files a user names, opened for reading. A path that is not a usable file (a
+//! What the user gave that cannot be used: [`BadInput`], the error every front
+//! end turns into exit code 2, and files a user names, opened for reading. A path that is not a usable file (a
 //! directory, a socket, a FIFO where a regular file is needed, a file that cannot
 //! be read or does not exist) is refused in one sentence that names the path and
 //! the fix; only a failure of the disk or device itself is not the user's to fix.
@@ -7,8 +8,13 @@ use std::fs::{File, FileType};
 use std::io::{self, ErrorKind};
 use std::path::Path;
 
-use crate::commands::BadInput;
 use crate::text::printable;
+
+/// An error the user caused and can fix by changing the command or its input.
+/// Its message is a sentence that names the problem and the fix.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadInput(pub String);
 
 /// What a command can read at the path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,134 @@
+//! Starting the interactive screen: `defrost` with no subcommand on the user's
+//! account, and `defrost demo` on a seeded local sandbox (see `demo`). The
+//! screen itself lives in `tui`; this is where it is wired to what it runs on.
+
+use std::io::IsTerminal;
+
+use anyhow::Context;
+use time::OffsetDateTime;
+
+use crate::cli::GlobalOpts;
+use crate::commands::BadInput;
+use crate::commands::demo;
+use crate::domain::job::ServiceSpeed;
+use crate::glacier::SdkGlacier;
+use crate::store::Store;
+use crate::tui::app::{RuntimeParts, run_screen};
+use crate::tui::config::{self, Config};
+use crate::tui::model::{self, Model, Session};
+use crate::tui::runtime::{self, Runtime};
+
+/// Options of the screen itself.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub struct ScreenArgs {
+    /// Plan, preview and copy only: never launch a job or download
+    #[arg(long)]
+    pub read_only: bool,
+}
+
+fn check_terminal() -> Result<(), BadInput> {
+    if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        return Ok(());
+    }
+    Err(BadInput(
+        "defrost's screen needs a terminal; in scripts use its subcommands (see 'defrost --help')"
+            .into(),
+    ))
+}
+
+fn load_config() -> Result<Config, BadInput> {
+    Config::load(config::config_dir().as_deref()).map_err(|err| BadInput(err.to_string()))
+}
+
+/// `defrost` with no subcommand: the screen on the user's AWS account.
+pub fn run(global: &GlobalOpts, args: ScreenArgs) -> anyhow::Result<()> {
+    let config = load_config()?;
+    check_terminal()?;
+    let data_dir = global.resolved_data_dir()?;
+    let async_runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    async_runtime.block_on(async {
+        // The screen comes up on the cache at once; the client is configured
+        // (profiles, SSO, credentials) meanwhile.
+        let owned = global.connect_options();
+        let glacier = runtime::connection(async move {
+            SdkGlacier::connect(&owned)
+                .await
+                .map_err(|err| err.to_string())
+        });
+        let region = global
+            .region
+            .clone()
+            .or_else(|| std::env::var("AWS_REGION").ok())
+            .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok());
+        let session = Session {
+            read_only: args.read_only,
+            banner: None,
+            speed: global.service_speed(),
+            endpoint_url: global.endpoint_url.clone(),
+            region,
+            download_dir: std::env::current_dir().unwrap_or_default(),
+        };
+        let model = Model::new(config, session, OffsetDateTime::now_utc(), 80, 24);
+        let parts = RuntimeParts::new(|sender| Runtime::new(sender, data_dir, glacier));
+        run_screen(model, parts).await
+    })
+}
+
+/// Options of `defrost demo`.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub screen: ScreenArgs,
+
+    /// How many times faster than Glacier the demo's clock runs
+    #[arg(long, value_name = "N", default_value_t = demo::DEMO_SPEEDUP,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub speedup: u32,
+}
+
+/// `defrost demo`: the screen on a seeded local sandbox.
+pub fn run_demo(global: &GlobalOpts, demo_args: DemoArgs) -> anyhow::Result<()> {
+    let args = demo_args.screen;
+    let speed = ServiceSpeed::new(demo_args.speedup).unwrap_or_default();
+    let config = load_config()?;
+    check_terminal()?;
+    let demo_dir = global.resolved_data_dir()?.join("demo");
+    let data_dir = demo_dir.join("data");
+    let async_runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    async_runtime.block_on(async {
+        let sandbox = demo::start_sandbox(&demo_dir, speed).await?;
+        let mut store = Store::open(&data_dir)?;
+        demo::cache_inventories(&sandbox, &mut store, OffsetDateTime::now_utc())?;
+        let url = sandbox.endpoint_url();
+        let glacier = SdkGlacier::for_endpoint(&url, demo::DEMO_REGION).with_speed(speed);
+        let first_jobs = if args.read_only {
+            Ok(())
+        } else {
+            demo::start_first_jobs(&glacier, &mut store, OffsetDateTime::now_utc()).await
+        };
+        drop(store);
+        let session = Session {
+            read_only: args.read_only,
+            banner: Some(format!(
+                "demo · local sandbox at {} · clock ×{}",
+                sandbox.addr,
+                speed.factor()
+            )),
+            speed,
+            endpoint_url: Some(url),
+            region: Some(demo::DEMO_REGION.into()),
+            download_dir: demo_dir.join("downloads"),
+        };
+        std::fs::create_dir_all(&session.download_dir).ok();
+        let mut model = Model::new(config, session, OffsetDateTime::now_utc(), 80, 24);
+        if let Err(problem) = first_jobs {
+            let problem = format!("the demo's first jobs were not started: {problem:#}");
+            model.tell(model::Severity::Problem, problem);
+        }
+        let glacier = runtime::connection(async move { Ok(glacier) });
+        let parts = RuntimeParts::new(|sender| Runtime::new(sender, data_dir, glacier));
+        let outcome = run_screen(model, parts).await;
+        let _ = sandbox.shutdown().await;
+        outcome
+    })
+}
