@@ -297,23 +297,33 @@ fn writing_commands_stop_in_one_line_before_any_request() {
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
 }
 
-/// Without a process that has the catalog open, it has no `-shm` file and none
-/// can be made, and the catalog is read as immutable (the tests above). While
-/// one that can write has it open, it is read through that process's `-shm`.
+/// The tests above read a catalog nobody has open: it has no `-wal` or `-shm`
+/// file, and none can be made. While a process that can write keeps it open,
+/// those files exist, and a reader that cannot write still sees the changes
+/// that are only in the `-wal` so far.
 #[test]
-fn a_catalog_another_process_has_open_is_read_through_its_shm_file() {
+fn a_catalog_another_process_has_open_is_read_with_its_latest_changes() {
     let mut cache = ReadOnlyCache::new();
     let catalog = cache.data_dir().join("catalog.sqlite");
     let owner = rusqlite::Connection::open(&catalog).unwrap();
-    let snapshots: i64 = owner
-        .query_row("SELECT count(*) FROM snapshot", [], |row| row.get(0))
+    owner
+        .execute_batch(
+            "PRAGMA wal_autocheckpoint = 0;
+             INSERT INTO vault (account, region, name) VALUES ('-', 'us-east-1', 'held');
+             INSERT INTO snapshot (vault_id, inventory_date, inventory_unix, obtained_at,
+                                   source, format, archive_count, total_size, file)
+             SELECT last_insert_rowid(), inventory_date, inventory_unix, obtained_at,
+                    source, format, archive_count, total_size, 'snapshot-held.sqlite'
+             FROM snapshot WHERE id = 1;",
+        )
         .unwrap();
-    assert_eq!(snapshots, 2);
-    assert!(cache.data_dir().join("catalog.sqlite-shm").exists());
+    assert!(cache.data_dir().join("catalog.sqlite-wal").exists());
     cache.make_read_only();
     let output = cache.run(&["inventory", "list", "--json"]);
     assert!(output.status.success(), "{output:?}");
-    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 2);
+    let listed = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(listed.lines().count(), 3, "{listed}");
+    assert!(listed.contains("\"held\""), "{listed}");
     drop(owner);
 }
 
