@@ -4,6 +4,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::Stream;
@@ -63,7 +64,17 @@ pub trait GlacierApi: Send + Sync {
     fn service_speed(&self) -> ServiceSpeed {
         ServiceSpeed::GLACIER
     }
+
+    /// How long a job-output body may send nothing before a download gives the
+    /// request up as stalled and asks again.
+    fn stall_timeout(&self) -> Duration {
+        DEFAULT_STALL_TIMEOUT
+    }
 }
+
+/// A minute without a byte: far beyond any pause of a working connection, even a
+/// slow one, and soon enough that a stalled download does not look like a hang.
+pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// One vault as DescribeVault and ListVaults report it. The counts come from the
 /// vault's last inventory, so they lag uploads and deletions by about a day. The

@@ -1,4 +1,4 @@
-//! Fault injection: failed jobs, dropped or corrupted job output and error replies,
+//! Fault injection: failed jobs, dropped, stalled or corrupted job output and error replies,
 //! set by a seed or by the loopback-only admin endpoint, for rehearsing recovery.
 //!
 //! # Kinds
@@ -6,6 +6,7 @@
 //! | --- | --- | --- |
 //! | `fail_job` | a job initiated in scope ends `Failed` with `message` as its `StatusMessage` | `message` |
 //! | `drop_output` | a GetJobOutput body ends with an error after `after_bytes` bytes, so the client reads a short body | `after_bytes` (required) |
+//! | `stall_output` | a GetJobOutput body sends `after_bytes` bytes, then nothing more with the connection open, until the client gives up | `after_bytes` (required) |
 //! | `flip_byte` | the byte at `offset` of the job's output (not of the request's range) is XORed with `xor` | `offset` (required), `xor` (1–255, default 255) |
 //! | `service_unavailable` | requests in scope get 500 `ServiceUnavailableException` | `operation`, `message` |
 //! | `throttling` | requests in scope get 400 `ThrottlingException` | `operation`, `message` |
@@ -14,8 +15,8 @@
 //! (only that job's DescribeJob and GetJobOutput requests and its output),
 //! `operation` (a Glacier operation name such as `GetJobOutput`), and how long it
 //! lasts: `count = N` (fires N times, default 1, then is gone) or `persistent = true`
-//! (fires until cleared). A fault fires only when it shows: a drop only on a body
-//! longer than `after_bytes`, a flip only on a body holding its byte. The oldest
+//! (fires until cleared). A fault fires only when it shows: a drop or a stall only on
+//! a body longer than `after_bytes`, a flip only on a body holding its byte. The oldest
 //! matching fault fires first; one request gets at most one error reply.
 //!
 //! A `fail_job` fault with `job_id` is not a rule: given to the admin endpoint it

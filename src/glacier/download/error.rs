@@ -1,7 +1,9 @@
 //! What can stop a download, each case as a sentence that says what to do next.
 
+use std::fmt;
 use std::io;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::confined::ConfinedError;
 use crate::domain::treehash::TreeHash;
@@ -48,6 +50,24 @@ pub enum DownloadError {
         last: u64,
         attempts: u32,
         reason: String,
+        part: PathBuf,
+    },
+
+    #[error(
+        "bytes {first}-{last} of job {job_id}'s output could not be downloaded: the connection stalled: no bytes for {}, {}; try again later: the download resumes from the chunks verified so far, kept in {}",
+        ShownDuration(*.after),
+        Times(*.times),
+        part.display()
+    )]
+    Stalled {
+        job_id: String,
+        first: u64,
+        last: u64,
+        /// How long each stalled request went without a byte before it was
+        /// given up.
+        after: Duration,
+        /// How many requests stalled.
+        times: u32,
         part: PathBuf,
     },
 
@@ -148,9 +168,57 @@ impl DownloadError {
     }
 }
 
+/// `60 s`, or `400 ms` for a timeout short of a whole second.
+struct ShownDuration(Duration);
+
+impl fmt::Display for ShownDuration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.subsec_nanos() == 0 {
+            write!(f, "{} s", self.0.as_secs())
+        } else {
+            write!(f, "{} ms", self.0.as_millis())
+        }
+    }
+}
+
+/// `once`, `twice`, `3 times`.
+struct Times(u32);
+
+impl fmt::Display for Times {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            1 => f.write_str("once"),
+            2 => f.write_str("twice"),
+            n => write!(f, "{n} times"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stall_says_so_and_for_how_long_not_that_verification_failed() {
+        let stalled = DownloadError::Stalled {
+            job_id: "J".into(),
+            first: 0,
+            last: 1_048_575,
+            after: crate::glacier::api::DEFAULT_STALL_TIMEOUT,
+            times: 3,
+            part: "out/a.bin.part".into(),
+        };
+        let text = stalled.to_string();
+        assert!(
+            text.contains("bytes 0-1048575 of job J's output could not be downloaded: the connection stalled: no bytes for 60 s, 3 times;"),
+            "{text}"
+        );
+        assert!(
+            text.contains("60 s, 3 times; try again later") && text.contains("out/a.bin.part"),
+            "{text}"
+        );
+        assert!(!text.contains("verification"), "{text}");
+    }
 
     #[test]
     fn a_full_disk_is_named_as_such_and_other_failures_say_what_failed() {

@@ -14,8 +14,8 @@ use super::plan::Chunk;
 use crate::domain::treehash::{TreeHash, TreeHasher};
 use crate::glacier::{ByteChunks, GlacierApi, GlacierError};
 
-/// Tries per chunk before giving up. A flipped byte or a dropped connection is
-/// usually a one-off; one that survives three fresh requests is not.
+/// Tries per chunk before giving up. A flipped byte, a dropped or a stalled
+/// connection is usually a one-off; one that survives three fresh requests is not.
 pub const MAX_ATTEMPTS: u32 = 3;
 
 /// Bytes gathered before they are written; one batch is written while the next
@@ -77,6 +77,8 @@ impl BufferPool {
 enum Failure {
     /// The bytes arrived wrong (short, long, or not matching the checksum).
     Unverified(String),
+    /// Nothing came for the stall timeout: no answer, or no more of the body.
+    Stalled,
     Glacier(GlacierError),
     /// Writing them failed: not worth another request.
     Disk(DownloadError),
@@ -89,7 +91,13 @@ pub async fn fetch_chunk<G: GlacierApi>(
     source: &Source<'_>,
     chunk: Chunk,
 ) -> Result<Fetched, DownloadError> {
-    let mut attempt = 1;
+    let mut tries = Tries {
+        source,
+        chunk,
+        stall_timeout: api.stall_timeout(),
+        attempt: 1,
+        stalls: 0,
+    };
     loop {
         let reason = match fetch_once(api, source, chunk).await {
             Ok(tree_hash) => {
@@ -97,43 +105,78 @@ pub async fn fetch_chunk<G: GlacierApi>(
                 return Ok(Fetched {
                     chunk,
                     tree_hash,
-                    retried: attempt > 1,
+                    retried: tries.attempt > 1,
                 });
             }
-            Err(Failure::Unverified(reason)) => reason,
-            Err(Failure::Glacier(err)) if is_transient(&err) && attempt < MAX_ATTEMPTS => {
-                err.to_string()
-            }
-            Err(Failure::Glacier(err)) => {
-                return Err(DownloadError::Glacier {
-                    job_id: source.job_id.to_owned(),
-                    first: chunk.first,
-                    last: chunk.last,
-                    part: source.part.to_path_buf(),
-                    source: err,
-                });
-            }
-            Err(Failure::Disk(err)) => return Err(err),
+            Err(failure) => tries.judge(failure)?,
         };
-        if attempt >= MAX_ATTEMPTS {
-            return Err(DownloadError::ChunkUnverified {
-                job_id: source.job_id.to_owned(),
-                first: chunk.first,
-                last: chunk.last,
-                attempts: attempt,
-                reason,
-                part: source.part.to_path_buf(),
-            });
-        }
         tracing::warn!(
             first = chunk.first,
             last = chunk.last,
-            attempt,
+            attempt = tries.attempt,
             "refetching a chunk: {reason}"
         );
         // A short pause, so a transient fault on the service has a moment to clear.
-        tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt))).await;
-        attempt += 1;
+        tokio::time::sleep(Duration::from_millis(50 * u64::from(tries.attempt))).await;
+        tries.attempt += 1;
+    }
+}
+
+/// The tries of one chunk so far.
+struct Tries<'a> {
+    source: &'a Source<'a>,
+    chunk: Chunk,
+    stall_timeout: Duration,
+    attempt: u32,
+    /// Tries that stalled.
+    stalls: u32,
+}
+
+impl Tries<'_> {
+    /// Why the try failed, when another is worth it; otherwise the error to stop
+    /// with, which says what went wrong the last time.
+    fn judge(&mut self, failure: Failure) -> Result<String, DownloadError> {
+        let last = self.attempt >= MAX_ATTEMPTS;
+        let (job_id, first, last_byte) = (
+            self.source.job_id.to_owned(),
+            self.chunk.first,
+            self.chunk.last,
+        );
+        let part = self.source.part.to_path_buf();
+        match failure {
+            Failure::Unverified(reason) if last => Err(DownloadError::ChunkUnverified {
+                job_id,
+                first,
+                last: last_byte,
+                attempts: self.attempt,
+                reason,
+                part,
+            }),
+            Failure::Unverified(reason) => Ok(reason),
+            Failure::Stalled => {
+                self.stalls += 1;
+                if !last {
+                    return Ok(format!("no bytes came for {:?}", self.stall_timeout));
+                }
+                Err(DownloadError::Stalled {
+                    job_id,
+                    first,
+                    last: last_byte,
+                    after: self.stall_timeout,
+                    times: self.stalls,
+                    part,
+                })
+            }
+            Failure::Glacier(err) if is_transient(&err) && !last => Ok(err.to_string()),
+            Failure::Glacier(err) => Err(DownloadError::Glacier {
+                job_id,
+                first,
+                last: last_byte,
+                part,
+                source: err,
+            }),
+            Failure::Disk(err) => Err(err),
+        }
     }
 }
 
@@ -144,9 +187,11 @@ async fn fetch_once<G: GlacierApi>(
     source: &Source<'_>,
     chunk: Chunk,
 ) -> Result<TreeHash, Failure> {
-    let mut output = api
-        .get_job_output(source.vault, source.job_id, Some((chunk.first, chunk.last)))
+    let stall = api.stall_timeout();
+    let request = api.get_job_output(source.vault, source.job_id, Some((chunk.first, chunk.last)));
+    let mut output = tokio::time::timeout(stall, request)
         .await
+        .map_err(|_| Failure::Stalled)?
         .map_err(Failure::Glacier)?;
     let wanted = chunk.len();
     if output.content_length != wanted {
@@ -165,7 +210,11 @@ async fn fetch_once<G: GlacierApi>(
     let mut hasher = TreeHasher::new();
     // Every write of this attempt ends before the next attempt writes the same
     // place, or before the chunk is recorded.
-    let received = match receive(&mut output.body, &mut spool, &mut hasher, wanted).await {
+    let body = Body {
+        chunks: &mut output.body,
+        stall,
+    };
+    let received = match receive(body, &mut spool, &mut hasher, wanted).await {
         Ok(received) => {
             spool.finish().await.map_err(Failure::Disk)?;
             received
@@ -189,15 +238,31 @@ async fn fetch_once<G: GlacierApi>(
     }
 }
 
+/// A response body and how long it may be silent.
+struct Body<'a> {
+    chunks: &'a mut ByteChunks,
+    stall: Duration,
+}
+
+impl Body<'_> {
+    /// The next piece, or the end; [`Failure::Stalled`] when nothing comes for
+    /// the stall timeout (a read timeout, as the body has no deadline of its own).
+    async fn next(&mut self) -> Result<Option<Result<bytes::Bytes, GlacierError>>, Failure> {
+        tokio::time::timeout(self.stall, self.chunks.next())
+            .await
+            .map_err(|_| Failure::Stalled)
+    }
+}
+
 /// Streams the body through the hasher into the spool; returns the bytes received.
 async fn receive(
-    body: &mut ByteChunks,
+    mut body: Body<'_>,
     spool: &mut Spool<'_>,
     hasher: &mut TreeHasher,
     wanted: u64,
 ) -> Result<u64, Failure> {
     let mut received: u64 = 0;
-    while let Some(piece) = body.next().await {
+    while let Some(piece) = body.next().await? {
         let piece = piece.map_err(|err| {
             Failure::Unverified(format!(
                 "the body broke off after {received} of {wanted} bytes: {err}"

@@ -123,20 +123,31 @@ impl FaultBook {
     }
 
     /// The faults to apply to a download of `body` (a range of the job's output).
-    /// A drop fires only when the body is longer than where it cuts, and a flip only
-    /// when the bytes sent hold its byte, so a fault is spent only when it shows.
+    /// A drop or a stall (the first listed of them) fires only when the body is
+    /// longer than where it cuts, and a flip only when the bytes sent hold its
+    /// byte, so a fault is spent only when it shows.
     pub fn output_faults(&mut self, vault: &str, job_id: &str, body: Range<u64>) -> OutputFaults {
         let mut faults = OutputFaults::none(body.start);
         let in_reach = |entry: &Entry| in_scope(&entry.spec, Some(vault), Some(job_id));
-        let drop = self.entries.iter().position(|entry| {
-            matches!(entry.spec.kind, FaultKind::DropOutput { after_bytes }
-                if in_reach(entry) && body.end.saturating_sub(body.start) > after_bytes)
+        let cut_at = |kind: FaultKind| match kind {
+            FaultKind::DropOutput { after_bytes } | FaultKind::StallOutput { after_bytes } => {
+                Some(after_bytes)
+            }
+            _ => None,
+        };
+        let cut = self.entries.iter().position(|entry| {
+            cut_at(entry.spec.kind).is_some_and(|after_bytes| {
+                in_reach(entry) && body.end.saturating_sub(body.start) > after_bytes
+            })
         });
-        let mut chosen: Vec<usize> = drop.into_iter().collect();
+        let mut chosen: Vec<usize> = cut.into_iter().collect();
         let mut sent = body.clone();
-        if let Some(FaultKind::DropOutput { after_bytes }) = drop.map(|i| self.entries[i].spec.kind)
-        {
-            faults.drop_after = Some(after_bytes);
+        if let Some(kind) = cut.map(|i| self.entries[i].spec.kind) {
+            let after_bytes = cut_at(kind).unwrap_or_default();
+            match kind {
+                FaultKind::StallOutput { .. } => faults.stall_after = Some(after_bytes),
+                _ => faults.drop_after = Some(after_bytes),
+            }
             sent.end = body.start + after_bytes;
         }
         for (index, entry) in self.entries.iter().enumerate() {

@@ -1,5 +1,7 @@
 //! Output faults applied to a job-output body as it streams: a body cut short by an
-//! error (the client sees a short read), and bytes XORed in place.
+//! error (the client sees a short read), a body that goes quiet with the
+//! connection open (the client sees no more bytes, nor an end), and bytes XORed
+//! in place.
 
 use std::io;
 use std::pin::Pin;
@@ -16,6 +18,8 @@ pub struct OutputFaults {
     /// Where in the output this body starts.
     pub body_start: u64,
     pub drop_after: Option<u64>,
+    /// Bytes of the body sent before it goes quiet.
+    pub stall_after: Option<u64>,
     /// `(offset in the output, xor)`.
     pub flips: Vec<(u64, u8)>,
 }
@@ -25,12 +29,13 @@ impl OutputFaults {
         Self {
             body_start,
             drop_after: None,
+            stall_after: None,
             flips: Vec::new(),
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.drop_after.is_none() && self.flips.is_empty()
+        self.drop_after.is_none() && self.stall_after.is_none() && self.flips.is_empty()
     }
 
     /// The body with these faults; the same stream, untouched, when there are none.
@@ -79,6 +84,11 @@ where
             tokio::time::sleep(FLUSH_GRACE).await;
             return Some((Err(dropped(self.position)), self));
         }
+        if self.faults.stall_after == Some(self.position) {
+            // Nothing more, ever: the server drops this stream only when the
+            // client, tired of waiting, closes the connection.
+            std::future::pending::<()>().await;
+        }
         match self.body.next().await? {
             Ok(bytes) => {
                 let bytes = self.shape(bytes);
@@ -91,10 +101,10 @@ where
         }
     }
 
-    /// Cuts the piece at the drop point and flips the bytes it holds.
+    /// Cuts the piece at the drop or stall point and flips the bytes it holds.
     fn shape(&mut self, mut bytes: Bytes) -> Bytes {
-        if let Some(drop_after) = self.faults.drop_after {
-            let room = drop_after.saturating_sub(self.position);
+        if let Some(cut) = self.faults.drop_after.or(self.faults.stall_after) {
+            let room = cut.saturating_sub(self.position);
             if (bytes.len() as u64) > room {
                 bytes.truncate(room as usize);
             }

@@ -13,6 +13,9 @@ pub enum FaultKind {
     FailJob,
     /// A job-output body ends with an error after `after_bytes` bytes.
     DropOutput { after_bytes: u64 },
+    /// A job-output body sends `after_bytes` bytes, then nothing more, with the
+    /// connection kept open, until the client gives up.
+    StallOutput { after_bytes: u64 },
     /// The byte at `offset` of a job's output is XORed with `xor`.
     FlipByte { offset: u64, xor: u8 },
     /// Requests in scope get 500 `ServiceUnavailableException`.
@@ -30,6 +33,7 @@ impl FaultKind {
         match self {
             FaultKind::FailJob => KindTag::FailJob,
             FaultKind::DropOutput { .. } => KindTag::DropOutput,
+            FaultKind::StallOutput { .. } => KindTag::StallOutput,
             FaultKind::FlipByte { .. } => KindTag::FlipByte,
             FaultKind::ServiceUnavailable => KindTag::ServiceUnavailable,
             FaultKind::Throttling => KindTag::Throttling,
@@ -101,6 +105,7 @@ impl FaultSpec {
 enum KindTag {
     FailJob,
     DropOutput,
+    StallOutput,
     FlipByte,
     ServiceUnavailable,
     Throttling,
@@ -111,6 +116,7 @@ impl KindTag {
         match self {
             KindTag::FailJob => "fail_job",
             KindTag::DropOutput => "drop_output",
+            KindTag::StallOutput => "stall_output",
             KindTag::FlipByte => "flip_byte",
             KindTag::ServiceUnavailable => "service_unavailable",
             KindTag::Throttling => "throttling",
@@ -211,11 +217,13 @@ fn checked_kind(text: &FaultText) -> Result<FaultKind, String> {
             Ok(())
         }
     };
-    only_for(
-        "after_bytes",
-        text.after_bytes.is_some(),
-        KindTag::DropOutput,
-    )?;
+    if text.after_bytes.is_some()
+        && !matches!(text.kind, KindTag::DropOutput | KindTag::StallOutput)
+    {
+        return Err(format!(
+            "after_bytes applies to drop_output and stall_output faults, not to {kind_name}"
+        ));
+    }
     only_for("offset", text.offset.is_some(), KindTag::FlipByte)?;
     only_for("xor", text.xor.is_some(), KindTag::FlipByte)?;
     Ok(match text.kind {
@@ -225,6 +233,11 @@ fn checked_kind(text: &FaultText) -> Result<FaultKind, String> {
         KindTag::DropOutput => FaultKind::DropOutput {
             after_bytes: text.after_bytes.ok_or(
                 "a drop_output fault needs after_bytes: how many bytes of the body to send before the connection drops",
+            )?,
+        },
+        KindTag::StallOutput => FaultKind::StallOutput {
+            after_bytes: text.after_bytes.ok_or(
+                "a stall_output fault needs after_bytes: how many bytes of the body to send before it goes quiet",
             )?,
         },
         KindTag::FlipByte => {
@@ -258,7 +271,9 @@ fn checked_uses(text: &FaultText) -> Result<Uses, String> {
 impl From<FaultSpec> for FaultText {
     fn from(spec: FaultSpec) -> Self {
         let (after_bytes, offset, xor) = match spec.kind {
-            FaultKind::DropOutput { after_bytes } => (Some(after_bytes), None, None),
+            FaultKind::DropOutput { after_bytes } | FaultKind::StallOutput { after_bytes } => {
+                (Some(after_bytes), None, None)
+            }
             FaultKind::FlipByte { offset, xor } => (None, Some(offset), Some(xor)),
             _ => (None, None, None),
         };

@@ -110,9 +110,9 @@ async fn stored_archives_get_the_same_faults() {
     let original: Vec<u8> = (0..SIZE).map(|i| (i % 251) as u8).collect();
     std::fs::write(store.archive_path("A"), &original).unwrap();
     let faults = OutputFaults {
-        body_start: 0,
         drop_after: Some(300_000),
         flips: vec![(299_999, 0x0F), (300_000, 0x0F)],
+        ..OutputFaults::none(0)
     };
     let stream = faults.apply(open_range(
         &store,
@@ -212,4 +212,26 @@ async fn the_response_hook_finds_the_body_in_the_output_from_its_headers() {
     let passed = apply_to_output_response(&shared, "v", "J", refused);
     assert_eq!(passed.status(), StatusCode::NOT_FOUND);
     running.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_stall_sends_exactly_the_bytes_before_it_then_nothing_more() {
+    let store = StateStore::open(None).unwrap();
+    let clean = archive_bytes(&store, VIRTUAL, whole()).await;
+    for after in [MIB + 777, 0] {
+        let faults = OutputFaults {
+            stall_after: Some(after),
+            ..OutputFaults::none(0)
+        };
+        let stream = faults.apply(open_range(&store, "A", VIRTUAL, SIZE, whole()));
+        let mut stream = std::pin::pin!(stream);
+        let mut served = Vec::new();
+        while (served.len() as u64) < after {
+            served.extend_from_slice(&stream.next().await.unwrap().unwrap());
+        }
+        assert_eq!(served[..], clean[..after as usize]);
+        // Neither a byte nor an end nor an error: the connection just goes quiet.
+        let quiet = tokio::time::timeout(std::time::Duration::from_millis(300), stream.next());
+        assert!(quiet.await.is_err(), "the body stalls after {after} bytes");
+    }
 }

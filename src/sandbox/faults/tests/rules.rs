@@ -212,3 +212,18 @@ fn a_flip_beyond_a_drop_waits_for_a_download_that_reaches_it() {
         (None, vec![(5000, 0xFF)])
     );
 }
+
+#[test]
+fn a_stall_fires_where_a_drop_would_and_the_first_cut_wins() {
+    let mut book = book_with(&[
+        r#"{"kind": "stall_output", "after_bytes": 100}"#,
+        r#"{"kind": "drop_output", "after_bytes": 50}"#,
+    ]);
+    // Not on a body that ends where either would cut.
+    assert!(book.output_faults("v", "J", 0..50).is_empty());
+    let first = book.output_faults("v", "J", 0..4096);
+    assert_eq!((first.stall_after, first.drop_after), (Some(100), None));
+    let second = book.output_faults("v", "J", 0..4096);
+    assert_eq!((second.stall_after, second.drop_after), (None, Some(50)));
+    assert!(book.list().is_empty(), "both are spent");
+}

@@ -175,3 +175,19 @@ fn every_operation_a_request_can_be_read_as_is_one_a_fault_can_name() {
         assert!(OPERATIONS.contains(&operation), "{operation}");
     }
 }
+
+#[test]
+fn a_stall_parses_with_where_it_stops_and_needs_it() {
+    let stall = fault(r#"{"kind": "stall_output", "after_bytes": 1000, "vault": "v"}"#);
+    assert_eq!(stall.kind, FaultKind::StallOutput { after_bytes: 1000 });
+    assert_eq!(stall.kind.name(), "stall_output");
+    let listed = serde_json::to_value(&stall).unwrap();
+    assert_eq!(
+        listed,
+        serde_json::json!({"kind": "stall_output", "vault": "v", "after_bytes": 1000, "count": 1})
+    );
+    assert!(refusal(r#"{"kind": "stall_output"}"#).contains("after_bytes"));
+    assert!(
+        refusal(r#"{"kind": "flip_byte", "offset": 1, "after_bytes": 5}"#).contains("after_bytes")
+    );
+}
