@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use defrost::domain::job::ServiceSpeed;
+use defrost::glacier::SdkGlacier;
 use defrost::tui::config::Config;
 use defrost::tui::model::{Model, Session};
 use defrost::tui::msg::{Cmd, Msg};
@@ -35,7 +36,7 @@ const HEIGHT: u16 = 60;
 
 struct Screen {
     model: Model,
-    runtime: Runtime,
+    runtime: Runtime<SdkGlacier>,
     inbox: UnboundedReceiver<Msg>,
     terminal: Terminal<TestBackend>,
 }
@@ -106,7 +107,7 @@ async fn run(data_dir: &Path) {
         download_dir: PathBuf::from("."),
     };
     // No Glacier: the cache alone is timed.
-    let offline = connection(async { Err("offline".to_owned()) });
+    let offline = connection::<SdkGlacier>(async { Err("offline".to_owned()) });
     let mut screen = Screen {
         model: Model::new(
             Config::defaults(),

@@ -133,6 +133,10 @@ impl FakeGlacier {
 }
 
 impl GlacierApi for FakeGlacier {
+    fn region(&self) -> &str {
+        "us-east-1"
+    }
+
     async fn list_vaults(&self) -> Result<Vec<VaultInfo>, GlacierError> {
         Err(unsupported())
     }

@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::cli::GlobalOpts;
 use crate::commands::BadInput;
 use crate::commands::cached::{open_store, size};
+use crate::glacier::GlacierApi as _;
 use crate::glacier::SdkGlacier;
 use crate::glacier::download::DownloadError;
 use crate::store::Store;

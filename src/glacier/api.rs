@@ -19,6 +19,10 @@ use crate::domain::treehash::TreeHash;
 /// Talks to one account's vaults in one region. Every method returns a `Send`
 /// future, so callers can run requests on tokio tasks.
 pub trait GlacierApi: Send + Sync {
+    /// The region this client talks to: the home of its vaults, where their
+    /// cached inventories and jobs are filed.
+    fn region(&self) -> &str;
+
     /// Every vault, following the service's pages.
     fn list_vaults(&self) -> impl Future<Output = Result<Vec<VaultInfo>, GlacierError>> + Send;
 

@@ -141,11 +141,6 @@ impl SdkGlacier {
         &self.endpoint
     }
 
-    /// The region requests are for.
-    pub fn region(&self) -> &str {
-        &self.region
-    }
-
     fn error<E>(
         &self,
         err: aws_sdk_glacier::error::SdkError<E>,
@@ -182,6 +177,10 @@ async fn check_credentials(
 }
 
 impl GlacierApi for SdkGlacier {
+    fn region(&self) -> &str {
+        &self.region
+    }
+
     fn service_speed(&self) -> ServiceSpeed {
         self.speed
     }

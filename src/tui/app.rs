@@ -16,10 +16,14 @@ use super::msg::{Cmd, Msg};
 use super::runtime::Runtime;
 use super::update::{next_wake, start, update};
 use super::view::draw;
+use crate::glacier::GlacierApi;
 
 /// Runs the screen until the user quits. The terminal is restored on every way
 /// out, panics included (`ratatui::init` installs the hook).
-pub async fn run_screen(mut model: Model, runtime_parts: RuntimeParts) -> anyhow::Result<()> {
+pub async fn run_screen<G: GlacierApi + 'static>(
+    mut model: Model,
+    runtime_parts: RuntimeParts<G>,
+) -> anyhow::Result<()> {
     let mut terminal = ratatui::init();
     if model.config.mouse {
         let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
@@ -33,14 +37,14 @@ pub async fn run_screen(mut model: Model, runtime_parts: RuntimeParts) -> anyhow
 }
 
 /// What the loop needs besides the model: the runtime and its result channel.
-pub struct RuntimeParts {
-    pub runtime: Runtime,
+pub struct RuntimeParts<G: GlacierApi + 'static> {
+    pub runtime: Runtime<G>,
     pub sender: UnboundedSender<Msg>,
     pub receiver: UnboundedReceiver<Msg>,
 }
 
-impl RuntimeParts {
-    pub fn new(make: impl FnOnce(UnboundedSender<Msg>) -> Runtime) -> RuntimeParts {
+impl<G: GlacierApi + 'static> RuntimeParts<G> {
+    pub fn new(make: impl FnOnce(UnboundedSender<Msg>) -> Runtime<G>) -> RuntimeParts<G> {
         let (sender, receiver) = unbounded_channel();
         RuntimeParts {
             runtime: make(sender.clone()),
@@ -50,10 +54,10 @@ impl RuntimeParts {
     }
 }
 
-async fn event_loop(
+async fn event_loop<G: GlacierApi + 'static>(
     terminal: &mut DefaultTerminal,
     model: &mut Model,
-    parts: RuntimeParts,
+    parts: RuntimeParts<G>,
 ) -> anyhow::Result<()> {
     let RuntimeParts {
         runtime,
@@ -101,7 +105,7 @@ async fn event_loop(
     Ok(())
 }
 
-fn perform(runtime: &Runtime, cmds: Vec<Cmd>) {
+fn perform<G: GlacierApi + 'static>(runtime: &Runtime<G>, cmds: Vec<Cmd>) {
     for cmd in cmds {
         match cmd {
             Cmd::Bell => ring(),

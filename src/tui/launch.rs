@@ -8,7 +8,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::msg::{Loaded, Msg};
 use crate::domain::job_params::{JobKind, JobRequest, validate};
-use crate::glacier::SdkGlacier;
+use crate::glacier::GlacierApi;
 use crate::glacier::download::DownloadProgress;
 use crate::store::{Store, VaultKey};
 use crate::text::printable;
@@ -19,8 +19,8 @@ use crate::tracking::watch::SystemClock;
 
 /// Starts an inventory fetch of `vault` (journaled before it is sent), or says
 /// which one is still under way: a second would be paid for twice.
-pub async fn request_inventory(
-    glacier: &SdkGlacier,
+pub async fn request_inventory<G: GlacierApi>(
+    glacier: &G,
     data_dir: &Path,
     vault: &VaultKey,
     now: OffsetDateTime,
@@ -42,8 +42,8 @@ pub async fn request_inventory(
 
 /// Imports the vault's fetched inventory once its job is ready (following its
 /// pages), as `defrost inventory fetch` does. `None` while a page is pending.
-pub async fn import_inventory(
-    glacier: &SdkGlacier,
+pub async fn import_inventory<G: GlacierApi>(
+    glacier: &G,
     data_dir: &Path,
     vault: &VaultKey,
 ) -> Result<Option<String>, String> {
@@ -78,8 +78,8 @@ pub async fn import_inventory(
 
 /// Downloads a ready job's output into `to` (made if missing: the user typed it),
 /// as `defrost download` does, reporting progress as messages, and journals it.
-pub async fn download(
-    glacier: &SdkGlacier,
+pub async fn download<G: GlacierApi>(
+    glacier: &G,
     data_dir: &Path,
     vault: &VaultKey,
     job_id: &str,

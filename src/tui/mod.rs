@@ -13,6 +13,7 @@ mod launch;
 pub mod layout;
 pub mod model;
 pub mod msg;
+pub mod present;
 pub mod runtime;
 mod store_worker;
 #[cfg(test)]

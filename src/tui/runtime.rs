@@ -12,7 +12,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::msg::{Cmd, Loaded, Msg};
 use super::store_worker::{StoreJob, StoreWorker};
-use crate::glacier::{GlacierApi, SdkGlacier};
+use crate::glacier::GlacierApi;
 use crate::store::{JournalEntry, Snapshot, Store, VaultKey};
 use crate::tracking::launch::{LaunchRequest, PlannedRetrieval, launch_plan};
 use crate::tracking::started_by_here;
@@ -20,26 +20,31 @@ use crate::tracking::sync_vault_jobs;
 
 /// The Glacier client as it becomes ready: configuring it (profiles, SSO,
 /// credentials) can take a while, and the cache is shown without waiting for it.
-/// Every task that needs it awaits the same connection.
-pub type Connection = Shared<BoxFuture<'static, Result<Arc<SdkGlacier>, String>>>;
+/// Every task that needs it awaits the same connection. Any [`GlacierApi`]
+/// will do: the SDK's client on the user's account or a sandbox, or a test's.
+pub type Connection<G> = Shared<BoxFuture<'static, Result<Arc<G>, String>>>;
 
 /// A connection from a future that configures the client.
-pub fn connection(
-    connect: impl Future<Output = Result<SdkGlacier, String>> + Send + 'static,
-) -> Connection {
+pub fn connection<G: GlacierApi + 'static>(
+    connect: impl Future<Output = Result<G, String>> + Send + 'static,
+) -> Connection<G> {
     connect.map(|result| result.map(Arc::new)).boxed().shared()
 }
 
 /// What the commands run with.
-pub struct Runtime {
+pub struct Runtime<G: GlacierApi + 'static> {
     results: UnboundedSender<Msg>,
     store: StoreWorker,
-    glacier: Connection,
+    glacier: Connection<G>,
     data_dir: PathBuf,
 }
 
-impl Runtime {
-    pub fn new(results: UnboundedSender<Msg>, data_dir: PathBuf, glacier: Connection) -> Runtime {
+impl<G: GlacierApi + 'static> Runtime<G> {
+    pub fn new(
+        results: UnboundedSender<Msg>,
+        data_dir: PathBuf,
+        glacier: Connection<G>,
+    ) -> Runtime<G> {
         let store = StoreWorker::start(data_dir.clone(), results.clone());
         Runtime {
             results,
@@ -91,7 +96,7 @@ impl Runtime {
             Cmd::Launch { vault, planned } => {
                 let data_dir = self.data_dir.clone();
                 self.glacier_task(move |glacier, results| async move {
-                    let result = launch(&glacier, &data_dir, vault, planned).await;
+                    let result = launch(&*glacier, &data_dir, vault, planned).await;
                     let _ = results.send(Msg::Loaded(Loaded::Launched(result)));
                 });
             }
@@ -99,7 +104,7 @@ impl Runtime {
                 let results = self.results.clone();
                 self.on_own_thread(move |glacier, data_dir| async move {
                     let result = super::launch::download(
-                        &glacier, &data_dir, &vault, &job_id, &to, &results,
+                        &*glacier, &data_dir, &vault, &job_id, &to, &results,
                     )
                     .await;
                     Msg::Loaded(Loaded::DownloadFinished { job_id, result })
@@ -108,7 +113,7 @@ impl Runtime {
             Cmd::FetchInventory { vault } => {
                 self.on_own_thread(move |glacier, data_dir| async move {
                     let result = super::launch::request_inventory(
-                        &glacier,
+                        &*glacier,
                         &data_dir,
                         &vault,
                         OffsetDateTime::now_utc(),
@@ -119,7 +124,7 @@ impl Runtime {
             }
             Cmd::ImportInventory { vault } => {
                 self.on_own_thread(move |glacier, data_dir| async move {
-                    let result = super::launch::import_inventory(&glacier, &data_dir, &vault).await;
+                    let result = super::launch::import_inventory(&*glacier, &data_dir, &vault).await;
                     Msg::Loaded(Loaded::InventoryImported(result))
                 })
             }
@@ -137,7 +142,7 @@ impl Runtime {
     /// requests holds a cache handle, which stays on one thread.
     fn on_own_thread<F, Fut>(&self, task: F)
     where
-        F: FnOnce(Arc<SdkGlacier>, PathBuf) -> Fut + Send + 'static,
+        F: FnOnce(Arc<G>, PathBuf) -> Fut + Send + 'static,
         Fut: Future<Output = Msg>,
     {
         let data_dir = self.data_dir.clone();
@@ -155,7 +160,7 @@ impl Runtime {
     /// none.
     fn glacier_task<F, Fut>(&self, task: F)
     where
-        F: FnOnce(Arc<SdkGlacier>, UnboundedSender<Msg>) -> Fut + Send + 'static,
+        F: FnOnce(Arc<G>, UnboundedSender<Msg>) -> Fut + Send + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
         let connection = self.glacier.clone();
@@ -280,8 +285,8 @@ fn archive_names(store: &Store, entries: &[JournalEntry]) -> HashMap<String, Str
 
 /// Starts the planned jobs through the journaled launcher; the answer names every
 /// job that started, also when a later one was refused.
-async fn launch(
-    glacier: &SdkGlacier,
+async fn launch<G: GlacierApi>(
+    glacier: &G,
     data_dir: &std::path::Path,
     vault: crate::store::VaultKey,
     planned: PlannedRetrieval,

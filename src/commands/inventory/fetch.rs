@@ -15,6 +15,7 @@ use crate::commands::jobs::{minute, short_duration};
 use crate::commands::params::InventorySelection;
 use crate::domain::job::{JobStatus, effective_status, expected_completion};
 use crate::domain::job_params::{JobParams, validate};
+use crate::glacier::GlacierApi as _;
 use crate::glacier::SdkGlacier;
 use crate::store::{VaultKey, check_vault_name};
 use crate::text::printable;

@@ -15,6 +15,7 @@ use crate::commands::BadInput;
 use crate::commands::cached::open_store;
 use crate::domain::job::TrackedJob;
 use crate::domain::range::{PlanKind, RangeSpec, parse_size};
+use crate::glacier::GlacierApi as _;
 use crate::glacier::SdkGlacier;
 use crate::store::{ArchiveRow, Store, VaultKey};
 use crate::tracking::launch::{

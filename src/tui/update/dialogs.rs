@@ -156,19 +156,6 @@ pub(super) fn policy_loaded(
     Vec::new()
 }
 
-/// Why the policy will refuse this retrieval, when it clearly will.
-pub fn policy_refusal(policy: &RetrievalPolicy, bytes: u64) -> Option<String> {
-    match policy {
-        RetrievalPolicy::FreeTier => Some(
-            "the vault's data retrieval policy allows only the free tier, which Glacier may refuse this retrieval under; ask the account's admin to change the policy if it does".into(),
-        ),
-        RetrievalPolicy::BytesPerHour(limit) if bytes > *limit => Some(format!(
-            "the data retrieval policy allows {limit} bytes per hour and this plan retrieves {bytes}; Glacier will refuse it: choose a smaller range or ask for a higher limit"
-        )),
-        _ => None,
-    }
-}
-
 fn launch_key(model: &mut Model, _key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
     let Some(Dialog::Launch(launch)) = model.dialog.as_mut() else {
         return Vec::new();

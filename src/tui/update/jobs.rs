@@ -9,6 +9,7 @@ use super::super::keymap::Action;
 use super::super::model::{DownloadDialog, DownloadState, DownloadView, Model, Severity};
 use super::super::msg::Cmd;
 use super::{dialogs, refuse_read_only};
+use crate::tui::present::{short, status_word};
 use crate::domain::job::{JobStatus, due, effective_status, next_poll_at};
 use crate::domain::job_params::JobKind;
 use crate::store::JournalEntry;
@@ -151,27 +152,6 @@ pub(super) fn jobs_loaded(
         .min(model.jobs.entries.len().saturating_sub(1));
     model.jobs.last_sync = Some(model.now);
     cmds
-}
-
-/// The first ten characters of a job id, shown through `text::printable` (cut
-/// before it is shown, so no `<U+202E>` is cut in half).
-pub fn short(job_id: &str) -> String {
-    let head: String = job_id.chars().take(10).collect();
-    let head = crate::text::printable(&head);
-    if job_id.chars().count() > 10 {
-        format!("{head}…")
-    } else {
-        head
-    }
-}
-
-pub fn status_word(status: JobStatus) -> &'static str {
-    match status {
-        JobStatus::InProgress => "in progress",
-        JobStatus::Succeeded => "ready",
-        JobStatus::Failed => "failed",
-        JobStatus::Expired => "expired",
-    }
 }
 
 pub(super) fn jobs_action(model: &mut Model, action: Action) -> Vec<Cmd> {

@@ -21,8 +21,7 @@ use super::layout::areas;
 use super::model::{Model, Pane, Severity};
 use super::msg::{Cmd, Loaded, Msg};
 
-pub use dialogs::policy_refusal;
-pub use jobs::{next_wake, short, status_word};
+pub use jobs::next_wake;
 
 /// Moves the model on by one message at `now`.
 pub fn update(model: &mut Model, msg: Msg, now: OffsetDateTime) -> Vec<Cmd> {

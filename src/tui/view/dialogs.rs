@@ -13,7 +13,7 @@ use crate::domain::job_params::Tier;
 use crate::text::printable;
 use crate::tui::keymap::Action;
 use crate::tui::model::{DownloadDialog, LaunchDialog, Model, PolicyCheck, Preview};
-use crate::tui::update::policy_refusal;
+use crate::tui::present::policy_refusal;
 
 fn dialog_block<'a>(model: &Model, title: String) -> Block<'a> {
     Block::default()

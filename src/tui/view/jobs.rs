@@ -13,7 +13,7 @@ use crate::domain::job_params::JobKind;
 use crate::store::JournalEntry;
 use crate::text::printable;
 use crate::tui::model::{DownloadState, DownloadView, Model, Pane};
-use crate::tui::update::{short, status_word};
+use crate::tui::present::{short, status_word};
 
 pub fn jobs(frame: &mut Frame, model: &Model, area: Rect) {
     let theme = &model.config.theme;

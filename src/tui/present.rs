@@ -1,0 +1,39 @@
+//! Words for what the model holds, shared by `update` (which says them in the
+//! status bar) and `view` (which draws them), so neither reaches into the other.
+
+use crate::domain::job::JobStatus;
+use crate::glacier::RetrievalPolicy;
+
+/// The first ten characters of a job id, shown through `text::printable` (cut
+/// before it is shown, so no `<U+202E>` is cut in half).
+pub fn short(job_id: &str) -> String {
+    let head: String = job_id.chars().take(10).collect();
+    let head = crate::text::printable(&head);
+    if job_id.chars().count() > 10 {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
+pub fn status_word(status: JobStatus) -> &'static str {
+    match status {
+        JobStatus::InProgress => "in progress",
+        JobStatus::Succeeded => "ready",
+        JobStatus::Failed => "failed",
+        JobStatus::Expired => "expired",
+    }
+}
+
+/// Why the policy will refuse this retrieval, when it clearly will.
+pub fn policy_refusal(policy: &RetrievalPolicy, bytes: u64) -> Option<String> {
+    match policy {
+        RetrievalPolicy::FreeTier => Some(
+            "the vault's data retrieval policy allows only the free tier, which Glacier may refuse this retrieval under; ask the account's admin to change the policy if it does".into(),
+        ),
+        RetrievalPolicy::BytesPerHour(limit) if bytes > *limit => Some(format!(
+            "the data retrieval policy allows {limit} bytes per hour and this plan retrieves {bytes}; Glacier will refuse it: choose a smaller range or ask for a higher limit"
+        )),
+        _ => None,
+    }
+}
