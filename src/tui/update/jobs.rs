@@ -9,10 +9,10 @@ use super::super::keymap::Action;
 use super::super::model::{DownloadDialog, DownloadState, DownloadView, Model, Severity};
 use super::super::msg::Cmd;
 use super::{dialogs, refuse_read_only};
-use crate::tui::present::{short, status_word};
 use crate::domain::job::{JobStatus, due, effective_status, next_poll_at};
 use crate::domain::job_params::JobKind;
 use crate::store::JournalEntry;
+use crate::tui::present::{short, status_word};
 
 /// How often the screen moves on while something on it changes with time (a job
 /// runs, a download goes): countdowns tick by the second.
