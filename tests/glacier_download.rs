@@ -12,11 +12,12 @@ mod files;
 use std::path::Path;
 use std::time::Duration;
 
+use defrost::domain::job::ObservedStatus;
 use defrost::domain::job_params::{JobRequest, validate};
 use defrost::domain::treehash::TreeHash;
 use defrost::glacier::download::DownloadError;
 use defrost::glacier::download::{Destination, DownloadOutcome, DownloadRequest, download};
-use defrost::glacier::{GlacierApi, JobInfo, JobStatus, SdkGlacier};
+use defrost::glacier::{GlacierApi, JobInfo, SdkGlacier};
 use defrost::sandbox::{RunningSandbox, SandboxOptions, Speedup};
 
 use common::{sample, tree_hash};
@@ -69,8 +70,8 @@ impl Fixture {
         let started = self.api.initiate_job("v", &params).await.unwrap();
         for _ in 0..3000 {
             let job = self.api.describe_job("v", &started.job_id).await.unwrap();
-            if job.status != JobStatus::InProgress {
-                assert_eq!(job.status, JobStatus::Succeeded, "{job:?}");
+            if job.status != ObservedStatus::InProgress {
+                assert_eq!(job.status, ObservedStatus::Succeeded, "{job:?}");
                 return job;
             }
             tokio::time::sleep(Duration::from_millis(10)).await;

@@ -12,9 +12,10 @@ use std::time::Duration;
 use serde_json::json;
 
 use common::admin::{add_fault, admin};
+use defrost::domain::job::ObservedStatus;
 use defrost::domain::job_params::{JobRequest, validate};
 use defrost::glacier::download::{Destination, DownloadError, DownloadRequest, download};
-use defrost::glacier::{GlacierApi, JobInfo, JobStatus, SdkGlacier};
+use defrost::glacier::{GlacierApi, JobInfo, SdkGlacier};
 use defrost::sandbox::{RunningSandbox, SandboxOptions, Speedup};
 use jobs_support::{MIB, add_stored_archive, seed_vault};
 
@@ -54,7 +55,7 @@ impl Stalling {
         let started = api.initiate_job("v", &params).await.unwrap();
         let job = loop {
             let job = api.describe_job("v", &started.job_id).await.unwrap();
-            if job.status != JobStatus::InProgress {
+            if job.status != ObservedStatus::InProgress {
                 break job;
             }
             tokio::time::sleep(Duration::from_millis(10)).await;

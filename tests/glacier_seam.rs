@@ -13,8 +13,9 @@ mod vaults;
 
 use std::time::Duration;
 
+use defrost::domain::job::ObservedStatus;
 use defrost::domain::job_params::{JobParams, JobRequest, validate};
-use defrost::glacier::{GlacierApi, JobInfo, JobOutput, JobStatus, SdkGlacier};
+use defrost::glacier::{GlacierApi, JobInfo, JobOutput, SdkGlacier};
 use defrost::sandbox::{RunningSandbox, SandboxOptions, Speedup};
 use futures_util::TryStreamExt;
 
@@ -42,7 +43,7 @@ pub fn params(json: &str) -> JobParams {
 pub async fn wait_for(api: &impl GlacierApi, vault: &str, job_id: &str) -> JobInfo {
     for _ in 0..3000 {
         let job = api.describe_job(vault, job_id).await.unwrap();
-        if job.status != JobStatus::InProgress {
+        if job.status != ObservedStatus::InProgress {
             return job;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;

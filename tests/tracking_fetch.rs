@@ -6,10 +6,11 @@
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
+use defrost::domain::job::ObservedStatus;
 use defrost::domain::job::next_poll_at;
 use defrost::domain::job_params::{JobKind, JobParams, JobRequest, validate};
 use defrost::glacier::{
-    GlacierApi, GlacierError, JobInfo, JobOutput, JobStarted, JobStatus, RetrievalPolicy, VaultInfo,
+    GlacierApi, GlacierError, JobInfo, JobOutput, JobStarted, RetrievalPolicy, VaultInfo,
 };
 use defrost::store::{OutputUse, Store, VaultKey};
 use defrost::tracking::inventory::{FetchError, FetchOutcome, Imported, advance, start_fetch};
@@ -81,9 +82,9 @@ impl FakeGlacier {
             archive_id: None,
             tier: None,
             status: match (done, fails) {
-                (true, true) => JobStatus::Failed,
-                (true, false) => JobStatus::Succeeded,
-                (false, _) => JobStatus::InProgress,
+                (true, true) => ObservedStatus::Failed,
+                (true, false) => ObservedStatus::Succeeded,
+                (false, _) => ObservedStatus::InProgress,
             },
             status_message: (done && fails).then(|| "the tape was eaten".to_owned()),
             created: job.started,

@@ -12,7 +12,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::GlacierError;
-use crate::domain::job::ServiceSpeed;
+use crate::domain::job::{ObservedStatus, ServiceSpeed};
 use crate::domain::job_params::{JobKind, JobParams, Tier};
 use crate::domain::treehash::TreeHash;
 
@@ -106,30 +106,6 @@ pub struct JobStarted {
     pub location: Option<String>,
 }
 
-/// Where a job stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub enum JobStatus {
-    InProgress,
-    Succeeded,
-    Failed,
-}
-
-impl JobStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobStatus::InProgress => "InProgress",
-            JobStatus::Succeeded => "Succeeded",
-            JobStatus::Failed => "Failed",
-        }
-    }
-}
-
-impl fmt::Display for JobStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// One job as DescribeJob and ListJobs report it. The job and archive ids are
 /// exactly what the service sent (show them through `text::printable`); the
 /// other text fields are made printable.
@@ -139,7 +115,7 @@ pub struct JobInfo {
     pub kind: JobKind,
     pub archive_id: Option<String>,
     pub tier: Option<Tier>,
-    pub status: JobStatus,
+    pub status: ObservedStatus,
     pub status_message: Option<String>,
     pub created: OffsetDateTime,
     pub completed: Option<OffsetDateTime>,

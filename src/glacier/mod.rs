@@ -8,7 +8,7 @@ mod error;
 mod sdk;
 
 pub use api::{
-    ByteChunks, GlacierApi, JobInfo, JobOutput, JobStarted, JobStatus, RetrievalPolicy, VaultInfo,
+    ByteChunks, GlacierApi, JobInfo, JobOutput, JobStarted, RetrievalPolicy, VaultInfo,
 };
 pub use error::GlacierError;
 pub use sdk::{ConnectOptions, SdkGlacier};

@@ -9,11 +9,9 @@ pub mod watch;
 use serde_json::json;
 use time::OffsetDateTime;
 
-use crate::domain::job::{
-    JobStatus, Observation, ObservedStatus, ServiceSpeed, TrackedJob, observe,
-};
+use crate::domain::job::{JobStatus, Observation, ServiceSpeed, TrackedJob, observe};
 use crate::domain::range::ByteRange;
-use crate::glacier::{GlacierApi, GlacierError, JobInfo, JobStatus as GlacierStatus};
+use crate::glacier::{GlacierApi, GlacierError, JobInfo};
 use crate::store::{JournalEntry, Store, StoreError, VaultKey};
 
 pub mod launch;
@@ -106,11 +104,7 @@ fn adopt(info: &JobInfo, vault: &str, speed: ServiceSpeed, now: OffsetDateTime) 
 
 pub(crate) fn observation_of(info: &JobInfo) -> Observation {
     Observation {
-        status: match info.status {
-            GlacierStatus::InProgress => ObservedStatus::InProgress,
-            GlacierStatus::Succeeded => ObservedStatus::Succeeded,
-            GlacierStatus::Failed => ObservedStatus::Failed,
-        },
+        status: info.status,
         completed_at: info.completed,
         status_message: info.status_message.clone(),
     }

@@ -1,9 +1,10 @@
 //! Jobs through the seam: start, describe until done, list, and download whole
 //! and by a tree-hash-aligned range with the service's checksum.
 
+use defrost::domain::job::ObservedStatus;
 use defrost::domain::job_params::{JobKind, Tier};
 use defrost::domain::treehash::TreeHash;
-use defrost::glacier::{GlacierApi, GlacierError, JobStatus};
+use defrost::glacier::{GlacierApi, GlacierError};
 
 use crate::common::{client_for, sample, tree_hash};
 use crate::jobs_support::{MIB, add_stored_archive, seed_vault};
@@ -38,7 +39,7 @@ async fn an_archive_job_runs_and_its_output_downloads_whole_and_by_range() {
     );
 
     let done = wait_for(&api, "v", &started.job_id).await;
-    assert_eq!(done.status, JobStatus::Succeeded, "{done:?}");
+    assert_eq!(done.status, ObservedStatus::Succeeded, "{done:?}");
     assert_eq!(done.kind, JobKind::ArchiveRetrieval);
     assert_eq!(done.archive_id.as_deref(), Some(archive.id.as_str()));
     assert_eq!(done.tier, Some(Tier::Expedited));
@@ -98,7 +99,7 @@ async fn an_inventory_job_runs_and_both_jobs_are_listed() {
     assert_eq!(ids, expected);
 
     let done = wait_for(&api, "v", &inventory_job).await;
-    assert_eq!(done.status, JobStatus::Succeeded, "{done:?}");
+    assert_eq!(done.status, ObservedStatus::Succeeded, "{done:?}");
     assert_eq!(done.kind, JobKind::InventoryRetrieval);
     assert_eq!(done.tier, None);
     assert_eq!(

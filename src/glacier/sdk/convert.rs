@@ -15,10 +15,11 @@ use aws_sdk_glacier::types::{
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::domain::job::ObservedStatus;
 use crate::domain::job_params::{JobKind, JobParams, Tier};
 use crate::domain::treehash::TreeHash;
 use crate::glacier::GlacierError;
-use crate::glacier::api::{JobInfo, JobOutput, JobStatus, RetrievalPolicy, VaultInfo};
+use crate::glacier::api::{JobInfo, JobOutput, RetrievalPolicy, VaultInfo};
 use crate::text::printable;
 
 pub fn job_parameters(params: &JobParams) -> JobParameters {
@@ -160,9 +161,9 @@ fn job_info(fields: JobFields<'_>) -> Result<Option<JobInfo>, GlacierError> {
         other => return Err(malformed("Action", other.as_str())),
     };
     let status = match required(fields.status, "StatusCode")? {
-        StatusCode::InProgress => JobStatus::InProgress,
-        StatusCode::Succeeded => JobStatus::Succeeded,
-        StatusCode::Failed => JobStatus::Failed,
+        StatusCode::InProgress => ObservedStatus::InProgress,
+        StatusCode::Succeeded => ObservedStatus::Succeeded,
+        StatusCode::Failed => ObservedStatus::Failed,
         other => return Err(malformed("StatusCode", other.as_str())),
     };
     Ok(Some(JobInfo {

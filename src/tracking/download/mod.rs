@@ -15,13 +15,14 @@ use time::OffsetDateTime;
 
 pub use error::DownloadJobError;
 
+use crate::domain::job::ObservedStatus;
 use crate::domain::job_params::JobKind;
 use crate::domain::treehash::TreeHash;
 use crate::glacier::download::{
     DEFAULT_PARALLEL, Destination, DownloadError, DownloadProgress, DownloadRequest,
     default_chunk_size, download, finish_part,
 };
-use crate::glacier::{GlacierApi, JobInfo, JobStatus};
+use crate::glacier::{GlacierApi, JobInfo};
 use crate::store::{ArchiveRow, JournalId, Store, VaultKey};
 use crate::tracking::sync_vault_jobs;
 use target::{cached_archive, claim_destination};
@@ -184,13 +185,13 @@ fn ready_output_length(
     cached: Option<&ArchiveRow>,
 ) -> Result<u64, DownloadJobError> {
     match job.status {
-        JobStatus::Succeeded => {}
-        JobStatus::InProgress => {
+        ObservedStatus::Succeeded => {}
+        ObservedStatus::InProgress => {
             return Err(DownloadJobError::InProgress {
                 job_id: job.job_id.clone(),
             });
         }
-        JobStatus::Failed => {
+        ObservedStatus::Failed => {
             return Err(DownloadJobError::JobFailed {
                 job_id: job.job_id.clone(),
                 reason: job.status_message.clone(),
