@@ -6,7 +6,6 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::GlobalOpts;
@@ -76,8 +75,7 @@ pub fn run(global: &GlobalOpts, args: DownloadArgs) -> anyhow::Result<()> {
         .into());
     };
     let mut store = open_store(global)?;
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(async {
+    crate::commands::block_on(async {
         let glacier = SdkGlacier::connect(&global.connect_options()).await?;
         let target = DownloadTarget {
             vault,

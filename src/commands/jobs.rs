@@ -4,7 +4,6 @@
 
 use std::io::Write as _;
 
-use anyhow::Context;
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -59,7 +58,7 @@ struct JobJson<'a> {
 
 pub fn run(global: &GlobalOpts, args: JobsArgs) -> anyhow::Result<()> {
     let mut store = open_store(global)?;
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let runtime = crate::commands::async_runtime()?;
     let (glacier, entries) = runtime.block_on(async {
         let glacier = SdkGlacier::connect(&global.connect_options()).await?;
         let entries = synced_journal(

@@ -46,6 +46,20 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// The runtime a command's asynchronous part runs on: one per command, made in
+/// this one place.
+pub fn async_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    use anyhow::Context as _;
+    tokio::runtime::Runtime::new().context("cannot start the async runtime")
+}
+
+/// Runs a command's asynchronous part to its end on a runtime of its own.
+pub fn block_on<T, E: Into<anyhow::Error>>(
+    work: impl Future<Output = Result<T, E>>,
+) -> anyhow::Result<T> {
+    async_runtime()?.block_on(work).map_err(Into::into)
+}
+
 /// 2 when the error comes from the user's input (as clap does for bad usage),
 /// 1 for failures the user did not cause.
 pub fn exit_code_for(err: &anyhow::Error) -> u8 {

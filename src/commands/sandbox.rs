@@ -51,8 +51,7 @@ pub fn run(global: &GlobalOpts, args: SandboxArgs) -> anyhow::Result<()> {
         );
     }
     log_to_stderr();
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(serve(options))
+    crate::commands::block_on(serve(options))
 }
 
 /// The sandbox is a server, not a screen: its log (job completion notices, faults,

@@ -4,7 +4,6 @@
 
 use std::io::IsTerminal;
 
-use anyhow::Context;
 use time::OffsetDateTime;
 
 use crate::cli::GlobalOpts;
@@ -45,8 +44,7 @@ pub fn run(global: &GlobalOpts, args: ScreenArgs) -> anyhow::Result<()> {
     let config = load_config()?;
     check_terminal()?;
     let data_dir = global.resolved_data_dir()?;
-    let async_runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    async_runtime.block_on(async {
+    crate::commands::block_on(async {
         // The screen comes up on the cache at once; the client is configured
         // (profiles, SSO, credentials) meanwhile.
         let owned = global.connect_options();
@@ -94,8 +92,7 @@ pub fn run_demo(global: &GlobalOpts, demo_args: DemoArgs) -> anyhow::Result<()> 
     check_terminal()?;
     let demo_dir = global.resolved_data_dir()?.join("demo");
     let data_dir = demo_dir.join("data");
-    let async_runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    async_runtime.block_on(async {
+    crate::commands::block_on(async {
         let sandbox = demo::start_sandbox(&demo_dir, speed).await?;
         let mut store = Store::open(&data_dir)?;
         demo::cache_inventories(&sandbox, &mut store, OffsetDateTime::now_utc())?;

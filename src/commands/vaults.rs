@@ -3,7 +3,6 @@
 
 use std::io::Write as _;
 
-use anyhow::Context;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
@@ -21,8 +20,7 @@ pub struct VaultsArgs {
 }
 
 pub fn run(global: &GlobalOpts, args: VaultsArgs) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let vaults = runtime.block_on(async {
+    let vaults = crate::commands::block_on(async {
         let glacier = SdkGlacier::connect(&global.connect_options()).await?;
         glacier.list_vaults().await
     })?;

@@ -2,7 +2,6 @@
 //! and not downloaded yet, each as `defrost download JOB_ID` does it. One failure
 //! does not stop the others; a summary lists what became of each job.
 
-use anyhow::Context;
 use time::OffsetDateTime;
 
 use super::{DownloadArgs, download_with_bar, summary};
@@ -26,8 +25,7 @@ enum Outcome {
 
 pub fn run(global: &GlobalOpts, args: &DownloadArgs) -> anyhow::Result<()> {
     let mut store = open_store(global)?;
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    let outcomes = runtime.block_on(async {
+    let outcomes = crate::commands::block_on(async {
         let glacier = SdkGlacier::connect(&global.connect_options()).await?;
         let entries = synced_journal(
             &glacier,

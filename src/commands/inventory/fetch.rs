@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use time::OffsetDateTime;
 
@@ -53,8 +52,7 @@ pub fn run(global: &GlobalOpts, args: FetchArgs) -> anyhow::Result<()> {
     check_vault_name(&args.vault)?;
     let params = first_page_params(&args)?;
     let mut store = open_store(global)?;
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(async {
+    crate::commands::block_on(async {
         let glacier = SdkGlacier::connect(&global.connect_options()).await?;
         let vault = VaultKey {
             account: args.account.clone().unwrap_or_else(|| "-".into()),
@@ -69,31 +67,53 @@ pub fn run(global: &GlobalOpts, args: FetchArgs) -> anyhow::Result<()> {
                 (fetch, true)
             }
             None => {
-                let fetch = start_fetch(&glacier, &mut store, &vault, &params, &started_by, now).await?;
+                let fetch =
+                    start_fetch(&glacier, &mut store, &vault, &params, &started_by, now).await?;
                 announce_started(fetch.last(), now);
                 (fetch, false)
             }
         };
         let spinner = spinner();
-        let mut outcome = advance(&glacier, &mut store, fetch, &SystemClock, args.wait, &started_by, |event| {
-            show(&spinner, &event)
-        })
+        let mut outcome = advance(
+            &glacier,
+            &mut store,
+            fetch,
+            &SystemClock,
+            args.wait,
+            &started_by,
+            |event| show(&spinner, &event),
+        )
         .await;
         if continued && let Err(FetchError::OutputExpired { job_id }) = &outcome {
             // Left unfinished for longer than Glacier keeps its output: start over.
-            spinner.suspend(|| println!("inventory job {} expired before it was imported; starting a new one", printable(job_id)));
+            spinner.suspend(|| {
+                println!(
+                    "inventory job {} expired before it was imported; starting a new one",
+                    printable(job_id)
+                )
+            });
             let now = OffsetDateTime::now_utc();
-            let fetch = start_fetch(&glacier, &mut store, &vault, &params, &started_by, now).await?;
+            let fetch =
+                start_fetch(&glacier, &mut store, &vault, &params, &started_by, now).await?;
             spinner.suspend(|| announce_started(fetch.last(), now));
-            outcome = advance(&glacier, &mut store, fetch, &SystemClock, args.wait, &started_by, |event| {
-                show(&spinner, &event)
-            })
+            outcome = advance(
+                &glacier,
+                &mut store,
+                fetch,
+                &SystemClock,
+                args.wait,
+                &started_by,
+                |event| show(&spinner, &event),
+            )
             .await;
         }
         spinner.finish_and_clear();
         match outcome? {
             FetchOutcome::Imported(Imported::New(snapshot)) => print_imported(&snapshot),
-            FetchOutcome::Imported(Imported::Unchanged { snapshot, inventory_date }) => println!(
+            FetchOutcome::Imported(Imported::Unchanged {
+                snapshot,
+                inventory_date,
+            }) => println!(
                 "Glacier's inventory of vault {} has not changed since the one of {inventory_date}, already cached as snapshot {snapshot}; nothing new to import",
                 printable(&vault.name)
             ),

@@ -103,8 +103,7 @@ pub fn run(global: &GlobalOpts, args: RetrieveArgs) -> anyhow::Result<()> {
     if !(args.json && args.yes) {
         view::show_plan(&planned, cached.as_ref(), args.json)?;
     }
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(launch(global, &args, &mut store, planned))
+    crate::commands::block_on(launch(global, &args, &mut store, planned))
 }
 
 /// The request planned, with the archive's size from the cached inventory or
