@@ -123,6 +123,10 @@ pub enum Command {
     /// The interactive screen on a local Glacier sandbox with seeded vaults and a
     /// fast clock: no AWS account, no network, no cost
     Demo(crate::commands::screen::DemoArgs),
+    /// Print the completion script for a shell (bash, zsh, fish, powershell, elvish)
+    Completions(crate::commands::completions::CompletionsArgs),
+    /// Print defrost's man page (roff), or a command's: `defrost man | man -l -`
+    Man(crate::commands::completions::ManArgs),
 }
 
 /// A command-line mistake as one line: clap's message, what it lists and its tip,

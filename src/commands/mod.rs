@@ -2,6 +2,7 @@
 
 pub mod archives;
 pub mod cached;
+pub mod completions;
 pub mod demo;
 pub mod download;
 pub mod inventory;
@@ -43,6 +44,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Download(args) => download::run(&cli.global, args),
         Command::Retrieve(args) => retrieve::run(&cli.global, args),
         Command::Vaults(args) => vaults::run(&cli.global, args),
+        Command::Completions(args) => completions::run_completions(&args),
+        Command::Man(args) => completions::run_man(&args),
     }
 }
 
