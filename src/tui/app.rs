@@ -11,6 +11,7 @@ use ratatui::DefaultTerminal;
 use time::OffsetDateTime;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
+use super::config::colors_allowed;
 use super::model::Model;
 use super::msg::{Cmd, Msg};
 use super::runtime::Runtime;
@@ -24,6 +25,9 @@ pub async fn run_screen<G: GlacierApi + 'static>(
     mut model: Model,
     runtime_parts: RuntimeParts<G>,
 ) -> anyhow::Result<()> {
+    if !colors_allowed(std::env::var_os("NO_COLOR").as_deref()) {
+        model.config.theme.monochrome = true;
+    }
     let mut terminal = ratatui::init();
     if model.config.mouse {
         let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);

@@ -10,8 +10,8 @@ use ratatui::style::Color;
 use serde::Deserialize;
 
 use super::keymap::Keymap;
-use crate::input::{Accepts, InputPath};
 use crate::domain::cost::PriceTable;
+use crate::input::{Accepts, InputPath};
 use crate::text::printable;
 
 const DEFAULT_THEME: &str = include_str!("../../assets/theme.toml");
@@ -80,6 +80,9 @@ pub struct Theme {
     pub warning: Color,
     pub bad: Color,
     pub highlight: Color,
+    /// No colour at all (NO_COLOR): emphasis by reverse video, bold and
+    /// underline only (see `view::theme`).
+    pub monochrome: bool,
 }
 
 #[derive(Deserialize)]
@@ -208,8 +211,15 @@ impl Theme {
             warning: Color::Yellow,
             bad: Color::LightRed,
             highlight: Color::LightYellow,
+            monochrome: false,
         }
     }
+}
+
+/// Whether colours may be used, as <https://no-color.org> asks: not when
+/// `NO_COLOR` (given here, as read from the environment) is set and not empty.
+pub fn colors_allowed(no_color: Option<&std::ffi::OsStr>) -> bool {
+    no_color.is_none_or(|value| value.is_empty())
 }
 
 /// The file's path (as shown in errors) and text, or `None` when it does not exist.
@@ -289,6 +299,15 @@ mod tests {
         .unwrap();
         let err = Config::load(Some(dir.path())).unwrap_err();
         assert_eq!(err.line, Some(2), "{err}");
+    }
+
+    #[test]
+    fn no_color_set_and_not_empty_turns_colours_off() {
+        assert!(colors_allowed(None));
+        assert!(colors_allowed(Some("".as_ref())));
+        assert!(!colors_allowed(Some("1".as_ref())));
+        assert!(!colors_allowed(Some("0".as_ref())));
+        assert!(!Config::defaults().theme.monochrome);
     }
 
     #[test]

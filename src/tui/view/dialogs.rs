@@ -16,13 +16,11 @@ use crate::tui::model::{DownloadDialog, LaunchDialog, Model, PolicyCheck, Previe
 use crate::tui::present::policy_refusal;
 
 fn dialog_block<'a>(model: &Model, title: String) -> Block<'a> {
+    let theme = &model.config.theme;
     Block::default()
         .borders(Borders::ALL)
-        .border_style(Style::default().fg(model.config.theme.focus_border))
-        .title(Span::styled(
-            title,
-            Style::default().add_modifier(Modifier::BOLD),
-        ))
+        .border_style(theme.border(true))
+        .title(Span::styled(title, theme.title(true)))
 }
 
 pub fn preview(frame: &mut Frame, model: &Model, preview: &Preview, screen: Rect) {
@@ -38,7 +36,7 @@ pub fn preview(frame: &mut Frame, model: &Model, preview: &Preview, screen: Rect
     for (index, job) in preview.planned.jobs.iter().enumerate() {
         lines.push(Line::from(Span::styled(
             format!("# job {} of {}", index + 1, preview.planned.jobs.len()),
-            Style::default().fg(model.config.theme.muted),
+            model.config.theme.text(model.config.theme.muted),
         )));
         lines.extend(
             job.to_json_pretty()
@@ -49,7 +47,7 @@ pub fn preview(frame: &mut Frame, model: &Model, preview: &Preview, screen: Rect
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
         "# the same with the aws CLI",
-        Style::default().fg(model.config.theme.muted),
+        model.config.theme.text(model.config.theme.muted),
     )));
     lines.extend(
         preview
@@ -60,11 +58,14 @@ pub fn preview(frame: &mut Frame, model: &Model, preview: &Preview, screen: Rect
     lines.push(Line::from(""));
     match &preview.save_as {
         Some(name) => lines.push(Line::from(vec![
-            Span::styled("save as ", Style::default().fg(model.config.theme.accent)),
+            Span::styled(
+                "save as ",
+                model.config.theme.text(model.config.theme.accent),
+            ),
             Span::raw(format!("{}▏", printable(name))),
             Span::styled(
                 "  Enter saves, Esc cancels",
-                Style::default().fg(model.config.theme.muted),
+                model.config.theme.text(model.config.theme.muted),
             ),
         ])),
         None => lines.push(Line::from(Span::styled(
@@ -75,7 +76,7 @@ pub fn preview(frame: &mut Frame, model: &Model, preview: &Preview, screen: Rect
                 keys.label(Action::Launch),
                 keys.label(Action::Back)
             ),
-            Style::default().fg(model.config.theme.muted),
+            model.config.theme.text(model.config.theme.muted),
         ))),
     }
     frame.render_widget(
@@ -107,7 +108,7 @@ pub fn launch(frame: &mut Frame, model: &Model, launch: &LaunchDialog, screen: R
                 "tier        ready in       estimated cost   (prices of {}, {}, as of {})",
                 prices.region, prices.currency, prices.as_of
             ),
-            Style::default().fg(theme.muted),
+            theme.text(theme.muted),
         )),
     ];
     for tier in [Tier::Bulk, Tier::Standard, Tier::Expedited] {
@@ -127,9 +128,7 @@ pub fn launch(frame: &mut Frame, model: &Model, launch: &LaunchDialog, screen: R
             format_cost(guess.cost, &prices.currency)
         );
         let style = if chosen {
-            Style::default()
-                .fg(theme.selection_fg)
-                .bg(theme.selection_bg)
+            theme.selection()
         } else {
             Style::default()
         };
@@ -139,17 +138,20 @@ pub fn launch(frame: &mut Frame, model: &Model, launch: &LaunchDialog, screen: R
     lines.push(match &launch.policy {
         PolicyCheck::Asking(_) => Line::from(Span::styled(
             "data retrieval policy: asking Glacier…",
-            Style::default().fg(theme.muted),
+            theme.text(theme.muted),
         )),
         PolicyCheck::Failed(problem) => Line::from(Span::styled(
             format!("data retrieval policy unknown: {}", printable(problem)),
-            Style::default().fg(theme.warning),
+            theme.text(theme.warning),
         )),
         PolicyCheck::Known(policy) => match policy_refusal(policy, preview.plan.bytes) {
-            Some(refusal) => Line::from(Span::styled(refusal, Style::default().fg(theme.bad))),
+            Some(refusal) => Line::from(Span::styled(
+                refusal,
+                theme.marked(theme.bad, Modifier::BOLD),
+            )),
             None => Line::from(Span::styled(
                 format!("data retrieval policy: {policy}, this retrieval is within it"),
-                Style::default().fg(theme.good),
+                theme.text(theme.good),
             )),
         },
     });
@@ -160,7 +162,7 @@ pub fn launch(frame: &mut Frame, model: &Model, launch: &LaunchDialog, screen: R
                 printable(&launch.reusable.join(", ")),
                 model.config.keymap.label(Action::Download)
             ),
-            Style::default().fg(theme.highlight),
+            theme.text(theme.highlight),
         )));
     }
     lines.push(Line::from(""));
@@ -175,9 +177,7 @@ pub fn launch(frame: &mut Frame, model: &Model, launch: &LaunchDialog, screen: R
                 keys.label(Action::Open),
                 keys.label(Action::Back)
             ),
-            Style::default()
-                .fg(theme.warning)
-                .add_modifier(Modifier::BOLD),
+            theme.text(theme.warning).add_modifier(Modifier::BOLD),
         ))
     } else {
         Line::from(Span::styled(
@@ -187,7 +187,7 @@ pub fn launch(frame: &mut Frame, model: &Model, launch: &LaunchDialog, screen: R
                 keys.label(Action::Open),
                 keys.label(Action::Back)
             ),
-            Style::default().fg(theme.muted),
+            theme.text(theme.muted),
         ))
     });
     let title = format!(" Launch: {} ", printable(&preview.archive.name));
@@ -211,13 +211,13 @@ pub fn download(frame: &mut Frame, model: &Model, dialog: &DownloadDialog, scree
         Line::from(vec![
             Span::styled(
                 "into folder ",
-                Style::default().fg(model.config.theme.accent),
+                model.config.theme.text(model.config.theme.accent),
             ),
             Span::raw(format!("{}▏", printable(&dialog.folder))),
         ]),
         Line::from(Span::styled(
             "The archive lands under its decoded name inside this folder, verified chunk by chunk. Enter starts, Esc cancels.",
-            Style::default().fg(model.config.theme.muted),
+            model.config.theme.text(model.config.theme.muted),
         )),
     ];
     frame.render_widget(
@@ -243,7 +243,7 @@ pub fn help(frame: &mut Frame, model: &Model, screen: Rect) {
             Line::from(vec![
                 Span::styled(
                     format!("{keys:>width$}  "),
-                    Style::default().fg(model.config.theme.accent),
+                    model.config.theme.text(model.config.theme.accent),
                 ),
                 Span::raw(what),
             ])
@@ -251,7 +251,7 @@ pub fn help(frame: &mut Frame, model: &Model, screen: Rect) {
         .collect();
     lines.push(Line::from(Span::styled(
         "Keys come from keymap.toml in defrost's config directory.",
-        Style::default().fg(model.config.theme.muted),
+        model.config.theme.text(model.config.theme.muted),
     )));
     frame.render_widget(
         Paragraph::new(lines).block(dialog_block(model, " Keys ".into())),

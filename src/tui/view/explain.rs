@@ -3,7 +3,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::tui::model::{Dialog, Model, Pane};
@@ -11,7 +10,7 @@ use crate::tui::model::{Dialog, Model, Pane};
 pub fn explain(frame: &mut Frame, model: &Model, area: Rect) {
     let block = Block::default()
         .borders(Borders::TOP)
-        .border_style(Style::default().fg(model.config.theme.border))
+        .border_style(model.config.theme.border(false))
         .title(" Why ");
     frame.render_widget(
         Paragraph::new(explanation(model))

@@ -2,7 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Style;
+use ratatui::style::Modifier;
 use ratatui::text::Span;
 use ratatui::widgets::{Cell, Row, Table, TableState};
 
@@ -27,7 +27,7 @@ pub fn jobs(frame: &mut Frame, model: &Model, area: Rect) {
     let header = Row::new([
         "Vault", "Job", "What", "Tier", "Status", "Started", "Ready", "Download",
     ])
-    .style(Style::default().fg(theme.accent));
+    .style(theme.marked(theme.accent, Modifier::BOLD));
     let rows: Vec<Row> = model
         .jobs
         .entries
@@ -47,11 +47,7 @@ pub fn jobs(frame: &mut Frame, model: &Model, area: Rect) {
     let table = Table::new(rows, widths)
         .header(header)
         .block(pane_block(model, title, focused))
-        .row_highlight_style(
-            Style::default()
-                .fg(theme.selection_fg)
-                .bg(theme.selection_bg),
-        );
+        .row_highlight_style(theme.selection());
     let mut state = TableState::default()
         .with_selected((!model.jobs.entries.is_empty() && focused).then_some(model.jobs.cursor));
     frame.render_stateful_widget(table, area, &mut state);
@@ -65,7 +61,7 @@ fn row<'a>(model: &Model, entry: &'a JournalEntry) -> Row<'a> {
             Cell::from("-"),
             Cell::from("never started"),
         ])
-        .style(Style::default().fg(theme.muted));
+        .style(theme.text(theme.muted));
     };
     let status = effective_status(job, model.now);
     let color = match status {
@@ -79,10 +75,7 @@ fn row<'a>(model: &Model, entry: &'a JournalEntry) -> Row<'a> {
         Cell::from(short(&job.job_id)),
         Cell::from(what(model, job)),
         Cell::from(job.tier.map_or("-".to_owned(), |tier| tier.to_string())),
-        Cell::from(Span::styled(
-            status_word(status),
-            Style::default().fg(color),
-        )),
+        Cell::from(Span::styled(status_word(status), theme.text(color))),
         Cell::from(ago(model.now - job.started_at)),
         Cell::from(readiness(model, job, status)),
         Cell::from(download.map(|d| gauge(model, d)).unwrap_or_default()),

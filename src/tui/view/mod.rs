@@ -8,11 +8,14 @@ mod jobs;
 mod panes;
 mod range;
 #[cfg(test)]
+mod style_tests;
+#[cfg(test)]
 mod tests;
+mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
@@ -61,9 +64,8 @@ fn title(frame: &mut Frame, model: &Model, area: Rect) {
     let theme = &model.config.theme;
     let mut spans = vec![Span::styled(
         " defrost ",
-        Style::default()
-            .fg(theme.selection_fg)
-            .bg(theme.accent)
+        theme
+            .on(theme.selection_fg, theme.accent)
             .add_modifier(Modifier::BOLD),
     )];
     if let Some(vault) = model.selected_vault() {
@@ -82,15 +84,13 @@ fn title(frame: &mut Frame, model: &Model, area: Rect) {
     if model.session.read_only {
         spans.push(Span::styled(
             " READ-ONLY ",
-            Style::default()
-                .fg(theme.warning)
-                .add_modifier(Modifier::BOLD),
+            theme.text(theme.warning).add_modifier(Modifier::BOLD),
         ));
     }
     if let Some(banner) = &model.session.banner {
         spans.push(Span::styled(
             format!(" {} ", printable(banner)),
-            Style::default().fg(theme.muted),
+            theme.text(theme.muted),
         ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -100,16 +100,14 @@ fn title(frame: &mut Frame, model: &Model, area: Rect) {
 fn status(frame: &mut Frame, model: &Model, area: Rect) {
     let theme = &model.config.theme;
     if let Some(message) = &model.status {
-        let color = match message.severity {
-            Severity::Info => theme.accent,
-            Severity::Good => theme.good,
-            Severity::Problem => theme.bad,
+        // Without colours a problem is still told apart from news: in bold.
+        let style = match message.severity {
+            Severity::Info => theme.text(theme.accent),
+            Severity::Good => theme.text(theme.good),
+            Severity::Problem => theme.marked(theme.bad, Modifier::BOLD),
         };
         frame.render_widget(
-            Paragraph::new(Span::styled(
-                printable(&message.text),
-                Style::default().fg(color),
-            )),
+            Paragraph::new(Span::styled(printable(&message.text), style)),
             area,
         );
         return;
@@ -164,7 +162,7 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
     for (action, what) in hints {
         spans.push(Span::styled(
             format!(" {} ", keys.label(action)),
-            Style::default().fg(theme.selection_fg).bg(theme.muted),
+            theme.on(theme.selection_fg, theme.muted),
         ));
         spans.push(Span::raw(format!(" {what}  ")));
     }
@@ -177,22 +175,10 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
 /// A bordered block whose border shows whether it has the focus.
 fn pane_block<'a>(model: &Model, title: String, focused: bool) -> Block<'a> {
     let theme = &model.config.theme;
-    let color = if focused {
-        theme.focus_border
-    } else {
-        theme.border
-    };
     Block::default()
         .borders(Borders::ALL)
-        .border_style(Style::default().fg(color))
-        .title(Span::styled(
-            title,
-            Style::default().add_modifier(if focused {
-                Modifier::BOLD
-            } else {
-                Modifier::empty()
-            }),
-        ))
+        .border_style(theme.border(focused))
+        .title(Span::styled(title, theme.title(focused)))
 }
 
 /// A rectangle of at most `width`×`height` in the middle of `area`.

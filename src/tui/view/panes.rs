@@ -33,10 +33,7 @@ pub fn vaults(frame: &mut Frame, model: &Model, area: Rect) {
                 Style::default().add_modifier(Modifier::BOLD),
             ))];
             lines.extend(detail.lines().map(|line| {
-                Line::from(Span::styled(
-                    format!("  {line}"),
-                    Style::default().fg(theme.muted),
-                ))
+                Line::from(Span::styled(format!("  {line}"), theme.text(theme.muted)))
             }));
             ListItem::new(lines)
         })
@@ -45,11 +42,7 @@ pub fn vaults(frame: &mut Frame, model: &Model, area: Rect) {
     let empty = items.is_empty();
     let list = List::new(items)
         .block(pane_block(model, " Vaults ".into(), focused))
-        .highlight_style(
-            Style::default()
-                .fg(theme.selection_fg)
-                .bg(theme.selection_bg),
-        );
+        .highlight_style(theme.selection());
     let mut state = ListState::default().with_selected((!empty).then_some(model.vault_cursor));
     frame.render_stateful_widget(list, area, &mut state);
 }
@@ -105,11 +98,7 @@ pub fn archives(frame: &mut Frame, model: &Model, area: Rect) {
         Cell::from(header_cell("Size", SortKey::Size)),
         Cell::from(header_cell("Created", SortKey::Created)),
     ])
-    .style(
-        Style::default()
-            .fg(theme.accent)
-            .add_modifier(Modifier::BOLD),
-    );
+    .style(theme.text(theme.accent).add_modifier(Modifier::BOLD));
     let visible = usize::from(area.height.saturating_sub(3));
     let rows: Vec<Row> = (table.top..table.top + visible as u64)
         .take_while(|index| *index < table.total)
@@ -119,15 +108,12 @@ pub fn archives(frame: &mut Frame, model: &Model, area: Rect) {
                 .and_then(|at| table.rows.get(at as usize));
             match loaded {
                 Some(row) => Row::new(vec![
-                    name_cell(row, theme.muted),
-                    Cell::from(Span::styled(
-                        badge(&row.format),
-                        Style::default().fg(theme.muted),
-                    )),
+                    name_cell(row, theme.text(theme.muted)),
+                    Cell::from(Span::styled(badge(&row.format), theme.text(theme.muted))),
                     Cell::from(size(row.size)),
                     Cell::from(glacier_date(&row.created)),
                 ]),
-                None => Row::new(vec![Cell::from("…")]).style(Style::default().fg(theme.muted)),
+                None => Row::new(vec![Cell::from("…")]).style(theme.text(theme.muted)),
             }
         })
         .collect();
@@ -140,11 +126,7 @@ pub fn archives(frame: &mut Frame, model: &Model, area: Rect) {
     let widget = Table::new(rows, widths)
         .header(header)
         .block(block)
-        .row_highlight_style(
-            Style::default()
-                .fg(theme.selection_fg)
-                .bg(theme.selection_bg),
-        );
+        .row_highlight_style(theme.selection());
     let selected = table.cursor.checked_sub(table.top).map(|at| at as usize);
     let mut state = TableState::default().with_selected(selected.filter(|_| table.total > 0));
     frame.render_stateful_widget(widget, area, &mut state);
@@ -152,12 +134,9 @@ pub fn archives(frame: &mut Frame, model: &Model, area: Rect) {
 
 /// An archive's decoded name; an archive uploaded without a description has none,
 /// and is shown by its id, dimmed, so it does not pass for a file name.
-fn name_cell(row: &ArchiveRow, muted: ratatui::style::Color) -> Cell<'static> {
+fn name_cell(row: &ArchiveRow, muted: Style) -> Cell<'static> {
     if row.format == "empty" {
-        return Cell::from(Span::styled(
-            printable(&row.archive_id),
-            Style::default().fg(muted),
-        ));
+        return Cell::from(Span::styled(printable(&row.archive_id), muted));
     }
     Cell::from(printable(&row.name))
 }
@@ -185,30 +164,23 @@ fn tree(frame: &mut Frame, model: &Model, area: Rect) {
             } => ListItem::new(Line::from(vec![
                 Span::styled(
                     format!("▸ {}/", printable(&entry.name)),
-                    Style::default().fg(theme.accent),
+                    theme.text(theme.accent),
                 ),
                 Span::styled(
                     format!("  {archives} archives · {}", size_u128(*total_size)),
-                    Style::default().fg(theme.muted),
+                    theme.text(theme.muted),
                 ),
             ])),
             FolderEntryKind::Archive { size: bytes, .. } => ListItem::new(Line::from(vec![
                 Span::raw(format!("  {}", printable(&entry.name))),
-                Span::styled(
-                    format!("  {}", size(*bytes)),
-                    Style::default().fg(theme.muted),
-                ),
+                Span::styled(format!("  {}", size(*bytes)), theme.text(theme.muted)),
             ])),
         })
         .collect();
     let empty = items.is_empty();
     let list = List::new(items)
         .block(pane_block(model, title, focused))
-        .highlight_style(
-            Style::default()
-                .fg(theme.selection_fg)
-                .bg(theme.selection_bg),
-        );
+        .highlight_style(theme.selection());
     let mut state = ListState::default().with_selected((!empty).then_some(tree.cursor));
     frame.render_stateful_widget(list, area, &mut state);
 }
@@ -224,14 +196,14 @@ pub fn details(frame: &mut Frame, model: &Model, area: Rect) {
         frame.render_widget(Paragraph::new("").block(block), area);
         return;
     };
-    let label = |text: &'static str| Span::styled(text, Style::default().fg(theme.muted));
+    let label = |text: &'static str| Span::styled(text, theme.text(theme.muted));
     let lines = vec![
         Line::from(vec![
             label("name        "),
             Span::raw(printable(&row.name)),
             Span::styled(
                 format!("  ({})", badge(&row.format)),
-                Style::default().fg(theme.muted),
+                theme.text(theme.muted),
             ),
         ]),
         Line::from(vec![

@@ -20,7 +20,7 @@ pub fn planner(frame: &mut Frame, model: &Model, dialog: &RangeDialog, screen: R
     frame.render_widget(Clear, area);
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(Style::default().fg(theme.focus_border))
+        .border_style(theme.border(true))
         .title(format!(
             " Plan a range of {} ({}) ",
             printable(&dialog.archive.name),
@@ -40,7 +40,7 @@ pub fn planner(frame: &mut Frame, model: &Model, dialog: &RangeDialog, screen: R
         RangeEnd::End => "end",
     };
     let mut lines = vec![Line::from(vec![
-        Span::styled("range ", Style::default().fg(theme.muted)),
+        Span::styled("range ", theme.text(theme.muted)),
         Span::styled(
             format!("{}▏", dialog.text),
             Style::default().add_modifier(Modifier::BOLD),
@@ -52,14 +52,14 @@ pub fn planner(frame: &mut Frame, model: &Model, dialog: &RangeDialog, screen: R
                 dialog.want.end,
                 size(dialog.want.len())
             ),
-            Style::default().fg(theme.muted),
+            theme.text(theme.muted),
         ),
     ])];
     lines.push(match &dialog.problem {
-        Some(problem) => Line::from(Span::styled(problem.clone(), Style::default().fg(theme.bad))),
+        Some(problem) => Line::from(Span::styled(problem.clone(), theme.text(theme.bad))),
         None => Line::from(Span::styled(
             format!("type a range (4MiB-8MiB, 1GiB-, 512KiB, 4MiB+100MiB) · ↑↓ move the {moving} by 1 MiB, PgUp/PgDn by 64 MiB · Tab other end · ←→ plan"),
-            Style::default().fg(theme.muted),
+            theme.text(theme.muted),
         )),
     });
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), input);
@@ -96,10 +96,10 @@ pub fn planner(frame: &mut Frame, model: &Model, dialog: &RangeDialog, screen: R
                     .into_iter()
                     .map(|(glyph, mark)| {
                         let style = match mark {
-                            Mark::Plain => Style::default().fg(theme.muted),
-                            Mark::Wanted => Style::default().fg(theme.highlight),
-                            Mark::Retrieved => Style::default().fg(theme.accent),
-                            Mark::Job => Style::default().fg(theme.selection_fg).bg(theme.good),
+                            Mark::Plain => theme.text(theme.muted),
+                            Mark::Wanted => theme.text(theme.highlight),
+                            Mark::Retrieved => theme.text(theme.accent),
+                            Mark::Job => theme.on(theme.selection_fg, theme.good),
                         };
                         Span::styled(glyph.to_string(), style)
                     })
@@ -124,21 +124,12 @@ fn plan_column(
         PlanKind::Tree => ("smallest tree-aligned", "one job, checksum"),
         PlanKind::Split => ("split into aligned jobs", "checksums, few extra bytes"),
     };
-    let border = if chosen {
-        theme.focus_border
-    } else {
-        theme.border
-    };
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(Style::default().fg(border))
+        .border_style(theme.border(chosen))
         .title(Span::styled(
             format!(" {}{title} ", if chosen { "● " } else { "" }),
-            Style::default().add_modifier(if chosen {
-                Modifier::BOLD
-            } else {
-                Modifier::empty()
-            }),
+            theme.title(chosen),
         ));
     let lines = match found {
         Ok(plan) => vec![
@@ -148,16 +139,16 @@ fn plan_column(
             Line::from(vec![
                 Span::raw("checksum   "),
                 if plan.checksum {
-                    Span::styled("yes", Style::default().fg(theme.good))
+                    Span::styled("yes", theme.text(theme.good))
                 } else {
-                    Span::styled("no", Style::default().fg(theme.warning))
+                    Span::styled("no", theme.text(theme.warning))
                 },
-                Span::styled(format!("  ({why})"), Style::default().fg(theme.muted)),
+                Span::styled(format!("  ({why})"), theme.text(theme.muted)),
             ]),
         ],
         Err(problem) => vec![Line::from(Span::styled(
             problem.clone(),
-            Style::default().fg(theme.bad),
+            theme.text(theme.bad),
         ))],
     };
     frame.render_widget(
