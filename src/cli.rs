@@ -54,6 +54,16 @@ pub struct GlobalOpts {
     #[arg(long, global = true, value_name = "N", env = "DEFROST_SANDBOX_SPEEDUP",
           value_parser = clap::value_parser!(u32).range(1..))]
     pub sandbox_speedup: Option<u32>,
+
+    /// Log to standard error: -v info, -vv debug, -vvv trace (RUST_LOG, when set,
+    /// chooses instead). The screen logs to a file, never to the terminal
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Write the log to this file instead [default for the screen: defrost.log in
+    /// the data directory; moved aside to FILE.1 once over 4 MiB]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
 }
 
 impl GlobalOpts {

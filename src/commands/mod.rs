@@ -7,6 +7,7 @@ pub mod demo;
 pub mod download;
 pub mod inventory;
 pub mod jobs;
+pub mod logging;
 pub mod params;
 pub mod range;
 pub mod retrieve;
@@ -27,8 +28,9 @@ use crate::tracking::launch::{LaunchError, PlanError};
 
 pub use crate::input::BadInput;
 
-/// Runs the chosen subcommand.
+/// Runs the chosen subcommand, with its log set up first.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    logging::start(&cli)?;
     let Some(command) = cli.command else {
         return screen::run(&cli.global, cli.screen);
     };
