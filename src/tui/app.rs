@@ -19,8 +19,9 @@ use super::update::{next_wake, start, update};
 use super::view::draw;
 use crate::glacier::GlacierApi;
 
-/// Runs the screen until the user quits. The terminal is restored on every way
-/// out, panics included (`ratatui::init` installs the hook).
+/// Runs the screen until the user quits. The terminal is given back completely
+/// on every way out, panics included: raw mode off, the alternate screen left,
+/// mouse capture off and the cursor shown.
 pub async fn run_screen<G: GlacierApi + 'static>(
     mut model: Model,
     runtime_parts: RuntimeParts<G>,
@@ -28,16 +29,59 @@ pub async fn run_screen<G: GlacierApi + 'static>(
     if !colors_allowed(std::env::var_os("NO_COLOR").as_deref()) {
         model.config.theme.monochrome = true;
     }
+    // `ratatui::init` takes raw mode and the alternate screen and installs a
+    // panic hook that gives them back; ours runs before it for the rest.
     let mut terminal = ratatui::init();
+    give_back_on_panic();
     if model.config.mouse {
         let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
     }
-    let outcome = event_loop(&mut terminal, &mut model, runtime_parts).await;
-    if model.config.mouse {
-        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+    tracing::info!(
+        "the screen opened ({}, mouse {})",
+        if model.config.theme.monochrome {
+            "no colours"
+        } else {
+            "colours"
+        },
+        if model.config.mouse { "on" } else { "off" }
+    );
+    // For tests only: the terminal test of a panic (tests/screen_terminal.rs) sets
+    // this to see the terminal given back by a screen that has taken it over.
+    if std::env::var_os("DEFROST_TEST_PANIC").is_some_and(|value| value == "1") {
+        panic!("DEFROST_TEST_PANIC=1: the screen panics on purpose");
     }
-    ratatui::restore();
+    let outcome = event_loop(&mut terminal, &mut model, runtime_parts).await;
+    give_back();
     outcome
+}
+
+/// What the screen changed besides raw mode and the alternate screen, undone.
+/// Mouse capture is turned off whether or not it was on: the sequence is
+/// harmless, and a configuration is not needed to know it.
+fn give_back_extras() {
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        crossterm::event::DisableMouseCapture,
+        crossterm::cursor::Show
+    );
+}
+
+fn give_back() {
+    give_back_extras();
+    ratatui::restore();
+}
+
+/// On a panic, anywhere: the log notes it, the extras are undone, then the hook
+/// `ratatui::init` installed leaves raw mode and the alternate screen and hands
+/// on to the one before it, which prints the message on the main screen. The
+/// hook stays after the screen closes: giving back a terminal twice is harmless.
+fn give_back_on_panic() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        tracing::error!("the screen stopped on a panic: {info}");
+        give_back_extras();
+        previous(info);
+    }));
 }
 
 /// What the loop needs besides the model: the runtime and its result channel.
