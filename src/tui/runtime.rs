@@ -84,6 +84,14 @@ impl<G: GlacierApi + 'static> Runtime<G> {
                 snapshot,
                 position,
             }),
+            other => self.run_effect(other),
+        }
+    }
+
+    /// Starts a command that talks to Glacier or writes: each on a task of its
+    /// own, its result sent back as a message.
+    fn run_effect(&self, cmd: Cmd) {
+        match cmd {
             Cmd::LoadVaults => self.load_vaults(),
             Cmd::SyncJobs { vaults } => self.sync_jobs(vaults),
             Cmd::LoadPolicy { request } => self.glacier_task(move |glacier, results| async move {
@@ -124,7 +132,8 @@ impl<G: GlacierApi + 'static> Runtime<G> {
             }
             Cmd::ImportInventory { vault } => {
                 self.on_own_thread(move |glacier, data_dir| async move {
-                    let result = super::launch::import_inventory(&*glacier, &data_dir, &vault).await;
+                    let result =
+                        super::launch::import_inventory(&*glacier, &data_dir, &vault).await;
                     Msg::Loaded(Loaded::InventoryImported(result))
                 })
             }
@@ -134,7 +143,13 @@ impl<G: GlacierApi + 'static> Runtime<G> {
                     let _ = results.send(Msg::Loaded(Loaded::Saved(save(path, &text))));
                 });
             }
-            Cmd::CopyToClipboard(_) | Cmd::Bell | Cmd::Quit => {}
+            // Read by `run`; terminal effects (bell, clipboard, quit) are the app's.
+            Cmd::LoadPage { .. }
+            | Cmd::LoadFolder { .. }
+            | Cmd::LoadArchive { .. }
+            | Cmd::CopyToClipboard(_)
+            | Cmd::Bell
+            | Cmd::Quit => {}
         }
     }
 

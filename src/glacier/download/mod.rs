@@ -22,6 +22,7 @@ mod fetch;
 mod plan;
 mod progress;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -173,50 +174,12 @@ pub async fn download<G: GlacierApi>(
             part.display()
         );
     }
-    let mut hashes = prepared.kept.clone();
-    let resumed_chunks = hashes.len() as u64;
-    let chunks: Vec<Chunk> = plan_chunks(request.output_length, request.chunk_size).collect();
-    let mut report = DownloadProgress {
-        verified_bytes: chunks
-            .iter()
-            .filter(|c| hashes.contains_key(&c.index))
-            .map(Chunk::len)
-            .sum(),
-        total_bytes: request.output_length,
-        retried_chunks: 0,
-    };
-    progress(report);
-
+    let resumed_chunks = prepared.kept.len() as u64;
     let writer = Arc::new(prepared.writer);
-    let buffers = BufferPool::default();
-    let source = Source {
-        vault: &request.vault,
-        job_id: &request.job_id,
-        part: &part,
-        writer: &writer,
-        archive_offset: request.archive_offset,
-        buffers: &buffers,
-    };
-    let wanted: Vec<Chunk> = chunks
-        .into_iter()
-        .filter(|c| !hashes.contains_key(&c.index))
-        .collect();
-    let mut fetched = stream::iter(wanted)
-        .map(|chunk| fetch_chunk(api, &source, chunk))
-        .buffer_unordered(request.parallel);
-    // Each chunk is written, synced and recorded inside its own fetch, so the
-    // chunks in flight never wait on one another's disk work.
-    while let Some(chunk) = fetched.try_next().await? {
-        hashes.insert(chunk.chunk.index, chunk.tree_hash);
-        report.verified_bytes += chunk.chunk.len();
-        report.retried_chunks += u32::from(chunk.retried);
-        progress(report);
-    }
-    drop(fetched);
-
+    let fetched = fetch_missing(api, request, &writer, prepared.kept, &mut progress).await?;
     // The map is ordered by chunk index, and every chunk but the last is the same
     // 2^k MiB, aligned: exactly what combine_pieces requires.
-    let pieces: Vec<TreeHash> = hashes.into_values().collect();
+    let pieces: Vec<TreeHash> = fetched.hashes.into_values().collect();
     let tree_hash = combine_pieces(&pieces);
     if let Some(expected) = request.expected_tree_hash
         && expected != tree_hash
@@ -239,7 +202,58 @@ pub async fn download<G: GlacierApi>(
         path,
         tree_hash,
         resumed_chunks,
-        retried_chunks: report.retried_chunks,
+        retried_chunks: fetched.retried_chunks,
         started_over: prepared.started_over,
+    })
+}
+
+/// Every chunk's tree hash once all are verified on disk.
+struct Fetched {
+    hashes: BTreeMap<u64, TreeHash>,
+    retried_chunks: u32,
+}
+
+/// Fetches, verifies and records the chunks an earlier run did not keep,
+/// `request.parallel` at a time, reporting after each.
+async fn fetch_missing<G: GlacierApi>(
+    api: &G,
+    request: &DownloadRequest,
+    writer: &Arc<disk::Writer>,
+    mut hashes: BTreeMap<u64, TreeHash>,
+    progress: &mut impl FnMut(DownloadProgress),
+) -> Result<Fetched, DownloadError> {
+    let chunks: Vec<Chunk> = plan_chunks(request.output_length, request.chunk_size).collect();
+    let (kept, wanted): (Vec<Chunk>, Vec<Chunk>) = chunks
+        .into_iter()
+        .partition(|chunk| hashes.contains_key(&chunk.index));
+    let mut report = DownloadProgress {
+        verified_bytes: kept.iter().map(Chunk::len).sum(),
+        total_bytes: request.output_length,
+        retried_chunks: 0,
+    };
+    progress(report);
+    let buffers = BufferPool::default();
+    let source = Source {
+        vault: &request.vault,
+        job_id: &request.job_id,
+        part: writer.part_path(),
+        writer,
+        archive_offset: request.archive_offset,
+        buffers: &buffers,
+    };
+    let mut fetched = stream::iter(wanted)
+        .map(|chunk| fetch_chunk(api, &source, chunk))
+        .buffer_unordered(request.parallel);
+    // Each chunk is written, synced and recorded inside its own fetch, so the
+    // chunks in flight never wait on one another's disk work.
+    while let Some(chunk) = fetched.try_next().await? {
+        hashes.insert(chunk.chunk.index, chunk.tree_hash);
+        report.verified_bytes += chunk.chunk.len();
+        report.retried_chunks += u32::from(chunk.retried);
+        progress(report);
+    }
+    Ok(Fetched {
+        hashes,
+        retried_chunks: report.retried_chunks,
     })
 }
