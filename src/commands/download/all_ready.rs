@@ -105,7 +105,7 @@ fn already_downloaded(store: &Store, entry: &JournalEntry) -> anyhow::Result<Opt
 }
 
 fn report(entry: &JournalEntry, outcome: &Outcome) {
-    let job = entry.job_id.as_deref().unwrap_or("(not started)");
+    let job = printable(entry.job_id.as_deref().unwrap_or("(not started)"));
     match outcome {
         Outcome::Downloaded(summary) => println!("downloaded {job}: {summary}"),
         Outcome::Skipped(why) => println!("skipped {job}: {why}"),
