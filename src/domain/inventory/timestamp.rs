@@ -4,7 +4,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
+use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
+
+use crate::domain::calendar::{self, PieceProblem, digits};
 
 /// A moment in UTC, remembering how many digits of a second it was written with so
 /// that `2012-03-20T17:03:43.221Z` and `2026-11-01T04:10:22Z` print back unchanged.
@@ -103,41 +105,24 @@ fn parse_fraction_and_zone(text: &[u8]) -> Result<(u32, u8), TimestampError> {
     }
 }
 
-/// `YYYY-MM-DD`, exactly.
 fn parse_date(text: &[u8]) -> Result<Date, TimestampError> {
-    let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *text else {
-        return Err(TimestampError::Shape);
-    };
-    let year = digits(&[y0, y1, y2, y3]).ok_or(TimestampError::Shape)?;
-    let month = digits(&[m0, m1]).ok_or(TimestampError::Shape)?;
-    let day = digits(&[d0, d1]).ok_or(TimestampError::Shape)?;
-    // Four digits and two digits always fit the narrower types.
-    let month = Month::try_from(month as u8).map_err(not_on_calendar)?;
-    Date::from_calendar_date(year as i32, month, day as u8).map_err(not_on_calendar)
+    calendar::parse_date(text).map_err(TimestampError::from)
 }
 
 /// `HH:MM:SS`, exactly.
 fn parse_clock(text: &[u8], nanosecond: u32) -> Result<Time, TimestampError> {
-    let [h0, h1, b':', m0, m1, b':', s0, s1] = *text else {
-        return Err(TimestampError::Shape);
-    };
-    let hour = digits(&[h0, h1]).ok_or(TimestampError::Shape)?;
-    let minute = digits(&[m0, m1]).ok_or(TimestampError::Shape)?;
-    let second = digits(&[s0, s1]).ok_or(TimestampError::Shape)?;
-    // Two digits always fit a u8.
-    Time::from_hms_nano(hour as u8, minute as u8, second as u8, nanosecond).map_err(not_on_calendar)
+    let fields = calendar::clock_fields(text)?;
+    Ok(calendar::clock_time(fields, nanosecond)?)
 }
 
-/// The value of a run of ASCII digits (at most nine); `None` if any byte is not a digit.
-fn digits(text: &[u8]) -> Option<u32> {
-    text.iter().try_fold(0u32, |value, &b| {
-        b.is_ascii_digit().then(|| value * 10 + u32::from(b - b'0'))
-    })
-}
-
-fn not_on_calendar(err: time::error::ComponentRange) -> TimestampError {
-    TimestampError::NotOnCalendar {
-        component: err.name(),
+impl From<PieceProblem> for TimestampError {
+    fn from(problem: PieceProblem) -> Self {
+        match problem {
+            PieceProblem::Shape => TimestampError::Shape,
+            PieceProblem::NotOnCalendar { component } => {
+                TimestampError::NotOnCalendar { component }
+            }
+        }
     }
 }
 

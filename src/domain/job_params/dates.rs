@@ -3,9 +3,10 @@
 
 use std::fmt;
 
-use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
+use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
 
 use super::DateProblem;
+use crate::domain::calendar::{self, PieceProblem};
 
 /// A moment in UTC, to the second, as StartDate and EndDate carry it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -52,17 +53,8 @@ impl fmt::Display for GlacierDate {
     }
 }
 
-/// `YYYY-MM-DD`, exactly.
 fn parse_date(text: &[u8]) -> Result<Date, DateProblem> {
-    let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *text else {
-        return Err(DateProblem::Shape);
-    };
-    let year = digits(&[y0, y1, y2, y3]).ok_or(DateProblem::Shape)?;
-    let month = digits(&[m0, m1]).ok_or(DateProblem::Shape)?;
-    let day = digits(&[d0, d1]).ok_or(DateProblem::Shape)?;
-    // Four digits and two digits always fit the narrower types.
-    let month = Month::try_from(month as u8).map_err(not_on_calendar)?;
-    Date::from_calendar_date(year as i32, month, day as u8).map_err(not_on_calendar)
+    calendar::parse_date(text).map_err(DateProblem::from)
 }
 
 /// `HH:MM:SSZ`, exactly; says why when the zone or the precision is the problem.
@@ -70,32 +62,22 @@ fn parse_utc_time(text: &[u8]) -> Result<Time, DateProblem> {
     let Some((clock, zone)) = text.split_at_checked(8) else {
         return Err(DateProblem::Shape);
     };
-    let [h0, h1, b':', m0, m1, b':', s0, s1] = *clock else {
-        return Err(DateProblem::Shape);
-    };
-    let hour = digits(&[h0, h1]).ok_or(DateProblem::Shape)?;
-    let minute = digits(&[m0, m1]).ok_or(DateProblem::Shape)?;
-    let second = digits(&[s0, s1]).ok_or(DateProblem::Shape)?;
+    let fields = calendar::clock_fields(clock)?;
     match zone {
         b"Z" => {}
         [b'.' | b',', ..] => return Err(DateProblem::Fraction),
         [] | [b'+' | b'-', ..] => return Err(DateProblem::NotUtc),
         _ => return Err(DateProblem::Shape),
     }
-    // Two digits always fit a u8.
-    Time::from_hms(hour as u8, minute as u8, second as u8).map_err(not_on_calendar)
+    Ok(calendar::clock_time(fields, 0)?)
 }
 
-/// The value of a run of ASCII digits; `None` if any byte is not a digit.
-fn digits(text: &[u8]) -> Option<u32> {
-    text.iter().try_fold(0u32, |value, &b| {
-        b.is_ascii_digit().then(|| value * 10 + u32::from(b - b'0'))
-    })
-}
-
-fn not_on_calendar(err: time::error::ComponentRange) -> DateProblem {
-    DateProblem::NotOnCalendar {
-        component: err.name(),
+impl From<PieceProblem> for DateProblem {
+    fn from(problem: PieceProblem) -> Self {
+        match problem {
+            PieceProblem::Shape => DateProblem::Shape,
+            PieceProblem::NotOnCalendar { component } => DateProblem::NotOnCalendar { component },
+        }
     }
 }
 
