@@ -5,7 +5,7 @@
 mod store_support;
 
 use defrost::domain::inventory::{InventoryFormat, Timestamp};
-use defrost::store::{ArchiveQuery, CatalogDamage, SortKey, Store, StoreError};
+use defrost::store::{ArchiveQuery, CatalogDamage, SortKey, Store, StoreError, VaultRefusal};
 use store_support::model::{model, timestamp};
 use store_support::{
     TestArchive, archive_id, import_json, inventory_json, json_request, snapshot_files,
@@ -212,7 +212,7 @@ fn refused_imports_leave_nothing_behind() {
         "other",
         &inventory_json("v", "2026-11-03T00:00:00Z", &spread(3)),
     );
-    assert!(message.contains("--vault v"), "{message}");
+    assert!(message.contains("import it as vault 'v'"), "{message}");
 
     let mut huge = spread(3);
     huge[1].size = (40 << 40) + 1;
@@ -255,7 +255,11 @@ fn csv_needs_a_region_and_takes_the_date_it_is_given() {
     let mut request = json_request("v");
     request.format = InventoryFormat::Csv;
     let err = store.import(csv.as_bytes(), request, |_| {}).unwrap_err();
-    assert!(err.to_string().contains("--region"), "{err}");
+    assert!(
+        matches!(err, StoreError::Vault(VaultRefusal::NoRegion)),
+        "{err}"
+    );
+    assert!(err.to_string().contains("choose the region"), "{err}");
 
     let mut request = json_request("v");
     request.format = InventoryFormat::Csv;

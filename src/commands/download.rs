@@ -1,7 +1,8 @@
 //! `defrost download JOB_ID --vault NAME --to DIR`: a finished job's output into a
 //! folder the user chose, verified chunk by chunk and resumable, by the engine in
 //! `tracking::download`. This front end draws the progress bar and words the
-//! outcome, and the remedies, for the command line.
+//! outcome; the engine's remedies get the command line's options where they are
+//! printed (`commands::wording`).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -13,12 +14,9 @@ use crate::commands::BadInput;
 use crate::commands::cached::{open_store, size};
 use crate::glacier::GlacierApi as _;
 use crate::glacier::SdkGlacier;
-use crate::glacier::download::DownloadError;
 use crate::store::Store;
 use crate::text::printable;
-use crate::tracking::download::{
-    DownloadJobError, DownloadTarget, Downloaded, Finished, download_job,
-};
+use crate::tracking::download::{DownloadTarget, Downloaded, Finished, download_job};
 
 mod all_ready;
 
@@ -92,7 +90,7 @@ pub fn run(global: &GlobalOpts, args: DownloadArgs) -> anyhow::Result<()> {
 
 /// Downloads one job's output with a progress bar on a terminal: what
 /// `download JOB_ID` does, and what `--all-ready` does for each job. Errors are
-/// worded for the command line.
+/// worded for the command line when printed (`commands::wording`).
 pub(crate) async fn download_with_bar(
     glacier: &SdkGlacier,
     store: &mut Store,
@@ -107,24 +105,7 @@ pub(crate) async fn download_with_bar(
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    outcome.map_err(worded)
-}
-
-/// The engine's error, with the command line's remedy where it has one.
-fn worded(err: DownloadJobError) -> anyhow::Error {
-    let remedy = match &err {
-        DownloadJobError::Download(DownloadError::DestinationExists { path }) => format!(
-            "{} exists; give --overwrite to replace it (a file restored from another archive is never replaced)",
-            printable(&path.display().to_string())
-        ),
-        DownloadJobError::InProgress { job_id } => format!(
-            "job {} is still in progress; its output can be downloaded once 'defrost jobs' shows it ready",
-            printable(job_id)
-        ),
-        DownloadJobError::NoLength { inventory: false } => "Glacier did not say how long the job's archive is; import an inventory that lists it ('defrost inventory import FILE --vault NAME') and download again".into(),
-        _ => return err.into(),
-    };
-    anyhow::Error::new(err).context(BadInput(remedy))
+    Ok(outcome?)
 }
 
 /// What happened, in one printable line.

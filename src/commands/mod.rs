@@ -15,6 +15,7 @@ pub mod sandbox;
 pub mod screen;
 pub mod treehash;
 pub mod vaults;
+pub mod wording;
 
 use crate::cli::{Cli, Command};
 use crate::domain::{job_params::ParamsError, range::RangeError};
@@ -107,9 +108,10 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// The whole error chain as one printable line.
+/// The whole error chain as one printable line, in the command line's words: a
+/// lower layer's remedy names the option that applies it (see [`wording`]).
 pub fn one_line(err: &anyhow::Error) -> String {
-    let joined = format!("{err:#}");
+    let joined = wording::chain_text(err);
     let flat: Vec<&str> = joined
         .lines()
         .map(str::trim)

@@ -1,17 +1,18 @@
 //! What can go wrong talking to Glacier, each case as a sentence that says what to
-//! do. Text that came from the service is made printable before it is stored here,
+//! do in words any front end can use (the command line names its options itself).
+//! Text that came from the service is made printable before it is stored here,
 //! so every message is safe to show on a terminal.
 
 /// A failed Glacier request, after the SDK's retries.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GlacierError {
     #[error(
-        "no AWS region is set; give --region (for example --region us-east-1), set AWS_REGION, or add a region to your AWS profile"
+        "no AWS region is set; choose the region (for example us-east-1), set AWS_REGION, or add a region to your AWS profile"
     )]
     NoRegion,
 
     #[error(
-        "no AWS credentials found ({detail}); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give --profile NAME (after 'aws sso login' for an SSO profile)"
+        "no AWS credentials found ({detail}); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or choose an AWS profile that has them (after 'aws sso login' for an SSO profile)"
     )]
     NoCredentials { detail: String },
 
@@ -31,12 +32,12 @@ pub enum GlacierError {
     CredentialsRejected { code: String, message: String },
 
     #[error(
-        "AWS refused access ({message}); your credentials lack permission for this Glacier operation: ask the account's administrator for it, or use another --profile"
+        "AWS refused access ({message}); your credentials lack permission for this Glacier operation: ask the account's administrator for it, or use another AWS profile"
     )]
     AccessDenied { message: String },
 
     #[error(
-        "there is no vault '{vault}' in this account and region; check its name with 'defrost vaults', and --region"
+        "there is no vault '{vault}' in this account and region; check its name against the account's list of vaults, and the region"
     )]
     UnknownVault { vault: String },
 
@@ -79,7 +80,7 @@ pub enum GlacierError {
     LimitExceeded { message: String },
 
     #[error(
-        "Glacier no longer supports this ({message}): the vault service stopped taking new customers on 2025-12-15 and some operations are retired; existing vault owners keep access, so check the account (--profile) and --region that own the vaults"
+        "Glacier no longer supports this ({message}): the vault service stopped taking new customers on 2025-12-15 and some operations are retired; existing vault owners keep access, so check the account (its AWS profile) and the region that own the vaults"
     )]
     NoLongerSupported { message: String },
 
@@ -93,7 +94,7 @@ pub enum GlacierError {
     },
 
     #[error(
-        "cannot reach Glacier at {endpoint} ({detail}); check the network connection, and --endpoint-url if you gave one"
+        "cannot reach Glacier at {endpoint} ({detail}); check the network connection, and the endpoint URL if one was given"
     )]
     Network { endpoint: String, detail: String },
 

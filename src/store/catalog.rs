@@ -357,12 +357,10 @@ impl RawSnapshot {
     }
 
     fn into_info(self, catalog: &Path, snapshots_dir: &Path) -> Result<SnapshotInfo, StoreError> {
-        let damaged = |what: &str| {
-            StoreError::refused(format!(
-                "snapshot {} in {} has a damaged {what}; import that inventory again into another --data-dir",
-                self.id,
-                catalog.display()
-            ))
+        let damaged = |what: &'static str| StoreError::DamagedSnapshot {
+            id: self.id,
+            catalog: catalog.to_path_buf(),
+            what,
         };
         let format = match self.format.as_str() {
             "json" => InventoryFormat::Json,

@@ -1,10 +1,14 @@
 //! Why the inventory cache could not do what was asked, in sentences that name the
-//! problem and the fix.
+//! problem and the fix in words any front end can use; the command line names its
+//! options itself, from the fields kept here.
 
 use std::io;
 use std::path::PathBuf;
 
-use crate::domain::inventory::InventoryError;
+use std::fmt;
+
+use crate::domain::inventory::{InventoryError, Timestamp};
+use crate::store::catalog::VaultKey;
 use crate::text::printable;
 
 /// A failure of the cache or of an import.
@@ -24,7 +28,7 @@ pub enum StoreError {
         source: io::Error,
     },
     #[error(
-        "the inventory cache at {} was written by a newer defrost (schema {found}; this one reads up to {supported}); upgrade defrost or give another --data-dir",
+        "the inventory cache at {} was written by a newer defrost (schema {found}; this one reads up to {supported}); upgrade defrost or use another data directory",
         .path.display()
     )]
     NewerSchema {
@@ -33,7 +37,7 @@ pub enum StoreError {
         supported: i64,
     },
     #[error(
-        "{} is not one of defrost's inventory databases; give another --data-dir",
+        "{} is not one of defrost's inventory databases; use another data directory",
         .path.display()
     )]
     NotOurs { path: PathBuf },
@@ -69,6 +73,19 @@ pub enum StoreError {
         .dir.display()
     )]
     ReadOnly { dir: PathBuf },
+    /// A snapshot's row in the catalog names a format or file defrost cannot
+    /// trust; the catalog is left as it is, since it also holds the job journal.
+    #[error(
+        "snapshot {id} in {} has a damaged {what}; import that inventory again into another data directory",
+        .catalog.display()
+    )]
+    DamagedSnapshot {
+        id: i64,
+        catalog: PathBuf,
+        what: &'static str,
+    },
+    #[error(transparent)]
+    Vault(#[from] VaultRefusal),
     #[error(transparent)]
     Inventory(#[from] InventoryError),
     #[error(
@@ -91,6 +108,120 @@ pub enum StoreError {
     },
     #[error("{0}")]
     Refused(String),
+}
+
+/// Which vault was meant cannot be told, or an inventory contradicts what was
+/// said about its vault. Each keeps what a front end needs to word its remedy in
+/// its own terms (an option, a field on the screen).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VaultRefusal {
+    /// No cached inventory is of a vault of that name (in that region or account,
+    /// when they were given).
+    #[error(
+        "no inventory of vault '{}' is cached{}; import one, or see which vaults the cached inventories are of",
+        printable(.name),
+        Narrowed(.region.as_deref(), .account.as_deref())
+    )]
+    NotCached {
+        name: String,
+        region: Option<String>,
+        account: Option<String>,
+    },
+    /// Several cached vaults have the name; a region or an account tells them apart.
+    #[error(
+        "there are {} cached vaults named '{}' ({}); choose the region or the account to pick one",
+        .candidates.len(),
+        printable(.name),
+        Candidates(.candidates)
+    )]
+    Ambiguous {
+        name: String,
+        candidates: Vec<VaultKey>,
+    },
+    #[error("vault '{}' has no cached inventory; import one", printable(.name))]
+    NoInventory { name: String },
+    #[error(
+        "vault '{}' has no snapshot {id}; the list of cached inventories shows its snapshots",
+        printable(.name)
+    )]
+    NoSuchSnapshot { name: String, id: i64 },
+    /// The inventory's VaultARN names another vault than the one given.
+    #[error(
+        "the inventory is of vault '{}' (its VaultARN says so), not '{}'; import it as vault '{}'",
+        printable(.in_arn),
+        printable(.given),
+        printable(.in_arn)
+    )]
+    OfAnotherVault { in_arn: String, given: String },
+    #[error(
+        "the inventory does not say which region its vault is in; choose the region, for example us-east-1"
+    )]
+    NoRegion,
+    /// A region or account was given that the inventory's VaultARN contradicts.
+    #[error(
+        "the {detail} given is '{}' but the inventory's VaultARN says '{}'; leave the {detail} out or correct it",
+        printable(.given),
+        printable(.in_arn)
+    )]
+    Disagrees {
+        detail: VaultDetail,
+        given: String,
+        in_arn: String,
+    },
+    /// A date was given for an inventory whose file says another.
+    #[error(
+        "the inventory says its date is {in_file}, but the date given is {given}; leave the date out for JSON inventories"
+    )]
+    DateDisagrees {
+        in_file: Timestamp,
+        given: Timestamp,
+    },
+}
+
+/// What, besides its name, tells a vault apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VaultDetail {
+    Region,
+    Account,
+}
+
+impl fmt::Display for VaultDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            VaultDetail::Region => "region",
+            VaultDetail::Account => "account",
+        })
+    }
+}
+
+/// ` for region R account A`, when either was given: the region first.
+struct Narrowed<'a>(Option<&'a str>, Option<&'a str>);
+
+impl fmt::Display for Narrowed<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = [("region", self.0), ("account", self.1)]
+            .into_iter()
+            .filter_map(|(what, value)| value.map(|value| format!("{what} {}", printable(value))))
+            .collect();
+        if parts.is_empty() {
+            return Ok(());
+        }
+        write!(f, " for {}", parts.join(" "))
+    }
+}
+
+/// `us-east-1 -, us-east-1 111122223333`: each vault's region and account.
+struct Candidates<'a>(&'a [VaultKey]);
+
+impl fmt::Display for Candidates<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown: Vec<String> = self
+            .0
+            .iter()
+            .map(|key| format!("{} {}", printable(&key.region), printable(&key.account)))
+            .collect();
+        f.write_str(&shown.join(", "))
+    }
 }
 
 /// What is wrong with a catalog file that exists.
@@ -120,6 +251,8 @@ impl StoreError {
             | StoreError::DuplicateArchiveId { .. }
             | StoreError::SizeTooLarge { .. }
             | StoreError::Refused(_)
+            | StoreError::Vault(_)
+            | StoreError::DamagedSnapshot { .. }
             | StoreError::AlreadyImported { .. }
             | StoreError::NewerSchema { .. }
             | StoreError::NotOurs { .. }

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 pub use catalog::{CATALOG_SCHEMA, SnapshotInfo, Vault, VaultKey};
 pub use claims::RestoreClaim;
 pub use diff::{SnapshotDiff, diff};
-pub use error::{CatalogDamage, StoreError};
+pub use error::{CatalogDamage, StoreError, VaultDetail, VaultRefusal};
 pub use import::{ImportProgress, ImportRequest, check_vault_name};
 pub use journal::{JobEvent, JobIntent, JournalEntry, JournalId, OutputUse};
 pub use snapshot::{
@@ -79,28 +79,17 @@ impl Store {
         let matching = self.prefer_inventoried(matching)?;
         match matching.as_slice() {
             [vault] => Ok(vault.clone()),
-            [] => Err(StoreError::refused(format!(
-                "no inventory of vault '{name}' is cached{}; import one with 'defrost inventory import FILE --vault {name}', or see 'defrost inventory list'",
-                match (account, region) {
-                    (None, None) => String::new(),
-                    _ => format!(
-                        " for {}{}",
-                        region.map(|r| format!("region {r} ")).unwrap_or_default(),
-                        account.map(|a| format!("account {a}")).unwrap_or_default()
-                    )
-                    .trim_end()
-                    .to_owned(),
-                }
-            ))),
-            several => Err(StoreError::refused(format!(
-                "there are {} cached vaults named '{name}' ({}); add --region or --account to pick one",
-                several.len(),
-                several
-                    .iter()
-                    .map(|vault| format!("{} {}", vault.key.region, vault.key.account))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))),
+            [] => Err(VaultRefusal::NotCached {
+                name: name.to_owned(),
+                region: region.map(str::to_owned),
+                account: account.map(str::to_owned),
+            }
+            .into()),
+            several => Err(VaultRefusal::Ambiguous {
+                name: name.to_owned(),
+                candidates: several.iter().map(|vault| vault.key.clone()).collect(),
+            }
+            .into()),
         }
     }
 
@@ -138,15 +127,12 @@ impl Store {
                 .into_iter()
                 .max_by_key(|s| (s.inventory_date, s.id)),
         };
-        found.ok_or_else(|| match id {
-            Some(id) => StoreError::refused(format!(
-                "vault '{}' has no snapshot {id}; 'defrost inventory list' shows its snapshots",
-                vault.key.name
-            )),
-            None => StoreError::refused(format!(
-                "vault '{}' has no cached inventory; import one with 'defrost inventory import FILE --vault {}'",
-                vault.key.name, vault.key.name
-            )),
+        found.ok_or_else(|| {
+            let name = vault.key.name.clone();
+            match id {
+                Some(id) => VaultRefusal::NoSuchSnapshot { name, id }.into(),
+                None => VaultRefusal::NoInventory { name }.into(),
+            }
         })
     }
 

@@ -122,7 +122,9 @@ pub async fn download<G: GlacierApi>(
     })
 }
 
-/// The engine's error as the screen says it: its remedy in the screen's terms.
+/// The engine's error as the screen says it: its remedy in the screen's terms
+/// where the screen has its own (a folder typed in the download dialog, the
+/// inventory fetched from the vaults pane); otherwise the engine's neutral words.
 fn worded(err: &DownloadJobError) -> String {
     use crate::glacier::download::DownloadError;
     let text = match err {
@@ -130,6 +132,7 @@ fn worded(err: &DownloadJobError) -> String {
             "{} exists; choose another folder, or move the file away",
             path.display()
         ),
+        DownloadJobError::NoLength { inventory: false } => "Glacier did not say how long the job's archive is; fetch the vault's inventory, and download again once it is imported".into(),
         other => other.to_string(),
     };
     printable(&text)

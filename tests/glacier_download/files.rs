@@ -114,9 +114,12 @@ async fn an_existing_destination_is_refused_before_any_request() {
         matches!(err, DownloadError::DestinationExists { .. }),
         "{err:?}"
     );
+    // The remedy is in words any front end can use; each names its own option.
+    let text = err.to_string();
     assert!(
-        err.to_string().contains("exists; give --overwrite"),
-        "{err}"
+        text.contains("exists; it is replaced only when asked to overwrite")
+            && !text.contains("--"),
+        "{text}"
     );
     assert_eq!(std::fs::read(&dest).unwrap(), b"keep me");
     assert!(!part_of(&dest).exists());

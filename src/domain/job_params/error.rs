@@ -1,5 +1,7 @@
 //! Why job parameters would be refused. Every message names the field as Glacier
-//! names it (and the command-line flag that sets it) and says how to fix it.
+//! names it and says how to fix it in words any front end can use; a front end
+//! that sets a field its own way (a flag, a form) names that itself, from
+//! [`ParamsError::fields`].
 
 use std::fmt;
 
@@ -40,34 +42,12 @@ impl Field {
             Field::Marker => "Marker",
         }
     }
-
-    /// The `defrost params` flag that sets the field; `Type` is chosen by the
-    /// subcommand instead.
-    pub fn flag(self) -> Option<&'static str> {
-        match self {
-            Field::Type => None,
-            Field::ArchiveId => Some("--archive-id"),
-            Field::Description => Some("--description"),
-            Field::SnsTopic => Some("--sns-topic"),
-            Field::RetrievalByteRange => Some("--range"),
-            Field::Tier => Some("--tier"),
-            Field::Format => Some("--format"),
-            Field::StartDate => Some("--start-date"),
-            Field::EndDate => Some("--end-date"),
-            Field::Limit => Some("--limit"),
-            Field::Marker => Some("--marker"),
-        }
-    }
 }
 
-/// `Description (--description)`: both names, so the message helps whether the
-/// parameters came from the command line or from a JSON file.
+/// The name Glacier gives the field, which is the one a JSON file holds.
 impl fmt::Display for Field {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.flag() {
-            Some(flag) => write!(f, "{} ({flag})", self.glacier_name()),
-            None => f.write_str(self.glacier_name()),
-        }
+        f.write_str(self.glacier_name())
     }
 }
 
@@ -119,7 +99,7 @@ pub enum ParamsError {
     #[error("Type is missing; set it to archive-retrieval or inventory-retrieval")]
     MissingType,
     #[error(
-        "ArchiveId (--archive-id) is required for an archive retrieval; give the archive's id as the vault inventory lists it"
+        "ArchiveId is required for an archive retrieval; give the archive's id as the vault inventory lists it"
     )]
     MissingArchiveId,
     #[error("{field} is empty; {fix}")]
@@ -135,29 +115,29 @@ pub enum ParamsError {
         fix: &'static str,
     },
     #[error(
-        "Description (--description) is {length} bytes long, but Glacier takes at most 1024; shorten it by {} bytes",
+        "Description is {length} bytes long, but Glacier takes at most 1024; shorten it by {} bytes",
         .length.saturating_sub(1024)
     )]
     DescriptionTooLong { length: usize },
-    #[error("RetrievalByteRange (--range) cannot be used: {0}")]
+    #[error("RetrievalByteRange cannot be used: {0}")]
     RangeUnusable(RangeError),
     #[error(
-        "RetrievalByteRange (--range) {range} is not MiB-aligned for this {size}-byte archive, so Glacier would refuse it; snap it with --snap mib for the fewest bytes or --snap tree for a range Glacier returns a checksum for"
+        "RetrievalByteRange {range} is not MiB-aligned for this {size}-byte archive, so Glacier would refuse it; snap it to MiB for the fewest bytes, or to the tree-hash tree for a range Glacier returns a checksum for"
     )]
     RangeNotMibAligned { range: ByteRange, size: u64 },
     #[error(
-        "RetrievalByteRange (--range) starts at byte {start}, which is not a multiple of 1048576 (1 MiB); start at byte {} instead, or give the archive size (--size) and snap the range (--snap mib)",
-        start / MIB * MIB
+        "RetrievalByteRange starts at byte {start}, which is not a multiple of 1048576 (1 MiB); start at byte {} instead, or give the archive's size and snap the range to MiB",
+        mib_start_at_or_before(*.start)
     )]
     RangeStartNotMibAligned { start: u64 },
     #[error(
-        "RetrievalByteRange (--range) ends at byte {end}, which is not one byte before a multiple of 1048576 (1 MiB); end at byte {} instead, or, if byte {end} is the archive's last byte, give the archive size (--size) so that can be checked",
+        "RetrievalByteRange ends at byte {end}, which is not one byte before a multiple of 1048576 (1 MiB); end at byte {} instead, or, if byte {end} is the archive's last byte, give the archive's size so that can be checked",
         mib_end_at_or_after(*.end)
     )]
     RangeEndNotMibAligned { end: u64 },
-    #[error("Tier (--tier) `{input}` is not a Glacier tier; use Standard, Expedited or Bulk")]
+    #[error("Tier `{input}` is not a Glacier tier; use Standard, Expedited or Bulk")]
     UnknownTier { input: String },
-    #[error("Format (--format) `{input}` is not an inventory format; use JSON or CSV")]
+    #[error("Format `{input}` is not an inventory format; use JSON or CSV")]
     UnknownFormat { input: String },
     #[error("{field} `{input}` {problem}")]
     Date {
@@ -166,22 +146,22 @@ pub enum ParamsError {
         problem: DateProblem,
     },
     #[error(
-        "StartDate (--start-date) {start} is not before EndDate (--end-date) {end}; the start is included and the end is not, so give a start earlier than the end"
+        "StartDate {start} is not before EndDate {end}; the start is included and the end is not, so give a start earlier than the end"
     )]
     DatesOutOfOrder {
         start: GlacierDate,
         end: GlacierDate,
     },
     #[error(
-        "Limit (--limit) `{input}` is not a whole number; give the most archives one inventory page may list, 1 or more, like 1000"
+        "Limit `{input}` is not a whole number; give the most archives one inventory page may list, 1 or more, like 1000"
     )]
     LimitNotWholeNumber { input: String },
     #[error(
-        "Limit (--limit) is 0, but a page must list at least one archive; give 1 or more, or leave Limit out to list every archive"
+        "Limit is 0, but a page must list at least one archive; give 1 or more, or leave Limit out to list every archive"
     )]
     LimitZero,
     #[error(
-        "SNSTopic (--sns-topic) `{input}` is not an SNS topic ARN because {problem}; write it as arn:aws:sns:us-east-1:123456789012:topic-name"
+        "SNSTopic `{input}` is not an SNS topic ARN because {problem}; write it as arn:aws:sns:us-east-1:123456789012:topic-name"
     )]
     SnsTopic { input: String, problem: ArnProblem },
     #[error(
@@ -216,6 +196,43 @@ fn other_kind(kind: JobKind) -> JobKind {
         JobKind::ArchiveRetrieval => JobKind::InventoryRetrieval,
         JobKind::InventoryRetrieval => JobKind::ArchiveRetrieval,
     }
+}
+
+impl ParamsError {
+    /// The fields the message names, in its order, each by its Glacier name; the
+    /// first, if any, opens the message.
+    pub fn fields(&self) -> Vec<Field> {
+        use ParamsError as P;
+        match self {
+            P::MissingType => vec![Field::Type],
+            P::MissingArchiveId => vec![Field::ArchiveId],
+            P::Empty { field, .. }
+            | P::NotForThisJob { field, .. }
+            | P::BadCharacter { field, .. }
+            | P::Date { field, .. } => vec![*field],
+            P::DescriptionTooLong { .. } => vec![Field::Description],
+            P::RangeUnusable(_)
+            | P::RangeNotMibAligned { .. }
+            | P::RangeStartNotMibAligned { .. }
+            | P::RangeEndNotMibAligned { .. } => vec![Field::RetrievalByteRange],
+            P::UnknownTier { .. } => vec![Field::Tier],
+            P::UnknownFormat { .. } => vec![Field::Format],
+            P::DatesOutOfOrder { .. } => vec![Field::StartDate, Field::EndDate],
+            P::LimitNotWholeNumber { .. } | P::LimitZero => vec![Field::Limit],
+            P::SnsTopic { .. } => vec![Field::SnsTopic],
+            P::VaultNameLength { .. }
+            | P::VaultNameCharacter { .. }
+            | P::Region { .. }
+            | P::AccountId { .. }
+            | P::Unquotable { .. }
+            | P::Json { .. } => Vec::new(),
+        }
+    }
+}
+
+/// The nearest byte at or before `start` that is a multiple of 1 MiB.
+fn mib_start_at_or_before(start: u64) -> u64 {
+    start / MIB * MIB
 }
 
 /// The nearest byte at or after `end` that is one before a multiple of 1 MiB.

@@ -142,7 +142,11 @@ mod tests {
             }
         ));
         let message = err.to_string();
-        assert!(message.starts_with("Description (--description) has the non-ASCII character `é` (U+00E9) at character 8"), "{message}");
+        assert!(
+            message
+                .starts_with("Description has the non-ASCII character `é` (U+00E9) at character 8"),
+            "{message}"
+        );
         assert!(message.contains("printable ASCII"), "{message}");
     }
 
@@ -201,7 +205,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            message.starts_with("ArchiveId (--archive-id) has a space (U+0020) at character 3"),
+            message.starts_with("ArchiveId has a space (U+0020) at character 3"),
             "{message}"
         );
     }
@@ -251,11 +255,7 @@ mod tests {
                 "{text:?}"
             );
         }
-        assert!(
-            ParamsError::LimitZero
-                .to_string()
-                .starts_with("Limit (--limit) is 0")
-        );
+        assert!(ParamsError::LimitZero.to_string().starts_with("Limit is 0"));
     }
 
     #[test]

@@ -172,7 +172,7 @@ mod tests {
             .to_string();
         assert_eq!(
             message,
-            "SNSTopic (--sns-topic) `arn:aws:sns:us-east-1:42:t` is not an SNS topic ARN because the account id `42` is not 12 digits; write it as arn:aws:sns:us-east-1:123456789012:topic-name"
+            "SNSTopic `arn:aws:sns:us-east-1:42:t` is not an SNS topic ARN because the account id `42` is not 12 digits; write it as arn:aws:sns:us-east-1:123456789012:topic-name"
         );
     }
 }

@@ -93,7 +93,8 @@ impl fmt::Display for ByteRange {
     }
 }
 
-/// Why a range cannot be used. Each message says what to do instead.
+/// Why a range cannot be used. Each message says what to do instead, in words any
+/// front end can use; the command line names its options itself.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RangeError {
     #[error(
@@ -114,11 +115,13 @@ pub enum RangeError {
     )]
     EndBeyondArchive { end: u64, size: u64 },
     #[error(
-        "the range {range} is not MiB-aligned for a {size}-byte archive: its start must be a multiple of 1048576 and its end one byte before a multiple of 1048576 or the archive's last byte; snap it (--snap mib)"
+        "the range {range} is not MiB-aligned for a {size}-byte archive: its start must be a multiple of 1048576 and its end one byte before a multiple of 1048576 or the archive's last byte; snap it to MiB"
     )]
     NotMibAligned { range: ByteRange, size: u64 },
     #[error("`{input}` is not a byte range or size: {reason}")]
     Parse { input: String, reason: String },
-    #[error("the range `{input}` is open-ended, so it needs the archive size; give --size BYTES")]
+    #[error(
+        "the range `{input}` is open-ended, so it needs the archive size; give the archive's size in bytes"
+    )]
     NeedsSize { input: String },
 }

@@ -1,4 +1,6 @@
-//! What can stop a download, each case as a sentence that says what to do next.
+//! What can stop a download, each case as a sentence that says what to do next in
+//! words any front end can use; the command line and the screen add their own
+//! option or key where one applies.
 
 use std::fmt;
 use std::io;
@@ -13,7 +15,10 @@ use crate::glacier::GlacierError;
 /// and its progress file are kept, and running the same download again resumes.
 #[derive(Debug, thiserror::Error)]
 pub enum DownloadError {
-    #[error("{} exists; give --overwrite to replace it", path.display())]
+    #[error(
+        "{} exists; it is replaced only when asked to overwrite it",
+        path.display()
+    )]
     DestinationExists { path: PathBuf },
 
     #[error(
@@ -21,7 +26,7 @@ pub enum DownloadError {
     )]
     BadChunkSize { chunk_size: u64 },
 
-    #[error("at least one chunk must be downloaded at a time; give --parallel 1 or more")]
+    #[error("at least one chunk must be downloaded at a time; ask for 1 or more chunks at once")]
     NoParallelism,
 
     #[error("{} has no file name to put the partial download beside", path.display())]

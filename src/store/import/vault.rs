@@ -7,7 +7,7 @@ use super::ImportRequest;
 use crate::domain::inventory::{InventoryHeader, Timestamp};
 use crate::domain::job_params;
 use crate::store::catalog::{VaultKey, rfc3339};
-use crate::store::error::StoreError;
+use crate::store::error::{StoreError, VaultDetail, VaultRefusal};
 
 /// What the pages of one inventory say about it together: they must name one
 /// vault, and the oldest date stands for the whole.
@@ -58,30 +58,32 @@ pub(super) fn resolve_vault(
     if let Some(arn) = &arn
         && arn.name != vault_name
     {
-        return Err(StoreError::refused(format!(
-            "the inventory is of vault '{}' (its VaultARN says so), not '{vault_name}'; give --vault {}",
-            arn.name, arn.name
-        )));
+        return Err(VaultRefusal::OfAnotherVault {
+            in_arn: arn.name.clone(),
+            given: vault_name.to_owned(),
+        }
+        .into());
     }
-    let region = agree("region", request.region.as_deref(), arn.as_ref().map(|a| a.region.as_str()))?
-        .or(request.default_region.clone())
-        .ok_or_else(|| {
-            StoreError::refused(
-                "the inventory does not say which region its vault is in; give --region, for example --region us-east-1",
-            )
-        })?;
+    let region = agree(
+        VaultDetail::Region,
+        request.region.as_deref(),
+        arn.as_ref().map(|a| a.region.as_str()),
+    )?
+    .or(request.default_region.clone())
+    .ok_or(VaultRefusal::NoRegion)?;
     let account = agree(
-        "account",
+        VaultDetail::Account,
         request.account.as_deref(),
         arn.as_ref().map(|a| a.account.as_str()),
     )?
     .unwrap_or_else(|| "-".to_owned());
     let inventory_date = match (header, request.inventory_date) {
         (Some(header), Some(given)) if given != header.inventory_date => {
-            return Err(StoreError::refused(format!(
-                "the inventory says its date is {}, but --inventory-date says {given}; leave out --inventory-date for JSON inventories",
-                header.inventory_date
-            )));
+            return Err(VaultRefusal::DateDisagrees {
+                in_file: header.inventory_date,
+                given,
+            }
+            .into());
         }
         (Some(header), _) => header.inventory_date,
         (None, Some(given)) => given,
@@ -97,16 +99,18 @@ pub(super) fn resolve_vault(
     ))
 }
 
-/// The value both sources agree on, or a refusal naming the option to fix.
+/// The value both sources agree on, or a refusal naming what to fix.
 fn agree(
-    what: &str,
+    detail: VaultDetail,
     given: Option<&str>,
     from_arn: Option<&str>,
-) -> Result<Option<String>, StoreError> {
+) -> Result<Option<String>, VaultRefusal> {
     match (given, from_arn) {
-        (Some(given), Some(arn)) if given != arn => Err(StoreError::refused(format!(
-            "--{what} says '{given}' but the inventory's VaultARN says '{arn}'; leave out --{what} or correct it"
-        ))),
+        (Some(given), Some(arn)) if given != arn => Err(VaultRefusal::Disagrees {
+            detail,
+            given: given.to_owned(),
+            in_arn: arn.to_owned(),
+        }),
         (Some(value), _) | (None, Some(value)) => Ok(Some(value.to_owned())),
         (None, None) => Ok(None),
     }
@@ -229,20 +233,31 @@ mod tests {
     }
 
     #[test]
-    fn an_option_that_contradicts_the_arn_is_refused_and_named() {
+    fn a_value_that_contradicts_the_arn_is_refused_and_named() {
+        let region = VaultDetail::Region;
         assert_eq!(
-            agree("region", None, Some("us-east-1")).unwrap().as_deref(),
+            agree(region, None, Some("us-east-1")).unwrap().as_deref(),
             Some("us-east-1")
         );
         assert_eq!(
-            agree("region", Some("us-east-1"), None).unwrap().as_deref(),
+            agree(region, Some("us-east-1"), None).unwrap().as_deref(),
             Some("us-east-1")
         );
-        assert_eq!(agree("region", None, None).unwrap(), None);
-        let refusal = agree("region", Some("eu-west-1"), Some("us-east-1"))
-            .unwrap_err()
-            .to_string();
-        assert!(refusal.contains("--region"), "{refusal}");
+        assert_eq!(agree(region, None, None).unwrap(), None);
+        let refusal = agree(region, Some("eu-west-1"), Some("us-east-1")).unwrap_err();
+        assert_eq!(
+            refusal,
+            VaultRefusal::Disagrees {
+                detail: region,
+                given: "eu-west-1".into(),
+                in_arn: "us-east-1".into(),
+            }
+        );
+        let text = refusal.to_string();
+        assert!(
+            text.starts_with("the region given is 'eu-west-1'") && !text.contains("--"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -73,14 +73,17 @@ pub fn range_of(params: &JobParams) -> Option<ByteRange> {
     }
 }
 
-/// Why a request cannot be planned; each is the user's to fix.
+/// Why a request cannot be planned; each is the user's to fix, in words any front
+/// end can use.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
     #[error(
-        "no cached inventory lists archive {archive_id}, so its size is unknown and a byte range of it cannot be planned; give --size BYTES as the inventory lists it, or import a newer inventory"
+        "no cached inventory lists archive {archive_id}, so its size is unknown and a byte range of it cannot be planned; give the archive's size in bytes as the inventory lists it, or import a newer inventory"
     )]
     NeedsSize { archive_id: String },
-    #[error("--range: {0}")]
+    /// The wanted range does not fit the archive; the message says so in its own
+    /// words (`the range ...`).
+    #[error("{0}")]
     Range(RangeError),
     #[error(transparent)]
     Params(ParamsError),

@@ -51,7 +51,7 @@ fn unknown_format_is_refused() {
     };
     assert_eq!(
         validate(&request, None).unwrap_err().to_string(),
-        "Format (--format) `XML` is not an inventory format; use JSON or CSV"
+        "Format `XML` is not an inventory format; use JSON or CSV"
     );
 }
 
@@ -72,7 +72,7 @@ fn bad_dates_name_their_field() {
     );
     assert!(
         err.to_string()
-            .starts_with("EndDate (--end-date) `2024-02-30` has no such day"),
+            .starts_with("EndDate `2024-02-30` has no such day"),
         "{err}"
     );
     let request = JobRequest {
@@ -81,9 +81,7 @@ fn bad_dates_name_their_field() {
     };
     let message = validate(&request, None).unwrap_err().to_string();
     assert!(
-        message.starts_with(
-            "StartDate (--start-date) `2024-01-31T00:00:00+02:00` is not marked as UTC"
-        ),
+        message.starts_with("StartDate `2024-01-31T00:00:00+02:00` is not marked as UTC"),
         "{message}"
     );
 }
@@ -150,7 +148,7 @@ fn limit_and_marker_are_checked() {
     ));
     assert!(
         err.to_string()
-            .starts_with("Marker (--marker) is empty; leave Marker out"),
+            .starts_with("Marker is empty; leave Marker out"),
         "{err}"
     );
 }
