@@ -274,5 +274,6 @@ fn classify(err: OpenError, path: &Path, action: &'static str) -> ConfinedError 
     }
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
+#[cfg(unix)]
 mod tests;

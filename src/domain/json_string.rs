@@ -30,6 +30,10 @@ impl<'b> Stop<'b> {
     }
 
     /// The text before the stop, if it is UTF-8.
+    #[expect(
+        unsafe_code,
+        reason = "ASCII bytes need no second UTF-8 check; see the SAFETY note"
+    )]
     pub(in crate::domain) fn text(&self) -> Option<&'b str> {
         if self.ascii {
             debug_assert!(self.before.is_ascii());

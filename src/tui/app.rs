@@ -48,11 +48,16 @@ pub async fn run_screen<G: GlacierApi + 'static>(
     // For tests only: the terminal test of a panic (tests/screen_terminal.rs) sets
     // this to see the terminal given back by a screen that has taken it over.
     if std::env::var_os("DEFROST_TEST_PANIC").is_some_and(|value| value == "1") {
-        panic!("DEFROST_TEST_PANIC=1: the screen panics on purpose");
+        panic_on_purpose();
     }
     let outcome = event_loop(&mut terminal, &mut model, runtime_parts).await;
     give_back();
     outcome
+}
+
+#[expect(clippy::panic, reason = "the terminal test of a panic needs one")]
+fn panic_on_purpose() {
+    panic!("DEFROST_TEST_PANIC=1: the screen panics on purpose");
 }
 
 /// What the screen changed besides raw mode and the alternate screen, undone.
