@@ -49,7 +49,10 @@ fn each_shell_gets_a_script_that_names_the_commands() {
     }
     // Nested commands and their options too.
     let bash = stdout_of(&["completions", "bash"]);
-    assert!(bash.contains("defrost__subcmd__inventory__subcmd__fetch)"), "{bash}");
+    assert!(
+        bash.contains("defrost__subcmd__inventory__subcmd__fetch)"),
+        "{bash}"
+    );
     assert!(bash.contains("--wait"), "{bash}");
 }
 

@@ -7,8 +7,6 @@ pub mod download;
 mod error;
 mod sdk;
 
-pub use api::{
-    ByteChunks, GlacierApi, JobInfo, JobOutput, JobStarted, RetrievalPolicy, VaultInfo,
-};
+pub use api::{ByteChunks, GlacierApi, JobInfo, JobOutput, JobStarted, RetrievalPolicy, VaultInfo};
 pub use error::GlacierError;
 pub use sdk::{ConnectOptions, SdkGlacier};
