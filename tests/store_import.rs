@@ -8,7 +8,8 @@ use defrost::domain::inventory::{InventoryFormat, Timestamp};
 use defrost::store::{ArchiveQuery, CatalogDamage, SortKey, Store, StoreError, VaultRefusal};
 use store_support::model::{model, timestamp};
 use store_support::{
-    TestArchive, archive_id, import_json, inventory_json, json_request, snapshot_files,
+    TestArchive, archive_id, import_from, import_json, import_pages, inventory_json, json_request,
+    snapshot_files, unsound_snapshots,
 };
 
 /// `count` archives with names spread over nested folders, sizes and dates with
@@ -144,6 +145,32 @@ fn a_snapshot_is_a_sound_sqlite_file_anyone_can_query() {
     assert!(lines > 1, "the search text spans several rows: {lines}");
 }
 
+/// The check every test import ends with finds a snapshot whose pages are
+/// damaged.
+#[test]
+fn the_check_after_each_import_finds_a_damaged_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let info = import_json(
+        &mut store,
+        "v",
+        &inventory_json("v", "2026-11-01T00:00:00Z", &spread(50)),
+    )
+    .unwrap();
+    assert!(unsound_snapshots(&store).is_empty());
+    let path = store.open_snapshot(&info).unwrap().path().to_path_buf();
+    // Page 2 is the root of `archive` (the first table made), a table leaf;
+    // 2 is no b-tree page type.
+    let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    std::os::unix::fs::FileExt::write_all_at(&file, &[2], 65536).unwrap();
+    drop(file);
+    let unsound = unsound_snapshots(&store);
+    assert_eq!(unsound.len(), 1, "{unsound:?}");
+    // SQLite says so in its check's rows, or refuses to run it at all.
+    assert_eq!(unsound[0].0, path);
+    assert_ne!(unsound[0].1, ["ok"]);
+}
+
 #[test]
 fn a_reopened_cache_still_holds_its_snapshots() {
     let dir = tempfile::tempdir().unwrap();
@@ -254,7 +281,7 @@ fn csv_needs_a_region_and_takes_the_date_it_is_given() {
     );
     let mut request = json_request("v");
     request.format = InventoryFormat::Csv;
-    let err = store.import(csv.as_bytes(), request, |_| {}).unwrap_err();
+    let err = import_from(&mut store, csv.as_bytes(), request).unwrap_err();
     assert!(
         matches!(err, StoreError::Vault(VaultRefusal::NoRegion)),
         "{err}"
@@ -265,7 +292,7 @@ fn csv_needs_a_region_and_takes_the_date_it_is_given() {
     request.format = InventoryFormat::Csv;
     request.default_region = Some("eu-west-1".into());
     request.inventory_date = Some(Timestamp::parse("2026-01-02T00:00:00Z").unwrap());
-    let info = store.import(csv.as_bytes(), request, |_| {}).unwrap();
+    let info = import_from(&mut store, csv.as_bytes(), request).unwrap();
     assert_eq!(info.vault.key.region, "eu-west-1");
     assert_eq!(info.vault.key.account, "-");
     assert_eq!(info.inventory_date.to_string(), "2026-01-02T00:00:00Z");
@@ -430,10 +457,7 @@ fn the_pages_of_one_inventory_become_one_snapshot() {
         inventory_json("paged", "2026-11-01T00:00:00Z", &archives[1000..2400]),
         inventory_json("paged", "2026-11-02T00:00:00Z", &archives[2400..]),
     ];
-    let readers: Vec<&[u8]> = pages.iter().map(|page| page.as_bytes()).collect();
-    let info = store
-        .import_pages(readers, json_request("paged"), |_| {})
-        .unwrap();
+    let info = import_pages(&mut store, &pages, json_request("paged")).unwrap();
     assert_eq!(info.archive_count, 2_500);
     assert_eq!(info.inventory_date.to_string(), "2026-11-01T00:00:00Z");
     let snapshot = store.open_snapshot(&info).unwrap();
@@ -462,10 +486,7 @@ fn an_archive_on_two_pages_or_pages_of_two_vaults_are_refused_leaving_nothing() 
         inventory_json("paged", date, &archives[..6]),
         inventory_json("paged", date, &archives[5..]),
     ];
-    let readers: Vec<&[u8]> = overlapping.iter().map(|page| page.as_bytes()).collect();
-    let err = store
-        .import_pages(readers, json_request("paged"), |_| {})
-        .unwrap_err();
+    let err = import_pages(&mut store, &overlapping, json_request("paged")).unwrap_err();
     assert!(
         matches!(&err, StoreError::DuplicateArchiveId { id, .. } if *id == archives[5].id),
         "{err}"
@@ -474,10 +495,7 @@ fn an_archive_on_two_pages_or_pages_of_two_vaults_are_refused_leaving_nothing() 
         inventory_json("paged", date, &archives[..5]),
         inventory_json("other", date, &archives[5..]),
     ];
-    let readers: Vec<&[u8]> = mixed.iter().map(|page| page.as_bytes()).collect();
-    let err = store
-        .import_pages(readers, json_request("paged"), |_| {})
-        .unwrap_err();
+    let err = import_pages(&mut store, &mixed, json_request("paged")).unwrap_err();
     assert!(err.to_string().contains("two vaults"), "{err}");
     assert!(store.snapshots(None).unwrap().is_empty());
     assert!(

@@ -4,9 +4,13 @@
 
 pub mod model;
 
+use std::io::Read;
+use std::path::PathBuf;
+
 use defrost::domain::inventory::InventoryFormat;
 use defrost::domain::names::decode;
 use defrost::store::{ImportRequest, SnapshotInfo, Store, StoreError};
+use rusqlite::{Connection, OpenFlags};
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -102,7 +106,57 @@ pub fn json_request(vault: &str) -> ImportRequest {
 
 /// Imports a JSON inventory text.
 pub fn import_json(store: &mut Store, vault: &str, text: &str) -> Result<SnapshotInfo, StoreError> {
-    store.import(text.as_bytes(), json_request(vault), |_| {})
+    import_from(store, text.as_bytes(), json_request(vault))
+}
+
+/// Imports an inventory as `request` says; then, whatever the outcome, every
+/// snapshot in the cache must pass SQLite's own check.
+pub fn import_from(
+    store: &mut Store,
+    reader: impl Read + Send,
+    request: ImportRequest,
+) -> Result<SnapshotInfo, StoreError> {
+    let imported = store.import(reader, request, |_| {});
+    assert_snapshots_sound(store);
+    imported
+}
+
+/// Imports the pages of one inventory as one snapshot, then checks every
+/// snapshot as [`import_from`] does.
+pub fn import_pages(
+    store: &mut Store,
+    pages: &[String],
+    request: ImportRequest,
+) -> Result<SnapshotInfo, StoreError> {
+    let readers: Vec<&[u8]> = pages.iter().map(|page| page.as_bytes()).collect();
+    let imported = store.import_pages(readers, request, |_| {});
+    assert_snapshots_sound(store);
+    imported
+}
+
+/// `PRAGMA quick_check` must say `ok` of every snapshot file the catalog names:
+/// their rows are written into SQLite's pages by hand, not through SQL.
+pub fn assert_snapshots_sound(store: &Store) {
+    let unsound = unsound_snapshots(store);
+    assert!(unsound.is_empty(), "{unsound:#?}");
+}
+
+/// The snapshot files of which `PRAGMA quick_check` says anything but `ok`, with
+/// what it says.
+pub fn unsound_snapshots(store: &Store) -> Vec<(PathBuf, Vec<String>)> {
+    let mut unsound = Vec::new();
+    for info in store.snapshots(None).unwrap() {
+        let path = store.open_snapshot(&info).unwrap().path().to_path_buf();
+        let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let found: Vec<String> = conn
+            .prepare("PRAGMA quick_check")
+            .and_then(|mut check| check.query_map([], |row| row.get(0))?.collect())
+            .unwrap_or_else(|err| vec![err.to_string()]);
+        if found != ["ok"] {
+            unsound.push((path, found));
+        }
+    }
+    unsound
 }
 
 /// Files in the snapshots folder, to show that a failed import left nothing.

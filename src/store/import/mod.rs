@@ -18,7 +18,9 @@ use super::Store;
 use super::catalog::{NewSnapshot, SnapshotInfo, VaultKey};
 use super::error::{StoreError, io_error};
 use super::leftovers::create_locked;
-use super::snapshot::{KeyOrders, NameOrder, RowBatch, SearchTextBuilder, SnapshotWriter};
+use super::snapshot::{
+    FileOptions, KeyOrders, NameOrder, RowBatch, SearchTextBuilder, SnapshotWriter,
+};
 use crate::domain::inventory::{InventoryFormat, Timestamp};
 use stages::{
     BATCHES_IN_FLIGHT, CountingReader, Gathered, decode_names, read_rows, store_batch, write_orders,
@@ -78,7 +80,19 @@ impl Store {
         &mut self,
         pages: Vec<R>,
         request: ImportRequest,
+        progress: impl FnMut(ImportProgress),
+    ) -> Result<SnapshotInfo, StoreError> {
+        self.import_pages_with(pages, request, progress, &FileOptions::default())
+    }
+
+    /// [`Store::import_pages`] into a snapshot file made as `options` say (the
+    /// tests make files the page writer must not write into).
+    pub(crate) fn import_pages_with<R: Read + Send>(
+        &mut self,
+        pages: Vec<R>,
+        request: ImportRequest,
         mut progress: impl FnMut(ImportProgress),
+        options: &FileOptions<'_>,
     ) -> Result<SnapshotInfo, StoreError> {
         self.check_writable()?;
         check_vault_name(&request.vault_name)?;
@@ -92,7 +106,7 @@ impl Store {
         // Locked until it is recorded, so that no sweep takes it for a leftover.
         let partial = create_locked(&snapshots_dir, "snapshot-", ".partial")
             .map_err(io_error("create a file in", &snapshots_dir))?;
-        let mut writer = SnapshotWriter::create(partial.path())?;
+        let mut writer = SnapshotWriter::create_with(partial.path(), options)?;
 
         let bytes_read = Arc::new(AtomicU64::new(0));
         let counting: Vec<CountingReader<R>> = pages

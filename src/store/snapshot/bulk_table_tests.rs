@@ -221,7 +221,7 @@ proptest! {
     #[test]
     fn any_rows_in_rising_order_read_back_intact(
         shapes in proptest::collection::vec((1i64..1000, 0usize..1500, 0usize..700, any::<Option<i64>>()), 0..400),
-        page_size in prop::sample::select(vec![512usize, 1024, 4096]),
+        page_size in prop::sample::select(vec![512usize, 1024, 4096, 65536]),
     ) {
         let mut id = 0i64;
         let rows: Vec<Row> = shapes

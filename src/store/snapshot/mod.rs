@@ -2,14 +2,21 @@
 //! only read.
 
 mod bulk_table;
+mod columns;
+mod file_check;
+#[cfg(test)]
+mod import_fallback_tests;
 mod layout;
 mod name_chunks;
 mod query;
 mod record;
 mod row_batch;
+mod rows;
 mod schema;
 mod search_text;
 mod sort_keys;
+#[cfg(test)]
+mod test_rows;
 mod tree;
 mod writer;
 
@@ -27,7 +34,7 @@ pub use schema::{CHUNK_ENTRIES, SNAPSHOT_SCHEMA};
 pub(crate) use sort_keys::{KeyOrders, NameOrder, SearchTextBuilder};
 pub use tree::{FolderEntry, FolderEntryKind};
 pub use writer::MAX_ARCHIVE_SIZE;
-pub(crate) use writer::{OrdersWriter, SnapshotWriter, sorted};
+pub(crate) use writer::{FileOptions, OrdersWriter, SnapshotWriter, sorted};
 
 /// One archive as the cache holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]

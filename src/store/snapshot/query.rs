@@ -378,6 +378,7 @@ mod tests {
         };
         let info = store.import(json.as_bytes(), request, |_| {}).unwrap();
         let snapshot = store.open_snapshot(&info).unwrap();
+        crate::store::snapshot::test_rows::assert_sound(snapshot.path(), "quick_check");
         for (text, expected) in [
             ("folder3/", Some(177)),
             ("nothing", Some(0)),

@@ -9,6 +9,8 @@
 
 use rusqlite::Connection;
 
+use super::columns::{ARCHIVE_COLUMNS, ARCHIVE_TABLE, SEARCH_COLUMNS, SEARCH_TABLE, table_ddl};
+
 /// The snapshot schema this build writes and reads (`PRAGMA user_version`).
 pub const SNAPSHOT_SCHEMA: i64 = 1;
 /// Marks a snapshot file as defrost's (`PRAGMA application_id`, "dfrs").
@@ -19,30 +21,12 @@ pub const CHUNK_ENTRIES: usize = 4096;
 /// 64 KiB page, so that a filter reads it in place through the memory map
 /// instead of having SQLite gather a chain of overflow pages into a copy.
 pub const SEARCH_CHUNK_BYTES: usize = 60_000;
+/// The page size of a snapshot file: the largest SQLite offers, so that a search
+/// chunk fits in one page and trees stay shallow.
+pub const SNAPSHOT_PAGE_SIZE: u32 = 65536;
 
-pub const SNAPSHOT_DDL: &str = "
-CREATE TABLE archive (
-    -- 1-based place in the inventory
-    position         INTEGER PRIMARY KEY,
-    archive_id       TEXT NOT NULL,
-    -- as uploaded: untrusted, may hold anything
-    description      TEXT NOT NULL,
-    -- the decoded file name made safe to print, or the archive id when the
-    -- description names no file
-    name             TEXT NOT NULL,
-    -- which tool wrote the description: mt2, FastGlacier v4, CloudBerry, raw, ...
-    format           TEXT NOT NULL,
-    is_folder        INTEGER NOT NULL,
-    -- the file's modification time (Unix seconds) when the description records it
-    modified         INTEGER,
-    size             INTEGER NOT NULL,
-    -- CreationDate in Unix milliseconds; in the sqlite3 shell,
-    -- strftime('%Y-%m-%dT%H:%M:%fZ', created / 1000.0, 'unixepoch') shows it
-    created          INTEGER NOT NULL,
-    -- 32 bytes; lower(hex(sha256_tree_hash)) in the sqlite3 shell
-    sha256_tree_hash BLOB NOT NULL
-);
--- Archives by name (bytewise), as chunks of entries:
+/// The tables between `archive` and `search_text`: written through SQL.
+const ORDERS_DDL: &str = "-- Archives by name (bytewise), as chunks of entries:
 -- u32 position, u64 size, u32 name length, name bytes (all little-endian).
 CREATE TABLE name_order (
     chunk      INTEGER PRIMARY KEY,
@@ -60,22 +44,37 @@ CREATE TABLE key_order (
 -- What filtering searches: per archive in inventory order, one line of name,
 -- description and archive id, ASCII letters in lower case; each row holds the
 -- lines of consecutive archives from first_position on.
-CREATE TABLE search_text (
-    first_position INTEGER PRIMARY KEY,
-    text           BLOB NOT NULL
-);
-CREATE TABLE meta (
+";
+
+const META_DDL: &str = "CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value
 );
 ";
 
-/// Settings for building a file no one else can see yet: no journal and no syncs
-/// while writing (the file is synced once, before it is renamed into place).
-pub fn prepare_for_build(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch("PRAGMA page_size = 65536;")?;
-    prepare_for_more(conn)?;
-    conn.execute_batch(SNAPSHOT_DDL)?;
+/// The statements that make a snapshot's tables. The two written page by page
+/// come from their column definitions (see `columns`).
+pub fn snapshot_ddl() -> String {
+    [
+        table_ddl(ARCHIVE_TABLE, &ARCHIVE_COLUMNS).as_str(),
+        ORDERS_DDL,
+        table_ddl(SEARCH_TABLE, &SEARCH_COLUMNS).as_str(),
+        META_DDL,
+    ]
+    .concat()
+}
+
+/// Settings for building a file no one else can see yet: pages of `page_size`
+/// bytes, no journal and no syncs while writing (the file is synced once, before
+/// it is renamed into place).
+pub fn prepare_for_build(conn: &Connection, page_size: u32) -> rusqlite::Result<()> {
+    conn.execute_batch(&format!("PRAGMA page_size = {page_size};"))?;
+    prepare_for_more(conn)
+}
+
+/// Makes the tables and marks the file as a snapshot of this schema.
+pub fn create_tables(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(&snapshot_ddl())?;
     conn.pragma_update(None, "application_id", SNAPSHOT_APPLICATION_ID)?;
     conn.pragma_update(None, "user_version", SNAPSHOT_SCHEMA)
 }

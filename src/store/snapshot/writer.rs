@@ -3,33 +3,63 @@
 //! end. Until then it is a private file that an error simply deletes.
 //!
 //! The rows, nearly all of the file, go straight into b-tree pages; SQLite
-//! itself creates the tables and writes the orders and `meta`.
+//! itself creates the tables and writes the orders and `meta`. The page writer
+//! goes only into a file checked to be as it assumes (see `file_check`); any
+//! other gets its rows through SQL.
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, params};
 
-use super::bulk_table::{PageFile, TableBuilder};
-use super::layout::{created_millis_of, push_key_entry};
+use super::columns::{
+    ARCHIVE_COLUMNS, ArchiveSource, SearchSource, archive_values, format_badge, search_values,
+};
+use super::file_check::{self, SchemaFacts};
+use super::layout::push_key_entry;
 use super::name_chunks::NameChunk;
-use super::record::{RecordBuilder, Value};
+use super::record::Value;
 use super::row_batch::RowBatch;
-use super::schema::{CHUNK_ENTRIES, prepare_for_build, prepare_for_more};
-use crate::domain::names::Format;
+use super::rows::{PageRows, RowSink, SqlRows};
+use super::schema::{
+    CHUNK_ENTRIES, SNAPSHOT_PAGE_SIZE, create_tables, prepare_for_build, prepare_for_more,
+};
 use crate::store::error::{AtPath, StoreError, io_error};
 use crate::store::sorter::{ExternalSorter, KeyRecord, SortedRecords};
 
 /// Glacier's largest archive: 40 TiB.
 pub const MAX_ARCHIVE_SIZE: u64 = 40 << 40;
 
-/// Writes a snapshot's rows: `archive` and `search_text` are built page by page
-/// (see `bulk_table`), in tables SQLite created.
+/// A change made to a new file through SQL, at a step of its making.
+pub type Alteration<'a> = &'a dyn Fn(&Connection) -> rusqlite::Result<()>;
+
+/// How a snapshot file is made. Imports take the default; the tests vary it to
+/// see the page writer on other page sizes and the file checks at work.
+pub struct FileOptions<'a> {
+    pub page_size: u32,
+    /// Writes the rows through SQL even when the page writer could.
+    pub plain_sql: bool,
+    /// Runs once the page size is set, before SQLite makes the tables.
+    pub before_tables: Option<Alteration<'a>>,
+    /// Runs once SQLite has made the tables, before the file is checked.
+    pub after_tables: Option<Alteration<'a>>,
+}
+
+impl Default for FileOptions<'_> {
+    fn default() -> Self {
+        Self {
+            page_size: SNAPSHOT_PAGE_SIZE,
+            plain_sql: false,
+            before_tables: None,
+            after_tables: None,
+        }
+    }
+}
+
+/// Writes a snapshot's rows into `archive` and `search_text`, in tables SQLite
+/// created: page by page (see `bulk_table`), or through SQL.
 pub struct SnapshotWriter {
     path: PathBuf,
-    pages: PageFile,
-    archive_table: TableBuilder,
-    search_table: TableBuilder,
-    record: RecordBuilder,
+    rows: RowSink,
     archives: u32,
     total_size: u128,
 }
@@ -44,81 +74,66 @@ pub struct OrdersWriter {
 }
 
 impl SnapshotWriter {
-    /// Creates the file at `path` (an empty file or none) with its tables.
-    pub fn create(path: &Path) -> Result<Self, StoreError> {
-        let conn = Connection::open(path).at(path)?;
-        prepare_for_build(&conn).at(path)?;
-        let root_of = |table: &str| -> rusqlite::Result<u32> {
-            conn.query_row(
-                "SELECT rootpage FROM sqlite_schema WHERE name = ?1",
-                [table],
-                |row| row.get(0),
-            )
-        };
-        let archive_root = root_of("archive").at(path)?;
-        let search_root = root_of("search_text").at(path)?;
-        let page_count: u32 = conn
-            .query_row("PRAGMA page_count", [], |row| row.get(0))
-            .at(path)?;
-        let page_size: u32 = conn
-            .query_row("PRAGMA page_size", [], |row| row.get(0))
-            .at(path)?;
-        conn.close().map_err(|(_, source)| StoreError::Database {
-            path: path.to_path_buf(),
-            source,
-        })?;
+    /// Creates the file at `path` (an empty file or none) as `options` say, then
+    /// checks it (once an import, off the rows' path) to choose how its rows are
+    /// written.
+    pub fn create_with(path: &Path, options: &FileOptions<'_>) -> Result<Self, StoreError> {
+        let schema = make_file(path, options)?;
         let file = std::fs::OpenOptions::new()
             .read(true)
             .write(true)
             .open(path)
             .map_err(io_error("open", path))?;
-        let pages = PageFile::new(file, page_size as usize, page_count);
+        let checked = file_check::check(&schema, &file).map_err(io_error("read", path))?;
+        let rows = match checked {
+            Ok(layout) if !options.plain_sql => {
+                RowSink::Pages(Box::new(PageRows::new(file, &layout)))
+            }
+            Ok(_) => RowSink::Sql(SqlRows::open(path)?),
+            Err(differences) => {
+                let found: Vec<String> = differences.iter().map(ToString::to_string).collect();
+                tracing::warn!(
+                    file = %path.display(),
+                    "the new snapshot file is not laid out as the page writer assumes ({}); \
+                     its rows are written through SQL instead, which is slower",
+                    found.join("; ")
+                );
+                RowSink::Sql(SqlRows::open(path)?)
+            }
+        };
         Ok(Self {
             path: path.to_path_buf(),
-            archive_table: TableBuilder::new(archive_root, &pages),
-            search_table: TableBuilder::new(search_root, &pages),
-            pages,
-            record: RecordBuilder::default(),
+            rows,
             archives: 0,
             total_size: 0,
         })
     }
 
+    /// Whether the rows go page by page.
+    #[cfg(test)]
+    pub fn writes_pages(&self) -> bool {
+        matches!(self.rows, RowSink::Pages(_))
+    }
+
     /// Stores a batch of archives, in inventory order.
     pub fn add_rows(&mut self, rows: &RowBatch) -> Result<(), StoreError> {
-        for row in rows.iter() {
-            if row.size > MAX_ARCHIVE_SIZE {
-                return Err(StoreError::SizeTooLarge {
-                    position: u64::from(row.position),
-                    size: row.size,
-                });
-            }
-            self.archives = row.position;
-            self.total_size += u128::from(row.size);
-            let badge = format_badge(row.format);
-            let values = [
-                // `position` is the rowid; the record holds NULL in its place.
-                Value::Null,
-                Value::Text(row.archive_id.as_bytes()),
-                Value::Text(row.description.as_bytes()),
-                Value::Text(row.name.as_bytes()),
-                Value::Text(badge.as_bytes()),
-                Value::Integer(i64::from(row.is_folder)),
-                row.modified.map_or(Value::Null, Value::Integer),
-                // Checked above: at most 40 TiB, well inside i64.
-                Value::Integer(row.size as i64),
-                Value::Integer(created_millis_of(row.creation_date)),
-                Value::Blob(&row.sha256_tree_hash.0),
-            ];
-            let len = self.record.prepare(&values);
-            let record = &self.record;
-            self.archive_table
-                .insert_with(&mut self.pages, i64::from(row.position), len, |out| {
-                    record.write_prepared(&values, out);
+        let path = &self.path;
+        let totals = (&mut self.archives, &mut self.total_size);
+        // One dispatch a batch: each loop below is the rows' whole path.
+        match &mut self.rows {
+            RowSink::Pages(pages) => for_each_archive(rows, totals, |values| {
+                pages.add_archive(values).map_err(io_error("write", path))
+            }),
+            RowSink::Sql(sql) => {
+                let mut insert = sql.archive_insert().at(path)?;
+                for_each_archive(rows, totals, |values| {
+                    insert
+                        .execute(rusqlite::params_from_iter(values))
+                        .map(drop)
+                        .at(path)
                 })
-                .map_err(io_error("write", &self.path))?;
+            }
         }
-        Ok(())
     }
 
     /// Stores the search text of archives `first_position` onwards.
@@ -126,11 +141,16 @@ impl SnapshotWriter {
         if text.is_empty() {
             return Ok(());
         }
-        // The text goes straight from the chunk into the page.
-        let header = self.record.header(&[Value::Null, Value::Blob(text)]);
-        self.search_table
-            .insert_parts(&mut self.pages, i64::from(first_position), &[header, text])
-            .map_err(io_error("write", &self.path))
+        let values = search_values(&SearchSource {
+            first_position,
+            text,
+        });
+        match &mut self.rows {
+            RowSink::Pages(pages) => pages
+                .add_search(values)
+                .map_err(io_error("write", &self.path)),
+            RowSink::Sql(sql) => sql.add_search(values).at(&self.path),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -146,22 +166,21 @@ impl SnapshotWriter {
     pub fn finish_rows(self) -> Result<OrdersWriter, StoreError> {
         let Self {
             path,
-            mut pages,
-            archive_table,
-            search_table,
+            rows,
             archives,
             total_size,
             ..
         } = self;
-        archive_table
-            .finish(&mut pages)
-            .and_then(|()| search_table.finish(&mut pages))
-            .and_then(|()| pages.write_header_page_count())
-            .map_err(io_error("write", &path))?;
-        drop(pages);
-        let conn = Connection::open(&path).at(&path)?;
-        prepare_for_more(&conn).at(&path)?;
-        conn.execute_batch("BEGIN").at(&path)?;
+        let conn = match rows {
+            RowSink::Pages(pages) => {
+                pages.finish().map_err(io_error("write", &path))?;
+                let conn = Connection::open(&path).at(&path)?;
+                prepare_for_more(&conn).at(&path)?;
+                conn.execute_batch("BEGIN").at(&path)?;
+                conn
+            }
+            RowSink::Sql(sql) => sql.into_connection(),
+        };
         Ok(OrdersWriter {
             conn,
             path,
@@ -169,6 +188,52 @@ impl SnapshotWriter {
             total_size,
         })
     }
+}
+
+/// Makes the file and its tables as `options` say, and reads back from SQLite
+/// what the check needs; the file is closed again.
+pub(super) fn make_file(path: &Path, options: &FileOptions<'_>) -> Result<SchemaFacts, StoreError> {
+    let conn = Connection::open(path).at(path)?;
+    prepare_for_build(&conn, options.page_size).at(path)?;
+    if let Some(alter) = options.before_tables {
+        alter(&conn).at(path)?;
+    }
+    create_tables(&conn).at(path)?;
+    if let Some(alter) = options.after_tables {
+        alter(&conn).at(path)?;
+    }
+    let schema = file_check::read_schema(&conn).at(path)?;
+    conn.close().map_err(|(_, source)| StoreError::Database {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(schema)
+}
+
+/// Checks and counts each archive of a batch, and hands its values, in column
+/// order, to `store`.
+#[inline]
+fn for_each_archive(
+    rows: &RowBatch,
+    (archives, total_size): (&mut u32, &mut u128),
+    mut store: impl FnMut([Value<'_>; ARCHIVE_COLUMNS.len()]) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    for row in rows.iter() {
+        if row.size > MAX_ARCHIVE_SIZE {
+            return Err(StoreError::SizeTooLarge {
+                position: u64::from(row.position),
+                size: row.size,
+            });
+        }
+        *archives = row.position;
+        *total_size += u128::from(row.size);
+        let badge = format_badge(row.format);
+        store(archive_values(&ArchiveSource {
+            row: &row,
+            badge: &badge,
+        }))?;
+    }
+    Ok(())
 }
 
 impl OrdersWriter {
@@ -307,39 +372,6 @@ pub fn sorted<R: crate::store::sorter::SortRecord>(
         .map_err(io_error("sort the archives for", path))
 }
 
-/// The badge text, without formatting machinery for the common formats.
-fn format_badge(format: Format) -> std::borrow::Cow<'static, str> {
-    match format {
-        Format::Mt2 => "mt2".into(),
-        Format::Mt1 => "mt1".into(),
-        Format::MtInventoryJob => "mt job".into(),
-        Format::FastGlacier(4) => "FastGlacier v4".into(),
-        Format::CloudBerry => "CloudBerry".into(),
-        Format::Qnap => "QNAP".into(),
-        Format::Raw => "raw".into(),
-        Format::Empty => "empty".into(),
-        other => other.to_string().into(),
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn badges_match_the_display_form() {
-        for format in [
-            Format::Mt2,
-            Format::Mt1,
-            Format::MtInventoryJob,
-            Format::FastGlacier(1),
-            Format::FastGlacier(4),
-            Format::CloudBerry,
-            Format::Qnap,
-            Format::Raw,
-            Format::Empty,
-        ] {
-            assert_eq!(format_badge(format), format.to_string());
-        }
-    }
-}
+#[path = "writer_tests.rs"]
+mod tests;
