@@ -66,9 +66,11 @@ pub struct ContentRange {
 }
 
 impl ContentRange {
-    /// The number of bytes in the range (never zero: the end is inclusive).
+    /// The number of bytes in the range (never zero: the end is inclusive). Saturates
+    /// for `bytes 0-18446744073709551615`, one byte more than a u64 counts, which
+    /// then fails the part-size check instead of wrapping to zero bytes.
     pub fn byte_count(self) -> u64 {
-        self.end - self.start + 1
+        (self.end - self.start).saturating_add(1)
     }
 }
 

@@ -117,32 +117,57 @@ pub trait Target {
     fn check(&self, input: &[u8]) -> Verdict;
 }
 
-/// The inputs mutations start from: the corpus, then each input that gave a
-/// signature not seen before.
+/// The inputs mutations start from: the corpus and each input that gave a
+/// signature not seen before, accepted and rejected ones apart. Mutants of
+/// rejected inputs are mostly rejected too, so they are picked less often and
+/// fewer are kept: otherwise they crowd out the inputs that reach the checks
+/// behind parsing.
 pub struct Pool {
-    inputs: Vec<Vec<u8>>,
+    accepted: Vec<Vec<u8>>,
+    rejected: Vec<Vec<u8>>,
     seen: HashSet<u64>,
 }
 
 impl Pool {
     pub fn new(corpus: Vec<Vec<u8>>) -> Self {
         Self {
-            inputs: corpus,
+            accepted: corpus,
+            rejected: Vec::new(),
             seen: HashSet::new(),
         }
     }
 
-    /// The shorter of two inputs picked at random: short inputs run faster and
-    /// shrink better, and long ones still come up.
+    /// An input to mutate: three times in four a corpus or accepted one, the
+    /// shorter of two picked at random (short inputs run faster and shrink better,
+    /// and long ones still come up).
     pub fn pick(&self, rng: &mut Rng) -> &[u8] {
-        let (a, b) = (rng.pick(&self.inputs), rng.pick(&self.inputs));
+        let inputs = if self.rejected.is_empty() || rng.below(4) > 0 {
+            &self.accepted
+        } else {
+            &self.rejected
+        };
+        let (a, b) = (rng.pick(inputs), rng.pick(inputs));
         if a.len() <= b.len() { a } else { b }
     }
 
-    pub fn keep(&mut self, input: Vec<u8>, signature: u64) {
-        if self.seen.insert(signature) && self.inputs.len() < MAX_POOL {
-            self.inputs.push(input);
+    /// Records what `input` gave; keeps it if that was new.
+    pub fn keep(&mut self, input: Vec<u8>, verdict: Verdict) {
+        if !self.seen.insert(verdict.signature) {
+            return;
         }
+        let (inputs, limit) = if verdict.accepted {
+            (&mut self.accepted, MAX_POOL)
+        } else {
+            (&mut self.rejected, MAX_POOL / 4)
+        };
+        if inputs.len() < limit {
+            inputs.push(input);
+        }
+    }
+
+    /// Records what a corpus input gave, without keeping it twice.
+    pub fn note(&mut self, verdict: Verdict) {
+        self.seen.insert(verdict.signature);
     }
 }
 
@@ -166,8 +191,9 @@ pub fn hash_of(value: &impl Hash) -> u64 {
     hasher.finish()
 }
 
-/// An error message reduced to its wording: quoted text and numbers (which echo the
-/// input) dropped, so that one kind of error has one signature.
+/// An error message reduced to its first words: quoted text and numbers (which
+/// echo the input) dropped, and the rest cut short since some messages echo the
+/// input unquoted, so that one kind of error has one signature.
 pub fn wording(message: &str) -> u64 {
     let mut kept = String::new();
     let mut quote = None;
@@ -180,7 +206,8 @@ pub fn wording(message: &str) -> u64 {
             None => {}
         }
     }
-    hash_of(&kept)
+    let words: Vec<&str> = kept.split_whitespace().take(6).collect();
+    hash_of(&words)
 }
 
 /// How many inputs to run and the seed to make them from.

@@ -187,7 +187,20 @@ pub fn check_request(request: &JobRequest) -> Verdict {
     }
     match last_error {
         Some(error) if accepted == 0 => Verdict::rejected(error_kind(&error)),
-        _ => Verdict::accepted(accepted),
+        _ => {
+            let present = [
+                request.range.is_some(),
+                request.tier.is_some(),
+                request.description.is_some(),
+                request.sns_topic.is_some(),
+                request.format.is_some(),
+                request.start_date.is_some(),
+                request.end_date.is_some(),
+                request.limit.is_some(),
+                request.marker.is_some(),
+            ];
+            Verdict::accepted((request.kind.map(|kind| kind.as_str()), present, accepted))
+        }
     }
 }
 

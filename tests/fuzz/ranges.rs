@@ -147,7 +147,12 @@ impl Target for Ranges {
                     "{range} past {size}"
                 );
                 check_plans(size, range);
-                Verdict::accepted(open.is_ok())
+                let shape: Vec<bool> = ['-', '+', '.', '_', ' ', 'B', 'i']
+                    .iter()
+                    .map(|c| range_text.contains(*c))
+                    .collect();
+                let jobs = split_tree(size, range).map_or(0, |jobs| jobs.len().min(8));
+                Verdict::accepted((open.is_ok(), shape, jobs))
             }
             Err(error) => Verdict::rejected(wording(&error.to_string())),
         }

@@ -3,12 +3,15 @@
 //! broke is checked directly too.
 
 use defrost::domain::names::{MAX_PATH_BYTES, SafeRelativePath, disambiguate};
+use defrost::sandbox::multipart::{parse_content_range, part_index};
 use defrost::sandbox::seed::{parse, plan_archives};
 use time::macros::datetime;
 
 use crate::engine::Target;
 use crate::names::{Descriptions, FALLBACK};
 use crate::sandbox_faults::SandboxSeed;
+use crate::sandbox_headers::SandboxHeaders;
+use crate::sandbox_state::upload;
 
 /// A name whose safe path is 1,021 bytes, restored twice: the second copy
 /// became ` (2)` longer than any path may be.
@@ -35,4 +38,17 @@ fn a_vault_seeded_at_the_end_of_time_plans_its_archives() {
     let planned = plan_archives(vault, created, datetime!(2026-03-01 12:00 UTC));
     assert_eq!(planned.len(), 1);
     assert!(planned[0].created >= created);
+}
+
+/// `Content-Range: bytes 0-18446744073709551615/*` holds one byte more than a u64
+/// counts: the count wrapped to zero (a panic, unoptimised), so with
+/// `Content-Length: 0` the sandbox took it for part 0 of any upload.
+#[test]
+fn a_part_range_of_every_byte_is_refused() {
+    let input = b"crange\xffbytes 0-18446744073709551615/*";
+    SandboxHeaders.check(input);
+    let range = parse_content_range(Some(b"bytes 0-18446744073709551615/*"))
+        .expect("the header is well formed");
+    assert_eq!(range.byte_count(), u64::MAX);
+    assert!(part_index(&upload(), range, 0).is_err());
 }

@@ -114,7 +114,11 @@ pub fn run(target: &dyn Target, settings: Settings) -> Result<(), String> {
                 } else {
                     counts.rejected += 1;
                 }
-                pool.keep(input, verdict.signature);
+                if (case as usize) < corpus.len() {
+                    pool.note(verdict);
+                } else {
+                    pool.keep(input, verdict);
+                }
             }
             Err(caught) => {
                 counts.crashes += 1;

@@ -140,7 +140,8 @@ impl Target for SandboxFaults {
             );
             assert_ne!(*xor, 0);
         }
-        Verdict::accepted((spec.kind.name(), faults.is_empty()))
+        let scope = (spec.vault.is_some(), spec.job_id.is_some(), spec.operation);
+        Verdict::accepted((spec.kind.name(), scope, faults.is_empty()))
     }
 }
 

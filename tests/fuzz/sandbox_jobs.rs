@@ -129,7 +129,19 @@ impl Target for SandboxJobs {
             JobKind::Inventory(inventory) => check_inventory_output(inventory),
         }
         check_output(job, range.as_deref());
-        Verdict::accepted(matches!(job.kind, JobKind::Archive(_)))
+        let shape = match &job.kind {
+            JobKind::Archive(archive) => (
+                archive.archive_id.clone(),
+                archive.tier.clone(),
+                archive.range_start > 0,
+            ),
+            JobKind::Inventory(inventory) => (
+                inventory.format.clone(),
+                String::new(),
+                inventory.next_marker.is_some(),
+            ),
+        };
+        Verdict::accepted((shape, range.is_some()))
     }
 }
 
