@@ -22,6 +22,10 @@
 //! - [`cli`] holds the command-line grammar; [`commands`] runs each headless
 //!   subcommand and decides exit codes.
 
+// No unwrap or panic outside tests (clippy.toml lets test code have them);
+// an invariant that must hold says so with expect and its reason.
+#![deny(clippy::unwrap_used, clippy::panic)]
+
 pub mod cli;
 pub mod commands;
 pub mod confined;

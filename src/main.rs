@@ -1,5 +1,9 @@
 //! The `defrost` binary: parse the command line, set up logging, hand over.
 
+// No unwrap or panic outside tests (clippy.toml lets test code have them);
+// an invariant that must hold says so with expect and its reason.
+#![deny(clippy::unwrap_used, clippy::panic)]
+
 use std::process::ExitCode;
 
 use clap::{Parser, error::ErrorKind};
