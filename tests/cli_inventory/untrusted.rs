@@ -28,10 +28,10 @@ fn assert_terminal_safe(bytes: &[u8], what: &str) {
     }
 }
 
-/// A cache holding one snapshot of `HOSTILE` descriptions in vault `evil`, whose
-/// VaultARN's account holds an escape sequence, and an empty later snapshot.
+/// A cache holding one snapshot of `HOSTILE` descriptions in vault `evil`, and an
+/// empty later snapshot.
 fn hostile_cache() -> Cache {
-    let arn = format!("arn:aws:glacier:{REGION}:12\u{1b}]0;x\u{7}34:vaults/evil");
+    let arn = format!("arn:aws:glacier:{REGION}:123456789012:vaults/evil");
     let archives: Vec<Archive> = HOSTILE
         .iter()
         .enumerate()
@@ -173,7 +173,33 @@ fn json_carries_the_text_exactly_one_object_a_line() {
 
     // The account, as the VaultARN gave it, in `inventory list --json`.
     let snapshots = cache.snapshots();
-    assert_eq!(snapshots[0]["account"], "12\u{1b}]0;x\u{7}34");
+    assert_eq!(snapshots[0]["account"], "123456789012");
+}
+
+#[test]
+fn a_vault_arn_whose_region_or_account_is_not_one_is_refused_at_import() {
+    let cache = Cache::new();
+    let archives = [Archive::new(1, "a.txt", 10)];
+    for arn in [
+        format!("arn:aws:glacier:{REGION}:12\u{1b}]0;x\u{7}34:vaults/evil"),
+        "arn:aws:glacier:us-east-1/../../x:123456789012:vaults/evil".to_owned(),
+    ] {
+        let file = cache.write(
+            "bad-home.json",
+            inventory_with_arn(&arn, "2026-01-01T00:00:00Z", &archives),
+        );
+        let line = cache.assert_refused(
+            &[
+                "inventory",
+                "import",
+                file.to_str().unwrap(),
+                "--vault",
+                "evil",
+            ],
+            &["VaultARN", "Glacier inventory"],
+        );
+        assert_terminal_safe(line.as_bytes(), "the refusal");
+    }
 }
 
 #[test]

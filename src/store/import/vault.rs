@@ -55,6 +55,9 @@ pub(super) fn resolve_vault(
         })?),
         None => None,
     };
+    if let Some(arn) = &arn {
+        check_arn_home(arn, header.map_or("", |header| header.vault_arn.as_str()))?;
+    }
     if let Some(arn) = &arn
         && arn.name != vault_name
     {
@@ -97,6 +100,21 @@ pub(super) fn resolve_vault(
         },
         inventory_date,
     ))
+}
+
+/// The region and account a VaultARN names, held to the rules the job
+/// parameters and `--region`/`--account` are held to: they key the cache and
+/// go back into requests, so a file cannot file a vault under `us-east-1/../x`.
+fn check_arn_home(arn: &VaultArn, text: &str) -> Result<(), StoreError> {
+    let problem = job_params::check_region(&arn.region)
+        .and_then(|()| job_params::check_account_id(&arn.account))
+        .err();
+    match problem {
+        None => Ok(()),
+        Some(problem) => Err(StoreError::refused(format!(
+            "the inventory's VaultARN '{text}' names no real region and account: {problem}; check that the file is a Glacier inventory"
+        ))),
+    }
 }
 
 /// The value both sources agree on, or a refusal naming what to fix.
