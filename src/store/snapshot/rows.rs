@@ -111,7 +111,7 @@ pub struct SqlRows {
 
 impl SqlRows {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let conn = Connection::open(path).at(path)?;
+        let conn = super::writer::open_staged(path).at(path)?;
         prepare_for_more(&conn).at(path)?;
         conn.execute_batch("BEGIN").at(path)?;
         Ok(Self {

@@ -79,11 +79,7 @@ impl SnapshotWriter {
     /// written.
     pub fn create_with(path: &Path, options: &FileOptions<'_>) -> Result<Self, StoreError> {
         let schema = make_file(path, options)?;
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(path)
-            .map_err(io_error("open", path))?;
+        let file = open_staged_file(path).map_err(io_error("open", path))?;
         let checked = file_check::check(&schema, &file).map_err(io_error("read", path))?;
         let rows = match checked {
             Ok(layout) if !options.plain_sql => {
@@ -174,7 +170,7 @@ impl SnapshotWriter {
         let conn = match rows {
             RowSink::Pages(pages) => {
                 pages.finish().map_err(io_error("write", &path))?;
-                let conn = Connection::open(&path).at(&path)?;
+                let conn = open_staged(&path).at(&path)?;
                 prepare_for_more(&conn).at(&path)?;
                 conn.execute_batch("BEGIN").at(&path)?;
                 conn
@@ -190,10 +186,31 @@ impl SnapshotWriter {
     }
 }
 
+/// The snapshot being written, opened by SQLite. The import made it under a
+/// fresh name; a link put in its place since is refused, never written through.
+pub(super) fn open_staged(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = rusqlite::OpenFlags::default() | rusqlite::OpenFlags::SQLITE_OPEN_NOFOLLOW;
+    Connection::open_with_flags(path, flags)
+}
+
+/// The snapshot being written, opened for the page writer; never through a link.
+fn open_staged_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        // Bit patterns of open(2) flags are small and positive.
+        let no_follow = rustix::fs::OFlags::NOFOLLOW.bits() as i32;
+        options.custom_flags(no_follow);
+    }
+    options.open(path)
+}
+
 /// Makes the file and its tables as `options` say, and reads back from SQLite
 /// what the check needs; the file is closed again.
 pub(super) fn make_file(path: &Path, options: &FileOptions<'_>) -> Result<SchemaFacts, StoreError> {
-    let conn = Connection::open(path).at(path)?;
+    let conn = open_staged(path).at(path)?;
     prepare_for_build(&conn, options.page_size).at(path)?;
     if let Some(alter) = options.before_tables {
         alter(&conn).at(path)?;

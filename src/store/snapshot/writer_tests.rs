@@ -160,3 +160,27 @@ fn check_large_file(
         .unwrap();
     assert!(texts == search, "the search text differs");
 }
+
+/// A link put where the import made its snapshot file is refused by SQLite and by
+/// the page writer alike, and what it points to is left alone.
+#[cfg(unix)]
+#[test]
+fn a_link_in_place_of_the_snapshot_file_is_never_written_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let victim = elsewhere.path().join("victim");
+    std::fs::write(&victim, b"precious").unwrap();
+    let path = dir.path().join("snapshot-1.partial");
+    std::os::unix::fs::symlink(&victim, &path).unwrap();
+    assert!(SnapshotWriter::create_with(&path, &FileOptions::default()).is_err());
+    assert!(open_staged(&path).is_err());
+    assert!(open_staged_file(&path).is_err());
+    assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+
+    // A dangling link: following it would make a database out there.
+    let nowhere = elsewhere.path().join("made-by-following");
+    let dangling = dir.path().join("snapshot-2.partial");
+    std::os::unix::fs::symlink(&nowhere, &dangling).unwrap();
+    assert!(SnapshotWriter::create_with(&dangling, &FileOptions::default()).is_err());
+    assert!(!nowhere.exists());
+}
