@@ -38,7 +38,7 @@ fn inventory(count: usize) -> String {
         })
         .collect();
     format!(
-        r#"{{"VaultARN":"arn:aws:glacier:us-east-1:1:vaults/v","InventoryDate":"2026-11-01T00:00:00Z","ArchiveList":[{}]}}"#,
+        r#"{{"VaultARN":"arn:aws:glacier:us-east-1:123456789012:vaults/v","InventoryDate":"2026-11-01T00:00:00Z","ArchiveList":[{}]}}"#,
         archives.join(",")
     )
 }

@@ -361,7 +361,7 @@ mod tests {
             })
             .collect();
         let json = format!(
-            r#"{{"VaultARN":"arn:aws:glacier:us-east-1:1:vaults/v","InventoryDate":"2026-11-01T00:00:00Z","ArchiveList":[{}]}}"#,
+            r#"{{"VaultARN":"arn:aws:glacier:us-east-1:123456789012:vaults/v","InventoryDate":"2026-11-01T00:00:00Z","ArchiveList":[{}]}}"#,
             archives.join(",")
         );
         let dir = tempfile::tempdir().unwrap();
