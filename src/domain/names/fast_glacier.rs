@@ -1,6 +1,8 @@
 //! FastGlacier's metadata (also written by QNAP Hybrid Backup Sync and CrushFTP):
 //! `<m><v>4</v><p>BASE64</p><lm>…</lm></m>` for v2 to v4, `<ArchiveMetadata>` for v1.
 
+use std::collections::HashSet;
+
 use base64::Engine;
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
@@ -53,6 +55,9 @@ fn element_content<'t>(text: &'t str, name: &str) -> Option<&'t str> {
 /// `None` if anything else is there or a name repeats.
 fn children(inner: &str) -> Option<Vec<(&str, &str)>> {
     let mut elements: Vec<(&str, &str)> = Vec::new();
+    // A set, not a search of `elements`: searching took 12 s for a description
+    // of 100,000 elements, and many minutes for the megabytes an inventory allows.
+    let mut names = HashSet::new();
     let mut rest = inner.trim_start();
     while !rest.is_empty() {
         let (name, after_open) = rest.strip_prefix('<')?.split_once('>')?;
@@ -65,7 +70,7 @@ fn children(inner: &str) -> Option<Vec<(&str, &str)>> {
             .strip_prefix("</")?
             .strip_prefix(name)?
             .strip_prefix('>')?;
-        if elements.iter().any(|(seen, _)| *seen == name) {
+        if !names.insert(name) {
             return None;
         }
         elements.push((name, text));
