@@ -29,9 +29,6 @@ pub enum DownloadError {
     #[error("at least one chunk must be downloaded at a time; ask for 1 or more chunks at once")]
     NoParallelism,
 
-    #[error("{} has no file name to put the partial download beside", path.display())]
-    NoFileName { path: PathBuf },
-
     #[error(
         "downloading bytes {first}-{last} of job {job_id}'s output failed: {source}. The chunks verified so far are kept in {}; run the download again to resume",
         part.display()

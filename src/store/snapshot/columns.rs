@@ -307,17 +307,7 @@ mod tests {
 
     #[test]
     fn badges_match_the_display_form() {
-        for format in [
-            Format::Mt2,
-            Format::Mt1,
-            Format::MtInventoryJob,
-            Format::FastGlacier(1),
-            Format::FastGlacier(4),
-            Format::CloudBerry,
-            Format::Qnap,
-            Format::Raw,
-            Format::Empty,
-        ] {
+        for format in crate::store::snapshot::test_rows::SAMPLE_FORMATS {
             assert_eq!(format_badge(format), format.to_string());
         }
     }

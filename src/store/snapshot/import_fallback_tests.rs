@@ -6,11 +6,10 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, FileControl, MAIN_DB};
 
-use super::test_rows::{assert_sound, select};
+use super::test_rows::{assert_sound, inventory_json, json_import_request, select};
 use super::writer::FileOptions;
 use super::{ArchiveQuery, SortKey};
-use crate::domain::inventory::InventoryFormat;
-use crate::store::{ImportRequest, SnapshotInfo, Store};
+use crate::store::{SnapshotInfo, Store};
 
 /// What the import logs, as text.
 #[derive(Clone, Default)]
@@ -28,35 +27,14 @@ impl std::io::Write for Logs {
 }
 
 fn inventory(count: usize) -> String {
-    let archives: Vec<String> = (0..count)
-        .map(|n| {
-            format!(
-                r#"{{"ArchiveId":"id{n:0>136}","ArchiveDescription":"folder{}/File {n}.jpg","CreationDate":"2012-03-20T17:03:43.221Z","Size":{n},"SHA256TreeHash":"{}"}}"#,
-                n % 17,
-                "0".repeat(64)
-            )
-        })
-        .collect();
-    format!(
-        r#"{{"VaultARN":"arn:aws:glacier:us-east-1:123456789012:vaults/v","InventoryDate":"2026-11-01T00:00:00Z","ArchiveList":[{}]}}"#,
-        archives.join(",")
-    )
+    inventory_json(count, |n| format!("File {n}.jpg"))
 }
 
 /// Imports `text` into a new cache in `dir` with the snapshot file made as
 /// `options` say; returns the snapshot and what was logged.
 fn import(dir: &std::path::Path, text: &str, options: &FileOptions<'_>) -> (SnapshotInfo, String) {
     let mut store = Store::open(dir).unwrap();
-    let request = ImportRequest {
-        format: InventoryFormat::Json,
-        vault_name: "v".into(),
-        account: None,
-        region: None,
-        default_region: None,
-        inventory_date: None,
-        source: "test".into(),
-        obtained_at: time::OffsetDateTime::UNIX_EPOCH,
-    };
+    let request = json_import_request();
     let logs = Logs::default();
     let subscriber = tracing_subscriber::fmt()
         .with_writer({

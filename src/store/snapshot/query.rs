@@ -346,36 +346,15 @@ fn scan_search_text(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::inventory::InventoryFormat;
-    use crate::store::{ImportRequest, Store};
+    use crate::store::Store;
+    use crate::store::snapshot::test_rows::{inventory_json, json_import_request};
 
     #[test]
     fn a_search_in_two_halves_finds_what_one_scan_finds() {
-        let archives: Vec<String> = (0..3000)
-            .map(|n| {
-                format!(
-                    r#"{{"ArchiveId":"id{n:0>136}","ArchiveDescription":"folder{}/file{n}.jpg","CreationDate":"2012-03-20T17:03:43.221Z","Size":{n},"SHA256TreeHash":"{}"}}"#,
-                    n % 17,
-                    "0".repeat(64)
-                )
-            })
-            .collect();
-        let json = format!(
-            r#"{{"VaultARN":"arn:aws:glacier:us-east-1:123456789012:vaults/v","InventoryDate":"2026-11-01T00:00:00Z","ArchiveList":[{}]}}"#,
-            archives.join(",")
-        );
+        let json = inventory_json(3000, |n| format!("file{n}.jpg"));
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path()).unwrap();
-        let request = ImportRequest {
-            format: InventoryFormat::Json,
-            vault_name: "v".into(),
-            account: None,
-            region: None,
-            default_region: None,
-            inventory_date: None,
-            source: "test".into(),
-            obtained_at: time::OffsetDateTime::UNIX_EPOCH,
-        };
+        let request = json_import_request();
         let info = store.import(json.as_bytes(), request, |_| {}).unwrap();
         let snapshot = store.open_snapshot(&info).unwrap();
         crate::store::snapshot::test_rows::assert_sound(snapshot.path(), "quick_check");

@@ -79,18 +79,54 @@ fn text_strategy() -> impl Strategy<Value = String> {
     (len, any::<u64>()).prop_map(|(len, seed)| text(len, seed))
 }
 
+/// One format of each kind a badge is written for.
+pub const SAMPLE_FORMATS: [Format; 9] = [
+    Format::Mt2,
+    Format::Mt1,
+    Format::MtInventoryJob,
+    Format::FastGlacier(1),
+    Format::FastGlacier(4),
+    Format::CloudBerry,
+    Format::Qnap,
+    Format::Raw,
+    Format::Empty,
+];
+
+/// A JSON inventory of vault `v` with `count` archives: archive `n` has size
+/// `n`, lies in `folder{n % 17}` and is named by `file_name(n)`.
+pub fn inventory_json(count: usize, file_name: impl Fn(usize) -> String) -> String {
+    let archives: Vec<String> = (0..count)
+        .map(|n| {
+            format!(
+                r#"{{"ArchiveId":"id{n:0>136}","ArchiveDescription":"folder{}/{}","CreationDate":"2012-03-20T17:03:43.221Z","Size":{n},"SHA256TreeHash":"{}"}}"#,
+                n % 17,
+                file_name(n),
+                "0".repeat(64)
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"VaultARN":"arn:aws:glacier:us-east-1:123456789012:vaults/v","InventoryDate":"2026-11-01T00:00:00Z","ArchiveList":[{}]}}"#,
+        archives.join(",")
+    )
+}
+
+/// The request that imports [`inventory_json`] as it is.
+pub fn json_import_request() -> crate::store::ImportRequest {
+    crate::store::ImportRequest {
+        format: crate::domain::inventory::InventoryFormat::Json,
+        vault_name: "v".into(),
+        account: None,
+        region: None,
+        default_region: None,
+        inventory_date: None,
+        source: "test".into(),
+        obtained_at: time::OffsetDateTime::UNIX_EPOCH,
+    }
+}
+
 pub fn row_strategy() -> impl Strategy<Value = TestRow> {
-    let format = prop::sample::select(vec![
-        Format::Mt2,
-        Format::Mt1,
-        Format::MtInventoryJob,
-        Format::FastGlacier(1),
-        Format::FastGlacier(4),
-        Format::CloudBerry,
-        Format::Qnap,
-        Format::Raw,
-        Format::Empty,
-    ]);
+    let format = prop::sample::select(SAMPLE_FORMATS.to_vec());
     let modified = prop_oneof![
         Just(None),
         Just(Some(0)),
