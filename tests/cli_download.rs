@@ -9,7 +9,9 @@ mod one_line_error;
 
 use cli_live::{Live, defrost, slow_sandbox};
 use defrost::domain::treehash::TreeHasher;
-use jobs_support::{archive_job, finish_now, start_job, vault_with_one_archive, wait_for};
+use jobs_support::{
+    Listed, archive_job, finish_now, start_job, vault_with_one_archive, wait_for, write_inventory,
+};
 use tempfile::TempDir;
 
 const SIZE: u64 = (3 << 20) + 12_345;
@@ -73,19 +75,15 @@ impl Setup {
 
     /// Caches an inventory that lists the archive with `description` and `hash`.
     fn cache_inventory_with(&self, description: &str, hash: &str) {
-        let json = serde_json::json!({
-            "VaultARN": "arn:aws:glacier:us-east-1:123456789012:vaults/v",
-            "InventoryDate": "2026-11-01T00:00:00Z",
-            "ArchiveList": [{
-                "ArchiveId": self.archive_id,
-                "ArchiveDescription": description,
-                "CreationDate": "2026-10-01T00:00:00.000Z",
-                "Size": SIZE,
-                "SHA256TreeHash": hash,
-            }]
-        });
-        let file = self.data.path().join("inventory.json");
-        std::fs::write(&file, json.to_string()).unwrap();
+        let file = write_inventory(
+            self.data.path(),
+            &[Listed {
+                id: &self.archive_id,
+                description,
+                size: SIZE,
+                tree_hash: hash,
+            }],
+        );
         let output = self.run(&[
             "inventory",
             "import",

@@ -12,7 +12,10 @@ use std::path::{Path, PathBuf};
 
 use cli_live::{Live, polled_defrost, polled_sandbox};
 use defrost::sandbox::model::Archive;
-use jobs_support::{Spec, archive_job, finish_now, seed_vault, start_job, tree_hash, wait_for};
+use jobs_support::{
+    Listed, Spec, archive_job, finish_now, seed_vault, start_job, tree_hash, wait_for,
+    write_inventory,
+};
 use tempfile::TempDir;
 
 struct Setup {
@@ -54,26 +57,17 @@ impl Setup {
     }
 
     fn cache_inventory(&self) {
-        let list: Vec<serde_json::Value> = self
+        let listed: Vec<Listed<'_>> = self
             .archives
             .iter()
-            .map(|archive| {
-                serde_json::json!({
-                    "ArchiveId": archive.id,
-                    "ArchiveDescription": archive.description,
-                    "CreationDate": "2026-10-01T00:00:00Z",
-                    "Size": archive.size,
-                    "SHA256TreeHash": archive.tree_hash,
-                })
+            .map(|archive| Listed {
+                id: &archive.id,
+                description: &archive.description,
+                size: archive.size,
+                tree_hash: &archive.tree_hash,
             })
             .collect();
-        let json = serde_json::json!({
-            "VaultARN": "arn:aws:glacier:us-east-1:123456789012:vaults/v",
-            "InventoryDate": "2026-11-01T00:00:00Z",
-            "ArchiveList": list,
-        });
-        let file = self.data.path().join("inventory.json");
-        std::fs::write(&file, json.to_string()).unwrap();
+        let file = write_inventory(self.data.path(), &listed);
         let output = self.run(&[
             "inventory",
             "import",

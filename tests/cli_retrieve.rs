@@ -12,7 +12,10 @@ use aws_sdk_glacier::Client;
 use cli_live::{Live, defrost, live_sandbox_with};
 use defrost::sandbox::model::RetrievalPolicy;
 use defrost::store::{JournalEntry, Store};
-use jobs_support::{MIB, Spec, job_ids, list_jobs, seed_vault, set_expedited_capacity, wait_for};
+use jobs_support::{
+    Listed, MIB, Spec, job_ids, list_jobs, seed_vault, set_expedited_capacity, wait_for,
+    write_inventory,
+};
 use one_line_error::assert_one_line_error;
 use serde_json::Value;
 use tempfile::TempDir;
@@ -74,19 +77,15 @@ impl Setup {
     }
 
     fn cache_inventory(&self) {
-        let json = serde_json::json!({
-            "VaultARN": "arn:aws:glacier:us-east-1:123456789012:vaults/v",
-            "InventoryDate": "2026-11-01T00:00:00Z",
-            "ArchiveList": [{
-                "ArchiveId": self.archive_id,
-                "ArchiveDescription": "photos/2019/beach.jpg",
-                "CreationDate": "2026-10-01T00:00:00.000Z",
-                "Size": self.size,
-                "SHA256TreeHash": self.tree_hash,
-            }]
-        });
-        let file = self.data.path().join("inventory.json");
-        std::fs::write(&file, json.to_string()).unwrap();
+        let file = write_inventory(
+            self.data.path(),
+            &[Listed {
+                id: &self.archive_id,
+                description: "photos/2019/beach.jpg",
+                size: self.size,
+                tree_hash: &self.tree_hash,
+            }],
+        );
         let output = self.run(&[
             "inventory",
             "import",

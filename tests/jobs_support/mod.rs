@@ -263,3 +263,37 @@ pub fn add_stored_archive(sandbox: &RunningSandbox, vault: &str, bytes: &[u8]) -
         .expect("the archive is stored");
     archive
 }
+
+/// One archive as an inventory file lists it.
+pub struct Listed<'a> {
+    pub id: &'a str,
+    pub description: &'a str,
+    pub size: u64,
+    pub tree_hash: &'a str,
+}
+
+/// An inventory of vault `v` (account 123456789012, us-east-1) listing
+/// `archives`, as a JSON file `inventory.json` in `dir`, for
+/// `defrost inventory import FILE --vault v`.
+pub fn write_inventory(dir: &std::path::Path, archives: &[Listed<'_>]) -> std::path::PathBuf {
+    let list: Vec<serde_json::Value> = archives
+        .iter()
+        .map(|archive| {
+            serde_json::json!({
+                "ArchiveId": archive.id,
+                "ArchiveDescription": archive.description,
+                "CreationDate": "2026-10-01T00:00:00.000Z",
+                "Size": archive.size,
+                "SHA256TreeHash": archive.tree_hash,
+            })
+        })
+        .collect();
+    let json = serde_json::json!({
+        "VaultARN": "arn:aws:glacier:us-east-1:123456789012:vaults/v",
+        "InventoryDate": "2026-11-01T00:00:00Z",
+        "ArchiveList": list,
+    });
+    let file = dir.join("inventory.json");
+    std::fs::write(&file, json.to_string()).expect("the inventory is written");
+    file
+}
