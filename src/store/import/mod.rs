@@ -8,23 +8,21 @@ mod stages;
 mod vault;
 
 use std::io::Read;
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc;
+use std::time::Instant;
 
+use tempfile::NamedTempFile;
 use time::OffsetDateTime;
 
 use super::Store;
 use super::catalog::{NewSnapshot, SnapshotInfo, VaultKey};
 use super::error::{StoreError, io_error};
 use super::leftovers::create_locked;
-use super::snapshot::{
-    FileOptions, KeyOrders, NameOrder, RowBatch, SearchTextBuilder, SnapshotWriter,
-};
+use super::snapshot::{FileOptions, OrdersWriter, SnapshotWriter};
 use crate::domain::inventory::{InventoryFormat, Timestamp};
-use stages::{
-    BATCHES_IN_FLIGHT, CountingReader, Gathered, decode_names, read_rows, store_batch, write_orders,
-};
+use stages::{Gathered, read_and_store, write_orders};
 pub use vault::check_vault_name;
 use vault::resolve_vault;
 
@@ -94,66 +92,20 @@ impl Store {
         mut progress: impl FnMut(ImportProgress),
         options: &FileOptions<'_>,
     ) -> Result<SnapshotInfo, StoreError> {
-        self.check_writable()?;
-        check_vault_name(&request.vault_name)?;
-        if pages.is_empty() {
-            return Err(StoreError::refused(
-                "there is no inventory to import: no page was given",
-            ));
-        }
-        let started = std::time::Instant::now();
+        self.check_import(&request, pages.len())?;
+        let started = Instant::now();
         let snapshots_dir = self.snapshots_dir().to_path_buf();
-        // Locked until it is recorded, so that no sweep takes it for a leftover.
-        let partial = create_locked(&snapshots_dir, "snapshot-", ".partial")
-            .map_err(io_error("create a file in", &snapshots_dir))?;
-        let mut writer = SnapshotWriter::create_with(partial.path(), options)?;
-
+        let (partial, mut writer) = create_partial(&snapshots_dir, options)?;
         let bytes_read = Arc::new(AtomicU64::new(0));
-        let counting: Vec<CountingReader<R>> = pages
-            .into_iter()
-            .map(|page| CountingReader {
-                inner: page,
-                count: Arc::clone(&bytes_read),
-            })
-            .collect();
-        let format = request.format;
-        let (read_sender, read_receiver) = mpsc::sync_channel::<RowBatch>(BATCHES_IN_FLIGHT);
-        let (sender, receiver) = mpsc::sync_channel::<RowBatch>(BATCHES_IN_FLIGHT);
-        let mut gathered = Gathered {
-            keys: KeyOrders::new(&snapshots_dir),
-            names: NameOrder::new(&snapshots_dir),
-            search_text: SearchTextBuilder::default(),
-        };
-        let outcome = std::thread::scope(|scope| {
-            let reader = scope.spawn(move || read_rows(counting, format, read_sender));
-            scope.spawn(move || decode_names(read_receiver, sender));
-            let mut write_result = Ok(());
-            // How long this thread works rather than waits: beside the read's
-            // length, it tells whether this thread or the ones feeding it set the pace.
-            let mut writing = std::time::Duration::ZERO;
-            for batch in &receiver {
-                let batch_started = std::time::Instant::now();
-                write_result = store_batch(&mut writer, &mut gathered, batch);
-                writing += batch_started.elapsed();
-                if write_result.is_err() {
-                    break;
-                }
-                progress(ImportProgress {
-                    bytes_read: bytes_read.load(Ordering::Relaxed),
-                    archives: u64::from(writer.totals().0),
-                    ordering: false,
-                });
-            }
-            tracing::debug!(?writing, "import: the writing thread's share of the read");
-            // Dropping the receiver stops a reader still sending after an error.
-            drop(receiver);
-            let read = reader.join().unwrap_or_else(|_| {
-                Err(StoreError::refused(
-                    "reading the inventory failed unexpectedly",
-                ))
-            });
-            write_result.and(read)
-        })?;
+        let mut gathered = Gathered::new(&snapshots_dir);
+        let outcome = read_and_store(
+            pages,
+            request.format,
+            &mut writer,
+            &mut gathered,
+            &bytes_read,
+            &mut progress,
+        )?;
         let (first_position, text) = gathered.search_text.take(0);
         writer.add_search_chunk(first_position, &text)?;
         let writer = writer.finish_rows()?;
@@ -164,20 +116,8 @@ impl Store {
             archives: u64::from(writer.totals().0),
             ordering: true,
         });
-        // The rows and search text, nearly all of the file, are written: start
-        // putting them on disk while the orders are sorted, so that the sync
-        // before the file is published has little left to do.
-        let early_sync = partial.as_file().try_clone().ok();
-        let (orders, archive_count, total_size) = std::thread::scope(|scope| {
-            if let Some(file) = early_sync {
-                scope.spawn(move || file.sync_data());
-            }
-            let orders = write_orders(&writer, gathered.keys, gathered.names, &snapshots_dir);
-            tracing::debug!(elapsed = ?started.elapsed(), "import: orders written");
-            let totals = writer.totals();
-            (orders, totals.0, totals.1)
-        });
-        orders?;
+        let (archive_count, total_size) =
+            write_orders_while_syncing(&partial, &writer, gathered, &snapshots_dir, started)?;
         writer.finish(&[
             ("vault", vault.to_string()),
             ("inventory_date", inventory_date.to_string()),
@@ -194,10 +134,23 @@ impl Store {
         published
     }
 
+    /// Refuses, before anything is made, an import into a read-only store, under
+    /// a name Glacier would refuse, or of no page at all.
+    fn check_import(&self, request: &ImportRequest, page_count: usize) -> Result<(), StoreError> {
+        self.check_writable()?;
+        check_vault_name(&request.vault_name)?;
+        if page_count == 0 {
+            return Err(StoreError::refused(
+                "there is no inventory to import: no page was given",
+            ));
+        }
+        Ok(())
+    }
+
     /// Syncs the finished file, moves it into place and records it.
     fn publish(
         &mut self,
-        partial: tempfile::NamedTempFile,
+        partial: NamedTempFile,
         vault: &VaultKey,
         inventory_date: Timestamp,
         (archive_count, total_size): (u64, u128),
@@ -241,6 +194,41 @@ impl Store {
         }
         registered
     }
+}
+
+/// The new snapshot file, as a temporary in `snapshots_dir`, and its writer.
+fn create_partial(
+    snapshots_dir: &Path,
+    options: &FileOptions<'_>,
+) -> Result<(NamedTempFile, SnapshotWriter), StoreError> {
+    // Locked until it is recorded, so that no sweep takes it for a leftover.
+    let partial = create_locked(snapshots_dir, "snapshot-", ".partial")
+        .map_err(io_error("create a file in", snapshots_dir))?;
+    let writer = SnapshotWriter::create_with(partial.path(), options)?;
+    Ok((partial, writer))
+}
+
+/// Sorts and writes the orders, and returns the archives' count and total size.
+/// The rows and search text, nearly all of the file, are written: they start
+/// going to disk meanwhile, so that the sync before the file is published has
+/// little left to do.
+fn write_orders_while_syncing(
+    partial: &NamedTempFile,
+    writer: &OrdersWriter,
+    gathered: Gathered,
+    snapshots_dir: &Path,
+    started: Instant,
+) -> Result<(u32, u128), StoreError> {
+    let early_sync = partial.as_file().try_clone().ok();
+    let (orders, totals) = std::thread::scope(|scope| {
+        if let Some(file) = early_sync {
+            scope.spawn(move || file.sync_data());
+        }
+        let orders = write_orders(writer, gathered.keys, gathered.names, snapshots_dir);
+        tracing::debug!(elapsed = ?started.elapsed(), "import: orders written");
+        (orders, writer.totals())
+    });
+    orders.map(|()| totals)
 }
 
 /// Makes a rename durable; best effort, since not every platform can sync a folder.

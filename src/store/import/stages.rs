@@ -2,12 +2,14 @@
 //! decoding names, storing rows; then sorting and writing the orders.
 
 use std::io::{self, Read};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 
 use time::OffsetDateTime;
 
+use super::ImportProgress;
 use super::vault::merge_headers;
 use crate::domain::inventory::{
     DuplicateIds, InventoryFormat, InventoryHeader, ReadError, ReadOptions, read_inventory,
@@ -22,7 +24,7 @@ use crate::store::snapshot::{
 /// Archives handed from one stage to the next at a time.
 const BATCH: usize = 1024;
 /// Batches in flight between two stages: enough to keep each busy, little memory.
-pub(super) const BATCHES_IN_FLIGHT: usize = 4;
+const BATCHES_IN_FLIGHT: usize = 4;
 
 /// What the reading thread has once the whole inventory is read.
 pub(super) struct ReadOutcome {
@@ -37,6 +39,82 @@ pub(super) struct Gathered {
     pub(super) search_text: SearchTextBuilder,
 }
 
+impl Gathered {
+    /// Nothing gathered yet; the orders spill what outgrows memory into `spill_dir`.
+    pub(super) fn new(spill_dir: &Path) -> Self {
+        Self {
+            keys: KeyOrders::new(spill_dir),
+            names: NameOrder::new(spill_dir),
+            search_text: SearchTextBuilder::default(),
+        }
+    }
+}
+
+/// Reads the pages and stores their archives: reading and decoding each on a
+/// thread of its own, storing on this one. Returns once every page has been
+/// read to its end and every archive stored, or at the first failure.
+pub(super) fn read_and_store<R: Read + Send>(
+    pages: Vec<R>,
+    format: InventoryFormat,
+    writer: &mut SnapshotWriter,
+    gathered: &mut Gathered,
+    bytes_read: &Arc<AtomicU64>,
+    progress: &mut impl FnMut(ImportProgress),
+) -> Result<ReadOutcome, StoreError> {
+    let counting: Vec<CountingReader<R>> = pages
+        .into_iter()
+        .map(|page| CountingReader {
+            inner: page,
+            count: Arc::clone(bytes_read),
+        })
+        .collect();
+    let (read_sender, read_receiver) = mpsc::sync_channel::<RowBatch>(BATCHES_IN_FLIGHT);
+    let (sender, receiver) = mpsc::sync_channel::<RowBatch>(BATCHES_IN_FLIGHT);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || read_rows(counting, format, read_sender));
+        scope.spawn(move || decode_names(read_receiver, sender));
+        let write_result = store_batches(&receiver, writer, gathered, bytes_read, progress);
+        // Dropping the receiver stops a reader still sending after an error.
+        drop(receiver);
+        let read = reader.join().unwrap_or_else(|_| {
+            Err(StoreError::refused(
+                "reading the inventory failed unexpectedly",
+            ))
+        });
+        write_result.and(read)
+    })
+}
+
+/// The writing thread: stores each batch as it comes and reports progress
+/// after it, until the batches end or one cannot be stored.
+fn store_batches(
+    batches: &mpsc::Receiver<RowBatch>,
+    writer: &mut SnapshotWriter,
+    gathered: &mut Gathered,
+    bytes_read: &AtomicU64,
+    progress: &mut impl FnMut(ImportProgress),
+) -> Result<(), StoreError> {
+    let mut write_result = Ok(());
+    // How long this thread works rather than waits: beside the read's
+    // length, it tells whether this thread or the ones feeding it set the pace.
+    let mut writing = std::time::Duration::ZERO;
+    for batch in batches {
+        let batch_started = std::time::Instant::now();
+        write_result = store_batch(writer, gathered, batch);
+        writing += batch_started.elapsed();
+        if write_result.is_err() {
+            break;
+        }
+        progress(ImportProgress {
+            bytes_read: bytes_read.load(Ordering::Relaxed),
+            archives: u64::from(writer.totals().0),
+            ordering: false,
+        });
+    }
+    tracing::debug!(?writing, "import: the writing thread's share of the read");
+    write_result
+}
+
 /// Sorts and writes the orders, and checks ids, on both cores: the names are
 /// sorted in two halves on two threads and the size and creation orders on a
 /// third, while this thread checks ids and then writes what the others sorted.
@@ -44,7 +122,7 @@ pub(super) fn write_orders(
     writer: &OrdersWriter,
     keys: KeyOrders,
     names: NameOrder,
-    spill_dir: &std::path::Path,
+    spill_dir: &Path,
 ) -> Result<(), StoreError> {
     let KeyOrders {
         by_size,
@@ -97,7 +175,7 @@ pub(super) fn write_orders(
 
 /// Stores a batch of rows, adds each to the search text and the orders, and
 /// stores the search text as its rows fill.
-pub(super) fn store_batch(
+fn store_batch(
     writer: &mut SnapshotWriter,
     gathered: &mut Gathered,
     rows: RowBatch,
@@ -127,7 +205,7 @@ pub(super) fn store_batch(
 /// to have their names decoded on another thread (the three stages share two
 /// cores more evenly than two would). Returns once every page has been read to
 /// its end.
-pub(super) fn read_rows<R: Read>(
+fn read_rows<R: Read>(
     pages: Vec<R>,
     format: InventoryFormat,
     sender: mpsc::SyncSender<RowBatch>,
@@ -182,7 +260,7 @@ pub(super) fn read_rows<R: Read>(
 
 /// The decoding thread: finds each archive's name in its description, between
 /// the reading thread and the writing one. Stops when either goes.
-pub(super) fn decode_names(batches: mpsc::Receiver<RowBatch>, sender: mpsc::SyncSender<RowBatch>) {
+fn decode_names(batches: mpsc::Receiver<RowBatch>, sender: mpsc::SyncSender<RowBatch>) {
     for mut batch in batches {
         batch.decode_names(decode_row);
         if sender.send(batch).is_err() {
@@ -213,9 +291,9 @@ fn decode_row(archive_id: &str, description: &str) -> DecodedRow {
 struct Stop;
 
 /// Counts bytes read, for the progress bar.
-pub(super) struct CountingReader<R> {
-    pub(super) inner: R,
-    pub(super) count: Arc<AtomicU64>,
+struct CountingReader<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
 }
 
 impl<R: Read> Read for CountingReader<R> {
