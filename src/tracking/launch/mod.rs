@@ -12,11 +12,11 @@ pub use error::LaunchError;
 pub use planning::{PlanError, PlannedRetrieval, RetrievalRequest, plan_jobs, range_of};
 
 use super::{TrackingError, sync_vault_jobs};
-use crate::domain::job::{TrackedJob, reusable_jobs};
+use crate::domain::job::{ServiceSpeed, TrackedJob, reusable_jobs};
 use crate::domain::job_params::{JobKind, JobParams, Tier};
 use crate::domain::range::ByteRange;
 use crate::glacier::{GlacierApi, GlacierError};
-use crate::store::{JobIntent, Store, VaultKey};
+use crate::store::{JobIntent, JournalId, Store, VaultKey};
 
 /// A plan to carry out in one vault.
 #[derive(Debug, Clone)]
@@ -140,6 +140,8 @@ impl StartFailure {
     }
 }
 
+/// Starts one planned job: its intent journaled first, then InitiateJob sent,
+/// then what Glacier answered journaled.
 async fn start_job<G: GlacierApi>(
     api: &G,
     store: &mut Store,
@@ -148,6 +150,40 @@ async fn start_job<G: GlacierApi>(
     plan_json: &str,
     now: OffsetDateTime,
 ) -> Result<LaunchedJob, StartFailure> {
+    let journal_id = record_intent(store, request, params, plan_json, now)?;
+    let range = range_of(params);
+    let tier = match params {
+        JobParams::Archive(job) => job.tier(),
+        JobParams::Inventory(_) => None,
+    };
+    let started = match api.initiate_job(&request.vault.name, params).await {
+        Ok(started) => started,
+        Err(cause) => return Err(refusal(api, store, journal_id, cause, range, now).await),
+    };
+    let launched = LaunchedJob {
+        job_id: started.job_id,
+        range,
+        tier,
+        reused: false,
+    };
+    record_started(
+        store,
+        request,
+        journal_id,
+        launched,
+        api.service_speed(),
+        now,
+    )
+}
+
+/// Journals that the job is about to be asked for, before anything is sent.
+fn record_intent(
+    store: &mut Store,
+    request: &LaunchRequest,
+    params: &JobParams,
+    plan_json: &str,
+    now: OffsetDateTime,
+) -> Result<JournalId, StartFailure> {
     let params_json = params.to_json_compact();
     let intent = JobIntent {
         vault: &request.vault,
@@ -156,52 +192,59 @@ async fn start_job<G: GlacierApi>(
         started_by: &request.started_by,
         at: now,
     };
-    let journal_id = store
+    store
         .record_job_intent(&intent)
         .map_err(|cause| StartFailure::Journal {
             cause,
             started: None,
-        })?;
-    let range = range_of(params);
-    let tier = match params {
-        JobParams::Archive(job) => job.tier(),
-        JobParams::Inventory(_) => None,
+        })
+}
+
+/// Journals Glacier's refusal to start the job and, when a retrieval policy
+/// refused it, fetches the policy to show beside the refusal.
+async fn refusal<G: GlacierApi>(
+    api: &G,
+    store: &mut Store,
+    journal_id: JournalId,
+    cause: GlacierError,
+    range: Option<ByteRange>,
+    now: OffsetDateTime,
+) -> StartFailure {
+    // The refusal is what the user must see; a journal that cannot note it
+    // still holds the intent, which ListJobs will never match.
+    if let Err(err) = store.record_job_start_failed(journal_id, &cause.to_string(), now) {
+        tracing::warn!("cannot journal the refused job: {err}");
+    }
+    let policy = match cause {
+        GlacierError::PolicyEnforced { .. } => api.get_data_retrieval_policy().await.ok(),
+        _ => None,
     };
-    let started = match api.initiate_job(&request.vault.name, params).await {
-        Ok(started) => started,
-        Err(cause) => {
-            // The refusal is what the user must see; a journal that cannot note it
-            // still holds the intent, which ListJobs will never match.
-            if let Err(err) = store.record_job_start_failed(journal_id, &cause.to_string(), now) {
-                tracing::warn!("cannot journal the refused job: {err}");
-            }
-            let policy = match cause {
-                GlacierError::PolicyEnforced { .. } => api.get_data_retrieval_policy().await.ok(),
-                _ => None,
-            };
-            return Err(StartFailure::Refused {
-                range,
-                cause,
-                policy,
-            });
-        }
-    };
+    StartFailure::Refused {
+        range,
+        cause,
+        policy,
+    }
+}
+
+/// Journals the job Glacier started, as this plan's retrieval of its archive.
+fn record_started(
+    store: &mut Store,
+    request: &LaunchRequest,
+    journal_id: JournalId,
+    launched: LaunchedJob,
+    speed: ServiceSpeed,
+    now: OffsetDateTime,
+) -> Result<LaunchedJob, StartFailure> {
     let mut tracked = TrackedJob::started(
-        started.job_id.clone(),
+        launched.job_id.clone(),
         request.vault.name.clone(),
         JobKind::ArchiveRetrieval,
-        tier,
+        launched.tier,
         now,
     );
     tracked.archive_id = Some(request.planned.archive_id.clone());
-    tracked.range = range;
-    tracked.speed = api.service_speed();
-    let launched = LaunchedJob {
-        job_id: started.job_id,
-        range,
-        tier,
-        reused: false,
-    };
+    tracked.range = launched.range;
+    tracked.speed = speed;
     match store.record_job_started(journal_id, &tracked) {
         Ok(()) => Ok(launched),
         Err(cause) => Err(StartFailure::Journal {
