@@ -138,9 +138,35 @@ impl serde_json::ser::Formatter for EscapingFormatter {
     }
 }
 
+/// `text` with the last occurrence of each `(from, to)` phrase's `from` replaced
+/// by its `to`; `None` when a phrase is not there. Front ends use it to swap a
+/// lower layer's neutral remedy ("choose the region") for their own (a flag, a
+/// key), keeping the problem half of the message and its numbers as they were.
+/// The remedy ends a sentence, hence the last occurrence; a message whose words
+/// changed gives `None`, so it is shown as it is rather than half swapped.
+pub fn swap_last(text: &str, phrases: &[(impl AsRef<str>, impl AsRef<str>)]) -> Option<String> {
+    let mut text = text.to_owned();
+    for (from, to) in phrases {
+        let from = from.as_ref();
+        let at = text.rfind(from)?;
+        text.replace_range(at..at + from.len(), to.as_ref());
+    }
+    Some(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn swap_last_replaces_the_last_match_or_gives_none() {
+        let text = "import one; or import one";
+        assert_eq!(
+            swap_last(text, &[("import one", "press f")]).as_deref(),
+            Some("import one; or press f")
+        );
+        assert_eq!(swap_last(text, &[("fetch one", "press f")]), None);
+    }
 
     #[test]
     fn escape_sequences_and_newlines_are_neutralised() {

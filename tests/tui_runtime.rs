@@ -10,6 +10,8 @@ use std::time::Duration;
 use defrost::glacier::SdkGlacier;
 use defrost::sandbox::{SandboxOptions, Speedup};
 use defrost::store::VaultKey;
+use defrost::tui::effects::ScreenWords;
+use defrost::tui::keymap::Keymap;
 use defrost::tui::msg::{Cmd, Loaded, Msg, RequestId};
 use defrost::tui::runtime::{Runtime, connection};
 use jobs_support::{archive_job, finish_now, start_job, vault_with_one_archive, wait_for};
@@ -46,6 +48,7 @@ async fn the_runtime_reads_the_policy_and_downloads_a_ready_job_verified() {
         sender,
         data.path().to_path_buf(),
         connection(async move { Ok(glacier) }),
+        ScreenWords::new(Keymap::defaults()),
     );
 
     let request = RequestId::default();

@@ -14,6 +14,7 @@ use crate::glacier::SdkGlacier;
 use crate::store::Store;
 use crate::tui::app::{RuntimeParts, run_screen};
 use crate::tui::config::{self, Config};
+use crate::tui::effects::ScreenWords;
 use crate::tui::model::{self, Model, Session};
 use crate::tui::runtime::{self, Runtime};
 
@@ -48,10 +49,12 @@ pub fn run(global: &GlobalOpts, args: ScreenArgs) -> anyhow::Result<()> {
         // The screen comes up on the cache at once; the client is configured
         // (profiles, SSO, credentials) meanwhile.
         let owned = global.connect_options();
+        let words = ScreenWords::new(config.keymap.clone());
+        let connect_words = words.clone();
         let glacier = runtime::connection(async move {
             SdkGlacier::connect(&owned)
                 .await
-                .map_err(|err| err.to_string())
+                .map_err(|err| connect_words.error(&err))
         });
         let region = global
             .region
@@ -67,7 +70,7 @@ pub fn run(global: &GlobalOpts, args: ScreenArgs) -> anyhow::Result<()> {
             download_dir: std::env::current_dir().unwrap_or_default(),
         };
         let model = Model::new(config, session, OffsetDateTime::now_utc(), 80, 24);
-        let parts = RuntimeParts::new(|sender| Runtime::new(sender, data_dir, glacier));
+        let parts = RuntimeParts::new(|sender| Runtime::new(sender, data_dir, glacier, words));
         run_screen(model, parts).await
     })
 }
@@ -117,13 +120,14 @@ pub fn run_demo(global: &GlobalOpts, demo_args: DemoArgs) -> anyhow::Result<()> 
             download_dir: demo_dir.join("downloads"),
         };
         std::fs::create_dir_all(&session.download_dir).ok();
+        let words = ScreenWords::new(config.keymap.clone());
         let mut model = Model::new(config, session, OffsetDateTime::now_utc(), 80, 24);
         if let Err(problem) = first_jobs {
             let problem = format!("the demo's first jobs were not started: {problem:#}");
             model.tell(model::Severity::Problem, problem);
         }
         let glacier = runtime::connection(async move { Ok(glacier) });
-        let parts = RuntimeParts::new(|sender| Runtime::new(sender, data_dir, glacier));
+        let parts = RuntimeParts::new(|sender| Runtime::new(sender, data_dir, glacier, words));
         let outcome = run_screen(model, parts).await;
         let _ = sandbox.shutdown().await;
         outcome

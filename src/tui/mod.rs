@@ -9,7 +9,7 @@
 pub mod app;
 pub mod config;
 pub mod keymap;
-mod launch;
+pub mod effects;
 pub mod layout;
 pub mod model;
 pub mod msg;

@@ -30,11 +30,11 @@ pub enum FetchError {
     )]
     NoInventoryYet { vault: String },
     #[error(
-        "inventory job {job_id} failed ({message}); run 'defrost inventory fetch' again to start a new one"
+        "inventory job {job_id} failed ({message}); fetch the inventory again to start a new one"
     )]
     JobFailed { job_id: String, message: String },
     #[error(
-        "the output of inventory job {job_id} can no longer be downloaded (its window has closed); run 'defrost inventory fetch' again to start a new one"
+        "the output of inventory job {job_id} can no longer be downloaded (its window has closed); fetch the inventory again to start a new one"
     )]
     OutputExpired { job_id: String },
     #[error("cannot write {}: {source}; check the data directory's space and permissions", path.display())]

@@ -1,0 +1,83 @@
+//! Bringing the journal's jobs up to date from the screen, with the names of
+//! the archives they retrieve.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use time::OffsetDateTime;
+
+use super::ScreenWords;
+use crate::glacier::GlacierApi;
+use crate::store::{JournalEntry, Snapshot, Store, VaultKey};
+use crate::tracking::sync_vault_jobs;
+
+/// The journal after a sync, and the first problem met on the way (the journal
+/// is still shown when one vault could not be asked).
+pub struct Synced {
+    pub entries: Vec<JournalEntry>,
+    pub names: HashMap<String, String>,
+    pub problem: Option<String>,
+}
+
+/// ListJobs on each vault, then the journal. `glacier` is awaited only when the
+/// cache can be written: bringing the journal up to date writes it, and a
+/// read-only cache shows the journal as it is.
+pub async fn sync_jobs<G: GlacierApi>(
+    glacier: impl Future<Output = Option<std::sync::Arc<G>>>,
+    data_dir: &Path,
+    words: &ScreenWords,
+    vaults: &[VaultKey],
+) -> Result<Synced, String> {
+    let mut store = Store::open_for_reading(data_dir).map_err(|err| words.error(&err))?;
+    let mut problem = None;
+    let glacier = if store.is_read_only() {
+        None
+    } else {
+        glacier.await
+    };
+    if let Some(glacier) = glacier {
+        for vault in vaults {
+            let now = OffsetDateTime::now_utc();
+            if let Err(err) = sync_vault_jobs(&*glacier, &mut store, vault, now).await {
+                problem.get_or_insert(words.error(&err));
+            }
+        }
+    }
+    let entries = store.journal(None).map_err(|err| words.error(&err))?;
+    let names = archive_names(&store, &entries);
+    Ok(Synced {
+        entries,
+        names,
+        problem,
+    })
+}
+
+/// The decoded names of the archives `entries` retrieve, from the newest cached
+/// inventory of each job's vault; archives no cached inventory lists are left out.
+fn archive_names(store: &Store, entries: &[JournalEntry]) -> HashMap<String, String> {
+    let mut names = HashMap::new();
+    let mut snapshots: HashMap<VaultKey, Option<Snapshot>> = HashMap::new();
+    for entry in entries {
+        let Some(id) = entry
+            .state
+            .as_ref()
+            .and_then(|job| job.archive_id.as_deref())
+        else {
+            continue;
+        };
+        let snapshot = snapshots.entry(entry.vault.clone()).or_insert_with(|| {
+            let vault = store
+                .find_vault(&entry.vault.name, None, Some(&entry.vault.region))
+                .ok()?;
+            let info = store.snapshot_of(&vault, None).ok()?;
+            store.open_snapshot(&info).ok()
+        });
+        if let Some(row) = snapshot
+            .as_ref()
+            .and_then(|s| s.find_archive(id).ok().flatten())
+        {
+            names.insert(id.to_owned(), row.name);
+        }
+    }
+    names
+}

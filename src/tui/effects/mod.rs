@@ -1,0 +1,18 @@
+//! The screen's effects that write or talk to Glacier, one module per kind:
+//! launching jobs, following them, downloading their output, fetching
+//! inventories, saving a preview. Each runs the same engine in `tracking/` the commands run, and
+//! answers in the screen's words ([`ScreenWords`]): a remedy names a key.
+
+mod download;
+mod files;
+mod inventory;
+mod jobs;
+mod launch;
+mod words;
+
+pub use download::{DownloadRequest, download};
+pub use files::save;
+pub use inventory::{import_inventory, request_inventory};
+pub use jobs::{Synced, sync_jobs};
+pub use launch::launch;
+pub use words::ScreenWords;
