@@ -124,6 +124,46 @@ pub struct RangeDialog {
     pub problem: Option<String>,
     pub moving: RangeEnd,
     pub chosen: PlanKind,
+    /// Each kind of plan for `want`, or why that kind cannot serve it; kept in
+    /// step with `want` by [`RangeDialog::set_want`], so drawing plans nothing.
+    pub plans: Vec<(PlanKind, Result<Plan, String>)>,
+}
+
+impl RangeDialog {
+    /// The planner on `want` of `archive`, with `chosen` lit.
+    pub fn new(archive: ArchiveRow, want: ByteRange, chosen: PlanKind) -> RangeDialog {
+        let mut dialog = RangeDialog {
+            archive,
+            text: super::present::written(want),
+            want,
+            problem: None,
+            moving: RangeEnd::End,
+            chosen,
+            plans: Vec::new(),
+        };
+        dialog.set_want(want);
+        dialog
+    }
+
+    /// A new wanted range, and every kind of plan for it.
+    pub fn set_want(&mut self, want: ByteRange) {
+        self.want = want;
+        self.plans = PlanKind::ALL
+            .iter()
+            .map(|&kind| {
+                let found = crate::domain::range::plan(self.archive.size, want, kind);
+                (kind, found.map_err(|err| err.to_string()))
+            })
+            .collect();
+    }
+
+    /// The chosen plan, when it can serve the range.
+    pub fn chosen_plan(&self) -> Option<&Plan> {
+        self.plans
+            .iter()
+            .find(|(kind, _)| *kind == self.chosen)
+            .and_then(|(_, found)| found.as_ref().ok())
+    }
 }
 
 /// The exact jobs a plan would start, as Glacier will see them.
@@ -173,6 +213,9 @@ pub enum PolicyCheck {
 pub struct LaunchDialog {
     pub preview: Preview,
     pub policy: PolicyCheck,
+    /// What the plan costs and how soon it is ready at each tier, cheapest first,
+    /// from the price table when the dialog opened.
+    pub estimates: Vec<crate::domain::cost::Estimate>,
     /// Journaled jobs that already retrieve these bytes and can still be downloaded.
     pub reusable: Vec<String>,
     /// The last step: everything is shown, one more Enter starts the jobs.

@@ -2,6 +2,7 @@
 //! status bar) and `view` (which draws them), so neither reaches into the other.
 
 use crate::domain::job::JobStatus;
+use crate::domain::range::{ByteRange, MIB};
 use crate::glacier::RetrievalPolicy;
 
 /// The first ten characters of a job id, shown through `text::printable` (cut
@@ -35,5 +36,16 @@ pub fn policy_refusal(policy: &RetrievalPolicy, bytes: u64) -> Option<String> {
             "the data retrieval policy allows {limit} bytes per hour and this plan retrieves {bytes}; Glacier will refuse it: choose a smaller range or ask for a higher limit"
         )),
         _ => None,
+    }
+}
+
+/// A range as the planner writes it back after a move: on MiB boundaries as
+/// `4MiB-8MiB` (a ruler's reading, end not included), else in bytes.
+pub fn written(range: ByteRange) -> String {
+    let next = range.end.saturating_add(1);
+    if range.start.is_multiple_of(MIB) && next.is_multiple_of(MIB) {
+        format!("{}MiB-{}MiB", range.start / MIB, next / MIB)
+    } else {
+        format!("{}-{}", range.start, range.end)
     }
 }

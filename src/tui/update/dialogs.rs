@@ -8,11 +8,11 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::super::keymap::Action;
 use super::super::model::{
-    Dialog, DownloadDialog, LaunchDialog, Model, Pane, PolicyCheck, Preview, RangeDialog, RangeEnd,
-    Severity,
+    Dialog, DownloadDialog, LaunchDialog, Model, Pane, PolicyCheck, Preview, RangeDialog, Severity,
 };
 use super::super::msg::{Cmd, RequestId};
 use super::{close_dialog, is_typing, range, refuse_read_only};
+use crate::domain::cost::estimate;
 use crate::domain::job::reusable_jobs;
 use crate::domain::job_params::Tier;
 use crate::glacier::RetrievalPolicy;
@@ -91,14 +91,7 @@ fn back_to_planner(model: &mut Model) -> Vec<Cmd> {
 }
 
 fn planner_of(preview: &Preview) -> RangeDialog {
-    RangeDialog {
-        archive: preview.archive.clone(),
-        text: range::written(preview.want),
-        want: preview.want,
-        problem: None,
-        moving: RangeEnd::End,
-        chosen: preview.plan.plan,
-    }
+    RangeDialog::new(preview.archive.clone(), preview.want, preview.plan.plan)
 }
 
 fn open_launch(model: &mut Model) -> Vec<Cmd> {
@@ -110,9 +103,23 @@ fn open_launch(model: &mut Model) -> Vec<Cmd> {
     };
     let request = model.request();
     let reusable = reusable_for(model, &preview);
+    let estimates = [Tier::Bulk, Tier::Standard, Tier::Expedited]
+        .into_iter()
+        .map(|tier| {
+            let jobs = preview.planned.jobs.len();
+            estimate(
+                &model.config.prices,
+                tier,
+                preview.plan.bytes,
+                jobs,
+                model.session.speed,
+            )
+        })
+        .collect();
     model.dialog = Some(Dialog::Launch(LaunchDialog {
         preview,
         policy: PolicyCheck::Asking(request),
+        estimates,
         reusable,
         confirming: false,
     }));

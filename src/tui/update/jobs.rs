@@ -96,62 +96,75 @@ pub(super) fn jobs_loaded(
     };
     let mut cmds = Vec::new();
     for entry in &entries {
-        let Some(job) = entry.state.as_ref() else {
-            continue;
-        };
-        let before = model
-            .jobs
-            .entries
-            .iter()
-            .find(|old| old.id == entry.id)
-            .and_then(|old| old.state.as_ref())
-            .map(|old| old.status);
-        if before == Some(JobStatus::InProgress) && job.status != JobStatus::InProgress {
-            let what = match job.status {
-                JobStatus::Succeeded if job.kind == JobKind::InventoryRetrieval => {
-                    cmds.push(Cmd::ImportInventory {
-                        vault: entry.vault.clone(),
-                    });
-                    format!("the inventory job of {} is ready: importing it", job.vault)
-                }
-                JobStatus::Succeeded => format!(
-                    "job {} is ready: select it in the jobs pane and press {} to download it",
-                    short(&job.job_id),
-                    model.config.keymap.label(Action::Download)
-                ),
-                _ => format!("job {} {}", short(&job.job_id), status_word(job.status)),
-            };
-            model.tell(
-                if job.status == JobStatus::Succeeded {
-                    Severity::Good
-                } else {
-                    Severity::Problem
-                },
-                what,
-            );
-            if model.config.bell {
-                cmds.push(Cmd::Bell);
-            }
-        }
+        cmds.extend(announce_if_finished(model, entry));
     }
     model.jobs.entries = entries;
-    if let Some(followed) = model.jobs.follow.take() {
-        let listed = model
-            .jobs
-            .entries
-            .iter()
-            .position(|entry| entry.job_id.as_deref() == Some(followed.as_str()));
-        match listed {
-            Some(index) => model.jobs.cursor = index,
-            None => model.jobs.follow = Some(followed),
-        }
-    }
+    keep_cursor_on_followed_job(model);
     model.jobs.cursor = model
         .jobs
         .cursor
         .min(model.jobs.entries.len().saturating_sub(1));
     model.jobs.last_sync = Some(model.now);
     cmds
+}
+
+/// Says so when `entry`'s job was in progress at the last sync and is not now:
+/// a ready inventory is imported, a ready retrieval waits for the download key.
+fn announce_if_finished(model: &mut Model, entry: &JournalEntry) -> Vec<Cmd> {
+    let Some(job) = entry.state.as_ref() else {
+        return Vec::new();
+    };
+    let before = model
+        .jobs
+        .entries
+        .iter()
+        .find(|old| old.id == entry.id)
+        .and_then(|old| old.state.as_ref())
+        .map(|old| old.status);
+    if before != Some(JobStatus::InProgress) || job.status == JobStatus::InProgress {
+        return Vec::new();
+    }
+    let mut cmds = Vec::new();
+    let what = match job.status {
+        JobStatus::Succeeded if job.kind == JobKind::InventoryRetrieval => {
+            cmds.push(Cmd::ImportInventory {
+                vault: entry.vault.clone(),
+            });
+            format!("the inventory job of {} is ready: importing it", job.vault)
+        }
+        JobStatus::Succeeded => format!(
+            "job {} is ready: select it in the jobs pane and press {} to download it",
+            short(&job.job_id),
+            model.config.keymap.label(Action::Download)
+        ),
+        _ => format!("job {} {}", short(&job.job_id), status_word(job.status)),
+    };
+    let severity = if job.status == JobStatus::Succeeded {
+        Severity::Good
+    } else {
+        Severity::Problem
+    };
+    model.tell(severity, what);
+    if model.config.bell {
+        cmds.push(Cmd::Bell);
+    }
+    cmds
+}
+
+/// A job just launched is selected once the journal lists it.
+fn keep_cursor_on_followed_job(model: &mut Model) {
+    let Some(followed) = model.jobs.follow.take() else {
+        return;
+    };
+    let listed = model
+        .jobs
+        .entries
+        .iter()
+        .position(|entry| entry.job_id.as_deref() == Some(followed.as_str()));
+    match listed {
+        Some(index) => model.jobs.cursor = index,
+        None => model.jobs.follow = Some(followed),
+    }
 }
 
 pub(super) fn jobs_action(model: &mut Model, action: Action) -> Vec<Cmd> {

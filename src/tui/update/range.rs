@@ -12,6 +12,7 @@ use crate::domain::job_params::{AwsCliOptions, Tier};
 use crate::domain::range::{ByteRange, MIB, PlanKind, RangeSpec, plan};
 use crate::store::ArchiveRow;
 use crate::tracking::launch::{RetrievalRequest, plan_jobs};
+use crate::tui::present::written;
 
 /// How far PageUp and PageDown move an end of the range.
 const BIG_STEP: u64 = 64 * MIB;
@@ -24,14 +25,11 @@ pub(super) fn open_planner(model: &mut Model, archive: ArchiveRow) -> Vec<Cmd> {
         );
         return Vec::new();
     };
-    model.dialog = Some(Dialog::Range(RangeDialog {
-        text: written(whole),
-        want: whole,
-        problem: None,
-        moving: RangeEnd::End,
-        chosen: PlanKind::Tree,
+    model.dialog = Some(Dialog::Range(RangeDialog::new(
         archive,
-    }));
+        whole,
+        PlanKind::Tree,
+    )));
     Vec::new()
 }
 
@@ -45,17 +43,6 @@ pub(super) fn preview_whole(model: &mut Model) -> Vec<Cmd> {
         return open_preview(model, &dialog);
     }
     Vec::new()
-}
-
-/// A range as the planner writes it back after a move: on MiB boundaries as
-/// `4MiB-8MiB` (a ruler's reading, end not included), else in bytes.
-pub fn written(range: ByteRange) -> String {
-    let next = range.end.saturating_add(1);
-    if range.start.is_multiple_of(MIB) && next.is_multiple_of(MIB) {
-        format!("{}MiB-{}MiB", range.start / MIB, next / MIB)
-    } else {
-        format!("{}-{}", range.start, range.end)
-    }
 }
 
 pub(super) fn on_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
@@ -105,7 +92,7 @@ fn reparse(dialog: &mut RangeDialog) {
     let size = dialog.archive.size;
     match RangeSpec::parse(&dialog.text).and_then(|spec| spec.resolve(Some(size))) {
         Ok(want) => {
-            dialog.want = want;
+            dialog.set_want(want);
             dialog.problem = None;
         }
         Err(err) => dialog.problem = Some(err.to_string()),
@@ -117,7 +104,7 @@ fn reparse(dialog: &mut RangeDialog) {
 fn nudge(dialog: &mut RangeDialog, delta: i128) {
     let size = i128::from(dialog.archive.size);
     let mib = i128::from(MIB);
-    let want = dialog.want;
+    let mut want = dialog.want;
     match dialog.moving {
         RangeEnd::Start => {
             let start = i128::from(want.start);
@@ -127,7 +114,7 @@ fn nudge(dialog: &mut RangeDialog, delta: i128) {
                 ((start + mib - 1) / mib + delta / mib) * mib
             };
             let start = moved.clamp(0, i128::from(want.end));
-            dialog.want.start = start as u64;
+            want.start = start as u64;
         }
         RangeEnd::End => {
             let boundary = i128::from(want.end) + 1;
@@ -137,10 +124,11 @@ fn nudge(dialog: &mut RangeDialog, delta: i128) {
                 ((boundary + mib - 1) / mib + delta / mib) * mib
             };
             let boundary = moved.clamp(i128::from(want.start) + 1, size);
-            dialog.want.end = (boundary - 1) as u64;
+            want.end = (boundary - 1) as u64;
         }
     }
-    dialog.text = written(dialog.want);
+    dialog.set_want(want);
+    dialog.text = written(want);
     dialog.problem = None;
 }
 

@@ -8,8 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::centered;
 use super::format::{size, span};
-use crate::domain::cost::{estimate, format_cost};
-use crate::domain::job_params::Tier;
+use crate::domain::cost::format_cost;
 use crate::text::printable;
 use crate::tui::keymap::Action;
 use crate::tui::model::{DownloadDialog, LaunchDialog, Model, PolicyCheck, Preview};
@@ -26,7 +25,6 @@ fn dialog_block<'a>(model: &Model, title: String) -> Block<'a> {
 pub fn preview(frame: &mut Frame, model: &Model, preview: &Preview, screen: Rect) {
     let area = centered(screen, 110, screen.height.saturating_sub(4));
     frame.render_widget(Clear, area);
-    let keys = &model.config.keymap;
     let title = format!(
         " Job parameters: {} job(s) for {} ",
         preview.planned.jobs.len(),
@@ -56,29 +54,7 @@ pub fn preview(frame: &mut Frame, model: &Model, preview: &Preview, screen: Rect
             .map(|line| Line::from(printable(line))),
     );
     lines.push(Line::from(""));
-    match &preview.save_as {
-        Some(name) => lines.push(Line::from(vec![
-            Span::styled(
-                "save as ",
-                model.config.theme.text(model.config.theme.accent),
-            ),
-            Span::raw(format!("{}▏", printable(name))),
-            Span::styled(
-                "  Enter saves, Esc cancels",
-                model.config.theme.text(model.config.theme.muted),
-            ),
-        ])),
-        None => lines.push(Line::from(Span::styled(
-            format!(
-                "{} copy (OSC 52) · {} save · {} launch · {} back to the planner",
-                keys.label(Action::Copy),
-                keys.label(Action::Save),
-                keys.label(Action::Launch),
-                keys.label(Action::Back)
-            ),
-            model.config.theme.text(model.config.theme.muted),
-        ))),
-    }
+    lines.push(preview_footer(model, preview));
     frame.render_widget(
         Paragraph::new(lines)
             .block(dialog_block(model, title))
@@ -88,12 +64,33 @@ pub fn preview(frame: &mut Frame, model: &Model, preview: &Preview, screen: Rect
     );
 }
 
-pub fn launch(frame: &mut Frame, model: &Model, launch: &LaunchDialog, screen: Rect) {
+/// The file name being typed, or the keys of the preview.
+fn preview_footer<'a>(model: &Model, preview: &Preview) -> Line<'a> {
     let theme = &model.config.theme;
+    let keys = &model.config.keymap;
+    match &preview.save_as {
+        Some(name) => Line::from(vec![
+            Span::styled("save as ", theme.text(theme.accent)),
+            Span::raw(format!("{}▏", printable(name))),
+            Span::styled("  Enter saves, Esc cancels", theme.text(theme.muted)),
+        ]),
+        None => Line::from(Span::styled(
+            format!(
+                "{} copy (OSC 52) · {} save · {} launch · {} back to the planner",
+                keys.label(Action::Copy),
+                keys.label(Action::Save),
+                keys.label(Action::Launch),
+                keys.label(Action::Back)
+            ),
+            theme.text(theme.muted),
+        )),
+    }
+}
+
+pub fn launch(frame: &mut Frame, model: &Model, launch: &LaunchDialog, screen: Rect) {
     let area = centered(screen, 96, 22);
     frame.render_widget(Clear, area);
     let preview = &launch.preview;
-    let prices = &model.config.prices;
     let mut lines = vec![
         Line::from(format!(
             "{} job(s), {} in all ({} more than wanted), checksum {}",
@@ -103,59 +100,12 @@ pub fn launch(frame: &mut Frame, model: &Model, launch: &LaunchDialog, screen: R
             if preview.plan.checksum { "yes" } else { "no" }
         )),
         Line::from(""),
-        Line::from(Span::styled(
-            format!(
-                "tier        ready in       estimated cost   (prices of {}, {}, as of {})",
-                prices.region, prices.currency, prices.as_of
-            ),
-            theme.text(theme.muted),
-        )),
     ];
-    for tier in [Tier::Bulk, Tier::Standard, Tier::Expedited] {
-        let guess = estimate(
-            prices,
-            tier,
-            preview.plan.bytes,
-            preview.planned.jobs.len(),
-            model.session.speed,
-        );
-        let chosen = tier == preview.tier;
-        let text = format!(
-            "{} {:<10} {:<14} {}",
-            if chosen { "▶" } else { " " },
-            tier.as_str(),
-            format!("{}–{}", span(guess.earliest), span(guess.latest)),
-            format_cost(guess.cost, &prices.currency)
-        );
-        let style = if chosen {
-            theme.selection()
-        } else {
-            Style::default()
-        };
-        lines.push(Line::from(Span::styled(text, style)));
-    }
+    lines.extend(tier_lines(model, launch));
     lines.push(Line::from(""));
-    lines.push(match &launch.policy {
-        PolicyCheck::Asking(_) => Line::from(Span::styled(
-            "data retrieval policy: asking Glacier…",
-            theme.text(theme.muted),
-        )),
-        PolicyCheck::Failed(problem) => Line::from(Span::styled(
-            format!("data retrieval policy unknown: {}", printable(problem)),
-            theme.text(theme.warning),
-        )),
-        PolicyCheck::Known(policy) => match policy_refusal(policy, preview.plan.bytes) {
-            Some(refusal) => Line::from(Span::styled(
-                refusal,
-                theme.marked(theme.bad, Modifier::BOLD),
-            )),
-            None => Line::from(Span::styled(
-                format!("data retrieval policy: {policy}, this retrieval is within it"),
-                theme.text(theme.good),
-            )),
-        },
-    });
+    lines.push(policy_line(model, launch));
     if !launch.reusable.is_empty() {
+        let theme = &model.config.theme;
         lines.push(Line::from(Span::styled(
             format!(
                 "job {} already retrieves these bytes and can still be downloaded: {} reuses it and pays nothing more",
@@ -166,8 +116,77 @@ pub fn launch(frame: &mut Frame, model: &Model, launch: &LaunchDialog, screen: R
         )));
     }
     lines.push(Line::from(""));
+    lines.push(launch_prompt(model, launch));
+    let title = format!(" Launch: {} ", printable(&preview.archive.name));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(dialog_block(model, title))
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}
+
+/// The price table's heading and a line per tier, the chosen one marked.
+fn tier_lines<'a>(model: &Model, launch: &LaunchDialog) -> Vec<Line<'a>> {
+    let theme = &model.config.theme;
+    let prices = &model.config.prices;
+    let mut lines = vec![Line::from(Span::styled(
+        format!(
+            "tier        ready in       estimated cost   (prices of {}, {}, as of {})",
+            prices.region, prices.currency, prices.as_of
+        ),
+        theme.text(theme.muted),
+    ))];
+    for guess in &launch.estimates {
+        let chosen = guess.tier == launch.preview.tier;
+        let text = format!(
+            "{} {:<10} {:<14} {}",
+            if chosen { "▶" } else { " " },
+            guess.tier.as_str(),
+            format!("{}–{}", span(guess.earliest), span(guess.latest)),
+            format_cost(guess.cost, &prices.currency)
+        );
+        let style = if chosen {
+            theme.selection()
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(Span::styled(text, style)));
+    }
+    lines
+}
+
+/// What the vault's data retrieval policy says of this plan.
+fn policy_line<'a>(model: &Model, launch: &LaunchDialog) -> Line<'a> {
+    let theme = &model.config.theme;
+    match &launch.policy {
+        PolicyCheck::Asking(_) => Line::from(Span::styled(
+            "data retrieval policy: asking Glacier…",
+            theme.text(theme.muted),
+        )),
+        PolicyCheck::Failed(problem) => Line::from(Span::styled(
+            format!("data retrieval policy unknown: {}", printable(problem)),
+            theme.text(theme.warning),
+        )),
+        PolicyCheck::Known(policy) => match policy_refusal(policy, launch.preview.plan.bytes) {
+            Some(refusal) => Line::from(Span::styled(
+                refusal,
+                theme.marked(theme.bad, Modifier::BOLD),
+            )),
+            None => Line::from(Span::styled(
+                format!("data retrieval policy: {policy}, this retrieval is within it"),
+                theme.text(theme.good),
+            )),
+        },
+    }
+}
+
+/// The keys of this step, or the last question before spending.
+fn launch_prompt<'a>(model: &Model, launch: &LaunchDialog) -> Line<'a> {
+    let theme = &model.config.theme;
     let keys = &model.config.keymap;
-    lines.push(if launch.confirming {
+    let preview = &launch.preview;
+    if launch.confirming {
         Line::from(Span::styled(
             format!(
                 "Start {} {} job(s) for {} now? {} starts them, {} goes back.",
@@ -189,14 +208,7 @@ pub fn launch(frame: &mut Frame, model: &Model, launch: &LaunchDialog, screen: R
             ),
             theme.text(theme.muted),
         ))
-    });
-    let title = format!(" Launch: {} ", printable(&preview.archive.name));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(dialog_block(model, title))
-            .wrap(Wrap { trim: false }),
-        area,
-    );
+    }
 }
 
 pub fn download(frame: &mut Frame, model: &Model, dialog: &DownloadDialog, screen: Rect) {

@@ -11,7 +11,8 @@ use super::format::{ago, glacier_date, size, size_u128};
 use super::pane_block;
 use crate::store::{ArchiveRow, FolderEntryKind, SortKey};
 use crate::text::printable;
-use crate::tui::model::{Model, Pane};
+use crate::tui::keymap::Action;
+use crate::tui::model::{ArchiveTable, Model, Pane};
 
 pub fn vaults(frame: &mut Frame, model: &Model, area: Rect) {
     let theme = &model.config.theme;
@@ -54,6 +55,36 @@ pub fn archives(frame: &mut Frame, model: &Model, area: Rect) {
     let theme = &model.config.theme;
     let table = &model.archives;
     let focused = model.focus == Pane::Archives && model.dialog.is_none();
+    let block = pane_block(model, archives_title(table), focused);
+    if table.snapshot.is_none() {
+        let text = format!(
+            "No cached inventory for this vault.\nPress {} to fetch one from Glacier, or import one with 'defrost inventory import'.",
+            model.config.keymap.label(Action::FetchInventory)
+        );
+        frame.render_widget(
+            Paragraph::new(text).block(block).wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
+    let visible = usize::from(area.height.saturating_sub(3));
+    let widths = [
+        Constraint::Min(20),
+        Constraint::Length(12),
+        Constraint::Length(11),
+        Constraint::Length(16),
+    ];
+    let widget = Table::new(archive_rows(model, visible), widths)
+        .header(archives_header(model))
+        .block(block)
+        .row_highlight_style(theme.selection());
+    let selected = table.cursor.checked_sub(table.top).map(|at| at as usize);
+    let mut state = TableState::default().with_selected(selected.filter(|_| table.total > 0));
+    frame.render_stateful_widget(widget, area, &mut state);
+}
+
+/// "Archives 3/120 /filter": where the cursor is, of how many, and the filter.
+fn archives_title(table: &ArchiveTable) -> String {
     let filter = if table.filtering || !table.filter.is_empty() {
         format!(
             " /{}{} ",
@@ -63,27 +94,23 @@ pub fn archives(frame: &mut Frame, model: &Model, area: Rect) {
     } else {
         String::new()
     };
-    let title = match &table.snapshot {
-        Some(_) => format!(
-            " Archives {}/{}{filter}",
-            if table.total == 0 {
+    match &table.snapshot {
+        Some(_) => {
+            let at = if table.total == 0 {
                 0
             } else {
                 table.cursor + 1
-            },
-            table.total
-        ),
+            };
+            format!(" Archives {at}/{}{filter}", table.total)
+        }
         None => " Archives ".to_owned(),
-    };
-    let block = pane_block(model, title, focused);
-    if table.snapshot.is_none() {
-        let text = "No cached inventory for this vault.\nImport one with 'defrost inventory import', or fetch one from Glacier.";
-        frame.render_widget(
-            Paragraph::new(text).block(block).wrap(Wrap { trim: true }),
-            area,
-        );
-        return;
     }
+}
+
+/// The column names, the sorted one with its direction.
+fn archives_header(model: &Model) -> Row<'static> {
+    let theme = &model.config.theme;
+    let table = &model.archives;
     let arrow = if table.descending { "▼" } else { "▲" };
     let header_cell = |label: &str, key: SortKey| {
         if table.sort == key {
@@ -92,15 +119,20 @@ pub fn archives(frame: &mut Frame, model: &Model, area: Rect) {
             label.to_owned()
         }
     };
-    let header = Row::new(vec![
+    Row::new(vec![
         Cell::from(header_cell("Name", SortKey::Name)),
         Cell::from("Format"),
         Cell::from(header_cell("Size", SortKey::Size)),
         Cell::from(header_cell("Created", SortKey::Created)),
     ])
-    .style(theme.text(theme.accent).add_modifier(Modifier::BOLD));
-    let visible = usize::from(area.height.saturating_sub(3));
-    let rows: Vec<Row> = (table.top..table.top + visible as u64)
+    .style(theme.text(theme.accent).add_modifier(Modifier::BOLD))
+}
+
+/// The rows in view; a row not loaded yet is a dimmed `…`.
+fn archive_rows(model: &Model, visible: usize) -> Vec<Row<'static>> {
+    let theme = &model.config.theme;
+    let table = &model.archives;
+    (table.top..table.top + visible as u64)
         .take_while(|index| *index < table.total)
         .map(|index| {
             let loaded = index
@@ -116,20 +148,7 @@ pub fn archives(frame: &mut Frame, model: &Model, area: Rect) {
                 None => Row::new(vec![Cell::from("…")]).style(theme.text(theme.muted)),
             }
         })
-        .collect();
-    let widths = [
-        Constraint::Min(20),
-        Constraint::Length(12),
-        Constraint::Length(11),
-        Constraint::Length(16),
-    ];
-    let widget = Table::new(rows, widths)
-        .header(header)
-        .block(block)
-        .row_highlight_style(theme.selection());
-    let selected = table.cursor.checked_sub(table.top).map(|at| at as usize);
-    let mut state = TableState::default().with_selected(selected.filter(|_| table.total > 0));
-    frame.render_stateful_widget(widget, area, &mut state);
+        .collect()
 }
 
 /// An archive's decoded name; an archive uploaded without a description has none,

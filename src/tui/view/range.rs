@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::centered;
 use super::format::size;
-use crate::domain::range::{ByteRange, MIB, Plan, PlanKind, chunk_count, plan};
+use crate::domain::range::{ByteRange, MIB, Plan, PlanKind, chunk_count};
 use crate::text::printable;
 use crate::tui::model::{Model, RangeDialog, RangeEnd};
 
@@ -35,11 +35,32 @@ pub fn planner(frame: &mut Frame, model: &Model, dialog: &RangeDialog, screen: R
     ])
     .areas(inner);
 
+    frame.render_widget(
+        Paragraph::new(range_lines(model, dialog)).wrap(Wrap { trim: true }),
+        input,
+    );
+    let columns = Layout::horizontal([Constraint::Ratio(1, 3); 3]).split(plans);
+    for ((kind, found), column) in dialog.plans.iter().zip(columns.iter()) {
+        plan_column(frame, model, *kind, found, *kind == dialog.chosen, *column);
+    }
+    let cells = archive_picture(
+        dialog.archive.size,
+        dialog.want,
+        dialog.chosen_plan(),
+        usize::from(picture.width),
+        usize::from(picture.height),
+    );
+    frame.render_widget(Paragraph::new(styled_picture(model, cells)), picture);
+}
+
+/// The range being typed, the bytes it stands for, and the keys or the problem.
+fn range_lines<'a>(model: &Model, dialog: &RangeDialog) -> Vec<Line<'a>> {
+    let theme = &model.config.theme;
     let moving = match dialog.moving {
         RangeEnd::Start => "start",
         RangeEnd::End => "end",
     };
-    let mut lines = vec![Line::from(vec![
+    let typed = Line::from(vec![
         Span::styled("range ", theme.text(theme.muted)),
         Span::styled(
             format!("{}▏", dialog.text),
@@ -54,60 +75,38 @@ pub fn planner(frame: &mut Frame, model: &Model, dialog: &RangeDialog, screen: R
             ),
             theme.text(theme.muted),
         ),
-    ])];
-    lines.push(match &dialog.problem {
+    ]);
+    let hint = match &dialog.problem {
         Some(problem) => Line::from(Span::styled(problem.clone(), theme.text(theme.bad))),
         None => Line::from(Span::styled(
-            format!("type a range (4MiB-8MiB, 1GiB-, 512KiB, 4MiB+100MiB) · ↑↓ move the {moving} by 1 MiB, PgUp/PgDn by 64 MiB · Tab other end · ←→ plan"),
+            format!(
+                "type a range (4MiB-8MiB, 1GiB-, 512KiB, 4MiB+100MiB) · ↑↓ move the {moving} by 1 MiB, PgUp/PgDn by 64 MiB · Tab other end · ←→ plan"
+            ),
             theme.text(theme.muted),
         )),
-    });
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), input);
+    };
+    vec![typed, hint]
+}
 
-    let plans_found: Vec<(PlanKind, Result<Plan, String>)> = PlanKind::ALL
-        .iter()
-        .map(|kind| {
-            (
-                *kind,
-                plan(dialog.archive.size, dialog.want, *kind).map_err(|err| err.to_string()),
-            )
-        })
-        .collect();
-    let columns = Layout::horizontal([Constraint::Ratio(1, 3); 3]).split(plans);
-    for ((kind, found), column) in plans_found.iter().zip(columns.iter()) {
-        plan_column(frame, model, *kind, found, *kind == dialog.chosen, *column);
-    }
-    let chosen = plans_found
-        .iter()
-        .find(|(kind, _)| *kind == dialog.chosen)
-        .and_then(|(_, p)| p.as_ref().ok());
-    let lines = archive_picture(
-        dialog.archive.size,
-        dialog.want,
-        chosen,
-        usize::from(picture.width),
-        usize::from(picture.height),
-    );
-    let styled: Vec<Line> = lines
+/// The archive's picture in the theme's colours, a mark to a style.
+fn styled_picture<'a>(model: &Model, cells: Vec<Vec<(char, Mark)>>) -> Vec<Line<'a>> {
+    let theme = &model.config.theme;
+    let style = |mark: Mark| match mark {
+        Mark::Plain => theme.text(theme.muted),
+        Mark::Wanted => theme.text(theme.highlight),
+        Mark::Retrieved => theme.text(theme.accent),
+        Mark::Job => theme.on(theme.selection_fg, theme.good),
+    };
+    cells
         .into_iter()
-        .map(|cells| {
-            Line::from(
-                cells
-                    .into_iter()
-                    .map(|(glyph, mark)| {
-                        let style = match mark {
-                            Mark::Plain => theme.text(theme.muted),
-                            Mark::Wanted => theme.text(theme.highlight),
-                            Mark::Retrieved => theme.text(theme.accent),
-                            Mark::Job => theme.on(theme.selection_fg, theme.good),
-                        };
-                        Span::styled(glyph.to_string(), style)
-                    })
-                    .collect::<Vec<_>>(),
-            )
+        .map(|row| {
+            let spans: Vec<Span> = row
+                .into_iter()
+                .map(|(glyph, mark)| Span::styled(glyph.to_string(), style(mark)))
+                .collect();
+            Line::from(spans)
         })
-        .collect();
-    frame.render_widget(Paragraph::new(styled), picture);
+        .collect()
 }
 
 fn plan_column(
@@ -182,56 +181,81 @@ pub fn archive_picture(
     if width < 4 || height == 0 || size == 0 {
         return Vec::new();
     }
+    let scale = Scale {
+        size,
+        width,
+        bytes_per_cell: size as f64 / width as f64,
+    };
     let chunks = chunk_count(size);
-    let bytes_per_cell = size as f64 / width as f64;
-    let column = |offset: u64| ((offset as f64 / bytes_per_cell) as usize).min(width);
     let top_level = 64 - (chunks.max(1) - 1).leading_zeros() as u64;
-    let mut rows = Vec::new();
     let jobs: &[ByteRange] = plan.map_or(&[], |plan| plan.jobs.as_slice());
+    let mut rows = Vec::new();
     for level in (0..=top_level).rev() {
-        if rows.len() + 2 > height {
+        let node_bytes = (1u64 << level).saturating_mul(MIB);
+        // A row of nodes too narrow to draw, and those below it, are left out;
+        // so is any row that would push the bar off the picture.
+        if rows.len() + 2 > height || (node_bytes as f64 / scale.bytes_per_cell) < 3.0 {
             break;
         }
-        let span_chunks = 1u64 << level;
-        let node_bytes = span_chunks.saturating_mul(MIB);
-        if (node_bytes as f64 / bytes_per_cell) < 3.0 {
-            break;
-        }
-        let mut cells = vec![(' ', Mark::Plain); width];
-        let mut node_start = 0u64;
-        while node_start < size {
-            let node_end = node_start.saturating_add(node_bytes).min(size);
-            let node = ByteRange {
-                start: node_start,
-                end: node_end - 1,
-            };
-            let mark = if jobs.contains(&node) {
-                Mark::Job
-            } else {
-                Mark::Plain
-            };
-            let (from, to) = (
-                column(node_start),
-                column(node_end).max(column(node_start) + 1),
-            );
-            for (at, cell) in cells.iter_mut().enumerate().take(to).skip(from) {
-                let glyph = if at == from {
-                    '├'
-                } else if at + 1 == to {
-                    '┤'
-                } else {
-                    '─'
-                };
-                *cell = (glyph, mark);
-            }
-            node_start = node_end;
-        }
-        rows.push(cells);
+        rows.push(tree_row(&scale, node_bytes, jobs));
     }
-    let bar = (0..width)
+    rows.push(chunk_bar(&scale, want, jobs));
+    rows
+}
+
+/// How the archive's bytes map onto the picture's columns.
+struct Scale {
+    size: u64,
+    width: usize,
+    bytes_per_cell: f64,
+}
+
+impl Scale {
+    fn column(&self, offset: u64) -> usize {
+        ((offset as f64 / self.bytes_per_cell) as usize).min(self.width)
+    }
+}
+
+/// One level of the tree-hash tree: its nodes of `node_bytes` as `├──┤`, lit
+/// where a job retrieves exactly that node.
+fn tree_row(scale: &Scale, node_bytes: u64, jobs: &[ByteRange]) -> Vec<(char, Mark)> {
+    let mut cells = vec![(' ', Mark::Plain); scale.width];
+    let mut node_start = 0u64;
+    while node_start < scale.size {
+        let node_end = node_start.saturating_add(node_bytes).min(scale.size);
+        let node = ByteRange {
+            start: node_start,
+            end: node_end - 1,
+        };
+        let mark = if jobs.contains(&node) {
+            Mark::Job
+        } else {
+            Mark::Plain
+        };
+        let from = scale.column(node_start);
+        let to = scale.column(node_end).max(from + 1);
+        for (at, cell) in cells.iter_mut().enumerate().take(to).skip(from) {
+            let glyph = if at == from {
+                '├'
+            } else if at + 1 == to {
+                '┤'
+            } else {
+                '─'
+            };
+            *cell = (glyph, mark);
+        }
+        node_start = node_end;
+    }
+    cells
+}
+
+/// The archive's bytes as a bar: wanted, retrieved only because of alignment,
+/// or left alone.
+fn chunk_bar(scale: &Scale, want: ByteRange, jobs: &[ByteRange]) -> Vec<(char, Mark)> {
+    (0..scale.width)
         .map(|at| {
-            let offset = (at as f64 * bytes_per_cell) as u64;
-            let end = (((at + 1) as f64 * bytes_per_cell) as u64).max(offset + 1) - 1;
+            let offset = (at as f64 * scale.bytes_per_cell) as u64;
+            let end = (((at + 1) as f64 * scale.bytes_per_cell) as u64).max(offset + 1) - 1;
             let touches = |range: &ByteRange| range.start <= end && offset <= range.end;
             if touches(&want) {
                 ('█', Mark::Wanted)
@@ -241,14 +265,13 @@ pub fn archive_picture(
                 ('·', Mark::Plain)
             }
         })
-        .collect();
-    rows.push(bar);
-    rows
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::range::plan;
 
     #[test]
     fn the_chosen_plans_nodes_are_lit_and_the_wanted_bytes_marked() {
