@@ -148,6 +148,22 @@ impl Snapshot {
         let total = selection
             .as_ref()
             .map_or(self.archive_count(), Selection::count);
+        let positions = self.page_positions(query, selection.as_ref(), total)?;
+        Ok(ArchivePage {
+            total,
+            archives: self.archives(&positions)?,
+        })
+    }
+
+    /// The positions on the query's page: of the archives `selection` keeps (all
+    /// without one, `total` in all), in the query's order, from its offset, up to
+    /// its limit.
+    fn page_positions(
+        &self,
+        query: &ArchiveQuery,
+        selection: Option<&Selection>,
+        total: u64,
+    ) -> Result<Vec<u32>, StoreError> {
         let mut positions = Vec::with_capacity(query.limit.min(10_000));
         if query.limit > 0 && query.offset < total {
             // Unfiltered, the order itself skips to the offset; filtered, only the
@@ -157,7 +173,7 @@ impl Snapshot {
                 None => (query.offset, 0),
             };
             self.walk(query.sort, query.descending, start, |position| {
-                if selection.as_ref().is_some_and(|s| !s.contains(position)) {
+                if selection.is_some_and(|s| !s.contains(position)) {
                     return ControlFlow::Continue(());
                 }
                 if to_skip > 0 {
@@ -172,10 +188,7 @@ impl Snapshot {
                 }
             })?;
         }
-        Ok(ArchivePage {
-            total,
-            archives: self.archives(&positions)?,
-        })
+        Ok(positions)
     }
 
     /// Visits positions in `sort` order (reversed when `descending`), starting at
