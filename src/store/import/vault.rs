@@ -46,18 +46,7 @@ pub(super) fn resolve_vault(
     request: &ImportRequest,
 ) -> Result<(VaultKey, Timestamp), StoreError> {
     let vault_name = request.vault_name.as_str();
-    let arn = match header {
-        Some(header) => Some(VaultArn::parse(&header.vault_arn).ok_or_else(|| {
-            StoreError::refused(format!(
-                "the inventory's VaultARN '{}' is not a Glacier vault ARN (arn:aws:glacier:REGION:ACCOUNT:vaults/NAME); check that the file is a Glacier inventory",
-                header.vault_arn
-            ))
-        })?),
-        None => None,
-    };
-    if let Some(arn) = &arn {
-        check_arn_home(arn, header.map_or("", |header| header.vault_arn.as_str()))?;
-    }
+    let arn = vault_arn(header)?;
     if let Some(arn) = &arn
         && arn.name != vault_name
     {
@@ -80,18 +69,7 @@ pub(super) fn resolve_vault(
         arn.as_ref().map(|a| a.account.as_str()),
     )?
     .unwrap_or_else(|| "-".to_owned());
-    let inventory_date = match (header, request.inventory_date) {
-        (Some(header), Some(given)) if given != header.inventory_date => {
-            return Err(VaultRefusal::DateDisagrees {
-                in_file: header.inventory_date,
-                given,
-            }
-            .into());
-        }
-        (Some(header), _) => header.inventory_date,
-        (None, Some(given)) => given,
-        (None, None) => timestamp_of(request.obtained_at),
-    };
+    let inventory_date = resolve_date(header, request)?;
     Ok((
         VaultKey {
             account,
@@ -100,6 +78,44 @@ pub(super) fn resolve_vault(
         },
         inventory_date,
     ))
+}
+
+/// The VaultARN the inventory names, if it names one; refused unless it is a
+/// Glacier vault's, in a real region and account.
+fn vault_arn(header: Option<&InventoryHeader>) -> Result<Option<VaultArn>, StoreError> {
+    let arn = match header {
+        Some(header) => Some(VaultArn::parse(&header.vault_arn).ok_or_else(|| {
+            StoreError::refused(format!(
+                "the inventory's VaultARN '{}' is not a Glacier vault ARN (arn:aws:glacier:REGION:ACCOUNT:vaults/NAME); check that the file is a Glacier inventory",
+                header.vault_arn
+            ))
+        })?),
+        None => None,
+    };
+    if let Some(arn) = &arn {
+        check_arn_home(arn, header.map_or("", |header| header.vault_arn.as_str()))?;
+    }
+    Ok(arn)
+}
+
+/// The inventory's date: the file's, which a date the user gave must match;
+/// else the one given; else when the inventory was obtained.
+fn resolve_date(
+    header: Option<&InventoryHeader>,
+    request: &ImportRequest,
+) -> Result<Timestamp, StoreError> {
+    match (header, request.inventory_date) {
+        (Some(header), Some(given)) if given != header.inventory_date => {
+            Err(VaultRefusal::DateDisagrees {
+                in_file: header.inventory_date,
+                given,
+            }
+            .into())
+        }
+        (Some(header), _) => Ok(header.inventory_date),
+        (None, Some(given)) => Ok(given),
+        (None, None) => Ok(timestamp_of(request.obtained_at)),
+    }
 }
 
 /// The region and account a VaultARN names, held to the rules the job
