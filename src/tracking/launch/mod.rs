@@ -16,7 +16,7 @@ use crate::domain::job::{ServiceSpeed, TrackedJob, reusable_jobs};
 use crate::domain::job_params::{JobKind, JobParams, Tier};
 use crate::domain::range::ByteRange;
 use crate::glacier::{GlacierApi, GlacierError};
-use crate::store::{JobIntent, JournalId, Store, VaultKey};
+use crate::store::{JobIntent, JournalId, Store, StoreError, VaultKey};
 
 /// A plan to carry out in one vault.
 #[derive(Debug, Clone)]
@@ -111,7 +111,7 @@ enum StartFailure {
         policy: Option<crate::glacier::RetrievalPolicy>,
     },
     Journal {
-        cause: crate::store::StoreError,
+        cause: StoreError,
         started: Option<LaunchedJob>,
     },
 }
@@ -150,7 +150,12 @@ async fn start_job<G: GlacierApi>(
     plan_json: &str,
     now: OffsetDateTime,
 ) -> Result<LaunchedJob, StartFailure> {
-    let journal_id = record_intent(store, request, params, plan_json, now)?;
+    let journal_id = record_intent(store, request, params, plan_json, now).map_err(|cause| {
+        StartFailure::Journal {
+            cause,
+            started: None,
+        }
+    })?;
     let range = range_of(params);
     let tier = match params {
         JobParams::Archive(job) => job.tier(),
@@ -166,14 +171,14 @@ async fn start_job<G: GlacierApi>(
         tier,
         reused: false,
     };
-    record_started(
-        store,
-        request,
-        journal_id,
-        launched,
-        api.service_speed(),
-        now,
-    )
+    let speed = api.service_speed();
+    match record_started(store, request, journal_id, &launched, speed, now) {
+        Ok(()) => Ok(launched),
+        Err(cause) => Err(StartFailure::Journal {
+            cause,
+            started: Some(launched),
+        }),
+    }
 }
 
 /// Journals that the job is about to be asked for, before anything is sent.
@@ -183,7 +188,7 @@ fn record_intent(
     params: &JobParams,
     plan_json: &str,
     now: OffsetDateTime,
-) -> Result<JournalId, StartFailure> {
+) -> Result<JournalId, StoreError> {
     let params_json = params.to_json_compact();
     let intent = JobIntent {
         vault: &request.vault,
@@ -192,12 +197,7 @@ fn record_intent(
         started_by: &request.started_by,
         at: now,
     };
-    store
-        .record_job_intent(&intent)
-        .map_err(|cause| StartFailure::Journal {
-            cause,
-            started: None,
-        })
+    store.record_job_intent(&intent)
 }
 
 /// Journals Glacier's refusal to start the job and, when a retrieval policy
@@ -231,10 +231,10 @@ fn record_started(
     store: &mut Store,
     request: &LaunchRequest,
     journal_id: JournalId,
-    launched: LaunchedJob,
+    launched: &LaunchedJob,
     speed: ServiceSpeed,
     now: OffsetDateTime,
-) -> Result<LaunchedJob, StartFailure> {
+) -> Result<(), StoreError> {
     let mut tracked = TrackedJob::started(
         launched.job_id.clone(),
         request.vault.name.clone(),
@@ -245,11 +245,5 @@ fn record_started(
     tracked.archive_id = Some(request.planned.archive_id.clone());
     tracked.range = launched.range;
     tracked.speed = speed;
-    match store.record_job_started(journal_id, &tracked) {
-        Ok(()) => Ok(launched),
-        Err(cause) => Err(StartFailure::Journal {
-            cause,
-            started: Some(launched),
-        }),
-    }
+    store.record_job_started(journal_id, &tracked)
 }
