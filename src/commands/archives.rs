@@ -7,8 +7,9 @@ use serde::Serialize;
 
 use crate::cli::GlobalOpts;
 use crate::commands::BadInput;
-use crate::commands::cached::{VaultChoice, count, open_snapshot, open_store_to_read, size};
+use crate::commands::cached::{count, open_snapshot, open_store_to_read, size};
 use crate::commands::inventory::parse_date;
+use crate::commands::shared_args::{JsonLines, VaultChoice};
 use crate::domain::range::parse_size;
 use crate::store::{ArchiveQuery, ArchiveRow, SortKey};
 use crate::text::printable;
@@ -62,9 +63,8 @@ pub struct ArchivesArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub offset: u64,
 
-    /// Print JSON Lines, one object per archive, instead of a table
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: JsonLines,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -107,7 +107,7 @@ pub fn run(global: &GlobalOpts, args: ArchivesArgs) -> anyhow::Result<()> {
     let vault = args.vault.find(&store, global)?;
     let (info, snapshot) = open_snapshot(&store, &vault, args.snapshot)?;
     let page = snapshot.page(&query)?;
-    if args.json {
+    if args.output.json {
         for archive in &page.archives {
             writeln!(
                 out,

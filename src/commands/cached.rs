@@ -1,5 +1,6 @@
-//! What the commands that read the inventory cache share: choosing a vault and a
-//! snapshot, and showing sizes, dates and ages.
+//! What the commands that read the inventory cache share: opening it, choosing a
+//! snapshot, and showing sizes, dates and ages. The vault is chosen by
+//! `shared_args::VaultChoice`.
 
 use humansize::{BINARY, format_size};
 use time::OffsetDateTime;
@@ -7,29 +8,6 @@ use time::OffsetDateTime;
 use crate::cli::GlobalOpts;
 use crate::commands::BadInput;
 use crate::store::{Snapshot, SnapshotInfo, Store, StoreError, Vault};
-
-/// Which cached vault, and which of its snapshots.
-#[derive(Debug, Clone, clap::Args)]
-pub struct VaultChoice {
-    /// The vault's name
-    #[arg(long, value_name = "NAME")]
-    pub vault: String,
-
-    /// The vault's account, when vaults of several accounts share the name
-    #[arg(long, value_name = "ID")]
-    pub account: Option<String>,
-}
-
-impl VaultChoice {
-    /// The vault, from the cache under the data directory.
-    pub fn find(&self, store: &Store, global: &GlobalOpts) -> anyhow::Result<Vault> {
-        Ok(store.find_vault(
-            &self.vault,
-            self.account.as_deref(),
-            global.region.as_deref(),
-        )?)
-    }
-}
 
 /// Opens the cache under the chosen data directory, for a command that changes
 /// it: a data directory it cannot write is refused here, before any work.

@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use crate::cli::GlobalOpts;
 use crate::commands::cached::open_store;
 use crate::commands::inventory::print_table;
+use crate::commands::shared_args::JsonLines;
 use crate::domain::job::{JobStatus, effective_status, output_window_end, time_left};
 use crate::glacier::{GlacierApi, SdkGlacier};
 use crate::store::{JournalEntry, Store, VaultKey, snapshot_time};
@@ -28,9 +29,8 @@ pub struct JobsArgs {
     #[arg(long, value_name = "ID")]
     pub account: Option<String>,
 
-    /// Print one JSON object per job (JSON Lines) instead of a table
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: JsonLines,
 
     /// Keep following the jobs in progress (each on its polling schedule) until
     /// none is left, announcing each one that finishes; Ctrl-C stops watching
@@ -72,7 +72,7 @@ pub fn run(global: &GlobalOpts, args: JobsArgs) -> anyhow::Result<()> {
     })?;
     let now = OffsetDateTime::now_utc();
     let mut out = std::io::stdout().lock();
-    if args.json {
+    if args.output.json {
         for entry in &entries {
             writeln!(out, "{}", json_line(entry, now)?)?;
         }
@@ -86,7 +86,7 @@ pub fn run(global: &GlobalOpts, args: JobsArgs) -> anyhow::Result<()> {
     out.flush()?;
     drop(out);
     if args.watch {
-        let style = watch::Style::choose(args.json);
+        let style = watch::Style::choose(args.output.json);
         runtime.block_on(watch::run(&glacier, &mut store, entries, style))?;
     }
     Ok(())

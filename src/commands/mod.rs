@@ -13,6 +13,7 @@ pub mod range;
 pub mod retrieve;
 pub mod sandbox;
 pub mod screen;
+pub mod shared_args;
 pub mod treehash;
 pub mod vaults;
 pub mod wording;

@@ -9,14 +9,14 @@ use time::macros::format_description;
 use crate::cli::GlobalOpts;
 use crate::commands::cached::{count, size};
 use crate::commands::inventory::print_table;
+use crate::commands::shared_args::JsonLines;
 use crate::glacier::{GlacierApi, SdkGlacier, VaultInfo};
 use crate::text::printable;
 
 #[derive(Debug, clap::Args)]
 pub struct VaultsArgs {
-    /// Print one JSON object per vault (JSON Lines) instead of a table
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: JsonLines,
 }
 
 pub fn run(global: &GlobalOpts, args: VaultsArgs) -> anyhow::Result<()> {
@@ -25,7 +25,7 @@ pub fn run(global: &GlobalOpts, args: VaultsArgs) -> anyhow::Result<()> {
         glacier.list_vaults().await
     })?;
     let mut out = std::io::stdout().lock();
-    if args.json {
+    if args.output.json {
         for vault in &vaults {
             writeln!(out, "{}", crate::text::terminal_json(vault)?)?;
         }

@@ -8,7 +8,8 @@ use serde::Serialize;
 use crate::cli::GlobalOpts;
 use crate::commands::BadInput;
 use crate::commands::archives::{ArchiveJson, table_line};
-use crate::commands::cached::{VaultChoice, count, open_store_to_read, size};
+use crate::commands::cached::{count, open_store_to_read, size};
+use crate::commands::shared_args::VaultChoice;
 use crate::store::{SnapshotInfo, diff};
 
 #[derive(Debug, clap::Args)]

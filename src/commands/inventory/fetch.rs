@@ -12,11 +12,12 @@ use crate::commands::cached::{open_store, size};
 use crate::commands::inventory::import::print_imported;
 use crate::commands::jobs::{minute, short_duration};
 use crate::commands::params::InventorySelection;
+use crate::commands::shared_args::GlacierVault;
 use crate::domain::job::{JobStatus, effective_status, expected_completion};
 use crate::domain::job_params::{JobParams, validate};
 use crate::glacier::GlacierApi as _;
 use crate::glacier::SdkGlacier;
-use crate::store::{VaultKey, check_vault_name};
+use crate::store::check_vault_name;
 use crate::text::printable;
 use crate::tracking::inventory::{
     Fetch, FetchError, FetchEvent, FetchOutcome, Imported, StartedPage, advance, start_fetch,
@@ -27,9 +28,8 @@ use crate::tracking::watch::{SystemClock, WatchEvent};
 
 #[derive(Debug, clap::Args)]
 pub struct FetchArgs {
-    /// The vault whose inventory to fetch
-    #[arg(long, value_name = "NAME")]
-    pub vault: String,
+    #[command(flatten)]
+    pub vault: GlacierVault,
 
     #[command(flatten)]
     pub selection: InventorySelection,
@@ -39,26 +39,18 @@ pub struct FetchArgs {
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub limit: Option<String>,
 
-    /// The vault's account ID [default: - (the account of your credentials)]
-    #[arg(long, value_name = "ID")]
-    pub account: Option<String>,
-
     /// Wait for the job (polling on its schedule), then download and import it
     #[arg(long)]
     pub wait: bool,
 }
 
 pub fn run(global: &GlobalOpts, args: FetchArgs) -> anyhow::Result<()> {
-    check_vault_name(&args.vault)?;
+    check_vault_name(&args.vault.vault)?;
     let params = first_page_params(&args)?;
     let mut store = open_store(global)?;
     crate::commands::block_on(async {
         let glacier = SdkGlacier::connect(&global.connect_options()).await?;
-        let vault = VaultKey {
-            account: args.account.clone().unwrap_or_else(|| "-".into()),
-            region: glacier.region().to_owned(),
-            name: args.vault.clone(),
-        };
+        let vault = args.vault.key(glacier.region());
         let started_by = started_by_here();
         let now = OffsetDateTime::now_utc();
         let (fetch, continued) = match unfinished_fetch(&store, &vault, now)? {

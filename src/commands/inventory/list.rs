@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 
 use crate::cli::GlobalOpts;
 use crate::commands::cached::{age, count, open_store_to_read, size};
+use crate::commands::shared_args::JsonLines;
 use crate::store::SnapshotInfo;
 use crate::text::{printable, shown};
 
@@ -18,9 +19,8 @@ pub struct ListArgs {
     #[arg(long, value_name = "NAME")]
     pub vault: Option<String>,
 
-    /// Print JSON Lines, one object per snapshot, instead of a table
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: JsonLines,
 }
 
 #[derive(Serialize)]
@@ -57,7 +57,7 @@ pub fn run(global: &GlobalOpts, args: ListArgs) -> anyhow::Result<()> {
                 .is_none_or(|r| s.vault.key.region == r)
         })
         .collect();
-    if args.json {
+    if args.output.json {
         for s in &snapshots {
             let line = SnapshotJson {
                 snapshot: s.id,

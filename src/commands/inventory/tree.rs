@@ -4,7 +4,8 @@
 use std::io::Write as _;
 
 use crate::cli::GlobalOpts;
-use crate::commands::cached::{VaultChoice, count, open_snapshot, open_store_to_read, size};
+use crate::commands::cached::{count, open_snapshot, open_store_to_read, size};
+use crate::commands::shared_args::VaultChoice;
 use crate::store::FolderEntryKind;
 use crate::text::printable;
 

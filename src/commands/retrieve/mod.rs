@@ -13,11 +13,12 @@ use time::OffsetDateTime;
 use crate::cli::GlobalOpts;
 use crate::commands::BadInput;
 use crate::commands::cached::open_store;
+use crate::commands::shared_args::{GlacierVault, JsonLines};
 use crate::domain::job::TrackedJob;
 use crate::domain::range::{PlanKind, RangeSpec, parse_size};
 use crate::glacier::GlacierApi as _;
 use crate::glacier::SdkGlacier;
-use crate::store::{ArchiveRow, Store, VaultKey};
+use crate::store::{ArchiveRow, Store};
 use crate::tracking::launch::{
     LaunchRequest, PlanError, PlannedRetrieval, RetrievalRequest, find_reusable, launch_plan,
     plan_jobs,
@@ -25,9 +26,8 @@ use crate::tracking::launch::{
 
 #[derive(Debug, clap::Args)]
 pub struct RetrieveArgs {
-    /// The archive's vault
-    #[arg(long, value_name = "NAME")]
-    pub vault: String,
+    #[command(flatten)]
+    pub vault: GlacierVault,
 
     /// The archive's id, as the vault inventory lists it
     #[arg(long, value_name = "ID", allow_hyphen_values = true)]
@@ -56,10 +56,6 @@ pub struct RetrieveArgs {
     #[arg(long, value_name = "ARN")]
     pub sns_topic: Option<String>,
 
-    /// The vault's account ID [default: - (the account of your credentials)]
-    #[arg(long, value_name = "ID")]
-    pub account: Option<String>,
-
     /// Start without asking (and reuse a matching job without asking)
     #[arg(long)]
     pub yes: bool,
@@ -68,9 +64,8 @@ pub struct RetrieveArgs {
     #[arg(long)]
     pub no_reuse: bool,
 
-    /// Print one JSON object per job (JSON Lines) instead of sentences
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub output: JsonLines,
 }
 
 pub fn run(global: &GlobalOpts, args: RetrieveArgs) -> anyhow::Result<()> {
@@ -100,8 +95,8 @@ pub fn run(global: &GlobalOpts, args: RetrieveArgs) -> anyhow::Result<()> {
     let cached = cached_archive(&store, global, &args);
     let planned = plan(&args, spec.as_ref(), cached.as_ref(), given_size)?;
     // A script that asks for JSON and for no questions gets the JSON Lines alone.
-    if !(args.json && args.yes) {
-        view::show_plan(&planned, cached.as_ref(), args.json)?;
+    if !(args.output.json && args.yes) {
+        view::show_plan(&planned, cached.as_ref(), args.output.json)?;
     }
     crate::commands::block_on(launch(global, &args, &mut store, planned))
 }
@@ -142,11 +137,7 @@ async fn launch(
     planned: PlannedRetrieval,
 ) -> anyhow::Result<()> {
     let glacier = SdkGlacier::connect(&global.connect_options()).await?;
-    let vault = VaultKey {
-        account: args.account.clone().unwrap_or_else(|| "-".into()),
-        region: glacier.region().to_owned(),
-        name: args.vault.clone(),
-    };
+    let vault = args.vault.key(glacier.region());
     let now = OffsetDateTime::now_utc();
     let reuse = if args.no_reuse {
         Vec::new()
@@ -173,10 +164,10 @@ async fn launch(
         Ok(report) => &report.jobs,
         Err(err) => err.started(),
     };
-    view::show_jobs(&request, started, args.json)?;
+    view::show_jobs(&request, started, args.output.json)?;
     outcome?;
-    if !args.json {
-        view::show_next_steps(&args.vault);
+    if !args.output.json {
+        view::show_next_steps(&args.vault.vault);
     }
     Ok(())
 }
@@ -210,9 +201,12 @@ fn choose_reuse(
 fn cached_archive(store: &Store, global: &GlobalOpts, args: &RetrieveArgs) -> Option<ArchiveRow> {
     store
         .find_vault(
-            &args.vault,
+            &args.vault.vault,
             // `-` is the signer's account, which an imported inventory names by number.
-            args.account.as_deref().filter(|account| *account != "-"),
+            args.vault
+                .account
+                .as_deref()
+                .filter(|account| *account != "-"),
             global.region.as_deref(),
         )
         .and_then(|vault| store.snapshot_of(&vault, None))
