@@ -2,7 +2,7 @@
 //! `-` for standard input) into a new snapshot, with a progress bar on a terminal.
 
 use std::io::{self, BufRead, BufReader, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -14,7 +14,7 @@ use crate::commands::cached::{count, open_store, size};
 use crate::domain::inventory::{InventoryFormat, Timestamp, guess_format};
 use crate::domain::job_params::{check_account_id, check_region};
 use crate::input::{Accepts, InputPath, Unusable};
-use crate::store::{ImportProgress, ImportRequest};
+use crate::store::{ImportProgress, ImportRequest, SnapshotInfo, Store, StoreError};
 use crate::text::printable;
 
 #[derive(Debug, clap::Args)]
@@ -49,14 +49,7 @@ pub enum FormatChoice {
 }
 
 pub fn run(global: &GlobalOpts, args: ImportArgs) -> anyhow::Result<()> {
-    // Timings of each phase go to stderr when asked for (RUST_LOG=defrost=debug).
-    if std::env::var_os("RUST_LOG").is_some() {
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-            .with_writer(std::io::stderr)
-            .with_ansi(false)
-            .try_init();
-    }
+    log_timings_if_asked();
     let inventory_date = args
         .inventory_date
         .as_deref()
@@ -71,34 +64,76 @@ pub fn run(global: &GlobalOpts, args: ImportArgs) -> anyhow::Result<()> {
         global.region.as_deref(),
         default_region.as_deref(),
     )?;
-    let from_stdin = args.file.as_os_str() == "-";
+    let input = open_input(&args.file)?;
+    let format = chosen_format(args.format, input.sniffed)?;
+    let mut store = open_store(global)?;
+    let request = ImportRequest {
+        format,
+        vault_name: args.vault,
+        account: args.account,
+        region: global.region.clone(),
+        default_region,
+        inventory_date,
+        source: input.source,
+        obtained_at: OffsetDateTime::now_utc(),
+    };
+    let snapshot = import_with_bar(&mut store, input.reader, input.length, request)?;
+    print_imported(&snapshot);
+    note_same_name_elsewhere(&store, &snapshot.vault.key);
+    Ok(())
+}
+
+/// Timings of each phase go to stderr when asked for (RUST_LOG=defrost=debug).
+fn log_timings_if_asked() {
+    if std::env::var_os("RUST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .with_ansi(false)
+            .try_init();
+    }
+}
+
+/// The inventory, opened, with what its first bytes and its file say.
+struct Input {
+    reader: BufReader<Box<dyn Read + Send>>,
+    /// The file's size, for the progress bar; none for a stream.
+    length: Option<u64>,
+    /// Where the snapshot came from, as it records it: `stdin` or `file NAME`.
+    source: String,
+    sniffed: InventoryFormat,
+}
+
+/// Opens the inventory file, or standard input for `-`, and tells its format.
+fn open_input(file: &Path) -> anyhow::Result<Input> {
+    let from_stdin = file.as_os_str() == "-";
     let path = InputPath {
-        path: &args.file,
+        path: file,
         what: "the inventory",
         directory_fix: "name the inventory file inside it",
         accepts: Accepts::Stream,
     };
-    let (input, length, source): (Box<dyn Read + Send>, Option<u64>, String) = if from_stdin {
+    let (reader, length, source): (Box<dyn Read + Send>, Option<u64>, String) = if from_stdin {
         (Box::new(io::stdin()), None, "stdin".into())
     } else {
-        let file = path.open().map_err(Unusable::into_error)?;
+        let opened = path.open().map_err(Unusable::into_error)?;
         // A FIFO or a device has no length to show progress against.
-        let length = file
+        let length = opened
             .metadata()
             .ok()
             .filter(|m| m.is_file())
             .map(|m| m.len());
-        let name = args.file.file_name().unwrap_or(args.file.as_os_str());
+        let name = file.file_name().unwrap_or(file.as_os_str());
         (
-            Box::new(file),
+            Box::new(opened),
             length,
             format!("file {}", name.to_string_lossy()),
         )
     };
     // Small: it only has to hold the bytes sniffed for the format. Reads of the
     // parser's larger chunks then go straight past it instead of being copied twice.
-    let mut input = BufReader::with_capacity(64 << 10, input);
-    let sniffed = sniff_format(&mut input).map_err(|err| match err {
+    let mut reader = BufReader::with_capacity(64 << 10, reader);
+    let sniffed = sniff_format(&mut reader).map_err(|err| match err {
         Sniffed::Empty => {
             BadInput("the inventory is empty; download the inventory job's output again".into())
                 .into()
@@ -108,47 +143,49 @@ pub fn run(global: &GlobalOpts, args: ImportArgs) -> anyhow::Result<()> {
         }
         Sniffed::Unreadable(err) => path.failed(&err).into_error(),
     })?;
-    let format = match (args.format, sniffed) {
-        (None, sniffed) => sniffed,
-        (Some(FormatChoice::Json), InventoryFormat::Json) => InventoryFormat::Json,
-        (Some(FormatChoice::Csv), InventoryFormat::Csv) => InventoryFormat::Csv,
+    Ok(Input {
+        reader,
+        length,
+        source,
+        sniffed,
+    })
+}
+
+/// The format `--format` gives, which must be the one the inventory starts as.
+fn chosen_format(
+    given: Option<FormatChoice>,
+    sniffed: InventoryFormat,
+) -> Result<InventoryFormat, BadInput> {
+    match (given, sniffed) {
+        (None, sniffed) => Ok(sniffed),
+        (Some(FormatChoice::Json), InventoryFormat::Json) => Ok(InventoryFormat::Json),
+        (Some(FormatChoice::Csv), InventoryFormat::Csv) => Ok(InventoryFormat::Csv),
         // Reading one format as the other fails on its first byte with advice to
         // download the output again, which would not help: say what does.
-        (Some(FormatChoice::Csv), InventoryFormat::Json) => {
-            return Err(BadInput(
-                "the inventory starts with '{', so it is JSON, but --format csv was given; give --format json or leave --format out".into(),
-            )
-            .into());
-        }
-        (Some(FormatChoice::Json), InventoryFormat::Csv) => {
-            return Err(BadInput(
-                "the inventory does not start with '{', so it is not JSON, but --format json was given; give --format csv or leave --format out".into(),
-            )
-            .into());
-        }
-    };
-    let mut store = open_store(global)?;
-    let request = ImportRequest {
-        format,
-        vault_name: args.vault,
-        account: args.account,
-        region: global.region.clone(),
-        default_region,
-        inventory_date,
-        source,
-        obtained_at: OffsetDateTime::now_utc(),
-    };
+        (Some(FormatChoice::Csv), InventoryFormat::Json) => Err(BadInput(
+            "the inventory starts with '{', so it is JSON, but --format csv was given; give --format json or leave --format out".into(),
+        )),
+        (Some(FormatChoice::Json), InventoryFormat::Csv) => Err(BadInput(
+            "the inventory does not start with '{', so it is not JSON, but --format json was given; give --format csv or leave --format out".into(),
+        )),
+    }
+}
+
+/// Imports the inventory as a new snapshot, the progress bar following it.
+fn import_with_bar(
+    store: &mut Store,
+    reader: impl Read + Send,
+    length: Option<u64>,
+    request: ImportRequest,
+) -> Result<SnapshotInfo, StoreError> {
     let bar = progress_bar(length);
-    let result = store.import(input, request, |progress: ImportProgress| {
+    let result = store.import(reader, request, |progress: ImportProgress| {
         bar.set_position(progress.bytes_read);
         let doing = if progress.ordering { ", sorting" } else { "" };
         bar.set_message(format!("{} archives{doing}", count(progress.archives)));
     });
     bar.finish_and_clear();
-    let snapshot = result?;
-    print_imported(&snapshot);
-    note_same_name_elsewhere(&store, &snapshot.vault.key);
-    Ok(())
+    result
 }
 
 /// An inventory that names no account (CSV ones never do) is cached under `-`,
