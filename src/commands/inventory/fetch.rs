@@ -17,7 +17,7 @@ use crate::domain::job::{JobStatus, effective_status, expected_completion};
 use crate::domain::job_params::{JobParams, validate};
 use crate::glacier::GlacierApi as _;
 use crate::glacier::SdkGlacier;
-use crate::store::check_vault_name;
+use crate::store::{Store, VaultKey, check_vault_name};
 use crate::text::printable;
 use crate::tracking::inventory::{
     Fetch, FetchError, FetchEvent, FetchOutcome, Imported, StartedPage, advance, start_fetch,
@@ -51,73 +51,83 @@ pub fn run(global: &GlobalOpts, args: FetchArgs) -> anyhow::Result<()> {
     crate::commands::block_on(async {
         let glacier = SdkGlacier::connect(&global.connect_options()).await?;
         let vault = args.vault.key(glacier.region());
-        let started_by = started_by_here();
-        let now = OffsetDateTime::now_utc();
-        let (fetch, continued) = match unfinished_fetch(&store, &vault, now)? {
-            Some(fetch) => {
-                announce_continued(&fetch, now);
-                (fetch, true)
-            }
-            None => {
-                let fetch =
-                    start_fetch(&glacier, &mut store, &vault, &params, &started_by, now).await?;
-                announce_started(fetch.last(), now);
-                (fetch, false)
-            }
-        };
-        let spinner = spinner();
-        let mut outcome = advance(
-            &glacier,
-            &mut store,
+        let outcome = fetch_inventory(&glacier, &mut store, &vault, &params, args.wait).await?;
+        print_outcome(outcome, &vault);
+        anyhow::Ok(())
+    })
+}
+
+/// Continues the vault's unfinished fetch, or starts one, and moves it on as far
+/// as it goes (to the end with `wait`), with a spinner on a terminal.
+async fn fetch_inventory(
+    glacier: &SdkGlacier,
+    store: &mut Store,
+    vault: &VaultKey,
+    params: &JobParams,
+    wait: bool,
+) -> anyhow::Result<FetchOutcome> {
+    let started_by = started_by_here();
+    let now = OffsetDateTime::now_utc();
+    let (mut fetch, mut continued) = match unfinished_fetch(store, vault, now)? {
+        Some(fetch) => {
+            announce_continued(&fetch, now);
+            (fetch, true)
+        }
+        None => {
+            let fetch = start_fetch(glacier, store, vault, params, &started_by, now).await?;
+            announce_started(fetch.last(), now);
+            (fetch, false)
+        }
+    };
+    let spinner = spinner();
+    let outcome = loop {
+        let outcome = advance(
+            glacier,
+            store,
             fetch,
             &SystemClock,
-            args.wait,
+            wait,
             &started_by,
             |event| show(&spinner, &event),
         )
         .await;
-        if continued && let Err(FetchError::OutputExpired { job_id }) = &outcome {
-            // Left unfinished for longer than Glacier keeps its output: start over.
-            spinner.suspend(|| {
-                println!(
-                    "inventory job {} expired before it was imported; starting a new one",
-                    printable(job_id)
-                )
-            });
-            let now = OffsetDateTime::now_utc();
-            let fetch =
-                start_fetch(&glacier, &mut store, &vault, &params, &started_by, now).await?;
-            spinner.suspend(|| announce_started(fetch.last(), now));
-            outcome = advance(
-                &glacier,
-                &mut store,
-                fetch,
-                &SystemClock,
-                args.wait,
-                &started_by,
-                |event| show(&spinner, &event),
+        let job_id = match &outcome {
+            Err(FetchError::OutputExpired { job_id }) if continued => printable(job_id),
+            _ => break outcome,
+        };
+        // Left unfinished for longer than Glacier keeps its output: start over,
+        // once; the new fetch is this run's own, not a continued one.
+        spinner.suspend(|| {
+            println!("inventory job {job_id} expired before it was imported; starting a new one")
+        });
+        let now = OffsetDateTime::now_utc();
+        fetch = start_fetch(glacier, store, vault, params, &started_by, now).await?;
+        spinner.suspend(|| announce_started(fetch.last(), now));
+        continued = false;
+    };
+    spinner.finish_and_clear();
+    Ok(outcome?)
+}
+
+/// What the fetch came to: a snapshot, the same inventory again, or a job still
+/// running and how to go on with it.
+fn print_outcome(outcome: FetchOutcome, vault: &VaultKey) {
+    match outcome {
+        FetchOutcome::Imported(Imported::New(snapshot)) => print_imported(&snapshot),
+        FetchOutcome::Imported(Imported::Unchanged {
+            snapshot,
+            inventory_date,
+        }) => println!(
+            "Glacier's inventory of vault {} has not changed since the one of {inventory_date}, already cached as snapshot {snapshot}; nothing new to import",
+            printable(&vault.name)
+        ),
+        FetchOutcome::Pending(fetch) => {
+            let vault = printable(&fetch.vault.name);
+            println!(
+                "continue with: defrost inventory fetch --vault {vault} --wait (or run 'defrost inventory fetch --vault {vault}' again later: it picks this job up)"
             )
-            .await;
         }
-        spinner.finish_and_clear();
-        match outcome? {
-            FetchOutcome::Imported(Imported::New(snapshot)) => print_imported(&snapshot),
-            FetchOutcome::Imported(Imported::Unchanged {
-                snapshot,
-                inventory_date,
-            }) => println!(
-                "Glacier's inventory of vault {} has not changed since the one of {inventory_date}, already cached as snapshot {snapshot}; nothing new to import",
-                printable(&vault.name)
-            ),
-            FetchOutcome::Pending(fetch) => {
-                let vault = printable(&fetch.vault.name);
-                println!(
-                    "continue with: defrost inventory fetch --vault {vault} --wait (or run 'defrost inventory fetch --vault {vault}' again later: it picks this job up)"
-                )
-            }
-        }
-        anyhow::Ok(())
-    })
+    }
 }
 
 /// The first page's InitiateJob parameters, checked as `defrost params inventory` checks them.
