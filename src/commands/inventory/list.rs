@@ -2,7 +2,6 @@
 //! archive count and total size.
 
 use std::borrow::Cow;
-use std::io::Write as _;
 
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -10,7 +9,7 @@ use time::OffsetDateTime;
 use crate::cli::GlobalOpts;
 use crate::commands::cached::{age, count, open_store_to_read, size};
 use crate::commands::shared_args::JsonLines;
-use crate::store::SnapshotInfo;
+use crate::store::{SnapshotInfo, Store};
 use crate::text::{printable, shown};
 
 #[derive(Debug, clap::Args)]
@@ -42,38 +41,9 @@ pub fn run(global: &GlobalOpts, args: ListArgs) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     let store = open_store_to_read(global)?;
     let now = OffsetDateTime::now_utc();
-    let snapshots: Vec<SnapshotInfo> = store
-        .snapshots(None)?
-        .into_iter()
-        .filter(|s| {
-            args.vault
-                .as_deref()
-                .is_none_or(|name| s.vault.key.name == name)
-        })
-        .filter(|s| {
-            global
-                .region
-                .as_deref()
-                .is_none_or(|r| s.vault.key.region == r)
-        })
-        .collect();
+    let snapshots = chosen_snapshots(&store, args.vault.as_deref(), global.region.as_deref())?;
     if args.output.json {
-        for s in &snapshots {
-            let line = SnapshotJson {
-                snapshot: s.id,
-                vault: &s.vault.key.name,
-                region: &s.vault.key.region,
-                account: &s.vault.key.account,
-                inventory_date: s.inventory_date.to_string(),
-                age_seconds: s.age(now).whole_seconds(),
-                archive_count: s.archive_count,
-                total_size: s.total_size.to_string(),
-                obtained_at: crate::store::snapshot_time(s.obtained_at),
-                source: &s.source,
-            };
-            writeln!(out, "{}", crate::text::terminal_json(&line)?)?;
-        }
-        return Ok(());
+        return write_json_lines(&mut out, &snapshots, now);
     }
     if snapshots.is_empty() {
         eprintln!(
@@ -81,6 +51,54 @@ pub fn run(global: &GlobalOpts, args: ListArgs) -> anyhow::Result<()> {
         );
         return Ok(());
     }
+    write_table(&mut out, &snapshots, now)?;
+    Ok(())
+}
+
+/// The cached snapshots, of the vault named and in the region given when they are.
+fn chosen_snapshots(
+    store: &Store,
+    vault: Option<&str>,
+    region: Option<&str>,
+) -> anyhow::Result<Vec<SnapshotInfo>> {
+    Ok(store
+        .snapshots(None)?
+        .into_iter()
+        .filter(|s| vault.is_none_or(|name| s.vault.key.name == name))
+        .filter(|s| region.is_none_or(|r| s.vault.key.region == r))
+        .collect())
+}
+
+/// One JSON object a line, one line a snapshot.
+fn write_json_lines(
+    out: &mut impl std::io::Write,
+    snapshots: &[SnapshotInfo],
+    now: OffsetDateTime,
+) -> anyhow::Result<()> {
+    for s in snapshots {
+        let line = SnapshotJson {
+            snapshot: s.id,
+            vault: &s.vault.key.name,
+            region: &s.vault.key.region,
+            account: &s.vault.key.account,
+            inventory_date: s.inventory_date.to_string(),
+            age_seconds: s.age(now).whole_seconds(),
+            archive_count: s.archive_count,
+            total_size: s.total_size.to_string(),
+            obtained_at: crate::store::snapshot_time(s.obtained_at),
+            source: &s.source,
+        };
+        writeln!(out, "{}", crate::text::terminal_json(&line)?)?;
+    }
+    Ok(())
+}
+
+/// The snapshots as a table, one row each.
+fn write_table(
+    out: &mut impl std::io::Write,
+    snapshots: &[SnapshotInfo],
+    now: OffsetDateTime,
+) -> std::io::Result<()> {
     let rows: Vec<[String; 8]> = snapshots
         .iter()
         .map(|s| {
@@ -107,12 +125,11 @@ pub fn run(global: &GlobalOpts, args: ListArgs) -> anyhow::Result<()> {
         "TOTAL SIZE",
     ];
     print_table(
-        &mut out,
+        out,
         &header,
         &rows,
         &[false, false, false, true, false, true, true, true],
-    )?;
-    Ok(())
+    )
 }
 
 /// Columns padded to their widest cell; `right` aligns numbers. Every cell is
