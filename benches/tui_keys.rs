@@ -21,6 +21,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use defrost::domain::job::ServiceSpeed;
 use defrost::glacier::SdkGlacier;
 use defrost::tui::config::Config;
+use defrost::tui::effects::ScreenWords;
+use defrost::tui::keymap::Keymap;
 use defrost::tui::model::{Model, Session};
 use defrost::tui::msg::{Cmd, Msg};
 use defrost::tui::runtime::{Runtime, connection};
@@ -116,7 +118,12 @@ async fn run(data_dir: &Path) {
             WIDTH,
             HEIGHT,
         ),
-        runtime: Runtime::new(sender, data_dir.to_path_buf(), offline),
+        runtime: Runtime::new(
+            sender,
+            data_dir.to_path_buf(),
+            offline,
+            ScreenWords::new(Keymap::defaults()),
+        ),
         inbox,
         terminal: Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("a test terminal"),
     };

@@ -13,6 +13,8 @@ use defrost::glacier::SdkGlacier;
 use defrost::sandbox::{SandboxOptions, Speedup};
 use defrost::store::VaultKey;
 use defrost::tracking::launch::{RetrievalRequest, plan_jobs};
+use defrost::tui::effects::ScreenWords;
+use defrost::tui::keymap::Keymap;
 use defrost::tui::msg::{Cmd, Loaded, Msg};
 use defrost::tui::runtime::{Runtime, connection};
 use jobs_support::{archive_job, finish_now, start_job, vault_with_one_archive, wait_for};
@@ -34,6 +36,7 @@ fn runtime_on(url: &str, data: &std::path::Path) -> (Runtime<SdkGlacier>, Unboun
         sender,
         data.to_path_buf(),
         connection(async move { Ok(glacier) }),
+        ScreenWords::new(Keymap::defaults()),
     );
     (runtime, inbox)
 }

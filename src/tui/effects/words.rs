@@ -2,8 +2,9 @@
 //! remedy any front end can use ("import one", "once it is ready"); where the
 //! screen has its own remedy (a key, a pane, a folder typed in a dialog) it is
 //! swapped in here, named by the key the user's keymap binds. Remedies that only
-//! a restart can give (another region, profile or data directory) name the
-//! option defrost is started with. The problem half of each message is kept.
+//! a restart can give (another region, profile or data directory) keep the
+//! lower layer's neutral words: the screen has no place to type an option. The
+//! problem half of each message is kept.
 
 use std::error::Error;
 
@@ -71,21 +72,9 @@ impl ScreenWords {
     fn glacier(&self, err: &GlacierError) -> Option<String> {
         use GlacierError as G;
         let phrase = match err {
-            G::NoRegion => (
-                "choose the region (for example us-east-1)",
-                "quit and start defrost with --region (for example --region us-east-1)",
-            ),
-            G::NoCredentials { .. } => (
-                "or choose an AWS profile that has them",
-                "or quit and start defrost with --profile NAME",
-            ),
-            G::AccessDenied { .. } => (
-                "or use another AWS profile",
-                "or start defrost with another --profile",
-            ),
             G::UnknownVault { .. } => (
                 "against the account's list of vaults, and the region",
-                "against the vaults pane, and the region defrost was started with",
+                "against the vaults pane, and the region",
             ),
             _ => return None,
         };
@@ -94,10 +83,6 @@ impl ScreenWords {
 
     fn store(&self, err: &StoreError) -> Option<String> {
         let phrase = match err {
-            StoreError::NewerSchema { .. } | StoreError::NotOurs { .. } => (
-                "use another data directory".to_owned(),
-                "quit and start defrost with another --data-dir".to_owned(),
-            ),
             StoreError::Vault(VaultRefusal::NoInventory { .. }) => (
                 "import one".to_owned(),
                 format!(

@@ -92,12 +92,7 @@ fn a_failed_inventory_job_is_started_again_by_its_key() {
 }
 
 #[test]
-fn what_only_a_restart_changes_names_the_option_to_start_with() {
-    let text = swapped(&GlacierError::NoRegion);
-    assert!(
-        text.contains("quit and start defrost with --region"),
-        "{text}"
-    );
+fn what_only_a_restart_changes_keeps_neutral_words_and_names_no_option() {
     let refused = LaunchError::Refused {
         range: None,
         cause: GlacierError::NoCredentials {
@@ -106,9 +101,17 @@ fn what_only_a_restart_changes_names_the_option_to_start_with() {
         policy: None,
         started: Vec::new(),
     };
-    let text = swapped(&refused);
+    for err in [
+        words().error(&GlacierError::NoRegion),
+        words().error(&refused),
+    ] {
+        assert!(!err.contains("--"), "{err}");
+    }
+    let text = swapped(&GlacierError::UnknownVault {
+        vault: "photos".into(),
+    });
     assert!(
-        text.contains("or quit and start defrost with --profile NAME"),
+        text.ends_with("against the vaults pane, and the region"),
         "{text}"
     );
 }
