@@ -1,6 +1,7 @@
 //! The lower layers word their remedies for any front end: no string in the
 //! non-test code of `domain`, `store`, `glacier`, `tracking` or `sandbox` names a
-//! command-line option (`--region`, `--size BYTES`). The command line adds its
+//! command-line option (`--region`, `--size BYTES`) or command
+//! (`'defrost jobs'`). The command line adds its
 //! options in `commands::wording`; the screen has keys and fields instead. A
 //! string literal that holds `--` and a letter (or a `{` that formats one in)
 //! fails this test with its file and line, unless it is one of the exceptions
@@ -35,15 +36,16 @@ const EXCEPTIONS: &[(&str, &str)] = &[
     ("domain/job_params/render.rs", "--endpoint-url"),
 ];
 
-/// Whether a string names an option: `--` then a letter, or a `{` that
-/// formats one in (`--{what}`).
+/// Whether a string names an option (`--` then a letter, or a `{` that
+/// formats one in: `--{what}`) or a command of defrost's (`'defrost jobs'`).
 fn names_an_option(text: &str) -> bool {
-    text.match_indices("--").any(|(at, _)| {
+    let option = text.match_indices("--").any(|(at, _)| {
         text[at + 2..]
             .chars()
             .next()
             .is_some_and(|c| c.is_ascii_lowercase() || c == '{')
-    })
+    });
+    option || text.contains("'defrost ") || text.contains("`defrost ")
 }
 
 /// The files under `dir`, recursively.
@@ -153,6 +155,7 @@ fn the_check_sees_options_in_code_and_leaves_test_code_and_comments_out() {
             "const S: &str = \"it {} needs\n  --size BYTES\";\n",
             "#[cfg(test)]\nmod inline { const T: &str = \"--overwrite\"; }\n",
             "const R: &str = r#\"say \"--{what}\"\"#;\nconst N: &str = \"a -- b, --5\";\n",
+            "const D: &str = \"see 'defrost jobs'\";\n",
         ),
     );
     write(
@@ -177,6 +180,7 @@ fn the_check_sees_options_in_code_and_leaves_test_code_and_comments_out() {
             "src/glacier/error.rs:1: \"give --profile NAME\"",
             "src/glacier/mod.rs:10: \"it {} needs\n  --size BYTES\"",
             "src/glacier/mod.rs:14: \"say \"--{what}\"\"",
+            "src/glacier/mod.rs:16: \"see 'defrost jobs'\"",
         ],
         "{found:#?}"
     );

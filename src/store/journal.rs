@@ -143,7 +143,7 @@ impl Store {
                 Ok(())
             } else {
                 Err(StoreError::refused(format!(
-                    "the journal has no waiting request {} for job {}; see 'defrost jobs'",
+                    "the journal has no waiting request {} for job {}; list the jobs to see what the journal holds",
                     id.0, job.job_id
                 )))
             }
@@ -312,7 +312,7 @@ impl Store {
             entry.state = match state {
                 Some(text) => Some(serde_json::from_str(&text).map_err(|_| {
                     StoreError::refused(format!(
-                        "the journal's record of job {} is damaged; 'defrost jobs' will adopt it again from Glacier",
+                        "the journal's record of job {} is damaged; listing the jobs adopts it again from Glacier",
                         entry.job_id.as_deref().unwrap_or("(not started)")
                     ))
                 })?),

@@ -186,7 +186,7 @@ pub enum ParamsError {
     #[error("the {what} holds a NUL character, which no shell command can carry; remove it")]
     Unquotable { what: &'static str },
     #[error(
-        "the job-parameters JSON cannot be read ({message}); write one object with Glacier's field names, as `defrost params` prints it"
+        "the job-parameters JSON cannot be read ({message}); write one object with Glacier's field names, as the job-parameters preview writes it"
     )]
     Json { message: String },
 }
