@@ -13,7 +13,7 @@ use crate::domain::range::RangeError;
 use crate::glacier::GlacierError;
 use crate::glacier::download::DownloadError;
 use crate::store::{StoreError, VaultDetail, VaultRefusal};
-use crate::text::printable;
+use crate::text::{printable, swap_last};
 use crate::tracking::TrackingError;
 use crate::tracking::download::DownloadJobError;
 use crate::tracking::inventory::FetchError;
@@ -87,20 +87,6 @@ pub fn worded(cause: &(dyn Error + 'static)) -> Option<String> {
     cause.downcast_ref::<TrackingError>().and_then(tracking)
 }
 
-/// `text` with each neutral remedy phrase (its last occurrence: the remedy ends
-/// the sentence) swapped for the command line's. `None` when a phrase is not
-/// there, so a message that changed falls back to its own words rather than a
-/// garbled mix; the tests word one of each to catch that.
-fn swap(text: &str, phrases: &[(impl AsRef<str>, impl AsRef<str>)]) -> Option<String> {
-    let mut text = text.to_owned();
-    for (neutral, ours) in phrases {
-        let neutral = neutral.as_ref();
-        let at = text.rfind(neutral)?;
-        text.replace_range(at..at + neutral.len(), ours.as_ref());
-    }
-    Some(text)
-}
-
 /// `text` with an inner error's neutral words replaced by its command-line ones,
 /// for an error whose message holds another's.
 fn with_inner(text: String, inner: &(dyn Error + 'static)) -> Option<String> {
@@ -134,7 +120,7 @@ fn glacier(err: &GlacierError) -> Option<String> {
         ),
         _ => return None,
     };
-    swap(&err.to_string(), &[phrase])
+    swap_last(&err.to_string(), &[phrase])
 }
 
 fn store(err: &StoreError) -> Option<String> {
@@ -148,11 +134,11 @@ fn store(err: &StoreError) -> Option<String> {
         StoreError::Vault(refusal) => return vault(refusal),
         _ => return None,
     };
-    swap(&err.to_string(), &[phrase])
+    swap_last(&err.to_string(), &[phrase])
 }
 
 fn vault(refusal: &VaultRefusal) -> Option<String> {
-    swap(&refusal.to_string(), &vault_phrases(refusal))
+    swap_last(&refusal.to_string(), &vault_phrases(refusal))
 }
 
 /// A vault refusal's neutral remedy phrases, each with the command line's.
@@ -213,7 +199,7 @@ fn range(err: &RangeError) -> Option<String> {
         RangeError::NeedsSize { .. } => ("give the archive's size in bytes", "give --size BYTES"),
         _ => return None,
     };
-    swap(&err.to_string(), &[phrase])
+    swap_last(&err.to_string(), &[phrase])
 }
 
 /// A refusal of job parameters, each field it names followed by its option:
@@ -223,21 +209,21 @@ fn params(err: &ParamsError) -> Option<String> {
     let text = err.to_string();
     let remedied = match err {
         P::RangeUnusable(inner) => with_inner(text.clone(), inner),
-        P::RangeNotMibAligned { .. } => swap(
+        P::RangeNotMibAligned { .. } => swap_last(
             &text,
             &[(
                 "snap it to MiB for the fewest bytes, or to the tree-hash tree for",
                 "snap it with --snap mib for the fewest bytes or --snap tree for",
             )],
         ),
-        P::RangeStartNotMibAligned { .. } => swap(
+        P::RangeStartNotMibAligned { .. } => swap_last(
             &text,
             &[(
                 "give the archive's size and snap the range to MiB",
                 "give the archive size (--size) and snap the range (--snap mib)",
             )],
         ),
-        P::RangeEndNotMibAligned { .. } => swap(
+        P::RangeEndNotMibAligned { .. } => swap_last(
             &text,
             &[(
                 "give the archive's size so",
@@ -276,7 +262,7 @@ fn with_flags(mut text: String, fields: &[Field]) -> String {
 
 fn plan(err: &PlanError) -> Option<String> {
     match err {
-        PlanError::NeedsSize { .. } => swap(
+        PlanError::NeedsSize { .. } => swap_last(
             &err.to_string(),
             &[(
                 "give the archive's size in bytes as",
@@ -295,7 +281,7 @@ fn plan(err: &PlanError) -> Option<String> {
 
 fn download(err: &DownloadError) -> Option<String> {
     match err {
-        DownloadError::DestinationExists { .. } => swap(
+        DownloadError::DestinationExists { .. } => swap_last(
             &err.to_string(),
             &[(
                 "it is replaced only when asked to overwrite it",
@@ -310,11 +296,11 @@ fn download(err: &DownloadError) -> Option<String> {
 fn download_job(err: &DownloadJobError) -> Option<String> {
     use DownloadJobError as D;
     match err {
-        D::InProgress { .. } => swap(
+        D::InProgress { .. } => swap_last(
             &err.to_string(),
             &[("once it is ready", "once 'defrost jobs' shows it ready")],
         ),
-        D::NoLength { inventory: false } => swap(
+        D::NoLength { inventory: false } => swap_last(
             &err.to_string(),
             &[(
                 "import an inventory that lists it and",
@@ -338,6 +324,13 @@ fn launch(err: &LaunchError) -> Option<String> {
 
 fn fetch(err: &FetchError) -> Option<String> {
     match err {
+        FetchError::JobFailed { .. } | FetchError::OutputExpired { .. } => swap_last(
+            &err.to_string(),
+            &[(
+                "fetch the inventory again",
+                "run 'defrost inventory fetch' again",
+            )],
+        ),
         FetchError::Params(inner) => params(inner),
         FetchError::Tracking(inner) => tracking(inner),
         FetchError::Glacier(inner) => glacier(inner),

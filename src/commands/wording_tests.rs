@@ -339,3 +339,20 @@ fn the_chain_is_one_text_with_each_cause_worded() {
     let plain = anyhow::anyhow!("no such file").context("cannot read x");
     assert_eq!(chain_text(&plain), format!("{plain:#}"));
 }
+
+#[test]
+fn a_failed_or_expired_inventory_job_names_the_fetch_command() {
+    let failed = FetchError::JobFailed {
+        job_id: "INV".into(),
+        message: "boom".into(),
+    };
+    let ours = assert_worded(&failed, &["(boom)", "run 'defrost inventory fetch' again"]);
+    assert!(ours.ends_with("to start a new one"), "{ours}");
+    let expired = FetchError::OutputExpired {
+        job_id: "INV".into(),
+    };
+    assert_worded(
+        &expired,
+        &["window has closed", "'defrost inventory fetch'"],
+    );
+}
