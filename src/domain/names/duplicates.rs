@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use super::SafeRelativePath;
 use super::safe_path::{numbered_name, suffixed_name};
+use crate::domain::range::ByteRange;
 
 /// The longest file name a restore gives: room is left beside it for
 /// `NAME.part.progress-at-OFFSET.lock`, whose name must fit the same 255 bytes.
@@ -40,6 +41,30 @@ pub fn restore_candidates(path: &SafeRelativePath, archive_id: &str) -> Vec<Safe
         }
     }
     candidates
+}
+
+/// The paths a byte range of one archive may be finished under: the archive's
+/// [`restore_candidates`], each with `.bytes-START-END` (the wanted range, both
+/// ends included, as offsets of the archive) after its name. The name stays
+/// under 255 bytes with `.part` after it: the restored name is at most
+/// [`MAX_RESTORED_NAME_BYTES`], and the suffix at most 48.
+pub fn range_candidates(
+    path: &SafeRelativePath,
+    archive_id: &str,
+    want: ByteRange,
+) -> Vec<SafeRelativePath> {
+    restore_candidates(path, archive_id)
+        .into_iter()
+        .map(|candidate| {
+            let name = format!(
+                "{}.bytes-{}-{}",
+                candidate.file_name(),
+                want.start,
+                want.end
+            );
+            candidate.with_file_name(&name)
+        })
+        .collect()
 }
 
 /// Gives each path (in inventory order) a name no other path has: the first of a
@@ -102,6 +127,40 @@ mod tests {
             .iter()
             .map(|p| p.as_str().to_owned())
             .collect()
+    }
+
+    #[test]
+    fn a_ranges_candidates_name_the_wanted_bytes_after_the_name_and_fit() {
+        let path = SafeRelativePath::new("photos/2019/x.bin", "x");
+        let want = ByteRange {
+            start: 7_340_042,
+            end: 9_437_174,
+        };
+        let got: Vec<String> = range_candidates(&path, "AbCdEfGh12345678", want)
+            .iter()
+            .map(|p| p.as_str().to_owned())
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "photos/2019/x.bin.bytes-7340042-9437174",
+                "photos/2019/x (archive AbCdEfGh).bin.bytes-7340042-9437174",
+                "photos/2019/x (archive AbCdEfGh12345678).bin.bytes-7340042-9437174",
+            ]
+        );
+        let long = SafeRelativePath::new(&"n".repeat(400), "x");
+        let widest = ByteRange {
+            start: u64::MAX - 1,
+            end: u64::MAX,
+        };
+        for candidate in range_candidates(&long, &"i".repeat(60), widest) {
+            let with_part = format!("{}.part", candidate.file_name());
+            assert!(
+                with_part.len() <= MAX_COMPONENT_BYTES,
+                "{}",
+                with_part.len()
+            );
+        }
     }
 
     #[test]

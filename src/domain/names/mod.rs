@@ -18,7 +18,7 @@ use std::fmt;
 use time::OffsetDateTime;
 
 pub use display::display_form;
-pub use duplicates::{MAX_RESTORED_NAME_BYTES, disambiguate, restore_candidates};
+pub use duplicates::{MAX_RESTORED_NAME_BYTES, disambiguate, range_candidates, restore_candidates};
 pub use safe_path::{MAX_COMPONENT_BYTES, MAX_PATH_BYTES, SafeRelativePath};
 
 /// Which tool wrote a description, as a badge for listings.

@@ -4,6 +4,7 @@
 //! accepts MiB-aligned ranges; only tree-hash-aligned ranges come back with a
 //! checksum. See `plan` for snapping a wanted range to either rule.
 
+mod assemble;
 mod parse;
 mod plan;
 
@@ -11,6 +12,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use assemble::{AssembleError, Slice, slices};
 pub use parse::{RangeSpec, parse_size};
 pub use plan::{
     Plan, PlanKind, chunk_count, is_mib_aligned, is_tree_aligned, plan, snap_mib, snap_tree,
