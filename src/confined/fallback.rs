@@ -96,6 +96,10 @@ impl Dir {
         fs::remove_file(self.path.join(name))
     }
 
+    pub fn remove_empty_folder(&self, name: &str) -> io::Result<()> {
+        fs::remove_dir(self.path.join(name))
+    }
+
     pub fn names(&self) -> io::Result<Vec<OsString>> {
         fs::read_dir(&self.path)?
             .map(|entry| entry.map(|entry| entry.file_name()))

@@ -229,6 +229,27 @@ impl ConfinedDir {
         }
     }
 
+    /// Removes the folder `name` inside this one if it is empty; a missing or
+    /// non-empty folder is left as it is (something else still uses it).
+    pub fn remove_empty_folder(&self, name: &str) -> Result<(), ConfinedError> {
+        check_name(name)?;
+        match self.inner.remove_empty_folder(name) {
+            Err(err)
+                if !matches!(
+                    err.kind(),
+                    io::ErrorKind::NotFound | io::ErrorKind::DirectoryNotEmpty
+                ) =>
+            {
+                Err(ConfinedError::Io {
+                    action: "remove",
+                    path: self.shown_child(name),
+                    source: err,
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// The names in this folder.
     pub fn names(&self) -> Result<Vec<OsString>, ConfinedError> {
         self.inner.names().map_err(|source| ConfinedError::Io {

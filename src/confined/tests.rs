@@ -150,3 +150,21 @@ fn a_folder_swapped_for_a_link_after_opening_keeps_writes_inside() {
     assert!(dir.path().join("moved/x").exists());
     assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn only_an_empty_folder_is_removed_and_a_link_to_one_is_not_followed() {
+    let (tmp, dir) = folder();
+    let busy = dir.subfolder(["busy"], true).unwrap();
+    busy.open_file("kept", Access::Replace).unwrap();
+    dir.subfolder(["empty"], true).unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), tmp.path().join("link")).unwrap();
+
+    dir.remove_empty_folder("busy").unwrap();
+    dir.remove_empty_folder("empty").unwrap();
+    dir.remove_empty_folder("missing").unwrap();
+    assert!(tmp.path().join("busy/kept").is_file());
+    assert!(!tmp.path().join("empty").exists());
+    assert!(dir.remove_empty_folder("link").is_err());
+    assert!(outside.path().is_dir());
+}
