@@ -5,6 +5,7 @@
 //! `now`, so expiry countdowns and polling schedules are tested with fixed instants.
 //! The durations all of this rests on live in `timing`.
 
+mod plan_shape;
 pub mod reuse;
 mod schedule;
 #[cfg(test)]
@@ -20,6 +21,7 @@ use time::OffsetDateTime;
 use super::job_params::{JobKind, Tier};
 use super::range::ByteRange;
 
+pub use plan_shape::{PlanShape, UnknownPlanShape};
 pub use reuse::{PlannedRange, reusable_jobs};
 pub use schedule::{ExpectedCompletion, due, expected_completion, next_poll_at, poll_interval};
 pub use timing::{OUTPUT_WINDOW, POLL_FLOOR, Pace, PacePolicy, ServiceSpeed};
