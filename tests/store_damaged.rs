@@ -46,6 +46,7 @@ fn cache_with_a_paid_job(dir: &Path) {
             },
             params_json: r#"{"Type":"archive-retrieval"}"#,
             plan_json: None,
+            plan: None,
             started_by: "defrost",
             at: OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap(),
         })

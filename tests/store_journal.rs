@@ -29,6 +29,7 @@ fn plain_intent(store: &mut Store) -> defrost::store::JournalId {
             vault: &vault(),
             params_json: "{}",
             plan_json: None,
+            plan: None,
             started_by: "defrost",
             at: at(0),
         })
@@ -54,6 +55,7 @@ fn a_job_is_written_down_before_it_starts_and_followed_to_the_end() {
             vault: &vault(),
             params_json: r#"{"Type":"archive-retrieval"}"#,
             plan_json: Some(r#"{"plan":"split"}"#),
+            plan: None,
             started_by: "defrost (alice@host)",
             at: at(0),
         })

@@ -4,6 +4,7 @@
 //! of a snapshot live in a database file of their own (see `snapshot`).
 
 mod open;
+mod upgraded_copy;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -17,8 +18,9 @@ use super::error::{AtPath, StoreError};
 use crate::domain::inventory::{InventoryFormat, Timestamp};
 
 /// The catalog schema this build writes and reads; kept in `PRAGMA user_version`.
-/// 1: vaults and snapshots; 2: the job journal as well; 3: restore claims.
-pub const CATALOG_SCHEMA: i64 = 3;
+/// 1: vaults and snapshots; 2: the job journal as well; 3: restore claims;
+/// 4: retrieval plans.
+pub const CATALOG_SCHEMA: i64 = 4;
 /// Marks the catalog as defrost's (`PRAGMA application_id`, "dfrc").
 const CATALOG_APPLICATION_ID: i64 = 0x6466_7263;
 
@@ -145,6 +147,7 @@ impl Catalog {
                 tx.execute_batch(CATALOG_DDL).at(path)?;
                 tx.execute_batch(super::journal::JOURNAL_DDL).at(path)?;
                 tx.execute_batch(super::claims::CLAIMS_DDL).at(path)?;
+                tx.execute_batch(super::plans::PLANS_DDL).at(path)?;
                 tx.pragma_update(None, "application_id", CATALOG_APPLICATION_ID)
                     .at(path)?;
                 tx.pragma_update(None, "user_version", CATALOG_SCHEMA)
@@ -153,13 +156,17 @@ impl Catalog {
             _ if application != CATALOG_APPLICATION_ID => {
                 return Err(StoreError::NotOurs { path: path.clone() });
             }
-            // A cache from before the journal, or before restore claims: add
-            // what it lacks, keep everything else.
-            1 | 2 => {
+            // A cache from before the journal, restore claims or plans: add
+            // what it lacks, give its jobs their plans, keep everything else.
+            1..CATALOG_SCHEMA => {
                 if version == 1 {
                     tx.execute_batch(super::journal::JOURNAL_DDL).at(path)?;
                 }
-                tx.execute_batch(super::claims::CLAIMS_DDL).at(path)?;
+                if version <= 2 {
+                    tx.execute_batch(super::claims::CLAIMS_DDL).at(path)?;
+                }
+                tx.execute_batch(super::plans::PLANS_DDL).at(path)?;
+                super::plans::plan_v3_jobs(&tx).at(path)?;
                 tx.pragma_update(None, "user_version", CATALOG_SCHEMA)
                     .at(path)?;
             }

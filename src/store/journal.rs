@@ -2,9 +2,10 @@
 //! catalog so that no paid-for job is ever forgotten. A job is written down before
 //! InitiateJob is sent (an intent), completed with Glacier's job id once the call
 //! answers, and updated on every change of state; jobs started elsewhere (other
-//! tools, other machines) are adopted when ListJobs shows them.
+//! tools, other machines) are adopted when ListJobs shows them. Every job belongs
+//! to a plan (see `plans`): the one it was started for, or a plan of its own.
 
-use std::collections::HashSet;
+pub(super) mod read;
 
 use rusqlite::{OptionalExtension, params};
 use time::OffsetDateTime;
@@ -12,7 +13,9 @@ use time::OffsetDateTime;
 use super::Store;
 use super::catalog::{VaultKey, ensure_vault, rfc3339};
 use super::error::{AtPath, StoreError};
+use super::plans::{JobFacts, PlanId, PlanSlot, add_member};
 use crate::domain::job::TrackedJob;
+use crate::domain::job_params::JobKind;
 
 pub(super) const JOURNAL_DDL: &str = "
 CREATE TABLE job (
@@ -22,7 +25,8 @@ CREATE TABLE job (
     job_id       TEXT UNIQUE,
     -- the InitiateJob request body as sent, or as DescribeJob showed an adopted job
     params       TEXT NOT NULL,
-    -- the retrieval plan this job is part of (JSON), when there is one
+    -- what the launcher knew of the plan (JSON), when there is one; the plan
+    -- itself is in the plan tables (schema 4)
     plan         TEXT,
     -- who asked: defrost with the user and host, or the tool that did (adopted)
     started_by   TEXT NOT NULL,
@@ -48,6 +52,9 @@ pub struct JobIntent<'a> {
     /// The InitiateJob body that will be sent.
     pub params_json: &'a str,
     pub plan_json: Option<&'a str>,
+    /// The plan and place the job is started for; `None` makes the job a plan of
+    /// its own, its kind read from `params_json`.
+    pub plan: Option<PlanSlot>,
     pub started_by: &'a str,
     pub at: OffsetDateTime,
 }
@@ -66,6 +73,10 @@ pub struct JournalEntry {
     pub job_id: Option<String>,
     pub params_json: String,
     pub plan_json: Option<String>,
+    /// The plan the job belongs to. Every job of a journal of schema 4 belongs to
+    /// one, so this is `Some` for every entry the journal reads; it is an option
+    /// for entries built elsewhere (tests, screens) that have no plan to name.
+    pub plan: Option<PlanId>,
     pub started_by: String,
     pub adopted: bool,
     pub requested_at: String,
@@ -100,10 +111,15 @@ pub struct JobEvent {
 
 impl Store {
     /// Writes a job down before it is started, so a crash between paying and
-    /// recording cannot lose it.
+    /// recording cannot lose it: in its plan's place, or as a plan of its own.
     pub fn record_job_intent(&mut self, intent: &JobIntent<'_>) -> Result<JournalId, StoreError> {
-        self.change(|tx| {
+        self.change_or_refuse(|tx| {
             let vault_id = ensure_vault(tx, intent.vault)?;
+            if let Some(slot) = intent.plan
+                && let Some(refusal) = slot_refusal(tx, slot, vault_id)?
+            {
+                return Ok(Err(refusal));
+            }
             tx.execute(
                 "INSERT INTO job (vault_id, params, plan, started_by, adopted, requested_at)
                  VALUES (?1, ?2, ?3, ?4, 0, ?5)",
@@ -117,7 +133,15 @@ impl Store {
             )?;
             let id = tx.last_insert_rowid();
             add_event(tx, id, intent.at, "requested", None)?;
-            Ok(JournalId(id))
+            match intent.plan {
+                Some(slot) => add_member(tx, slot.plan.0, slot.position, id, true)?,
+                None => {
+                    let plan = JobFacts::of_params(intent.params_json)
+                        .plan_of_one(intent.started_by, rfc3339(intent.at));
+                    plan.write(tx, vault_id, id)?;
+                }
+            }
+            Ok(Ok(JournalId(id)))
         })
     }
 
@@ -160,7 +184,8 @@ impl Store {
         self.change(|tx| add_event(tx, id.0, at, "start failed", Some(message)))
     }
 
-    /// Takes in a job defrost did not start; `false` when the journal knows it.
+    /// Takes in a job defrost did not start, as a plan of its own; `false` when
+    /// the journal knows it.
     pub fn adopt_job(
         &mut self,
         vault: &VaultKey,
@@ -182,7 +207,16 @@ impl Store {
                  VALUES (?1, ?2, ?3, 'adopted', 1, ?4, ?5)",
                 params![vault_id, job.job_id, params_json, rfc3339(job.started_at), state],
             )?;
-            add_event(tx, tx.last_insert_rowid(), at, "adopted", None)?;
+            let id = tx.last_insert_rowid();
+            add_event(tx, id, at, "adopted", None)?;
+            let facts = JobFacts {
+                inventory: job.kind == JobKind::InventoryRetrieval,
+                archive_id: job.archive_id.clone(),
+                range: job.range,
+            };
+            facts
+                .plan_of_one("adopted", rfc3339(job.started_at))
+                .write(tx, vault_id, id)?;
             Ok(true)
         })
     }
@@ -253,97 +287,8 @@ impl Store {
         self.change(|tx| add_event(tx, id.0, at, OutputUse::Imported.as_str(), Some(&snapshot)))
     }
 
-    /// The jobs whose output has been put to `use`.
-    pub fn jobs_whose_output_was(
-        &self,
-        output_use: OutputUse,
-    ) -> Result<HashSet<JournalId>, StoreError> {
-        let path = self.catalog.path();
-        self.catalog
-            .read_connection()
-            .prepare_cached("SELECT DISTINCT job FROM job_event WHERE what = ?1")
-            .at(path)?
-            .query_map([output_use.as_str()], |r| r.get(0).map(JournalId))
-            .at(path)?
-            .collect::<Result<HashSet<_>, _>>()
-            .at(path)
-    }
-
-    /// Every journaled job (of one vault, or all), oldest request first.
-    pub fn journal(&self, vault: Option<&VaultKey>) -> Result<Vec<JournalEntry>, StoreError> {
-        let path = self.catalog.path();
-        let conn = self.catalog.read_connection();
-        let mut statement = conn
-            .prepare_cached(
-                "SELECT j.id, v.account, v.region, v.name, j.job_id, j.params, j.plan, j.started_by,
-                        j.adopted, j.requested_at, j.state
-                 FROM job j JOIN vault v ON v.id = j.vault_id ORDER BY j.id",
-            )
-            .at(path)?;
-        let rows = statement
-            .query_map([], |r| {
-                Ok((
-                    JournalEntry {
-                        id: JournalId(r.get(0)?),
-                        vault: VaultKey {
-                            account: r.get(1)?,
-                            region: r.get(2)?,
-                            name: r.get(3)?,
-                        },
-                        job_id: r.get(4)?,
-                        params_json: r.get(5)?,
-                        plan_json: r.get(6)?,
-                        started_by: r.get(7)?,
-                        adopted: r.get(8)?,
-                        requested_at: r.get(9)?,
-                        state: None,
-                    },
-                    r.get::<_, Option<String>>(10)?,
-                ))
-            })
-            .at(path)?
-            .collect::<Result<Vec<_>, _>>()
-            .at(path)?;
-        let mut entries = Vec::with_capacity(rows.len());
-        for (mut entry, state) in rows {
-            if vault.is_some_and(|vault| *vault != entry.vault) {
-                continue;
-            }
-            entry.state = match state {
-                Some(text) => Some(serde_json::from_str(&text).map_err(|_| {
-                    StoreError::refused(format!(
-                        "the journal's record of job {} is damaged; listing the jobs adopts it again from Glacier",
-                        entry.job_id.as_deref().unwrap_or("(not started)")
-                    ))
-                })?),
-                None => None,
-            };
-            entries.push(entry);
-        }
-        Ok(entries)
-    }
-
-    /// The history of one job, oldest first.
-    pub fn job_events(&self, id: JournalId) -> Result<Vec<JobEvent>, StoreError> {
-        let path = self.catalog.path();
-        self.catalog
-            .read_connection()
-            .prepare_cached("SELECT at, what, message FROM job_event WHERE job = ?1 ORDER BY id")
-            .at(path)?
-            .query_map([id.0], |r| {
-                Ok(JobEvent {
-                    at: r.get(0)?,
-                    what: r.get(1)?,
-                    message: r.get(2)?,
-                })
-            })
-            .at(path)?
-            .collect::<Result<Vec<_>, _>>()
-            .at(path)
-    }
-
     /// Runs `change` in one immediate transaction on the catalog.
-    fn change<T>(
+    pub(super) fn change<T>(
         &mut self,
         change: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<T>,
     ) -> Result<T, StoreError> {
@@ -357,9 +302,53 @@ impl Store {
         tx.commit().at(&path)?;
         Ok(value)
     }
+
+    /// Like [`Store::change`], for a change that may be refused once the
+    /// transaction has looked: a refusal (its sentence) rolls everything back.
+    pub(super) fn change_or_refuse<T>(
+        &mut self,
+        change: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<Result<T, String>>,
+    ) -> Result<T, StoreError> {
+        let path = self.catalog.path().to_path_buf();
+        let tx = self
+            .catalog
+            .connection()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .at(&path)?;
+        match change(&tx).at(&path)? {
+            Ok(value) => {
+                tx.commit().at(&path)?;
+                Ok(value)
+            }
+            Err(refusal) => Err(StoreError::refused(refusal)),
+        }
+    }
 }
 
-fn add_event(
+/// Why a job cannot take `slot`: the plan is unknown, or of another vault.
+fn slot_refusal(
+    tx: &rusqlite::Transaction<'_>,
+    slot: PlanSlot,
+    vault_id: i64,
+) -> rusqlite::Result<Option<String>> {
+    let plan_vault: Option<i64> = tx
+        .query_row(
+            "SELECT vault_id FROM plan WHERE id = ?1",
+            [slot.plan.0],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(match plan_vault {
+        None => Some(super::plans::no_such_plan(slot.plan)),
+        Some(plan_vault) if plan_vault != vault_id => Some(format!(
+            "plan {} is of another vault; a job belongs to a plan of its own vault",
+            slot.plan
+        )),
+        Some(_) => None,
+    })
+}
+
+pub(super) fn add_event(
     tx: &rusqlite::Transaction<'_>,
     job: i64,
     at: OffsetDateTime,

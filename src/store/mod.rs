@@ -17,6 +17,7 @@ mod import;
 mod journal;
 mod leftovers;
 mod opening;
+mod plans;
 pub mod snapshot;
 pub mod sorter;
 
@@ -28,6 +29,9 @@ pub use diff::{SnapshotDiff, diff};
 pub use error::{CatalogDamage, StoreError, VaultDetail, VaultRefusal};
 pub use import::{ImportProgress, ImportRequest, check_vault_name};
 pub use journal::{JobEvent, JobIntent, JournalEntry, JournalId, OutputUse};
+pub use plans::{
+    FinishedFile, PlanArchive, PlanEntry, PlanId, PlanIdError, PlanIntent, PlanJob, PlanSlot,
+};
 pub use snapshot::{
     ArchivePage, ArchiveQuery, ArchiveRow, FolderEntry, FolderEntryKind, Snapshot, SortKey,
 };

@@ -98,6 +98,7 @@ pub fn job(id: &str, status: JobStatus, range: Option<ByteRange>) -> JournalEntr
         job_id: Some(id.into()),
         params_json: "{}".into(),
         plan_json: None,
+        plan: None,
         started_by: "defrost".into(),
         adopted: false,
         requested_at: "2026-11-29T05:00:00Z".into(),

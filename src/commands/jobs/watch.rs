@@ -241,6 +241,7 @@ mod tests {
             job_id: Some(job.job_id.clone()),
             params_json: "{}".into(),
             plan_json: None,
+            plan: None,
             started_by: "defrost".into(),
             adopted: false,
             requested_at: "2026-03-01T12:00:00Z".into(),

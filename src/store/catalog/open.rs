@@ -81,9 +81,16 @@ fn open_read_only(path: &Path, snapshots_dir: &Path) -> Result<Connection, Store
         empty.conn
     } else {
         check_file(path)?;
-        let conn = read_only_connection(path)?;
-        verify(&conn, path)?;
-        conn
+        let (conn, immutable) = read_only_connection(path)?;
+        let version = verify(&conn, path)?;
+        if version < CATALOG_SCHEMA {
+            // Too old to read as it is, and not ours to upgrade: read a copy.
+            drop(conn);
+            let uri = uri_read_only(path, immutable);
+            super::upgraded_copy::upgraded_copy(path, &uri, snapshots_dir)?
+        } else {
+            conn
+        }
     };
     // Whatever asks for a change gets an error rather than a change that is lost.
     conn.pragma_update(None, "query_only", true).at(path)?;
@@ -93,8 +100,9 @@ fn open_read_only(path: &Path, snapshots_dir: &Path) -> Result<Connection, Store
 /// A connection that never writes. A catalog in WAL mode is read through its
 /// `-shm` file, which SQLite creates on first use; in a folder that cannot be
 /// written and without one, the catalog is read as immutable. Nothing can be
-/// writing it then: a writer would have made the `-wal` file.
-fn read_only_connection(path: &Path) -> Result<Connection, StoreError> {
+/// writing it then: a writer would have made the `-wal` file. Whether it is read
+/// as immutable comes with it.
+fn read_only_connection(path: &Path) -> Result<(Connection, bool), StoreError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
         | OpenFlags::SQLITE_OPEN_URI;
@@ -108,9 +116,18 @@ fn read_only_connection(path: &Path) -> Result<Connection, StoreError> {
     );
     if cannot_start && !sibling(path, "-wal").exists() {
         drop(conn);
-        return Connection::open_with_flags(uri(path, true), flags).at(path);
+        let conn = Connection::open_with_flags(uri(path, true), flags).at(path)?;
+        return Ok((conn, true));
     }
-    Ok(conn)
+    Ok((conn, false))
+}
+
+/// `path` as a URI that SQLite opens only to read, for ATTACH, which takes its
+/// flags from the URI.
+fn uri_read_only(path: &Path, immutable: bool) -> String {
+    let uri = uri(path, immutable).to_string_lossy().into_owned();
+    let join = if immutable { '&' } else { '?' };
+    format!("{uri}{join}mode=ro")
 }
 
 /// `path` as an SQLite URI, escaped so that no character of the path is taken
@@ -283,8 +300,9 @@ fn recorded_length(header: &[u8]) -> Option<u64> {
 
 /// Refuses, before anything is written, a database that is not a defrost
 /// catalog and one a newer defrost wrote. A file cut short was refused from its
-/// header; a page damaged inside is refused by SQLite when it is read.
-fn verify(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+/// header; a page damaged inside is refused by SQLite when it is read. Its
+/// schema version when it is sound.
+fn verify(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
     let damaged = |damage| StoreError::DamagedCatalog {
         path: path.to_path_buf(),
         damage,
@@ -311,7 +329,7 @@ fn verify(conn: &Connection, path: &Path) -> Result<(), StoreError> {
             supported: CATALOG_SCHEMA,
         });
     }
-    Ok(())
+    Ok(version)
 }
 
 /// A damaged file reported as such; other failures as the database's.

@@ -61,6 +61,8 @@ pub async fn start_page<G: GlacierApi>(
         vault,
         params_json: &params_json,
         plan_json: Some(&plan_json),
+        // A page of a fetch is a plan of its own, of kind inventory.
+        plan: None,
         started_by,
         at: now,
     })?;

@@ -1,6 +1,7 @@
 //! Starting a retrieval plan's jobs: plan them (pure, see `planning`), find jobs
-//! already retrieving the same bytes, then start the rest, each written to the
-//! journal before InitiateJob is sent so that no paid-for job is ever lost.
+//! already retrieving the same bytes, then record the plan and start the rest,
+//! each written to the journal in its place in the plan before InitiateJob is
+//! sent, so that no paid-for job is ever lost or left without its plan.
 
 mod error;
 mod planning;
@@ -16,7 +17,9 @@ use crate::domain::job::{ServiceSpeed, TrackedJob, reusable_jobs};
 use crate::domain::job_params::{JobKind, JobParams, Tier};
 use crate::domain::range::ByteRange;
 use crate::glacier::{GlacierApi, GlacierError};
-use crate::store::{JobIntent, JournalId, Store, StoreError, VaultKey};
+use crate::store::{
+    JobIntent, JournalId, PlanArchive, PlanId, PlanIntent, PlanSlot, Store, StoreError, VaultKey,
+};
 
 /// A plan to carry out in one vault.
 #[derive(Debug, Clone)]
@@ -40,9 +43,10 @@ pub struct LaunchedJob {
     pub reused: bool,
 }
 
-/// Every job of the plan, in its order.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// The plan as the journal records it, and every job of it, in its order.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LaunchReport {
+    pub plan: PlanId,
     pub jobs: Vec<LaunchedJob>,
 }
 
@@ -73,8 +77,9 @@ pub async fn find_reusable<G: GlacierApi>(
     Ok(found.into_iter().map(|job| job.cloned()).collect())
 }
 
-/// Starts every planned job that is not reused, in order, journaling each before
-/// and after InitiateJob. Stops at the first refusal; the error lists what went
+/// Records the plan, then starts every planned job that is not reused, in order,
+/// journaling each in its place before and after InitiateJob; a reused job is
+/// listed in its place. Stops at the first refusal; the error lists what went
 /// ahead before it.
 pub async fn launch_plan<G: GlacierApi>(
     api: &G,
@@ -82,25 +87,73 @@ pub async fn launch_plan<G: GlacierApi>(
     request: &LaunchRequest,
     now: OffsetDateTime,
 ) -> Result<LaunchReport, LaunchError> {
+    let plan = record_plan(store, request, now).map_err(|cause| LaunchError::Journal {
+        cause,
+        started: Vec::new(),
+    })?;
     let plan_json = request.planned.plan_json();
-    let mut report = LaunchReport::default();
+    let mut jobs = Vec::new();
     for (index, params) in request.planned.jobs.iter().enumerate() {
+        let slot = PlanSlot {
+            plan,
+            // A plan has at most a few dozen jobs (see `domain::range::split_tree`).
+            position: u32::try_from(index).unwrap_or(u32::MAX),
+        };
         if let Some(Some(job)) = request.reuse.get(index) {
-            report.jobs.push(LaunchedJob {
+            jobs.push(LaunchedJob {
                 job_id: job.job_id.clone(),
                 range: range_of(params),
                 tier: job.tier,
                 reused: true,
             });
+            if let Err(cause) = list_reused(store, slot, job) {
+                return Err(LaunchError::Journal {
+                    cause,
+                    started: jobs,
+                });
+            }
             continue;
         }
-        let launched = start_job(api, store, request, params, &plan_json, now).await;
+        let launched = start_job(api, store, request, params, &plan_json, slot, now).await;
         match launched {
-            Ok(job) => report.jobs.push(job),
-            Err(failure) => return Err(failure.after(report.jobs)),
+            Ok(job) => jobs.push(job),
+            Err(failure) => return Err(failure.after(jobs)),
         }
     }
-    Ok(report)
+    Ok(LaunchReport { plan, jobs })
+}
+
+/// Writes the plan down before any of its jobs is asked for.
+fn record_plan(
+    store: &mut Store,
+    request: &LaunchRequest,
+    now: OffsetDateTime,
+) -> Result<PlanId, StoreError> {
+    let planned = &request.planned;
+    store.record_plan(&PlanIntent {
+        vault: &request.vault,
+        archive: Some(PlanArchive {
+            archive_id: planned.archive_id.clone(),
+            size: planned.archive_size,
+            tree_hash: planned.archive_tree_hash.clone(),
+            name: planned.archive_name.clone(),
+        }),
+        want: planned.want,
+        shape: planned.shape(),
+        made_by: &request.started_by,
+        at: now,
+    })
+}
+
+/// Lists a reused job in its place in the plan; it stays its own plan's.
+fn list_reused(store: &mut Store, slot: PlanSlot, job: &TrackedJob) -> Result<(), StoreError> {
+    let journal_id = store.journal_id(&job.job_id)?.ok_or_else(|| {
+        StoreError::refused(format!(
+            "the journal does not know job {}, which plan {} reuses; list the jobs to adopt it, then retrieve again",
+            job.job_id, slot.plan
+        ))
+    })?;
+    store.add_job_to_plan(slot.plan, slot.position, journal_id)
 }
 
 /// How starting one job failed, before the jobs started earlier are added.
@@ -148,14 +201,16 @@ async fn start_job<G: GlacierApi>(
     request: &LaunchRequest,
     params: &JobParams,
     plan_json: &str,
+    slot: PlanSlot,
     now: OffsetDateTime,
 ) -> Result<LaunchedJob, StartFailure> {
-    let journal_id = record_intent(store, request, params, plan_json, now).map_err(|cause| {
-        StartFailure::Journal {
-            cause,
-            started: None,
-        }
-    })?;
+    let journal_id =
+        record_intent(store, request, params, plan_json, slot, now).map_err(|cause| {
+            StartFailure::Journal {
+                cause,
+                started: None,
+            }
+        })?;
     let range = range_of(params);
     let tier = match params {
         JobParams::Archive(job) => job.tier(),
@@ -187,6 +242,7 @@ fn record_intent(
     request: &LaunchRequest,
     params: &JobParams,
     plan_json: &str,
+    slot: PlanSlot,
     now: OffsetDateTime,
 ) -> Result<JournalId, StoreError> {
     let params_json = params.to_json_compact();
@@ -194,6 +250,7 @@ fn record_intent(
         vault: &request.vault,
         params_json: &params_json,
         plan_json: Some(plan_json),
+        plan: Some(slot),
         started_by: &request.started_by,
         at: now,
     };

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde_json::json;
 
-use crate::domain::job::PlannedRange;
+use crate::domain::job::{PlanShape, PlannedRange};
 use crate::domain::job_params::{JobKind, JobParams, JobRequest, ParamsError, validate};
 use crate::domain::range::{ByteRange, Plan, PlanKind, RangeError, plan};
 
@@ -29,6 +29,13 @@ pub struct RetrievalRequest {
 pub struct PlannedRetrieval {
     pub archive_id: String,
     pub archive_size: Option<u64>,
+    /// The archive's tree hash and decoded name as the cached inventory has them,
+    /// for the journal's record of the plan; `plan_jobs` leaves them unknown, and
+    /// a caller that knows them from the inventory sets them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive_tree_hash: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive_name: Option<String>,
     pub want: Option<ByteRange>,
     /// The range plan; `None` for a whole-archive retrieval (one job, no range).
     pub plan: Option<Plan>,
@@ -46,6 +53,13 @@ impl PlannedRetrieval {
                 range: range_of(params),
             })
             .collect()
+    }
+
+    /// The kind of plan, as the journal records it.
+    pub fn shape(&self) -> PlanShape {
+        self.plan
+            .as_ref()
+            .map_or(PlanShape::Whole, |plan| plan.plan.into())
     }
 
     /// Whether Glacier returns a checksum for every job: always for a whole archive.
@@ -122,6 +136,8 @@ pub fn plan_jobs(request: &RetrievalRequest) -> Result<PlannedRetrieval, PlanErr
     Ok(PlannedRetrieval {
         archive_id: request.archive_id.clone(),
         archive_size: request.archive_size,
+        archive_tree_hash: None,
+        archive_name: None,
         want: request.want,
         plan: planned,
         jobs,

@@ -1,0 +1,133 @@
+//! Reading the journal: its jobs, each with the plan it belongs to, and their
+//! histories.
+
+use std::collections::HashSet;
+
+use rusqlite::OptionalExtension;
+
+use super::{JobEvent, JournalEntry, JournalId, OutputUse};
+use crate::store::Store;
+use crate::store::catalog::VaultKey;
+use crate::store::error::{AtPath, StoreError};
+use crate::store::plans::PlanId;
+
+/// The columns [`entry_from_row`] reads, for a query that joins `job j`,
+/// `vault v` (the job's) and `plan_job o` (its owner's membership, left joined).
+pub(crate) const ENTRY_COLUMNS: &str = "j.id, v.account, v.region, v.name, j.job_id, j.params,
+    j.plan, o.plan, j.started_by, j.adopted, j.requested_at, j.state";
+
+/// One journal entry from `ENTRY_COLUMNS` at `first`, with its state still as
+/// text: [`with_state`] reads it.
+pub(crate) fn entry_from_row(
+    r: &rusqlite::Row<'_>,
+    first: usize,
+) -> rusqlite::Result<(JournalEntry, Option<String>)> {
+    Ok((
+        JournalEntry {
+            id: JournalId(r.get(first)?),
+            vault: VaultKey {
+                account: r.get(first + 1)?,
+                region: r.get(first + 2)?,
+                name: r.get(first + 3)?,
+            },
+            job_id: r.get(first + 4)?,
+            params_json: r.get(first + 5)?,
+            plan_json: r.get(first + 6)?,
+            plan: r.get::<_, Option<i64>>(first + 7)?.map(PlanId),
+            started_by: r.get(first + 8)?,
+            adopted: r.get(first + 9)?,
+            requested_at: r.get(first + 10)?,
+            state: None,
+        },
+        r.get(first + 11)?,
+    ))
+}
+
+/// The entry with its tracked state read from the journal's JSON.
+pub(crate) fn with_state(
+    mut entry: JournalEntry,
+    state: Option<String>,
+) -> Result<JournalEntry, StoreError> {
+    entry.state = match state {
+        Some(text) => Some(serde_json::from_str(&text).map_err(|_| {
+            StoreError::refused(format!(
+                "the journal's record of job {} is damaged; listing the jobs adopts it again from Glacier",
+                entry.job_id.as_deref().unwrap_or("(not started)")
+            ))
+        })?),
+        None => None,
+    };
+    Ok(entry)
+}
+
+impl Store {
+    /// The jobs whose output has been put to `use`.
+    pub fn jobs_whose_output_was(
+        &self,
+        output_use: OutputUse,
+    ) -> Result<HashSet<JournalId>, StoreError> {
+        let path = self.catalog.path();
+        self.catalog
+            .read_connection()
+            .prepare_cached("SELECT DISTINCT job FROM job_event WHERE what = ?1")
+            .at(path)?
+            .query_map([output_use.as_str()], |r| r.get(0).map(JournalId))
+            .at(path)?
+            .collect::<Result<HashSet<_>, _>>()
+            .at(path)
+    }
+
+    /// Every journaled job (of one vault, or all), oldest request first.
+    pub fn journal(&self, vault: Option<&VaultKey>) -> Result<Vec<JournalEntry>, StoreError> {
+        let path = self.catalog.path();
+        let conn = self.catalog.read_connection();
+        let mut statement = conn
+            .prepare_cached(&format!(
+                "SELECT {ENTRY_COLUMNS}
+                 FROM job j JOIN vault v ON v.id = j.vault_id
+                 LEFT JOIN plan_job o ON o.job = j.id AND o.owner = 1
+                 ORDER BY j.id"
+            ))
+            .at(path)?;
+        let rows = statement
+            .query_map([], |r| entry_from_row(r, 0))
+            .at(path)?
+            .collect::<Result<Vec<_>, _>>()
+            .at(path)?;
+        rows.into_iter()
+            .filter(|(entry, _)| vault.is_none_or(|vault| *vault == entry.vault))
+            .map(|(entry, state)| with_state(entry, state))
+            .collect()
+    }
+
+    /// The journal's key for the job Glacier calls `job_id`, if it knows the job.
+    pub fn journal_id(&self, job_id: &str) -> Result<Option<JournalId>, StoreError> {
+        let path = self.catalog.path();
+        self.catalog
+            .read_connection()
+            .prepare_cached("SELECT id FROM job WHERE job_id = ?1")
+            .at(path)?
+            .query_row([job_id], |r| r.get(0).map(JournalId))
+            .optional()
+            .at(path)
+    }
+
+    /// The history of one job, oldest first.
+    pub fn job_events(&self, id: JournalId) -> Result<Vec<JobEvent>, StoreError> {
+        let path = self.catalog.path();
+        self.catalog
+            .read_connection()
+            .prepare_cached("SELECT at, what, message FROM job_event WHERE job = ?1 ORDER BY id")
+            .at(path)?
+            .query_map([id.0], |r| {
+                Ok(JobEvent {
+                    at: r.get(0)?,
+                    what: r.get(1)?,
+                    message: r.get(2)?,
+                })
+            })
+            .at(path)?
+            .collect::<Result<Vec<_>, _>>()
+            .at(path)
+    }
+}
