@@ -40,7 +40,8 @@ CREATE TABLE job_event (
     job     INTEGER NOT NULL REFERENCES job(id),
     at      TEXT NOT NULL,
     -- requested, started, adopted, start failed, the new status, or what became
-    -- of the output: downloaded (message: the file), imported (message: the snapshot)
+    -- of the output: downloaded (message: the file), imported (message: the snapshot),
+    -- finished (on a plan's last job; message: the plan's file)
     what    TEXT NOT NULL,
     message TEXT
 );

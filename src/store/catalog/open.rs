@@ -84,10 +84,17 @@ fn open_read_only(path: &Path, snapshots_dir: &Path) -> Result<Connection, Store
         let (conn, immutable) = read_only_connection(path)?;
         let version = verify(&conn, path)?;
         if version < CATALOG_SCHEMA {
-            // Too old to read as it is, and not ours to upgrade: read a copy.
-            drop(conn);
+            // Too old to read as it is, and not ours to upgrade: read a copy,
+            // or, should that fail, the file as it is, which still shows what
+            // the older schema holds.
             let uri = uri_read_only(path, immutable);
-            super::upgraded_copy::upgraded_copy(path, &uri, snapshots_dir)?
+            match super::upgraded_copy::upgraded_copy(path, &uri, snapshots_dir) {
+                Ok(copy) => copy,
+                Err(err) => {
+                    tracing::warn!("cannot read an upgraded copy of the catalog: {err}");
+                    conn
+                }
+            }
         } else {
             conn
         }

@@ -178,14 +178,16 @@ fn join_launch(
                     made_at: &job.requested_at,
                 },
             )?;
-            plans.push(Launched {
+            let launched = Launched {
                 plan,
                 vault_id: job.vault_id,
                 first_job: job.id,
                 taken: HashSet::new(),
                 jobs: HashSet::new(),
-            });
-            planned.unwrap_or(0)
+            };
+            let position = planned.unwrap_or_else(|| fallback_position(&launched, launch));
+            plans.push(launched);
+            position
         }
     };
     let Some(plan) = plans.last_mut() else {
