@@ -158,7 +158,7 @@ fn one_failure_does_not_stop_the_others_and_sets_the_exit_code() {
     );
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("1 of 2 ready jobs"), "{stderr}");
+    assert!(stderr.contains("1 of 2 plans with ready jobs"), "{stderr}");
     assert_eq!(
         std::fs::read(dir.path().join(&archives[0].id)).unwrap(),
         b"mine"

@@ -198,10 +198,10 @@ fn a_whole_archive_with_yes_starts_one_job_journaled_with_its_parameters() {
 }
 
 #[test]
-fn a_split_plan_starts_several_jobs_whose_outputs_assemble_into_one_verified_file() {
+fn a_split_plan_starts_several_jobs_and_each_plan_ends_in_a_file_of_its_wanted_bytes() {
     let setup = setup();
     setup.cache_inventory();
-    // Chunks 1-3 split into [1,2) and [2,4); chunk 0 comes from a third job.
+    // Chunks 1-3 split into [1,2) and [2,4); chunk 0 is a plan of its own.
     let split = setup.retrieve(&[
         "--range",
         "1MiB-",
@@ -260,27 +260,56 @@ fn a_split_plan_starts_several_jobs_whose_outputs_assemble_into_one_verified_fil
     assert_eq!(setup.listed_jobs().len(), 4);
 
     let dir = tempfile::tempdir().unwrap();
-    for line in &lines {
-        let job_id = line["job_id"].as_str().unwrap();
-        setup
-            .live
-            ._runtime
-            .block_on(wait_for(&setup.client, "v", job_id));
-        let output = setup.run(&[
+    let download = |job_id: &str| {
+        setup.run(&[
             "download",
             job_id,
             "--vault",
             "v",
             "--to",
             dir.path().to_str().unwrap(),
-        ]);
-        assert!(output.status.success(), "{line}: {output:?}");
+        ])
+    };
+    for line in &lines {
+        let job_id = line["job_id"].as_str().unwrap();
+        setup
+            .live
+            ._runtime
+            .block_on(wait_for(&setup.client, "v", job_id));
     }
-    let file = dir.path().join("photos/2019/beach.jpg");
-    let bytes = std::fs::read(&file).unwrap();
-    assert_eq!(bytes.len() as u64, SIZE);
-    assert_eq!(common::tree_hash(&bytes), setup.tree_hash);
-    assert!(!dir.path().join("photos/2019/beach.jpg.part").exists());
+    // Either job of the split plan downloads both and finishes the plan's file.
+    let split_done = download(lines[1]["job_id"].as_str().unwrap());
+    assert!(split_done.status.success(), "{split_done:?}");
+    let said = String::from_utf8(split_done.stdout).unwrap();
+    assert!(said.contains("verified job 1, 2 of 2"), "{said}");
+    assert!(
+        said.contains("verified against Glacier's tree hashes"),
+        "{said}"
+    );
+    let first_done = download(lines[2]["job_id"].as_str().unwrap());
+    assert!(first_done.status.success(), "{first_done:?}");
+    // The same plan again: its file is there, and is not replaced unasked.
+    let again = download(lines[0]["job_id"].as_str().unwrap());
+    assert_eq!(again.status.code(), Some(2), "{again:?}");
+    let stderr = String::from_utf8(again.stderr).unwrap();
+    assert!(stderr.contains("is finished already"), "{stderr}");
+    assert!(stderr.contains("--overwrite"), "{stderr}");
+
+    let folder = dir.path().join("photos/2019");
+    let head = std::fs::read(folder.join(format!("beach.jpg.bytes-0-{}", MIB - 1))).unwrap();
+    let tail = std::fs::read(folder.join(format!("beach.jpg.bytes-{MIB}-{}", SIZE - 1))).unwrap();
+    assert_eq!(head.len() as u64, MIB);
+    assert_eq!(tail.len() as u64, SIZE - MIB);
+    let whole = [head, tail].concat();
+    assert_eq!(common::tree_hash(&whole), setup.tree_hash);
+    let mut left: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left.len(), 2, "nothing but the two files is left: {left:?}");
+    let top: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(top.len(), 1, "no staging is left behind: {top:?}");
 }
 
 #[test]

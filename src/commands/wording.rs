@@ -307,6 +307,13 @@ fn download_job(err: &DownloadJobError) -> Option<String> {
                 "import an inventory that lists it ('defrost inventory import FILE --vault NAME') and",
             )],
         ),
+        D::AlreadyFinished { .. } => swap_last(
+            &err.to_string(),
+            &[(
+                "only when asked to overwrite it",
+                "only with --overwrite (a file restored from another archive is never replaced)",
+            )],
+        ),
         D::Download(inner) => download(inner),
         D::Glacier(inner) => glacier(inner),
         D::Store(inner) => store(inner),

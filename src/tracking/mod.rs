@@ -94,12 +94,23 @@ fn adopt(info: &JobInfo, vault: &str, speed: ServiceSpeed, now: OffsetDateTime) 
         info.created,
     );
     job.archive_id = info.archive_id.clone();
-    job.range = info
-        .retrieval_byte_range
-        .and_then(|(first, last)| ByteRange::new(first, last).ok());
+    job.range = retrieved_range(info).and_then(|(first, last)| ByteRange::new(first, last).ok());
     job.adopted = true;
     job.speed = speed;
     observe(job, observation_of(info), now)
+}
+
+/// The part of the archive a job retrieves; `None` for all of it. DescribeJob
+/// writes a whole-archive job's range out (`0-SIZE-1`), which is not a range
+/// the user asked for: such a job is journaled, planned and restored as the
+/// whole archive, under its own name.
+fn retrieved_range(info: &JobInfo) -> Option<(u64, u64)> {
+    let (first, last) = info.retrieval_byte_range?;
+    let whole = first == 0
+        && info
+            .archive_size
+            .is_some_and(|size| last.checked_add(1) == Some(size));
+    (!whole).then_some((first, last))
 }
 
 pub(crate) fn observation_of(info: &JobInfo) -> Observation {
@@ -120,7 +131,7 @@ fn params_of(info: &JobInfo) -> String {
     if let Some(tier) = info.tier {
         params["Tier"] = json!(tier.as_str());
     }
-    if let Some((first, last)) = info.retrieval_byte_range {
+    if let Some((first, last)) = retrieved_range(info) {
         params["RetrievalByteRange"] = json!(format!("{first}-{last}"));
     }
     if let Some(description) = &info.description {

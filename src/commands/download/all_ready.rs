@@ -1,22 +1,24 @@
-//! `defrost download --all-ready --to DIR`: every archive job whose output is ready
-//! and not downloaded yet, each as `defrost download JOB_ID` does it. One failure
-//! does not stop the others; a summary lists what became of each job.
+//! `defrost download --all-ready --to DIR`: every plan with a job whose output is
+//! ready, each as `defrost download PLAN` does it: its ready jobs fetched and,
+//! once the last is in, its file finished, in whatever order the jobs became
+//! ready and across runs. One failure does not stop the others; a summary says
+//! what became of each plan.
+
+use std::collections::BTreeSet;
 
 use time::OffsetDateTime;
 
-use super::{DownloadArgs, download_with_bar, summary};
+use super::{DownloadArgs, download_with_bar, outcome_lines, print_outcome};
 use crate::cli::GlobalOpts;
 use crate::commands::cached::open_store;
 use crate::commands::jobs::synced_journal;
 use crate::commands::{BadInput, exit_code_for, one_line};
-use crate::domain::job::{JobStatus, effective_status};
-use crate::domain::job_params::JobKind;
+use crate::domain::job::{JobStatus, PlanShape, effective_status};
 use crate::glacier::SdkGlacier;
-use crate::store::{JournalEntry, OutputUse, Store};
+use crate::store::{PlanId, Store};
 use crate::text::printable;
-use crate::tracking::download::DownloadTarget;
 
-/// What became of one ready job.
+/// What became of one plan with a ready job.
 enum Outcome {
     Downloaded(String),
     Failed(anyhow::Error),
@@ -35,17 +37,26 @@ pub fn run(global: &GlobalOpts, args: &DownloadArgs) -> anyhow::Result<()> {
         )
         .await?;
         let now = OffsetDateTime::now_utc();
-        let ready: Vec<JournalEntry> = entries
-            .into_iter()
+        let plans: BTreeSet<PlanId> = entries
+            .iter()
             .filter(|entry| {
                 let state = entry.state.as_ref();
                 state.is_some_and(|job| effective_status(job, now) == JobStatus::Succeeded)
             })
+            .filter_map(|entry| entry.plan)
             .collect();
-        let mut outcomes = Vec::with_capacity(ready.len());
-        for entry in ready {
-            let outcome = download_entry(&glacier, &mut store, args, &entry).await;
-            report(&entry, &outcome);
+        let mut outcomes = Vec::with_capacity(plans.len());
+        for plan in plans {
+            let label = label(&store, plan);
+            let outcome = download_one(&glacier, &mut store, args, plan).await;
+            match &outcome {
+                Outcome::Downloaded(summary) if !args.json => {
+                    println!("downloaded {label}: {summary}");
+                }
+                Outcome::Downloaded(_) => {}
+                Outcome::Skipped(why) => println!("skipped {label}: {why}"),
+                Outcome::Failed(err) => println!("failed {label}: {}", one_line(err)),
+            }
             outcomes.push(outcome);
         }
         anyhow::Ok(outcomes)
@@ -53,68 +64,61 @@ pub fn run(global: &GlobalOpts, args: &DownloadArgs) -> anyhow::Result<()> {
     summarise(&outcomes)
 }
 
-/// Downloads one ready job, unless it is an inventory or already downloaded.
-async fn download_entry(
+/// Downloads one plan's ready jobs, unless it is an inventory or finished.
+async fn download_one(
     glacier: &SdkGlacier,
     store: &mut Store,
     args: &DownloadArgs,
-    entry: &JournalEntry,
+    plan: PlanId,
 ) -> Outcome {
-    let (Some(job_id), Some(job)) = (entry.job_id.as_deref(), entry.state.as_ref()) else {
-        return Outcome::Skipped("not started".into());
+    let entry = match store.plan(plan) {
+        Ok(Some(entry)) => entry,
+        Ok(None) => return Outcome::Skipped("no longer in the journal".into()),
+        Err(err) => return Outcome::Failed(err.into()),
     };
-    if job.kind == JobKind::InventoryRetrieval {
+    if entry.shape == PlanShape::Inventory {
         return Outcome::Skipped(format!(
             "an inventory: 'defrost inventory fetch --vault {}' imports it",
             printable(&entry.vault.name)
         ));
     }
-    match already_downloaded(store, entry) {
-        Ok(Some(file)) => return Outcome::Skipped(format!("already downloaded to {file}")),
-        Ok(None) => {}
-        Err(err) => return Outcome::Failed(err),
+    if let Some(finished) = &entry.finished {
+        return Outcome::Skipped(format!(
+            "already downloaded to {}",
+            printable(&finished.path)
+        ));
     }
-    let target = DownloadTarget {
-        vault: &entry.vault.name,
-        region: &entry.vault.region,
-        job_id,
-        to: &args.to,
-        overwrite: args.overwrite,
-    };
-    // The engine journals the download, so the next run skips it.
-    match download_with_bar(glacier, store, &target).await {
-        Ok(downloaded) => Outcome::Downloaded(summary(&downloaded)),
+    match download_with_bar(glacier, store, plan, args).await {
+        Ok(outcome) => {
+            let now = OffsetDateTime::now_utc();
+            if args.json {
+                print_outcome(&outcome, args, now);
+            }
+            Outcome::Downloaded(outcome_lines(&outcome, now).join("; "))
+        }
         Err(err) => Outcome::Failed(err),
     }
 }
 
-/// Where the job's output was downloaded to, if it was.
-fn already_downloaded(store: &Store, entry: &JournalEntry) -> anyhow::Result<Option<String>> {
-    let downloaded = store.jobs_whose_output_was(OutputUse::Downloaded)?;
-    if !downloaded.contains(&entry.id) {
-        return Ok(None);
-    }
-    let file = store
-        .job_events(entry.id)?
-        .into_iter()
-        .rev()
-        .find(|event| event.what == OutputUse::Downloaded.as_str())
-        .and_then(|event| event.message)
-        .unwrap_or_default();
-    Ok(Some(printable(&file)))
-}
-
-fn report(entry: &JournalEntry, outcome: &Outcome) {
-    let job = printable(entry.job_id.as_deref().unwrap_or("(not started)"));
-    match outcome {
-        Outcome::Downloaded(summary) => println!("downloaded {job}: {summary}"),
-        Outcome::Skipped(why) => println!("skipped {job}: {why}"),
-        Outcome::Failed(err) => println!("failed {job}: {}", one_line(err)),
+/// A plan of one job by its job id, as the journal lists it; a larger plan by
+/// its own id.
+fn label(store: &Store, plan: PlanId) -> String {
+    let only_job = store
+        .plan(plan)
+        .ok()
+        .flatten()
+        .and_then(|entry| match entry.jobs.as_slice() {
+            [one] => one.entry.job_id.clone(),
+            _ => None,
+        });
+    match only_job {
+        Some(job_id) => printable(&job_id),
+        None => format!("plan {plan}"),
     }
 }
 
 /// The closing line; an error (exit 2 if every failure was the user's to fix,
-/// else 1) when any download failed.
+/// else 1) when any plan failed.
 fn summarise(outcomes: &[Outcome]) -> anyhow::Result<()> {
     let count = |wanted: fn(&Outcome) -> bool| outcomes.iter().filter(|o| wanted(o)).count();
     let downloaded = count(|o| matches!(o, Outcome::Downloaded(_)));
@@ -138,7 +142,7 @@ fn summarise(outcomes: &[Outcome]) -> anyhow::Result<()> {
         return Ok(());
     }
     let message = format!(
-        "{} of {} ready jobs could not be downloaded (see above); fix what each says and run 'defrost download --all-ready' again",
+        "{} of {} plans with ready jobs could not be downloaded (see above); fix what each says and run 'defrost download --all-ready' again",
         failures.len(),
         outcomes.len() - skipped
     );

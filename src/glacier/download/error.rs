@@ -153,7 +153,7 @@ impl DownloadError {
     }
 
     /// An I/O failure on `path`, telling a full disk apart because its remedy differs.
-    pub(super) fn io(action: &'static str, path: &std::path::Path, source: io::Error) -> Self {
+    pub fn io(action: &'static str, path: &std::path::Path, source: io::Error) -> Self {
         let path = path.to_path_buf();
         if matches!(
             source.kind(),

@@ -62,6 +62,31 @@ pub enum DownloadJobError {
         source: std::io::Error,
     },
 
+    #[error(
+        "plan {plan} is finished already: {} holds its bytes; it is downloaded again only when asked to overwrite it",
+        path.display()
+    )]
+    AlreadyFinished { plan: String, path: PathBuf },
+
+    #[error(
+        "the journal knows no plan {}; see the list of jobs and plans",
+        printable(plan)
+    )]
+    UnknownPlan { plan: String },
+
+    #[error(
+        "the staged output {} is {found} bytes long where its job retrieved {expected}; delete it and download the plan again",
+        path.display()
+    )]
+    StagedLength {
+        path: PathBuf,
+        expected: u64,
+        found: u64,
+    },
+
+    #[error(transparent)]
+    Assemble(#[from] crate::domain::range::AssembleError),
+
     #[error(transparent)]
     Download(#[from] DownloadError),
     #[error(transparent)]
@@ -86,7 +111,10 @@ impl DownloadJobError {
             | DownloadJobError::JobFailed { .. }
             | DownloadJobError::NoLength { .. }
             | DownloadJobError::HashesDisagree { .. }
-            | DownloadJobError::NoFreeName { .. } => true,
+            | DownloadJobError::NoFreeName { .. }
+            | DownloadJobError::UnknownPlan { .. }
+            | DownloadJobError::AlreadyFinished { .. } => true,
+            DownloadJobError::StagedLength { .. } | DownloadJobError::Assemble(_) => false,
             DownloadJobError::Download(err) => err.is_bad_input(),
             DownloadJobError::Glacier(err) => err.is_bad_input(),
             DownloadJobError::Store(err) => err.is_bad_input(),

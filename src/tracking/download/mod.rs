@@ -7,6 +7,10 @@
 //! end draws progress and words the outcome for its own user.
 
 mod error;
+mod finish;
+mod plan;
+mod range_plan;
+mod staging;
 mod target;
 
 use std::path::{Path, PathBuf};
@@ -14,6 +18,11 @@ use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
 pub use error::DownloadJobError;
+pub use plan::{
+    FinishedPlan, PlanOutcome, PlanProgress, PlanTarget, WaitState, WaitingJob, download_plan,
+    resolve_plan,
+};
+pub use staging::STAGING_FOLDER;
 
 use crate::domain::job::ObservedStatus;
 use crate::domain::job_params::JobKind;

@@ -31,7 +31,16 @@ pub fn cached_archive(
     vault: &str,
     job: &JobInfo,
 ) -> Option<ArchiveRow> {
-    let archive_id = job.archive_id.as_deref()?;
+    cached_archive_by_id(store, region, vault, job.archive_id.as_deref()?)
+}
+
+/// [`cached_archive`] by the archive's id.
+pub fn cached_archive_by_id(
+    store: &Store,
+    region: &str,
+    vault: &str,
+    archive_id: &str,
+) -> Option<ArchiveRow> {
     store
         .vaults()
         .ok()?

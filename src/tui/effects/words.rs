@@ -145,6 +145,10 @@ impl ScreenWords {
                 "import a newer inventory".to_owned(),
                 format!("press {fetch} in the vaults pane for a newer inventory"),
             ),
+            D::AlreadyFinished { .. } => (
+                "it is downloaded again only when asked to overwrite it".to_owned(),
+                "choose another folder to download it again".to_owned(),
+            ),
             D::Download(inner) => return self.download(inner),
             D::Glacier(inner) => return self.glacier(inner),
             D::Store(inner) => return self.store(inner),
