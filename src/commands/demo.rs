@@ -145,7 +145,9 @@ pub async fn start_first_jobs(
             tier: Some(tier.to_owned()),
             sns_topic: None,
         };
-        let planned = plan_jobs(&request)?;
+        let mut planned = plan_jobs(&request)?;
+        planned.archive_name = Some(archive.name);
+        planned.archive_tree_hash = Some(archive.sha256_tree_hash);
         let reuse = vec![None; planned.jobs.len()];
         let launch = LaunchRequest {
             vault: vault.key,

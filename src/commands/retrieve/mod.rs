@@ -120,14 +120,18 @@ fn plan(
         }
         (Some(spec), Some(size)) => Some(spec.resolve(Some(size)).context("--range")?),
     };
-    Ok(plan_jobs(&RetrievalRequest {
+    let mut planned = plan_jobs(&RetrievalRequest {
         archive_id: args.archive_id.clone(),
         archive_size: size,
         want,
         plan: args.plan.unwrap_or(PlanKind::Split),
         tier: args.tier.clone(),
         sns_topic: args.sns_topic.clone(),
-    })?)
+    })?;
+    // The plan records the archive as the inventory had it.
+    planned.archive_name = cached.map(|archive| archive.name.clone());
+    planned.archive_tree_hash = cached.map(|archive| archive.sha256_tree_hash.clone());
+    Ok(planned)
 }
 
 async fn launch(

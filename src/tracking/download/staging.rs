@@ -69,18 +69,19 @@ pub fn claim_range_file(
     })
 }
 
-/// The archive's decoded name, made safe: as the plan recorded it, else as the
-/// newest cached inventory lists it, else its id.
+/// The archive's decoded name, made safe as a whole-archive download makes it:
+/// from the newest cached inventory, else as the plan recorded it, else its id.
 fn restored_path(store: &Store, plan: &PlanEntry, archive_id: &str) -> SafeRelativePath {
-    if let Some(name) = plan
+    if let Some(row) = cached_archive_by_id(store, &plan.vault.region, &plan.vault.name, archive_id)
+    {
+        return decode(&row.description).safe_path(archive_id);
+    }
+    match plan
         .archive
         .as_ref()
         .and_then(|archive| archive.name.as_deref())
     {
-        return SafeRelativePath::new(name, archive_id);
-    }
-    match cached_archive_by_id(store, &plan.vault.region, &plan.vault.name, archive_id) {
-        Some(row) => decode(&row.description).safe_path(archive_id),
+        Some(name) => SafeRelativePath::new(name, archive_id),
         None => SafeRelativePath::new(archive_id, archive_id),
     }
 }

@@ -161,7 +161,10 @@ pub(super) fn build_preview(
         tier: Some(tier.as_str().to_owned()),
         sns_topic: None,
     };
-    let planned = plan_jobs(&request).map_err(|err| err.to_string())?;
+    let mut planned = plan_jobs(&request).map_err(|err| err.to_string())?;
+    // The plan records the archive as the inventory had it.
+    planned.archive_name = Some(dialog.archive.name.clone());
+    planned.archive_tree_hash = Some(dialog.archive.sha256_tree_hash.clone());
     let plan = match &planned.plan {
         Some(plan) => plan.clone(),
         None => plan(dialog.archive.size, whole, dialog.chosen).map_err(|err| err.to_string())?,
