@@ -168,15 +168,19 @@ fn a_range_is_planned_launched_followed_downloaded_and_verified_in_the_demo() {
     session.wait_for("into folder", SECONDS(5));
     session.press(ENTER);
     session.wait_for("✓ verified", SECONDS(60));
-    let part = data
-        .path()
-        .join("demo/downloads/2019/holiday/IMG_2041.dng.part");
-    assert!(
-        part.is_file(),
+    // The plan's file holds exactly the wanted 4 MiB; no staging is left.
+    let downloads = data.path().join("demo/downloads");
+    let finished = downloads.join("2019/holiday/IMG_2041.dng.bytes-4194304-8388607");
+    let length = std::fs::metadata(&finished).map(|m| m.len()).ok();
+    assert_eq!(
+        length,
+        Some(4 << 20),
         "{}:\n{}",
-        part.display(),
+        finished.display(),
         session.contents()
     );
+    assert!(!downloads.join(".defrost-staging").exists());
+    assert!(!downloads.join("2019/holiday/IMG_2041.dng.part").exists());
 
     session.press("q");
     let deadline = Instant::now() + SECONDS(10);
