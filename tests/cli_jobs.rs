@@ -77,6 +77,16 @@ fn jobs_started_elsewhere_are_adopted_once_and_followed() {
         .find(|r| r["job_id"] == inventory_job_id.as_str())
         .unwrap();
     assert_eq!(inventory["kind"], "inventory-retrieval");
+    // Each adopted job is a plan of its own, by which it can be downloaded.
+    let plans = [&archive["plan"], &inventory["plan"]];
+    for plan in plans {
+        let id = plan.as_str().unwrap_or_default();
+        assert!(
+            id.starts_with('P') && id[1..].parse::<u64>().is_ok(),
+            "{plan}"
+        );
+    }
+    assert_ne!(plans[0], plans[1]);
 }
 
 #[test]

@@ -41,6 +41,8 @@ pub struct JobsArgs {
 #[derive(Serialize)]
 struct JobJson<'a> {
     journal_id: i64,
+    /// The plan the job belongs to (`P12`); `defrost download P12` finishes it.
+    plan: Option<String>,
     vault: &'a str,
     region: &'a str,
     job_id: Option<&'a str>,
@@ -192,6 +194,7 @@ fn json_of(entry: &JournalEntry, now: OffsetDateTime) -> JobJson<'_> {
     let job = entry.state.as_ref();
     JobJson {
         journal_id: entry.id.0,
+        plan: entry.plan.map(|plan| plan.to_string()),
         vault: &entry.vault.name,
         region: &entry.vault.region,
         job_id: entry.job_id.as_deref(),
