@@ -166,7 +166,7 @@ fn a_whole_archive_with_yes_starts_one_job_journaled_with_its_parameters() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("defrost download JOB_ID --vault v --to DIR"),
+        stdout.contains("defrost download P1 --vault v --to DIR"),
         "{stdout}"
     );
 

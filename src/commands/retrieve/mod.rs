@@ -164,14 +164,14 @@ async fn launch(
         started_by: crate::tracking::started_by_here(),
     };
     let outcome = launch_plan(&glacier, store, &request, OffsetDateTime::now_utc()).await;
-    let started = match &outcome {
-        Ok(report) => &report.jobs,
-        Err(err) => err.started(),
+    let (plan, started) = match &outcome {
+        Ok(report) => (Some(report.plan), report.jobs.as_slice()),
+        Err(err) => (None, err.started()),
     };
-    view::show_jobs(&request, started, args.output.json)?;
-    outcome?;
+    view::show_jobs(&request, plan, started, args.output.json)?;
+    let report = outcome?;
     if !args.output.json {
-        view::show_next_steps(&args.vault.vault);
+        view::show_next_steps(&args.vault.vault, report.plan);
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use crate::commands::cached::size;
 use crate::domain::job::{JobStatus, TrackedJob, effective_status, time_left};
 use crate::domain::range::{ByteRange, PlanKind};
-use crate::store::ArchiveRow;
+use crate::store::{ArchiveRow, PlanId};
 use crate::text::{printable, terminal_json};
 use crate::tracking::launch::{LaunchRequest, LaunchedJob, PlannedRetrieval};
 
@@ -141,6 +141,8 @@ fn means_yes(answer: &str, default: bool) -> bool {
 
 #[derive(Serialize)]
 struct JobLine<'a> {
+    /// The plan the job serves (`P12`): `defrost download P12` finishes it.
+    plan: Option<String>,
     vault: &'a str,
     archive_id: &'a str,
     job_id: &'a str,
@@ -151,12 +153,18 @@ struct JobLine<'a> {
 }
 
 /// A line per job started or reused, in the plan's order.
-pub fn show_jobs(request: &LaunchRequest, jobs: &[LaunchedJob], json: bool) -> anyhow::Result<()> {
+pub fn show_jobs(
+    request: &LaunchRequest,
+    plan: Option<PlanId>,
+    jobs: &[LaunchedJob],
+    json: bool,
+) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     for (job, params) in jobs.iter().zip(&request.planned.jobs) {
         let tier = job.tier.map_or("Standard", |tier| tier.as_str());
         if json {
             let line = JobLine {
+                plan: plan.map(|plan| plan.to_string()),
                 vault: &request.vault.name,
                 archive_id: &request.planned.archive_id,
                 job_id: &job.job_id,
@@ -180,10 +188,10 @@ pub fn show_jobs(request: &LaunchRequest, jobs: &[LaunchedJob], json: bool) -> a
 }
 
 /// What to do once the jobs are running.
-pub fn show_next_steps(vault: &str) {
+pub fn show_next_steps(vault: &str, plan: PlanId) {
     let vault = printable(vault);
     println!(
-        "follow them with 'defrost jobs --vault {vault}', then fetch each with 'defrost download JOB_ID --vault {vault} --to DIR'"
+        "plan {plan}: follow it with 'defrost jobs --vault {vault}', then fetch it with 'defrost download {plan} --vault {vault} --to DIR' (its file is finished once every job is in)"
     );
 }
 

@@ -95,8 +95,9 @@ pub enum DownloadError {
 
     /// Something in the target folder that defrost will not write through or
     /// over: a link, a FIFO, a file where a folder must go.
-    #[error("{0}")]
-    Refused(#[source] ConfinedError),
+    // Transparent: the refusal's own words, once, whatever reads the chain.
+    #[error(transparent)]
+    Refused(ConfinedError),
 
     #[error(
         "another defrost process is downloading job {job_id} into {}; wait for it to finish (run the download again afterwards if it did not)",

@@ -237,16 +237,37 @@ pub async fn resolve_plan<G: GlacierApi>(
             }),
         };
     }
-    if let Some(plan) = store.plan_of_job(id)? {
-        return Ok(plan.id);
+    if let Some(plan) = plan_serving_job(store, id)? {
+        return Ok(plan);
     }
     sync_vault_jobs(api, store, vault, now).await?;
-    if let Some(plan) = store.plan_of_job(id)? {
-        return Ok(plan.id);
+    if let Some(plan) = plan_serving_job(store, id)? {
+        return Ok(plan);
     }
     // Glacier's own answer says best why the job is unknown.
     api.describe_job(&vault.name, id).await?;
     Err(DownloadJobError::UnknownPlan {
         plan: id.to_owned(),
     })
+}
+
+/// The plan a job id stands for: a job reused by a later plan serves that plan
+/// too, so the newest plan listing it that is not finished yet, else the plan
+/// that started it.
+fn plan_serving_job(store: &Store, job_id: &str) -> Result<Option<PlanId>, DownloadJobError> {
+    let Some(owner) = store.plan_of_job(job_id)? else {
+        return Ok(None);
+    };
+    let lists_job = |plan: &PlanEntry| {
+        plan.jobs
+            .iter()
+            .any(|job| job.entry.job_id.as_deref() == Some(job_id))
+    };
+    let unfinished = store
+        .plans(Some(&owner.vault))?
+        .into_iter()
+        .filter(|plan| plan.finished.is_none() && lists_job(plan))
+        .map(|plan| plan.id)
+        .max();
+    Ok(Some(unfinished.unwrap_or(owner.id)))
 }

@@ -43,8 +43,9 @@ pub enum FetchError {
         source: std::io::Error,
     },
     /// A link or a misplaced file where the fetch keeps its pages.
-    #[error("{0}")]
-    Refused(#[source] ConfinedError),
+    // Transparent: the refusal's own words, once, whatever reads the chain.
+    #[error(transparent)]
+    Refused(ConfinedError),
     #[error("the fetch's plan cannot be recorded: {0}")]
     Plan(String),
     #[error(transparent)]
