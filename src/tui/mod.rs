@@ -8,8 +8,8 @@
 
 pub mod app;
 pub mod config;
-pub mod keymap;
 pub mod effects;
+pub mod keymap;
 pub mod layout;
 pub mod model;
 pub mod msg;
