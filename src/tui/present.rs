@@ -49,3 +49,27 @@ pub fn written(range: ByteRange) -> String {
         format!("{}-{}", range.start, range.end)
     }
 }
+
+/// What a plan leaves in the download folder once every job is in, in one
+/// sentence: the file's name and whether its bytes are checked.
+pub fn end_result(name: &str, want: Option<ByteRange>, checksum: bool) -> String {
+    let name = crate::text::printable(name);
+    match want {
+        None => format!(
+            "At the end you get {name}, the whole archive, verified against Glacier's tree hash."
+        ),
+        Some(want) => {
+            let verified = if checksum {
+                "verified against Glacier's tree hashes"
+            } else {
+                "not verified: Glacier sends no checksum for this range"
+            };
+            format!(
+                "At the end you get {name}.bytes-{}-{}: exactly the {} bytes wanted, {verified}.",
+                want.start,
+                want.end,
+                want.len()
+            )
+        }
+    }
+}

@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::tui::model::{Dialog, Model, Pane};
+use crate::tui::present::end_result;
 
 pub fn explain(frame: &mut Frame, model: &Model, area: Rect) {
     let block = Block::default()
@@ -20,8 +21,40 @@ pub fn explain(frame: &mut Frame, model: &Model, area: Rect) {
     );
 }
 
-/// What the screen is about right now, in plain words.
-pub fn explanation(model: &Model) -> &'static str {
+/// What the screen is about right now, in plain words; while a retrieval is
+/// being planned, also what the user will get at the end.
+pub fn explanation(model: &Model) -> String {
+    let general = general(model);
+    match end_of_plan(model) {
+        Some(end) => format!("{general} {end}"),
+        None => general.to_owned(),
+    }
+}
+
+/// The file the plan on screen ends in, when a plan is on screen.
+fn end_of_plan(model: &Model) -> Option<String> {
+    let (archive, want, checksum) = match model.dialog.as_ref()? {
+        Dialog::Range(dialog) => {
+            let whole = dialog.want.start == 0 && dialog.want.end + 1 == dialog.archive.size;
+            let checksum = dialog.chosen_plan().is_some_and(|plan| plan.checksum);
+            (&dialog.archive, (!whole).then_some(dialog.want), checksum)
+        }
+        Dialog::Preview(preview) => (
+            &preview.archive,
+            preview.planned.want,
+            preview.planned.checksum(),
+        ),
+        Dialog::Launch(launch) => (
+            &launch.preview.archive,
+            launch.preview.planned.want,
+            launch.preview.planned.checksum(),
+        ),
+        _ => return None,
+    };
+    Some(end_result(&archive.name, want, checksum || want.is_none()))
+}
+
+fn general(model: &Model) -> &'static str {
     match (&model.dialog, model.focus) {
         (Some(Dialog::Range(_)), _) => {
             "Glacier retrieves whole MiBs: a range must start and end on 1 MiB boundaries. It sends a checksum only when the range is a node of the archive's SHA-256 tree hash (a power-of-two run of MiBs, aligned to its size); split plans stay aligned with several smaller jobs."
@@ -44,5 +77,45 @@ pub fn explanation(model: &Model) -> &'static str {
         (None, Pane::Jobs) => {
             "Jobs run on Glacier's side. defrost asks about each no more often than its tier makes useful; a finished job's output stays downloadable for 24 hours."
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::range::{ByteRange, MIB, PlanKind};
+    use crate::tui::model::RangeDialog;
+    use crate::tui::testing::{archive, browsing};
+
+    fn planning(want: ByteRange, kind: PlanKind) -> String {
+        let mut model = browsing(120, 40, 10);
+        let row = archive(0, "photos/2019/x.bin", 13 * MIB + 5);
+        model.dialog = Some(Dialog::Range(RangeDialog::new(row, want, kind)));
+        explanation(&model)
+    }
+
+    #[test]
+    fn the_planner_says_which_file_the_plan_ends_in_and_whether_it_is_checked() {
+        let want = ByteRange {
+            start: 7_340_042,
+            end: 9_437_174,
+        };
+        let tree = planning(want, PlanKind::Tree);
+        assert!(
+            tree.ends_with(
+                "At the end you get photos/2019/x.bin.bytes-7340042-9437174: exactly the 2097133 bytes wanted, verified against Glacier's tree hashes."
+            ),
+            "{tree}"
+        );
+        let mib = planning(want, PlanKind::Mib);
+        assert!(
+            mib.ends_with("not verified: Glacier sends no checksum for this range."),
+            "{mib}"
+        );
+        let whole = planning(ByteRange::whole(13 * MIB + 5).unwrap(), PlanKind::Mib);
+        assert!(
+            whole.ends_with("At the end you get photos/2019/x.bin, the whole archive, verified against Glacier's tree hash."),
+            "{whole}"
+        );
     }
 }
