@@ -22,11 +22,12 @@ pub fn explain(frame: &mut Frame, model: &Model, area: Rect) {
 }
 
 /// What the screen is about right now, in plain words; while a retrieval is
-/// being planned, also what the user will get at the end.
+/// being planned, first what the user will get at the end (the panel is three
+/// lines, and the general words are the ones to lose when it is too short).
 pub fn explanation(model: &Model) -> String {
     let general = general(model);
     match end_of_plan(model) {
-        Some(end) => format!("{general} {end}"),
+        Some(end) => format!("{end} {general}"),
         None => general.to_owned(),
     }
 }
@@ -102,19 +103,19 @@ mod tests {
         };
         let tree = planning(want, PlanKind::Tree);
         assert!(
-            tree.ends_with(
-                "At the end you get photos/2019/x.bin.bytes-7340042-9437174: exactly the 2097133 bytes wanted, verified against Glacier's tree hashes."
+            tree.starts_with(
+                "At the end you get photos/2019/x.bin.bytes-7340042-9437174: exactly the 2097133 bytes wanted, verified against Glacier's tree hashes. Glacier retrieves"
             ),
             "{tree}"
         );
         let mib = planning(want, PlanKind::Mib);
         assert!(
-            mib.ends_with("not verified: Glacier sends no checksum for this range."),
+            mib.contains("not verified: Glacier sends no checksum for this range. Glacier"),
             "{mib}"
         );
         let whole = planning(ByteRange::whole(13 * MIB + 5).unwrap(), PlanKind::Mib);
         assert!(
-            whole.ends_with("At the end you get photos/2019/x.bin, the whole archive, verified against Glacier's tree hash."),
+            whole.starts_with("At the end you get photos/2019/x.bin, the whole archive, verified against Glacier's tree hash."),
             "{whole}"
         );
     }
