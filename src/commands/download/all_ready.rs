@@ -15,7 +15,7 @@ use crate::commands::jobs::synced_journal;
 use crate::commands::{BadInput, exit_code_for, one_line};
 use crate::domain::job::{JobStatus, PlanShape, effective_status};
 use crate::glacier::SdkGlacier;
-use crate::store::{PlanId, Store};
+use crate::store::{JournalEntry, PlanEntry, PlanId, PlanJob, Store, StoreError};
 use crate::text::printable;
 
 /// What became of one plan with a ready job.
@@ -47,8 +47,12 @@ pub fn run(global: &GlobalOpts, args: &DownloadArgs) -> anyhow::Result<()> {
             .collect();
         let mut outcomes = Vec::with_capacity(plans.len());
         for plan in plans {
-            let label = label(&store, plan);
-            let outcome = download_one(&glacier, &mut store, args, plan).await;
+            let entry = store.plan(plan);
+            let label = match &entry {
+                Ok(Some(entry)) => label(entry),
+                _ => format!("plan {plan}"),
+            };
+            let outcome = download_one(&glacier, &mut store, args, plan, entry).await;
             match &outcome {
                 Outcome::Downloaded(summary) if !args.json => {
                     println!("downloaded {label}: {summary}");
@@ -70,8 +74,9 @@ async fn download_one(
     store: &mut Store,
     args: &DownloadArgs,
     plan: PlanId,
+    entry: Result<Option<PlanEntry>, StoreError>,
 ) -> Outcome {
-    let entry = match store.plan(plan) {
+    let entry = match entry {
         Ok(Some(entry)) => entry,
         Ok(None) => return Outcome::Skipped("no longer in the journal".into()),
         Err(err) => return Outcome::Failed(err.into()),
@@ -102,18 +107,19 @@ async fn download_one(
 
 /// A plan of one job by its job id, as the journal lists it; a larger plan by
 /// its own id.
-fn label(store: &Store, plan: PlanId) -> String {
-    let only_job = store
-        .plan(plan)
-        .ok()
-        .flatten()
-        .and_then(|entry| match entry.jobs.as_slice() {
-            [one] => one.entry.job_id.clone(),
-            _ => None,
-        });
-    match only_job {
-        Some(job_id) => printable(&job_id),
-        None => format!("plan {plan}"),
+fn label(entry: &PlanEntry) -> String {
+    match entry.jobs.as_slice() {
+        [
+            PlanJob {
+                entry:
+                    JournalEntry {
+                        job_id: Some(job_id),
+                        ..
+                    },
+                ..
+            },
+        ] => printable(job_id),
+        _ => format!("plan {}", entry.id),
     }
 }
 

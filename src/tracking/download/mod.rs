@@ -2,9 +2,9 @@
 //! chunk by chunk and resumable: the one engine behind `defrost download`, its
 //! `--all-ready`, and the screen's `d`. It chooses where the output goes (the
 //! archive's decoded name from the cached inventory, claimed in the journal so
-//! no two archives share a file), runs the verified download, finishes a split
-//! plan's file once its last range is in, and journals the outcome. Each front
-//! end draws progress and words the outcome for its own user.
+//! no two archives share a file), runs the verified download, cuts a range
+//! plan's wanted bytes out of its staged jobs (see `plan`), and journals the
+//! outcome. Each front end draws progress and words the outcome for its own user.
 
 mod error;
 mod finish;
@@ -28,8 +28,7 @@ use crate::domain::job::ObservedStatus;
 use crate::domain::job_params::JobKind;
 use crate::domain::treehash::TreeHash;
 use crate::glacier::download::{
-    DEFAULT_PARALLEL, Destination, DownloadError, DownloadProgress, DownloadRequest,
-    default_chunk_size, download, finish_part,
+    DEFAULT_PARALLEL, Destination, DownloadProgress, DownloadRequest, default_chunk_size, download,
 };
 use crate::glacier::{GlacierApi, JobInfo};
 use crate::store::{ArchiveRow, JournalId, Store, VaultKey};
@@ -50,20 +49,6 @@ pub struct DownloadTarget<'a> {
     pub overwrite: bool,
 }
 
-/// What a verified download left on disk.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Finished {
-    /// The whole output is in its file.
-    Whole {
-        tree_hash: TreeHash,
-        resumed_chunks: u64,
-    },
-    /// A range of a split plan is in; the archive's file waits for the rest.
-    RangeOfPlan { verified: u64, total: u64 },
-    /// The last range of a split plan is in, and the archive's file is whole.
-    LastRange { tree_hash: TreeHash },
-}
-
 /// A job's output, verified on disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Downloaded {
@@ -73,12 +58,16 @@ pub struct Downloaded {
     pub shown: PathBuf,
     /// The bytes of output downloaded.
     pub output_length: u64,
-    pub finished: Finished,
+    pub tree_hash: TreeHash,
+    /// Chunks an earlier run had verified, not fetched again.
+    pub resumed_chunks: u64,
 }
 
-/// Downloads one finished job's output into `target.to`, verified, telling
-/// `progress` after each verified chunk; then journals where it went.
-pub async fn download_job<G: GlacierApi>(
+/// Downloads one finished job's whole output (a whole archive or an inventory)
+/// into `target.to`, verified, telling `progress` after each verified chunk;
+/// then journals where it went. A range job's output is a plan's to cut (see
+/// `plan`).
+pub(super) async fn download_job<G: GlacierApi>(
     api: &G,
     store: &mut Store,
     target: &DownloadTarget<'_>,
@@ -88,71 +77,45 @@ pub async fn download_job<G: GlacierApi>(
     let cached = cached_archive(store, target.region, target.vault, &job);
     let output_length = ready_output_length(&job, cached.as_ref())?;
     let claimed = claim_destination(store, target.to, cached.as_ref(), &job)?;
-    let range = job.retrieval_byte_range;
-    let partial = matches!((range, job.archive_size), (Some((first, last)), Some(size)) if first != 0 || last + 1 != size);
-    let expected_tree_hash = if partial {
-        job.sha256_tree_hash
-    } else {
-        whole_archive_hash(&job, cached.as_ref())?
-    };
-    let request = DownloadRequest {
-        vault: target.vault.to_owned(),
-        job_id: target.job_id.to_owned(),
+    let expected_tree_hash = whole_archive_hash(&job, cached.as_ref())?;
+    let request = output_request(
+        claimed.destination.clone(),
+        (target.vault, target.job_id),
         output_length,
         expected_tree_hash,
-        archive_offset: match range {
-            Some((first, _)) if partial => first,
-            _ => 0,
-        },
-        destination: claimed.destination.clone(),
-        chunk_size: default_chunk_size(output_length, DEFAULT_PARALLEL),
-        parallel: DEFAULT_PARALLEL,
-        overwrite: target.overwrite,
-        keep_part: partial,
-    };
+        target.overwrite,
+    );
     let outcome = download(api, &request, &mut progress).await?;
-    let finished = if partial {
-        let archive_size = job.archive_size.unwrap_or(output_length);
-        finish_plan(&claimed.destination, archive_size, &job, target.overwrite).await?
-    } else {
-        Finished::Whole {
-            tree_hash: outcome.tree_hash,
-            resumed_chunks: outcome.resumed_chunks,
-        }
-    };
     note_downloaded(api, store, target, &claimed.file).await?;
     Ok(Downloaded {
         shown: claimed.destination.shown(),
         file: claimed.file,
         output_length,
-        finished,
+        tree_hash: outcome.tree_hash,
+        resumed_chunks: outcome.resumed_chunks,
     })
 }
 
-/// A range of a split plan is in: the archive's file is finished once every
-/// range is, and verified then.
-async fn finish_plan(
-    destination: &Destination,
-    archive_size: u64,
-    job: &JobInfo,
+/// The verified download of a job's whole output (its vault and job id) into
+/// `destination`, in chunks of the default size.
+pub(super) fn output_request(
+    destination: Destination,
+    (vault, job_id): (&str, &str),
+    output_length: u64,
+    expected_tree_hash: Option<TreeHash>,
     overwrite: bool,
-) -> Result<Finished, DownloadJobError> {
-    match finish_part(
+) -> DownloadRequest {
+    DownloadRequest {
+        vault: vault.to_owned(),
+        job_id: job_id.to_owned(),
+        output_length,
+        expected_tree_hash,
+        archive_offset: 0,
         destination,
-        archive_size,
-        job.archive_sha256_tree_hash,
+        chunk_size: default_chunk_size(output_length, DEFAULT_PARALLEL),
+        parallel: DEFAULT_PARALLEL,
         overwrite,
-    )
-    .await
-    {
-        Ok(tree_hash) => Ok(Finished::LastRange { tree_hash }),
-        Err(DownloadError::Incomplete {
-            expected, actual, ..
-        }) => Ok(Finished::RangeOfPlan {
-            verified: actual,
-            total: expected,
-        }),
-        Err(err) => Err(err.into()),
+        keep_part: false,
     }
 }
 

@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
 use super::range_plan::download_range;
-use super::{DownloadJobError, DownloadTarget, Finished, download_job};
+use super::{DownloadJobError, DownloadTarget, download_job};
 use crate::domain::job::PlanShape;
-use crate::domain::range::is_tree_aligned;
+use crate::domain::range::{ByteRange, is_tree_aligned};
 use crate::domain::treehash::TreeHash;
 use crate::glacier::GlacierApi;
 use crate::glacier::download::DownloadProgress;
@@ -115,14 +115,23 @@ pub async fn download_plan<G: GlacierApi>(
             path,
         });
     }
-    match (plan.shape, plan.want) {
-        (PlanShape::Whole | PlanShape::Inventory, _) | (_, None) => {
-            download_single(api, store, &plan, target, now, &mut progress).await
-        }
-        (_, Some(want)) => {
+    // Jobs of whole outputs go straight to their file; any job of a range is
+    // staged, and the wanted bytes (the plan's, or what its jobs span) cut out.
+    match (plan.want, retrieved_span(&plan)) {
+        (_, None) => download_single(api, store, &plan, target, now, &mut progress).await,
+        (want, Some(span)) => {
+            let want = want.unwrap_or(span);
             download_range(api, store, &plan, want, target, now, &mut progress).await
         }
     }
+}
+
+/// The archive bytes the plan's range jobs span; `None` when no job has a range.
+fn retrieved_span(plan: &PlanEntry) -> Option<ByteRange> {
+    let ranges = plan.jobs.iter().filter_map(|job| job.range);
+    let start = ranges.clone().map(|range| range.start).min()?;
+    let end = ranges.map(|range| range.end).max()?;
+    Some(ByteRange { start, end })
 }
 
 pub(super) fn outcome(
@@ -189,21 +198,13 @@ async fn download_single<G: GlacierApi>(
     let downloaded = download_job(api, store, &single, report).await?;
     let path = downloaded.file.display().to_string();
     store.record_plan_finished(plan.id, &path, true, now)?;
-    let (tree_hash, resumed_chunks) = match downloaded.finished {
-        Finished::Whole {
-            tree_hash,
-            resumed_chunks,
-        } => (Some(tree_hash), resumed_chunks),
-        Finished::LastRange { tree_hash } => (Some(tree_hash), 0),
-        Finished::RangeOfPlan { .. } => (None, 0),
-    };
     let finished = FinishedPlan {
         file: downloaded.file,
         shown: downloaded.shown,
         bytes: downloaded.output_length,
         verified: true,
-        tree_hash,
-        resumed_chunks,
+        tree_hash: Some(downloaded.tree_hash),
+        resumed_chunks: downloaded.resumed_chunks,
     };
     Ok(outcome(plan, vec![1], Vec::new(), Some(finished)))
 }
@@ -229,13 +230,9 @@ pub async fn resolve_plan<G: GlacierApi>(
     id: &str,
     now: OffsetDateTime,
 ) -> Result<PlanId, DownloadJobError> {
+    // A plan id is looked up once, by the download itself.
     if let Ok(plan) = id.parse::<PlanId>() {
-        return match store.plan(plan)? {
-            Some(found) => Ok(found.id),
-            None => Err(DownloadJobError::UnknownPlan {
-                plan: id.to_owned(),
-            }),
-        };
+        return Ok(plan);
     }
     if let Some(plan) = plan_serving_job(store, id)? {
         return Ok(plan);

@@ -183,8 +183,7 @@ async fn fetch_one<G: GlacierApi>(
     let request = staging_request(
         staging,
         file,
-        &plan.vault.name,
-        job_id,
+        (&plan.vault.name, job_id),
         range,
         info.sha256_tree_hash,
     );

@@ -8,14 +8,13 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 use super::DownloadJobError;
+use super::output_request;
 use super::target::cached_archive_by_id;
 use crate::confined::{ConfinedDir, EntryKind};
 use crate::domain::names::{SafeRelativePath, decode, range_candidates};
 use crate::domain::range::ByteRange;
 use crate::domain::treehash::TreeHash;
-use crate::glacier::download::{
-    DEFAULT_PARALLEL, Destination, DownloadRequest, default_chunk_size,
-};
+use crate::glacier::download::{Destination, DownloadRequest};
 use crate::store::{PlanEntry, PlanId, Store};
 
 /// The folder inside the target where range plans stage their jobs' outputs.
@@ -127,25 +126,13 @@ pub fn is_staged(dir: &ConfinedDir, name: &str) -> Result<bool, DownloadJobError
 pub fn staging_request(
     dir: &Arc<ConfinedDir>,
     file_name: String,
-    vault: &str,
-    job_id: &str,
+    (vault, job_id): (&str, &str),
     range: ByteRange,
     tree_hash: Option<TreeHash>,
 ) -> DownloadRequest {
-    let output_length = range.len();
-    DownloadRequest {
-        vault: vault.to_owned(),
-        job_id: job_id.to_owned(),
-        output_length,
-        expected_tree_hash: tree_hash,
-        archive_offset: 0,
-        destination: Destination {
-            dir: Arc::clone(dir),
-            file_name,
-        },
-        chunk_size: default_chunk_size(output_length, DEFAULT_PARALLEL),
-        parallel: DEFAULT_PARALLEL,
-        overwrite: false,
-        keep_part: false,
-    }
+    let destination = Destination {
+        dir: Arc::clone(dir),
+        file_name,
+    };
+    output_request(destination, (vault, job_id), range.len(), tree_hash, false)
 }
