@@ -276,6 +276,18 @@ impl Store {
         self.change(|tx| add_event(tx, id.0, at, OutputUse::Downloaded.as_str(), Some(file)))
     }
 
+    /// Notes that the job's output is staged, verified, for `plan`'s file, so
+    /// the plan reads as downloading until its file is finished.
+    pub fn record_job_staged(
+        &mut self,
+        id: JournalId,
+        plan: PlanId,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let plan = plan.to_string();
+        self.change(|tx| add_event(tx, id.0, at, "staged", Some(&plan)))
+    }
+
     /// Notes that the inventory job's output went into snapshot `snapshot_id`, so
     /// it is not fetched and imported again.
     pub fn record_job_imported(

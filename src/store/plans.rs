@@ -22,7 +22,7 @@ pub(super) use write::no_such_plan;
 
 use super::catalog::VaultKey;
 use super::journal::JournalEntry;
-use crate::domain::job::PlanShape;
+use crate::domain::job::{JobStanding, PlanShape, PlanState, current_positions, plan_state};
 use crate::domain::range::ByteRange;
 
 /// The plan tables (schema 4). `IF NOT EXISTS`, since a catalog an older defrost
@@ -152,6 +152,8 @@ pub struct PlanJob {
     /// The archive bytes the job retrieves, from its parameters; `None` for the
     /// whole archive or an inventory.
     pub range: Option<ByteRange>,
+    /// Its output is staged, verified, for this plan's file.
+    pub staged: bool,
     /// The job; `entry.plan` names its owner, which is another plan when this
     /// one reuses it.
     pub entry: JournalEntry,
@@ -184,6 +186,38 @@ pub struct PlanEntry {
     /// order they were journaled); may include jobs owned by earlier plans.
     pub jobs: Vec<PlanJob>,
     pub finished: Option<FinishedFile>,
+}
+
+impl PlanEntry {
+    /// The jobs that count, one per position: a renewed job replaces the one
+    /// before it at its place.
+    pub fn current_jobs(&self) -> Vec<&PlanJob> {
+        let positions: Vec<u32> = self.jobs.iter().map(|job| job.position).collect();
+        current_positions(&positions)
+            .into_iter()
+            .map(|index| &self.jobs[index])
+            .collect()
+    }
+
+    /// Where the plan stands at `now`.
+    pub fn state(&self, now: OffsetDateTime) -> PlanState {
+        let jobs: Vec<JobStanding> = self
+            .current_jobs()
+            .into_iter()
+            .map(|job| JobStanding::of(job.entry.state.as_ref(), job.staged, now))
+            .collect();
+        plan_state(&jobs, self.finished.is_some())
+    }
+
+    /// The archive bytes its current jobs retrieve (what staging takes), when
+    /// known: a job without a range retrieves the whole archive.
+    pub fn retrieved_bytes(&self) -> Option<u64> {
+        let size = self.archive.as_ref().and_then(|archive| archive.size);
+        self.current_jobs()
+            .into_iter()
+            .map(|job| job.range.map(|range| range.len()).or(size))
+            .sum()
+    }
 }
 
 /// What a plan row holds, for the one place that writes it.

@@ -6,6 +6,7 @@
 //! The durations all of this rests on live in `timing`.
 
 mod plan_shape;
+mod plan_state;
 pub mod reuse;
 mod schedule;
 #[cfg(test)]
@@ -22,6 +23,7 @@ use super::job_params::{JobKind, Tier};
 use super::range::ByteRange;
 
 pub use plan_shape::{PlanShape, UnknownPlanShape};
+pub use plan_state::{JobStanding, PlanState, current_positions, plan_state};
 pub use reuse::{PlannedRange, reusable_jobs};
 pub use schedule::{ExpectedCompletion, due, expected_completion, next_poll_at, poll_interval};
 pub use timing::{OUTPUT_WINDOW, POLL_FLOOR, Pace, PacePolicy, ServiceSpeed};

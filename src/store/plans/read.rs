@@ -100,7 +100,10 @@ impl Store {
         let (condition, values) = which.condition();
         let mut statement = conn
             .prepare_cached(&format!(
-                "SELECT pj.plan, pj.position, {ENTRY_COLUMNS}
+                "SELECT pj.plan, pj.position,
+                        EXISTS (SELECT 1 FROM job_event e WHERE e.job = j.id
+                                AND e.what = 'staged' AND e.message = 'P' || pj.plan),
+                        {ENTRY_COLUMNS}
                  FROM plan_job pj
                  JOIN plan p ON p.id = pj.plan JOIN vault pv ON pv.id = p.vault_id
                  JOIN job j ON j.id = pj.job JOIN vault v ON v.id = j.vault_id
@@ -111,21 +114,22 @@ impl Store {
         let rows = statement
             .query_map(values.as_slice(), |r| {
                 Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    entry_from_row(r, 2)?,
+                    (r.get::<_, i64>(0)?, r.get::<_, i64>(1)?),
+                    r.get::<_, bool>(2)?,
+                    entry_from_row(r, 3)?,
                 ))
             })
             .at(path)?
             .collect::<Result<Vec<_>, _>>()
             .at(path)?;
         let mut by_plan: HashMap<i64, Vec<PlanJob>> = HashMap::new();
-        for (plan, position, (entry, state)) in rows {
+        for ((plan, position), staged, (entry, state)) in rows {
             let position = u32::try_from(position).map_err(|_| damaged(PlanId(plan)))?;
             let range = super::JobFacts::of_params(&entry.params_json).range;
             by_plan.entry(plan).or_default().push(PlanJob {
                 position,
                 range,
+                staged,
                 entry: with_state(entry, state)?,
             });
         }

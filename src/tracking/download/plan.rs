@@ -128,7 +128,7 @@ pub async fn download_plan<G: GlacierApi>(
 
 /// The archive bytes the plan's range jobs span; `None` when no job has a range.
 fn retrieved_span(plan: &PlanEntry) -> Option<ByteRange> {
-    let ranges = plan.jobs.iter().filter_map(|job| job.range);
+    let ranges = plan.current_jobs().into_iter().filter_map(|job| job.range);
     let start = ranges.clone().map(|range| range.start).min()?;
     let end = ranges.map(|range| range.end).max()?;
     Some(ByteRange { start, end })
@@ -142,7 +142,7 @@ pub(super) fn outcome(
 ) -> PlanOutcome {
     PlanOutcome {
         plan: plan.id,
-        jobs: plan.jobs.len() as u32,
+        jobs: plan.current_jobs().len() as u32,
         fetched,
         waiting,
         finished,
@@ -168,7 +168,7 @@ async fn download_single<G: GlacierApi>(
     now: OffsetDateTime,
     progress: &mut impl FnMut(PlanProgress),
 ) -> Result<PlanOutcome, DownloadJobError> {
-    let Some(job) = plan.jobs.first() else {
+    let Some(job) = plan.current_jobs().pop() else {
         return Ok(outcome(plan, Vec::new(), Vec::new(), None));
     };
     // Glacier is asked, not the journal, which may not have seen it finish.
@@ -213,11 +213,13 @@ async fn download_single<G: GlacierApi>(
 /// only when it is tree-hash aligned in the archive.
 pub(super) fn plan_is_verified(plan: &PlanEntry) -> bool {
     let size = plan.archive.as_ref().and_then(|archive| archive.size);
-    plan.jobs.iter().all(|job| match (job.range, size) {
-        (None, _) => true,
-        (Some(range), Some(size)) => is_tree_aligned(size, range),
-        (Some(_), None) => plan.shape != PlanShape::Mib,
-    })
+    plan.current_jobs()
+        .iter()
+        .all(|job| match (job.range, size) {
+            (None, _) => true,
+            (Some(range), Some(size)) => is_tree_aligned(size, range),
+            (Some(_), None) => plan.shape != PlanShape::Mib,
+        })
 }
 
 /// The plan `id` names: a plan id (`P12`), or a job of it. A job the journal

@@ -15,7 +15,12 @@ use crate::domain::job::{ObservedStatus, expected_completion};
 use crate::domain::range::ByteRange;
 use crate::glacier::download::{DownloadProgress, download};
 use crate::glacier::{GlacierApi, GlacierError};
-use crate::store::{PlanEntry, Store};
+use crate::store::{PlanEntry, PlanJob, Store};
+
+/// The staged output of the job at `position` (from 0): `job-1`, `job-2`, …
+fn staged_name(position: u32) -> String {
+    format!("job-{}", u64::from(position) + 1)
+}
 
 /// The jobs' outputs so far: what is staged, fetched now, or still awaited.
 struct Gathered {
@@ -40,7 +45,7 @@ pub(super) async fn download_range<G: GlacierApi>(
         source,
     })?;
     let (staging, staging_name) = claim_staging(store, &root, &folder, plan.id, now)?;
-    let gathered = gather(api, plan, &staging, now, progress).await?;
+    let gathered = gather(api, store, plan, &staging, now, progress).await?;
     if !gathered.waiting.is_empty() {
         return Ok(outcome(plan, gathered.fetched, gathered.waiting, None));
     }
@@ -59,7 +64,7 @@ pub(super) async fn download_range<G: GlacierApi>(
     let verified = plan_is_verified(plan);
     let path = claimed.file.display().to_string();
     store.record_plan_finished(plan.id, &path, verified, now)?;
-    for job in &plan.jobs {
+    for job in plan.current_jobs() {
         store.record_job_downloaded(job.entry.id, &path, now)?;
     }
     clear_staging(&root, &staging, &staging_name)?;
@@ -75,24 +80,31 @@ pub(super) async fn download_range<G: GlacierApi>(
 }
 
 /// Stages every ready job not staged yet, in the plan's order; notes the others.
+/// Each place is staged under its number, so a renewed job resumes what the one
+/// it replaces had verified: the same bytes of the same archive.
 async fn gather<G: GlacierApi>(
     api: &G,
+    store: &mut Store,
     plan: &PlanEntry,
     staging: &std::sync::Arc<ConfinedDir>,
     now: OffsetDateTime,
     progress: &mut impl FnMut(PlanProgress),
 ) -> Result<Gathered, DownloadJobError> {
-    let ranges = job_ranges(plan)?;
-    let jobs = plan.jobs.len() as u32;
+    let current = plan.current_jobs();
+    let ranges = job_ranges(plan, &current)?;
+    let jobs = current.len() as u32;
     let total: u64 = ranges.iter().map(ByteRange::len).sum();
     let mut gathered = Gathered {
-        files: (1..=jobs).map(|number| format!("job-{number}")).collect(),
+        files: current
+            .iter()
+            .map(|job| staged_name(job.position))
+            .collect(),
         ranges,
         fetched: Vec::new(),
         waiting: Vec::new(),
     };
     let mut done = 0;
-    for (index, job) in plan.jobs.iter().enumerate() {
+    for (index, job) in current.into_iter().enumerate() {
         let number = index as u32 + 1;
         let (file, range) = (gathered.files[index].clone(), gathered.ranges[index]);
         if is_staged(staging, &file)? {
@@ -123,6 +135,7 @@ async fn gather<G: GlacierApi>(
         };
         match state {
             None => {
+                store.record_job_staged(job.entry.id, plan.id, now)?;
                 done += range.len();
                 gathered.fetched.push(number);
             }
@@ -138,9 +151,9 @@ async fn gather<G: GlacierApi>(
 
 /// The archive bytes each job retrieves; a job without a range (a whole
 /// archive reused by a range plan) covers the archive, whose size must be known.
-fn job_ranges(plan: &PlanEntry) -> Result<Vec<ByteRange>, DownloadJobError> {
+fn job_ranges(plan: &PlanEntry, current: &[&PlanJob]) -> Result<Vec<ByteRange>, DownloadJobError> {
     let size = plan.archive.as_ref().and_then(|archive| archive.size);
-    plan.jobs
+    current
         .iter()
         .map(|job| match (job.range, size) {
             (Some(range), _) => Ok(range),
