@@ -26,7 +26,7 @@ use crate::store::StoreError;
 use crate::tracking::TrackingError;
 use crate::tracking::download::DownloadJobError;
 use crate::tracking::inventory::FetchError;
-use crate::tracking::launch::{LaunchError, PlanError};
+use crate::tracking::launch::{LaunchError, PlanError, RenewError};
 
 pub use crate::input::BadInput;
 
@@ -84,6 +84,9 @@ pub fn exit_code_for(err: &anyhow::Error) -> u8 {
             || cause
                 .downcast_ref::<LaunchError>()
                 .is_some_and(LaunchError::is_bad_input)
+            || cause
+                .downcast_ref::<RenewError>()
+                .is_some_and(RenewError::is_bad_input)
             || cause
                 .downcast_ref::<TrackingError>()
                 .is_some_and(TrackingError::is_bad_input)

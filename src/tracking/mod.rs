@@ -81,7 +81,33 @@ pub async fn sync_vault_jobs<G: GlacierApi>(
             }
         }
     }
+    report.changed += forget_unlisted(store, &known, &report.listed, now)?;
     Ok(report)
+}
+
+/// Marks expired the journal's ready jobs that Glacier no longer lists: it lists
+/// every job whose output can still be fetched, so theirs is gone, even when
+/// the journal's clock for their window says otherwise (a service running at
+/// another speed, a clock that jumped).
+fn forget_unlisted(
+    store: &mut Store,
+    known: &[JournalEntry],
+    listed: &[String],
+    now: OffsetDateTime,
+) -> Result<usize, TrackingError> {
+    let mut changed = 0;
+    for entry in known {
+        let (Some(job_id), Some(tracked)) = (&entry.job_id, &entry.state) else {
+            continue;
+        };
+        if tracked.status == JobStatus::Succeeded && !listed.contains(job_id) {
+            let mut gone = tracked.clone();
+            gone.status = JobStatus::Expired;
+            store.record_job_state(&gone, now)?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
 }
 
 /// A job found on Glacier, as the journal tracks it.

@@ -22,7 +22,7 @@ pub(crate) fn outcome_lines(outcome: &PlanOutcome, now: OffsetDateTime) -> Vec<S
     for waiting in &outcome.waiting {
         lines.push(format!(
             "plan {plan}: {}",
-            waiting_line(waiting, outcome.jobs, now)
+            waiting_line(waiting, outcome, now)
         ));
     }
     if let Some(finished) = &outcome.finished {
@@ -54,8 +54,13 @@ fn finished_line(finished: &FinishedPlan) -> String {
 }
 
 /// "job 3 of 6 still in progress, ready in about 2 h".
-fn waiting_line(waiting: &WaitingJob, jobs: u32, now: OffsetDateTime) -> String {
-    let job = format!("job {} of {jobs}", waiting.number);
+fn waiting_line(waiting: &WaitingJob, outcome: &PlanOutcome, now: OffsetDateTime) -> String {
+    let job = format!("job {} of {}", waiting.number, outcome.jobs);
+    let renew = format!(
+        "'defrost retrieve --renew {} --vault {}' starts it again and keeps what the plan's other jobs brought",
+        outcome.plan,
+        printable(&outcome.vault)
+    );
     match &waiting.state {
         WaitState::InProgress { ready_by } => {
             let left = (*ready_by - now).max(time::Duration::ZERO);
@@ -64,14 +69,14 @@ fn waiting_line(waiting: &WaitingJob, jobs: u32, now: OffsetDateTime) -> String 
                 crate::commands::jobs::short_duration(left.whole_seconds().unsigned_abs())
             )
         }
-        WaitState::Expired => format!(
-            "{job}: its output window closed before it was downloaded; start a new job for these bytes (the plan's other jobs are kept)"
-        ),
+        WaitState::Expired => {
+            format!("{job}: its output window closed before it was downloaded; {renew}")
+        }
         WaitState::Failed { reason } => format!(
-            "{job} failed ({}); start the retrieval again",
+            "{job} failed ({}); {renew}",
             printable(reason.as_deref().unwrap_or("no reason given"))
         ),
-        WaitState::NotStarted => format!("{job} was never started; start it again"),
+        WaitState::NotStarted => format!("{job} was never started; {renew}"),
     }
 }
 

@@ -3,6 +3,7 @@
 //! already retrieving the same bytes, asks, then starts the rest through
 //! `tracking::launch`, which journals each one before it is sent.
 
+mod renew;
 mod view;
 
 use std::io::IsTerminal as _;
@@ -30,8 +31,23 @@ pub struct RetrieveArgs {
     pub vault: GlacierVault,
 
     /// The archive's id, as the vault inventory lists it
-    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
-    pub archive_id: String,
+    #[arg(
+        long,
+        value_name = "ID",
+        allow_hyphen_values = true,
+        required_unless_present = "renew"
+    )]
+    pub archive_id: Option<String>,
+
+    /// Start again only the jobs of plan PLAN (as `defrost jobs` names it, P12)
+    /// whose output expired or failed before it was downloaded; what is already
+    /// downloaded stays. Takes --tier to change the tier
+    #[arg(
+        long,
+        value_name = "PLAN",
+        conflicts_with_all = ["archive_id", "range", "plan", "size", "sns_topic", "no_reuse"]
+    )]
+    pub renew: Option<String>,
 
     /// Retrieve only these bytes (as `defrost range --want` reads them:
     /// START-END, START-, LEN, START+LEN; units allowed) [default: the whole archive]
@@ -68,7 +84,17 @@ pub struct RetrieveArgs {
     pub output: JsonLines,
 }
 
+impl RetrieveArgs {
+    /// The archive asked for; clap requires it unless a plan is renewed.
+    fn archive_id(&self) -> &str {
+        self.archive_id.as_deref().unwrap_or_default()
+    }
+}
+
 pub fn run(global: &GlobalOpts, args: RetrieveArgs) -> anyhow::Result<()> {
+    if let Some(plan) = &args.renew {
+        return renew::run(global, &args, plan);
+    }
     if args.plan.is_some() && args.range.is_none() {
         return Err(BadInput(
             "--plan says how to cut a byte range into jobs, but no --range was given; give --range START-END, or leave out --plan to retrieve the whole archive".into(),
@@ -85,12 +111,7 @@ pub fn run(global: &GlobalOpts, args: RetrieveArgs) -> anyhow::Result<()> {
         .as_deref()
         .map(|text| RangeSpec::parse(text).context("--range"))
         .transpose()?;
-    if !args.yes && !std::io::stdin().is_terminal() {
-        return Err(BadInput(
-            "standard input is not a terminal, so defrost cannot ask before starting paid retrieval jobs; add --yes to start them without asking".into(),
-        )
-        .into());
-    }
+    refuse_to_ask_without_a_terminal(args.yes)?;
     let mut store = open_store(global)?;
     let cached = cached_archive(&store, global, &args);
     let planned = plan(&args, spec.as_ref(), cached.as_ref(), given_size)?;
@@ -99,6 +120,16 @@ pub fn run(global: &GlobalOpts, args: RetrieveArgs) -> anyhow::Result<()> {
         view::show_plan(&planned, cached.as_ref(), args.output.json)?;
     }
     crate::commands::block_on(launch(global, &args, &mut store, planned))
+}
+
+/// A question needs someone at a terminal to answer it.
+fn refuse_to_ask_without_a_terminal(yes: bool) -> Result<(), BadInput> {
+    if yes || std::io::stdin().is_terminal() {
+        return Ok(());
+    }
+    Err(BadInput(
+        "standard input is not a terminal, so defrost cannot ask before starting paid retrieval jobs; add --yes to start them without asking".into(),
+    ))
 }
 
 /// The request planned, with the archive's size from the cached inventory or
@@ -114,14 +145,14 @@ fn plan(
         (None, _) => None,
         (Some(_), None) => {
             return Err(PlanError::NeedsSize {
-                archive_id: crate::text::printable(&args.archive_id),
+                archive_id: crate::text::printable(args.archive_id()),
             }
             .into());
         }
         (Some(spec), Some(size)) => Some(spec.resolve(Some(size)).context("--range")?),
     };
     let mut planned = plan_jobs(&RetrievalRequest {
-        archive_id: args.archive_id.clone(),
+        archive_id: args.archive_id().to_owned(),
         archive_size: size,
         want,
         plan: args.plan.unwrap_or(PlanKind::Split),
@@ -215,7 +246,7 @@ fn cached_archive(store: &Store, global: &GlobalOpts, args: &RetrieveArgs) -> Op
         )
         .and_then(|vault| store.snapshot_of(&vault, None))
         .and_then(|info| store.open_snapshot(&info))
-        .and_then(|snapshot| snapshot.find_archive(&args.archive_id))
+        .and_then(|snapshot| snapshot.find_archive(args.archive_id()))
         .ok()
         .flatten()
 }

@@ -85,6 +85,8 @@ pub struct FinishedPlan {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanOutcome {
     pub plan: PlanId,
+    /// The plan's vault, for the words that say how to go on.
+    pub vault: String,
     pub jobs: u32,
     /// Jobs fetched by this run, counted from 1.
     pub fetched: Vec<u32>,
@@ -142,6 +144,7 @@ pub(super) fn outcome(
 ) -> PlanOutcome {
     PlanOutcome {
         plan: plan.id,
+        vault: plan.vault.name.clone(),
         jobs: plan.current_jobs().len() as u32,
         fetched,
         waiting,

@@ -5,12 +5,14 @@
 
 mod error;
 mod planning;
+mod renew;
 
 use serde::Serialize;
 use time::OffsetDateTime;
 
 pub use error::LaunchError;
 pub use planning::{PlanError, PlannedRetrieval, RetrievalRequest, plan_jobs, range_of};
+pub use renew::{RenewError, RenewReason, Renewal, RenewedJob, plan_renewal, renew_plan};
 
 use super::{TrackingError, sync_vault_jobs};
 use crate::domain::job::{ServiceSpeed, TrackedJob, reusable_jobs};
