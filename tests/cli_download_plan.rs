@@ -765,3 +765,49 @@ fn a_job_reused_by_a_second_plan_downloads_the_range_just_asked_for() {
     }
     assert!(std::fs::read(&first_file).unwrap() == first_bytes);
 }
+
+/// Sets the tree hash plan `plan` recorded for its archive, as a damaged or
+/// hand-edited journal might hold it.
+fn set_recorded_tree_hash(setup: &Setup, plan: i64, tree_hash: &str) {
+    let catalog = rusqlite::Connection::open(setup.data.path().join("catalog.sqlite")).unwrap();
+    let changed = catalog
+        .execute(
+            "UPDATE plan SET tree_hash = ?1 WHERE id = ?2",
+            rusqlite::params![tree_hash, plan],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+}
+
+#[test]
+fn a_whole_archive_keeps_its_name_and_tree_hash_from_the_plan_when_no_inventory_is_cached() {
+    let setup = Setup::new();
+    let jobs = setup.retrieve(&["--tier", "Expedited"]);
+    setup.finish(&jobs[0]);
+    // The cached inventory is gone: only the plan knows the archive now.
+    let snapshots = setup.data.path().join("snapshots");
+    for file in std::fs::read_dir(&snapshots).unwrap() {
+        std::fs::remove_file(file.unwrap().path()).unwrap();
+    }
+
+    // The plan's tree hash is checked against Glacier's before anything is
+    // written: one that disagrees stops the download.
+    let wrong = "0".repeat(64);
+    set_recorded_tree_hash(&setup, 1, &wrong);
+    let out = tempfile::tempdir().unwrap();
+    let refused = setup.download("P1", out.path(), &[]);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains(&wrong) && said.contains(&setup.tree_hash),
+        "{said}"
+    );
+    assert!(walk(out.path()).is_empty(), "{:?}", walk(out.path()));
+
+    set_recorded_tree_hash(&setup, 1, &setup.tree_hash);
+    let output = setup.download("P1", out.path(), &[]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(walk(out.path()), only_the_file("x.bin"), "{output:?}");
+    assert!(std::fs::read(out.path().join(NAME)).unwrap() == setup.bytes);
+    assert_eq!(walk(out.path()), only_the_file("x.bin"));
+}

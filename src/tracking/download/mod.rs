@@ -31,7 +31,7 @@ use crate::glacier::download::{
     DEFAULT_PARALLEL, Destination, DownloadProgress, DownloadRequest, default_chunk_size, download,
 };
 use crate::glacier::{GlacierApi, JobInfo};
-use crate::store::{ArchiveRow, JournalId, Store, VaultKey};
+use crate::store::{ArchiveRow, JournalId, PlanArchive, Store, VaultKey};
 use crate::tracking::sync_vault_jobs;
 use target::{cached_archive, claim_destination};
 
@@ -47,6 +47,9 @@ pub struct DownloadTarget<'a> {
     pub to: &'a Path,
     /// Replace a file that is there (never another archive's restored file).
     pub overwrite: bool,
+    /// The archive as the plan recorded it from the inventory, for when no
+    /// cached inventory lists it any more.
+    pub recorded: Option<&'a PlanArchive>,
 }
 
 /// A job's output, verified on disk.
@@ -74,10 +77,12 @@ pub(super) async fn download_job<G: GlacierApi>(
     mut progress: impl FnMut(DownloadProgress),
 ) -> Result<Downloaded, DownloadJobError> {
     let job = api.describe_job(target.vault, target.job_id).await?;
-    let cached = cached_archive(store, target.region, target.vault, &job);
+    let cached = cached_archive(store, target.region, target.vault, &job)
+        .or_else(|| recorded_archive(target.recorded, &job));
     let output_length = ready_output_length(&job, cached.as_ref())?;
-    let claimed = claim_destination(store, target.to, cached.as_ref(), &job)?;
+    // Checked before anything is made in the folder.
     let expected_tree_hash = whole_archive_hash(&job, cached.as_ref())?;
+    let claimed = claim_destination(store, target.to, cached.as_ref(), &job)?;
     let request = output_request(
         claimed.destination.clone(),
         (target.vault, target.job_id),
@@ -205,4 +210,24 @@ fn whole_archive_hash(
         (Some(hash), _) | (None, Some(hash)) => Ok(Some(hash)),
         (None, None) => Ok(None),
     }
+}
+
+/// The archive as its plan recorded it, standing in for the inventory's row:
+/// its decoded name, size and tree hash, when the plan knew all three and is
+/// about this job's archive.
+fn recorded_archive(recorded: Option<&PlanArchive>, job: &JobInfo) -> Option<ArchiveRow> {
+    let recorded =
+        recorded.filter(|archive| job.archive_id.as_ref() == Some(&archive.archive_id))?;
+    Some(ArchiveRow {
+        position: 0,
+        archive_id: recorded.archive_id.clone(),
+        description: String::new(),
+        name: recorded.name.clone()?,
+        format: "journal".into(),
+        is_folder: false,
+        modified: None,
+        size: recorded.size?,
+        created: String::new(),
+        sha256_tree_hash: recorded.tree_hash.clone()?,
+    })
 }

@@ -189,6 +189,7 @@ async fn download_single<G: GlacierApi>(
         job_id: &job_id,
         to: target.to,
         overwrite: target.overwrite,
+        recorded: plan.archive.as_ref(),
     };
     let report = |step: DownloadProgress| {
         progress(PlanProgress {

@@ -109,6 +109,12 @@ fn destination_name(cached: Option<&ArchiveRow>, job: &JobInfo) -> SafeRelativeP
         return SafeRelativePath::new(&format!("inventory-{short}"), &job.job_id);
     };
     match cached {
+        // A plan's record of the archive keeps its decoded name, not the
+        // description it came from; an inventory's row with no description
+        // is named by its id either way.
+        Some(archive) if archive.description.is_empty() => {
+            SafeRelativePath::new(&archive.name, archive_id)
+        }
         Some(archive) => decode(&archive.description).safe_path(archive_id),
         None => SafeRelativePath::new(archive_id, archive_id),
     }
