@@ -7,6 +7,7 @@ pub mod inventory;
 pub mod job;
 pub mod job_params;
 mod json_string;
+pub mod legacy_part;
 pub mod names;
 pub mod range;
 pub mod treehash;

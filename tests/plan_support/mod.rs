@@ -121,6 +121,27 @@ impl Setup {
         finish_now(&self.live.sandbox, job_id(job));
     }
 
+    /// Closes the job's output window: it finished long enough ago that the
+    /// sandbox, like Glacier, no longer knows it.
+    pub fn expire(&self, job: &Value) {
+        let long_ago = time::OffsetDateTime::now_utc() - time::Duration::days(2);
+        let found = self
+            .live
+            .sandbox
+            .shared
+            .change(time::OffsetDateTime::now_utc(), |state| {
+                let stored = state
+                    .vaults
+                    .values_mut()
+                    .find_map(|vault| vault.jobs.get_mut(job_id(job)));
+                Ok(stored
+                    .map(|stored| stored.completes_at = long_ago)
+                    .is_some())
+            })
+            .unwrap();
+        assert!(found, "no job {} in the sandbox", job_id(job));
+    }
+
     /// `defrost download ID --vault v --to TO MORE`.
     pub fn download(&self, id: &str, to: &Path, more: &[&str]) -> Output {
         let mut args = vec!["download", id, "--vault", "v", "--to", to.to_str().unwrap()];

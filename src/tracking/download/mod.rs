@@ -8,6 +8,7 @@
 
 mod error;
 mod finish;
+mod legacy;
 mod plan;
 mod range_plan;
 mod staging;

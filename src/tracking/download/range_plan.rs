@@ -5,6 +5,7 @@ use time::OffsetDateTime;
 
 use super::DownloadJobError;
 use super::finish::{FinishedName, StagedJobs, assemble};
+use super::legacy::{OldLayout, restage};
 use super::plan::{
     FinishedPlan, PlanOutcome, PlanProgress, PlanTarget, WaitState, WaitingJob, outcome,
     plan_is_verified,
@@ -45,7 +46,8 @@ pub(super) async fn download_range<G: GlacierApi>(
         source,
     })?;
     let (staging, staging_name) = claim_staging(store, &root, &folder, plan.id, now)?;
-    let gathered = gather(api, store, plan, &staging, now, progress).await?;
+    let old = OldLayout::find(store, &root, &folder, plan, now);
+    let gathered = gather(api, store, plan, &staging, old.as_ref(), now, progress).await?;
     if !gathered.waiting.is_empty() {
         return Ok(outcome(plan, gathered.fetched, gathered.waiting, None));
     }
@@ -68,6 +70,9 @@ pub(super) async fn download_range<G: GlacierApi>(
         store.record_job_downloaded(job.entry.id, &path, now)?;
     }
     clear_staging(&root, &staging, &staging_name)?;
+    if let Some(old) = &old {
+        old.clear(store, plan);
+    }
     let finished = FinishedPlan {
         file: claimed.file,
         shown: claimed.shown,
@@ -81,12 +86,14 @@ pub(super) async fn download_range<G: GlacierApi>(
 
 /// Stages every ready job not staged yet, in the plan's order; notes the others.
 /// Each place is staged under its number, so a renewed job resumes what the one
-/// it replaces had verified: the same bytes of the same archive.
+/// it replaces had verified: the same bytes of the same archive. What the
+/// release before plans verified of a job in `old` is staged first.
 async fn gather<G: GlacierApi>(
     api: &G,
     store: &mut Store,
     plan: &PlanEntry,
     staging: &std::sync::Arc<ConfinedDir>,
+    old: Option<&OldLayout>,
     now: OffsetDateTime,
     progress: &mut impl FnMut(PlanProgress),
 ) -> Result<Gathered, DownloadJobError> {
@@ -111,8 +118,10 @@ async fn gather<G: GlacierApi>(
             done += range.len();
             continue;
         }
+        let restaged = restage(old, api, plan, staging, job, (&file, range)).await;
         // Glacier is asked, not the journal, which may not have seen it finish.
         let state = match job.entry.job_id.as_deref() {
+            _ if restaged => None,
             None => Some(WaitState::NotStarted),
             Some(job_id) => {
                 fetch_one(api, plan, staging, (job_id, file, range), now, |verified| {
