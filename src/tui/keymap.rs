@@ -37,6 +37,7 @@ pub enum Action {
     Refresh,
     Copy,
     Save,
+    Zoom,
 }
 
 /// Each action's name in the keymap file and its line on the help screen.
@@ -134,6 +135,11 @@ pub const ACTIONS: &[(Action, &str, &str)] = &[
         "copy the preview to the clipboard (works over SSH)",
     ),
     (Action::Save, "save", "save the preview to a file"),
+    (
+        Action::Zoom,
+        "zoom",
+        "in the range planner: show the whole archive or zoom in on the range",
+    ),
 ];
 
 /// A key as the keymap names it: a code and its modifiers.

@@ -9,7 +9,7 @@ use super::config::Config;
 use super::msg::RequestId;
 use crate::domain::job::ServiceSpeed;
 use crate::domain::job_params::Tier;
-use crate::domain::range::{ByteRange, Plan, PlanKind};
+use crate::domain::range::{ByteRange, Plan, PlanKind, Window, Zoom};
 use crate::glacier::RetrievalPolicy;
 use crate::store::{ArchiveRow, FolderEntry, JournalEntry, SnapshotInfo, SortKey, VaultKey};
 use crate::tracking::launch::PlannedRetrieval;
@@ -127,6 +127,11 @@ pub struct RangeDialog {
     /// Each kind of plan for `want`, or why that kind cannot serve it; kept in
     /// step with `want` by [`RangeDialog::set_want`], so drawing plans nothing.
     pub plans: Vec<(PlanKind, Result<Plan, String>)>,
+    /// Whether the picture shows the part around the range or the whole archive.
+    pub zoom: Zoom,
+    /// The archive bytes the picture spans, kept in step with `want`, `chosen`
+    /// and `zoom` by the methods that change them.
+    pub window: Window,
 }
 
 impl RangeDialog {
@@ -140,9 +145,30 @@ impl RangeDialog {
             moving: RangeEnd::End,
             chosen,
             plans: Vec::new(),
+            zoom: Zoom::default(),
+            window: crate::domain::range::window(0, want, &[], Zoom::Whole),
         };
         dialog.set_want(want);
         dialog
+    }
+
+    /// Lights another plan, and moves the picture to its jobs.
+    pub fn choose(&mut self, kind: PlanKind) {
+        self.chosen = kind;
+        self.refresh_window();
+    }
+
+    /// From the part around the range to the whole archive, or back.
+    pub fn toggle_zoom(&mut self) {
+        self.zoom = self.zoom.toggled();
+        self.refresh_window();
+    }
+
+    fn refresh_window(&mut self) {
+        let jobs = self
+            .chosen_plan()
+            .map_or(&[][..], |plan| plan.jobs.as_slice());
+        self.window = crate::domain::range::window(self.archive.size, self.want, jobs, self.zoom);
     }
 
     /// A new wanted range, and every kind of plan for it.
@@ -155,6 +181,7 @@ impl RangeDialog {
                 (kind, found.map_err(|err| err.to_string()))
             })
             .collect();
+        self.refresh_window();
     }
 
     /// The chosen plan, when it can serve the range.

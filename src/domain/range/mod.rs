@@ -7,6 +7,7 @@
 mod assemble;
 mod parse;
 mod plan;
+mod zoom;
 
 use std::fmt;
 
@@ -17,6 +18,9 @@ pub use parse::{RangeSpec, parse_size};
 pub use plan::{
     Plan, PlanKind, chunk_count, is_mib_aligned, is_tree_aligned, plan, snap_mib, snap_tree,
     split_tree,
+};
+pub use zoom::{
+    Level, NARROWEST, Window, Zoom, is_node_at, node_bytes, node_level, top_level, window,
 };
 
 /// One mebibyte, Glacier's chunk and alignment unit.

@@ -71,8 +71,9 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -
         Some(Action::Down) => nudge(dialog, MIB as i128),
         Some(Action::PageUp) => nudge(dialog, -(BIG_STEP as i128)),
         Some(Action::PageDown) => nudge(dialog, BIG_STEP as i128),
-        _ if key.code == KeyCode::Left => dialog.chosen = shift_plan(dialog.chosen, -1),
-        _ if key.code == KeyCode::Right => dialog.chosen = shift_plan(dialog.chosen, 1),
+        Some(Action::Zoom) => dialog.toggle_zoom(),
+        _ if key.code == KeyCode::Left => dialog.choose(shift_plan(dialog.chosen, -1)),
+        _ if key.code == KeyCode::Right => dialog.choose(shift_plan(dialog.chosen, 1)),
         Some(Action::Open | Action::Preview) if dialog.problem.is_none() => {
             let dialog = dialog.clone();
             return open_preview(model, &dialog);

@@ -8,6 +8,8 @@ mod jobs;
 mod panes;
 mod range;
 #[cfg(test)]
+mod range_tests;
+#[cfg(test)]
 mod style_tests;
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
 //! The range planner: the wanted range, the three plans side by side, and a
 //! picture of the archive's MiB chunks with the tree-hash tree above them, the
-//! chosen plan's jobs lit up, so the alignment rule can be seen.
+//! chosen plan's jobs lit up, so the alignment rule can be seen. The picture
+//! spans the dialog's window: the part around the range, or the whole archive.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -10,8 +11,9 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::centered;
 use super::format::size;
-use crate::domain::range::{ByteRange, MIB, Plan, PlanKind, chunk_count};
+use crate::domain::range::{ByteRange, Level, MIB, Plan, PlanKind, Window, Zoom, is_node_at};
 use crate::text::printable;
+use crate::tui::keymap::Action;
 use crate::tui::model::{Model, RangeDialog, RangeEnd};
 
 pub fn planner(frame: &mut Frame, model: &Model, dialog: &RangeDialog, screen: Rect) {
@@ -25,7 +27,8 @@ pub fn planner(frame: &mut Frame, model: &Model, dialog: &RangeDialog, screen: R
             " Plan a range of {} ({}) ",
             printable(&dialog.archive.name),
             size(dialog.archive.size)
-        ));
+        ))
+        .title(Line::from(zoom_title(model, dialog.zoom)).right_aligned());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [input, plans, picture] = Layout::vertical([
@@ -43,14 +46,19 @@ pub fn planner(frame: &mut Frame, model: &Model, dialog: &RangeDialog, screen: R
     for ((kind, found), column) in dialog.plans.iter().zip(columns.iter()) {
         plan_column(frame, model, *kind, found, *kind == dialog.chosen, *column);
     }
-    let cells = archive_picture(
-        dialog.archive.size,
-        dialog.want,
-        dialog.chosen_plan(),
-        usize::from(picture.width),
-        usize::from(picture.height),
+    frame.render_widget(
+        Paragraph::new(picture_lines(model, dialog, picture)),
+        picture,
     );
-    frame.render_widget(Paragraph::new(styled_picture(model, cells)), picture);
+}
+
+/// Which view the picture shows, and the key for the other.
+fn zoom_title(model: &Model, zoom: Zoom) -> String {
+    let key = model.config.keymap.label(Action::Zoom);
+    match zoom {
+        Zoom::Around => format!(" around the range · {key} whole archive "),
+        Zoom::Whole => format!(" whole archive · {key} zoom in "),
+    }
 }
 
 /// The range being typed, the bytes it stands for, and the keys or the problem.
@@ -88,25 +96,53 @@ fn range_lines<'a>(model: &Model, dialog: &RangeDialog) -> Vec<Line<'a>> {
     vec![typed, hint]
 }
 
-/// The archive's picture in the theme's colours, a mark to a style.
-fn styled_picture<'a>(model: &Model, cells: Vec<Vec<(char, Mark)>>) -> Vec<Line<'a>> {
+/// The picture under the plans: the tree's rows, the archive's bytes and the
+/// ruler, each row after a label, in the theme's colours.
+fn picture_lines<'a>(model: &Model, dialog: &RangeDialog, area: Rect) -> Vec<Line<'a>> {
     let theme = &model.config.theme;
+    let width = usize::from(area.width).saturating_sub(LABEL_WIDTH);
+    let jobs = dialog
+        .chosen_plan()
+        .map_or(&[][..], |plan| plan.jobs.as_slice());
+    let rows = archive_picture(
+        &dialog.window,
+        dialog.want,
+        jobs,
+        width,
+        usize::from(area.height).saturating_sub(1),
+    );
+    if rows.is_empty() {
+        return Vec::new();
+    }
     let style = |mark: Mark| match mark {
         Mark::Plain => theme.text(theme.muted),
         Mark::Wanted => theme.text(theme.highlight),
         Mark::Retrieved => theme.text(theme.accent),
         Mark::Job => theme.on(theme.selection_fg, theme.good),
     };
-    cells
+    let label = |text: &str| {
+        Span::styled(
+            format!("{text:>width$} ", width = LABEL_WIDTH - 1),
+            theme.text(theme.muted),
+        )
+    };
+    let mut lines: Vec<Line> = rows
         .into_iter()
         .map(|row| {
-            let spans: Vec<Span> = row
-                .into_iter()
-                .map(|(glyph, mark)| Span::styled(glyph.to_string(), style(mark)))
-                .collect();
+            let mut spans = vec![label(&row.label)];
+            spans.extend(
+                row.cells
+                    .into_iter()
+                    .map(|(glyph, mark)| Span::styled(glyph.to_string(), style(mark))),
+            );
             Line::from(spans)
         })
-        .collect()
+        .collect();
+    lines.push(Line::from(vec![
+        label(""),
+        Span::styled(ruler(&dialog.window, width), theme.text(theme.muted)),
+    ]));
+    lines
 }
 
 fn plan_column(
@@ -156,6 +192,9 @@ fn plan_column(
     );
 }
 
+/// Room for a row's label (`512 MiB`) and a space before its cells.
+const LABEL_WIDTH: usize = 8;
+
 /// What a cell of the picture stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mark {
@@ -168,159 +207,140 @@ pub enum Mark {
     Job,
 }
 
-/// The picture as rows of cells: tree levels from the root down (as many as fit
-/// and are wide enough to see), then the chunk bar. Each cell covers an equal
-/// share of the archive.
+/// One row of the picture: what it shows, and its cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PictureRow {
+    pub label: String,
+    pub cells: Vec<(char, Mark)>,
+}
+
+/// The bytes of `window` as at most `height` rows of `width` cells: the tree's
+/// levels worth a row (see [`Window::levels`]), root side first, then the bytes.
 pub fn archive_picture(
-    size: u64,
+    window: &Window,
     want: ByteRange,
-    plan: Option<&Plan>,
+    jobs: &[ByteRange],
     width: usize,
     height: usize,
-) -> Vec<Vec<(char, Mark)>> {
-    if width < 4 || height == 0 || size == 0 {
+) -> Vec<PictureRow> {
+    if width < 4 || height == 0 || window.is_empty() {
         return Vec::new();
     }
-    let scale = Scale {
-        size,
-        width,
-        bytes_per_cell: size as f64 / width as f64,
-    };
-    let chunks = chunk_count(size);
-    let top_level = 64 - (chunks.max(1) - 1).leading_zeros() as u64;
-    let jobs: &[ByteRange] = plan.map_or(&[], |plan| plan.jobs.as_slice());
-    let mut rows = Vec::new();
-    for level in (0..=top_level).rev() {
-        let node_bytes = (1u64 << level).saturating_mul(MIB);
-        // A row of nodes too narrow to draw, and those below it, are left out;
-        // so is any row that would push the bar off the picture.
-        if rows.len() + 2 > height || (node_bytes as f64 / scale.bytes_per_cell) < 3.0 {
-            break;
-        }
-        rows.push(tree_row(&scale, node_bytes, jobs));
-    }
-    rows.push(chunk_bar(&scale, want, jobs));
+    let mut rows: Vec<PictureRow> = window
+        .levels(width, height - 1, jobs)
+        .into_iter()
+        .map(|level| PictureRow {
+            label: size(level.node_bytes),
+            cells: tree_row(window, level, jobs, width),
+        })
+        .collect();
+    rows.push(PictureRow {
+        label: "bytes".into(),
+        cells: byte_bar(window, want, jobs, width),
+    });
     rows
 }
 
-/// How the archive's bytes map onto the picture's columns.
-struct Scale {
-    size: u64,
-    width: usize,
-    bytes_per_cell: f64,
-}
-
-impl Scale {
-    fn column(&self, offset: u64) -> usize {
-        ((offset as f64 / self.bytes_per_cell) as usize).min(self.width)
-    }
-}
-
-/// One level of the tree-hash tree: its nodes of `node_bytes` as `├──┤`, lit
-/// where a job retrieves exactly that node.
-fn tree_row(scale: &Scale, node_bytes: u64, jobs: &[ByteRange]) -> Vec<(char, Mark)> {
-    let mut cells = vec![(' ', Mark::Plain); scale.width];
-    let mut node_start = 0u64;
-    while node_start < scale.size {
-        let node_end = node_start.saturating_add(node_bytes).min(scale.size);
-        let node = ByteRange {
-            start: node_start,
-            end: node_end - 1,
-        };
-        let mark = if jobs.contains(&node) {
-            Mark::Job
-        } else {
-            Mark::Plain
-        };
-        let from = scale.column(node_start);
-        let to = scale.column(node_end).max(from + 1);
-        for (at, cell) in cells.iter_mut().enumerate().take(to).skip(from) {
-            let glyph = if at == from {
-                '├'
-            } else if at + 1 == to {
-                '┤'
-            } else {
-                '─'
-            };
-            *cell = (glyph, mark);
+/// One level of the tree: its nodes outlined `├──┤` when they are wide enough,
+/// and the plan's jobs among them lit `┣━━┫` however narrow.
+fn tree_row(window: &Window, level: Level, jobs: &[ByteRange], width: usize) -> Vec<(char, Mark)> {
+    let mut cells = vec![(' ', Mark::Plain); width];
+    if level.outlined {
+        for node in window.nodes(level.level) {
+            draw_node(&mut cells, window, node, Mark::Plain);
         }
-        node_start = node_end;
+    }
+    let size = window.archive_size;
+    for job in jobs
+        .iter()
+        .filter(|job| is_node_at(size, **job, level.level))
+    {
+        draw_node(&mut cells, window, *job, Mark::Job);
     }
     cells
 }
 
-/// The archive's bytes as a bar: wanted, retrieved only because of alignment,
-/// or left alone.
-fn chunk_bar(scale: &Scale, want: ByteRange, jobs: &[ByteRange]) -> Vec<(char, Mark)> {
-    (0..scale.width)
-        .map(|at| {
-            let offset = (at as f64 * scale.bytes_per_cell) as u64;
-            let end = (((at + 1) as f64 * scale.bytes_per_cell) as u64).max(offset + 1) - 1;
-            let touches = |range: &ByteRange| range.start <= end && offset <= range.end;
-            if touches(&want) {
-                ('█', Mark::Wanted)
-            } else if jobs.iter().any(touches) {
-                ('▒', Mark::Retrieved)
-            } else {
-                ('·', Mark::Plain)
-            }
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::range::plan;
-
-    #[test]
-    fn the_chosen_plans_nodes_are_lit_and_the_wanted_bytes_marked() {
-        let size = 32 * MIB;
-        let want = ByteRange {
-            start: 7 * MIB,
-            end: 9 * MIB - 1,
+/// A node's cells; an end cut off by the window's edge is left open, so the node
+/// is seen to run on.
+fn draw_node(cells: &mut [(char, Mark)], window: &Window, node: ByteRange, mark: Mark) {
+    let Some(span) = window.cells(node, cells.len()) else {
+        return;
+    };
+    let (opening, closing, line, alone) = if mark == Mark::Job {
+        ('┣', '┫', '━', '┃')
+    } else {
+        ('├', '┤', '─', '│')
+    };
+    let opens_at = (node.start >= window.start).then_some(span.start);
+    let closes_at = (node.end < window.end).then_some(span.end - 1);
+    for at in span {
+        let glyph = match (opens_at == Some(at), closes_at == Some(at)) {
+            (true, true) => alone,
+            (true, false) => opening,
+            (false, true) => closing,
+            (false, false) => line,
         };
-        let split = plan(size, want, PlanKind::Split).unwrap();
-        let rows = archive_picture(size, want, Some(&split), 64, 20);
-        // Levels of 32, 16, 8, 4 and 2 chunks are at least 3 cells wide; single chunks are 2.
-        assert_eq!(rows.len(), 5 + 1);
-        let bar = rows.last().unwrap();
-        let wanted: Vec<usize> = bar
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.1 == Mark::Wanted)
-            .map(|(i, _)| i)
-            .collect();
-        assert_eq!(wanted.first(), Some(&14));
-        assert_eq!(wanted.last(), Some(&17));
-        // The split jobs are single chunks, too narrow to draw as nodes here.
-        assert!(rows.iter().all(|row| row.iter().all(|c| c.1 != Mark::Job)));
-
-        let tree = plan(size, want, PlanKind::Tree).unwrap();
-        let rows = archive_picture(size, want, Some(&tree), 64, 20);
-        // The smallest tree-aligned cover of chunks 7-8 is the root's left half, 0-15.
-        let lit: Vec<usize> = rows
-            .iter()
-            .map(|row| row.iter().filter(|c| c.1 == Mark::Job).count())
-            .collect();
-        assert_eq!(lit[1], 32, "{lit:?}");
-        assert_eq!(lit.iter().sum::<usize>(), 32);
-    }
-
-    #[test]
-    fn any_size_draws_without_panicking() {
-        for size in [1, MIB - 1, MIB, 5 * MIB + 10, 40 * (1 << 40)] {
-            let want = ByteRange {
-                start: 0,
-                end: size - 1,
-            };
-            for width in [0, 1, 4, 7, 200] {
-                for height in [0, 1, 3, 40] {
-                    let rows = archive_picture(size, want, None, width, height);
-                    assert!(rows.len() <= height.max(1));
-                    assert!(rows.iter().all(|row| row.len() == width));
-                }
-            }
+        if let Some(cell) = cells.get_mut(at) {
+            *cell = (glyph, mark);
         }
     }
+}
+
+/// The window's bytes as a bar: wanted, retrieved only because of alignment, or
+/// left alone. A range narrower than a cell still gets one.
+fn byte_bar(
+    window: &Window,
+    want: ByteRange,
+    jobs: &[ByteRange],
+    width: usize,
+) -> Vec<(char, Mark)> {
+    let mut cells = vec![('·', Mark::Plain); width];
+    let mut fill = |range: ByteRange, cell: (char, Mark)| {
+        if let Some(span) = window.cells(range, width) {
+            cells[span].fill(cell);
+        }
+    };
+    for job in jobs {
+        fill(*job, ('▒', Mark::Retrieved));
+    }
+    fill(want, ('█', Mark::Wanted));
+    cells
+}
+
+/// The window's edges as byte offsets, `…` where the archive goes on, and how
+/// much a cell holds: `… 6.88 GiB ── 1 cell ≈ 5.12 MiB ── 7.38 GiB …`.
+pub fn ruler(window: &Window, width: usize) -> String {
+    let (start, end) = edges(window);
+    let left = format!("{}{start} ", if window.more_before() { "… " } else { "" });
+    let right = format!(" {end}{}", if window.more_after() { " …" } else { "" });
+    let cell = format!(" 1 cell ≈ {} ", size(window.bytes_per_cell(width)));
+    let length = |text: &str| text.chars().count();
+    let edges = length(&left) + length(&right);
+    if edges + length(&cell) + 2 <= width {
+        let fill = width - edges - length(&cell);
+        let before = "─".repeat(fill / 2);
+        let after = "─".repeat(fill - fill / 2);
+        format!("{left}{before}{cell}{after}{right}")
+    } else if edges <= width {
+        format!("{left}{}{right}", "─".repeat(width - edges))
+    } else {
+        String::new()
+    }
+}
+
+/// The window's first and last offsets. When the window is too narrow for the
+/// offsets' own unit to tell them apart (a few MiB near the end of 40 TB), they
+/// are written in MiB.
+fn edges(window: &Window) -> (String, String) {
+    let narrow = u128::from(window.len()) * 100 < u128::from(window.end);
+    let write = |offset: u64| {
+        if !narrow {
+            size(offset)
+        } else if offset.is_multiple_of(MIB) {
+            format!("{} MiB", offset / MIB)
+        } else {
+            format!("{}.{:02} MiB", offset / MIB, offset % MIB * 100 / MIB)
+        }
+    };
+    (write(window.start), write(window.end))
 }

@@ -52,7 +52,7 @@ fn lit_nodes(buffer: &Buffer, lit: impl Fn(&Cell) -> bool) -> Vec<(u16, u16)> {
     for y in 0..buffer.area.height {
         for x in 0..buffer.area.width {
             let cell = &buffer[(x, y)];
-            if matches!(cell.symbol(), "├" | "─" | "┤") && lit(cell) {
+            if matches!(cell.symbol(), "┣" | "━" | "┫") && lit(cell) {
                 found.push((x, y));
             }
         }
@@ -60,7 +60,7 @@ fn lit_nodes(buffer: &Buffer, lit: impl Fn(&Cell) -> bool) -> Vec<(u16, u16)> {
     found
 }
 
-/// The lit cells are one node: one run on one level, from `├` to `┤`, with
+/// The lit cells are one node: one run on one level, from `┣` to `┫`, with
 /// nodes of that level left unlit beside it.
 fn assert_one_node(buffer: &Buffer, lit: &[(u16, u16)]) {
     assert!(lit.len() > 3, "{lit:?}");
@@ -68,8 +68,8 @@ fn assert_one_node(buffer: &Buffer, lit: &[(u16, u16)]) {
     let (last_x, _) = lit[lit.len() - 1];
     assert!(lit.iter().all(|(_, at)| *at == y), "{lit:?}");
     assert_eq!(usize::from(last_x - first_x) + 1, lit.len(), "{lit:?}");
-    assert_eq!(buffer[(first_x, y)].symbol(), "├");
-    assert_eq!(buffer[(last_x, y)].symbol(), "┤");
+    assert_eq!(buffer[(first_x, y)].symbol(), "┣");
+    assert_eq!(buffer[(last_x, y)].symbol(), "┫");
     assert_eq!(
         buffer[(last_x + 1, y)].symbol(),
         "├",
@@ -141,9 +141,9 @@ fn colours_mark_the_focused_pane_the_selection_and_the_lit_plan() {
     let lit = lit_nodes(&screen, |cell| cell.bg == theme.good);
     assert_one_node(&screen, &lit);
     assert!(lit.iter().all(|at| screen[*at].fg == theme.selection_fg));
-    let (x, y) = lit[0];
-    assert_eq!(screen[(x + 40, y)].fg, theme.muted, "an unlit node");
-    assert_eq!(screen[(x + 40, y)].bg, Color::Reset);
+    let (x, y) = lit[lit.len() - 1];
+    assert_eq!(screen[(x + 2, y)].fg, theme.muted, "an unlit node");
+    assert_eq!(screen[(x + 2, y)].bg, Color::Reset);
     let (x, y) = find(&screen, "● smallest tree-aligned");
     assert_eq!(
         screen[(x - 2, y)].fg,
