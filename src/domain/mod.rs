@@ -1,6 +1,7 @@
 //! The pure core of defrost: no I/O, no async runtime, no clock reads.
 //! Everything here is decided from its arguments alone, so it is tested directly.
 
+pub mod batch;
 mod calendar;
 pub mod cost;
 pub mod inventory;
