@@ -1,8 +1,10 @@
 //! Restoring many archives at once: the pure rules of a batch. How fast its
-//! jobs may start (`pacing`).
+//! jobs may start (`pacing`), and what it would do and cost (`summary`).
 
 pub mod pacing;
 #[cfg(test)]
 mod pacing_tests;
+pub mod summary;
 
 pub use pacing::{PaceDecision, PaceLimits, Pacer, backoff, hours_under_cap};
+pub use summary::{BatchSummary, SelectedArchive, SharedNames, Tally, TierCost, summarize};
