@@ -1,22 +1,25 @@
-//! `defrost jobs`: every retrieval job of the account's vaults in a region, from
-//! the journal after bringing it up to date with ListJobs (jobs started by other
-//! tools are adopted on the way), with the time left to download each output.
+//! `defrost jobs`: every retrieval plan of the account's vaults in a region, each
+//! with its jobs, from the journal after bringing it up to date with ListJobs
+//! (jobs started by other tools are adopted on the way, each a plan of one), with
+//! where each plan stands and the time left to download each job's output.
 
+use std::collections::HashSet;
 use std::io::Write as _;
 
-use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::cli::GlobalOpts;
 use crate::commands::cached::open_store;
-use crate::commands::inventory::print_table;
 use crate::commands::shared_args::JsonLines;
-use crate::domain::job::{JobStatus, effective_status, output_window_end, time_left};
+use crate::domain::job::{JobStatus, TrackedJob, effective_status};
 use crate::glacier::{GlacierApi, SdkGlacier};
-use crate::store::{JournalEntry, Store, VaultKey, snapshot_time};
-use crate::text::printable;
+use crate::store::{JournalEntry, JournalId, PlanEntry, PlanJob, Store, VaultKey};
 use crate::tracking::sync_vault_jobs;
 
+#[cfg(test)]
+mod fixtures;
+mod json;
+mod table;
 mod watch;
 
 #[derive(Debug, clap::Args)]
@@ -38,58 +41,37 @@ pub struct JobsArgs {
     pub watch: bool,
 }
 
-#[derive(Serialize)]
-struct JobJson<'a> {
-    journal_id: i64,
-    /// The plan the job belongs to (`P12`); `defrost download P12` finishes it.
-    plan: Option<String>,
-    vault: &'a str,
-    region: &'a str,
-    job_id: Option<&'a str>,
-    kind: Option<&'a str>,
-    tier: Option<&'a str>,
-    status: &'static str,
-    started: Option<String>,
-    completed: Option<String>,
-    output_available_until: Option<String>,
-    archive_id: Option<&'a str>,
-    range: Option<String>,
-    adopted: bool,
-    started_by: &'a str,
-}
-
 pub fn run(global: &GlobalOpts, args: JobsArgs) -> anyhow::Result<()> {
     let mut store = open_store(global)?;
     let runtime = crate::commands::async_runtime()?;
-    let (glacier, entries) = runtime.block_on(async {
+    let (glacier, keys) = runtime.block_on(async {
         let glacier = SdkGlacier::connect(&global.connect_options()).await?;
-        let entries = synced_journal(
+        let keys = sync_vaults(
             &glacier,
             &mut store,
             args.vault.as_deref(),
             args.account.as_deref(),
         )
         .await?;
-        anyhow::Ok((glacier, entries))
+        anyhow::Ok((glacier, keys))
     })?;
+    let listing = Listing::read(&store, &keys)?;
     let now = OffsetDateTime::now_utc();
     let mut out = std::io::stdout().lock();
     if args.output.json {
-        for entry in &entries {
-            writeln!(out, "{}", json_line(entry, now)?)?;
-        }
-    } else if entries.is_empty() {
+        json::write_lines(&mut out, &listing, now)?;
+    } else if listing.is_empty() {
         eprintln!(
             "no retrieval jobs in these vaults in the last day or so, nor in defrost's journal"
         );
     } else {
-        write_table(&mut out, &entries, now)?;
+        table::write_table(&mut out, &listing, now)?;
     }
     out.flush()?;
     drop(out);
     if args.watch {
         let style = watch::Style::choose(args.output.json);
-        runtime.block_on(watch::run(&glacier, &mut store, entries, style))?;
+        runtime.block_on(watch::run(&glacier, &mut store, listing, style))?;
     }
     Ok(())
 }
@@ -102,6 +84,18 @@ pub(crate) async fn synced_journal(
     vault: Option<&str>,
     account: Option<&str>,
 ) -> anyhow::Result<Vec<JournalEntry>> {
+    let keys = sync_vaults(glacier, store, vault, account).await?;
+    journal_of(store, &keys)
+}
+
+/// Brings the journal up to date with ListJobs for `vault`, or for every vault in
+/// the region; the vaults looked at.
+async fn sync_vaults(
+    glacier: &SdkGlacier,
+    store: &mut Store,
+    vault: Option<&str>,
+    account: Option<&str>,
+) -> anyhow::Result<Vec<VaultKey>> {
     let names = match vault {
         Some(name) => vec![name.to_owned()],
         None => glacier
@@ -121,6 +115,11 @@ pub(crate) async fn synced_journal(
         sync_vault_jobs(glacier, store, &key, OffsetDateTime::now_utc()).await?;
         keys.push(key);
     }
+    Ok(keys)
+}
+
+/// The journal's entries for the vaults `keys`, oldest first.
+fn journal_of(store: &Store, keys: &[VaultKey]) -> anyhow::Result<Vec<JournalEntry>> {
     Ok(store
         .journal(None)?
         .into_iter()
@@ -128,23 +127,84 @@ pub(crate) async fn synced_journal(
         .collect())
 }
 
-/// The jobs as a table, one row each.
-fn write_table(
-    out: &mut impl std::io::Write,
-    entries: &[JournalEntry],
-    now: OffsetDateTime,
-) -> std::io::Result<usize> {
-    let rows: Vec<[String; 7]> = entries.iter().map(|entry| row(entry, now)).collect();
-    let header = [
-        "VAULT", "JOB", "KIND", "STATUS", "STARTED", "OUTPUT", "ORIGIN",
-    ];
-    print_table(out, &header, &rows, &[false; 7])?;
-    Ok(rows.len() + 1)
+/// What `defrost jobs` shows: the plans of the vaults looked at, oldest first,
+/// and every job of those vaults.
+pub(crate) struct Listing {
+    pub plans: Vec<PlanEntry>,
+    /// In journal order; a job shown under no plan when its plan could not be
+    /// read.
+    pub entries: Vec<JournalEntry>,
 }
 
-/// One job as a line of JSON, safe for a terminal.
-fn json_line(entry: &JournalEntry, now: OffsetDateTime) -> anyhow::Result<String> {
-    Ok(crate::text::terminal_json(&json_of(entry, now))?)
+impl Listing {
+    /// The plans and jobs of the vaults `keys`. A plan record the journal cannot
+    /// read does not hide the jobs: they are listed on their own, with a warning.
+    fn read(store: &Store, keys: &[VaultKey]) -> anyhow::Result<Self> {
+        let entries = journal_of(store, keys)?;
+        let plans = match store.plans(None) {
+            Ok(plans) => plans
+                .into_iter()
+                .filter(|plan| keys.contains(&plan.vault))
+                .collect(),
+            Err(err) => {
+                eprintln!("defrost: warning: {err}");
+                Vec::new()
+            }
+        };
+        Ok(Self { plans, entries })
+    }
+
+    fn is_empty(&self) -> bool {
+        self.plans.is_empty() && self.entries.is_empty()
+    }
+
+    /// The jobs no plan here owns (their plan could not be read), in journal
+    /// order: shown after the plans, on their own.
+    fn loose_entries(&self) -> Vec<&JournalEntry> {
+        let owned: HashSet<JournalId> = self
+            .plans
+            .iter()
+            .flat_map(|plan| owned_jobs(plan).map(|job| job.entry.id))
+            .collect();
+        self.entries
+            .iter()
+            .filter(|entry| !owned.contains(&entry.id))
+            .collect()
+    }
+
+    /// Takes in a job's new state, wherever the job is shown; the job's entry.
+    fn record(&mut self, job: &TrackedJob) -> Option<&JournalEntry> {
+        let is_it = |entry: &JournalEntry| entry.job_id.as_deref() == Some(job.job_id.as_str());
+        let listed = self.plans.iter_mut().flat_map(|plan| plan.jobs.iter_mut());
+        for listed in listed.filter(|listed| is_it(&listed.entry)) {
+            listed.entry.state = Some(job.clone());
+        }
+        let entry = self.entries.iter_mut().find(|entry| is_it(entry))?;
+        entry.state = Some(job.clone());
+        Some(entry)
+    }
+}
+
+/// The jobs `plan` owns, in its order, leaving out those it reuses from an
+/// earlier plan (they are that plan's).
+fn owned_jobs(plan: &PlanEntry) -> impl Iterator<Item = &PlanJob> {
+    plan.jobs
+        .iter()
+        .filter(move |job| job.entry.plan == Some(plan.id))
+}
+
+/// How many of the plan's current jobs have output ready to download at `now`.
+fn jobs_ready(plan: &PlanEntry, now: OffsetDateTime) -> usize {
+    plan.current_jobs()
+        .into_iter()
+        .filter(|job| {
+            job.entry
+                .state
+                .as_ref()
+                .map(|state| effective_status(state, now))
+                == Some(JobStatus::Succeeded)
+        })
+        .count()
 }
 
 fn status_of(entry: &JournalEntry, now: OffsetDateTime) -> &'static str {
@@ -154,62 +214,6 @@ fn status_of(entry: &JournalEntry, now: OffsetDateTime) -> &'static str {
         Some(JobStatus::Succeeded) => "ready",
         Some(JobStatus::Failed) => "failed",
         Some(JobStatus::Expired) => "expired",
-    }
-}
-
-fn row(entry: &JournalEntry, now: OffsetDateTime) -> [String; 7] {
-    let job = entry.state.as_ref();
-    let kind = job.map_or("-".to_owned(), |job| {
-        let what = match (job.kind.as_str(), job.range) {
-            ("inventory-retrieval", _) => "inventory".to_owned(),
-            (_, Some(range)) => format!("archive {}-{}", range.start, range.end),
-            _ => "archive".to_owned(),
-        };
-        match job.tier {
-            Some(tier) => format!("{what} ({})", tier.as_str()),
-            None => what,
-        }
-    });
-    let output = match job.and_then(|job| time_left(job, now)) {
-        Some(left) if left.is_zero() => "closed".to_owned(),
-        Some(left) => format!("{} left", short_duration(left.as_secs())),
-        None => "-".to_owned(),
-    };
-    [
-        printable(&entry.vault.name),
-        printable(entry.job_id.as_deref().unwrap_or("-")),
-        kind,
-        status_of(entry, now).to_owned(),
-        job.map_or("-".to_owned(), |job| minute(job.started_at)),
-        output,
-        if entry.adopted {
-            "adopted".into()
-        } else {
-            "defrost".into()
-        },
-    ]
-}
-
-fn json_of(entry: &JournalEntry, now: OffsetDateTime) -> JobJson<'_> {
-    let job = entry.state.as_ref();
-    JobJson {
-        journal_id: entry.id.0,
-        plan: entry.plan.map(|plan| plan.to_string()),
-        vault: &entry.vault.name,
-        region: &entry.vault.region,
-        job_id: entry.job_id.as_deref(),
-        kind: job.map(|job| job.kind.as_str()),
-        tier: job.and_then(|job| job.tier).map(|tier| tier.as_str()),
-        status: status_of(entry, now),
-        started: job.map(|job| snapshot_time(job.started_at)),
-        completed: job.and_then(|job| job.completed_at).map(snapshot_time),
-        output_available_until: job.and_then(output_window_end).map(snapshot_time),
-        archive_id: job.and_then(|job| job.archive_id.as_deref()),
-        range: job
-            .and_then(|job| job.range)
-            .map(|r| format!("{}-{}", r.start, r.end)),
-        adopted: entry.adopted,
-        started_by: &entry.started_by,
     }
 }
 
@@ -236,7 +240,31 @@ pub(crate) fn minute(moment: OffsetDateTime) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::short_duration;
+    use super::*;
+    use crate::commands::jobs::fixtures::{entry, member, plan, ready, running};
+
+    #[test]
+    fn a_new_state_reaches_the_job_under_every_plan_listing_it() {
+        let now = OffsetDateTime::now_utc();
+        let job = running("A", None, now);
+        let shared = entry(1, 1, &job);
+        let mut listing = Listing {
+            plans: vec![
+                plan(1, "a.jpg", None, vec![member(0, shared.clone())]),
+                plan(2, "a.jpg", None, vec![member(0, shared.clone())]),
+            ],
+            entries: vec![shared],
+        };
+        assert_eq!(jobs_ready(&listing.plans[1], now), 0);
+        let done = ready(&job, now);
+        let recorded = listing.record(&done).map(|entry| entry.state.clone());
+        assert_eq!(recorded, Some(Some(done.clone())));
+        for plan in &listing.plans {
+            assert_eq!(jobs_ready(plan, now), 1, "{}", plan.id);
+        }
+        assert!(listing.record(&running("unknown", None, now)).is_none());
+        assert!(listing.loose_entries().is_empty(), "P1 owns the job");
+    }
 
     #[test]
     fn durations_read_naturally() {

@@ -8,7 +8,9 @@ use std::io::{IsTerminal, Write};
 use crossterm::{cursor::MoveUp, queue, terminal::Clear, terminal::ClearType};
 use time::OffsetDateTime;
 
-use super::{json_line, minute, write_table};
+use super::json::job_line;
+use super::table::write_table;
+use super::{Listing, minute};
 use crate::domain::job::{JobStatus, TrackedJob, effective_status};
 use crate::domain::job_params::JobKind;
 use crate::glacier::SdkGlacier;
@@ -40,15 +42,16 @@ impl Style {
     }
 }
 
-/// Watches the jobs of `entries` that are in progress until none is, or Ctrl-C.
+/// Watches the jobs of `listing` that are in progress until none is, or Ctrl-C.
 pub async fn run(
     glacier: &SdkGlacier,
     store: &mut Store,
-    entries: Vec<JournalEntry>,
+    listing: Listing,
     style: Style,
 ) -> anyhow::Result<()> {
     let now = OffsetDateTime::now_utc();
-    let watched: Vec<TrackedJob> = entries
+    let watched: Vec<TrackedJob> = listing
+        .entries
         .iter()
         .filter_map(|entry| entry.state.clone())
         .filter(|job| effective_status(job, now) == JobStatus::InProgress)
@@ -68,8 +71,8 @@ pub async fn run(
         style,
         columns,
         // The table `jobs` has just printed.
-        drawn: printed_rows(&entries, columns),
-        entries,
+        drawn: printed_rows(&listing, columns),
+        listing,
         notes: Vec::new(),
         failure: None,
     };
@@ -95,12 +98,12 @@ pub async fn run(
 }
 
 /// The rows the table `jobs` printed before watching takes on the terminal.
-fn printed_rows(entries: &[JournalEntry], columns: Option<usize>) -> usize {
+fn printed_rows(listing: &Listing, columns: Option<usize>) -> usize {
     let mut table = Vec::new();
-    match write_table(&mut table, entries, OffsetDateTime::now_utc()) {
+    match write_table(&mut table, listing, OffsetDateTime::now_utc()) {
         Ok(_) => rows_on_screen(&table, columns),
-        // Writing to memory does not fail; a header and a row per job otherwise.
-        Err(_) => entries.len() + 1,
+        // Writing to memory does not fail; at least the header's two lines.
+        Err(_) => 2,
     }
 }
 
@@ -110,7 +113,8 @@ struct Screen<W: Write> {
     style: Style,
     /// The terminal's width, for lines that wrap (Redraw only).
     columns: Option<usize>,
-    entries: Vec<JournalEntry>,
+    /// The plans and jobs shown, each job's state as last seen.
+    listing: Listing,
     notes: Vec<String>,
     /// Lines of the block last drawn (Redraw only).
     drawn: usize,
@@ -132,19 +136,14 @@ impl<W: Write> Screen<W> {
     }
 
     fn transition(&mut self, job: &TrackedJob) -> std::io::Result<()> {
-        let Some(entry) = self
-            .entries
-            .iter_mut()
-            .find(|entry| entry.job_id.as_deref() == Some(job.job_id.as_str()))
-        else {
+        let Some(entry) = self.listing.record(job) else {
             return Ok(());
         };
-        entry.state = Some(job.clone());
         let note = announcement(entry, job);
         match self.style {
             Style::Lines => writeln!(self.out, "{note}"),
             Style::Json => {
-                let line = json_line(entry, OffsetDateTime::now_utc())
+                let line = job_line(entry, OffsetDateTime::now_utc())
                     .map_err(|err| std::io::Error::other(err.to_string()))?;
                 writeln!(self.out, "{line}")
             }
@@ -158,7 +157,7 @@ impl<W: Write> Screen<W> {
     /// Draws the table and the announcements over what was drawn before.
     fn redraw(&mut self, next_look: Option<OffsetDateTime>) -> std::io::Result<()> {
         let mut block = Vec::new();
-        write_table(&mut block, &self.entries, OffsetDateTime::now_utc())?;
+        write_table(&mut block, &self.listing, OffsetDateTime::now_utc())?;
         for note in &self.notes {
             writeln!(block, "{note}")?;
         }
@@ -227,56 +226,31 @@ fn announcement(entry: &JournalEntry, job: &TrackedJob) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::job::{ObservedStatus, observe};
-    use crate::store::{JournalId, VaultKey};
-
-    fn entry(job: &TrackedJob) -> JournalEntry {
-        JournalEntry {
-            id: JournalId(1),
-            vault: VaultKey {
-                account: "-".into(),
-                region: "us-east-1".into(),
-                name: "photos".into(),
-            },
-            job_id: Some(job.job_id.clone()),
-            params_json: "{}".into(),
-            plan_json: None,
-            plan: None,
-            started_by: "defrost".into(),
-            adopted: false,
-            requested_at: "2026-03-01T12:00:00Z".into(),
-            state: Some(job.clone()),
-        }
-    }
+    use crate::commands::jobs::fixtures;
 
     fn running() -> TrackedJob {
-        let now = OffsetDateTime::now_utc();
-        TrackedJob::started(
-            "JOB1".into(),
-            "photos".into(),
-            JobKind::ArchiveRetrieval,
-            None,
-            now,
-        )
+        let mut job = fixtures::running("JOB1", None, OffsetDateTime::now_utc());
+        job.tier = None;
+        job
     }
 
     fn finished(job: &TrackedJob) -> TrackedJob {
-        let now = OffsetDateTime::now_utc();
-        let answer = crate::domain::job::Observation {
-            status: ObservedStatus::Succeeded,
-            completed_at: Some(now),
-            status_message: None,
-        };
-        observe(job.clone(), answer, now)
+        fixtures::ready(job, OffsetDateTime::now_utc())
     }
 
+    /// The job as the one job of plan P1, the table of it already drawn.
     fn screen(style: Style, job: &TrackedJob) -> Screen<Vec<u8>> {
+        let entry = fixtures::entry(1, 1, job);
+        let plan = fixtures::plan(1, "a.jpg", None, vec![fixtures::member(0, entry.clone())]);
         Screen {
             out: Vec::new(),
             style,
             columns: None,
-            drawn: 2,
-            entries: vec![entry(job)],
+            drawn: 4,
+            listing: Listing {
+                plans: vec![plan],
+                entries: vec![entry],
+            },
             notes: Vec::new(),
             failure: None,
         }
@@ -289,11 +263,13 @@ mod tests {
         let until = OffsetDateTime::now_utc();
         screen.show(&WatchEvent::Sleeping { until });
         let waiting = String::from_utf8(std::mem::take(&mut screen.out)).unwrap();
-        // Up over the two lines `jobs` printed, cleared, drawn again.
-        assert!(waiting.starts_with("\u{1b}[2A\u{1b}[J"), "{waiting:?}");
+        // Up over the four lines `jobs` printed (two headers, the plan, its
+        // job), cleared, drawn again.
+        assert!(waiting.starts_with("\u{1b}[4A\u{1b}[J"), "{waiting:?}");
+        assert!(waiting.contains(" started "), "{waiting}");
         assert!(waiting.contains("in progress"), "{waiting}");
         assert!(waiting.ends_with("(Ctrl-C to stop)\n"), "{waiting}");
-        assert_eq!(screen.drawn, 3);
+        assert_eq!(screen.drawn, 5);
 
         let done = finished(&job);
         screen.show(&WatchEvent::Polled {
@@ -301,15 +277,22 @@ mod tests {
             before: JobStatus::InProgress,
         });
         let redrawn = String::from_utf8(std::mem::take(&mut screen.out)).unwrap();
-        assert!(redrawn.starts_with("\u{1b}[3A\u{1b}[J"), "{redrawn:?}");
-        assert!(redrawn.contains(" ready "), "{redrawn}");
+        assert!(redrawn.starts_with("\u{1b}[5A\u{1b}[J"), "{redrawn:?}");
+        // The job is ready, and so its plan, whose only job it is.
+        let ready: Vec<&str> = redrawn.lines().filter(|l| l.contains(" ready ")).collect();
+        assert_eq!(ready.len(), 2, "{redrawn}");
+        assert!(
+            ready[0].starts_with("P1 ") && ready[0].contains(" 1/1 "),
+            "{redrawn}"
+        );
+        assert!(ready[1].starts_with("  └ JOB1 "), "{redrawn}");
         assert!(
             redrawn.ends_with(
                 "job JOB1 (archive retrieval in vault photos) is ready: download it with 'defrost download JOB1 --vault photos --to DIR'\n"
             ),
             "{redrawn}"
         );
-        assert_eq!(screen.drawn, 3);
+        assert_eq!(screen.drawn, 5);
         assert!(screen.failure.is_none());
     }
 
