@@ -29,6 +29,9 @@ pub enum Action {
     Sort,
     Reverse,
     Tree,
+    Mark,
+    MarkMatching,
+    ClearMarks,
     PlanRange,
     Preview,
     Launch,
@@ -103,6 +106,17 @@ pub const ACTIONS: &[(Action, &str, &str)] = &[
         "tree",
         "switch between the archive table and the folder tree",
     ),
+    (
+        Action::Mark,
+        "mark",
+        "mark or unmark the selected archive, or every archive of the folder",
+    ),
+    (
+        Action::MarkMatching,
+        "mark_matching",
+        "mark every archive the filter or folder holds (again: unmark them)",
+    ),
+    (Action::ClearMarks, "clear_marks", "unmark every archive"),
     (
         Action::PlanRange,
         "plan_range",

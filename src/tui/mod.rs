@@ -11,6 +11,7 @@ pub mod config;
 pub mod effects;
 pub mod keymap;
 pub mod layout;
+pub mod marks;
 pub mod model;
 pub mod msg;
 pub mod present;

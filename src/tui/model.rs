@@ -86,6 +86,13 @@ pub struct ArchiveTable {
     pub pending: Option<RequestId>,
     /// The folder tree, when it is shown instead of the table.
     pub tree: Option<FolderView>,
+    /// The archives marked for a batch, by position in `snapshot`. Another vault
+    /// or snapshot starts a new table, so marks never outlive their inventory.
+    pub marks: super::marks::Marks,
+    /// Marks on their way: the cache is asked for every archive a filter or a
+    /// folder holds, and each answer marks them all (unmarks them, when all were
+    /// marked already).
+    pub marking: Vec<super::marks::PendingMark>,
 }
 
 impl ArchiveTable {
@@ -103,6 +110,11 @@ pub struct FolderView {
     pub entries: Vec<FolderEntry>,
     pub cursor: usize,
     pub pending: Option<RequestId>,
+    /// How many archives under each entry are marked, entry by entry (folders
+    /// only: an archive's own mark is looked up).
+    pub marked: Vec<u64>,
+    /// The count of marked archives under the folders, while on its way.
+    pub counting: Option<RequestId>,
 }
 
 /// Which end of the range the movement keys move.

@@ -11,6 +11,7 @@ use crate::glacier::RetrievalPolicy;
 use crate::store::{ArchivePage, ArchiveQuery, ArchiveRow, FolderEntry, JournalEntry, VaultKey};
 use crate::tracking::launch::PlannedRetrieval;
 
+use super::marks::Marks;
 use super::model::VaultSummary;
 
 /// Tags a request so its answer can be matched to it.
@@ -46,6 +47,7 @@ pub enum Loaded {
         request: RequestId,
         result: Result<Option<ArchiveRow>, String>,
     },
+    Marks(MarksAnswer),
     /// The journal, after the vaults' jobs were brought up to date.
     Jobs(Result<Vec<JournalEntry>, String>),
     /// The decoded names of the archives the journal's jobs retrieve, by id.
@@ -95,6 +97,7 @@ pub enum Cmd {
         snapshot: PathBuf,
         position: u32,
     },
+    Marks(MarksQuery),
     /// ListJobs on each vault, then the journal.
     SyncJobs {
         vaults: Vec<VaultKey>,
@@ -127,4 +130,35 @@ pub enum Cmd {
     },
     Bell,
     Quit,
+}
+
+/// What marking many archives asks the cache, off the screen's thread.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MarksQuery {
+    /// The position and size of every archive `query` keeps, to mark them all.
+    Archives {
+        request: RequestId,
+        snapshot: PathBuf,
+        query: ArchiveQuery,
+    },
+    /// How many of `marks` lie under each of `folders` (`a/b/`).
+    Counts {
+        request: RequestId,
+        snapshot: PathBuf,
+        folders: Vec<String>,
+        marks: Marks,
+    },
+}
+
+#[derive(Debug)]
+pub enum MarksAnswer {
+    Archives {
+        request: RequestId,
+        result: Result<Vec<(u32, u64)>, String>,
+    },
+    /// One count for each folder asked about, in the same order.
+    Counts {
+        request: RequestId,
+        result: Result<Vec<u64>, String>,
+    },
 }

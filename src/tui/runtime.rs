@@ -86,6 +86,7 @@ impl<G: GlacierApi + 'static> Runtime<G> {
                 snapshot,
                 position,
             }),
+            Cmd::Marks(query) => self.store.send(StoreJob::Marks(query)),
             other => self.run_effect(other),
         }
     }
@@ -112,6 +113,7 @@ impl<G: GlacierApi + 'static> Runtime<G> {
             Cmd::LoadPage { .. }
             | Cmd::LoadFolder { .. }
             | Cmd::LoadArchive { .. }
+            | Cmd::Marks(_)
             | Cmd::CopyToClipboard(_)
             | Cmd::Bell
             | Cmd::Quit => {}

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::model::VaultSummary;
-use super::msg::{Loaded, Msg, RequestId};
+use super::msg::{Loaded, MarksAnswer, MarksQuery, Msg, RequestId};
 use crate::glacier::VaultInfo;
 use crate::store::{ArchiveQuery, Snapshot, Store, VaultKey};
 
@@ -32,6 +32,8 @@ pub enum StoreJob {
         snapshot: PathBuf,
         position: u32,
     },
+    /// Every archive a mark covers, or how many marked archives folders hold.
+    Marks(MarksQuery),
     /// The cached vaults, merged with those Glacier listed in `region`.
     Vaults {
         live: Vec<VaultInfo>,
@@ -116,12 +118,55 @@ fn answer(
             request,
             result: with_snapshot(open, recent, &snapshot, |s| s.archive(position)),
         },
+        StoreJob::Marks(query) => Loaded::Marks(answer_marks(query, open, recent)),
         StoreJob::Vaults { live, region } => Loaded::Vaults(match store {
             Ok(store) => summaries(store, &live, region.as_deref().unwrap_or_default()),
             Err(problem) => Err(problem.clone()),
         }),
     };
     let _ = results.send(Msg::Loaded(loaded));
+}
+
+/// Every archive a mark covers, or how many marked archives each folder holds.
+fn answer_marks(
+    query: MarksQuery,
+    open: &mut HashMap<PathBuf, Snapshot>,
+    recent: &mut Vec<PathBuf>,
+) -> MarksAnswer {
+    match query {
+        MarksQuery::Archives {
+            request,
+            snapshot,
+            query,
+        } => MarksAnswer::Archives {
+            request,
+            result: with_snapshot(open, recent, &snapshot, |s| s.positions_and_sizes(&query)),
+        },
+        MarksQuery::Counts {
+            request,
+            snapshot,
+            folders,
+            marks,
+        } => MarksAnswer::Counts {
+            request,
+            result: with_snapshot(open, recent, &snapshot, |s| {
+                folders
+                    .iter()
+                    .map(|folder| {
+                        let under = ArchiveQuery {
+                            under: Some(folder.clone()),
+                            ..ArchiveQuery::default()
+                        };
+                        let mut marked = 0;
+                        s.visit_kept(&under, |position, _| {
+                            marked += u64::from(marks.contains(position));
+                        })?;
+                        Ok(marked)
+                    })
+                    .collect()
+            }),
+        },
+    }
 }
 
 fn with_snapshot<T>(

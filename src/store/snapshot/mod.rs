@@ -7,6 +7,7 @@ mod file_check;
 #[cfg(test)]
 mod import_fallback_tests;
 mod layout;
+mod marks;
 mod name_chunks;
 mod query;
 mod record;

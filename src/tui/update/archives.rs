@@ -7,7 +7,7 @@ use super::super::keymap::Action;
 use super::super::layout::table_rows;
 use super::super::model::{ArchiveTable, FolderView, Model, Pane, Severity, VaultSummary};
 use super::super::msg::{Cmd, RequestId};
-use super::{is_typing, range};
+use super::{is_typing, marks, range};
 use crate::store::{ArchivePage, ArchiveQuery, ArchiveRow, FolderEntry, FolderEntryKind, SortKey};
 
 pub(super) fn vaults_loaded(
@@ -50,12 +50,14 @@ fn open_vault(model: &mut Model) -> Vec<Cmd> {
     {
         return Vec::new();
     }
-    model.archives = ArchiveTable {
+    let opened = ArchiveTable {
         snapshot,
         sort: model.archives.sort,
         descending: model.archives.descending,
         ..ArchiveTable::default()
     };
+    let left = std::mem::replace(&mut model.archives, opened);
+    marks::dropped(model, &left);
     reload(model)
 }
 
@@ -208,6 +210,7 @@ pub(super) fn table_action(model: &mut Model, action: Action) -> Vec<Cmd> {
         }
         Action::Open | Action::PlanRange => plan_selected(model),
         Action::Preview => range::preview_whole(model),
+        Action::Mark | Action::MarkMatching | Action::ClearMarks => marks::on_action(model, action),
         _ => Vec::new(),
     }
 }
@@ -291,6 +294,9 @@ pub(super) fn folder_loaded(
         Ok(entries) => {
             tree.entries = entries;
             tree.cursor = tree.cursor.min(tree.entries.len().saturating_sub(1));
+            // Counts of the folder listed before are no counts of this one's.
+            tree.marked.clear();
+            return marks::recount(model);
         }
         Err(problem) => model.tell(Severity::Problem, problem),
     }
@@ -336,6 +342,9 @@ fn tree_action(model: &mut Model, action: Action) -> Vec<Cmd> {
                 }
                 FolderEntryKind::Archive { position, .. } => return load_archive(model, position),
             }
+        }
+        Action::Mark | Action::MarkMatching | Action::ClearMarks => {
+            return marks::on_action(model, action);
         }
         _ => {}
     }

@@ -6,6 +6,7 @@
 mod archives;
 mod dialogs;
 mod jobs;
+mod marks;
 mod range;
 #[cfg(test)]
 mod tests;
@@ -50,6 +51,7 @@ fn on_loaded(model: &mut Model, loaded: Loaded) -> Vec<Cmd> {
         Loaded::Page { request, result } => archives::page_loaded(model, request, result),
         Loaded::Folder { request, result } => archives::folder_loaded(model, request, result),
         Loaded::Archive { request, result } => archives::archive_loaded(model, request, result),
+        Loaded::Marks(answer) => marks::marks_loaded(model, answer),
         Loaded::Jobs(result) => jobs::jobs_loaded(model, result),
         Loaded::JobNames(names) => {
             model.jobs.names.extend(names);

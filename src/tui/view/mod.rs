@@ -5,6 +5,8 @@ mod dialogs;
 mod explain;
 pub mod format;
 mod jobs;
+#[cfg(test)]
+mod marks_tests;
 mod panes;
 mod range;
 #[cfg(test)]

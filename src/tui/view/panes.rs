@@ -12,7 +12,13 @@ use super::pane_block;
 use crate::store::{ArchiveRow, FolderEntryKind, SortKey};
 use crate::text::printable;
 use crate::tui::keymap::Action;
-use crate::tui::model::{ArchiveTable, Model, Pane};
+use crate::tui::marks::grouped;
+use crate::tui::model::{ArchiveTable, FolderView, Model, Pane};
+
+/// A marked archive, or a folder whose archives are all marked.
+const MARKED: &str = "✓";
+/// A folder some of whose archives are marked.
+const PARTLY_MARKED: &str = "◐";
 
 pub fn vaults(frame: &mut Frame, model: &Model, area: Rect) {
     let theme = &model.config.theme;
@@ -68,12 +74,14 @@ pub fn archives(frame: &mut Frame, model: &Model, area: Rect) {
         return;
     }
     let visible = usize::from(area.height.saturating_sub(3));
-    let widths = [
+    // The mark column appears once something is marked: no room lost before.
+    let mark_column = (!table.marks.is_empty()).then_some(Constraint::Length(1));
+    let widths = mark_column.into_iter().chain([
         Constraint::Min(20),
         Constraint::Length(12),
         Constraint::Length(11),
         Constraint::Length(16),
-    ];
+    ]);
     let widget = Table::new(archive_rows(model, visible), widths)
         .header(archives_header(model))
         .block(block)
@@ -83,7 +91,8 @@ pub fn archives(frame: &mut Frame, model: &Model, area: Rect) {
     frame.render_stateful_widget(widget, area, &mut state);
 }
 
-/// "Archives 3/120 /filter": where the cursor is, of how many, and the filter.
+/// "Archives 3/120 /filter · 12 marked, 4 GiB": where the cursor is, of how
+/// many, the filter, and the marks.
 fn archives_title(table: &ArchiveTable) -> String {
     let filter = if table.filtering || !table.filter.is_empty() {
         format!(
@@ -101,10 +110,33 @@ fn archives_title(table: &ArchiveTable) -> String {
             } else {
                 table.cursor + 1
             };
-            format!(" Archives {at}/{}{filter}", table.total)
+            let title = format!(" Archives {at}/{}{filter}", table.total);
+            with_marks(title, table)
         }
         None => " Archives ".to_owned(),
     }
+}
+
+/// A pane title with the marks' count and bytes added, from the running totals,
+/// and whether marking is under way.
+fn with_marks(mut title: String, table: &ArchiveTable) -> String {
+    let mut add = |text: String| {
+        if !title.ends_with(' ') {
+            title.push(' ');
+        }
+        title.push_str(&text);
+    };
+    if !table.marks.is_empty() {
+        add(format!(
+            "· {} marked, {} ",
+            grouped(table.marks.count()),
+            size_u128(table.marks.bytes())
+        ));
+    }
+    if !table.marking.is_empty() {
+        add("· marking… ".to_owned());
+    }
+    title
 }
 
 /// The column names, the sorted one with its direction.
@@ -119,34 +151,44 @@ fn archives_header(model: &Model) -> Row<'static> {
             label.to_owned()
         }
     };
-    Row::new(vec![
+    let mark = (!table.marks.is_empty()).then(|| Cell::from(""));
+    Row::new(mark.into_iter().chain([
         Cell::from(header_cell("Name", SortKey::Name)),
         Cell::from("Format"),
         Cell::from(header_cell("Size", SortKey::Size)),
         Cell::from(header_cell("Created", SortKey::Created)),
-    ])
+    ]))
     .style(theme.text(theme.accent).add_modifier(Modifier::BOLD))
 }
 
-/// The rows in view; a row not loaded yet is a dimmed `…`.
+/// The rows in view; a row not loaded yet is a dimmed `…`. Once something is
+/// marked, a first column shows which rows are, and marked rows stand out.
 fn archive_rows(model: &Model, visible: usize) -> Vec<Row<'static>> {
     let theme = &model.config.theme;
     let table = &model.archives;
+    let mark_column = !table.marks.is_empty();
+    let marked_style = theme.marked(theme.highlight, Modifier::BOLD);
     (table.top..table.top + visible as u64)
         .take_while(|index| *index < table.total)
         .map(|index| {
             let loaded = index
                 .checked_sub(table.rows_offset)
                 .and_then(|at| table.rows.get(at as usize));
-            match loaded {
-                Some(row) => Row::new(vec![
-                    name_cell(row, theme.text(theme.muted)),
-                    Cell::from(Span::styled(badge(&row.format), theme.text(theme.muted))),
-                    Cell::from(size(row.size)),
-                    Cell::from(glacier_date(&row.created)),
-                ]),
-                None => Row::new(vec![Cell::from("…")]).style(theme.text(theme.muted)),
-            }
+            let Some(row) = loaded else {
+                let cells = mark_column.then(|| Cell::from("")).into_iter();
+                let cells = cells.chain([Cell::from("…")]);
+                return Row::new(cells).style(theme.text(theme.muted));
+            };
+            let marked = table.marks.contains(row.position);
+            let glyph = mark_column.then(|| Cell::from(if marked { MARKED } else { "" }));
+            let cells = glyph.into_iter().chain([
+                name_cell(row, theme.text(theme.muted)),
+                Cell::from(Span::styled(badge(&row.format), theme.text(theme.muted))),
+                Cell::from(size(row.size)),
+                Cell::from(glacier_date(&row.created)),
+            ]);
+            let row = Row::new(cells);
+            if marked { row.style(marked_style) } else { row }
         })
         .collect()
 }
@@ -173,28 +215,9 @@ fn tree(frame: &mut Frame, model: &Model, area: Rect) {
     };
     let focused = model.focus == Pane::Archives && model.dialog.is_none();
     let title = format!(" Folders /{} ", printable(&tree.path));
-    let items: Vec<ListItem> = tree
-        .entries
-        .iter()
-        .map(|entry| match &entry.kind {
-            FolderEntryKind::Folder {
-                archives,
-                total_size,
-            } => ListItem::new(Line::from(vec![
-                Span::styled(
-                    format!("▸ {}/", printable(&entry.name)),
-                    theme.text(theme.accent),
-                ),
-                Span::styled(
-                    format!("  {archives} archives · {}", size_u128(*total_size)),
-                    theme.text(theme.muted),
-                ),
-            ])),
-            FolderEntryKind::Archive { size: bytes, .. } => ListItem::new(Line::from(vec![
-                Span::raw(format!("  {}", printable(&entry.name))),
-                Span::styled(format!("  {}", size(*bytes)), theme.text(theme.muted)),
-            ])),
-        })
+    let title = with_marks(title, &model.archives);
+    let items: Vec<ListItem> = (0..tree.entries.len())
+        .map(|index| tree_item(model, tree, index))
         .collect();
     let empty = items.is_empty();
     let list = List::new(items)
@@ -202,6 +225,59 @@ fn tree(frame: &mut Frame, model: &Model, area: Rect) {
         .highlight_style(theme.selection());
     let mut state = ListState::default().with_selected((!empty).then_some(tree.cursor));
     frame.render_stateful_widget(list, area, &mut state);
+}
+
+/// One row of the tree: a folder with what it holds, or an archive with its
+/// size. Once something is marked, a first column shows a marked archive, a
+/// folder all of whose archives are marked, or one only some of whose are.
+fn tree_item(model: &Model, tree: &FolderView, index: usize) -> ListItem<'static> {
+    let theme = &model.config.theme;
+    let marks = &model.archives.marks;
+    let Some(entry) = tree.entries.get(index) else {
+        return ListItem::new("");
+    };
+    let (glyph, mut line) = match &entry.kind {
+        FolderEntryKind::Folder {
+            archives,
+            total_size,
+        } => {
+            let marked = tree.marked.get(index).copied().unwrap_or(0);
+            let glyph = match marked {
+                0 => "",
+                all if all >= *archives => MARKED,
+                _ => PARTLY_MARKED,
+            };
+            let name = Span::styled(
+                format!("▸ {}/", printable(&entry.name)),
+                theme.text(theme.accent),
+            );
+            let holds = Span::styled(
+                format!("  {archives} archives · {}", size_u128(*total_size)),
+                theme.text(theme.muted),
+            );
+            (glyph, vec![name, holds])
+        }
+        FolderEntryKind::Archive {
+            position,
+            size: bytes,
+        } => {
+            let glyph = if marks.contains(*position) {
+                MARKED
+            } else {
+                ""
+            };
+            let name = Span::raw(format!("  {}", printable(&entry.name)));
+            let bytes = Span::styled(format!("  {}", size(*bytes)), theme.text(theme.muted));
+            (glyph, vec![name, bytes])
+        }
+    };
+    if glyph == MARKED {
+        line[0].style = theme.marked(theme.highlight, Modifier::BOLD);
+    }
+    if !marks.is_empty() {
+        line.insert(0, Span::raw(format!("{glyph:1} ")));
+    }
+    ListItem::new(Line::from(line))
 }
 
 pub fn details(frame: &mut Frame, model: &Model, area: Rect) {

@@ -1,6 +1,7 @@
 //! Reducer tests: a model and a message in, the model and the commands out. Here
 //! browsing and planning; `spending` has launching, jobs and downloads.
 
+mod marks;
 mod spending;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
