@@ -4,11 +4,12 @@
 //!
 //! Layout under the data directory:
 //! - `catalog.sqlite`: the vaults, their snapshots (see `catalog`) and the job
-//!   journal (see `journal`);
+//!   journal (see `journal`), with its plans and batches (`plans`, `batches`);
 //! - `snapshots/*.sqlite`: one database per snapshot (see `snapshot`).
 //!
 //! Both are plain SQLite files that the sqlite3 shell can open.
 
+mod batches;
 mod catalog;
 mod claims;
 mod diff;
@@ -23,6 +24,10 @@ pub mod sorter;
 
 use std::path::{Path, PathBuf};
 
+pub use batches::{
+    BatchEntry, BatchId, BatchIdError, BatchIntent, BatchItem, BatchJob, BatchLimits,
+    BatchSelection,
+};
 pub use catalog::{CATALOG_SCHEMA, SnapshotInfo, Vault, VaultKey};
 pub use claims::RestoreClaim;
 pub use diff::{SnapshotDiff, diff};

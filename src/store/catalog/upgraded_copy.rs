@@ -20,7 +20,12 @@ pub(super) fn upgraded_copy(
 ) -> Result<Connection, StoreError> {
     let conn = Connection::open_in_memory().at(path)?;
     conn.execute("ATTACH DATABASE ?1 AS old", [uri]).at(path)?;
+    // The rows are copied as the file holds them, table by table: a table
+    // whose parent is missing or not yet copied is the file's own state, for
+    // the upgrade to deal with, not a reason to show nothing.
+    conn.pragma_update(None, "foreign_keys", false).at(path)?;
     copy_schema_and_rows(&conn).at(path)?;
+    conn.pragma_update(None, "foreign_keys", true).at(path)?;
     for pragma in ["user_version", "application_id"] {
         let value: i64 = conn
             .query_row(&format!("PRAGMA old.{pragma}"), [], |r| r.get(0))

@@ -1,0 +1,215 @@
+//! A batch followed item by item: the current job of each plan as its jobs are
+//! asked for, started, renewed in place and reused, its finished file, and the
+//! same answer as the plan's own reading.
+
+use super::{BY, archive, at, store_with_batch, vault};
+use crate::domain::job::{PlanShape, TrackedJob};
+use crate::domain::job_params::{JobKind, Tier};
+use crate::store::{BatchId, BatchItem, JobIntent, JournalId, PlanId, PlanIntent, PlanSlot, Store};
+
+const PARAMS: &str = r#"{"Type":"archive-retrieval","ArchiveId":"A","Tier":"Bulk"}"#;
+
+/// Journals a job in `plan` at `position`.
+fn ask(store: &mut Store, plan: PlanId, position: u32, seconds: i64) -> JournalId {
+    store
+        .record_job_intent(&JobIntent {
+            vault: &vault(),
+            params_json: PARAMS,
+            plan_json: None,
+            plan: Some(PlanSlot { plan, position }),
+            started_by: BY,
+            at: at(seconds),
+        })
+        .unwrap()
+}
+
+fn started(job_id: &str, seconds: i64) -> TrackedJob {
+    TrackedJob::started(
+        job_id.into(),
+        "photos".into(),
+        JobKind::ArchiveRetrieval,
+        Some(Tier::Bulk),
+        at(seconds),
+    )
+}
+
+/// The item of `plan`, read both ways, which must agree.
+fn item(store: &Store, batch: BatchId, plan: PlanId) -> BatchItem {
+    let items = store.batch_items(batch).unwrap();
+    let found = items.into_iter().find(|item| item.plan == plan).unwrap();
+    assert_eq!(
+        store.batch_item(batch, plan).unwrap().as_ref(),
+        Some(&found)
+    );
+    found
+}
+
+/// The plan's own idea of its current job: the last of its current jobs.
+fn plan_current(store: &Store, plan: PlanId) -> Option<JournalId> {
+    let entry = store.plan(plan).unwrap().unwrap();
+    entry.current_jobs().last().map(|job| job.entry.id)
+}
+
+#[test]
+fn items_come_in_the_batch_order_with_their_archives() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, batch, plans) = store_with_batch(dir.path(), 3);
+    let items = store.batch_items(batch).unwrap();
+    assert_eq!(items.len(), 3);
+    for (n, item) in items.iter().enumerate() {
+        let archive = archive(n);
+        assert_eq!(item.plan, plans[n]);
+        assert_eq!(item.ord as usize, n);
+        assert_eq!(item.archive_id, archive.archive_id);
+        assert_eq!((&item.name, item.size), (&archive.name, archive.size));
+        assert_eq!(item.tree_hash, archive.tree_hash);
+        assert_eq!(
+            (item.jobs, &item.current, &item.finished),
+            (0, &None, &None)
+        );
+    }
+    assert!(store.batch_items(BatchId(99)).unwrap().is_empty());
+    assert_eq!(store.batch_item(BatchId(99), plans[0]).unwrap(), None);
+}
+
+#[test]
+fn the_current_job_is_asked_for_then_started_then_renewed_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, batch, plans) = store_with_batch(dir.path(), 2);
+    let plan = plans[1];
+
+    let first = ask(&mut store, plan, 0, 10);
+    let asked = item(&store, batch, plan);
+    let current = asked.current.unwrap();
+    assert_eq!((asked.jobs, current.journal_id), (1, first));
+    assert_eq!(
+        (current.job_id, current.state, current.owned),
+        (None, None, true)
+    );
+
+    store
+        .record_job_started(first, &started("JOB-1", 11))
+        .unwrap();
+    let current = item(&store, batch, plan).current.unwrap();
+    assert_eq!(current.job_id.as_deref(), Some("JOB-1"));
+    assert_eq!(current.state, Some(started("JOB-1", 11)));
+
+    // Its window closed: a renewal takes the same place, and counts from now.
+    let renewal = ask(&mut store, plan, 0, 100);
+    store
+        .record_job_started(renewal, &started("JOB-2", 101))
+        .unwrap();
+    let renewed = item(&store, batch, plan);
+    assert_eq!(renewed.jobs, 2);
+    let current = renewed.current.unwrap();
+    assert_eq!(
+        (current.journal_id, current.job_id.as_deref()),
+        (renewal, Some("JOB-2"))
+    );
+    assert_eq!(plan_current(&store, plan), Some(renewal));
+
+    // The other archive's item has seen none of it.
+    assert_eq!(item(&store, batch, plans[0]).jobs, 0);
+}
+
+#[test]
+fn the_newest_job_at_the_highest_place_is_current() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, batch, plans) = store_with_batch(dir.path(), 1);
+    let plan = plans[0];
+    let later_place = ask(&mut store, plan, 1, 10);
+    let earlier_place = ask(&mut store, plan, 0, 20);
+    let current = item(&store, batch, plan).current.unwrap();
+    assert_eq!(current.journal_id, later_place);
+    assert_ne!(current.journal_id, earlier_place);
+    assert_eq!(plan_current(&store, plan), Some(later_place));
+}
+
+#[test]
+fn a_reused_job_is_current_but_not_owned() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, batch, plans) = store_with_batch(dir.path(), 2);
+    let earlier = store
+        .record_plan(&PlanIntent {
+            vault: &vault(),
+            archive: Some(archive(0)),
+            want: None,
+            shape: PlanShape::Whole,
+            made_by: BY,
+            at: at(1),
+        })
+        .unwrap();
+    let job = ask(&mut store, earlier, 0, 2);
+    store.record_job_started(job, &started("JOB-R", 3)).unwrap();
+    store.add_job_to_plan(plans[0], 0, job).unwrap();
+
+    let reused = item(&store, batch, plans[0]);
+    let current = reused.current.unwrap();
+    assert_eq!((reused.jobs, current.journal_id), (1, job));
+    assert_eq!(
+        (current.owned, current.job_id.as_deref()),
+        (false, Some("JOB-R"))
+    );
+    assert_eq!(store.batch_of_plan(earlier).unwrap(), None);
+}
+
+#[test]
+fn a_finished_plan_shows_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, batch, plans) = store_with_batch(dir.path(), 2);
+    let job = ask(&mut store, plans[0], 0, 10);
+    store
+        .record_job_started(job, &started("JOB-F", 11))
+        .unwrap();
+    let file = "/restores/photos/photos/2019/IMG_00000.jpg";
+    store
+        .record_plan_finished(plans[0], file, true, at(500))
+        .unwrap();
+
+    let items = store.batch_items(batch).unwrap();
+    assert_eq!(items[0].finished.as_deref(), Some(file));
+    assert_eq!(
+        items[0].current.as_ref().map(|job| job.journal_id),
+        Some(job)
+    );
+    assert_eq!(items[1].finished, None);
+}
+
+#[test]
+fn a_damaged_item_is_refused_as_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, batch, plans) = store_with_batch(dir.path(), 2);
+    let job = ask(&mut store, plans[1], 0, 10);
+    let plan = plans[1].0;
+    for (damage, says) in [
+        (
+            format!("UPDATE plan SET archive_size = 'big' WHERE id = {plan}"),
+            "plan",
+        ),
+        (
+            format!("UPDATE plan SET archive_id = NULL WHERE id = {plan}"),
+            "plan",
+        ),
+        (
+            format!("UPDATE job SET state = '{{' WHERE id = {}", job.0),
+            "job",
+        ),
+    ] {
+        // Seen by the store's own connection, and undone after.
+        let conn = store.catalog.connection();
+        conn.execute_batch(&format!("SAVEPOINT damage; {damage};"))
+            .unwrap();
+        let err = store.batch_items(batch).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("record of {says}")),
+            "{damage}: {err}"
+        );
+        assert!(err.contains("damaged"), "{err}");
+        assert!(store.batch_item(batch, plans[1]).is_err());
+        assert!(store.batch_item(batch, plans[0]).unwrap().is_some());
+        let conn = store.catalog.connection();
+        conn.execute_batch("ROLLBACK TO damage; RELEASE damage;")
+            .unwrap();
+    }
+    assert_eq!(store.batch_items(batch).unwrap().len(), 2);
+}
