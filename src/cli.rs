@@ -130,6 +130,11 @@ pub enum Command {
     Download(DownloadArgs),
     /// List the account's vaults in a region, as Glacier reports them now
     Vaults(VaultsArgs),
+    /// Restore many archives at once (a folder, a filter, a file of ids, a whole
+    /// vault): paced, followed, downloaded, renewed, resumable
+    Restore(crate::commands::restore::RestoreArgs),
+    /// List restore batches and where their archives stand
+    Batches(crate::commands::batches::BatchesArgs),
     /// The interactive screen on a local Glacier sandbox with seeded vaults and a
     /// fast clock: no AWS account, no network, no cost
     Demo(crate::commands::screen::DemoArgs),

@@ -1,6 +1,7 @@
 //! Runs the headless subcommands and turns their errors into exit codes.
 
 pub mod archives;
+pub mod batches;
 pub mod cached;
 pub mod completions;
 pub mod demo;
@@ -10,6 +11,7 @@ pub mod jobs;
 pub mod logging;
 pub mod params;
 pub mod range;
+pub mod restore;
 pub mod retrieve;
 pub mod sandbox;
 pub mod screen;
@@ -48,6 +50,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Download(args) => download::run(&cli.global, args),
         Command::Retrieve(args) => retrieve::run(&cli.global, args),
         Command::Vaults(args) => vaults::run(&cli.global, args),
+        Command::Restore(args) => restore::run(&cli.global, args),
+        Command::Batches(args) => batches::run(&cli.global, args),
         Command::Completions(args) => completions::run_completions(&args),
         Command::Man(args) => completions::run_man(&args),
     }
@@ -84,6 +88,9 @@ pub fn exit_code_for(err: &anyhow::Error) -> u8 {
             || cause
                 .downcast_ref::<LaunchError>()
                 .is_some_and(LaunchError::is_bad_input)
+            || cause
+                .downcast_ref::<crate::tracking::batch::BatchError>()
+                .is_some_and(crate::tracking::batch::BatchError::is_bad_input)
             || cause
                 .downcast_ref::<RenewError>()
                 .is_some_and(RenewError::is_bad_input)

@@ -95,6 +95,10 @@ pub struct Vault {
     /// Multipart uploads in progress (and recently completed ones, for repeats).
     #[serde(default)]
     pub uploads: BTreeMap<String, MultipartUpload>,
+    /// How many retrieval jobs each archive has had, by archive id, never
+    /// forgotten (jobs are, once their output expires): what a client paid for.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub jobs_started: BTreeMap<String, u64>,
 }
 
 impl Vault {
@@ -108,6 +112,7 @@ impl Vault {
             jobs: BTreeMap::new(),
             notifications: None,
             uploads: BTreeMap::new(),
+            jobs_started: BTreeMap::new(),
         }
     }
 }

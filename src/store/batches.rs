@@ -259,7 +259,8 @@ pub struct BatchItem {
     pub name: Option<String>,
     pub size: Option<u64>,
     pub tree_hash: Option<String>,
-    /// How many jobs the plan lists, renewals and retries included.
+    /// How many jobs the plan lists that Glacier started, renewals and retries
+    /// included (a request Glacier refused is not a job).
     pub jobs: u32,
     /// The job that counts now: the newest at the plan's last place, as
     /// [`PlanEntry::current_jobs`](super::PlanEntry::current_jobs) picks it.
@@ -279,6 +280,9 @@ pub struct BatchJob {
     pub state: Option<TrackedJob>,
     /// `false` when the plan reuses a job another plan started.
     pub owned: bool,
+    /// Glacier refused its InitiateJob: it never started, and nothing is to be
+    /// looked for.
+    pub refused: bool,
 }
 
 /// The sentence for a batch row that holds a value defrost never writes.

@@ -2,6 +2,7 @@
 //! (new states of known jobs, jobs started elsewhere adopted), so the journal is
 //! the one place that knows every job of a vault, whoever started it.
 
+pub mod batch;
 pub mod download;
 pub mod inventory;
 pub mod watch;

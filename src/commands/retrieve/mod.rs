@@ -6,6 +6,11 @@
 mod renew;
 mod view;
 
+/// Asks a yes/no question on the terminal; no unless answered y or yes.
+pub(crate) fn confirm(question: &str) -> anyhow::Result<bool> {
+    view::confirm(question, false)
+}
+
 use std::io::IsTerminal as _;
 
 use anyhow::Context;

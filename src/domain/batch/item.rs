@@ -14,7 +14,7 @@ pub const MOST_JOBS_PER_ARCHIVE: u32 = 3;
 pub struct ItemFacts {
     /// Its file is finished.
     pub finished: bool,
-    /// Jobs its plan lists, renewals and retries included.
+    /// Jobs its plan lists that Glacier started, renewals and retries included.
     pub jobs: u32,
     pub current: Option<CurrentJob>,
 }
@@ -24,6 +24,8 @@ pub struct ItemFacts {
 pub struct CurrentJob {
     /// Glacier answered InitiateJob with an id.
     pub started: bool,
+    /// Glacier answered InitiateJob with a refusal.
+    pub refused: bool,
     /// Its status at the moment asked about.
     pub status: JobStatus,
     /// Glacier still lists it (only asked of a started job).
@@ -64,6 +66,15 @@ pub fn next_step(facts: ItemFacts) -> ItemStep {
     let Some(current) = facts.current else {
         return ItemStep::Start(StartWhy::First);
     };
+    if current.refused {
+        // Nothing started; whether to ask again is the pace's business.
+        let why = if facts.jobs == 0 {
+            StartWhy::First
+        } else {
+            StartWhy::Retry
+        };
+        return ItemStep::Start(why);
+    }
     if !current.started {
         return ItemStep::Start(StartWhy::Unanswered);
     }
@@ -87,6 +98,7 @@ mod tests {
     fn job(status: JobStatus) -> Option<CurrentJob> {
         Some(CurrentJob {
             started: true,
+            refused: false,
             status,
             listed: true,
         })
@@ -142,6 +154,7 @@ mod tests {
     fn a_job_glacier_forgot_is_renewed_and_an_unanswered_one_looked_for() {
         let forgotten = Some(CurrentJob {
             started: true,
+            refused: false,
             status: JobStatus::Succeeded,
             listed: false,
         });
@@ -151,12 +164,25 @@ mod tests {
         );
         let unanswered = Some(CurrentJob {
             started: false,
+            refused: false,
             status: JobStatus::InProgress,
             listed: false,
         });
         assert_eq!(
             next_step(facts(1, unanswered)),
             ItemStep::Start(StartWhy::Unanswered)
+        );
+        let refused = Some(CurrentJob {
+            refused: true,
+            ..unanswered.unwrap()
+        });
+        assert_eq!(
+            next_step(facts(0, refused)),
+            ItemStep::Start(StartWhy::First)
+        );
+        assert_eq!(
+            next_step(facts(1, refused)),
+            ItemStep::Start(StartWhy::Retry)
         );
     }
 }

@@ -85,6 +85,12 @@ fn record_job(
         .ok_or_else(|| GlacierError::not_found(format!("Vault not found: {vault_name}")))?;
     // Jobs whose output window has closed are gone for good; forget them here.
     vault.jobs.retain(|_, job| is_current(job, now, speedup));
+    if let JobKind::Archive(archive) = &job.kind {
+        *vault
+            .jobs_started
+            .entry(archive.archive_id.clone())
+            .or_default() += 1;
+    }
     vault.jobs.insert(id.clone(), job);
     if let Some(bytes) = standard_bytes {
         record_retrieval(state, bytes, now);

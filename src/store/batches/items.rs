@@ -19,8 +19,10 @@ use crate::store::plans::PlanId;
 /// both take it.
 const ITEM_QUERY: &str = "
 SELECT bp.plan, bp.ord, p.archive_id, p.name, p.archive_size, p.tree_hash, p.finished_path,
-       (SELECT count(*) FROM plan_job n WHERE n.plan = bp.plan),
-       c.job, c.owner, j.job_id, j.state
+       (SELECT count(*) FROM plan_job n JOIN job nj ON nj.id = n.job
+        WHERE n.plan = bp.plan AND nj.job_id IS NOT NULL),
+       c.job, c.owner, j.job_id, j.state,
+       EXISTS (SELECT 1 FROM job_event e WHERE e.job = c.job AND e.what = 'start failed')
 FROM batch_plan bp
 JOIN plan p ON p.id = bp.plan
 LEFT JOIN plan_job c ON c.plan = bp.plan AND c.job = (
@@ -83,6 +85,7 @@ struct RawJob {
     owned: bool,
     job_id: Option<String>,
     state: Option<String>,
+    refused: bool,
 }
 
 impl RawItem {
@@ -93,6 +96,7 @@ impl RawItem {
                 owned: r.get(9)?,
                 job_id: r.get(10)?,
                 state: r.get(11)?,
+                refused: r.get(12)?,
             }),
             None => None,
         };
@@ -152,6 +156,7 @@ impl RawJob {
             job_id: self.job_id,
             state,
             owned: self.owned,
+            refused: self.refused,
         })
     }
 }

@@ -125,6 +125,44 @@ pub async fn launch_plan<G: GlacierApi>(
     Ok(LaunchReport { plan, jobs })
 }
 
+/// One job to start in a plan already journaled (a batch's archive, a retry).
+pub(crate) struct JobInPlan<'a> {
+    pub vault: &'a VaultKey,
+    pub archive: &'a PlanArchive,
+    pub params: &'a JobParams,
+    pub slot: PlanSlot,
+    pub started_by: &'a str,
+}
+
+/// Starts `job` in its place: the intent journaled first, then InitiateJob,
+/// then the answer.
+pub(crate) async fn start_in_plan<G: GlacierApi>(
+    api: &G,
+    store: &mut Store,
+    job: &JobInPlan<'_>,
+    now: OffsetDateTime,
+) -> Result<LaunchedJob, LaunchError> {
+    let archive = job.archive;
+    let request = LaunchRequest {
+        vault: job.vault.clone(),
+        planned: PlannedRetrieval {
+            archive_id: archive.archive_id.clone(),
+            archive_size: archive.size,
+            archive_tree_hash: archive.tree_hash.clone(),
+            archive_name: archive.name.clone(),
+            want: None,
+            plan: None,
+            jobs: Vec::new(),
+        },
+        reuse: Vec::new(),
+        started_by: job.started_by.to_owned(),
+    };
+    let plan_json = request.planned.plan_json();
+    start_job(api, store, &request, job.params, &plan_json, job.slot, now)
+        .await
+        .map_err(|failure| failure.after(Vec::new()))
+}
+
 /// Writes the plan down before any of its jobs is asked for.
 fn record_plan(
     store: &mut Store,

@@ -81,11 +81,25 @@ fn the_current_job_is_asked_for_then_started_then_renewed_in_place() {
     let first = ask(&mut store, plan, 0, 10);
     let asked = item(&store, batch, plan);
     let current = asked.current.unwrap();
-    assert_eq!((asked.jobs, current.journal_id), (1, first));
+    // Asked for, not started: not a job yet.
+    assert_eq!((asked.jobs, current.journal_id), (0, first));
     assert_eq!(
-        (current.job_id, current.state, current.owned),
-        (None, None, true)
+        (
+            current.job_id,
+            current.state,
+            current.owned,
+            current.refused
+        ),
+        (None, None, true, false)
     );
+    // A refusal is said as such.
+    let refused = ask(&mut store, plans[0], 0, 10);
+    store
+        .record_job_start_failed(refused, "no such archive", at(11))
+        .unwrap();
+    let refused_item = item(&store, batch, plans[0]);
+    assert_eq!(refused_item.jobs, 0);
+    assert!(refused_item.current.unwrap().refused);
 
     store
         .record_job_started(first, &started("JOB-1", 11))

@@ -1,0 +1,164 @@
+//! `defrost batches`: every batch the journal holds, with where its archives
+//! stand, as a table or JSON Lines.
+
+use std::io::Write as _;
+
+use serde_json::json;
+use time::OffsetDateTime;
+
+use crate::cli::GlobalOpts;
+use crate::commands::cached::{count, open_store_to_read, size};
+use crate::commands::inventory::print_table;
+use crate::commands::shared_args::JsonLines;
+use crate::domain::batch::{CurrentJob, ItemFacts, ItemStep, next_step};
+use crate::domain::job::{JobStatus, effective_status};
+use crate::store::{BatchEntry, BatchItem, Store};
+use crate::text::{printable, terminal_json};
+
+#[derive(Debug, clap::Args)]
+pub struct BatchesArgs {
+    /// Only this vault's batches [default: every vault's]
+    #[arg(long, value_name = "NAME")]
+    pub vault: Option<String>,
+
+    #[command(flatten)]
+    pub output: JsonLines,
+}
+
+/// A batch's archives by where they stand, from the journal alone.
+#[derive(Debug, Default, Clone, Copy)]
+struct Standing {
+    restored: u64,
+    restored_bytes: u64,
+    bytes: u64,
+    ready: u64,
+    running: u64,
+    to_start: u64,
+    given_up: u64,
+}
+
+pub fn run(global: &GlobalOpts, args: BatchesArgs) -> anyhow::Result<()> {
+    let store = open_store_to_read(global)?;
+    let now = OffsetDateTime::now_utc();
+    let batches: Vec<BatchEntry> = store
+        .batches(None)?
+        .into_iter()
+        .filter(|batch| {
+            args.vault
+                .as_ref()
+                .is_none_or(|name| *name == batch.vault.name)
+        })
+        .collect();
+    let mut rows = Vec::with_capacity(batches.len());
+    for batch in &batches {
+        rows.push((batch, standing(&store, batch, now)?));
+    }
+    let mut out = std::io::stdout().lock();
+    if args.output.json {
+        for (batch, standing) in &rows {
+            writeln!(out, "{}", line_json(batch, standing)?)?;
+        }
+    } else if rows.is_empty() {
+        eprintln!("no batches yet; 'defrost restore' makes one");
+    } else {
+        let table: Vec<[String; 8]> = rows.iter().map(|(b, s)| table_row(b, s)).collect();
+        let header = [
+            "BATCH",
+            "VAULT",
+            "SELECTION",
+            "TIER",
+            "RESTORED",
+            "READY",
+            "RUNNING",
+            "TO START",
+        ];
+        print_table(&mut out, &header, &table, &[false; 8])?;
+    }
+    Ok(out.flush()?)
+}
+
+fn standing(store: &Store, batch: &BatchEntry, now: OffsetDateTime) -> anyhow::Result<Standing> {
+    let mut standing = Standing::default();
+    for item in store.batch_items(batch.id)? {
+        let size = item.size.unwrap_or(0);
+        standing.bytes += size;
+        match next_step(facts(&item, now)) {
+            ItemStep::Done => {
+                standing.restored += 1;
+                standing.restored_bytes += size;
+            }
+            ItemStep::Download => standing.ready += 1,
+            ItemStep::Wait => standing.running += 1,
+            ItemStep::Start(_) => standing.to_start += 1,
+            ItemStep::GaveUp => standing.given_up += 1,
+        }
+    }
+    Ok(standing)
+}
+
+/// Without asking Glacier, a job is taken as still listed.
+fn facts(item: &BatchItem, now: OffsetDateTime) -> ItemFacts {
+    ItemFacts {
+        finished: item.finished.is_some(),
+        jobs: item.jobs,
+        current: item.current.as_ref().map(|job| CurrentJob {
+            started: job.job_id.is_some(),
+            refused: job.refused,
+            status: job
+                .state
+                .as_ref()
+                .map_or(JobStatus::InProgress, |state| effective_status(state, now)),
+            listed: true,
+        }),
+    }
+}
+
+fn table_row(batch: &BatchEntry, standing: &Standing) -> [String; 8] {
+    [
+        batch.id.to_string(),
+        printable(&batch.vault.name),
+        printable(&batch.selection.to_string()),
+        batch.tier.as_str().to_owned(),
+        format!(
+            "{}/{} ({} of {})",
+            count(standing.restored),
+            count(batch.archives),
+            size(u128::from(standing.restored_bytes)),
+            size(u128::from(standing.bytes))
+        ),
+        count(standing.ready),
+        count(standing.running),
+        if standing.given_up > 0 {
+            format!(
+                "{} ({} given up)",
+                count(standing.to_start),
+                count(standing.given_up)
+            )
+        } else {
+            count(standing.to_start)
+        },
+    ]
+}
+
+fn line_json(batch: &BatchEntry, standing: &Standing) -> anyhow::Result<String> {
+    let value = json!({
+        "batch": batch.id,
+        "vault": batch.vault.name,
+        "region": batch.vault.region,
+        "selection": batch.selection.kind(),
+        "selection_text": batch.selection.text(),
+        "tier": batch.tier.as_str(),
+        "to": batch.to,
+        "made_at": batch.made_at,
+        "given_up_at": batch.given_up_at,
+        "archives": batch.archives,
+        "bytes": standing.bytes,
+        "restored": standing.restored,
+        "restored_bytes": standing.restored_bytes,
+        "ready": standing.ready,
+        "running": standing.running,
+        "to_start": standing.to_start,
+        "given_up": standing.given_up,
+    });
+    Ok(terminal_json(&value)?)
+}

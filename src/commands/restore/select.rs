@@ -1,0 +1,171 @@
+//! Which archives a restore takes from the vault's newest cached inventory: a
+//! folder of decoded paths, a filter as `defrost archives --filter` reads it, a
+//! file of archive ids, or all of them.
+
+use std::collections::HashSet;
+use std::io::BufRead as _;
+use std::path::Path;
+
+use crate::commands::BadInput;
+use crate::store::{ArchiveQuery, ArchiveRow, BatchSelection, Snapshot, SortKey};
+use crate::text::printable;
+
+/// The selection as given on the command line.
+#[derive(Debug, Clone, clap::Args)]
+#[group(id = "selection", multiple = false)]
+pub struct SelectionArgs {
+    /// Every archive under this folder of decoded names, for example photos/2019
+    #[arg(long, value_name = "FOLDER")]
+    pub under: Option<String>,
+
+    /// Every archive whose name, description or id contains TEXT, as
+    /// `defrost archives --filter` keeps them
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+
+    /// The archives whose ids FILE lists, one per line (- for standard input)
+    #[arg(long, value_name = "FILE")]
+    pub ids: Option<String>,
+
+    /// Every archive of the vault
+    #[arg(long)]
+    pub all: bool,
+}
+
+impl SelectionArgs {
+    /// The selection as the journal records it, before ids are read.
+    fn kind(&self) -> BatchSelection {
+        match (&self.under, &self.filter, &self.ids) {
+            (Some(folder), _, _) => BatchSelection::Under(folder_prefix(folder)),
+            (_, Some(text), _) => BatchSelection::Filter(text.clone()),
+            (_, _, Some(file)) => BatchSelection::Ids {
+                source: if file == "-" {
+                    "standard input".into()
+                } else {
+                    file.clone()
+                },
+                count: 0,
+            },
+            _ => BatchSelection::All,
+        }
+    }
+}
+
+/// `photos/2019` and `/photos/2019/` both mean the folder `photos/2019/`.
+fn folder_prefix(folder: &str) -> String {
+    let folder = folder.trim_start_matches('/');
+    if folder.is_empty() || folder.ends_with('/') {
+        folder.to_owned()
+    } else {
+        format!("{folder}/")
+    }
+}
+
+/// The archives selected, in the order of their names, and the selection as
+/// recorded.
+pub fn select(
+    snapshot: &Snapshot,
+    args: &SelectionArgs,
+) -> anyhow::Result<(BatchSelection, Vec<ArchiveRow>)> {
+    let selection = args.kind();
+    let rows = match &selection {
+        BatchSelection::Ids { .. } => {
+            let file = args.ids.as_deref().unwrap_or("-");
+            let ids = read_ids(file)?;
+            let rows = find_ids(snapshot, &ids)?;
+            let selection = BatchSelection::Ids {
+                source: match &selection {
+                    BatchSelection::Ids { source, .. } => source.clone(),
+                    _ => String::new(),
+                },
+                count: rows.len() as u64,
+            };
+            return Ok((selection, rows));
+        }
+        BatchSelection::Under(folder) => query(snapshot, None, Some(folder.clone()))?,
+        BatchSelection::Filter(text) => query(snapshot, Some(text.clone()), None)?,
+        BatchSelection::All => query(snapshot, None, None)?,
+    };
+    if rows.is_empty() {
+        return Err(BadInput(format!(
+            "no archive of the cached inventory is in {}; 'defrost archives' shows what it lists",
+            printable(&selection.to_string())
+        ))
+        .into());
+    }
+    Ok((selection, rows))
+}
+
+fn query(
+    snapshot: &Snapshot,
+    filter: Option<String>,
+    under: Option<String>,
+) -> anyhow::Result<Vec<ArchiveRow>> {
+    let page = snapshot.page(&ArchiveQuery {
+        filter,
+        under,
+        sort: SortKey::Name,
+        limit: usize::MAX,
+        ..ArchiveQuery::default()
+    })?;
+    Ok(page
+        .archives
+        .into_iter()
+        .filter(|row| !row.is_folder)
+        .collect())
+}
+
+/// The ids of FILE (or standard input for `-`): one per line, blank lines and
+/// repeats skipped.
+fn read_ids(file: &str) -> anyhow::Result<Vec<String>> {
+    let lines: Vec<String> = if file == "-" {
+        std::io::stdin().lock().lines().collect::<Result<_, _>>()
+    } else {
+        let opened = std::fs::File::open(Path::new(file)).map_err(|err| {
+            BadInput(format!(
+                "cannot read the archive ids in {} ({err}); give --ids a file of ids, one per line",
+                printable(file)
+            ))
+        })?;
+        std::io::BufReader::new(opened)
+            .lines()
+            .collect::<Result<_, _>>()
+    }
+    .map_err(|err| {
+        BadInput(format!(
+            "cannot read the archive ids ({err}); give --ids a text file of ids, one per line"
+        ))
+    })?;
+    let mut seen = HashSet::new();
+    Ok(lines
+        .into_iter()
+        .map(|line| line.trim().to_owned())
+        .filter(|id| !id.is_empty() && seen.insert(id.clone()))
+        .collect())
+}
+
+fn find_ids(snapshot: &Snapshot, ids: &[String]) -> anyhow::Result<Vec<ArchiveRow>> {
+    if ids.is_empty() {
+        return Err(
+            BadInput("the --ids file lists no archive id; give one id per line".into()).into(),
+        );
+    }
+    let mut rows = Vec::with_capacity(ids.len());
+    let mut unknown = Vec::new();
+    for id in ids {
+        match snapshot.find_archive(id)? {
+            Some(row) => rows.push(row),
+            None => unknown.push(id),
+        }
+    }
+    if let Some(first) = unknown.first() {
+        return Err(BadInput(format!(
+            "{} of the {} ids are not in the vault's cached inventory (the first: {}); fetch a newer inventory or remove them from the --ids file",
+            unknown.len(),
+            ids.len(),
+            printable(first)
+        ))
+        .into());
+    }
+    Ok(rows)
+}
