@@ -1,6 +1,6 @@
 //! The real binary in a pseudo-terminal: `defrost demo` is started, an archive is
 //! found by filtering, a range is planned and previewed, a job is launched and
-//! followed until it is ready, its output is downloaded and verified, and the
+//! its plan followed until it is ready, the plan is downloaded and verified, and the
 //! program quits with the terminal given back. A terminal emulator (vt100) reads
 //! the screen as a person would see it. The demo's own first jobs run beside the
 //! test's.
@@ -158,16 +158,32 @@ fn a_range_is_planned_launched_followed_downloaded_and_verified_in_the_demo() {
         .collect();
     // The jobs pane shows ids shortened to their first ten characters.
     let shown: String = job_id.chars().take(10).collect();
-    // The demo's own first jobs finish meanwhile too: this job's row is watched.
-    session.wait_until("the job's row to say ready", SECONDS(90), |screen| {
+    // The demo's own first jobs finish meanwhile too: this plan's row is watched.
+    // It is one row, and the cursor follows it once the journal lists it.
+    session.wait_until("the plan's row to say ready", SECONDS(90), |screen| {
+        screen.lines().any(|line| {
+            line.contains("2019/holiday/IMG_2041.dng bytes 4 MiB-8 MiB")
+                && line.contains(" ready ")
+                && line.contains("1/1 ready")
+        })
+    });
+    // Enter shows the plan's job beneath it.
+    session.press(ENTER);
+    session.wait_until("the plan's job beneath it", SECONDS(5), |screen| {
         screen
             .lines()
-            .any(|line| line.contains(&shown) && line.contains(" ready "))
+            .any(|line| line.contains(&format!("└ {shown}")) && line.contains(" ready "))
     });
     session.press("d");
     session.wait_for("into folder", SECONDS(5));
     session.press(ENTER);
-    session.wait_for("✓ verified", SECONDS(60));
+    // The status bar names the finished file; the journal, read again, says so.
+    session.wait_for("IMG_2041.dng.bytes-4194304-8388607", SECONDS(60));
+    session.wait_until("the plan's row to say finished", SECONDS(10), |screen| {
+        screen
+            .lines()
+            .any(|line| line.contains("IMG_2041.dng bytes") && line.contains(" finished "))
+    });
     // The plan's file holds exactly the wanted 4 MiB; no staging is left.
     let downloads = data.path().join("demo/downloads");
     let finished = downloads.join("2019/holiday/IMG_2041.dng.bytes-4194304-8388607");

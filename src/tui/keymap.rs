@@ -87,7 +87,7 @@ pub const ACTIONS: &[(Action, &str, &str)] = &[
     (
         Action::Open,
         "open",
-        "open the vault, folder or archive; confirm a dialog",
+        "open the vault, folder or archive; open or close a plan; confirm a dialog",
     ),
     (
         Action::Back,
@@ -135,7 +135,7 @@ pub const ACTIONS: &[(Action, &str, &str)] = &[
     (
         Action::Download,
         "download",
-        "download the selected job's output",
+        "download every ready job of the selected plan",
     ),
     (
         Action::FetchInventory,

@@ -1,6 +1,6 @@
 //! Everything the screen shows, as plain data. `update` changes it; `view` reads it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use time::OffsetDateTime;
@@ -11,7 +11,9 @@ use crate::domain::job::ServiceSpeed;
 use crate::domain::job_params::Tier;
 use crate::domain::range::{ByteRange, Plan, PlanKind, Window, Zoom};
 use crate::glacier::RetrievalPolicy;
-use crate::store::{ArchiveRow, FolderEntry, JournalEntry, SnapshotInfo, SortKey, VaultKey};
+use crate::store::{
+    ArchiveRow, FolderEntry, JournalEntry, PlanEntry, PlanId, SnapshotInfo, SortKey, VaultKey,
+};
 use crate::tracking::launch::PlannedRetrieval;
 
 /// A vault as the vaults pane lists it: what the cache holds of it, and what
@@ -293,10 +295,26 @@ pub struct DownloadView {
     pub state: DownloadState,
 }
 
+/// A row of the jobs pane: a plan, or beneath an expanded plan one of its
+/// current jobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobsRow {
+    /// The plan at this index of [`JobsPane::plans`].
+    Plan(usize),
+    /// The plan's index, and the job's index in that plan's `jobs`.
+    Job { plan: usize, job: usize },
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct JobsPane {
     pub entries: Vec<JournalEntry>,
+    /// The journal's plans, oldest first: one row each.
+    pub plans: Vec<PlanEntry>,
+    /// Plans whose jobs are shown beneath them.
+    pub expanded: BTreeSet<PlanId>,
+    /// The selected row of [`JobsPane::rows`].
     pub cursor: usize,
+    /// Downloads by the id they were started with (a plan's, `P12`).
     pub downloads: BTreeMap<String, DownloadView>,
     pub syncing: bool,
     pub last_sync: Option<OffsetDateTime>,
@@ -313,6 +331,66 @@ impl JobsPane {
             .iter()
             .filter_map(|entry| entry.state.clone())
             .collect()
+    }
+
+    /// The rows on screen, in order: each plan, and under an expanded plan its
+    /// current jobs.
+    pub fn rows(&self) -> Vec<JobsRow> {
+        let mut rows = Vec::new();
+        for (index, plan) in self.plans.iter().enumerate() {
+            rows.push(JobsRow::Plan(index));
+            if self.expanded.contains(&plan.id) {
+                let positions: Vec<u32> = plan.jobs.iter().map(|job| job.position).collect();
+                let current = crate::domain::job::current_positions(&positions);
+                rows.extend(
+                    current
+                        .into_iter()
+                        .map(|job| JobsRow::Job { plan: index, job }),
+                );
+            }
+        }
+        rows
+    }
+
+    /// The selected row; the cursor is held within the rows, so a row is selected
+    /// whenever there is one.
+    pub fn selected(&self) -> Option<JobsRow> {
+        let rows = self.rows();
+        rows.get(self.cursor.min(rows.len().saturating_sub(1)))
+            .copied()
+    }
+
+    /// The plan of the selected row, whether the plan's own row or a job's.
+    pub fn selected_plan(&self) -> Option<&PlanEntry> {
+        match self.selected()? {
+            JobsRow::Plan(plan) | JobsRow::Job { plan, .. } => self.plans.get(plan),
+        }
+    }
+
+    /// Puts the cursor on the row of the plan that started `job_id`; false when
+    /// no plan lists it yet.
+    pub fn select_job(&mut self, job_id: &str) -> bool {
+        let owner = self.plans.iter().find(|plan| {
+            (plan.jobs.iter()).any(|job| {
+                job.entry.job_id.as_deref() == Some(job_id) && job.entry.plan == Some(plan.id)
+            })
+        });
+        owner
+            .map(|plan| plan.id)
+            .is_some_and(|id| self.select_plan(id))
+    }
+
+    /// Puts the cursor on plan `id`'s row; false when it is not listed.
+    pub fn select_plan(&mut self, id: PlanId) -> bool {
+        let Some(index) = self.plans.iter().position(|plan| plan.id == id) else {
+            return false;
+        };
+        let rows = self.rows();
+        self.cursor = rows
+            .iter()
+            .position(|row| *row == JobsRow::Plan(index))
+            .unwrap_or(self.cursor);
+        true
     }
 }
 

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::glacier::RetrievalPolicy;
-use crate::store::{ArchivePage, ArchiveQuery, ArchiveRow, FolderEntry, JournalEntry, VaultKey};
+use crate::store::{
+    ArchivePage, ArchiveQuery, ArchiveRow, FolderEntry, JournalEntry, PlanEntry, VaultKey,
+};
 use crate::tracking::launch::PlannedRetrieval;
 
 use super::marks::Marks;
@@ -49,7 +51,7 @@ pub enum Loaded {
     },
     Marks(MarksAnswer),
     /// The journal, after the vaults' jobs were brought up to date.
-    Jobs(Result<Vec<JournalEntry>, String>),
+    Jobs(Result<Journal, String>),
     /// The decoded names of the archives the journal's jobs retrieve, by id.
     JobNames(HashMap<String, String>),
     Policy {
@@ -76,6 +78,14 @@ pub enum Loaded {
     /// The cache in this data directory can only be read: it is shown, and
     /// whatever would change it (launching, fetching, downloading) is off.
     CacheReadOnly(PathBuf),
+}
+
+/// The journal as the jobs pane shows it, read at one moment: every job, and
+/// the plans they carry out (one row each).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Journal {
+    pub entries: Vec<JournalEntry>,
+    pub plans: Vec<PlanEntry>,
 }
 
 /// Work for the runtime to do.

@@ -1,9 +1,10 @@
 //! Words for what the model holds, shared by `update` (which says them in the
 //! status bar) and `view` (which draws them), so neither reaches into the other.
 
-use crate::domain::job::JobStatus;
+use crate::domain::job::{JobStatus, PlanState};
 use crate::domain::range::{ByteRange, MIB};
 use crate::glacier::RetrievalPolicy;
+use crate::store::PlanId;
 
 /// The first ten characters of a job id, shown through `text::printable` (cut
 /// before it is shown, so no `<U+202E>` is cut in half).
@@ -72,4 +73,25 @@ pub fn end_result(name: &str, want: Option<ByteRange>, checksum: bool) -> String
             )
         }
     }
+}
+
+/// What a plan retrieves and where it stands, in one sentence.
+pub fn plan_is(
+    plan: PlanId,
+    name: &str,
+    want: Option<ByteRange>,
+    jobs: usize,
+    state: PlanState,
+) -> String {
+    let name = crate::text::printable(name);
+    let what = match want {
+        Some(want) => format!("bytes {}-{} of {name}", want.start, want.end),
+        None => format!("all of {name}"),
+    };
+    let jobs = if jobs == 1 {
+        "1 job".to_owned()
+    } else {
+        format!("{jobs} jobs")
+    };
+    format!("Plan {plan} retrieves {what} with {jobs}; it is {state}.")
 }

@@ -8,14 +8,15 @@ use time::macros::datetime;
 
 use super::config::Config;
 use super::model::{Model, Session, VaultSummary};
-use super::msg::{Loaded, Msg};
+use super::msg::{Journal, Loaded, Msg};
 use super::update::update;
 use crate::domain::inventory::{InventoryFormat, Timestamp};
-use crate::domain::job::{JobStatus, ServiceSpeed, TrackedJob};
+use crate::domain::job::{JobStatus, PlanShape, ServiceSpeed, TrackedJob};
 use crate::domain::job_params::{JobKind, Tier};
 use crate::domain::range::{ByteRange, MIB};
 use crate::store::{
-    ArchivePage, ArchiveRow, JournalEntry, JournalId, SnapshotInfo, Vault, VaultKey,
+    ArchivePage, ArchiveRow, JournalEntry, JournalId, PlanArchive, PlanEntry, PlanId, PlanJob,
+    SnapshotInfo, Vault, VaultKey,
 };
 
 pub const NOW: OffsetDateTime = datetime!(2026-11-29 10:00 UTC);
@@ -106,9 +107,106 @@ pub fn job(id: &str, status: JobStatus, range: Option<ByteRange>) -> JournalEntr
     }
 }
 
+/// Plan `id` of archive 1 (`photos/IMG_0001.jpg`, 48 MiB) wanting `want`,
+/// carried out by `jobs` in order, one at each place; each job names it as its
+/// plan.
+pub fn plan(id: i64, want: Option<ByteRange>, jobs: Vec<JournalEntry>) -> PlanEntry {
+    let shape = match (want, jobs.len()) {
+        (None, _) => PlanShape::Whole,
+        (Some(_), 1) => PlanShape::Mib,
+        (Some(_), _) => PlanShape::Split,
+    };
+    let vault = jobs
+        .first()
+        .map_or_else(vault_key, |entry| entry.vault.clone());
+    let jobs = jobs
+        .into_iter()
+        .enumerate()
+        .map(|(position, mut entry)| {
+            entry.plan = Some(PlanId(id));
+            PlanJob {
+                position: position as u32,
+                range: entry.state.as_ref().and_then(|job| job.range),
+                staged: false,
+                entry,
+            }
+        })
+        .collect();
+    PlanEntry {
+        id: PlanId(id),
+        vault,
+        archive: Some(PlanArchive {
+            archive_id: archive(1, "", 0).archive_id,
+            size: Some(48 * MIB),
+            tree_hash: Some("ab".repeat(32)),
+            name: Some("photos/IMG_0001.jpg".into()),
+        }),
+        want,
+        shape,
+        made_by: "defrost".into(),
+        made_at: "2026-11-29T05:00:00Z".into(),
+        jobs,
+        finished: None,
+    }
+}
+
+/// Plan `id`: bytes 1 MiB-47 MiB of archive 1 split into six jobs of 8 MiB,
+/// Standard, the first `ready` of them ready (the first closing first), the
+/// rest in progress.
+pub fn split_plan(id: i64, ready: usize) -> PlanEntry {
+    let jobs = (0..6u64)
+        .map(|index| {
+            let range = ByteRange {
+                start: index * 8 * MIB,
+                end: (index + 1) * 8 * MIB - 1,
+            };
+            let status = if (index as usize) < ready {
+                JobStatus::Succeeded
+            } else {
+                JobStatus::InProgress
+            };
+            let mut entry = job(&format!("split-job-{index}"), status, Some(range));
+            entry.id = JournalId(id * 10 + index as i64);
+            if let Some(job) = entry
+                .state
+                .as_mut()
+                .filter(|job| job.completed_at.is_some())
+            {
+                job.completed_at = Some(NOW - time::Duration::hours(3 - index as i64));
+            }
+            entry
+        })
+        .collect();
+    let want = ByteRange {
+        start: MIB,
+        end: 47 * MIB - 1,
+    };
+    plan(id, Some(want), jobs)
+}
+
+/// The journal's answer listing `entries`, each the one job of a plan of its
+/// own (P1, P2, … in order) that wants what the job retrieves.
+pub fn jobs_loaded(entries: Vec<JournalEntry>) -> Msg {
+    let plans = (entries.iter().enumerate())
+        .map(|(index, entry)| {
+            let want = entry.state.as_ref().and_then(|job| job.range);
+            plan(index as i64 + 1, want, vec![entry.clone()])
+        })
+        .collect();
+    plans_loaded(plans)
+}
+
+/// The journal's answer listing `plans` and their jobs.
+pub fn plans_loaded(plans: Vec<PlanEntry>) -> Msg {
+    let entries = (plans.iter())
+        .flat_map(|plan| plan.jobs.iter().map(|job| job.entry.clone()))
+        .collect();
+    Msg::Loaded(Loaded::Jobs(Ok(Journal { entries, plans })))
+}
+
 /// The journal's answer listing one whole-archive job, `id`, in `status`.
 pub fn one_job_loaded(id: &str, status: JobStatus) -> Msg {
-    Msg::Loaded(Loaded::Jobs(Ok(vec![job(id, status, None)])))
+    jobs_loaded(vec![job(id, status, None)])
 }
 
 /// A model of a `width`×`height` screen showing a vault of `total` archives,
@@ -145,6 +243,6 @@ pub fn browsing(width: u16, height: u16, total: u32) -> Model {
         Msg::Loaded(Loaded::JobNames(names.into_iter().collect())),
         NOW,
     );
-    update(&mut model, Msg::Loaded(Loaded::Jobs(Ok(Vec::new()))), NOW);
+    update(&mut model, jobs_loaded(Vec::new()), NOW);
     model
 }

@@ -1,5 +1,5 @@
-//! Bringing the journal's jobs up to date from the screen, with the names of
-//! the archives they retrieve.
+//! Bringing the journal's jobs up to date from the screen, with the plans they
+//! carry out and the names of the archives they retrieve.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -10,11 +10,14 @@ use super::ScreenWords;
 use crate::glacier::GlacierApi;
 use crate::store::{JournalEntry, Snapshot, Store, VaultKey};
 use crate::tracking::sync_vault_jobs;
+use crate::tui::msg::Journal;
 
 /// The journal after a sync, and the first problem met on the way (the journal
 /// is still shown when one vault could not be asked).
 pub struct Synced {
-    pub entries: Vec<JournalEntry>,
+    /// The jobs and their plans, read together so the pane never shows a job
+    /// without the plan it belongs to.
+    pub entries: Journal,
     pub names: HashMap<String, String>,
     pub problem: Option<String>,
 }
@@ -44,9 +47,10 @@ pub async fn sync_jobs<G: GlacierApi>(
         }
     }
     let entries = store.journal(None).map_err(|err| words.error(&err))?;
+    let plans = store.plans(None).map_err(|err| words.error(&err))?;
     let names = archive_names(&store, &entries);
     Ok(Synced {
-        entries,
+        entries: Journal { entries, plans },
         names,
         problem,
     })

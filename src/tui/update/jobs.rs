@@ -1,18 +1,23 @@
 //! The jobs pane: the journal kept in step with Glacier on each job's polling
-//! schedule, transitions announced, downloads started and followed.
+//! schedule, transitions announced; `rows` moves over its plans and their jobs,
+//! `downloads` starts and follows a plan's download.
 
-use std::path::PathBuf;
+mod downloads;
+mod rows;
 
 use time::OffsetDateTime;
 
 use super::super::keymap::Action;
-use super::super::model::{DownloadDialog, DownloadState, DownloadView, Model, Severity};
-use super::super::msg::Cmd;
-use super::{dialogs, refuse_read_only};
+use super::super::model::{DownloadState, Model, Severity};
+use super::super::msg::{Cmd, Journal};
+use super::refuse_read_only;
 use crate::domain::job::{JobStatus, due, effective_status, next_poll_at};
 use crate::domain::job_params::JobKind;
 use crate::store::JournalEntry;
 use crate::tui::present::{short, status_word};
+
+pub(super) use downloads::{download_finished, download_progress, start_download};
+pub(super) use rows::jobs_action;
 
 /// How often the screen moves on while something on it changes with time (a job
 /// runs, a download goes): countdowns tick by the second.
@@ -82,28 +87,23 @@ pub(super) fn sync_all(model: &mut Model) -> Vec<Cmd> {
     vec![Cmd::SyncJobs { vaults }]
 }
 
-pub(super) fn jobs_loaded(
-    model: &mut Model,
-    result: Result<Vec<JournalEntry>, String>,
-) -> Vec<Cmd> {
+pub(super) fn jobs_loaded(model: &mut Model, result: Result<Journal, String>) -> Vec<Cmd> {
     model.jobs.syncing = false;
-    let entries = match result {
-        Ok(entries) => entries,
+    let journal = match result {
+        Ok(journal) => journal,
         Err(problem) => {
             model.tell(Severity::Problem, problem);
             return Vec::new();
         }
     };
     let mut cmds = Vec::new();
-    for entry in &entries {
+    for entry in &journal.entries {
         cmds.extend(announce_if_finished(model, entry));
     }
-    model.jobs.entries = entries;
-    keep_cursor_on_followed_job(model);
-    model.jobs.cursor = model
-        .jobs
-        .cursor
-        .min(model.jobs.entries.len().saturating_sub(1));
+    let selected = rows::selection(&model.jobs);
+    model.jobs.entries = journal.entries;
+    model.jobs.plans = journal.plans;
+    rows::keep_cursor(model, selected);
     model.jobs.last_sync = Some(model.now);
     cmds
 }
@@ -133,7 +133,7 @@ fn announce_if_finished(model: &mut Model, entry: &JournalEntry) -> Vec<Cmd> {
             format!("the inventory job of {} is ready: importing it", job.vault)
         }
         JobStatus::Succeeded => format!(
-            "job {} is ready: select it in the jobs pane and press {} to download it",
+            "job {} is ready: select its plan in the jobs pane and press {} to download it",
             short(&job.job_id),
             model.config.keymap.label(Action::Download)
         ),
@@ -149,132 +149,6 @@ fn announce_if_finished(model: &mut Model, entry: &JournalEntry) -> Vec<Cmd> {
         cmds.push(Cmd::Bell);
     }
     cmds
-}
-
-/// A job just launched is selected once the journal lists it.
-fn keep_cursor_on_followed_job(model: &mut Model) {
-    let Some(followed) = model.jobs.follow.take() else {
-        return;
-    };
-    let listed = model
-        .jobs
-        .entries
-        .iter()
-        .position(|entry| entry.job_id.as_deref() == Some(followed.as_str()));
-    match listed {
-        Some(index) => model.jobs.cursor = index,
-        None => model.jobs.follow = Some(followed),
-    }
-}
-
-pub(super) fn jobs_action(model: &mut Model, action: Action) -> Vec<Cmd> {
-    let last = model.jobs.entries.len().saturating_sub(1);
-    match action {
-        Action::Up => model.jobs.cursor = model.jobs.cursor.saturating_sub(1),
-        Action::Down => model.jobs.cursor = (model.jobs.cursor + 1).min(last),
-        Action::First => model.jobs.cursor = 0,
-        Action::Last => model.jobs.cursor = last,
-        Action::Download | Action::Open => return download_selected(model),
-        _ => {}
-    }
-    Vec::new()
-}
-
-fn download_selected(model: &mut Model) -> Vec<Cmd> {
-    let Some(entry) = model.jobs.entries.get(model.jobs.cursor).cloned() else {
-        return Vec::new();
-    };
-    let (Some(job_id), Some(job)) = (entry.job_id.clone(), entry.state.as_ref()) else {
-        model.tell(
-            Severity::Problem,
-            "this job was never started, so it has no output",
-        );
-        return Vec::new();
-    };
-    if job.kind == JobKind::InventoryRetrieval {
-        model.tell(
-            Severity::Info,
-            "an inventory job's output is imported into the cache, not downloaded to a folder",
-        );
-        return Vec::new();
-    }
-    match effective_status(job, model.now) {
-        JobStatus::Succeeded => dialogs::open_download(model, entry.vault, job_id),
-        status => {
-            model.tell(
-                Severity::Problem,
-                format!(
-                    "job {} is {}: only a ready job's output can be downloaded",
-                    short(&job_id),
-                    status_word(status)
-                ),
-            );
-            Vec::new()
-        }
-    }
-}
-
-pub(super) fn start_download(model: &mut Model, dialog: DownloadDialog) -> Vec<Cmd> {
-    model.jobs.downloads.insert(
-        dialog.job_id.clone(),
-        DownloadView {
-            done: 0,
-            total: 0,
-            started: model.now,
-            state: DownloadState::Running,
-        },
-    );
-    model.tell(
-        Severity::Info,
-        format!(
-            "downloading job {} into {}",
-            short(&dialog.job_id),
-            dialog.folder.trim()
-        ),
-    );
-    vec![Cmd::Download {
-        vault: dialog.vault,
-        job_id: dialog.job_id,
-        to: PathBuf::from(dialog.folder.trim()),
-    }]
-}
-
-pub(super) fn download_progress(
-    model: &mut Model,
-    job_id: &str,
-    done: u64,
-    total: u64,
-) -> Vec<Cmd> {
-    if let Some(view) = model.jobs.downloads.get_mut(job_id) {
-        view.done = done;
-        view.total = total;
-    }
-    Vec::new()
-}
-
-pub(super) fn download_finished(
-    model: &mut Model,
-    job_id: &str,
-    result: Result<String, String>,
-) -> Vec<Cmd> {
-    let Some(view) = model.jobs.downloads.get_mut(job_id) else {
-        return Vec::new();
-    };
-    match result {
-        Ok(summary) => {
-            view.done = view.total;
-            view.state = DownloadState::Verified(summary.clone());
-            model.tell(Severity::Good, summary);
-            if model.config.bell {
-                return vec![Cmd::Bell];
-            }
-        }
-        Err(problem) => {
-            view.state = DownloadState::Failed(problem.clone());
-            model.tell(Severity::Problem, problem);
-        }
-    }
-    Vec::new()
 }
 
 pub(super) fn fetch_inventory(model: &mut Model) -> Vec<Cmd> {

@@ -5,8 +5,12 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+use crate::domain::job::PlanShape;
+use crate::domain::range::is_tree_aligned;
+use crate::store::PlanEntry;
+use crate::text::printable;
 use crate::tui::model::{Dialog, Model, Pane};
-use crate::tui::present::end_result;
+use crate::tui::present::{end_result, plan_is};
 
 pub fn explain(frame: &mut Frame, model: &Model, area: Rect) {
     let block = Block::default()
@@ -34,7 +38,12 @@ pub fn explanation(model: &Model) -> String {
 
 /// The file the plan on screen ends in, when a plan is on screen.
 fn end_of_plan(model: &Model) -> Option<String> {
-    let (archive, want, checksum) = match model.dialog.as_ref()? {
+    let Some(dialog) = model.dialog.as_ref() else {
+        return (model.focus == Pane::Jobs)
+            .then(|| plan_on_row(model))
+            .flatten();
+    };
+    let (archive, want, checksum) = match dialog {
         Dialog::Range(dialog) => {
             let whole = dialog.want.start == 0 && dialog.want.end + 1 == dialog.archive.size;
             let checksum = dialog.chosen_plan().is_some_and(|plan| plan.checksum);
@@ -53,6 +62,49 @@ fn end_of_plan(model: &Model) -> Option<String> {
         _ => return None,
     };
     Some(end_result(&archive.name, want, checksum || want.is_none()))
+}
+
+/// What the plan under the jobs pane's cursor retrieves, and the file it ends in.
+fn plan_on_row(model: &Model) -> Option<String> {
+    let plan = model.jobs.selected_plan()?;
+    let Some(archive) = plan.archive.as_ref() else {
+        return Some(format!(
+            "Plan {} retrieves the inventory of {}: it is imported into the cache, not downloaded.",
+            plan.id,
+            printable(&plan.vault.name)
+        ));
+    };
+    let name = (archive.name.as_ref())
+        .or_else(|| model.jobs.names.get(&archive.archive_id))
+        .unwrap_or(&archive.archive_id);
+    let jobs = plan.current_jobs().len();
+    let what = plan_is(plan.id, name, plan.want, jobs, plan.state(model.now));
+    let end = end_result(name, plan.want, is_checked(plan));
+    Some(match &plan.finished {
+        Some(file) => format!("{what} {end} It is in {}.", printable(&file.path)),
+        None => format!("{what} {end}"),
+    })
+}
+
+/// Whether Glacier's tree hashes check the plan's bytes: as its file was
+/// written, or as its jobs' ranges promise.
+fn is_checked(plan: &PlanEntry) -> bool {
+    if let Some(file) = &plan.finished {
+        return file.verified;
+    }
+    let size = plan.archive.as_ref().and_then(|archive| archive.size);
+    match plan.shape {
+        PlanShape::Whole | PlanShape::Tree | PlanShape::Split => true,
+        PlanShape::Mib | PlanShape::Inventory => {
+            plan.current_jobs()
+                .iter()
+                .all(|job| match (job.range, size) {
+                    (None, _) => true,
+                    (Some(range), Some(size)) => is_tree_aligned(size, range),
+                    (Some(_), None) => false,
+                })
+        }
+    }
 }
 
 fn general(model: &Model) -> &'static str {
@@ -76,7 +128,7 @@ fn general(model: &Model) -> &'static str {
             "Archives are listed from the cached inventory, with file names decoded from the descriptions other tools wrote. Reading one means a retrieval job: pick it and plan a range."
         }
         (None, Pane::Jobs) => {
-            "Jobs run on Glacier's side. defrost asks about each no more often than its tier makes useful; a finished job's output stays downloadable for 24 hours."
+            "Each row is a plan: the jobs that retrieve what was asked for, shown beneath it when expanded. Jobs run on Glacier's side; defrost asks about each no more often than its tier makes useful, and a finished job's output stays downloadable for 24 hours."
         }
     }
 }

@@ -6,6 +6,8 @@ mod explain;
 pub mod format;
 mod jobs;
 #[cfg(test)]
+mod jobs_tests;
+#[cfg(test)]
 mod marks_tests;
 mod panes;
 mod range;

@@ -43,7 +43,7 @@ fn browsing_a_vault() {
     let mut model = browsing(120, 36, 3005);
     update(
         &mut model,
-        Msg::Loaded(Loaded::Jobs(Ok(vec![
+        jobs_loaded(vec![
             job(
                 "job-running",
                 JobStatus::InProgress,
@@ -53,11 +53,12 @@ fn browsing_a_vault() {
                 }),
             ),
             job("job-ready", JobStatus::Succeeded, None),
-        ]))),
+        ]),
         NOW,
     );
+    // The download of the ready job's plan, P2.
     model.jobs.downloads.insert(
-        "job-ready".into(),
+        "P2".into(),
         DownloadView {
             done: 0,
             total: 0,
@@ -68,7 +69,7 @@ fn browsing_a_vault() {
     update(
         &mut model,
         Msg::Loaded(Loaded::DownloadProgress {
-            job_id: "job-ready".into(),
+            job_id: "P2".into(),
             done: 12 * MIB,
             total: 48 * MIB,
         }),
@@ -154,11 +155,11 @@ fn the_launch_step_with_reuse_and_confirmation() {
     let mut model = browsing(120, 36, 10);
     update(
         &mut model,
-        Msg::Loaded(Loaded::Jobs(Ok(vec![job(
+        jobs_loaded(vec![job(
             "job-ready",
             JobStatus::Succeeded,
             None,
-        )]))),
+        )]),
         NOW,
     );
     press(&mut model, KeyCode::Char('p'));
@@ -183,11 +184,11 @@ fn the_download_folder() {
     let mut model = browsing(100, 24, 10);
     update(
         &mut model,
-        Msg::Loaded(Loaded::Jobs(Ok(vec![job(
+        jobs_loaded(vec![job(
             "job-ready",
             JobStatus::Succeeded,
             None,
-        )]))),
+        )]),
         NOW,
     );
     press(&mut model, KeyCode::Tab);
@@ -288,11 +289,12 @@ fn text_from_glacier_shows_bidirectional_and_invisible_characters_by_code_point(
         state.completed_at = Some(NOW - time::Duration::hours(1));
         state.status_message = Some("refused\u{2066}by\u{2069}policy".into());
     }
-    update(&mut model, Msg::Loaded(Loaded::Jobs(Ok(vec![failed]))), NOW);
+    update(&mut model, jobs_loaded(vec![failed]), NOW);
+    model.jobs.expanded.insert(crate::store::PlanId(1));
     let text = screen(&model);
     assert!(!text.chars().any(hides_or_reorders), "{text:?}");
     // The columns cut long cells; what is left shows the characters by code point.
-    assert!(text.contains("│cat<U+202E>gpj "), "{text}");
+    assert!(text.contains("│cat<U+202E>gp "), "{text}");
     assert!(text.contains(" job<U+202E>3"), "{text}");
     assert!(text.contains(" refused<U+2066>"), "{text}");
 

@@ -1,7 +1,9 @@
 //! Reducer tests: a model and a message in, the model and the commands out. Here
-//! browsing and planning; `spending` has launching, jobs and downloads.
+//! browsing and planning; `spending` has launching, jobs and downloads, `plans`
+//! the jobs pane's rows of plans.
 
 mod marks;
+mod plans;
 mod spending;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

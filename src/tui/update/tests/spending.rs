@@ -7,11 +7,7 @@ use super::*;
 fn launching_checks_the_policy_offers_reuse_and_asks_twice() {
     let mut model = browsing(120, 40, 10);
     let whole_job = job("ready-job", JobStatus::Succeeded, None);
-    update(
-        &mut model,
-        Msg::Loaded(Loaded::Jobs(Ok(vec![whole_job]))),
-        NOW,
-    );
+    update(&mut model, jobs_loaded(vec![whole_job]), NOW);
     update(&mut model, key(KeyCode::Char('p')), NOW);
     assert!(matches!(model.dialog, Some(Dialog::Preview(_))));
     let cmds = update(&mut model, key(KeyCode::Char('l')), NOW);
@@ -127,17 +123,18 @@ fn a_job_that_finishes_is_announced_with_the_bell_and_can_be_downloaded() {
     };
     assert_eq!(dialog.folder, "restores");
     let cmds = update(&mut model, key(KeyCode::Enter), NOW);
-    assert!(matches!(cmds.as_slice(), [Cmd::Download { job_id, .. }] if job_id == "job-1"));
+    // The job's plan is downloaded, by the plan's id.
+    assert!(matches!(cmds.as_slice(), [Cmd::Download { job_id, .. }] if job_id == "P1"));
     update(
         &mut model,
         Msg::Loaded(Loaded::DownloadProgress {
-            job_id: "job-1".into(),
+            job_id: "P1".into(),
             done: 10,
             total: 40,
         }),
         NOW,
     );
-    assert_eq!(model.jobs.downloads["job-1"].done, 10);
+    assert_eq!(model.jobs.downloads["P1"].done, 10);
 }
 
 #[test]
@@ -161,7 +158,7 @@ fn a_job_in_progress_cannot_be_downloaded_and_says_why() {
         model
             .status
             .as_ref()
-            .is_some_and(|s| s.text.contains("in progress"))
+            .is_some_and(|s| s.text.contains("none of its jobs is ready yet"))
     );
 }
 
@@ -225,11 +222,7 @@ fn the_mouse_works_only_when_switched_on_and_selects_what_is_clicked() {
 fn the_jobs_pane_puts_its_cursor_on_the_job_just_launched() {
     let mut model = browsing(120, 40, 10);
     let older = job("older-job", JobStatus::Succeeded, None);
-    update(
-        &mut model,
-        Msg::Loaded(Loaded::Jobs(Ok(vec![older.clone()]))),
-        NOW,
-    );
+    update(&mut model, jobs_loaded(vec![older.clone()]), NOW);
     let cmds = update(
         &mut model,
         Msg::Loaded(Loaded::Launched(Ok(vec!["new-job".into()]))),
@@ -241,11 +234,7 @@ fn the_jobs_pane_puts_its_cursor_on_the_job_just_launched() {
     );
     assert_eq!(model.focus, Pane::Jobs);
     let new = job("new-job", JobStatus::InProgress, None);
-    update(
-        &mut model,
-        Msg::Loaded(Loaded::Jobs(Ok(vec![older, new]))),
-        NOW,
-    );
+    update(&mut model, jobs_loaded(vec![older, new]), NOW);
     assert_eq!(model.jobs.cursor, 1);
     assert_eq!(model.jobs.follow, None);
 }
