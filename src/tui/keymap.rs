@@ -36,6 +36,7 @@ pub enum Action {
     Preview,
     Launch,
     Download,
+    Renew,
     FetchInventory,
     Refresh,
     Copy,
@@ -131,6 +132,11 @@ pub const ACTIONS: &[(Action, &str, &str)] = &[
         Action::Launch,
         "launch",
         "launch the planned retrieval (asks first)",
+    ),
+    (
+        Action::Renew,
+        "renew",
+        "start again the jobs of the plan whose output expired or failed",
     ),
     (
         Action::Download,

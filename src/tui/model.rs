@@ -276,6 +276,15 @@ pub enum Dialog {
     Preview(Preview),
     Launch(LaunchDialog),
     Download(DownloadDialog),
+    Renew(RenewDialog),
+}
+
+/// The jobs a plan would start again, with their cost, before anything is paid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenewDialog {
+    pub renewal: super::effects::RenewalView,
+    /// Their estimated cost, worded, from the price table.
+    pub cost: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -59,6 +59,10 @@ pub enum Loaded {
         result: Result<RetrievalPolicy, String>,
     },
     Launched(Result<Vec<String>, String>),
+    /// What renewing a plan would start again, after asking Glacier.
+    RenewalPlanned(Result<super::effects::RenewalView, String>),
+    /// What the renewal started, in a sentence.
+    Renewed(Result<String, String>),
     DownloadProgress {
         job_id: String,
         done: u64,
@@ -124,6 +128,14 @@ pub enum Cmd {
         job_id: String,
         to: PathBuf,
     },
+    /// Ask Glacier which of the plan's jobs must start again.
+    PlanRenewal {
+        plan: crate::store::PlanId,
+    },
+    /// Start them.
+    Renew {
+        plan: crate::store::PlanId,
+    },
     FetchInventory {
         vault: VaultKey,
     },
@@ -151,11 +163,11 @@ pub enum MarksQuery {
         snapshot: PathBuf,
         query: ArchiveQuery,
     },
-    /// How many of `marks` lie under each of `folders` (`a/b/`).
+    /// How many of `marks` lie under each subfolder of `folder` (`a/b/`).
     Counts {
         request: RequestId,
         snapshot: PathBuf,
-        folders: Vec<String>,
+        folder: String,
         marks: Marks,
     },
 }
@@ -166,7 +178,7 @@ pub enum MarksAnswer {
         request: RequestId,
         result: Result<Vec<(u32, u64)>, String>,
     },
-    /// One count for each folder asked about, in the same order.
+    /// One count for each subfolder, in the order the folder lists them.
     Counts {
         request: RequestId,
         result: Result<Vec<u64>, String>,

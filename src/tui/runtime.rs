@@ -101,6 +101,8 @@ impl<G: GlacierApi + 'static> Runtime<G> {
             Cmd::Launch { vault, planned } => self.launch(vault, planned),
             Cmd::Download { vault, job_id, to } => self.download(vault, job_id, to),
             Cmd::FetchInventory { vault } => self.fetch_inventory(vault),
+            Cmd::PlanRenewal { plan } => self.renewal(plan, false),
+            Cmd::Renew { plan } => self.renewal(plan, true),
             Cmd::ImportInventory { vault } => self.import_inventory(vault),
             Cmd::SaveToFile { path, text } => {
                 let results = self.results.clone();
@@ -137,6 +139,21 @@ impl<G: GlacierApi + 'static> Runtime<G> {
         self.glacier_task(move |glacier, results| async move {
             let result = effects::launch(&*glacier, &data_dir, &words, vault, planned).await;
             let _ = results.send(Msg::Loaded(Loaded::Launched(result)));
+        });
+    }
+
+    /// Asks what renewing `plan` would start, or (`start`) starts it.
+    fn renewal(&self, plan: crate::store::PlanId, start: bool) {
+        let data_dir = self.data_dir.clone();
+        let words = self.words.clone();
+        self.glacier_task(move |glacier, results| async move {
+            let answer = if start {
+                Loaded::Renewed(effects::renew(&*glacier, &data_dir, &words, plan).await)
+            } else {
+                let view = effects::plan_renewal_view(&*glacier, &data_dir, &words, plan).await;
+                Loaded::RenewalPlanned(view)
+            };
+            let _ = results.send(Msg::Loaded(answer));
         });
     }
 

@@ -8,6 +8,7 @@ mod files;
 mod inventory;
 mod jobs;
 mod launch;
+mod renew;
 mod words;
 
 pub use download::{DownloadRequest, download};
@@ -15,4 +16,5 @@ pub use files::save;
 pub use inventory::{import_inventory, request_inventory};
 pub use jobs::{Synced, sync_jobs};
 pub use launch::launch;
+pub use renew::{RenewalView, RenewedView, plan_renewal_view, renew};
 pub use words::ScreenWords;

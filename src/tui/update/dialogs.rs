@@ -23,6 +23,7 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -
         Some(Dialog::Preview(_)) => preview_key(model, key, action),
         Some(Dialog::Launch(_)) => launch_key(model, key, action),
         Some(Dialog::Download(_)) => download_key(model, key, action),
+        Some(Dialog::Renew(_)) => super::renew::dialog_action(model, action),
         None => Vec::new(),
     }
 }
@@ -188,14 +189,7 @@ fn launch_key(model: &mut Model, _key: KeyEvent, action: Option<Action>) -> Vec<
             let first = launch.reusable[0].clone();
             model.dialog = None;
             model.focus = Pane::Jobs;
-            if let Some(index) = model
-                .jobs
-                .entries
-                .iter()
-                .position(|e| e.job_id.as_deref() == Some(first.as_str()))
-            {
-                model.jobs.cursor = index;
-            }
+            model.jobs.select_job(&first);
             model.tell(
                 Severity::Good,
                 format!("reusing job {first}: nothing new is paid for"),

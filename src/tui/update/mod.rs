@@ -8,6 +8,7 @@ mod dialogs;
 mod jobs;
 mod marks;
 mod range;
+mod renew;
 #[cfg(test)]
 mod tests;
 
@@ -59,6 +60,8 @@ fn on_loaded(model: &mut Model, loaded: Loaded) -> Vec<Cmd> {
         }
         Loaded::Policy { request, result } => dialogs::policy_loaded(model, request, result),
         Loaded::Launched(result) => dialogs::launched(model, result),
+        Loaded::RenewalPlanned(result) => renew::renewal_planned(model, result),
+        Loaded::Renewed(result) => renew::renewed(model, result),
         Loaded::DownloadProgress {
             job_id,
             done,
@@ -211,7 +214,7 @@ fn click(model: &mut Model, column: u16, row: u16) -> Vec<Cmd> {
     if inside(areas.jobs) {
         model.focus = Pane::Jobs;
         let index = usize::from(row.saturating_sub(areas.jobs.y + 2));
-        if row >= areas.jobs.y + 2 && index < model.jobs.entries.len() {
+        if row >= areas.jobs.y + 2 && index < model.jobs.rows().len() {
             model.jobs.cursor = index;
         }
     }

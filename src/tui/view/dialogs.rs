@@ -216,7 +216,7 @@ pub fn download(frame: &mut Frame, model: &Model, dialog: &DownloadDialog, scree
     frame.render_widget(Clear, area);
     let lines = vec![
         Line::from(format!(
-            "job {} of {}",
+            "plan {} of vault {}",
             printable(&dialog.job_id),
             printable(&dialog.vault.name)
         )),

@@ -118,6 +118,9 @@ fn general(model: &Model) -> &'static str {
         (Some(Dialog::Launch(_)), _) => {
             "Expedited takes minutes and costs most, Standard hours, Bulk up to half a day for least. You pay per GB retrieved and per job; once ready, output can be downloaded for 24 hours."
         }
+        (Some(Dialog::Renew(_)), _) => {
+            "A job's output can be downloaded for 24 hours after it is ready. These jobs lost theirs (or failed) before it was fetched: they start again at the same tier, paid again, and everything of the plan already on disk is kept."
+        }
         (Some(Dialog::Download(_)), _) => {
             "The output is fetched in chunks whose tree hashes are checked as they arrive; an interrupted download resumes at the first unverified chunk."
         }

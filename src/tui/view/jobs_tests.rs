@@ -129,3 +129,60 @@ fn the_explain_panel_on_a_plan_says_what_it_is_and_what_it_ends_in() {
     model.jobs.cursor = 2;
     assert!(super::explain::explanation(&model).starts_with("Plan P1 retrieves"));
 }
+
+/// The renewal dialog of `model`, drawn on a 100×12 screen.
+fn renewal_dialog(model: &Model) -> String {
+    let Some(crate::tui::model::Dialog::Renew(dialog)) = &model.dialog else {
+        panic!("no renewal dialog");
+    };
+    let mut terminal = Terminal::new(TestBackend::new(100, 12)).unwrap();
+    terminal
+        .draw(|frame| super::renew::renewal(frame, model, dialog, Rect::new(0, 0, 100, 12)))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            let line: String = (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol().to_owned())
+                .collect();
+            format!("{}\n", line.trim_end())
+        })
+        .collect()
+}
+
+#[test]
+fn the_renewal_dialog_names_each_job_why_and_the_cost() {
+    use crate::domain::job_params::Tier;
+    use crate::domain::range::ByteRange;
+    use crate::store::PlanId;
+    use crate::tracking::launch::RenewReason;
+    use crate::tui::effects::{RenewalView, RenewedView};
+
+    let mut model = showing(vec![split_plan(1, 2)]);
+    let renewal = RenewalView {
+        plan: PlanId(1),
+        name: "2018/wedding/wedding-full.tar".into(),
+        jobs: 6,
+        renewed: vec![
+            RenewedView {
+                number: 2,
+                range: ByteRange::new(104 * MIB, 112 * MIB - 1).ok(),
+                tier: Tier::Standard,
+                why: RenewReason::Expired,
+            },
+            RenewedView {
+                number: 5,
+                range: ByteRange::new(256 * MIB, 320 * MIB - 1).ok(),
+                tier: Tier::Standard,
+                why: RenewReason::Failed,
+            },
+        ],
+        archive_size: Some(14 << 30),
+    };
+    update(
+        &mut model,
+        Msg::Loaded(Loaded::RenewalPlanned(Ok(renewal))),
+        NOW,
+    );
+    insta::assert_snapshot!(renewal_dialog(&model));
+}

@@ -13,6 +13,7 @@ mod panes;
 mod range;
 #[cfg(test)]
 mod range_tests;
+mod renew;
 #[cfg(test)]
 mod style_tests;
 #[cfg(test)]
@@ -51,6 +52,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         Some(Dialog::Preview(preview)) => dialogs::preview(frame, model, preview, screen),
         Some(Dialog::Launch(launch)) => dialogs::launch(frame, model, launch, screen),
         Some(Dialog::Download(download)) => dialogs::download(frame, model, download, screen),
+        Some(Dialog::Renew(renew)) => renew::renewal(frame, model, renew, screen),
         None => {}
     }
     if model.help {
@@ -140,6 +142,9 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
         (Some(Dialog::Download(_)), _) => {
             vec![(Action::Open, "download"), (Action::Back, "cancel")]
         }
+        (Some(Dialog::Renew(_)), _) => {
+            vec![(Action::Open, "start again"), (Action::Back, "cancel")]
+        }
         (None, Pane::Vaults) => vec![
             (Action::Open, "open"),
             (Action::FetchInventory, "fetch inventory"),
@@ -157,7 +162,9 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
             (Action::Quit, "quit"),
         ],
         (None, Pane::Jobs) => vec![
+            (Action::Open, "open plan"),
             (Action::Download, "download"),
+            (Action::Renew, "renew"),
             (Action::Refresh, "refresh"),
             (Action::NextPane, "next pane"),
             (Action::Help, "help"),

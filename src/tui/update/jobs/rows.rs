@@ -31,6 +31,7 @@ pub(in crate::tui::update) fn jobs_action(model: &mut Model, action: Action) -> 
         Action::Last => last,
         Action::Open => return expand_or_collapse(model),
         Action::Download => return download_selected(model),
+        Action::Renew => return crate::tui::update::renew::renew_selected(model),
         _ => cursor,
     };
     Vec::new()

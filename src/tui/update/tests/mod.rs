@@ -4,6 +4,7 @@
 
 mod marks;
 mod plans;
+mod renew;
 mod spending;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
