@@ -145,25 +145,12 @@ fn answer_marks(
         MarksQuery::Counts {
             request,
             snapshot,
-            folders,
+            folder,
             marks,
         } => MarksAnswer::Counts {
             request,
             result: with_snapshot(open, recent, &snapshot, |s| {
-                folders
-                    .iter()
-                    .map(|folder| {
-                        let under = ArchiveQuery {
-                            under: Some(folder.clone()),
-                            ..ArchiveQuery::default()
-                        };
-                        let mut marked = 0;
-                        s.visit_kept(&under, |position, _| {
-                            marked += u64::from(marks.contains(position));
-                        })?;
-                        Ok(marked)
-                    })
-                    .collect()
+                s.count_in_folders(&folder, |position| marks.contains(position))
             }),
         },
     }

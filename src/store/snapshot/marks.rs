@@ -43,6 +43,37 @@ impl Snapshot {
         })
     }
 
+    /// How many archives under each subfolder of `path` pass `counted`: one
+    /// count per folder [`Snapshot::folder`] lists, in its order, from a single
+    /// pass over the folder's names (a folder may hold thousands of subfolders).
+    pub fn count_in_folders(
+        &self,
+        path: &str,
+        mut counted: impl FnMut(u32) -> bool,
+    ) -> Result<Vec<u64>, StoreError> {
+        let prefix = folder_prefix(path);
+        let mut counts = Vec::new();
+        let mut last: Option<Vec<u8>> = None;
+        self.scan_names_with_prefix(prefix.as_bytes(), |entry| {
+            let rest = &entry.name[prefix.len()..];
+            // Only names deeper down are in a subfolder; the rest are listed as
+            // archives, as `folder` does.
+            let Some(slash) = rest.iter().position(|&b| b == b'/') else {
+                return;
+            };
+            let segment = &rest[..slash];
+            // Names under one folder are consecutive: a folder is the last or new.
+            if last.as_deref() != Some(segment) {
+                last = Some(segment.to_vec());
+                counts.push(0);
+            }
+            if let Some(count) = counts.last_mut() {
+                *count += u64::from(counted(entry.position));
+            }
+        })?;
+        Ok(counts)
+    }
+
     /// The archives whose search line holds `term`, in one pass on this thread:
     /// the caller is already off the screen's thread.
     fn searched(&self, term: &SearchTerm) -> Result<Positions, StoreError> {
@@ -80,6 +111,15 @@ impl Snapshot {
         }
         Ok(Some(found))
     }
+}
+
+/// `a/b/` for `a/b`, `/a/b/` or `a/b/`; `""` for the top, as `folder` reads it.
+fn folder_prefix(path: &str) -> String {
+    let mut prefix = path.trim_start_matches('/').to_owned();
+    if !prefix.is_empty() && !prefix.ends_with('/') {
+        prefix.push('/');
+    }
+    prefix
 }
 
 /// One bit per archive (position - 1): the query module's selection is private
@@ -192,6 +232,52 @@ mod tests {
             folder
                 .iter()
                 .all(|&(position, size)| size + 1 == u64::from(position))
+        );
+    }
+
+    #[test]
+    fn folders_are_counted_in_one_pass_in_the_order_they_are_listed() {
+        let json = inventory_json(3000, |n| match n % 3 {
+            0 => format!("deep/er/file{n}.jpg"),
+            1 => format!("file{n}.jpg"),
+            _ => format!("sub{}/file{n}.jpg", n % 5),
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let info = store
+            .import(json.as_bytes(), json_import_request(), |_| {})
+            .unwrap();
+        let snapshot = store.open_snapshot(&info).unwrap();
+        let even = |position: u32| position % 2 == 0;
+        for path in ["", "folder3", "/folder3/", "folder3/sub2/", "nowhere/"] {
+            let counts = snapshot.count_in_folders(path, even).unwrap();
+            let prefix = folder_prefix(path);
+            let folders: Vec<String> = (snapshot.folder(path).unwrap().into_iter())
+                .filter(|entry| matches!(entry.kind, crate::store::FolderEntryKind::Folder { .. }))
+                .map(|entry| format!("{prefix}{}/", entry.name))
+                .collect();
+            let one_by_one: Vec<u64> = (folders.iter())
+                .map(|folder| {
+                    let under = ArchiveQuery {
+                        under: Some(folder.clone()),
+                        ..ArchiveQuery::default()
+                    };
+                    let mut count = 0;
+                    snapshot
+                        .visit_kept(&under, |position, _| count += u64::from(even(position)))
+                        .unwrap();
+                    count
+                })
+                .collect();
+            assert_eq!(counts, one_by_one, "{path:?} {folders:?}");
+        }
+        assert_eq!(snapshot.count_in_folders("", |_| true).unwrap().len(), 17);
+        assert_eq!(
+            snapshot
+                .count_in_folders("folder3", |_| true)
+                .unwrap()
+                .len(),
+            6
         );
     }
 

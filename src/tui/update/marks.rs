@@ -189,18 +189,16 @@ pub(super) fn recount(model: &mut Model) -> Vec<Cmd> {
         tree.marked.fill(0);
         return Vec::new();
     };
-    let folders: Vec<String> = (tree.entries.iter())
-        .filter(|entry| matches!(entry.kind, FolderEntryKind::Folder { .. }))
-        .map(|entry| format!("{}{}/", tree.path, entry.name))
-        .collect();
-    if folders.is_empty() {
+    let has_folders =
+        (tree.entries.iter()).any(|entry| matches!(entry.kind, FolderEntryKind::Folder { .. }));
+    if !has_folders {
         return Vec::new();
     }
     tree.counting = Some(request);
     vec![Cmd::Marks(MarksQuery::Counts {
         request,
         snapshot,
-        folders,
+        folder: tree.path.clone(),
         marks: table.marks.clone(),
     })]
 }

@@ -193,3 +193,40 @@ fn marked_rows_stand_out_in_colour_and_in_bold_without_colours() {
     let coloured = (buffer.content.iter()).find(|c| c.fg != Color::Reset || c.bg != Color::Reset);
     assert!(coloured.is_none(), "{coloured:?}");
 }
+
+#[test]
+fn a_folder_of_many_entries_draws_the_rows_around_the_cursor() {
+    let mut model = browsing(100, 24, 3005);
+    let cmds = press(&mut model, KeyCode::Char('t'));
+    let [Cmd::LoadFolder { request, .. }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    let entries = (1..=100_000)
+        .map(|position| FolderEntry {
+            name: format!("file{position:06}.txt"),
+            kind: FolderEntryKind::Archive { position, size: 1 },
+        })
+        .collect();
+    let listed = Loaded::Folder {
+        request: *request,
+        result: Ok(entries),
+    };
+    update(&mut model, Msg::Loaded(listed), NOW);
+    for _ in 0..30 {
+        press(&mut model, KeyCode::PageDown);
+    }
+    press(&mut model, KeyCode::Char(' '));
+    let cursor = model.archives.tree.as_ref().unwrap().cursor;
+    let buffer = drawn(&model);
+    // Eight rows in view, the cursor's on the last, as the whole list scrolled.
+    let (_, row) = find(&buffer, &format!("file{:06}.txt", cursor + 1));
+    assert_eq!(row, 8);
+    assert_eq!(find(&buffer, &format!("file{:06}.txt", cursor - 6)).1, 1);
+    assert!(
+        buffer[(3, row)].modifier.contains(Modifier::REVERSED)
+            || buffer[(3, row)].bg != Color::Reset
+    );
+    // The archive marked before the cursor moved on shows it.
+    let (_, marked) = find(&buffer, &format!("file{cursor:06}.txt"));
+    assert_eq!(buffer[(1, marked)].symbol(), "✓");
+}

@@ -216,14 +216,21 @@ fn tree(frame: &mut Frame, model: &Model, area: Rect) {
     let focused = model.focus == Pane::Archives && model.dialog.is_none();
     let title = format!(" Folders /{} ", printable(&tree.path));
     let title = with_marks(title, &model.archives);
-    let items: Vec<ListItem> = (0..tree.entries.len())
+    // Only the rows in view are built: a folder may hold a hundred thousand
+    // entries. They scroll as the whole list would, just far enough to show the
+    // cursor.
+    let visible = usize::from(area.height.saturating_sub(2)).max(1);
+    let top = tree.cursor.saturating_sub(visible - 1);
+    let end = (top + visible).min(tree.entries.len());
+    let items: Vec<ListItem> = (top..end)
         .map(|index| tree_item(model, tree, index))
         .collect();
     let empty = items.is_empty();
     let list = List::new(items)
         .block(pane_block(model, title, focused))
         .highlight_style(theme.selection());
-    let mut state = ListState::default().with_selected((!empty).then_some(tree.cursor));
+    let selected = tree.cursor.checked_sub(top).filter(|_| !empty);
+    let mut state = ListState::default().with_selected(selected);
     frame.render_stateful_widget(list, area, &mut state);
 }
 
