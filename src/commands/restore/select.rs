@@ -150,14 +150,12 @@ fn find_ids(snapshot: &Snapshot, ids: &[String]) -> anyhow::Result<Vec<ArchiveRo
             BadInput("the --ids file lists no archive id; give one id per line".into()).into(),
         );
     }
-    let mut rows = Vec::with_capacity(ids.len());
-    let mut unknown = Vec::new();
-    for id in ids {
-        match snapshot.find_archive(id)? {
-            Some(row) => rows.push(row),
-            None => unknown.push(id),
-        }
-    }
+    let rows = snapshot.find_archives(ids)?;
+    let found: HashSet<&str> = rows.iter().map(|row| row.archive_id.as_str()).collect();
+    let unknown: Vec<&String> = ids
+        .iter()
+        .filter(|id| !found.contains(id.as_str()))
+        .collect();
     if let Some(first) = unknown.first() {
         return Err(BadInput(format!(
             "{} of the {} ids are not in the vault's cached inventory (the first: {}); fetch a newer inventory or remove them from the --ids file",

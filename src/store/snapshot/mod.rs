@@ -4,6 +4,7 @@
 mod bulk_table;
 mod columns;
 mod file_check;
+mod find_many;
 #[cfg(test)]
 mod import_fallback_tests;
 mod layout;
