@@ -162,19 +162,19 @@ mod tests {
             next_step(facts(1, forgotten)),
             ItemStep::Start(StartWhy::Renewal)
         );
-        let unanswered = Some(CurrentJob {
+        let unanswered = CurrentJob {
             started: false,
             refused: false,
             status: JobStatus::InProgress,
             listed: false,
-        });
+        };
         assert_eq!(
-            next_step(facts(1, unanswered)),
+            next_step(facts(1, Some(unanswered))),
             ItemStep::Start(StartWhy::Unanswered)
         );
         let refused = Some(CurrentJob {
             refused: true,
-            ..unanswered.unwrap()
+            ..unanswered
         });
         assert_eq!(
             next_step(facts(0, refused)),
