@@ -228,41 +228,34 @@ impl Store {
         job: &TrackedJob,
         at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let state = state_json(job)?;
-        let status = format!("{:?}", job.status);
-        self.change(|tx| {
-            let row: Option<(i64, Option<String>)> = tx
-                .query_row(
-                    "SELECT id, state FROM job WHERE job_id = ?1",
-                    [&job.job_id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            let Some((id, previous)) = row else {
-                return Ok(false);
-            };
-            let previous_status = previous
-                .and_then(|text| serde_json::from_str::<TrackedJob>(&text).ok())
-                .map(|old| old.status);
-            tx.execute(
-                "UPDATE job SET state = ?2 WHERE id = ?1",
-                params![id, state],
-            )?;
-            if previous_status != Some(job.status) {
-                add_event(tx, id, at, &status, job.status_message.as_deref())?;
+        self.record_job_states(std::slice::from_ref(job), at)
+    }
+
+    /// Records what each job looks like now, in one transaction (a sync of a
+    /// vault with thousands of jobs is one write, not thousands).
+    pub fn record_job_states(
+        &mut self,
+        jobs: &[TrackedJob],
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let states = jobs
+            .iter()
+            .map(|job| Ok((job, state_json(job)?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let unknown = self.change(|tx| {
+            for (job, state) in &states {
+                if !write_job_state(tx, job, state, at)? {
+                    return Ok(Some(job.job_id.clone()));
+                }
             }
-            Ok(true)
-        })
-        .and_then(|known| {
-            if known {
-                Ok(())
-            } else {
-                Err(StoreError::refused(format!(
-                    "the journal does not know job {}; it is recorded when started or adopted",
-                    job.job_id
-                )))
-            }
-        })
+            Ok(None)
+        })?;
+        match unknown {
+            None => Ok(()),
+            Some(job_id) => Err(StoreError::refused(format!(
+                "the journal does not know job {job_id}; it is recorded when started or adopted"
+            ))),
+        }
     }
 
     /// Notes that the job's output was downloaded, verified, into `file`, so it is
@@ -373,6 +366,41 @@ pub(super) fn add_event(
         params![job, rfc3339(at), what, message],
     )
     .map(|_| ())
+}
+
+/// Writes one job's state, and an event when its status changed; `false` when
+/// the journal does not know the job.
+fn write_job_state(
+    tx: &rusqlite::Transaction<'_>,
+    job: &TrackedJob,
+    state: &str,
+    at: OffsetDateTime,
+) -> rusqlite::Result<bool> {
+    let row: Option<(i64, Option<String>)> = tx
+        .query_row(
+            "SELECT id, state FROM job WHERE job_id = ?1",
+            [&job.job_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((id, previous)) = row else {
+        return Ok(false);
+    };
+    if previous.as_deref() == Some(state) {
+        return Ok(true);
+    }
+    let previous_status = previous
+        .and_then(|text| serde_json::from_str::<TrackedJob>(&text).ok())
+        .map(|old| old.status);
+    tx.execute(
+        "UPDATE job SET state = ?2 WHERE id = ?1",
+        params![id, state],
+    )?;
+    if previous_status != Some(job.status) {
+        let status = format!("{:?}", job.status);
+        add_event(tx, id, at, &status, job.status_message.as_deref())?;
+    }
+    Ok(true)
 }
 
 fn state_json(job: &TrackedJob) -> Result<String, StoreError> {

@@ -7,6 +7,8 @@ pub mod download;
 pub mod inventory;
 pub mod watch;
 
+use std::collections::{HashMap, HashSet};
+
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -59,10 +61,13 @@ pub async fn sync_vault_jobs<G: GlacierApi>(
         listed: listed.iter().map(|info| info.job_id.clone()).collect(),
         ..SyncReport::default()
     };
+    let by_id: HashMap<&str, &JournalEntry> = known
+        .iter()
+        .filter_map(|entry| Some((entry.job_id.as_deref()?, entry)))
+        .collect();
+    let mut observed = Vec::new();
     for info in &listed {
-        let entry = known
-            .iter()
-            .find(|entry| entry.job_id.as_deref() == Some(info.job_id.as_str()));
+        let entry = by_id.get(info.job_id.as_str());
         match entry.and_then(|entry| entry.state.clone()) {
             Some(mut tracked) => {
                 // The service that lists the job is the one running it.
@@ -72,7 +77,7 @@ pub async fn sync_vault_jobs<G: GlacierApi>(
                 if after.status != before {
                     report.changed += 1;
                 }
-                store.record_job_state(&after, now)?;
+                observed.push(after);
             }
             None => {
                 let adopted = adopt(info, &vault.name, api.service_speed(), now);
@@ -82,6 +87,7 @@ pub async fn sync_vault_jobs<G: GlacierApi>(
             }
         }
     }
+    store.record_job_states(&observed, now)?;
     report.changed += forget_unlisted(store, &known, &report.listed, now)?;
     Ok(report)
 }
@@ -96,19 +102,20 @@ fn forget_unlisted(
     listed: &[String],
     now: OffsetDateTime,
 ) -> Result<usize, TrackingError> {
-    let mut changed = 0;
-    for entry in known {
-        let (Some(job_id), Some(tracked)) = (&entry.job_id, &entry.state) else {
-            continue;
-        };
-        if tracked.status == JobStatus::Succeeded && !listed.contains(job_id) {
-            let mut gone = tracked.clone();
-            gone.status = JobStatus::Expired;
-            store.record_job_state(&gone, now)?;
-            changed += 1;
-        }
-    }
-    Ok(changed)
+    let listed: HashSet<&str> = listed.iter().map(String::as_str).collect();
+    let gone: Vec<TrackedJob> = known
+        .iter()
+        .filter_map(|entry| {
+            let (job_id, tracked) = (entry.job_id.as_deref()?, entry.state.as_ref()?);
+            let lost = tracked.status == JobStatus::Succeeded && !listed.contains(job_id);
+            lost.then(|| TrackedJob {
+                status: JobStatus::Expired,
+                ..tracked.clone()
+            })
+        })
+        .collect();
+    store.record_job_states(&gone, now)?;
+    Ok(gone.len())
 }
 
 /// A job found on Glacier, as the journal tracks it.
