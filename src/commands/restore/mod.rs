@@ -7,6 +7,7 @@
 mod select;
 mod view;
 
+use std::collections::HashSet;
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
@@ -22,7 +23,7 @@ use crate::domain::cost::PriceTable;
 use crate::domain::job_params::Tier;
 use crate::domain::range::parse_size;
 use crate::glacier::{GlacierApi as _, SdkGlacier};
-use crate::store::{BatchEntry, BatchId, BatchLimits, Store, VaultKey};
+use crate::store::{ArchiveRow, BatchEntry, BatchId, BatchLimits, Store, VaultKey};
 use crate::tracking::batch::{BatchRequest, RunOptions, prepare_batch, record_batch};
 pub use select::SelectionArgs;
 
@@ -145,7 +146,7 @@ async fn new_or_unfinished(
         selection,
         ..request
     };
-    if let Some(earlier) = unfinished(store, &request)? {
+    if let Some(earlier) = unfinished(store, &request, &rows)? {
         eprintln!(
             "going on with batch {} ({} archives, made {})",
             earlier.id, earlier.archives, earlier.made_at
@@ -216,8 +217,16 @@ fn request(args: &RestoreArgs, region: &str) -> anyhow::Result<BatchRequest> {
     })
 }
 
-/// An earlier batch of the same vault, selection and folder not given up.
-fn unfinished(store: &Store, request: &BatchRequest) -> anyhow::Result<Option<BatchEntry>> {
+/// An earlier batch of the same vault, selection and folder, not given up,
+/// that holds exactly the archives selected now: the same command run again.
+/// Ids read from another file (or standard input) or an inventory that
+/// changed select other archives, and make a new batch, which reuses what
+/// the earlier one restored or started.
+fn unfinished(
+    store: &Store,
+    request: &BatchRequest,
+    rows: &[ArchiveRow],
+) -> anyhow::Result<Option<BatchEntry>> {
     let folder = std::fs::canonicalize(&request.to)?.display().to_string();
     let found = store
         .batches(Some(&request.vault))?
@@ -229,5 +238,14 @@ fn unfinished(store: &Store, request: &BatchRequest) -> anyhow::Result<Option<Ba
                 && batch.selection.kind() == request.selection.kind()
                 && batch.selection.text() == request.selection.text()
         });
-    Ok(found)
+    let Some(batch) = found else {
+        return Ok(None);
+    };
+    let selected: HashSet<&str> = rows.iter().map(|row| row.archive_id.as_str()).collect();
+    let items = store.batch_items(batch.id)?;
+    let same = items.len() == selected.len()
+        && items
+            .iter()
+            .all(|item| selected.contains(item.archive_id.as_str()));
+    Ok(same.then_some(batch))
 }

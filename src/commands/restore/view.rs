@@ -169,7 +169,24 @@ pub async fn follow(
     } else {
         writeln!(out, "{}", outcome_line(batch, &counts, options.no_wait))?;
     }
-    Ok(())
+    out.flush()?;
+    not_restored(batch, &counts)
+}
+
+/// A batch that ends with archives it will not restore did not do what was
+/// asked: said once more on stderr, for exit code 1 (the outcome above still
+/// counts what was restored).
+fn not_restored(batch: &BatchEntry, counts: &BatchCounts) -> anyhow::Result<()> {
+    let left_out = counts.given_up + counts.too_large;
+    if left_out == 0 {
+        return Ok(());
+    }
+    Err(anyhow::anyhow!(
+        "{} of the {} archives of batch {} were not restored (the lines above say why); 'defrost retrieve --archive-id ID' retrieves one on its own",
+        count(left_out),
+        count(counts.archives),
+        batch.id
+    ))
 }
 
 fn progress_bar() -> ProgressBar {

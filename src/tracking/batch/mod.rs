@@ -4,6 +4,7 @@
 //! renews what expired and retries what failed once. Everything it does is in
 //! the journal first, so the same loop run again goes on where it stopped.
 
+mod jitter;
 mod prepare;
 mod run;
 mod step;

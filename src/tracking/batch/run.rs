@@ -6,19 +6,21 @@
 //! another is paid for.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use super::step::{BatchContext, Started, download_item, item_name, start_item};
-use super::{BatchCounts, BatchError, BatchEvent, pace_for};
-use crate::domain::batch::{
-    CurrentJob, ItemFacts, ItemStep, PaceDecision, Pacer, StartWhy, next_step,
+use super::jitter::Jitter;
+use super::step::{
+    BatchContext, Started, download_item, facts, failed_twice, item_name, start_item,
 };
-use crate::domain::job::{JobStatus, effective_status, next_poll_at};
+use super::{BatchCounts, BatchError, BatchEvent, pace_for};
+use crate::domain::batch::{ItemStep, PaceDecision, PaceLimits, Pacer, StartWhy, next_step};
+use crate::domain::job::next_poll_at;
 use crate::glacier::GlacierApi;
-use crate::store::{BatchId, BatchItem, PlanId, Store};
+use crate::store::{BatchEntry, BatchId, BatchItem, PlanId, Store};
 use crate::tracking::sync_vault_jobs;
 
 /// How a run goes.
@@ -35,6 +37,12 @@ pub struct RunOptions {
 /// Starts in one round before the round ends, so ready outputs are not kept
 /// waiting behind a long queue of starts.
 const STARTS_PER_ROUND: usize = 50;
+
+/// How long one round may wait between its starts for the request rate. The
+/// gaps are waited out within the round, so a round starts many jobs instead
+/// of one: each round reads every archive of the batch from the journal,
+/// which at thousands of archives costs more than a start.
+const STARTING_PER_ROUND: Duration = Duration::from_secs(1);
 
 /// The longest sleep between rounds, so progress is said and a stopped
 /// network noticed.
@@ -76,20 +84,12 @@ pub async fn run_batch<G: GlacierApi>(
         folder: &folder,
         started_by: &options.started_by,
     };
-    let policy = api.get_data_retrieval_policy().await.ok();
-    let mut limits = pace_for(policy.as_ref(), &batch.limits);
-    limits.requests_per_second = options.requests_per_second;
-    let mut state = RunState {
-        pacer: Pacer::new(limits),
-        listed: sync(api, store, &context).await?,
-        noted: HashSet::new(),
-        refused: HashSet::new(),
-        download_failures: HashMap::new(),
-        jitter: Jitter::seeded(OffsetDateTime::now_utc()),
-    };
+    let limits = run_limits(api, &batch, options).await;
+    let mut state = RunState::new(limits, sync(api, store, &context).await?);
     loop {
         let now = OffsetDateTime::now_utc();
         let items = store.batch_items(id)?;
+        state.failed_twice = failed_twice(store, &items)?;
         let round = sort(&items, &state, now);
         on_counts(&round.counts);
         state.say_final(&round, &mut on_event);
@@ -108,20 +108,15 @@ pub async fn run_batch<G: GlacierApi>(
         let (started, wake) = state
             .start_some(api, store, &context, &round, &mut on_event)
             .await?;
-        if started > 0 {
-            // The next round polls the jobs just started at their own pace.
-            continue;
+        if started == 0 {
+            if options.no_wait && round.counts.waiting_to_start == 0 {
+                return Ok(round.counts);
+            }
+            nap(wake, round.next_poll, now).await;
         }
-        if options.no_wait && round.counts.waiting_to_start == 0 {
-            return Ok(round.counts);
-        }
-        let until = [wake, round.next_poll]
-            .into_iter()
-            .flatten()
-            .min()
-            .unwrap_or(now + LONGEST_NAP);
-        let nap = Duration::try_from(until - OffsetDateTime::now_utc()).unwrap_or(Duration::ZERO);
-        tokio::time::sleep(nap.min(LONGEST_NAP)).await;
+        // Jobs due for a look are looked at after a nap and between rounds of
+        // starts alike, so a batch that takes hours to start downloads what is
+        // ready meanwhile, before its output window closes.
         let due = round
             .next_poll
             .is_some_and(|due| due <= OffsetDateTime::now_utc());
@@ -129,6 +124,31 @@ pub async fn run_batch<G: GlacierApi>(
             state.listed = sync(api, store, &context).await?;
         }
     }
+}
+
+/// The pace of this run: the batch's limits, the vault's policy as it is now,
+/// and the request rate asked for.
+async fn run_limits<G: GlacierApi>(
+    api: &G,
+    batch: &BatchEntry,
+    options: &RunOptions,
+) -> PaceLimits {
+    let policy = api.get_data_retrieval_policy().await.ok();
+    let mut limits = pace_for(policy.as_ref(), &batch.limits);
+    limits.requests_per_second = options.requests_per_second;
+    limits
+}
+
+/// Sleeps until the pace lets the next start go or a job is due for a look,
+/// and never longer than `LONGEST_NAP`.
+async fn nap(wake: Option<OffsetDateTime>, next_poll: Option<OffsetDateTime>, now: OffsetDateTime) {
+    let until = [wake, next_poll]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(now + LONGEST_NAP);
+    let nap = Duration::try_from(until - OffsetDateTime::now_utc()).unwrap_or(Duration::ZERO);
+    tokio::time::sleep(nap.min(LONGEST_NAP)).await;
 }
 
 /// What one run keeps between rounds.
@@ -141,11 +161,25 @@ struct RunState {
     /// Archives Glacier refused to start for a reason waiting does not cure
     /// (the archive is gone, say): not asked again in this run.
     refused: HashSet<PlanId>,
+    /// Archives whose job failed after their one retry had failed too.
+    failed_twice: HashSet<PlanId>,
     download_failures: HashMap<PlanId, u32>,
     jitter: Jitter,
 }
 
 impl RunState {
+    fn new(limits: PaceLimits, listed: HashSet<String>) -> RunState {
+        RunState {
+            pacer: Pacer::new(limits),
+            listed,
+            noted: HashSet::new(),
+            refused: HashSet::new(),
+            failed_twice: HashSet::new(),
+            download_failures: HashMap::new(),
+            jitter: Jitter::seeded(OffsetDateTime::now_utc()),
+        }
+    }
+
     /// Says once of each archive that nothing more is done for it.
     fn say_final(
         &mut self,
@@ -157,7 +191,7 @@ impl RunState {
                 let event = BatchEvent::GaveUp {
                     plan: item.plan,
                     name: item_name(item),
-                    reason: "its jobs failed or were refused three times".into(),
+                    reason: "its job failed, and so did the one retry".into(),
                 };
                 on_event(&event, &round.counts);
             }
@@ -221,16 +255,13 @@ impl RunState {
     ) -> Result<(usize, Option<OffsetDateTime>), BatchError> {
         let mut in_flight = round.in_flight;
         let mut started = 0;
+        let round_ends = OffsetDateTime::now_utc() + STARTING_PER_ROUND;
         for (item, why) in round.starts.iter().take(STARTS_PER_ROUND) {
-            let now = OffsetDateTime::now_utc();
             let size = item.size.unwrap_or(0);
-            match self.pacer.next_start(size, in_flight, now) {
-                PaceDecision::Now => {}
-                PaceDecision::At(at) => return Ok((started, Some(at))),
-                PaceDecision::WhenOneFinishes | PaceDecision::TooLarge => {
-                    return Ok((started, None));
-                }
-            }
+            let now = match self.wait_for_pace(size, in_flight, round_ends).await {
+                ControlFlow::Continue(now) => now,
+                ControlFlow::Break(wake) => return Ok((started, wake)),
+            };
             let outcome = start_item(api, store, context, item, *why, &self.listed, now).await?;
             let event = match outcome {
                 Started::Running { job_id } => {
@@ -264,6 +295,31 @@ impl RunState {
         }
         Ok((started, None))
     }
+
+    /// Waits until the pace lets a job of `size` start, if that is before
+    /// `round_ends`, and gives the moment; otherwise breaks with when the next
+    /// start may go (`None` when a job in flight must finish first).
+    async fn wait_for_pace(
+        &self,
+        size: u64,
+        in_flight: u32,
+        round_ends: OffsetDateTime,
+    ) -> ControlFlow<Option<OffsetDateTime>, OffsetDateTime> {
+        loop {
+            let now = OffsetDateTime::now_utc();
+            match self.pacer.next_start(size, in_flight, now) {
+                PaceDecision::Now => return ControlFlow::Continue(now),
+                PaceDecision::At(at) if at <= round_ends => {
+                    let gap = Duration::try_from(at - now).unwrap_or(Duration::ZERO);
+                    tokio::time::sleep(gap).await;
+                }
+                PaceDecision::At(at) => return ControlFlow::Break(Some(at)),
+                PaceDecision::WhenOneFinishes | PaceDecision::TooLarge => {
+                    return ControlFlow::Break(None);
+                }
+            }
+        }
+    }
 }
 
 /// Asks Glacier for the vault's jobs, bringing the journal up to date; the
@@ -293,7 +349,8 @@ fn sort<'a>(items: &'a [BatchItem], state: &RunState, now: OffsetDateTime) -> Ro
         let size = item.size.unwrap_or(0);
         round.counts.archives += 1;
         round.counts.bytes = round.counts.bytes.saturating_add(size);
-        let step = if state.refused.contains(&item.plan) {
+        let step = if state.refused.contains(&item.plan) || state.failed_twice.contains(&item.plan)
+        {
             ItemStep::GaveUp
         } else {
             next_step(facts(item, listed, now))
@@ -333,40 +390,4 @@ fn sort<'a>(items: &'a [BatchItem], state: &RunState, now: OffsetDateTime) -> Ro
         }
     }
     round
-}
-
-/// What the journal says of an archive's plan, as the next step needs it.
-fn facts(item: &BatchItem, listed: &HashSet<String>, now: OffsetDateTime) -> ItemFacts {
-    ItemFacts {
-        finished: item.finished.is_some(),
-        jobs: item.jobs,
-        current: item.current.as_ref().map(|job| CurrentJob {
-            started: job.job_id.is_some(),
-            refused: job.refused,
-            status: job
-                .state
-                .as_ref()
-                .map_or(JobStatus::InProgress, |state| effective_status(state, now)),
-            listed: job.job_id.as_ref().is_some_and(|id| listed.contains(id)),
-        }),
-    }
-}
-
-/// Spreads retries after throttling (splitmix64; no need for more).
-struct Jitter(u64);
-
-impl Jitter {
-    fn seeded(now: OffsetDateTime) -> Jitter {
-        Jitter(now.unix_timestamp_nanos() as u64)
-    }
-
-    /// In `[0, 1)`.
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        (z >> 11) as f64 / (1u64 << 53) as f64
-    }
 }
