@@ -10,10 +10,10 @@ use crate::cli::GlobalOpts;
 use crate::commands::cached::{count, open_store_to_read, size};
 use crate::commands::inventory::print_table;
 use crate::commands::shared_args::JsonLines;
-use crate::domain::batch::{CurrentJob, ItemFacts, ItemStep, next_step};
-use crate::domain::job::{JobStatus, effective_status};
-use crate::store::{BatchEntry, BatchItem, Store};
+use crate::domain::batch::{ItemStep, next_step};
+use crate::store::{BatchEntry, Store};
 use crate::text::{printable, terminal_json};
+use crate::tracking::batch::item_facts;
 
 #[derive(Debug, clap::Args)]
 pub struct BatchesArgs {
@@ -82,7 +82,7 @@ fn standing(store: &Store, batch: &BatchEntry, now: OffsetDateTime) -> anyhow::R
     for item in store.batch_items(batch.id)? {
         let size = item.size.unwrap_or(0);
         standing.bytes += size;
-        match next_step(facts(&item, now)) {
+        match next_step(item_facts(&item, None, now)) {
             ItemStep::Done => {
                 standing.restored += 1;
                 standing.restored_bytes += size;
@@ -94,23 +94,6 @@ fn standing(store: &Store, batch: &BatchEntry, now: OffsetDateTime) -> anyhow::R
         }
     }
     Ok(standing)
-}
-
-/// Without asking Glacier, a job is taken as still listed.
-fn facts(item: &BatchItem, now: OffsetDateTime) -> ItemFacts {
-    ItemFacts {
-        finished: item.finished.is_some(),
-        jobs: item.jobs,
-        current: item.current.as_ref().map(|job| CurrentJob {
-            started: job.job_id.is_some(),
-            refused: job.refused,
-            status: job
-                .state
-                .as_ref()
-                .map_or(JobStatus::InProgress, |state| effective_status(state, now)),
-            listed: true,
-        }),
-    }
 }
 
 fn table_row(batch: &BatchEntry, standing: &Standing) -> [String; 8] {

@@ -262,6 +262,8 @@ pub struct BatchItem {
     /// How many jobs the plan lists that Glacier started, renewals and retries
     /// included (a request Glacier refused is not a job).
     pub jobs: u32,
+    /// How many of them failed.
+    pub failures: u32,
     /// The job that counts now: the newest at the plan's last place, as
     /// [`PlanEntry::current_jobs`](super::PlanEntry::current_jobs) picks it.
     /// `None` while no job was asked for.

@@ -5,9 +5,9 @@
 
 use crate::domain::job::JobStatus;
 
-/// Jobs a plan may list before a failure is final: the first job and one retry,
-/// with room for a renewal between them.
-pub const MOST_JOBS_PER_ARCHIVE: u32 = 3;
+/// Failed jobs after which an archive is given up: the first job and one retry,
+/// however many renewals came between.
+pub const MOST_FAILURES: u32 = 2;
 
 /// The archive's plan, as far as the next step depends on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +16,8 @@ pub struct ItemFacts {
     pub finished: bool,
     /// Jobs its plan lists that Glacier started, renewals and retries included.
     pub jobs: u32,
+    /// How many of those failed.
+    pub failures: u32,
     pub current: Option<CurrentJob>,
 }
 
@@ -79,7 +81,7 @@ pub fn next_step(facts: ItemFacts) -> ItemStep {
         return ItemStep::Start(StartWhy::Unanswered);
     }
     match current.status {
-        JobStatus::Failed if facts.jobs >= MOST_JOBS_PER_ARCHIVE => ItemStep::GaveUp,
+        JobStatus::Failed if facts.failures >= MOST_FAILURES => ItemStep::GaveUp,
         JobStatus::Failed => ItemStep::Start(StartWhy::Retry),
         JobStatus::Expired => ItemStep::Start(StartWhy::Renewal),
         // Glacier lists every job whose output can still be fetched.
@@ -105,9 +107,11 @@ mod tests {
     }
 
     fn facts(jobs: u32, current: Option<CurrentJob>) -> ItemFacts {
+        let failed = current.is_some_and(|job| job.status == JobStatus::Failed);
         ItemFacts {
             finished: false,
             jobs,
+            failures: u32::from(failed),
             current,
         }
     }
@@ -136,14 +140,16 @@ mod tests {
             next_step(facts(1, job(JobStatus::Failed))),
             ItemStep::Start(StartWhy::Retry)
         );
+        // Renewals between the two failures do not count.
         assert_eq!(
-            next_step(facts(2, job(JobStatus::Failed))),
+            next_step(facts(4, job(JobStatus::Failed))),
             ItemStep::Start(StartWhy::Retry)
         );
-        assert_eq!(
-            next_step(facts(3, job(JobStatus::Failed))),
-            ItemStep::GaveUp
-        );
+        let twice = ItemFacts {
+            failures: 2,
+            ..facts(2, job(JobStatus::Failed))
+        };
+        assert_eq!(next_step(twice), ItemStep::GaveUp);
         assert_eq!(
             next_step(facts(5, job(JobStatus::Expired))),
             ItemStep::Start(StartWhy::Renewal)

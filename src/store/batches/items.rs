@@ -22,7 +22,10 @@ SELECT bp.plan, bp.ord, p.archive_id, p.name, p.archive_size, p.tree_hash, p.fin
        (SELECT count(*) FROM plan_job n JOIN job nj ON nj.id = n.job
         WHERE n.plan = bp.plan AND nj.job_id IS NOT NULL),
        c.job, c.owner, j.job_id, j.state,
-       EXISTS (SELECT 1 FROM job_event e WHERE e.job = c.job AND e.what = 'start failed')
+       EXISTS (SELECT 1 FROM job_event e WHERE e.job = c.job AND e.what = 'start failed'),
+       (SELECT count(*) FROM plan_job f JOIN job fj ON fj.id = f.job
+        WHERE f.plan = bp.plan
+          AND CASE WHEN json_valid(fj.state) THEN json_extract(fj.state, '$.status') END = 'Failed')
 FROM batch_plan bp
 JOIN plan p ON p.id = bp.plan
 LEFT JOIN plan_job c ON c.plan = bp.plan AND c.job = (
@@ -76,6 +79,7 @@ struct RawItem {
     tree_hash: Option<String>,
     finished: Option<String>,
     jobs: i64,
+    failures: i64,
     current: Option<RawJob>,
 }
 
@@ -109,6 +113,7 @@ impl RawItem {
             tree_hash: r.get(5)?,
             finished: r.get(6)?,
             jobs: r.get(7)?,
+            failures: r.get(13)?,
             current,
         })
     }
@@ -134,6 +139,7 @@ impl RawItem {
             size,
             tree_hash: self.tree_hash,
             jobs: u32::try_from(self.jobs).map_err(|_| damaged())?,
+            failures: u32::try_from(self.failures).map_err(|_| damaged())?,
             current,
             finished: self.finished,
         })

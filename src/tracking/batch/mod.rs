@@ -13,6 +13,7 @@ use std::path::PathBuf;
 
 pub use prepare::{BatchRequest, Candidate, PreparedBatch, pace_for, prepare_batch, record_batch};
 pub use run::{RunOptions, run_batch};
+pub use step::item_facts;
 
 use crate::domain::batch::StartWhy;
 use crate::store::{BatchId, PlanId, StoreError};

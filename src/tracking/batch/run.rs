@@ -13,9 +13,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use super::jitter::Jitter;
-use super::step::{
-    BatchContext, Started, download_item, facts, failed_twice, item_name, start_item,
-};
+use super::step::{BatchContext, Started, download_item, item_facts, item_name, start_item};
 use super::{BatchCounts, BatchError, BatchEvent, pace_for};
 use crate::domain::batch::{ItemStep, PaceDecision, PaceLimits, Pacer, StartWhy, next_step};
 use crate::domain::job::next_poll_at;
@@ -89,7 +87,6 @@ pub async fn run_batch<G: GlacierApi>(
     loop {
         let now = OffsetDateTime::now_utc();
         let items = store.batch_items(id)?;
-        state.failed_twice = failed_twice(store, &items)?;
         let round = sort(&items, &state, now);
         on_counts(&round.counts);
         state.say_final(&round, &mut on_event);
@@ -161,8 +158,6 @@ struct RunState {
     /// Archives Glacier refused to start for a reason waiting does not cure
     /// (the archive is gone, say): not asked again in this run.
     refused: HashSet<PlanId>,
-    /// Archives whose job failed after their one retry had failed too.
-    failed_twice: HashSet<PlanId>,
     download_failures: HashMap<PlanId, u32>,
     jitter: Jitter,
 }
@@ -174,7 +169,6 @@ impl RunState {
             listed,
             noted: HashSet::new(),
             refused: HashSet::new(),
-            failed_twice: HashSet::new(),
             download_failures: HashMap::new(),
             jitter: Jitter::seeded(OffsetDateTime::now_utc()),
         }
@@ -349,11 +343,10 @@ fn sort<'a>(items: &'a [BatchItem], state: &RunState, now: OffsetDateTime) -> Ro
         let size = item.size.unwrap_or(0);
         round.counts.archives += 1;
         round.counts.bytes = round.counts.bytes.saturating_add(size);
-        let step = if state.refused.contains(&item.plan) || state.failed_twice.contains(&item.plan)
-        {
+        let step = if state.refused.contains(&item.plan) {
             ItemStep::GaveUp
         } else {
-            next_step(facts(item, listed, now))
+            next_step(item_facts(item, Some(listed), now))
         };
         match step {
             ItemStep::Done => {

@@ -10,10 +10,10 @@ use time::OffsetDateTime;
 
 use super::{BatchError, BatchEvent};
 use crate::domain::batch::{CurrentJob, ItemFacts, StartWhy};
-use crate::domain::job::{JobStatus, TrackedJob, effective_status};
+use crate::domain::job::{JobStatus, effective_status};
 use crate::domain::job_params::{JobKind, JobParams, JobRequest, Tier, validate};
 use crate::glacier::{GlacierApi, GlacierError};
-use crate::store::{BatchItem, PlanArchive, PlanId, PlanSlot, Store, VaultKey};
+use crate::store::{BatchItem, PlanArchive, PlanSlot, Store, VaultKey};
 use crate::tracking::download::{PlanTarget, download_plan};
 use crate::tracking::launch::{JobInPlan, LaunchError, start_in_plan};
 
@@ -183,41 +183,17 @@ pub(super) fn item_name(item: &BatchItem) -> String {
     crate::text::printable(item.name.as_deref().unwrap_or(&item.archive_id))
 }
 
-/// The archives whose current job failed and whose plan lists an earlier
-/// failure too: a failed job is tried once more, not again, however many
-/// renewals came between. Only plans whose current job failed are read.
-pub(super) fn failed_twice(
-    store: &Store,
-    items: &[BatchItem],
-) -> Result<HashSet<PlanId>, BatchError> {
-    let failed =
-        |state: Option<&TrackedJob>| state.is_some_and(|job| job.status == JobStatus::Failed);
-    let mut found = HashSet::new();
-    for item in items {
-        let current = item.current.as_ref().and_then(|job| job.state.as_ref());
-        if item.finished.is_some() || !failed(current) {
-            continue;
-        }
-        let Some(plan) = store.plan(item.plan)? else {
-            continue;
-        };
-        let failures = plan
-            .jobs
-            .iter()
-            .filter(|job| failed(job.entry.state.as_ref()))
-            .count();
-        if failures >= 2 {
-            found.insert(item.plan);
-        }
-    }
-    Ok(found)
-}
-
-/// What the journal says of an archive's plan, as the next step needs it.
-pub(super) fn facts(item: &BatchItem, listed: &HashSet<String>, now: OffsetDateTime) -> ItemFacts {
+/// What the journal says of an archive's plan, as the next step needs it. A
+/// job is taken as still listed by Glacier when `listed` is not known.
+pub fn item_facts(
+    item: &BatchItem,
+    listed: Option<&HashSet<String>>,
+    now: OffsetDateTime,
+) -> ItemFacts {
     ItemFacts {
         finished: item.finished.is_some(),
         jobs: item.jobs,
+        failures: item.failures,
         current: item.current.as_ref().map(|job| CurrentJob {
             started: job.job_id.is_some(),
             refused: job.refused,
@@ -225,7 +201,10 @@ pub(super) fn facts(item: &BatchItem, listed: &HashSet<String>, now: OffsetDateT
                 .state
                 .as_ref()
                 .map_or(JobStatus::InProgress, |state| effective_status(state, now)),
-            listed: job.job_id.as_ref().is_some_and(|id| listed.contains(id)),
+            listed: job
+                .job_id
+                .as_ref()
+                .is_some_and(|id| listed.is_none_or(|listed| listed.contains(id))),
         }),
     }
 }

@@ -140,6 +140,35 @@ fn the_newest_job_at_the_highest_place_is_current() {
 }
 
 #[test]
+fn failed_jobs_are_counted_whatever_came_between() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, batch, plans) = store_with_batch(dir.path(), 1);
+    let plan = plans[0];
+    let failed = |job_id: &str, seconds: i64| TrackedJob {
+        status: crate::domain::job::JobStatus::Failed,
+        ..started(job_id, seconds)
+    };
+    let first = ask(&mut store, plan, 0, 10);
+    store
+        .record_job_started(first, &started("JOB-1", 11))
+        .unwrap();
+    store
+        .record_job_state(&failed("JOB-1", 11), at(12))
+        .unwrap();
+    let renewal = ask(&mut store, plan, 0, 20);
+    store
+        .record_job_started(renewal, &started("JOB-2", 21))
+        .unwrap();
+    let once = item(&store, batch, plan);
+    assert_eq!((once.jobs, once.failures), (2, 1));
+    store
+        .record_job_state(&failed("JOB-2", 21), at(22))
+        .unwrap();
+    let twice = item(&store, batch, plan);
+    assert_eq!((twice.jobs, twice.failures), (2, 2));
+}
+
+#[test]
 fn a_reused_job_is_current_but_not_owned() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, batch, plans) = store_with_batch(dir.path(), 2);
