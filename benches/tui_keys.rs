@@ -2,7 +2,9 @@
 //! terminal: the first frame (cache opened, vaults listed, first page drawn), and
 //! each keystroke from the key to the redrawn frame. A key whose rows must come
 //! from the cache (scrolling past the loaded rows, a new filter letter) is also
-//! timed until the frame that shows them.
+//! timed until the frame that shows them. Then 100,000 archives or more are
+//! marked the way the key does it (a filter, then `*`), and the keys are timed
+//! again with them marked, the folder tree's too.
 //!
 //! ```sh
 //! defrost --data-dir target/bench-cache inventory import target/inv-1m.json --vault photos
@@ -28,6 +30,7 @@ use defrost::tui::msg::{Cmd, Msg};
 use defrost::tui::runtime::{Runtime, connection};
 use defrost::tui::update::{start, update};
 use defrost::tui::view::draw;
+use defrost::tui::view::format::size_u128;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use time::OffsetDateTime;
@@ -50,7 +53,7 @@ impl Screen {
         for cmd in cmds {
             reads |= matches!(
                 cmd,
-                Cmd::LoadPage { .. } | Cmd::LoadFolder { .. } | Cmd::LoadVaults
+                Cmd::LoadPage { .. } | Cmd::LoadFolder { .. } | Cmd::LoadVaults | Cmd::Marks(_)
             );
             if !matches!(cmd, Cmd::Bell | Cmd::CopyToClipboard(_) | Cmd::Quit) {
                 self.runtime.run(cmd);
@@ -65,11 +68,25 @@ impl Screen {
             .expect("the test terminal draws");
     }
 
-    /// Takes answers until the table has what it asked for.
+    /// Whether the screen still waits for an answer from the cache.
+    fn waiting(&self) -> bool {
+        let table = &self.model.archives;
+        let tree_waits = (table.tree.as_ref())
+            .is_some_and(|tree| tree.pending.is_some() || tree.counting.is_some());
+        table.pending.is_some()
+            || table.snapshot.is_none()
+            || !table.marking.is_empty()
+            || tree_waits
+    }
+
+    /// Takes answers until the screen has what it asked for. A minute without
+    /// an answer ends the run with what the status bar says (a cache it cannot
+    /// read, say): none would come.
     async fn settle(&mut self) {
-        while self.model.archives.pending.is_some() || self.model.archives.snapshot.is_none() {
-            let Some(msg) = self.inbox.recv().await else {
-                return;
+        while self.waiting() {
+            let next = tokio::time::timeout(Duration::from_secs(60), self.inbox.recv()).await;
+            let Ok(Some(msg)) = next else {
+                panic!("no answer from the cache: {:?}", self.model.status);
             };
             let cmds = update(&mut self.model, msg, OffsetDateTime::now_utc());
             self.perform(cmds);
@@ -167,6 +184,67 @@ async fn run(data_dir: &Path) {
     report(
         "filter letters, key to the frame with the filtered rows",
         &mut typing_settled,
+    );
+    with_marks(&mut screen).await;
+}
+
+/// What a filter keeps is marked with `*` until at least this many are marked.
+const MARKED_AT_LEAST: u64 = 100_000;
+
+/// Marks 100,000 archives or more as the keys do, then times the keys again.
+async fn with_marks(screen: &mut Screen) {
+    let mut marking = Vec::new();
+    let mut marking_settled = Vec::new();
+    // About 11% of the synthetic million match "2016"; the others follow if not.
+    for term in ["2016", "www", "etc", "raw", ""] {
+        if screen.model.archives.marks.count() >= MARKED_AT_LEAST {
+            break;
+        }
+        press(screen, KeyCode::Char('/')).await;
+        for c in term.chars() {
+            press(screen, KeyCode::Char(c)).await;
+        }
+        press(screen, KeyCode::Enter).await;
+        let (echo, settled) = press(screen, KeyCode::Char('*')).await;
+        marking.push(echo);
+        marking_settled.extend(settled);
+        press(screen, KeyCode::Esc).await;
+    }
+    let marks = &screen.model.archives.marks;
+    let label = format!("with {} marked", marks.count());
+    println!(
+        "marked: {} archives, {}, by {} presses of *",
+        marks.count(),
+        size_u128(marks.bytes()),
+        marking.len()
+    );
+    report("marking what a filter keeps, key to frame", &mut marking);
+    report(
+        "marking what a filter keeps, key to the frame with them marked",
+        &mut marking_settled,
+    );
+    let mut moves = Vec::new();
+    for key in movement_keys() {
+        moves.push(press(screen, key).await.0);
+    }
+    report(&format!("{label}: movement keys, key to frame"), &mut moves);
+    let mut spaces = Vec::new();
+    for _ in 0..300 {
+        spaces.push(press(screen, KeyCode::Char(' ')).await.0);
+    }
+    report(
+        &format!("{label}: space (mark, move on), key to frame"),
+        &mut spaces,
+    );
+    let mut tree_keys = Vec::new();
+    tree_keys.push(press(screen, KeyCode::Char('t')).await.0);
+    for key in [KeyCode::Down, KeyCode::Up].into_iter().cycle().take(100) {
+        tree_keys.push(press(screen, key).await.0);
+    }
+    tree_keys.push(press(screen, KeyCode::Char('t')).await.0);
+    report(
+        &format!("{label}: folder tree keys, key to frame"),
+        &mut tree_keys,
     );
 }
 

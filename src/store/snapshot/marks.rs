@@ -248,7 +248,7 @@ mod tests {
             .import(json.as_bytes(), json_import_request(), |_| {})
             .unwrap();
         let snapshot = store.open_snapshot(&info).unwrap();
-        let even = |position: u32| position % 2 == 0;
+        let even = |position: u32| position.is_multiple_of(2);
         for path in ["", "folder3", "/folder3/", "folder3/sub2/", "nowhere/"] {
             let counts = snapshot.count_in_folders(path, even).unwrap();
             let prefix = folder_prefix(path);
