@@ -320,3 +320,67 @@ fn the_command_line_refuses_an_emptied_catalog_in_one_line() {
     }
     assert_eq!(std::fs::read(&catalog).unwrap(), b"");
 }
+
+/// Copies the catalog and its write-ahead log, as a kill would leave them.
+fn copy_cache(from: &Path, to: &Path, with_log: bool) {
+    for name in ["catalog.sqlite", "catalog.sqlite-wal"] {
+        if name.ends_with("-wal") && !with_log {
+            continue;
+        }
+        std::fs::copy(from.join(name), to.join(name)).unwrap();
+    }
+}
+
+#[test]
+fn a_catalog_whose_last_pages_are_still_in_its_log_opens_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    cache_with_a_paid_job(dir.path());
+    let catalog = dir.path().join("catalog.sqlite");
+    // Pages written to the log and not yet copied into the file, as a
+    // checkpoint stopped halfway leaves them: the file's header already counts
+    // them, the file does not hold them yet.
+    let conn = rusqlite::Connection::open(&catalog).unwrap();
+    conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+    for n in 0..3000 {
+        conn.execute(
+            "INSERT INTO vault (account, region, name) VALUES ('-', 'us-east-1', ?1)",
+            [format!("vault-with-a-long-name-{n:05}")],
+        )
+        .unwrap();
+    }
+    let pages: u32 = conn
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    let killed = tempfile::tempdir().unwrap();
+    copy_cache(dir.path(), killed.path(), true);
+    let without_log = tempfile::tempdir().unwrap();
+    copy_cache(dir.path(), without_log.path(), false);
+    drop(conn);
+    for copy in [killed.path(), without_log.path()] {
+        let file = copy.join("catalog.sqlite");
+        let mut bytes = std::fs::read(&file).unwrap();
+        assert!((bytes.len() as u64) < u64::from(pages) * 4096);
+        bytes[28..32].copy_from_slice(&pages.to_be_bytes());
+        let counter: [u8; 4] = bytes[24..28].try_into().unwrap();
+        bytes[92..96].copy_from_slice(&counter);
+        std::fs::write(&file, bytes).unwrap();
+    }
+
+    let store = Store::open(killed.path()).unwrap();
+    let vaults = store.vaults().unwrap();
+    assert!(vaults.len() > 3000, "{}", vaults.len());
+    assert_eq!(store.journal(None).unwrap().len(), 1);
+
+    // Without its log the same file is short of what its header counts.
+    let err = refused_untouched(without_log.path());
+    assert!(
+        matches!(
+            &err,
+            StoreError::DamagedCatalog {
+                damage: CatalogDamage::Corrupt(_),
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
