@@ -155,11 +155,7 @@ fn the_launch_step_with_reuse_and_confirmation() {
     let mut model = browsing(120, 36, 10);
     update(
         &mut model,
-        jobs_loaded(vec![job(
-            "job-ready",
-            JobStatus::Succeeded,
-            None,
-        )]),
+        jobs_loaded(vec![job("job-ready", JobStatus::Succeeded, None)]),
         NOW,
     );
     press(&mut model, KeyCode::Char('p'));
@@ -184,11 +180,7 @@ fn the_download_folder() {
     let mut model = browsing(100, 24, 10);
     update(
         &mut model,
-        jobs_loaded(vec![job(
-            "job-ready",
-            JobStatus::Succeeded,
-            None,
-        )]),
+        jobs_loaded(vec![job("job-ready", JobStatus::Succeeded, None)]),
         NOW,
     );
     press(&mut model, KeyCode::Tab);
