@@ -222,3 +222,35 @@ fn bad_input_is_one_line_with_exit_code_2_and_starts_nothing() {
     }
     assert!(setup.jobs_started().is_empty());
 }
+
+#[test]
+fn a_start_whose_answer_was_lost_is_found_on_glacier_not_paid_again() {
+    let setup = vault();
+    let first = setup.restore(&["--filter", "tax-2019", "--no-wait"]);
+    assert!(first.status.success(), "{first:?}");
+    let started = setup.jobs_started();
+    assert_eq!(started.values().sum::<u64>(), 1, "{started:?}");
+    // As if the process died after sending InitiateJob and before journaling
+    // the answer: the intent is in the journal, Glacier runs the job.
+    let catalog = rusqlite::Connection::open(setup.data.path().join("catalog.sqlite")).unwrap();
+    catalog
+        .execute_batch(
+            "UPDATE job SET job_id = NULL, state = NULL;
+             DELETE FROM job_event WHERE what <> 'requested';",
+        )
+        .unwrap();
+    drop(catalog);
+
+    let resumed = setup.run(&["restore", "--resume", "B1", "--json"]);
+    assert!(resumed.status.success(), "{resumed:?}");
+    let events = json_lines(&resumed);
+    let found: Vec<_> = events.iter().filter(|e| e["event"] == "found").collect();
+    assert_eq!(found.len(), 1, "{events:?}");
+    assert!(
+        !events.iter().any(|e| e["event"] == "started"),
+        "{events:?}"
+    );
+    assert_eq!(outcome(&resumed)["restored"], 1);
+    setup.assert_restored("docs/tax-2019.pdf", "docs/tax-2019.pdf");
+    assert_eq!(setup.jobs_started(), started);
+}

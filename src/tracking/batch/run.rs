@@ -270,6 +270,17 @@ impl RunState {
                         why: *why,
                     }
                 }
+                Started::Found { job_id } => {
+                    // Paid for already: it counts for the pace only as in flight.
+                    started += 1;
+                    in_flight += 1;
+                    self.listed.insert(job_id.clone());
+                    BatchEvent::Found {
+                        plan: item.plan,
+                        name: item_name(item),
+                        job_id,
+                    }
+                }
                 Started::PushedBack { message } => {
                     let until = self.pacer.throttled(now, self.jitter.next());
                     on_event(&BatchEvent::Throttled { message, until }, &round.counts);

@@ -19,8 +19,10 @@ use crate::tracking::launch::{JobInPlan, LaunchError, start_in_plan};
 
 /// What starting an archive's job came to.
 pub(super) enum Started {
-    /// A job runs for it now (started, or found after an unanswered request).
+    /// A job runs for it now, started by this request.
     Running { job_id: String },
+    /// A request whose answer was lost had started this job after all.
+    Found { job_id: String },
     /// Glacier pushed back; try again after a pause.
     PushedBack { message: String },
     /// Glacier refused it for good.
@@ -49,7 +51,7 @@ pub(super) async fn start_item<G: GlacierApi>(
     if why == StartWhy::Unanswered
         && let Some(job_id) = adopt_unanswered(store, context.vault, item, listed, now)?
     {
-        return Ok(Started::Running { job_id });
+        return Ok(Started::Found { job_id });
     }
     let archive = PlanArchive {
         archive_id: item.archive_id.clone(),
