@@ -111,6 +111,18 @@ pub fn estimate(
     }
 }
 
+/// The price table defrost ships (`assets/prices.toml`), dated; a user's own
+/// table in the config directory replaces it on the screen.
+const PUBLISHED_PRICES: &str = include_str!("../../assets/prices.toml");
+
+impl PriceTable {
+    /// The shipped table. It is checked by a test, so reading it cannot fail
+    /// in a build that passed them; a build that did gets the error back.
+    pub fn published() -> Result<PriceTable, PriceTableError> {
+        PriceTable::from_toml(PUBLISHED_PRICES)
+    }
+}
+
 /// A cost as people read one: four decimals below ten cents (`$0.0123`), so small
 /// retrievals do not all read `$0.00`, else two.
 pub fn format_cost(cost: f64, currency: &str) -> String {
@@ -131,18 +143,16 @@ pub fn format_cost(cost: f64, currency: &str) -> String {
 mod tests {
     use super::*;
 
-    const DEFAULT: &str = include_str!("../../assets/prices.toml");
-
     #[test]
     fn the_shipped_table_is_valid_and_dated() {
-        let table = PriceTable::from_toml(DEFAULT).unwrap();
+        let table = PriceTable::published().unwrap();
         assert!(!table.as_of.is_empty());
         assert_eq!(table.currency, "USD");
     }
 
     #[test]
     fn cost_counts_bytes_and_requests() {
-        let table = PriceTable::from_toml(DEFAULT).unwrap();
+        let table = PriceTable::published().unwrap();
         let ten_gb = 10 * (1u64 << 30);
         let standard = estimate(&table, Tier::Standard, ten_gb, 1, ServiceSpeed::GLACIER);
         assert!(
@@ -160,7 +170,7 @@ mod tests {
 
     #[test]
     fn a_sandbox_finishes_sooner_at_the_same_price() {
-        let table = PriceTable::from_toml(DEFAULT).unwrap();
+        let table = PriceTable::published().unwrap();
         let fast = estimate(
             &table,
             Tier::Standard,
@@ -174,17 +184,17 @@ mod tests {
 
     #[test]
     fn bad_tables_say_what_to_fix() {
-        let missing = DEFAULT.replace("[tiers.Bulk]", "[tiers.Cheap]");
+        let missing = PUBLISHED_PRICES.replace("[tiers.Bulk]", "[tiers.Cheap]");
         assert_eq!(
             PriceTable::from_toml(&missing),
             Err(PriceTableError::MissingTier("Bulk"))
         );
-        let negative = DEFAULT.replace("per_gb = 0.01", "per_gb = -1.0");
+        let negative = PUBLISHED_PRICES.replace("per_gb = 0.01", "per_gb = -1.0");
         assert_eq!(
             PriceTable::from_toml(&negative),
             Err(PriceTableError::BadPrice { tier: "Standard" })
         );
-        let unknown = format!("{DEFAULT}\ncolour = 1\n");
+        let unknown = format!("{PUBLISHED_PRICES}\ncolour = 1\n");
         let err = PriceTable::from_toml(&unknown).unwrap_err().to_string();
         assert!(err.contains("colour"), "{err}");
     }

@@ -15,7 +15,6 @@ use crate::input::{Accepts, InputPath};
 use crate::text::printable;
 
 const DEFAULT_THEME: &str = include_str!("../../assets/theme.toml");
-const DEFAULT_PRICES: &str = include_str!("../../assets/prices.toml");
 
 /// A configuration file that cannot be used, said as `FILE line N, key 'K': what`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -117,7 +116,7 @@ impl Config {
         let mut config = Config {
             keymap: Keymap::defaults(),
             theme: Theme::fallback(),
-            prices: PriceTable::from_toml(DEFAULT_PRICES).unwrap_or_else(|_| PriceTable {
+            prices: PriceTable::published().unwrap_or_else(|_| PriceTable {
                 as_of: "unknown".into(),
                 region: "us-east-1".into(),
                 currency: "USD".into(),
@@ -260,7 +259,7 @@ mod tests {
     fn the_shipped_files_are_valid() {
         let mut config = Config::defaults();
         config.apply_theme(DEFAULT_THEME, "theme.toml").unwrap();
-        PriceTable::from_toml(DEFAULT_PRICES).unwrap();
+        PriceTable::published().unwrap();
         assert!(config.bell);
         assert!(!config.mouse);
     }

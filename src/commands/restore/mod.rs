@@ -27,8 +27,6 @@ use crate::store::{ArchiveRow, BatchEntry, BatchId, BatchLimits, Store, VaultKey
 use crate::tracking::batch::{BatchRequest, RunOptions, prepare_batch, record_batch};
 pub use select::SelectionArgs;
 
-const PUBLISHED_PRICES: &str = include_str!("../../../assets/prices.toml");
-
 #[derive(Debug, clap::Args)]
 pub struct RestoreArgs {
     /// The vault's name
@@ -153,7 +151,7 @@ async fn new_or_unfinished(
         );
         return Ok(Some(earlier));
     }
-    let prices = PriceTable::from_toml(PUBLISHED_PRICES).context("the published prices")?;
+    let prices = PriceTable::published().context("the published prices")?;
     let now = OffsetDateTime::now_utc();
     let prepared = prepare_batch(glacier, store, request, rows, &prices, now).await?;
     if !(args.output.json && args.yes) {

@@ -20,9 +20,6 @@ use crate::store::PlanId;
 use crate::text::{printable, terminal_json};
 use crate::tracking::launch::{LaunchedJob, RenewReason, Renewal, plan_renewal, renew_plan};
 
-/// The published prices defrost ships, for the cost shown before paying.
-const PUBLISHED_PRICES: &str = include_str!("../../../assets/prices.toml");
-
 pub fn run(global: &GlobalOpts, args: &RetrieveArgs, plan: &str) -> anyhow::Result<()> {
     let plan: PlanId = plan
         .parse()
@@ -137,7 +134,7 @@ fn reason_words(why: RenewReason) -> &'static str {
 
 /// The renewal's price and wait at each job's tier, from the published prices.
 fn cost_line(renewal: &Renewal, speed: ServiceSpeed) -> String {
-    let Ok(prices) = PriceTable::from_toml(PUBLISHED_PRICES) else {
+    let Ok(prices) = PriceTable::published() else {
         return String::new();
     };
     let size_known = renewal.plan.archive.as_ref().and_then(|a| a.size);

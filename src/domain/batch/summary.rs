@@ -176,7 +176,6 @@ fn shared_names(names: HashMap<&str, u64>) -> SharedNames {
 mod tests {
     use super::*;
 
-    const PRICES: &str = include_str!("../../../assets/prices.toml");
     const GIB: u64 = 1 << 30;
 
     fn archive(path: &str, size: u64) -> SelectedArchive<'_> {
@@ -190,7 +189,7 @@ mod tests {
 
     #[test]
     fn restored_and_reusable_archives_are_not_paid_again() {
-        let prices = PriceTable::from_toml(PRICES).unwrap();
+        let prices = PriceTable::published().unwrap();
         let archives = [
             archive("a", GIB),
             SelectedArchive {
@@ -247,7 +246,7 @@ mod tests {
 
     #[test]
     fn a_bytes_per_hour_cap_spreads_the_starts_and_refuses_what_never_fits() {
-        let prices = PriceTable::from_toml(PRICES).unwrap();
+        let prices = PriceTable::published().unwrap();
         let limits = PaceLimits::default().with_bytes_per_hour(Some(10 * GIB), None);
         let archives = [
             archive("a", 8 * GIB),
@@ -271,7 +270,7 @@ mod tests {
 
     #[test]
     fn shared_names_are_counted_with_the_most_shared_as_example() {
-        let prices = PriceTable::from_toml(PRICES).unwrap();
+        let prices = PriceTable::published().unwrap();
         let archives = [
             archive("x/a.txt", 1),
             archive("x/a.txt", 1),
@@ -298,7 +297,7 @@ mod tests {
 
     #[test]
     fn an_empty_selection_costs_nothing() {
-        let prices = PriceTable::from_toml(PRICES).unwrap();
+        let prices = PriceTable::published().unwrap();
         let summary = summarize([], &prices, &PaceLimits::default(), ServiceSpeed::GLACIER);
         assert_eq!(summary.selected, Tally::default());
         assert!(summary.tiers.iter().all(|tier| tier.cost == 0.0));
