@@ -55,6 +55,17 @@ pub fn size(bytes: u128) -> String {
     }
 }
 
+/// A wait as people say it, rounded up to the minute: `5 h`, `3 h 30 min`,
+/// `12 min` (never `0 min`).
+pub fn wait(duration: std::time::Duration) -> String {
+    let minutes = duration.as_secs().div_ceil(60);
+    match (minutes / 60, minutes % 60) {
+        (0, minutes) => format!("{} min", minutes.max(1)),
+        (hours, 0) => format!("{hours} h"),
+        (hours, minutes) => format!("{hours} h {minutes} min"),
+    }
+}
+
 /// A count with thousands separators: `1,000,000`.
 pub fn count(n: u64) -> String {
     let digits = n.to_string();
@@ -87,6 +98,16 @@ pub fn age(then: OffsetDateTime, now: OffsetDateTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waits_read_as_hours_and_minutes() {
+        let wait_of = |seconds| wait(std::time::Duration::from_secs(seconds));
+        assert_eq!(wait_of(0), "1 min");
+        assert_eq!(wait_of(12 * 60), "12 min");
+        assert_eq!(wait_of(5 * 3600), "5 h");
+        assert_eq!(wait_of(3 * 3600 + 30 * 60), "3 h 30 min");
+        assert_eq!(wait_of(3600 + 59 * 60 + 30), "2 h");
+    }
 
     #[test]
     fn counts_and_ages_read_naturally() {

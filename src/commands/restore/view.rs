@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
-use crate::commands::cached::{count, size};
+use crate::commands::cached::{count, size, wait};
 use crate::domain::batch::StartWhy;
 use crate::domain::cost::{PriceTable, format_cost};
 use crate::glacier::{RetrievalPolicy, SdkGlacier};
@@ -69,7 +69,7 @@ pub fn summary(prepared: &PreparedBatch, prices: &PriceTable) -> String {
             "          {:<10} {:>12}  last job ready in about {}{chosen}\n",
             tier.tier.as_str(),
             format_cost(tier.cost, &prices.currency),
-            hours(tier.last_ready_after)
+            wait(tier.last_ready_after)
         ));
     }
     out.push_str(&policy_line(prepared));
@@ -110,16 +110,6 @@ fn policy_line(prepared: &PreparedBatch) -> String {
         None => "not readable with these credentials".to_owned(),
     };
     format!("Policy    {}{cap}\n", printable(&policy))
-}
-
-/// `5 h`, `40 min`.
-fn hours(wait: Duration) -> String {
-    let minutes = wait.as_secs().div_ceil(60);
-    match (minutes / 60, minutes % 60) {
-        (0, minutes) => format!("{} min", minutes.max(1)),
-        (hours, 0) => format!("{hours} h"),
-        (hours, minutes) => format!("{hours} h {minutes} min"),
-    }
 }
 
 /// Runs the batch, showing its progress, and then its outcome.

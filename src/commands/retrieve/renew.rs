@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use super::{RetrieveArgs, refuse_to_ask_without_a_terminal, view};
 use crate::cli::GlobalOpts;
 use crate::commands::BadInput;
-use crate::commands::cached::{open_store, size};
+use crate::commands::cached::{open_store, size, wait};
 use crate::domain::cost::{PriceTable, estimate, format_cost};
 use crate::domain::job::ServiceSpeed;
 use crate::domain::job_params::Tier;
@@ -156,7 +156,7 @@ fn cost_line(renewal: &Renewal, speed: ServiceSpeed) -> String {
         format_cost(cost, &prices.currency),
         prices.region,
         prices.as_of,
-        hours_and_minutes(latest.as_secs()),
+        wait(latest),
     )
 }
 
@@ -199,28 +199,4 @@ fn show_started(renewal: &Renewal, started: &[LaunchedJob], json: bool) -> anyho
         }
     }
     Ok(out.flush()?)
-}
-
-/// `5 h`, `3 h 30 min`, `12 min`: a wait as people say it.
-fn hours_and_minutes(seconds: u64) -> String {
-    match (seconds / 3600, (seconds % 3600).div_ceil(60)) {
-        (0, minutes) => format!("{} min", minutes.max(1)),
-        (hours, 0) => format!("{hours} h"),
-        (hours, 60) => format!("{} h", hours + 1),
-        (hours, minutes) => format!("{hours} h {minutes} min"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::hours_and_minutes;
-
-    #[test]
-    fn waits_read_as_hours_and_minutes() {
-        assert_eq!(hours_and_minutes(0), "1 min");
-        assert_eq!(hours_and_minutes(12 * 60), "12 min");
-        assert_eq!(hours_and_minutes(5 * 3600), "5 h");
-        assert_eq!(hours_and_minutes(3 * 3600 + 30 * 60), "3 h 30 min");
-        assert_eq!(hours_and_minutes(3600 + 59 * 60 + 30), "2 h");
-    }
 }
