@@ -142,25 +142,35 @@ pub(crate) async fn start_in_plan<G: GlacierApi>(
     job: &JobInPlan<'_>,
     now: OffsetDateTime,
 ) -> Result<LaunchedJob, LaunchError> {
-    let archive = job.archive;
-    let request = LaunchRequest {
-        vault: job.vault.clone(),
+    let request = request_in_plan(job.vault, job.archive, None, job.started_by);
+    let plan_json = request.planned.plan_json();
+    start_job(api, store, &request, job.params, &plan_json, job.slot, now)
+        .await
+        .map_err(|failure| failure.after(Vec::new()))
+}
+
+/// The launch request a job of a plan already journaled is started under: its
+/// vault, its archive and wanted bytes, who asks; no jobs planned anew.
+fn request_in_plan(
+    vault: &VaultKey,
+    archive: &PlanArchive,
+    want: Option<ByteRange>,
+    started_by: &str,
+) -> LaunchRequest {
+    LaunchRequest {
+        vault: vault.clone(),
         planned: PlannedRetrieval {
             archive_id: archive.archive_id.clone(),
             archive_size: archive.size,
             archive_tree_hash: archive.tree_hash.clone(),
             archive_name: archive.name.clone(),
-            want: None,
+            want,
             plan: None,
             jobs: Vec::new(),
         },
         reuse: Vec::new(),
-        started_by: job.started_by.to_owned(),
-    };
-    let plan_json = request.planned.plan_json();
-    start_job(api, store, &request, job.params, &plan_json, job.slot, now)
-        .await
-        .map_err(|failure| failure.after(Vec::new()))
+        started_by: started_by.to_owned(),
+    }
 }
 
 /// Writes the plan down before any of its jobs is asked for.

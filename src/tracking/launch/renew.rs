@@ -7,7 +7,7 @@
 
 use time::OffsetDateTime;
 
-use super::{LaunchError, LaunchRequest, LaunchedJob, PlannedRetrieval, start_job};
+use super::{LaunchError, LaunchedJob, request_in_plan, start_job};
 use crate::domain::job::JobStatus;
 use crate::domain::job_params::{JobParams, JobRequest, ParamsError, Tier, validate};
 use crate::domain::range::ByteRange;
@@ -200,20 +200,7 @@ pub async fn renew_plan<G: GlacierApi>(
 ) -> Result<Vec<LaunchedJob>, LaunchError> {
     let plan = &renewal.plan;
     let archive = plan.archive.clone().unwrap_or_default();
-    let request = LaunchRequest {
-        vault: plan.vault.clone(),
-        planned: PlannedRetrieval {
-            archive_id: archive.archive_id,
-            archive_size: archive.size,
-            archive_tree_hash: archive.tree_hash,
-            archive_name: archive.name,
-            want: plan.want,
-            plan: None,
-            jobs: Vec::new(),
-        },
-        reuse: Vec::new(),
-        started_by,
-    };
+    let request = request_in_plan(&plan.vault, &archive, plan.want, &started_by);
     let plan_json = request.planned.plan_json();
     let mut started = Vec::new();
     for job in &renewal.jobs {
