@@ -21,6 +21,7 @@ mod opening;
 mod plans;
 pub mod snapshot;
 pub mod sorter;
+mod which;
 
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,7 @@
 //! Reading batches: their rows with the count of their archives, and which
 //! batch a plan belongs to.
 
-use rusqlite::{OptionalExtension, ToSql};
+use rusqlite::OptionalExtension;
 
 use super::{BatchEntry, BatchId, BatchLimits, BatchSelection, damaged};
 use crate::domain::job_params::Tier;
@@ -9,28 +9,7 @@ use crate::store::Store;
 use crate::store::catalog::VaultKey;
 use crate::store::error::{AtPath, StoreError};
 use crate::store::plans::PlanId;
-
-/// Which batches to read.
-#[derive(Clone, Copy)]
-enum Which<'a> {
-    All,
-    Vault(&'a VaultKey),
-    One(BatchId),
-}
-
-impl Which<'_> {
-    /// The condition on batch `b` and its vault `v`, and its parameters.
-    fn condition(&self) -> (&'static str, Vec<&dyn ToSql>) {
-        match self {
-            Which::All => ("1", Vec::new()),
-            Which::Vault(key) => (
-                "v.account = ?1 AND v.region = ?2 AND v.name = ?3",
-                vec![&key.account, &key.region, &key.name],
-            ),
-            Which::One(id) => ("b.id = ?1", vec![&id.0]),
-        }
-    }
-}
+use crate::store::which::Which;
 
 impl Store {
     /// Every batch (of one vault, or all), oldest first.
@@ -40,7 +19,7 @@ impl Store {
 
     /// The batch `id`, if the journal has it.
     pub fn batch(&self, id: BatchId) -> Result<Option<BatchEntry>, StoreError> {
-        Ok(self.read_batches(Which::One(id))?.pop())
+        Ok(self.read_batches(Which::One(id.0))?.pop())
     }
 
     /// The batch `plan` was made for, if any: a plan belongs to one at most.
@@ -57,7 +36,7 @@ impl Store {
 
     fn read_batches(&self, which: Which<'_>) -> Result<Vec<BatchEntry>, StoreError> {
         let path = self.catalog.path();
-        let (condition, values) = which.condition();
+        let (condition, values) = which.condition("b", "v");
         let mut statement = self
             .catalog
             .read_connection()

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{OptionalExtension, ToSql};
+use rusqlite::OptionalExtension;
 
 use super::{FinishedFile, PlanArchive, PlanEntry, PlanId, PlanJob, parse_range};
 use crate::domain::job::PlanShape;
@@ -11,28 +11,7 @@ use crate::store::Store;
 use crate::store::catalog::VaultKey;
 use crate::store::error::{AtPath, StoreError};
 use crate::store::journal::read::{ENTRY_COLUMNS, entry_from_row, with_state};
-
-/// Which plans to read.
-#[derive(Clone, Copy)]
-enum Which<'a> {
-    All,
-    Vault(&'a VaultKey),
-    One(PlanId),
-}
-
-impl Which<'_> {
-    /// The condition on plan `p` and its vault `pv`, and its parameters.
-    fn condition(&self) -> (&'static str, Vec<&dyn ToSql>) {
-        match self {
-            Which::All => ("1", Vec::new()),
-            Which::Vault(key) => (
-                "pv.account = ?1 AND pv.region = ?2 AND pv.name = ?3",
-                vec![&key.account, &key.region, &key.name],
-            ),
-            Which::One(id) => ("p.id = ?1", vec![&id.0]),
-        }
-    }
-}
+use crate::store::which::Which;
 
 impl Store {
     /// Every plan (of one vault, or all), oldest first, each with its jobs.
@@ -42,7 +21,7 @@ impl Store {
 
     /// The plan `id`, with its jobs, if the journal has it.
     pub fn plan(&self, id: PlanId) -> Result<Option<PlanEntry>, StoreError> {
-        Ok(self.read_plans(Which::One(id))?.pop())
+        Ok(self.read_plans(Which::One(id.0))?.pop())
     }
 
     /// The plan the job Glacier calls `job_id` belongs to (not one that only
@@ -69,7 +48,7 @@ impl Store {
     fn read_plans(&self, which: Which<'_>) -> Result<Vec<PlanEntry>, StoreError> {
         let path = self.catalog.path();
         let conn = self.catalog.read_connection();
-        let (condition, values) = which.condition();
+        let (condition, values) = which.condition("p", "pv");
         let mut statement = conn
             .prepare_cached(&format!(
                 "SELECT p.id, pv.account, pv.region, pv.name, p.archive_id, p.archive_size,
@@ -97,7 +76,7 @@ impl Store {
     fn plan_jobs(&self, which: Which<'_>) -> Result<HashMap<i64, Vec<PlanJob>>, StoreError> {
         let path = self.catalog.path();
         let conn = self.catalog.read_connection();
-        let (condition, values) = which.condition();
+        let (condition, values) = which.condition("p", "pv");
         let mut statement = conn
             .prepare_cached(&format!(
                 "SELECT pj.plan, pj.position,
