@@ -14,7 +14,6 @@ mod write;
 
 use std::borrow::Cow;
 use std::fmt;
-use std::str::FromStr;
 
 use time::OffsetDateTime;
 
@@ -23,6 +22,7 @@ use super::journal::JournalId;
 use super::plans::{PlanArchive, PlanId};
 use crate::domain::job::TrackedJob;
 use crate::domain::job_params::Tier;
+use crate::store::lettered_id::lettered_id;
 use crate::text::shown;
 
 /// The batch tables (schema 5). `IF NOT EXISTS`, as for the plan tables.
@@ -63,12 +63,6 @@ CREATE UNIQUE INDEX IF NOT EXISTS batch_plan_by_plan ON batch_plan (plan);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct BatchId(pub i64);
 
-impl fmt::Display for BatchId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "B{}", self.0)
-    }
-}
-
 /// Text that is not a batch id as users type them (`B3`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
@@ -79,33 +73,7 @@ pub struct BatchIdError {
     pub input: String,
 }
 
-impl FromStr for BatchId {
-    type Err = BatchIdError;
-
-    fn from_str(input: &str) -> Result<Self, Self::Err> {
-        let refused = || BatchIdError {
-            input: input.to_owned(),
-        };
-        let digits = input
-            .strip_prefix(['B', 'b'])
-            .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
-            .ok_or_else(refused)?;
-        digits.parse().map(BatchId).map_err(|_| refused())
-    }
-}
-
-impl serde::Serialize for BatchId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BatchId {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
+lettered_id!(BatchId, 'B', BatchIdError);
 
 /// How a batch's archives were chosen from the cached inventory.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

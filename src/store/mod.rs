@@ -17,6 +17,7 @@ mod error;
 mod import;
 mod journal;
 mod leftovers;
+mod lettered_id;
 mod opening;
 mod plans;
 pub mod snapshot;

@@ -11,9 +11,6 @@ mod read;
 mod tests;
 mod write;
 
-use std::fmt;
-use std::str::FromStr;
-
 use rusqlite::{Connection, params};
 use time::OffsetDateTime;
 
@@ -24,6 +21,7 @@ use super::catalog::VaultKey;
 use super::journal::JournalEntry;
 use crate::domain::job::{JobStanding, PlanShape, PlanState, current_positions, plan_state};
 use crate::domain::range::ByteRange;
+use crate::store::lettered_id::lettered_id;
 
 /// The plan tables (schema 4). `IF NOT EXISTS`, since a catalog an older defrost
 /// labelled with an older version may already hold them.
@@ -69,12 +67,6 @@ CREATE INDEX IF NOT EXISTS plan_job_by_job ON plan_job (job);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PlanId(pub i64);
 
-impl fmt::Display for PlanId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "P{}", self.0)
-    }
-}
-
 /// Text that is not a plan id as users type them (`P12`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
@@ -85,33 +77,7 @@ pub struct PlanIdError {
     pub input: String,
 }
 
-impl FromStr for PlanId {
-    type Err = PlanIdError;
-
-    fn from_str(input: &str) -> Result<Self, Self::Err> {
-        let refused = || PlanIdError {
-            input: input.to_owned(),
-        };
-        let digits = input
-            .strip_prefix(['P', 'p'])
-            .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
-            .ok_or_else(refused)?;
-        digits.parse().map(PlanId).map_err(|_| refused())
-    }
-}
-
-impl serde::Serialize for PlanId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PlanId {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
+lettered_id!(PlanId, 'P', PlanIdError);
 
 /// The archive a plan retrieves, as far as it is known.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
