@@ -66,6 +66,21 @@ fn a_folder_is_restored_under_its_decoded_names_one_job_per_archive() {
             "{relative}"
         );
     }
+    // Each holds its own archive: the renamed one the archive its id names,
+    // the plain name the other one.
+    let named = renamed
+        .trim_start_matches("photos/2019/dup (archive ")
+        .trim_end_matches(").jpg");
+    let (renamed_archive, plain_archive) = if first_dup.1.starts_with(named) {
+        (first_dup, second_dup)
+    } else {
+        (second_dup, first_dup)
+    };
+    assert!(renamed_archive.1.starts_with(named), "{renamed}");
+    let hash_of =
+        |relative: &str| common::tree_hash(&std::fs::read(setup.to.path().join(relative)).unwrap());
+    assert_eq!(hash_of(renamed), renamed_archive.3, "{renamed}");
+    assert_eq!(hash_of("photos/2019/dup.jpg"), plain_archive.3);
     for name in [
         "photos/2019/a.jpg",
         "photos/2019/b.jpg",
