@@ -269,3 +269,32 @@ fn a_start_whose_answer_was_lost_is_found_on_glacier_not_paid_again() {
     setup.assert_restored("docs/tax-2019.pdf", "docs/tax-2019.pdf");
     assert_eq!(setup.jobs_started(), started);
 }
+
+#[test]
+fn a_new_batch_does_not_retrieve_again_what_is_already_restored_in_the_folder() {
+    let setup = vault();
+    let taxes = setup.restore(&["--filter", "tax"]);
+    assert!(taxes.status.success(), "{taxes:?}");
+    let to = setup.to.path().to_str().unwrap().to_owned();
+    let all = setup.run(&[
+        "restore",
+        "--vault",
+        "v",
+        "--all",
+        "--to",
+        &to,
+        "--tier",
+        "Expedited",
+        "--requests-per-second",
+        "500",
+        "--yes",
+    ]);
+    assert!(all.status.success(), "{all:?}");
+    let summary = String::from_utf8_lossy(&all.stderr);
+    assert!(summary.contains("Restored  2 archives"), "{summary}");
+    assert!(summary.contains("To start  7 jobs"), "{summary}");
+    let started = setup.jobs_started();
+    assert_eq!(started.len(), 9, "{started:?}");
+    assert!(started.values().all(|jobs| *jobs == 1), "{started:?}");
+    assert_eq!(files(setup.to.path()).len(), 9);
+}

@@ -24,6 +24,30 @@ impl Store {
         Ok(self.read_plans(Which::One(id.0))?.pop())
     }
 
+    /// The files whole-archive plans of `vault` were finished in, with their
+    /// archive ids, oldest first: what a restore need not retrieve again.
+    /// Reads only those two columns, however many plans the journal holds.
+    pub fn finished_archives(&self, vault: &VaultKey) -> Result<Vec<(String, String)>, StoreError> {
+        let path = self.catalog.path();
+        let which = Which::Vault(vault);
+        let (condition, values) = which.condition("p", "pv");
+        let mut statement = self
+            .catalog
+            .read_connection()
+            .prepare_cached(&format!(
+                "SELECT p.archive_id, p.finished_path
+                 FROM plan p JOIN vault pv ON pv.id = p.vault_id
+                 WHERE {condition} AND p.want IS NULL AND p.archive_id IS NOT NULL
+                   AND p.finished_path IS NOT NULL
+                 ORDER BY p.id"
+            ))
+            .at(path)?;
+        let rows = statement
+            .query_map(values.as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))
+            .at(path)?;
+        rows.collect::<Result<_, _>>().at(path)
+    }
+
     /// The plan the job Glacier calls `job_id` belongs to (not one that only
     /// reuses it), if the journal knows the job.
     pub fn plan_of_job(&self, job_id: &str) -> Result<Option<PlanEntry>, StoreError> {

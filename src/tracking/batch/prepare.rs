@@ -178,17 +178,14 @@ fn restored_files(
     vault: &VaultKey,
     folder: &Path,
 ) -> Result<HashMap<String, String>, BatchError> {
-    let mut found = HashMap::new();
-    for plan in store.plans(Some(vault))? {
-        let (Some(archive), Some(finished)) = (plan.archive, plan.finished) else {
-            continue;
-        };
-        let path = Path::new(&finished.path);
-        let whole = plan.want.is_none();
-        if whole && path.starts_with(folder) && path.is_file() {
-            found.insert(archive.archive_id, finished.path);
-        }
-    }
+    let found = store
+        .finished_archives(vault)?
+        .into_iter()
+        .filter(|(_, path)| {
+            let path = Path::new(path);
+            path.starts_with(folder) && path.is_file()
+        })
+        .collect();
     Ok(found)
 }
 
