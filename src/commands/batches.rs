@@ -10,10 +10,9 @@ use crate::cli::GlobalOpts;
 use crate::commands::cached::{count, open_store_to_read, size};
 use crate::commands::inventory::print_table;
 use crate::commands::shared_args::JsonLines;
-use crate::domain::batch::{ItemStep, next_step};
 use crate::store::{BatchEntry, Store};
 use crate::text::{printable, terminal_json};
-use crate::tracking::batch::item_facts;
+use crate::tracking::batch::{BatchCounts, tally};
 
 #[derive(Debug, clap::Args)]
 pub struct BatchesArgs {
@@ -23,18 +22,6 @@ pub struct BatchesArgs {
 
     #[command(flatten)]
     pub output: JsonLines,
-}
-
-/// A batch's archives by where they stand, from the journal alone.
-#[derive(Debug, Default, Clone, Copy)]
-struct Standing {
-    restored: u64,
-    restored_bytes: u64,
-    bytes: u64,
-    ready: u64,
-    running: u64,
-    to_start: u64,
-    given_up: u64,
 }
 
 pub fn run(global: &GlobalOpts, args: BatchesArgs) -> anyhow::Result<()> {
@@ -77,26 +64,11 @@ pub fn run(global: &GlobalOpts, args: BatchesArgs) -> anyhow::Result<()> {
     Ok(out.flush()?)
 }
 
-fn standing(store: &Store, batch: &BatchEntry, now: OffsetDateTime) -> anyhow::Result<Standing> {
-    let mut standing = Standing::default();
-    for item in store.batch_items(batch.id)? {
-        let size = item.size.unwrap_or(0);
-        standing.bytes += size;
-        match next_step(item_facts(&item, None, now)) {
-            ItemStep::Done => {
-                standing.restored += 1;
-                standing.restored_bytes += size;
-            }
-            ItemStep::Download => standing.ready += 1,
-            ItemStep::Wait => standing.running += 1,
-            ItemStep::Start(_) => standing.to_start += 1,
-            ItemStep::GaveUp => standing.given_up += 1,
-        }
-    }
-    Ok(standing)
+fn standing(store: &Store, batch: &BatchEntry, now: OffsetDateTime) -> anyhow::Result<BatchCounts> {
+    Ok(tally(&store.batch_items(batch.id)?, now).counts)
 }
 
-fn table_row(batch: &BatchEntry, standing: &Standing) -> [String; 8] {
+fn table_row(batch: &BatchEntry, standing: &BatchCounts) -> [String; 8] {
     [
         batch.id.to_string(),
         printable(&batch.vault.name),
@@ -114,16 +86,16 @@ fn table_row(batch: &BatchEntry, standing: &Standing) -> [String; 8] {
         if standing.given_up > 0 {
             format!(
                 "{} ({} given up)",
-                count(standing.to_start),
+                count(standing.waiting_to_start),
                 count(standing.given_up)
             )
         } else {
-            count(standing.to_start)
+            count(standing.waiting_to_start)
         },
     ]
 }
 
-fn line_json(batch: &BatchEntry, standing: &Standing) -> anyhow::Result<String> {
+fn line_json(batch: &BatchEntry, standing: &BatchCounts) -> anyhow::Result<String> {
     let value = json!({
         "batch": batch.id,
         "vault": batch.vault.name,
@@ -140,7 +112,7 @@ fn line_json(batch: &BatchEntry, standing: &Standing) -> anyhow::Result<String> 
         "restored_bytes": standing.restored_bytes,
         "ready": standing.ready,
         "running": standing.running,
-        "to_start": standing.to_start,
+        "to_start": standing.waiting_to_start,
         "given_up": standing.given_up,
     });
     Ok(terminal_json(&value)?)

@@ -6,14 +6,18 @@
 
 mod jitter;
 mod prepare;
+mod ready;
 mod run;
 mod step;
+mod tally;
 
 use std::path::PathBuf;
 
 pub use prepare::{BatchRequest, Candidate, PreparedBatch, pace_for, prepare_batch, record_batch};
+pub use ready::{ReadyOutcome, ReadyProgress, download_ready};
 pub use run::{RunOptions, run_batch};
 pub use step::item_facts;
+pub use tally::{BatchTally, tally};
 
 use crate::domain::batch::StartWhy;
 use crate::store::{BatchId, PlanId, StoreError};
