@@ -12,6 +12,8 @@ pub(super) enum Which<'a> {
     Vault(&'a VaultKey),
     /// The record's `id`.
     One(i64),
+    /// Plans no batch holds (for plans only): those shown one by one.
+    Loose,
 }
 
 impl Which<'_> {
@@ -25,6 +27,10 @@ impl Which<'_> {
                 vec![&key.account, &key.region, &key.name],
             ),
             Which::One(id) => (format!("{row}.id = ?1"), vec![id]),
+            Which::Loose => (
+                format!("NOT EXISTS (SELECT 1 FROM batch_plan bx WHERE bx.plan = {row}.id)"),
+                Vec::new(),
+            ),
         }
     }
 }

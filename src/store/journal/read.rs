@@ -100,6 +100,30 @@ impl Store {
             .collect()
     }
 
+    /// Every job except those a batch's plans own, oldest first: what the
+    /// screen follows one by one (a batch is followed as one row).
+    pub fn loose_journal(&self) -> Result<Vec<JournalEntry>, StoreError> {
+        let path = self.catalog.path();
+        let conn = self.catalog.read_connection();
+        let mut statement = conn
+            .prepare_cached(&format!(
+                "SELECT {ENTRY_COLUMNS}
+                 FROM job j JOIN vault v ON v.id = j.vault_id
+                 LEFT JOIN plan_job o ON o.job = j.id AND o.owner = 1
+                 WHERE NOT EXISTS (SELECT 1 FROM batch_plan bx WHERE bx.plan = o.plan)
+                 ORDER BY j.id"
+            ))
+            .at(path)?;
+        let rows = statement
+            .query_map([], |r| entry_from_row(r, 0))
+            .at(path)?
+            .collect::<Result<Vec<_>, _>>()
+            .at(path)?;
+        rows.into_iter()
+            .map(|(entry, state)| with_state(entry, state))
+            .collect()
+    }
+
     /// The journal's key for the job Glacier calls `job_id`, if it knows the job.
     pub fn journal_id(&self, job_id: &str) -> Result<Option<JournalId>, StoreError> {
         let path = self.catalog.path();

@@ -19,6 +19,12 @@ impl Store {
         self.read_plans(vault.map_or(Which::All, Which::Vault))
     }
 
+    /// Every plan no batch holds, oldest first, each with its jobs: a batch of a
+    /// hundred thousand archives is shown as one row, not read as many plans.
+    pub fn loose_plans(&self) -> Result<Vec<PlanEntry>, StoreError> {
+        self.read_plans(Which::Loose)
+    }
+
     /// The plan `id`, with its jobs, if the journal has it.
     pub fn plan(&self, id: PlanId) -> Result<Option<PlanEntry>, StoreError> {
         Ok(self.read_plans(Which::One(id.0))?.pop())
