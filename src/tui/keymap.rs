@@ -88,7 +88,7 @@ pub const ACTIONS: &[(Action, &str, &str)] = &[
     (
         Action::Open,
         "open",
-        "open the vault, folder or archive; open or close a plan; confirm a dialog",
+        "open a vault, folder, archive, plan or batch; confirm a dialog",
     ),
     (
         Action::Back,
@@ -131,7 +131,7 @@ pub const ACTIONS: &[(Action, &str, &str)] = &[
     (
         Action::Launch,
         "launch",
-        "launch the planned retrieval (asks first)",
+        "launch the planned retrieval, or a batch of the marks (asks first)",
     ),
     (
         Action::Renew,
@@ -141,7 +141,7 @@ pub const ACTIONS: &[(Action, &str, &str)] = &[
     (
         Action::Download,
         "download",
-        "download every ready job of the selected plan",
+        "download what is ready of the selected plan or batch",
     ),
     (
         Action::FetchInventory,

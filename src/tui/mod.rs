@@ -7,6 +7,7 @@
 //! [`msg::Cmd`]s, effects as data, which the [`runtime`] runs; [`view`] only draws.
 
 pub mod app;
+pub mod batch;
 pub mod config;
 pub mod effects;
 pub mod keymap;

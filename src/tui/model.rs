@@ -12,7 +12,8 @@ use crate::domain::job_params::Tier;
 use crate::domain::range::{ByteRange, Plan, PlanKind, Window, Zoom};
 use crate::glacier::RetrievalPolicy;
 use crate::store::{
-    ArchiveRow, FolderEntry, JournalEntry, PlanEntry, PlanId, SnapshotInfo, SortKey, VaultKey,
+    ArchiveRow, BatchId, FolderEntry, JournalEntry, PlanEntry, PlanId, SnapshotInfo, SortKey,
+    VaultKey,
 };
 use crate::tracking::launch::PlannedRetrieval;
 
@@ -277,6 +278,7 @@ pub enum Dialog {
     Launch(LaunchDialog),
     Download(DownloadDialog),
     Renew(RenewDialog),
+    Batch(super::batch::BatchDialog),
 }
 
 /// The jobs a plan would start again, with their cost, before anything is paid.
@@ -304,10 +306,15 @@ pub struct DownloadView {
     pub state: DownloadState,
 }
 
-/// A row of the jobs pane: a plan, or beneath an expanded plan one of its
-/// current jobs.
+/// A row of the jobs pane: a batch, or beneath an expanded batch one of its
+/// archives; a plan, or beneath an expanded plan one of its current jobs.
+/// Batches come first: each stands for many plans.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobsRow {
+    /// The batch at this index of [`JobsPane::batches`].
+    Batch(usize),
+    /// The batch's index, and the archive's index in its `items`.
+    BatchItem { batch: usize, item: usize },
     /// The plan at this index of [`JobsPane::plans`].
     Plan(usize),
     /// The plan's index, and the job's index in that plan's `jobs`.
@@ -331,6 +338,17 @@ pub struct JobsPane {
     pub follow: Option<String>,
     /// Decoded archive names by archive id, from the cache.
     pub names: std::collections::HashMap<String, String>,
+    /// The journal's batches, oldest first: one row each; their plans and jobs
+    /// are not in `plans` and `entries`.
+    pub batches: Vec<super::batch::BatchRow>,
+    /// Batches whose archives are shown beneath them.
+    pub expanded_batches: BTreeSet<BatchId>,
+    /// What the screen is doing for a batch now.
+    pub batch_work: BTreeMap<BatchId, super::batch::BatchWork>,
+    /// The first row on screen: an expanded batch may list more rows than fit.
+    pub top: usize,
+    /// A batch just started, to put the cursor on once the journal lists it.
+    pub follow_batch: Option<BatchId>,
 }
 
 impl JobsPane {
@@ -346,6 +364,14 @@ impl JobsPane {
     /// current jobs.
     pub fn rows(&self) -> Vec<JobsRow> {
         let mut rows = Vec::new();
+        for (index, batch) in self.batches.iter().enumerate() {
+            rows.push(JobsRow::Batch(index));
+            if self.expanded_batches.contains(&batch.entry.id) {
+                rows.extend(
+                    (0..batch.items.len()).map(|item| JobsRow::BatchItem { batch: index, item }),
+                );
+            }
+        }
         for (index, plan) in self.plans.iter().enumerate() {
             rows.push(JobsRow::Plan(index));
             if self.expanded.contains(&plan.id) {
@@ -373,7 +399,30 @@ impl JobsPane {
     pub fn selected_plan(&self) -> Option<&PlanEntry> {
         match self.selected()? {
             JobsRow::Plan(plan) | JobsRow::Job { plan, .. } => self.plans.get(plan),
+            JobsRow::Batch(_) | JobsRow::BatchItem { .. } => None,
         }
+    }
+
+    /// The batch of the selected row, whether the batch's own row or an
+    /// archive's.
+    pub fn selected_batch(&self) -> Option<&super::batch::BatchRow> {
+        match self.selected()? {
+            JobsRow::Batch(batch) | JobsRow::BatchItem { batch, .. } => self.batches.get(batch),
+            JobsRow::Plan(_) | JobsRow::Job { .. } => None,
+        }
+    }
+
+    /// Puts the cursor on batch `id`'s row; false when it is not listed.
+    pub fn select_batch(&mut self, id: BatchId) -> bool {
+        let Some(index) = self.batches.iter().position(|b| b.entry.id == id) else {
+            return false;
+        };
+        let rows = self.rows();
+        self.cursor = rows
+            .iter()
+            .position(|row| *row == JobsRow::Batch(index))
+            .unwrap_or(self.cursor);
+        true
     }
 
     /// Puts the cursor on the row of the plan that started `job_id`; false when

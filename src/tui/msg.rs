@@ -9,8 +9,9 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::glacier::RetrievalPolicy;
 use crate::store::{
-    ArchivePage, ArchiveQuery, ArchiveRow, FolderEntry, JournalEntry, PlanEntry, VaultKey,
+    ArchivePage, ArchiveQuery, ArchiveRow, BatchId, FolderEntry, JournalEntry, PlanEntry, VaultKey,
 };
+use crate::tracking::batch::ReadyProgress;
 use crate::tracking::launch::PlannedRetrieval;
 
 use super::marks::Marks;
@@ -59,6 +60,13 @@ pub enum Loaded {
         result: Result<RetrievalPolicy, String>,
     },
     Launched(Result<Vec<String>, String>),
+    /// What a batch on the marks would do and cost, or why it cannot be made.
+    BatchPrepared {
+        request: RequestId,
+        result: Result<super::batch::Prepared, String>,
+    },
+    /// What a batch the screen works on did.
+    Batch(BatchNews),
     /// What renewing a plan would start again, after asking Glacier.
     RenewalPlanned(Result<super::effects::RenewalView, String>),
     /// What the renewal started, in a sentence.
@@ -90,6 +98,33 @@ pub enum Loaded {
 pub struct Journal {
     pub entries: Vec<JournalEntry>,
     pub plans: Vec<PlanEntry>,
+    /// The batches, each with its standing; the jobs and plans of a batch are
+    /// not in `entries` and `plans`.
+    pub batches: Vec<super::batch::BatchRow>,
+}
+
+/// What a batch the screen works on did, as it happens.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BatchNews {
+    /// The batch is journaled; starting its jobs begins.
+    Recorded { batch: BatchId, to_start: u64 },
+    /// A job started (or an unanswered one was found).
+    Started { batch: BatchId },
+    /// Glacier pushed back: starting waits, then goes on.
+    Held { batch: BatchId, message: String },
+    /// Something about one archive worth a line: a download failed, an archive
+    /// was given up.
+    Said { batch: BatchId, text: String },
+    /// How far downloading the ready outputs is.
+    Downloading {
+        batch: BatchId,
+        progress: ReadyProgress,
+    },
+    /// The work is over: what it came to in a sentence, or why it stopped.
+    Ended {
+        batch: BatchId,
+        result: Result<String, String>,
+    },
 }
 
 /// Work for the runtime to do.
@@ -112,9 +147,11 @@ pub enum Cmd {
         position: u32,
     },
     Marks(MarksQuery),
-    /// ListJobs on each vault, then the journal.
+    /// ListJobs on each vault, then the journal, with the archives of the
+    /// batches shown expanded.
     SyncJobs {
         vaults: Vec<VaultKey>,
+        open_batches: Vec<BatchId>,
     },
     LoadPolicy {
         request: RequestId,
@@ -122,6 +159,25 @@ pub enum Cmd {
     Launch {
         vault: VaultKey,
         planned: PlannedRetrieval,
+    },
+    /// Read the marked archives and ask Glacier what a batch of them would do.
+    PrepareBatch {
+        request: RequestId,
+        ask: super::batch::BatchAsk,
+    },
+    /// Journal the batch at `tier` and start its jobs at its pace.
+    StartBatch {
+        prepared: super::batch::Prepared,
+        tier: crate::domain::job_params::Tier,
+    },
+    /// Go on starting the jobs of a batch whose starting was cut short.
+    ResumeBatch {
+        batch: BatchId,
+    },
+    /// Download every ready output of the batch into `to`.
+    DownloadBatch {
+        batch: BatchId,
+        to: PathBuf,
     },
     Download {
         vault: VaultKey,

@@ -9,11 +9,13 @@ use futures_util::future::{BoxFuture, Shared};
 use time::OffsetDateTime;
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::batch::{BatchAsk, Prepared};
 use super::effects::{self, DownloadRequest, ScreenWords};
-use super::msg::{Cmd, Loaded, Msg, RequestId};
+use super::msg::{BatchNews, Cmd, Loaded, Msg, RequestId};
 use super::store_worker::{StoreJob, StoreWorker};
+use crate::domain::job_params::Tier;
 use crate::glacier::GlacierApi;
-use crate::store::VaultKey;
+use crate::store::{BatchId, VaultKey};
 use crate::tracking::launch::PlannedRetrieval;
 
 /// The Glacier client as it becomes ready: configuring it (profiles, SSO,
@@ -96,9 +98,16 @@ impl<G: GlacierApi + 'static> Runtime<G> {
     fn run_effect(&self, cmd: Cmd) {
         match cmd {
             Cmd::LoadVaults => self.load_vaults(),
-            Cmd::SyncJobs { vaults } => self.sync_jobs(vaults),
+            Cmd::SyncJobs {
+                vaults,
+                open_batches,
+            } => self.sync_jobs(vaults, open_batches),
             Cmd::LoadPolicy { request } => self.load_policy(request),
             Cmd::Launch { vault, planned } => self.launch(vault, planned),
+            Cmd::PrepareBatch { request, ask } => self.prepare_batch(request, ask),
+            Cmd::StartBatch { prepared, tier } => self.start_batch(prepared, tier),
+            Cmd::DownloadBatch { batch, to } => self.download_batch(batch, to),
+            Cmd::ResumeBatch { batch } => self.resume_batch(batch),
             Cmd::Download { vault, job_id, to } => self.download(vault, job_id, to),
             Cmd::FetchInventory { vault } => self.fetch_inventory(vault),
             Cmd::PlanRenewal { plan } => self.renewal(plan, false),
@@ -139,6 +148,48 @@ impl<G: GlacierApi + 'static> Runtime<G> {
         self.glacier_task(move |glacier, results| async move {
             let result = effects::launch(&*glacier, &data_dir, &words, vault, planned).await;
             let _ = results.send(Msg::Loaded(Loaded::Launched(result)));
+        });
+    }
+
+    fn prepare_batch(&self, request: RequestId, ask: BatchAsk) {
+        let words = self.words.clone();
+        self.on_own_thread(move |glacier, data_dir| async move {
+            let result = effects::batch::prepare(&*glacier, &data_dir, &words, ask).await;
+            Msg::Loaded(Loaded::BatchPrepared { request, result })
+        });
+    }
+
+    fn start_batch(&self, prepared: Prepared, tier: Tier) {
+        let words = self.words.clone();
+        let news = self.results.clone();
+        self.on_own_thread(move |glacier, data_dir| async move {
+            let started =
+                effects::batch::start(&*glacier, &data_dir, &words, prepared, tier, &news).await;
+            match started {
+                (Some(batch), result) => {
+                    Msg::Loaded(Loaded::Batch(BatchNews::Ended { batch, result }))
+                }
+                (None, result) => Msg::Loaded(Loaded::Problem(result.err().unwrap_or_default())),
+            }
+        });
+    }
+
+    fn resume_batch(&self, batch: BatchId) {
+        let words = self.words.clone();
+        let news = self.results.clone();
+        self.on_own_thread(move |glacier, data_dir| async move {
+            let result = effects::batch::resume(&*glacier, &data_dir, &words, batch, &news).await;
+            Msg::Loaded(Loaded::Batch(BatchNews::Ended { batch, result }))
+        });
+    }
+
+    fn download_batch(&self, batch: BatchId, to: PathBuf) {
+        let words = self.words.clone();
+        let news = self.results.clone();
+        self.on_own_thread(move |glacier, data_dir| async move {
+            let result =
+                effects::batch::download(&*glacier, &data_dir, &words, batch, &to, &news).await;
+            Msg::Loaded(Loaded::Batch(BatchNews::Ended { batch, result }))
         });
     }
 
@@ -260,14 +311,14 @@ impl<G: GlacierApi + 'static> Runtime<G> {
     }
 
     /// ListJobs on each vault (unless the cache is read-only), then the journal.
-    fn sync_jobs(&self, vaults: Vec<VaultKey>) {
+    fn sync_jobs(&self, vaults: Vec<VaultKey>, open_batches: Vec<crate::store::BatchId>) {
         let data_dir = self.data_dir.clone();
         let connection = self.glacier.clone();
         let results = self.results.clone();
         let words = self.words.clone();
         tokio::spawn(async move {
             let glacier = async { connection.await.ok() };
-            match effects::sync_jobs(glacier, &data_dir, &words, &vaults).await {
+            match effects::sync_jobs(glacier, &data_dir, &words, &vaults, &open_batches).await {
                 Ok(synced) => {
                     if let Some(problem) = synced.problem {
                         let _ = results.send(Msg::Loaded(Loaded::Problem(problem)));

@@ -201,7 +201,11 @@ pub fn plans_loaded(plans: Vec<PlanEntry>) -> Msg {
     let entries = (plans.iter())
         .flat_map(|plan| plan.jobs.iter().map(|job| job.entry.clone()))
         .collect();
-    Msg::Loaded(Loaded::Jobs(Ok(Journal { entries, plans })))
+    Msg::Loaded(Loaded::Jobs(Ok(Journal {
+        entries,
+        plans,
+        batches: Vec::new(),
+    })))
 }
 
 /// The journal's answer listing one whole-archive job, `id`, in `status`.

@@ -8,8 +8,10 @@ use time::OffsetDateTime;
 
 use super::ScreenWords;
 use crate::glacier::GlacierApi;
-use crate::store::{JournalEntry, Snapshot, Store, VaultKey};
+use crate::store::{BatchId, JournalEntry, Snapshot, Store, StoreError, VaultKey};
+use crate::tracking::batch::tally;
 use crate::tracking::sync_vault_jobs;
+use crate::tui::batch::BatchRow;
 use crate::tui::msg::Journal;
 
 /// The journal after a sync, and the first problem met on the way (the journal
@@ -30,6 +32,7 @@ pub async fn sync_jobs<G: GlacierApi>(
     data_dir: &Path,
     words: &ScreenWords,
     vaults: &[VaultKey],
+    open_batches: &[BatchId],
 ) -> Result<Synced, String> {
     let mut store = Store::open_for_reading(data_dir).map_err(|err| words.error(&err))?;
     let mut problem = None;
@@ -46,14 +49,40 @@ pub async fn sync_jobs<G: GlacierApi>(
             }
         }
     }
-    let entries = store.journal(None).map_err(|err| words.error(&err))?;
-    let plans = store.plans(None).map_err(|err| words.error(&err))?;
+    let entries = store.loose_journal().map_err(|err| words.error(&err))?;
+    let plans = store.loose_plans().map_err(|err| words.error(&err))?;
+    let batches = batch_rows(&store, open_batches).map_err(|err| words.error(&err))?;
     let names = archive_names(&store, &entries);
     Ok(Synced {
-        entries: Journal { entries, plans },
+        entries: Journal {
+            entries,
+            plans,
+            batches,
+        },
         names,
         problem,
     })
+}
+
+/// Every batch with its standing, and the archives of those in `open`.
+fn batch_rows(store: &Store, open: &[BatchId]) -> Result<Vec<BatchRow>, StoreError> {
+    let now = OffsetDateTime::now_utc();
+    let mut rows = Vec::new();
+    for entry in store.batches(None)? {
+        let items = store.batch_items(entry.id)?;
+        let tally = tally(&items, now);
+        let items = if open.contains(&entry.id) {
+            items
+        } else {
+            Vec::new()
+        };
+        rows.push(BatchRow {
+            entry,
+            tally,
+            items,
+        });
+    }
+    Ok(rows)
 }
 
 /// The decoded names of the archives `entries` retrieve, from the newest cached

@@ -3,6 +3,7 @@
 //! inventories, saving a preview. Each runs the same engine in `tracking/` the commands run, and
 //! answers in the screen's words ([`ScreenWords`]): a remedy names a key.
 
+pub mod batch;
 mod download;
 mod files;
 mod inventory;

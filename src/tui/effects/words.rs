@@ -13,6 +13,7 @@ use crate::glacier::download::DownloadError;
 use crate::store::{StoreError, VaultRefusal};
 use crate::text::{printable, swap_last};
 use crate::tracking::TrackingError;
+use crate::tracking::batch::BatchError;
 use crate::tracking::download::DownloadJobError;
 use crate::tracking::inventory::FetchError;
 use crate::tracking::launch::LaunchError;
@@ -57,6 +58,9 @@ impl ScreenWords {
         }
         if let Some(err) = cause.downcast_ref::<FetchError>() {
             return self.fetch(err);
+        }
+        if let Some(err) = cause.downcast_ref::<BatchError>() {
+            return self.batch(err);
         }
         cause
             .downcast_ref::<TrackingError>()
@@ -178,6 +182,15 @@ impl ScreenWords {
             FetchError::Glacier(inner) => self.glacier(inner),
             FetchError::Store(inner) => self.store(inner),
             _ => None,
+        }
+    }
+
+    fn batch(&self, err: &BatchError) -> Option<String> {
+        match err {
+            BatchError::Tracking(inner) => self.tracking(inner),
+            BatchError::Store(inner) => self.store(inner),
+            BatchError::Download(inner) => self.download_job(inner),
+            BatchError::Folder { .. } | BatchError::UnknownBatch { .. } => None,
         }
     }
 

@@ -35,7 +35,7 @@ pub(super) fn vaults_loaded(
     model.vault_cursor = keep.or(first_cached).unwrap_or(0);
     let mut cmds = open_vault(model);
     let keys = model.vaults.iter().map(|vault| vault.key.clone()).collect();
-    cmds.push(Cmd::SyncJobs { vaults: keys });
+    cmds.push(super::jobs::sync_cmd(model, keys));
     model.jobs.syncing = true;
     cmds
 }
@@ -211,8 +211,26 @@ pub(super) fn table_action(model: &mut Model, action: Action) -> Vec<Cmd> {
         Action::Open | Action::PlanRange => plan_selected(model),
         Action::Preview => range::preview_whole(model),
         Action::Mark | Action::MarkMatching | Action::ClearMarks => marks::on_action(model, action),
+        Action::Launch => launch_marked(model),
         _ => Vec::new(),
     }
+}
+
+/// The launch key in the archives: a batch of the marked archives, or how to
+/// mark some.
+fn launch_marked(model: &mut Model) -> Vec<Cmd> {
+    if model.archives.marks.is_empty() {
+        let keymap = &model.config.keymap;
+        let hint = format!(
+            "mark archives with {} (or every archive shown with {}) to restore them as a batch; {} plans one archive",
+            keymap.label(Action::Mark),
+            keymap.label(Action::MarkMatching),
+            keymap.label(Action::PlanRange)
+        );
+        model.tell(Severity::Info, hint);
+        return Vec::new();
+    }
+    super::batch::open_dialog(model)
 }
 
 fn restart(model: &mut Model) -> Vec<Cmd> {
@@ -346,6 +364,7 @@ fn tree_action(model: &mut Model, action: Action) -> Vec<Cmd> {
         Action::Mark | Action::MarkMatching | Action::ClearMarks => {
             return marks::on_action(model, action);
         }
+        Action::Launch => return launch_marked(model),
         _ => {}
     }
     Vec::new()

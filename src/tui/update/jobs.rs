@@ -13,7 +13,7 @@ use super::super::msg::{Cmd, Journal};
 use super::refuse_read_only;
 use crate::domain::job::{JobStatus, due, effective_status, next_poll_at};
 use crate::domain::job_params::JobKind;
-use crate::store::JournalEntry;
+use crate::store::{JournalEntry, VaultKey};
 use crate::tui::present::{short, status_word};
 
 pub(super) use downloads::{download_finished, download_progress, start_download};
@@ -29,12 +29,14 @@ const WINDOW_TICK: time::Duration = time::Duration::MINUTE;
 /// can change by itself, so an idle screen costs nothing.
 pub fn next_wake(model: &Model) -> Option<OffsetDateTime> {
     let jobs = model.jobs.tracked();
-    let next_poll = jobs.iter().filter_map(next_poll_at).min();
+    let batch_poll = (model.jobs.batches.iter()).filter_map(|batch| batch.tally.next_poll);
+    let next_poll = jobs.iter().filter_map(next_poll_at).chain(batch_poll).min();
     let downloading = model
         .jobs
         .downloads
         .values()
-        .any(|d| d.state == DownloadState::Running);
+        .any(|d| d.state == DownloadState::Running)
+        || !model.jobs.batch_work.is_empty();
     let status = |wanted| {
         jobs.iter()
             .any(|job| effective_status(job, model.now) == wanted)
@@ -60,19 +62,24 @@ pub(super) fn on_tick(model: &mut Model) -> Vec<Cmd> {
         .into_iter()
         .map(|job| job.vault.clone())
         .collect();
-    if due_vaults.is_empty() {
-        return Vec::new();
-    }
+    let due_batches = (model.jobs.batches.iter())
+        .filter(|batch| batch.tally.next_poll.is_some_and(|at| at <= model.now))
+        .map(|batch| batch.entry.vault.clone());
     let mut vaults: Vec<_> = model
         .jobs
         .entries
         .iter()
         .filter(|entry| due_vaults.contains(&entry.vault.name))
         .map(|entry| entry.vault.clone())
+        .chain(due_batches)
         .collect();
+    if vaults.is_empty() {
+        return Vec::new();
+    }
+    vaults.sort_by(|a, b| (&a.account, &a.region, &a.name).cmp(&(&b.account, &b.region, &b.name)));
     vaults.dedup();
     model.jobs.syncing = true;
-    vec![Cmd::SyncJobs { vaults }]
+    vec![sync_cmd(model, vaults)]
 }
 
 /// Asks Glacier about every vault's jobs now.
@@ -84,7 +91,16 @@ pub(super) fn sync_all(model: &mut Model) -> Vec<Cmd> {
         }
     }
     model.jobs.syncing = true;
-    vec![Cmd::SyncJobs { vaults }]
+    vec![sync_cmd(model, vaults)]
+}
+
+/// ListJobs on `vaults` (none: the journal only), then the journal, with the
+/// archives of every expanded batch.
+pub(in crate::tui::update) fn sync_cmd(model: &Model, vaults: Vec<VaultKey>) -> Cmd {
+    Cmd::SyncJobs {
+        vaults,
+        open_batches: model.jobs.expanded_batches.iter().copied().collect(),
+    }
 }
 
 pub(super) fn jobs_loaded(model: &mut Model, result: Result<Journal, String>) -> Vec<Cmd> {
@@ -100,12 +116,40 @@ pub(super) fn jobs_loaded(model: &mut Model, result: Result<Journal, String>) ->
     for entry in &journal.entries {
         cmds.extend(announce_if_finished(model, entry));
     }
+    cmds.extend(announce_ready_batches(model, &journal.batches));
     let selected = rows::selection(&model.jobs);
     model.jobs.entries = journal.entries;
     model.jobs.plans = journal.plans;
+    model.jobs.batches = journal.batches;
     rows::keep_cursor(model, selected);
     model.jobs.last_sync = Some(model.now);
     cmds
+}
+
+/// Says so when a batch has more outputs ready than at the last sync: they are
+/// downloaded from its row, and their windows close after a day.
+fn announce_ready_batches(model: &mut Model, batches: &[crate::tui::batch::BatchRow]) -> Vec<Cmd> {
+    let grown = batches.iter().find(|batch| {
+        let before = (model.jobs.batches.iter())
+            .find(|old| old.entry.id == batch.entry.id)
+            .map(|old| old.tally.counts.ready);
+        before.is_some_and(|before| batch.tally.counts.ready > before)
+    });
+    let Some(batch) = grown else {
+        return Vec::new();
+    };
+    let text = format!(
+        "batch {}: {} outputs are ready: select its row in the jobs pane and press {} to download them",
+        batch.entry.id,
+        crate::tui::marks::grouped(batch.tally.counts.ready),
+        model.config.keymap.label(Action::Download)
+    );
+    model.tell(Severity::Good, text);
+    if model.config.bell {
+        vec![Cmd::Bell]
+    } else {
+        Vec::new()
+    }
 }
 
 /// Says so when `entry`'s job was in progress at the last sync and is not now:

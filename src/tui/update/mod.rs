@@ -4,6 +4,7 @@
 //! by calling this with a model and a message.
 
 mod archives;
+mod batch;
 mod dialogs;
 mod jobs;
 mod marks;
@@ -60,6 +61,8 @@ fn on_loaded(model: &mut Model, loaded: Loaded) -> Vec<Cmd> {
         }
         Loaded::Policy { request, result } => dialogs::policy_loaded(model, request, result),
         Loaded::Launched(result) => dialogs::launched(model, result),
+        Loaded::BatchPrepared { request, result } => batch::prepared(model, request, result),
+        Loaded::Batch(news) => batch::news(model, news),
         Loaded::RenewalPlanned(result) => renew::renewal_planned(model, result),
         Loaded::Renewed(result) => renew::renewed(model, result),
         Loaded::DownloadProgress {

@@ -214,9 +214,21 @@ fn launch_prompt<'a>(model: &Model, launch: &LaunchDialog) -> Line<'a> {
 pub fn download(frame: &mut Frame, model: &Model, dialog: &DownloadDialog, screen: Rect) {
     let area = centered(screen, 80, 7);
     frame.render_widget(Clear, area);
+    let batch = dialog.job_id.parse::<crate::store::BatchId>().is_ok();
+    let (what, note) = if batch {
+        (
+            "everything ready of batch",
+            "Each archive lands under its decoded path inside this folder, verified chunk by chunk. Enter starts, Esc cancels.",
+        )
+    } else {
+        (
+            "plan",
+            "The archive lands under its decoded name inside this folder, verified chunk by chunk. Enter starts, Esc cancels.",
+        )
+    };
     let lines = vec![
         Line::from(format!(
-            "plan {} of vault {}",
+            "{what} {} of vault {}",
             printable(&dialog.job_id),
             printable(&dialog.vault.name)
         )),
@@ -228,7 +240,7 @@ pub fn download(frame: &mut Frame, model: &Model, dialog: &DownloadDialog, scree
             Span::raw(format!("{}▏", printable(&dialog.folder))),
         ]),
         Line::from(Span::styled(
-            "The archive lands under its decoded name inside this folder, verified chunk by chunk. Enter starts, Esc cancels.",
+            note,
             model.config.theme.text(model.config.theme.muted),
         )),
     ];

@@ -121,6 +121,9 @@ fn general(model: &Model) -> &'static str {
         (Some(Dialog::Renew(_)), _) => {
             "A job's output can be downloaded for 24 hours after it is ready. These jobs lost theirs (or failed) before it was fetched: they start again at the same tier, paid again, and everything of the plan already on disk is kept."
         }
+        (Some(Dialog::Batch(_)), _) => {
+            "A batch retrieves each marked archive whole, as its own plan. Its jobs start at a bounded pace (the vault's retrieval policy and Glacier's throttling decide how fast); each output can be downloaded for 24 hours once ready, verified as it comes. Archives already restored into the folder, or with a job running, are not paid for again."
+        }
         (Some(Dialog::Download(_)), _) => {
             "The output is fetched in chunks whose tree hashes are checked as they arrive; an interrupted download resumes at the first unverified chunk."
         }
@@ -131,7 +134,7 @@ fn general(model: &Model) -> &'static str {
             "Archives are listed from the cached inventory, with file names decoded from the descriptions other tools wrote. Reading one means a retrieval job: pick it and plan a range."
         }
         (None, Pane::Jobs) => {
-            "Each row is a plan: the jobs that retrieve what was asked for, shown beneath it when expanded. Jobs run on Glacier's side; defrost asks about each no more often than its tier makes useful, and a finished job's output stays downloadable for 24 hours."
+            "A batch is one row, its archives beneath it when opened; every other row is a plan: the jobs that retrieve what was asked for, shown beneath it when expanded. Jobs run on Glacier's side; defrost asks about each no more often than its tier makes useful, and a finished job's output stays downloadable for 24 hours."
         }
     }
 }

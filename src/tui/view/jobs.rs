@@ -1,5 +1,6 @@
-//! The jobs pane: every plan of the journal as one row, live, with its
-//! download's gauge; an expanded plan shows its current jobs beneath it.
+//! The jobs pane: every batch and every other plan of the journal as one row,
+//! live, with its download's gauge; an expanded plan shows its current jobs
+//! beneath it (a batch's row and its archives are drawn in `jobs_batch`).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -8,6 +9,7 @@ use ratatui::text::Span;
 use ratatui::widgets::{Cell, Row, Table, TableState};
 
 use super::format::{size, span};
+use super::jobs_batch::{batch_row, item_row};
 use super::pane_block;
 use crate::domain::job::{
     JobStanding, JobStatus, PlanShape, PlanState, TrackedJob, effective_status,
@@ -29,17 +31,25 @@ pub fn jobs(frame: &mut Frame, model: &Model, area: Rect) {
     };
     let plans = model.jobs.plans.len();
     let plural = if plans == 1 { "" } else { "s" };
-    let title = format!(" Jobs · {plans} plan{plural}{syncing} ");
+    let batches = match model.jobs.batches.len() {
+        0 => String::new(),
+        1 => " · 1 batch".to_owned(),
+        n => format!(" · {n} batches"),
+    };
+    let title = format!(" Jobs · {plans} plan{plural}{batches}{syncing} ");
     let (header, widths, columns) = layout(model, area);
     let shown = model.jobs.rows();
-    let rows: Vec<Row> = (shown.iter())
+    // Only the rows in sight are drawn: an opened batch may list a million.
+    let visible = usize::from(area.height.saturating_sub(3)).max(1);
+    let top = model.jobs.top.min(shown.len().saturating_sub(1));
+    let rows: Vec<Row> = (shown.iter().skip(top).take(visible))
         .filter_map(|row| draw_row(model, *row, columns))
         .collect();
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme.marked(theme.accent, Modifier::BOLD)))
         .block(pane_block(model, title, focused))
         .row_highlight_style(theme.selection());
-    let cursor = model.jobs.cursor.min(shown.len().saturating_sub(1));
+    let cursor = (model.jobs.cursor.min(shown.len().saturating_sub(1))).saturating_sub(top);
     let mut state =
         TableState::default().with_selected((!shown.is_empty() && focused).then_some(cursor));
     frame.render_stateful_widget(table, area, &mut state);
@@ -48,8 +58,9 @@ pub fn jobs(frame: &mut Frame, model: &Model, area: Rect) {
 /// The header, the column widths, and what the cells need to know of them. The
 /// vault goes without saying when every plan is in the vault on screen.
 fn layout(model: &Model, area: Rect) -> (Vec<&'static str>, Vec<Constraint>, Columns) {
-    let with_vault = (model.jobs.plans.iter())
-        .any(|plan| Some(&plan.vault) != model.selected_vault().map(|vault| &vault.key));
+    let on_screen = model.selected_vault().map(|vault| &vault.key);
+    let with_vault = (model.jobs.plans.iter()).any(|plan| Some(&plan.vault) != on_screen)
+        || (model.jobs.batches.iter()).any(|batch| Some(&batch.entry.vault) != on_screen);
     let mut header = vec![
         "Vault", "Plan", "What", "Tier", "State", "Jobs", "Bytes in", "Ready",
     ];
@@ -94,6 +105,14 @@ struct Columns {
 /// column.
 fn draw_row(model: &Model, row: JobsRow, columns: Columns) -> Option<Row<'static>> {
     let (mut cells, style) = match row {
+        JobsRow::Batch(index) => {
+            let batch = model.jobs.batches.get(index)?;
+            (batch_row(model, batch, columns.what), Style::new())
+        }
+        JobsRow::BatchItem { batch, item } => {
+            let batch = model.jobs.batches.get(batch)?;
+            (item_row(model, batch, item)?, Style::new())
+        }
         JobsRow::Plan(index) => {
             let plan = model.jobs.plans.get(index)?;
             (plan_row(model, plan, columns.what), Style::new())
@@ -220,7 +239,7 @@ fn plan_what(model: &Model, plan: &PlanEntry, width: usize) -> String {
 const MIN_NAME: usize = 10;
 
 /// `text` in at most `width` cells: its end, after `…`, when it is too long.
-fn tail(text: &str, width: usize) -> String {
+pub(super) fn tail(text: &str, width: usize) -> String {
     if Span::raw(text).width() <= width {
         return text.to_owned();
     }
@@ -343,7 +362,7 @@ fn plan_readiness(model: &Model, plan: &PlanEntry, state: PlanState) -> String {
 }
 
 /// When it will be ready, or how long its output stays downloadable.
-fn readiness(model: &Model, job: &TrackedJob, status: JobStatus) -> String {
+pub(super) fn readiness(model: &Model, job: &TrackedJob, status: JobStatus) -> String {
     match status {
         JobStatus::InProgress => {
             let expected = expected_completion(job);

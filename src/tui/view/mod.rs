@@ -1,10 +1,12 @@
 //! `view`: draws the model, and only draws. Every pane has its own file; this one
 //! lays them out, and draws the title and status bars.
 
+mod batch;
 mod dialogs;
 mod explain;
 pub mod format;
 mod jobs;
+mod jobs_batch;
 #[cfg(test)]
 mod jobs_tests;
 #[cfg(test)]
@@ -53,6 +55,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         Some(Dialog::Launch(launch)) => dialogs::launch(frame, model, launch, screen),
         Some(Dialog::Download(download)) => dialogs::download(frame, model, download, screen),
         Some(Dialog::Renew(renew)) => renew::renewal(frame, model, renew, screen),
+        Some(Dialog::Batch(dialog)) => batch::dialog(frame, model, dialog, screen),
         None => {}
     }
     if model.help {
@@ -145,6 +148,11 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
         (Some(Dialog::Renew(_)), _) => {
             vec![(Action::Open, "start again"), (Action::Back, "cancel")]
         }
+        (Some(Dialog::Batch(_)), _) => vec![
+            (Action::NextPane, "tier"),
+            (Action::Open, "next"),
+            (Action::Back, "back"),
+        ],
         (None, Pane::Vaults) => vec![
             (Action::Open, "open"),
             (Action::FetchInventory, "fetch inventory"),
@@ -154,15 +162,15 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
         ],
         (None, Pane::Archives) => vec![
             (Action::Filter, "filter"),
-            (Action::Sort, "sort"),
             (Action::Tree, "tree"),
             (Action::PlanRange, "plan range"),
-            (Action::Preview, "preview"),
+            (Action::Mark, "mark"),
+            (Action::Launch, "restore marked"),
             (Action::Help, "help"),
             (Action::Quit, "quit"),
         ],
         (None, Pane::Jobs) => vec![
-            (Action::Open, "open plan"),
+            (Action::Open, "open"),
             (Action::Download, "download"),
             (Action::Renew, "renew"),
             (Action::Refresh, "refresh"),

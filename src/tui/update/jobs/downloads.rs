@@ -67,6 +67,9 @@ pub(in crate::tui::update) fn start_download(
     model: &mut Model,
     dialog: DownloadDialog,
 ) -> Vec<Cmd> {
+    if let Ok(batch) = dialog.job_id.parse::<crate::store::BatchId>() {
+        return super::super::batch::start_download(model, batch, &dialog.folder);
+    }
     model.jobs.downloads.insert(
         dialog.job_id.clone(),
         DownloadView {
@@ -118,11 +121,11 @@ pub(in crate::tui::update) fn download_finished(
     id: &str,
     result: Result<String, String>,
 ) -> Vec<Cmd> {
+    // No vault to ask Glacier about: only the journal is read.
+    let mut cmds = vec![super::sync_cmd(model, Vec::new())];
     let Some(view) = model.jobs.downloads.get_mut(id) else {
         return Vec::new();
     };
-    // No vault to ask Glacier about: only the journal is read.
-    let mut cmds = vec![Cmd::SyncJobs { vaults: Vec::new() }];
     match result {
         Ok(summary) => {
             view.done = view.total;

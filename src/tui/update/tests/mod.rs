@@ -57,7 +57,7 @@ fn the_first_screen_asks_for_one_page_and_the_jobs() {
     assert!(pages[0].limit < 200, "{}", pages[0].limit);
     assert!(
         cmds.iter()
-            .any(|cmd| matches!(cmd, Cmd::SyncJobs { vaults } if vaults.len() == 1))
+            .any(|cmd| matches!(cmd, Cmd::SyncJobs { vaults, .. } if vaults.len() == 1))
     );
 }
 

@@ -201,7 +201,13 @@ fn a_plan_download_is_one_gauge_and_reads_the_journal_when_it_ends() {
         result: Ok("verified into restores/photos/IMG_0001.jpg.bytes-1048576-49283071".into()),
     };
     let cmds = update(&mut model, Msg::Loaded(finished), NOW);
-    assert_eq!(cmds, vec![Cmd::SyncJobs { vaults: Vec::new() }]);
+    assert_eq!(
+        cmds,
+        vec![Cmd::SyncJobs {
+            vaults: Vec::new(),
+            open_batches: Vec::new()
+        }]
+    );
     let status = model.status.clone().unwrap();
     assert!(
         status.text.contains("IMG_0001.jpg.bytes-1048576-49283071"),

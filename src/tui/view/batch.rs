@@ -1,0 +1,200 @@
+//! The batch dialog: where the marked archives go and at which tier, then
+//! everything the user should know before paying (what is selected, what is
+//! already restored or reused, each tier's cost and when its last job is
+//! likely ready, the retrieval policy and the pace, names shared by archives).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::centered;
+use super::format::{size, size_u128, span};
+use crate::domain::cost::format_cost;
+use crate::glacier::RetrievalPolicy;
+use crate::text::printable;
+use crate::tracking::batch::PreparedBatch;
+use crate::tui::batch::{BatchDialog, BatchStage};
+use crate::tui::keymap::Action;
+use crate::tui::marks::grouped;
+use crate::tui::model::Model;
+
+pub fn dialog(frame: &mut Frame, model: &Model, dialog: &BatchDialog, screen: Rect) {
+    let theme = &model.config.theme;
+    let mut lines = vec![
+        Line::from(format!(
+            "{} marked archives, {}, of vault {}",
+            grouped(dialog.positions.len() as u64),
+            size_u128(dialog.marked_bytes),
+            printable(&dialog.vault.name)
+        )),
+        folder_line(model, dialog),
+        Line::from(""),
+    ];
+    match &dialog.stage {
+        BatchStage::Choosing => lines.push(Line::from(Span::styled(
+            format!(
+                "Each archive lands under its decoded path inside this folder. {} picks the tier ({} now); {} shows what the batch would do and cost, before anything is paid.",
+                model.config.keymap.label(Action::NextPane),
+                dialog.tier,
+                model.config.keymap.label(Action::Open)
+            ),
+            theme.text(theme.muted),
+        ))),
+        BatchStage::Preparing(_) => lines.push(Line::from(Span::styled(
+            "asking the cache and Glacier what the batch would do…",
+            theme.text(theme.muted),
+        ))),
+        BatchStage::Ready(prepared) => lines.extend(summary_lines(model, dialog, &prepared.0)),
+    }
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(4);
+    let area = centered(screen, 100, height.min(screen.height));
+    frame.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(true))
+        .title(Span::styled(
+            " Restore the marked archives ",
+            theme.title(true),
+        ));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}
+
+fn folder_line<'a>(model: &Model, dialog: &BatchDialog) -> Line<'a> {
+    let theme = &model.config.theme;
+    let typing = matches!(dialog.stage, BatchStage::Choosing);
+    Line::from(vec![
+        Span::styled("into folder ", theme.text(theme.accent)),
+        Span::raw(format!(
+            "{}{}",
+            printable(&dialog.folder),
+            if typing { "▏" } else { "" }
+        )),
+    ])
+}
+
+/// The summary, one fact a line, and the last question.
+fn summary_lines<'a>(
+    model: &Model,
+    dialog: &BatchDialog,
+    prepared: &PreparedBatch,
+) -> Vec<Line<'a>> {
+    let theme = &model.config.theme;
+    let s = &prepared.summary;
+    let mut lines = Vec::new();
+    if s.restored.archives > 0 {
+        lines.push(Line::from(format!(
+            "{} archives ({}) are already in the folder: not retrieved again",
+            grouped(s.restored.archives),
+            size(s.restored.bytes)
+        )));
+    }
+    if s.reusable.archives > 0 {
+        lines.push(Line::from(format!(
+            "{} archives ({}) have a job running or ready: not paid again",
+            grouped(s.reusable.archives),
+            size(s.reusable.bytes)
+        )));
+    }
+    lines.push(Line::from(Span::styled(
+        format!(
+            "{} jobs to start, {}",
+            grouped(s.to_start.archives),
+            size(s.to_start.bytes)
+        ),
+        theme.marked(theme.accent, Modifier::BOLD),
+    )));
+    let prices = &model.config.prices;
+    lines.push(Line::from(Span::styled(
+        format!(
+            "tier        last job ready in about   estimated cost   (prices of {}, as of {})",
+            prices.region, prices.as_of
+        ),
+        theme.text(theme.muted),
+    )));
+    let mut tiers: Vec<_> = s.tiers.iter().collect();
+    tiers.sort_by(|a, b| a.cost.total_cmp(&b.cost));
+    for tier in tiers {
+        let chosen = tier.tier == dialog.tier;
+        let text = format!(
+            "{} {:<10} {:<25} {}",
+            if chosen { "▶" } else { " " },
+            tier.tier.as_str(),
+            span(tier.last_ready_after),
+            format_cost(tier.cost, &prices.currency)
+        );
+        let style = if chosen {
+            theme.selection()
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(Span::styled(text, style)));
+    }
+    lines.push(policy_line(model, prepared));
+    if s.too_large.archives > 0 {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{} archives ({}) exceed the bytes-per-hour cap on their own and are not started",
+                grouped(s.too_large.archives),
+                size(s.too_large.bytes)
+            ),
+            theme.text(theme.warning),
+        )));
+    }
+    if let Some((name, shared)) = &s.shared_names.example {
+        lines.push(Line::from(format!(
+            "{} names are shared by more than one archive (for example {} by {shared}): the first keeps the name, the others get ' (archive ID)' before the extension",
+            grouped(s.shared_names.names),
+            printable(name)
+        )));
+    }
+    lines.push(Line::from(""));
+    let keys = &model.config.keymap;
+    lines.push(Line::from(Span::styled(
+        format!(
+            "{} starts {} jobs at {} · {} changes the tier · {} goes back",
+            keys.label(Action::Open),
+            grouped(s.to_start.archives),
+            dialog.tier,
+            keys.label(Action::NextPane),
+            keys.label(Action::Back)
+        ),
+        theme.marked(theme.warning, Modifier::BOLD),
+    )));
+    lines
+}
+
+/// The vault's retrieval policy and what it means for the pace.
+fn policy_line<'a>(model: &Model, prepared: &PreparedBatch) -> Line<'a> {
+    let theme = &model.config.theme;
+    let pace = match prepared.summary.hours_of_starting {
+        Some(hours) if hours > 0 => format!(", so starting takes at least {hours} hours"),
+        _ => String::new(),
+    };
+    let cap = prepared
+        .pace
+        .bytes_per_hour
+        .map_or_else(String::new, |cap| {
+            format!("; at most {} started per hour{pace}", size(cap))
+        });
+    let (policy, color) = match &prepared.policy {
+        Some(RetrievalPolicy::FreeTier) => (
+            "free tier only: Glacier refuses retrievals beyond the free allowance, which the batch retries later".to_owned(),
+            theme.warning,
+        ),
+        Some(policy) => (policy.to_string(), theme.good),
+        None => ("not readable with these credentials".to_owned(), theme.warning),
+    };
+    Line::from(Span::styled(
+        format!("data retrieval policy: {}{cap}", printable(&policy)),
+        theme.text(color),
+    ))
+}
