@@ -20,5 +20,7 @@ pub mod runtime;
 mod store_worker;
 #[cfg(test)]
 pub mod testing;
+#[cfg(test)]
+pub mod testing_batch;
 pub mod update;
 pub mod view;

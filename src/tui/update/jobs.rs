@@ -138,10 +138,15 @@ fn announce_ready_batches(model: &mut Model, batches: &[crate::tui::batch::Batch
     let Some(batch) = grown else {
         return Vec::new();
     };
+    let ready = batch.tally.counts.ready;
+    let outputs = if ready == 1 {
+        "1 output is ready".to_owned()
+    } else {
+        format!("{} outputs are ready", crate::tui::marks::grouped(ready))
+    };
     let text = format!(
-        "batch {}: {} outputs are ready: select its row in the jobs pane and press {} to download them",
+        "batch {}: {outputs}: select its row in the jobs pane and press {} to download",
         batch.entry.id,
-        crate::tui::marks::grouped(batch.tally.counts.ready),
         model.config.keymap.label(Action::Download)
     );
     model.tell(Severity::Good, text);

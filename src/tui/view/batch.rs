@@ -24,8 +24,8 @@ pub fn dialog(frame: &mut Frame, model: &Model, dialog: &BatchDialog, screen: Re
     let theme = &model.config.theme;
     let mut lines = vec![
         Line::from(format!(
-            "{} marked archives, {}, of vault {}",
-            grouped(dialog.positions.len() as u64),
+            "{} marked, {}, of vault {}",
+            archives(dialog.positions.len() as u64),
             size_u128(dialog.marked_bytes),
             printable(&dialog.vault.name)
         )),
@@ -92,15 +92,15 @@ fn summary_lines<'a>(
     let mut lines = Vec::new();
     if s.restored.archives > 0 {
         lines.push(Line::from(format!(
-            "{} archives ({}) are already in the folder: not retrieved again",
-            grouped(s.restored.archives),
+            "{} ({}) already in the folder: not retrieved again",
+            archives(s.restored.archives),
             size(s.restored.bytes)
         )));
     }
     if s.reusable.archives > 0 {
         lines.push(Line::from(format!(
-            "{} archives ({}) have a job running or ready: not paid again",
-            grouped(s.reusable.archives),
+            "{} ({}) with a job running or ready: not paid again",
+            archives(s.reusable.archives),
             size(s.reusable.bytes)
         )));
     }
@@ -142,8 +142,8 @@ fn summary_lines<'a>(
     if s.too_large.archives > 0 {
         lines.push(Line::from(Span::styled(
             format!(
-                "{} archives ({}) exceed the bytes-per-hour cap on their own and are not started",
-                grouped(s.too_large.archives),
+                "{} ({}) too large for the bytes-per-hour cap on their own: not started",
+                archives(s.too_large.archives),
                 size(s.too_large.bytes)
             ),
             theme.text(theme.warning),
@@ -176,7 +176,8 @@ fn summary_lines<'a>(
 fn policy_line<'a>(model: &Model, prepared: &PreparedBatch) -> Line<'a> {
     let theme = &model.config.theme;
     let pace = match prepared.summary.hours_of_starting {
-        Some(hours) if hours > 0 => format!(", so starting takes at least {hours} hours"),
+        Some(1) => ", so starting takes at least an hour".to_owned(),
+        Some(hours) if hours > 1 => format!(", so starting takes at least {hours} hours"),
         _ => String::new(),
     };
     let cap = prepared
@@ -197,4 +198,12 @@ fn policy_line<'a>(model: &Model, prepared: &PreparedBatch) -> Line<'a> {
         format!("data retrieval policy: {}{cap}", printable(&policy)),
         theme.text(color),
     ))
+}
+
+/// `1 archive`, `1,200 archives`.
+fn archives(count: u64) -> String {
+    match count {
+        1 => "1 archive".to_owned(),
+        n => format!("{} archives", grouped(n)),
+    }
 }

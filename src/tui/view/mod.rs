@@ -2,6 +2,8 @@
 //! lays them out, and draws the title and status bars.
 
 mod batch;
+#[cfg(test)]
+mod batch_tests;
 mod dialogs;
 mod explain;
 pub mod format;

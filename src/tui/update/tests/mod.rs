@@ -2,6 +2,7 @@
 //! browsing and planning; `spending` has launching, jobs and downloads, `plans`
 //! the jobs pane's rows of plans.
 
+mod batch;
 mod marks;
 mod plans;
 mod renew;
