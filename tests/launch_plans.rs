@@ -98,6 +98,14 @@ impl GlacierApi for PeekingGlacier {
     async fn get_data_retrieval_policy(&self) -> Result<RetrievalPolicy, GlacierError> {
         Err(unused())
     }
+
+    async fn delete_archive(&self, _vault: &str, _archive_id: &str) -> Result<(), GlacierError> {
+        Err(unused())
+    }
+
+    async fn delete_vault(&self, _vault: &str) -> Result<(), GlacierError> {
+        Err(unused())
+    }
 }
 
 fn vault() -> VaultKey {

@@ -201,6 +201,14 @@ impl GlacierApi for FakeGlacier {
     async fn get_data_retrieval_policy(&self) -> Result<RetrievalPolicy, GlacierError> {
         Err(unsupported())
     }
+
+    async fn delete_archive(&self, _vault: &str, _archive_id: &str) -> Result<(), GlacierError> {
+        Err(unsupported())
+    }
+
+    async fn delete_vault(&self, _vault: &str) -> Result<(), GlacierError> {
+        Err(unsupported())
+    }
 }
 
 fn fixture(archives: usize) -> (Arc<TestClock>, FakeGlacier, tempfile::TempDir, Store) {

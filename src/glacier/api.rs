@@ -63,6 +63,18 @@ pub trait GlacierApi: Send + Sync {
         &self,
     ) -> impl Future<Output = Result<RetrievalPolicy, GlacierError>> + Send;
 
+    /// Deletes an archive for good. Glacier answers an archive it no longer
+    /// holds (deleted before) with [`GlacierError::UnknownArchive`].
+    fn delete_archive(
+        &self,
+        vault: &str,
+        archive_id: &str,
+    ) -> impl Future<Output = Result<(), GlacierError>> + Send;
+
+    /// Deletes a vault, which Glacier does only when its last inventory lists
+    /// no archive and nothing was written to it since.
+    fn delete_vault(&self, vault: &str) -> impl Future<Output = Result<(), GlacierError>> + Send;
+
     /// How fast the service's clock runs: Glacier's own pace unless this is a
     /// sandbox with a sped-up clock, whose jobs are then polled at its pace.
     fn service_speed(&self) -> ServiceSpeed {

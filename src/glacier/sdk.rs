@@ -322,4 +322,27 @@ impl GlacierApi for SdkGlacier {
             .map_err(|err| self.error(err, Subject::Account))?;
         Ok(convert::policy(answer.policy()))
     }
+
+    async fn delete_archive(&self, vault: &str, archive_id: &str) -> Result<(), GlacierError> {
+        self.client
+            .delete_archive()
+            .account_id(ACCOUNT)
+            .vault_name(vault)
+            .archive_id(archive_id)
+            .send()
+            .await
+            .map_err(|err| self.error(err, Subject::Vault(vault)))?;
+        Ok(())
+    }
+
+    async fn delete_vault(&self, vault: &str) -> Result<(), GlacierError> {
+        self.client
+            .delete_vault()
+            .account_id(ACCOUNT)
+            .vault_name(vault)
+            .send()
+            .await
+            .map_err(|err| self.error(err, Subject::Vault(vault)))?;
+        Ok(())
+    }
 }
