@@ -20,7 +20,7 @@ use crate::domain::inventory::{InventoryFormat, Timestamp};
 /// The catalog schema this build writes and reads; kept in `PRAGMA user_version`.
 /// 1: vaults and snapshots; 2: the job journal as well; 3: restore claims;
 /// 4: retrieval plans; 5: batches.
-pub const CATALOG_SCHEMA: i64 = 5;
+pub const CATALOG_SCHEMA: i64 = 6;
 /// Marks the catalog as defrost's (`PRAGMA application_id`, "dfrc").
 const CATALOG_APPLICATION_ID: i64 = 0x6466_7263;
 
@@ -149,6 +149,7 @@ impl Catalog {
                 tx.execute_batch(super::claims::CLAIMS_DDL).at(path)?;
                 tx.execute_batch(super::plans::PLANS_DDL).at(path)?;
                 tx.execute_batch(super::batches::BATCHES_DDL).at(path)?;
+                tx.execute_batch(super::deletions::DELETIONS_DDL).at(path)?;
                 tx.pragma_update(None, "application_id", CATALOG_APPLICATION_ID)
                     .at(path)?;
                 tx.pragma_update(None, "user_version", CATALOG_SCHEMA)
@@ -157,7 +158,8 @@ impl Catalog {
             _ if application != CATALOG_APPLICATION_ID => {
                 return Err(StoreError::NotOurs { path: path.clone() });
             }
-            // A cache from before the journal, restore claims, plans or batches:
+            // A cache from before the journal, restore claims, plans, batches or
+            // deletions:
             // add what it lacks, give its jobs their plans, keep everything else.
             1..CATALOG_SCHEMA => {
                 if version == 1 {
@@ -171,6 +173,7 @@ impl Catalog {
                     super::plans::plan_v3_jobs(&tx).at(path)?;
                 }
                 tx.execute_batch(super::batches::BATCHES_DDL).at(path)?;
+                tx.execute_batch(super::deletions::DELETIONS_DDL).at(path)?;
                 tx.pragma_update(None, "user_version", CATALOG_SCHEMA)
                     .at(path)?;
             }

@@ -12,6 +12,7 @@
 mod batches;
 mod catalog;
 mod claims;
+mod deletions;
 mod diff;
 mod error;
 mod import;
@@ -32,6 +33,10 @@ pub use batches::{
 };
 pub use catalog::{CATALOG_SCHEMA, SnapshotInfo, Vault, VaultKey};
 pub use claims::RestoreClaim;
+pub use deletions::{
+    CopyProof, DeletionEntry, DeletionId, DeletionIntent, DeletionOutcome, DeletionProof,
+    DownloadProof,
+};
 pub use diff::{SnapshotDiff, diff};
 pub use error::{CatalogDamage, StoreError, VaultDetail, VaultRefusal};
 pub use import::{ImportProgress, ImportRequest, check_vault_name};
