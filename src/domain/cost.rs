@@ -30,6 +30,20 @@ pub struct PriceTable {
     pub region: String,
     pub currency: String,
     pub tiers: BTreeMap<String, TierPrice>,
+    /// What keeping an archive costs, for the fee of deleting one early. A
+    /// table written before this was priced has none: the fee is then said
+    /// without an amount.
+    #[serde(default)]
+    pub storage: Option<StoragePrice>,
+}
+
+/// What a vault charges to keep an archive.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoragePrice {
+    pub per_gb_month: f64,
+    /// An archive deleted sooner is charged for the rest of these days.
+    pub minimum_days: u32,
 }
 
 /// Why a price table cannot be used.

@@ -4,6 +4,7 @@
 pub mod batch;
 mod calendar;
 pub mod cost;
+pub mod drain;
 pub mod inventory;
 pub mod job;
 pub mod job_params;

@@ -121,6 +121,7 @@ impl Config {
                 region: "us-east-1".into(),
                 currency: "USD".into(),
                 tiers: Default::default(),
+                storage: None,
             }),
             bell: true,
             mouse: false,
