@@ -135,6 +135,9 @@ pub enum Command {
     Restore(crate::commands::restore::RestoreArgs),
     /// List restore batches and where their archives stand
     Batches(crate::commands::batches::BatchesArgs),
+    /// Empty a vault: delete the archives defrost has proof for (a verified copy
+    /// or download), journaled and resumable; then delete the vault
+    Drain(crate::commands::drain::DrainArgs),
     /// The interactive screen on a local Glacier sandbox with seeded vaults and a
     /// fast clock: no AWS account, no network, no cost
     Demo(crate::commands::screen::DemoArgs),

@@ -6,6 +6,7 @@ pub mod cached;
 pub mod completions;
 pub mod demo;
 pub mod download;
+pub mod drain;
 pub mod inventory;
 pub mod jobs;
 pub mod logging;
@@ -52,6 +53,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Vaults(args) => vaults::run(&cli.global, args),
         Command::Restore(args) => restore::run(&cli.global, args),
         Command::Batches(args) => batches::run(&cli.global, args),
+        Command::Drain(args) => drain::run(&cli.global, args),
         Command::Completions(args) => completions::run_completions(&args),
         Command::Man(args) => completions::run_man(&args),
     }

@@ -4,6 +4,7 @@
 
 pub mod batch;
 pub mod download;
+pub mod drain;
 pub mod inventory;
 pub mod watch;
 

@@ -4,15 +4,15 @@
 use time::OffsetDateTime;
 
 /// Spreads retries after throttling (splitmix64; no need for more).
-pub(super) struct Jitter(u64);
+pub(crate) struct Jitter(u64);
 
 impl Jitter {
-    pub(super) fn seeded(now: OffsetDateTime) -> Jitter {
+    pub(crate) fn seeded(now: OffsetDateTime) -> Jitter {
         Jitter(now.unix_timestamp_nanos() as u64)
     }
 
     /// In `[0, 1)`.
-    pub(super) fn next(&mut self) -> f64 {
+    pub(crate) fn next(&mut self) -> f64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

@@ -4,7 +4,7 @@
 //! renews what expired and retries what failed once. Everything it does is in
 //! the journal first, so the same loop run again goes on where it stopped.
 
-mod jitter;
+pub(crate) mod jitter;
 mod prepare;
 mod ready;
 mod run;
