@@ -10,6 +10,7 @@
 //! | `flip_byte` | the byte at `offset` of the job's output (not of the request's range) is XORed with `xor` | `offset` (required), `xor` (1–255, default 255) |
 //! | `service_unavailable` | requests in scope get 500 `ServiceUnavailableException` | `operation`, `message` |
 //! | `throttling` | requests in scope get 400 `ThrottlingException` | `operation`, `message` |
+//! | `access_denied` | requests in scope get 403 `AccessDeniedException`, as a vault lock or an access policy that forbids them answers | `operation`, `message` |
 //!
 //! Common keys: `vault` (only that vault's requests, jobs and outputs), `job_id`
 //! (only that job's DescribeJob and GetJobOutput requests and its output),

@@ -107,6 +107,9 @@ impl FaultBook {
             FaultKind::Throttling => GlacierError::throttling(
                 message.unwrap_or_else(|| "Rate exceeded (an injected fault)".into()),
             ),
+            FaultKind::AccessDenied => GlacierError::access_denied(message.unwrap_or_else(|| {
+                "Access denied by the vault's access policy or lock (an injected fault)".into()
+            })),
             _ => GlacierError::service_unavailable(message.unwrap_or_else(|| {
                 "Glacier is temporarily unavailable (an injected fault); retry the request".into()
             })),

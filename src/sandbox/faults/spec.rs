@@ -22,6 +22,9 @@ pub enum FaultKind {
     ServiceUnavailable,
     /// Requests in scope get 400 `ThrottlingException`.
     Throttling,
+    /// Requests in scope get 403 `AccessDeniedException`, as a vault lock or an
+    /// access policy that forbids them answers.
+    AccessDenied,
 }
 
 impl FaultKind {
@@ -37,13 +40,17 @@ impl FaultKind {
             FaultKind::FlipByte { .. } => KindTag::FlipByte,
             FaultKind::ServiceUnavailable => KindTag::ServiceUnavailable,
             FaultKind::Throttling => KindTag::Throttling,
+            FaultKind::AccessDenied => KindTag::AccessDenied,
         }
     }
 
     /// Whether the fault answers requests with an error (as opposed to acting on
     /// jobs or their output).
     pub fn is_error_reply(self) -> bool {
-        matches!(self, FaultKind::ServiceUnavailable | FaultKind::Throttling)
+        matches!(
+            self,
+            FaultKind::ServiceUnavailable | FaultKind::Throttling | FaultKind::AccessDenied
+        )
     }
 }
 
@@ -109,6 +116,7 @@ enum KindTag {
     FlipByte,
     ServiceUnavailable,
     Throttling,
+    AccessDenied,
 }
 
 impl KindTag {
@@ -120,6 +128,7 @@ impl KindTag {
             KindTag::FlipByte => "flip_byte",
             KindTag::ServiceUnavailable => "service_unavailable",
             KindTag::Throttling => "throttling",
+            KindTag::AccessDenied => "access_denied",
         }
     }
 }
@@ -230,6 +239,7 @@ fn checked_kind(text: &FaultText) -> Result<FaultKind, String> {
         KindTag::FailJob => FaultKind::FailJob,
         KindTag::ServiceUnavailable => FaultKind::ServiceUnavailable,
         KindTag::Throttling => FaultKind::Throttling,
+        KindTag::AccessDenied => FaultKind::AccessDenied,
         KindTag::DropOutput => FaultKind::DropOutput {
             after_bytes: text.after_bytes.ok_or(
                 "a drop_output fault needs after_bytes: how many bytes of the body to send before the connection drops",
