@@ -126,9 +126,15 @@ pub fn run(global: &GlobalOpts, args: DrainArgs) -> anyhow::Result<()> {
         let options = DrainOptions {
             requests_per_second: rate,
         };
-        let outcome = run_drain(&glacier, &mut store, &prepared, options, |event, outcome| {
-            view::event(event, outcome, json);
-        })
+        let outcome = run_drain(
+            &glacier,
+            &mut store,
+            &prepared,
+            options,
+            |event, outcome| {
+                view::event(event, outcome, json);
+            },
+        )
         .await;
         // The report is written whatever happened, from the journal.
         let report = write_report(&store, &key);

@@ -35,7 +35,10 @@ pub fn summary(prepared: &PreparedDrain, prices: &PriceTable, scope: DrainScope)
     }
     let proofs = [
         (s.copied, "copied to S3 and verified"),
-        (s.downloaded, "downloaded and verified, the file still there"),
+        (
+            s.downloaded,
+            "downloaded and verified, the file still there",
+        ),
         (s.unproven, "with no proof (--all)"),
     ];
     out.push_str(&format!(
@@ -151,7 +154,10 @@ pub fn event(event: &DrainEvent<'_>, outcome: &DrainOutcome, json: bool) {
             printable(&item.name)
         ),
         DrainEvent::Held { message, .. } => {
-            eprintln!("Glacier pushed back ({}); going on shortly", printable(message));
+            eprintln!(
+                "Glacier pushed back ({}); going on shortly",
+                printable(message)
+            );
         }
     }
 }

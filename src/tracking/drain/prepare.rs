@@ -83,7 +83,10 @@ pub fn prepare_drain(
     }
     let mut lost_candidates = Vec::new();
     for download in downloads {
-        if matches!(proofs.get(&download.archive_id), Some(DeletionProof::Copied { .. })) {
+        if matches!(
+            proofs.get(&download.archive_id),
+            Some(DeletionProof::Copied { .. })
+        ) {
             continue;
         }
         lost_candidates.push(download);
@@ -99,7 +102,10 @@ pub fn prepare_drain(
         ids.dedup();
         snapshot.find_archives(&ids)?
     };
-    let sizes: HashMap<&str, u64> = rows.iter().map(|r| (r.archive_id.as_str(), r.size)).collect();
+    let sizes: HashMap<&str, u64> = rows
+        .iter()
+        .map(|r| (r.archive_id.as_str(), r.size))
+        .collect();
     for download in lost_candidates {
         let Some(&size) = sizes.get(download.archive_id.as_str()) else {
             continue;
@@ -144,7 +150,9 @@ pub fn prepare_drain(
     let mut summary = summarize(request.scope, &judged, storage, now);
     // Archives the inventory lists that were not read (no proof of any kind)
     // are kept.
-    let unread = snapshot.archive_count().saturating_sub(summary.listed.archives);
+    let unread = snapshot
+        .archive_count()
+        .saturating_sub(summary.listed.archives);
     summary.listed.archives += unread;
     summary.kept.archives += unread;
     Ok(PreparedDrain {

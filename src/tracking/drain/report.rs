@@ -107,7 +107,10 @@ mod tests {
             name: "../../etc/passwd".into(),
         };
         let path = report_path(Path::new("/data"), &vault);
-        assert_eq!(path, Path::new("/data/deletions/--us-east-1-.._.._etc_passwd.csv"));
+        assert_eq!(
+            path,
+            Path::new("/data/deletions/--us-east-1-.._.._etc_passwd.csv")
+        );
         assert_eq!(safe(".."), "_");
     }
 }
