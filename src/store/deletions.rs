@@ -160,6 +160,16 @@ pub struct DeletionEntry {
     pub done: Option<(String, DeletionOutcome)>,
 }
 
+/// How far the drains of a vault are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeletionTotals {
+    /// Archives written down for deletion.
+    pub asked: u64,
+    /// Of them, with Glacier's answer (deleted, or gone already).
+    pub done: u64,
+    pub done_bytes: u64,
+}
+
 /// A whole archive downloaded and verified into a file, as the journal says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DownloadProof {

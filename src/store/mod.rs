@@ -35,7 +35,7 @@ pub use catalog::{CATALOG_SCHEMA, SnapshotInfo, Vault, VaultKey};
 pub use claims::RestoreClaim;
 pub use deletions::{
     CopyProof, DeletionEntry, DeletionId, DeletionIntent, DeletionOutcome, DeletionProof,
-    DownloadProof,
+    DeletionTotals, DownloadProof,
 };
 pub use diff::{SnapshotDiff, diff};
 pub use error::{CatalogDamage, StoreError, VaultDetail, VaultRefusal};

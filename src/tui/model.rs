@@ -28,6 +28,16 @@ pub struct VaultSummary {
     /// Glacier's own count, from its last inventory (`None`: not asked, or never
     /// inventoried).
     pub live_archives: Option<u64>,
+    /// How far drains of the vault are (all zero when none was run).
+    pub deletions: crate::store::DeletionTotals,
+}
+
+impl VaultSummary {
+    /// Lines the vaults pane gives it: the name, its inventory in two, and a
+    /// line for a drain when one was run.
+    pub fn lines(&self) -> u16 {
+        if self.deletions.asked > 0 { 4 } else { 3 }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -194,11 +194,15 @@ fn summaries(store: &Store, live: &[VaultInfo], region: &str) -> Result<Vec<Vaul
             .iter()
             .find(|info| info.name == vault.key.name && vault.key.region == region)
             .and_then(|info| info.last_inventory.map(|_| info.archive_count));
+        let deletions = store
+            .deletion_totals(&vault.key.region, &vault.key.name)
+            .map_err(|err| err.to_string())?;
         summaries.push(VaultSummary {
             key: vault.key.clone(),
             snapshot: newest,
             snapshot_count: snapshots.len(),
             live_archives,
+            deletions,
         });
     }
     for info in live {
@@ -215,6 +219,7 @@ fn summaries(store: &Store, live: &[VaultInfo], region: &str) -> Result<Vec<Vaul
                 snapshot: None,
                 snapshot_count: 0,
                 live_archives: info.last_inventory.map(|_| info.archive_count),
+                deletions: Default::default(),
             });
         }
     }

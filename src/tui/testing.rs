@@ -222,6 +222,7 @@ pub fn browsing(width: u16, height: u16, total: u32) -> Model {
         snapshot: Some(snapshot(u64::from(total))),
         snapshot_count: 2,
         live_archives: Some(u64::from(total)),
+        deletions: Default::default(),
     }];
     let cmds = update(&mut model, Msg::Loaded(Loaded::Vaults(Ok(vaults))), NOW);
     let request = model.archives.pending.expect("the first page is asked for");

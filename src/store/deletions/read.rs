@@ -2,7 +2,8 @@
 //! downloaded and verified, whole archives copied to S3 and verified.
 
 use super::{
-    CopyProof, DeletionEntry, DeletionId, DeletionOutcome, DeletionProof, DownloadProof, damaged,
+    CopyProof, DeletionEntry, DeletionId, DeletionOutcome, DeletionProof, DeletionTotals,
+    DownloadProof, damaged,
 };
 use crate::store::Store;
 use crate::store::catalog::VaultKey;
@@ -80,6 +81,29 @@ impl Store {
                 },
             )
             .collect()
+    }
+
+    /// How far the drains of the vault named `name` in `region` are (of any
+    /// account): asked, answered and the bytes answered, without reading each.
+    pub fn deletion_totals(&self, region: &str, name: &str) -> Result<DeletionTotals, StoreError> {
+        let path = self.catalog.path();
+        self.catalog
+            .read_connection()
+            .prepare_cached(
+                "SELECT count(*), count(d.done_at),
+                        coalesce(sum(CASE WHEN d.done_at IS NOT NULL THEN d.size END), 0)
+                 FROM deletion d JOIN vault v ON v.id = d.vault_id
+                 WHERE v.region = ?1 AND v.name = ?2",
+            )
+            .at(path)?
+            .query_row([region, name], |r| {
+                Ok(DeletionTotals {
+                    asked: r.get::<_, i64>(0)?.max(0) as u64,
+                    done: r.get::<_, i64>(1)?.max(0) as u64,
+                    done_bytes: r.get::<_, i64>(2)?.max(0) as u64,
+                })
+            })
+            .at(path)
     }
 
     /// Whole archives of `vault` downloaded into a file and verified against

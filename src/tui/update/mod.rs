@@ -195,9 +195,15 @@ fn click(model: &mut Model, column: u16, row: u16) -> Vec<Cmd> {
     // Rows start below the top border, and below the header in tables.
     if inside(areas.vaults) {
         model.focus = Pane::Vaults;
-        // Each vault takes three lines: its name and two of details.
-        let index = usize::from(row.saturating_sub(areas.vaults.y + 1) / 3);
-        if index < model.vaults.len() {
+        // Each vault takes its name and two lines of details, and a third for
+        // a drain when one was run.
+        let mut line = row.saturating_sub(areas.vaults.y + 1);
+        let index = model.vaults.iter().position(|vault| {
+            let inside = line < vault.lines();
+            line = line.saturating_sub(vault.lines());
+            inside
+        });
+        if let Some(index) = index {
             model.vault_cursor = index;
         }
         return archives::vaults_action(model, Action::Open);

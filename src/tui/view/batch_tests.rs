@@ -167,3 +167,49 @@ fn an_open_batch_of_thousands_draws_only_the_rows_in_sight() {
         "the batch's row is scrolled away: {drawn}"
     );
 }
+
+#[test]
+fn a_drained_vault_says_how_far_its_drain_is_and_a_click_finds_the_vault_below_it() {
+    use crate::store::DeletionTotals;
+    use crate::tui::model::VaultSummary;
+    use crate::tui::msg::Loaded;
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut model = browsing(120, 36, 10);
+    let mut other = snapshot(20);
+    other.id = 2;
+    other.vault.key.name = "scans".into();
+    let vaults = vec![
+        VaultSummary {
+            key: vault_key(),
+            snapshot: Some(snapshot(10)),
+            snapshot_count: 1,
+            live_archives: None,
+            deletions: DeletionTotals {
+                asked: 4,
+                done: 3,
+                done_bytes: 3 * MIB,
+            },
+        },
+        VaultSummary {
+            key: other.vault.key.clone(),
+            snapshot: Some(other),
+            snapshot_count: 1,
+            live_archives: None,
+            deletions: DeletionTotals::default(),
+        },
+    ];
+    update(&mut model, Msg::Loaded(Loaded::Vaults(Ok(vaults))), NOW);
+    let drawn = screen(&model);
+    assert!(drawn.contains("deleted 3, 1 unanswered"), "{drawn}");
+    // The first vault takes four lines, so the fifth line is the second vault.
+    model.config.mouse = true;
+    let areas = crate::tui::layout::areas(120, 36, false).unwrap();
+    let click = Msg::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: areas.vaults.x + 2,
+        row: areas.vaults.y + 1 + 4,
+        modifiers: KeyModifiers::NONE,
+    });
+    update(&mut model, click, NOW);
+    assert_eq!(model.vault_cursor, 1);
+}

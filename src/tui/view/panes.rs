@@ -42,6 +42,17 @@ pub fn vaults(frame: &mut Frame, model: &Model, area: Rect) {
             lines.extend(detail.lines().map(|line| {
                 Line::from(Span::styled(format!("  {line}"), theme.text(theme.muted)))
             }));
+            let drained = &vault.deletions;
+            if drained.asked > 0 {
+                let waiting = drained.asked - drained.done;
+                // The pane is narrow: the count, then what matters more.
+                let text = if waiting > 0 {
+                    format!("  deleted {}, {waiting} unanswered", drained.done)
+                } else {
+                    format!("  deleted {} · {}", drained.done, size(drained.done_bytes))
+                };
+                lines.push(Line::from(Span::styled(text, theme.text(theme.warning))));
+            }
             ListItem::new(lines)
         })
         .collect();

@@ -261,12 +261,14 @@ fn another_vault_starts_without_marks_and_the_status_bar_says_so() {
             snapshot: Some(snapshot(500)),
             snapshot_count: 1,
             live_archives: None,
+            deletions: Default::default(),
         },
         VaultSummary {
             key: other.vault.key.clone(),
             snapshot: Some(other),
             snapshot_count: 1,
             live_archives: None,
+            deletions: Default::default(),
         },
     ];
     update(&mut model, Msg::Loaded(Loaded::Vaults(Ok(vaults))), NOW);

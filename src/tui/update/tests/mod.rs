@@ -44,6 +44,7 @@ fn the_first_screen_asks_for_one_page_and_the_jobs() {
         snapshot: Some(snapshot(1_000_000)),
         snapshot_count: 1,
         live_archives: None,
+        deletions: Default::default(),
     }];
     let cmds = update(&mut model, Msg::Loaded(Loaded::Vaults(Ok(vaults))), NOW);
     let pages: Vec<_> = cmds
