@@ -33,6 +33,7 @@ pub mod domain;
 pub mod glacier;
 pub mod hashing;
 pub mod input;
+pub mod s3;
 pub mod sandbox;
 pub mod store;
 pub mod text;

@@ -4,7 +4,7 @@
 //! ARCHITECTURE's layer list and the README's module map:
 //!
 //! ```text
-//! domain ← store, glacier, sandbox ← tracking ← commands, tui
+//! domain ← store, glacier, s3, sandbox ← tracking ← commands, tui
 //! ```
 //!
 //! with `text` (untrusted text made printable), `confined` (writing inside a
@@ -24,28 +24,31 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("hashing", &["domain"]),
     ("store", &["domain", "text", "confined"]),
     ("glacier", &["domain", "text", "confined", "hashing"]),
+    ("s3", &["domain", "text"]),
     ("sandbox", &["domain", "text", "hashing"]),
     (
         "tracking",
-        &["domain", "text", "confined", "hashing", "store", "glacier"],
+        &[
+            "domain", "text", "confined", "hashing", "store", "glacier", "s3",
+        ],
     ),
     (
         "tui",
         &[
-            "domain", "text", "confined", "input", "hashing", "store", "glacier", "tracking",
+            "domain", "text", "confined", "input", "hashing", "store", "glacier", "s3", "tracking",
         ],
     ),
     (
         "commands",
         &[
-            "domain", "text", "confined", "input", "hashing", "store", "glacier", "sandbox",
+            "domain", "text", "confined", "input", "hashing", "store", "glacier", "s3", "sandbox",
             "tracking", "tui", "cli",
         ],
     ),
     (
         "cli",
         &[
-            "domain", "text", "confined", "input", "hashing", "store", "glacier", "sandbox",
+            "domain", "text", "confined", "input", "hashing", "store", "glacier", "s3", "sandbox",
             "tracking", "tui", "commands",
         ],
     ),

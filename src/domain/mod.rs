@@ -10,6 +10,7 @@ pub mod job;
 pub mod job_params;
 mod json_string;
 pub mod legacy_part;
+pub mod migrate;
 pub mod names;
 pub mod range;
 pub mod treehash;
