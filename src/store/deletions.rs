@@ -56,12 +56,24 @@ CREATE TABLE IF NOT EXISTS upload (
 );
 CREATE INDEX IF NOT EXISTS upload_by_plan ON upload (plan);
 CREATE TABLE IF NOT EXISTS upload_part (
-    upload   INTEGER NOT NULL REFERENCES upload(id),
-    number   INTEGER NOT NULL,
-    size     INTEGER NOT NULL,
-    etag     TEXT NOT NULL,
-    checksum TEXT,
+    upload    INTEGER NOT NULL REFERENCES upload(id),
+    number    INTEGER NOT NULL,
+    size      INTEGER NOT NULL,
+    etag      TEXT NOT NULL,
+    -- the SHA-256 sent with the part, base64, as S3 checks it
+    checksum  TEXT NOT NULL,
+    -- the part's tree hash, checked against Glacier's: the parts' hashes
+    -- combine into the archive's without fetching anything again
+    tree_hash TEXT NOT NULL,
     PRIMARY KEY (upload, number)
+);
+-- where a batch copies to, when it copies to S3 rather than into a folder
+CREATE TABLE IF NOT EXISTS batch_bucket (
+    batch         INTEGER PRIMARY KEY REFERENCES batch(id),
+    bucket        TEXT NOT NULL,
+    prefix        TEXT NOT NULL,
+    storage_class TEXT NOT NULL,
+    region        TEXT NOT NULL
 );
 ";
 

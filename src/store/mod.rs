@@ -23,6 +23,7 @@ mod opening;
 mod plans;
 pub mod snapshot;
 pub mod sorter;
+mod uploads;
 mod which;
 
 use std::path::{Path, PathBuf};
@@ -47,6 +48,7 @@ pub use plans::{
 pub use snapshot::{
     ArchivePage, ArchiveQuery, ArchiveRow, FolderEntry, FolderEntryKind, Snapshot, SortKey,
 };
+pub use uploads::{BucketTarget, UploadEntry, UploadId, UploadPart};
 
 use catalog::Catalog;
 

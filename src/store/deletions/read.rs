@@ -121,6 +121,7 @@ impl Store {
                  FROM plan p JOIN vault pv ON pv.id = p.vault_id
                  WHERE {condition} AND p.want IS NULL AND p.archive_id IS NOT NULL
                    AND p.finished_path IS NOT NULL AND p.finished_verified = 1
+                   AND p.finished_path NOT LIKE 's3://%'
                  ORDER BY p.id"
             ))
             .at(path)?;

@@ -189,3 +189,77 @@ fn a_cache_of_schema_five_gains_the_deletion_and_upload_tables_and_keeps_its_pla
         .unwrap();
     assert_eq!(version, crate::store::CATALOG_SCHEMA);
 }
+
+#[test]
+fn an_upload_keeps_its_key_and_parts_and_its_completion_is_a_copy_proof_not_a_download() {
+    use crate::store::UploadPart;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let plan = store
+        .record_plan(&PlanIntent {
+            vault: &vault(),
+            archive: Some(PlanArchive {
+                archive_id: "A".into(),
+                size: Some(20 << 20),
+                tree_hash: Some("ab".repeat(32)),
+                name: Some("a.tif".into()),
+            }),
+            want: None,
+            shape: PlanShape::Whole,
+            made_by: "defrost",
+            at: at(0),
+        })
+        .unwrap();
+    let id = store
+        .record_upload_planned(plan, "bucket", "photos/a.tif", at(0))
+        .unwrap();
+    assert_eq!(
+        store
+            .record_upload_planned(plan, "bucket", "other", at(1))
+            .unwrap(),
+        id,
+        "a plan's key is chosen once"
+    );
+    store.record_upload_id(id, "UPLOAD-1").unwrap();
+    let part = |number: u32| UploadPart {
+        number,
+        size: 8 << 20,
+        etag: format!("\"etag-{number}\""),
+        checksum: format!("sha-{number}"),
+        tree_hash: format!("{number:0>64}"),
+    };
+    store.record_upload_part(id, &part(2)).unwrap();
+    store.record_upload_part(id, &part(1)).unwrap();
+    let entry = store.upload_of_plan(plan).unwrap().unwrap();
+    assert_eq!(entry.key, "photos/a.tif");
+    assert_eq!(entry.upload_id.as_deref(), Some("UPLOAD-1"));
+    assert_eq!(entry.parts, vec![part(1), part(2)]);
+    assert!(
+        store.copy_proofs(&vault()).unwrap().is_empty(),
+        "not completed"
+    );
+
+    // S3 lost the upload: it starts over under the same key.
+    store.restart_upload(id).unwrap();
+    let entry = store.upload_of_plan(plan).unwrap().unwrap();
+    assert_eq!((entry.upload_id, entry.parts.len()), (None, 0));
+
+    store.record_upload_id(id, "UPLOAD-2").unwrap();
+    store.record_upload_part(id, &part(1)).unwrap();
+    store
+        .record_upload_completed(id, "\"whole\"", "sum-1", at(5))
+        .unwrap();
+    let proofs = store.copy_proofs(&vault()).unwrap();
+    assert_eq!(proofs.len(), 1);
+    assert_eq!(
+        (proofs[0].bucket.as_str(), proofs[0].key.as_str()),
+        ("bucket", "photos/a.tif")
+    );
+    let finished = store.plan(plan).unwrap().unwrap().finished.unwrap();
+    assert_eq!(finished.path, "s3://bucket/photos/a.tif");
+    assert!(finished.verified);
+    assert!(
+        store.download_proofs(&vault()).unwrap().is_empty(),
+        "an object is not a downloaded file"
+    );
+}
