@@ -122,6 +122,18 @@ pub enum GlacierError {
 impl GlacierError {
     /// Whether the user can fix this by changing the command or their AWS setup
     /// (exit code 2), as opposed to a failure outside their control.
+    /// Failures that a fresh request may not meet again.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            GlacierError::ServerError { .. }
+                | GlacierError::Throttled { .. }
+                | GlacierError::Network { .. }
+                | GlacierError::Timeout { .. }
+                | GlacierError::Body { .. }
+        )
+    }
+
     pub fn is_bad_input(&self) -> bool {
         matches!(
             self,

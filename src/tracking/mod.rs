@@ -6,6 +6,7 @@ pub mod batch;
 pub mod download;
 pub mod drain;
 pub mod inventory;
+pub mod migrate;
 pub mod watch;
 
 use std::collections::{HashMap, HashSet};

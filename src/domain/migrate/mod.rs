@@ -5,6 +5,7 @@
 mod keys;
 mod metadata;
 mod names_file;
+pub mod parts;
 mod prices;
 #[cfg(test)]
 mod props;

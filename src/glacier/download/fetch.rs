@@ -167,7 +167,9 @@ impl Tries<'_> {
                     part,
                 })
             }
-            Failure::Glacier(err) if is_transient(&err) && !last => Ok(err.to_string()),
+            Failure::Glacier(err) if GlacierError::is_transient(&err) && !last => {
+                Ok(err.to_string())
+            }
             Failure::Glacier(err) => Err(DownloadError::Glacier {
                 job_id,
                 first,
@@ -337,16 +339,4 @@ impl Spool<'_> {
         }
         self.buffers.give(self.batch);
     }
-}
-
-/// Failures that a fresh request may not meet again.
-fn is_transient(err: &GlacierError) -> bool {
-    matches!(
-        err,
-        GlacierError::ServerError { .. }
-            | GlacierError::Throttled { .. }
-            | GlacierError::Network { .. }
-            | GlacierError::Timeout { .. }
-            | GlacierError::Body { .. }
-    )
 }

@@ -13,6 +13,7 @@ mod tally;
 
 use std::path::PathBuf;
 
+pub(crate) use prepare::prepare_into;
 pub use prepare::{BatchRequest, Candidate, PreparedBatch, pace_for, prepare_batch, record_batch};
 pub use ready::{ReadyOutcome, ReadyProgress, download_ready};
 pub use run::{RunOptions, run_batch};

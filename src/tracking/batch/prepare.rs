@@ -71,6 +71,23 @@ pub async fn prepare_batch<G: GlacierApi>(
         path: request.to.clone(),
         source,
     })?;
+    let restored = restored_files(store, &request.vault, &folder)?;
+    prepare_into(api, store, request, folder, restored, rows, prices, now).await
+}
+
+/// Prepares a batch whose archives go to `folder` (a folder, or an S3
+/// address), `restored` naming by archive id those already there, where they are.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn prepare_into<G: GlacierApi>(
+    api: &G,
+    store: &mut Store,
+    request: BatchRequest,
+    folder: PathBuf,
+    restored: HashMap<String, String>,
+    rows: Vec<ArchiveRow>,
+    prices: &PriceTable,
+    now: OffsetDateTime,
+) -> Result<PreparedBatch, BatchError> {
     // A policy the credentials may not read does not stop a restore.
     let policy = api.get_data_retrieval_policy().await.ok();
     let pace = pace_for(policy.as_ref(), &request.limits);
@@ -78,7 +95,6 @@ pub async fn prepare_batch<G: GlacierApi>(
         .await?
         .listed;
     let reusable = reusable_jobs(store, &request.vault, &listed, now)?;
-    let restored = restored_files(store, &request.vault, &folder)?;
     let candidates: Vec<Candidate> = rows
         .into_iter()
         .map(|row| candidate(row, &reusable, &restored))
@@ -224,7 +240,10 @@ pub fn record_batch(
             store.add_job_to_plan(*plan, 0, journal_id)?;
         }
     }
-    claim_shared_names(store, prepared, &folder, now)?;
+    // Names in a bucket are told apart by their keys, chosen with the batch.
+    if !folder.starts_with("s3://") {
+        claim_shared_names(store, prepared, &folder, now)?;
+    }
     Ok(batch)
 }
 

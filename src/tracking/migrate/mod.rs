@@ -1,0 +1,76 @@
+//! Copying a vault to S3: a batch (paced, renewed, resumed as any batch) whose
+//! archives go into S3 objects under their decoded names instead of files in a
+//! folder. `prepare` works out each archive's key and what is in the bucket
+//! already; `copy` streams one ready output into a multipart upload, checked
+//! part by part; the batch loop drives both.
+
+pub mod copy;
+mod prepare;
+
+pub use copy::{Copied, CopyJob, LARGEST_PART_IN_MEMORY, copy_archive};
+pub use prepare::{
+    InBucket, MigrationRequest, PreparedMigration, prepare_migration, record_migration,
+};
+
+use crate::domain::treehash::TreeHash;
+use crate::glacier::GlacierError;
+use crate::s3::S3Error;
+use crate::store::StoreError;
+use crate::tracking::batch::BatchError;
+
+/// Why a copy could not be made or carried on.
+#[derive(Debug, thiserror::Error)]
+pub enum MigrateError {
+    #[error(
+        "an archive of {size} bytes needs parts larger than defrost copies through memory; copy it with defrost download and an upload of your own"
+    )]
+    TooLarge { size: u64 },
+    #[error(
+        "bytes {first}-{last} of the job's output failed Glacier's tree hash each time they were fetched; nothing of them was sent"
+    )]
+    PartDisagrees { first: u64, last: u64 },
+    #[error(
+        "the parts sent for {} make the tree hash {found}, not the inventory's {expected}; the object was not completed",
+        crate::text::printable(.key)
+    )]
+    TreeHashDisagrees {
+        key: String,
+        expected: TreeHash,
+        found: TreeHash,
+    },
+    #[error(
+        "the bucket already holds {} with another archive's tree hash; add --overwrite to replace it, or choose another --prefix",
+        crate::text::printable(.key)
+    )]
+    WouldOverwrite { key: String },
+    #[error(
+        "the bucket {bucket} is in {bucket_region} and the vault in {vault_region}: copying between regions is paid for by the byte; add --allow-cross-region to copy anyway"
+    )]
+    CrossRegion {
+        bucket: String,
+        bucket_region: String,
+        vault_region: String,
+    },
+    #[error(transparent)]
+    S3(#[from] S3Error),
+    #[error(transparent)]
+    Glacier(#[from] GlacierError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Batch(#[from] BatchError),
+}
+
+impl MigrateError {
+    /// Whether the user can fix it by changing the command (exit code 2).
+    pub fn is_bad_input(&self) -> bool {
+        match self {
+            MigrateError::CrossRegion { .. } | MigrateError::WouldOverwrite { .. } => true,
+            MigrateError::S3(err) => err.is_bad_input(),
+            MigrateError::Glacier(err) => err.is_bad_input(),
+            MigrateError::Store(err) => err.is_bad_input(),
+            MigrateError::Batch(err) => err.is_bad_input(),
+            _ => false,
+        }
+    }
+}
