@@ -45,6 +45,8 @@ CREATE TABLE IF NOT EXISTS upload (
     plan         INTEGER NOT NULL REFERENCES plan(id),
     bucket       TEXT NOT NULL,
     key          TEXT NOT NULL,
+    -- the object's user metadata, as a JSON object of strings
+    metadata     TEXT NOT NULL DEFAULT '{}',
     -- S3's multipart upload id, once S3 gave it
     upload_id    TEXT,
     started_at   TEXT NOT NULL,

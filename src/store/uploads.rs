@@ -48,6 +48,8 @@ pub struct UploadEntry {
     pub plan: PlanId,
     pub bucket: String,
     pub key: String,
+    /// The object's user metadata.
+    pub metadata: std::collections::BTreeMap<String, String>,
     /// S3's, once it gave one.
     pub upload_id: Option<String>,
     /// In part order.
@@ -107,8 +109,11 @@ impl Store {
         plan: PlanId,
         bucket: &str,
         key: &str,
+        metadata: &std::collections::BTreeMap<String, String>,
         at: OffsetDateTime,
     ) -> Result<UploadId, StoreError> {
+        let metadata = serde_json::to_string(metadata)
+            .map_err(|err| StoreError::refused(format!("an object's metadata: {err}")))?;
         self.change(|tx| {
             let known: Option<i64> = tx
                 .query_row(
@@ -122,8 +127,9 @@ impl Store {
                 return Ok(UploadId(id));
             }
             tx.execute(
-                "INSERT INTO upload (plan, bucket, key, started_at) VALUES (?1, ?2, ?3, ?4)",
-                params![plan.0, bucket, key, rfc3339(at)],
+                "INSERT INTO upload (plan, bucket, key, metadata, started_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![plan.0, bucket, key, metadata, rfc3339(at)],
             )?;
             Ok(UploadId(tx.last_insert_rowid()))
         })
@@ -199,7 +205,7 @@ impl Store {
         let conn = self.catalog.read_connection();
         let row = conn
             .prepare_cached(
-                "SELECT id, bucket, key, upload_id, etag, checksum, completed_at FROM upload
+                "SELECT id, bucket, key, upload_id, etag, checksum, completed_at, metadata FROM upload
                  WHERE plan = ?1 AND aborted_at IS NULL ORDER BY id DESC LIMIT 1",
             )
             .at(path)?
@@ -212,13 +218,20 @@ impl Store {
                     r.get::<_, Option<String>>(4)?,
                     r.get::<_, Option<String>>(5)?,
                     r.get::<_, Option<String>>(6)?,
+                    r.get::<_, String>(7)?,
                 ))
             })
             .optional()
             .at(path)?;
-        let Some((id, bucket, key, upload_id, etag, checksum, completed_at)) = row else {
+        let Some((id, bucket, key, upload_id, etag, checksum, completed_at, metadata)) = row else {
             return Ok(None);
         };
+        let metadata = serde_json::from_str(&metadata).map_err(|_| {
+            StoreError::refused(format!(
+                "the journal's record of upload {} is damaged; its archive is not copied until it is mended",
+                id.0
+            ))
+        })?;
         let mut statement = conn
             .prepare_cached(
                 "SELECT number, size, etag, checksum, tree_hash FROM upload_part
@@ -245,6 +258,7 @@ impl Store {
             plan,
             bucket,
             key,
+            metadata,
             upload_id,
             parts,
             completed,

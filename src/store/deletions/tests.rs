@@ -211,11 +211,11 @@ fn an_upload_keeps_its_key_and_parts_and_its_completion_is_a_copy_proof_not_a_do
         })
         .unwrap();
     let id = store
-        .record_upload_planned(plan, "bucket", "photos/a.tif", at(0))
+        .record_upload_planned(plan, "bucket", "photos/a.tif", &Default::default(), at(0))
         .unwrap();
     assert_eq!(
         store
-            .record_upload_planned(plan, "bucket", "other", at(1))
+            .record_upload_planned(plan, "bucket", "other", &Default::default(), at(1))
             .unwrap(),
         id,
         "a plan's key is chosen once"

@@ -5,18 +5,19 @@
 //! asked), the bucket's region against the vault's, the batch's summary and
 //! the storage's cost; then the batch journaled with its bucket and keys.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use futures_util::{StreamExt as _, stream};
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use super::MigrateError;
 use crate::domain::cost::PriceTable;
 use crate::domain::migrate::parts::{part_count, part_size};
 use crate::domain::migrate::{
-    KeyPrefix, KeySource, MigrationCost, NameOverrides, StorageClass, StoragePriceTable,
-    migration_cost, plan_keys, recorded_tree_hash,
+    ArchiveMetadata, KeyPrefix, KeySource, MigrationCost, NameOverrides, StorageClass,
+    StoragePriceTable, migration_cost, plan_keys, recorded_tree_hash, user_metadata,
 };
 use crate::glacier::GlacierApi;
 use crate::s3::ObjectStore;
@@ -55,6 +56,8 @@ pub struct PreparedMigration {
     pub target: BucketTarget,
     /// Each candidate's key, in the batch's order.
     pub keys: Vec<String>,
+    /// Each candidate's object metadata, in the batch's order.
+    pub metadata: Vec<BTreeMap<String, String>>,
     pub in_bucket: Vec<InBucket>,
     pub cost: MigrationCost,
     pub overwrite: bool,
@@ -95,6 +98,9 @@ pub async fn prepare_migration<G: GlacierApi, S: ObjectStore>(
         .into_iter()
         .map(|planned| planned.key)
         .collect();
+    let metadata: Vec<BTreeMap<String, String>> = (rows.iter())
+        .map(object_metadata)
+        .collect::<Result<_, _>>()?;
     let expected: Vec<Option<crate::domain::treehash::TreeHash>> = (rows.iter())
         .map(|row| row.sha256_tree_hash.parse().ok())
         .collect();
@@ -155,6 +161,7 @@ pub async fn prepare_migration<G: GlacierApi, S: ObjectStore>(
             region: bucket_region,
         },
         keys,
+        metadata,
         in_bucket,
         cost,
         overwrite: request.overwrite,
@@ -185,11 +192,15 @@ pub fn record_migration(
     let items = store.batch_items(batch)?;
     for item in &items {
         let index = item.ord as usize;
-        let (Some(key), Some(held)) = (prepared.keys.get(index), prepared.in_bucket.get(index))
-        else {
+        let (Some(key), Some(held), Some(metadata)) = (
+            prepared.keys.get(index),
+            prepared.in_bucket.get(index),
+            prepared.metadata.get(index),
+        ) else {
             continue;
         };
-        let upload = store.record_upload_planned(item.plan, &prepared.target.bucket, key, now)?;
+        let bucket = &prepared.target.bucket;
+        let upload = store.record_upload_planned(item.plan, bucket, key, metadata, now)?;
         if let InBucket::Same { etag, checksum } = held {
             store.record_upload_completed(
                 upload,
@@ -200,4 +211,25 @@ pub fn record_migration(
         }
     }
     Ok(batch)
+}
+
+/// The metadata an archive's object carries: its id, tree hash, description
+/// and creation date, as the inventory has them.
+fn object_metadata(row: &ArchiveRow) -> Result<BTreeMap<String, String>, MigrateError> {
+    let tree_hash = row.sha256_tree_hash.parse().map_err(|_| {
+        MigrateError::Store(crate::store::StoreError::refused(format!(
+            "the cached inventory's tree hash of archive {} is not one",
+            crate::text::printable(&row.archive_id)
+        )))
+    })?;
+    let created =
+        OffsetDateTime::parse(&row.created, &Rfc3339).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let archive = ArchiveMetadata {
+        archive_id: row.archive_id.clone(),
+        tree_hash,
+        description: row.description.clone(),
+        created,
+    };
+    user_metadata(&archive)
+        .map_err(|err| MigrateError::Store(crate::store::StoreError::refused(err.to_string())))
 }
