@@ -4,8 +4,10 @@
 //! renews what expired and retries what failed once. Everything it does is in
 //! the journal first, so the same loop run again goes on where it stopped.
 
+mod items;
 mod jitter;
 mod prepare;
+mod round;
 mod run;
 mod step;
 
