@@ -16,15 +16,18 @@
 #    restoring process. Target: at most 150 MB.
 #
 # Usage: benches/restore_scale.sh INVENTORY.json [COUNT [FOLLOW]]
-# Needs GNU time at /usr/bin/time and python3. Uses target/bench-restore.
+# Needs GNU time at /usr/bin/time and python3. Uses target/bench-restore, or
+# target/bench-restore-NAME with DEFROST_BENCH_NAME=NAME. DEFROST=BINARY
+# measures that build instead of building this one (an earlier build, say, to
+# compare the two in the same hour); COUNT=0 skips the planning part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 inventory=${1:?usage: benches/restore_scale.sh INVENTORY.json [COUNT]}
 count=${2:-100000}
 follow=${3:-$count}
-work=target/bench-restore
-port=9179
+work=target/bench-restore${DEFROST_BENCH_NAME:+-$DEFROST_BENCH_NAME}
+port=${DEFROST_BENCH_PORT:-9179}
 # Planning needs no job to run; following needs output windows (24 hours divided
 # by the speedup) long enough to download a round of outputs.
 speedup=100000
@@ -32,8 +35,10 @@ follow_speedup=3600
 rm -rf "$work"
 mkdir -p "$work"
 
-cargo build --release --locked --quiet
-defrost=target/release/defrost
+if [ -z "${DEFROST:-}" ]; then
+    cargo build --release --locked --quiet
+fi
+defrost=${DEFROST:-target/release/defrost}
 endpoint="http://127.0.0.1:$port"
 export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1
 sandbox_pid=
@@ -71,6 +76,7 @@ measure() {
 }
 
 # --- 1. planning ----------------------------------------------------------
+plan() {
 cat >"$work/empty-seed.toml" <<EOF
 [[vaults]]
 name = "$vault"
@@ -91,6 +97,8 @@ read -r seconds kib < <(measure "$defrost" --data-dir "$work/plan" --endpoint-ur
 grep -q "^To start" "$work/err" || { cat "$work/err" >&2; exit 1; }
 echo "planning $count archives of $(wc -l <"$work/ids.txt") ids: ${seconds} s to the summary, peak $((kib / 1024)) MB"
 stop_sandbox
+}
+if [ "$count" -gt 0 ]; then plan; fi
 
 # --- 2. following -----------------------------------------------------------
 cat >"$work/seed.toml" <<EOF
