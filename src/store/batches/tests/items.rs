@@ -310,3 +310,42 @@ fn the_jobs_of_one_archive_are_found_without_the_rest_of_the_journal() {
             .is_empty()
     );
 }
+
+#[test]
+fn a_look_at_list_jobs_reads_the_listed_and_the_ready_jobs_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _, plans) = store_with_batch(dir.path(), 4);
+    for (n, status) in [
+        crate::domain::job::JobStatus::InProgress,
+        crate::domain::job::JobStatus::Succeeded,
+        crate::domain::job::JobStatus::Failed,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let id = ask(&mut store, plans[n], 0, 10);
+        let mut job = started(&format!("JOB-{n}"), 11);
+        store.record_job_started(id, &job).unwrap();
+        job.status = status;
+        store.record_job_state(&job, at(12)).unwrap();
+    }
+    // An intent never answered is neither listed nor ready.
+    ask(&mut store, plans[3], 0, 10);
+
+    let read = |listed: &[&str]| -> Vec<String> {
+        let listed: Vec<String> = listed.iter().map(|id| id.to_string()).collect();
+        store
+            .journal_to_list(&vault(), &listed)
+            .unwrap()
+            .into_iter()
+            .filter_map(|entry| entry.job_id)
+            .collect()
+    };
+    assert_eq!(read(&["JOB-0"]), vec!["JOB-0", "JOB-1"]);
+    assert_eq!(read(&[]), vec!["JOB-1"]);
+    assert_eq!(read(&["JOB-2", "NOT-JOURNALED"]), vec!["JOB-1", "JOB-2"]);
+    // The entries are the journal's own.
+    let whole = store.journal(Some(&vault())).unwrap();
+    let listed = store.journal_to_list(&vault(), &["JOB-0".into()]).unwrap();
+    assert!(listed.iter().all(|entry| whole.contains(entry)));
+}
