@@ -16,15 +16,18 @@
 #    restoring process. Target: at most 150 MB.
 #
 # Usage: benches/restore_scale.sh INVENTORY.json [COUNT [FOLLOW]]
-# Needs GNU time at /usr/bin/time and python3. Uses target/bench-restore.
+# Needs GNU time at /usr/bin/time and python3. Uses target/bench-restore, or
+# target/bench-restore-NAME with DEFROST_BENCH_NAME=NAME. DEFROST=BINARY
+# measures that build instead of building this one (an earlier build, say, to
+# compare the two in the same hour); COUNT=0 skips the planning part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 inventory=${1:?usage: benches/restore_scale.sh INVENTORY.json [COUNT]}
 count=${2:-100000}
 follow=${3:-$count}
-work=target/bench-restore
-port=9179
+work=target/bench-restore${DEFROST_BENCH_NAME:+-$DEFROST_BENCH_NAME}
+port=${DEFROST_BENCH_PORT:-9179}
 # Planning needs no job to run; following needs output windows (24 hours divided
 # by the speedup) long enough to download a round of outputs.
 speedup=100000
@@ -32,8 +35,10 @@ follow_speedup=3600
 rm -rf "$work"
 mkdir -p "$work"
 
-cargo build --release --locked --quiet
-defrost=target/release/defrost
+if [ -z "${DEFROST:-}" ]; then
+    cargo build --release --locked --quiet
+fi
+defrost=${DEFROST:-target/release/defrost}
 endpoint="http://127.0.0.1:$port"
 export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1
 sandbox_pid=
@@ -65,12 +70,25 @@ stop_sandbox() {
     sandbox_pid=
 }
 
+# Wall seconds, peak KiB, and CPU seconds (user and system).
 measure() {
-    /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/out" 2>"$work/err" || true
+    /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" >"$work/out" 2>"$work/err" || true
     tail -n 1 "$work/time"
 }
 
+# CPU seconds the running sandbox has used: on a shared machine the wall time
+# of the following part is mostly the sandbox's (it rewrites its whole state on
+# every InitiateJob) and other processes', so defrost's own CPU is reported too.
+sandbox_cpu() {
+    python3 - "$sandbox_pid" <<'EOF'
+import os, sys
+fields = open(f"/proc/{sys.argv[1]}/stat").read().rsplit(")", 1)[1].split()
+print((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
+EOF
+}
+
 # --- 1. planning ----------------------------------------------------------
+plan() {
 cat >"$work/empty-seed.toml" <<EOF
 [[vaults]]
 name = "$vault"
@@ -85,12 +103,14 @@ step = max(1, len(archives) // int(sys.argv[2]))
 for archive in archives[::step][: int(sys.argv[2])]:
     print(archive["ArchiveId"])
 EOF
-read -r seconds kib < <(measure "$defrost" --data-dir "$work/plan" --endpoint-url "$endpoint" \
+read -r seconds kib _ _ < <(measure "$defrost" --data-dir "$work/plan" --endpoint-url "$endpoint" \
     --sandbox-speedup "$speedup" restore --vault "$vault" --ids "$work/ids.txt" \
     --to "$work/to-plan" </dev/null)
 grep -q "^To start" "$work/err" || { cat "$work/err" >&2; exit 1; }
 echo "planning $count archives of $(wc -l <"$work/ids.txt") ids: ${seconds} s to the summary, peak $((kib / 1024)) MB"
 stop_sandbox
+}
+if [ "$count" -gt 0 ]; then plan; fi
 
 # --- 2. following -----------------------------------------------------------
 cat >"$work/seed.toml" <<EOF
@@ -106,11 +126,15 @@ EOF
 start_sandbox "$work/state-follow" "$work/seed.toml" "$follow_speedup"
 common=(--data-dir "$work/follow" --endpoint-url "$endpoint" --sandbox-speedup "$follow_speedup")
 "$defrost" "${common[@]}" inventory fetch --vault bench --wait >/dev/null
-read -r seconds kib < <(measure "$defrost" "${common[@]}" restore --vault bench --all \
+sandbox_before=$(sandbox_cpu)
+read -r seconds kib user system < <(measure "$defrost" "${common[@]}" restore --vault bench --all \
     --to "$work/to-follow" --tier Expedited --requests-per-second 2000 \
     --max-jobs-in-flight 300 --yes --json)
 restored=$(tail -n 1 "$work/out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["restored"])')
 renewed=$(grep -c '"why":"renewal"' "$work/out" || true)
+sandbox_after=$(sandbox_cpu)
 per_thousand=$(python3 -c "print(f'{$seconds / ($follow / 1000):.2f}')")
-echo "following $follow archives: $restored restored in ${seconds} s (${per_thousand} s per 1,000), $renewed renewed, peak $((kib / 1024)) MB"
+cpu=$(python3 -c "print(f'{($user + $system) / ($follow / 1000):.2f}')")
+sandbox=$(python3 -c "print(f'{($sandbox_after - $sandbox_before) / ($follow / 1000):.2f}')")
+echo "following $follow archives: $restored restored in ${seconds} s (${per_thousand} s per 1,000; CPU per 1,000: defrost ${cpu} s, the sandbox ${sandbox} s), $renewed renewed, peak $((kib / 1024)) MB"
 stop_sandbox

@@ -186,6 +186,10 @@ impl Catalog {
                 });
             }
         }
+        // Indexes only speed reads, so any catalog of this schema gains them
+        // when first opened to write, and an older build reads it the same.
+        tx.execute_batch(super::journal::JOURNAL_INDEXES_DDL)
+            .at(path)?;
         tx.commit().at(path)
     }
 

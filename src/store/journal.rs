@@ -47,6 +47,12 @@ CREATE TABLE job_event (
 );
 ";
 
+/// Indexes on the journal, made where missing on every catalog opened to
+/// write. A job's history is looked up by job, once per archive of a batch
+/// each time the batch is read: without this, each lookup reads every event.
+pub(super) const JOURNAL_INDEXES_DDL: &str =
+    "CREATE INDEX IF NOT EXISTS job_event_by_job ON job_event (job);";
+
 /// A job about to be started.
 pub struct JobIntent<'a> {
     pub vault: &'a VaultKey,

@@ -58,11 +58,12 @@ pub async fn sync_vault_jobs<G: GlacierApi>(
     now: OffsetDateTime,
 ) -> Result<SyncReport, TrackingError> {
     let listed = api.list_jobs(&vault.name).await?;
-    let known: Vec<JournalEntry> = store.journal(Some(vault))?;
     let mut report = SyncReport {
         listed: listed.iter().map(|info| info.job_id.clone()).collect(),
         ..SyncReport::default()
     };
+    // Only the journal's jobs this look can change: listed, or ready.
+    let known: Vec<JournalEntry> = store.journal_to_list(vault, &report.listed)?;
     let by_id: HashMap<&str, &JournalEntry> = known
         .iter()
         .filter_map(|entry| Some((entry.job_id.as_deref()?, entry)))

@@ -136,11 +136,24 @@ fn read_ids(file: &str) -> anyhow::Result<Vec<String>> {
             "cannot read the archive ids ({err}); give --ids a text file of ids, one per line"
         ))
     })?;
-    let mut seen = HashSet::new();
-    Ok(lines
+    // Repeats are found by reference, so a hundred thousand ids are held once.
+    let ids: Vec<String> = lines
         .into_iter()
-        .map(|line| line.trim().to_owned())
-        .filter(|id| !id.is_empty() && seen.insert(id.clone()))
+        .map(|line| match line.trim() {
+            trimmed if trimmed.len() == line.len() => line,
+            trimmed => trimmed.to_owned(),
+        })
+        .collect();
+    let mut seen = HashSet::with_capacity(ids.len());
+    let keep: Vec<bool> = ids
+        .iter()
+        .map(|id| !id.is_empty() && seen.insert(id.as_str()))
+        .collect();
+    drop(seen);
+    Ok(ids
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(id, keep)| keep.then_some(id))
         .collect())
 }
 

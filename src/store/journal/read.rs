@@ -124,6 +124,93 @@ impl Store {
             .collect()
     }
 
+    /// The jobs of `vault` that a look at ListJobs needs, oldest request first:
+    /// those it lists (`listed`, Glacier's job ids), and those the journal holds
+    /// as ready, whose output is gone once ListJobs stops listing them. The
+    /// journal's other jobs (finished, failed, expired, long done) are not read,
+    /// so a vault of a hundred thousand jobs is not parsed whole at every look.
+    pub fn journal_to_list(
+        &self,
+        vault: &VaultKey,
+        listed: &[String],
+    ) -> Result<Vec<JournalEntry>, StoreError> {
+        let path = self.catalog.path();
+        let listed = serde_json::to_string(listed).map_err(|err| {
+            StoreError::refused(format!("the listed jobs cannot be looked up: {err}"))
+        })?;
+        let conn = self.catalog.read_connection();
+        let mut statement = conn
+            .prepare_cached(&format!(
+                "SELECT {ENTRY_COLUMNS}
+                 FROM job j JOIN vault v ON v.id = j.vault_id
+                 LEFT JOIN plan_job o ON o.job = j.id AND o.owner = 1
+                 WHERE v.account = ?1 AND v.region = ?2 AND v.name = ?3
+                   AND (j.job_id IN (SELECT value FROM json_each(?4))
+                        OR CASE WHEN json_valid(j.state)
+                                THEN json_extract(j.state, '$.status') END = 'Succeeded')
+                 ORDER BY j.id"
+            ))
+            .at(path)?;
+        let rows = statement
+            .query_map(
+                rusqlite::params![vault.account, vault.region, vault.name, listed],
+                |r| entry_from_row(r, 0),
+            )
+            .at(path)?
+            .collect::<Result<Vec<_>, _>>()
+            .at(path)?;
+        rows.into_iter()
+            .map(|(entry, state)| with_state(entry, state))
+            .collect()
+    }
+
+    /// The jobs of `vault` whose tracked state retrieves `archive_id`, oldest
+    /// request first: what an InitiateJob whose answer was lost may have
+    /// started. Only the jobs that name the archive are read, not the journal.
+    pub fn jobs_of_archive(
+        &self,
+        vault: &VaultKey,
+        archive_id: &str,
+    ) -> Result<Vec<JournalEntry>, StoreError> {
+        let path = self.catalog.path();
+        // The id as the state's JSON writes it, quotes and escapes included, so
+        // that `instr` finds it only as a whole string value.
+        let quoted = serde_json::to_string(archive_id)
+            .map_err(|err| StoreError::refused(format!("archive id cannot be looked up: {err}")))?;
+        let conn = self.catalog.read_connection();
+        let mut statement = conn
+            .prepare_cached(&format!(
+                "SELECT {ENTRY_COLUMNS}
+                 FROM job j JOIN vault v ON v.id = j.vault_id
+                 LEFT JOIN plan_job o ON o.job = j.id AND o.owner = 1
+                 WHERE v.account = ?1 AND v.region = ?2 AND v.name = ?3
+                   AND j.state IS NOT NULL AND instr(j.state, ?4) > 0
+                 ORDER BY j.id"
+            ))
+            .at(path)?;
+        let rows = statement
+            .query_map(
+                rusqlite::params![vault.account, vault.region, vault.name, quoted],
+                |r| entry_from_row(r, 0),
+            )
+            .at(path)?
+            .collect::<Result<Vec<_>, _>>()
+            .at(path)?;
+        let entries = rows
+            .into_iter()
+            .map(|(entry, state)| with_state(entry, state))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(entries
+            .into_iter()
+            .filter(|entry| {
+                entry
+                    .state
+                    .as_ref()
+                    .is_some_and(|job| job.archive_id.as_deref() == Some(archive_id))
+            })
+            .collect())
+    }
+
     /// The journal's key for the job Glacier calls `job_id`, if it knows the job.
     pub fn journal_id(&self, job_id: &str) -> Result<Option<JournalId>, StoreError> {
         let path = self.catalog.path();

@@ -1,31 +1,55 @@
 //! Finding many archives by id at once. The archive table has no index on the
 //! id (imports stay fast without one), so a lookup per id would read the table
-//! once per id; this reads it once for all of them.
+//! once per id; this reads it once for all of them, keeping only the rows asked
+//! for, and through a bounded page cache rather than the memory map, so that a
+//! hundred thousand ids found among a million archives hold only their rows.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use super::{ArchiveRow, Snapshot};
+use super::schema::{prepare_for_reading, read_without_map};
+use super::{ArchiveRow, ROW_COLUMNS, Snapshot, archive_from_row};
 use crate::store::error::{AtPath, StoreError};
 
 impl Snapshot {
-    /// The archives whose ids are in `ids`, in the order of `ids`; the ids the
-    /// snapshot does not list are left out.
+    /// The archives whose ids are in `ids`, in the order of `ids` (an id given
+    /// twice, once); the ids the snapshot does not list are left out.
     pub fn find_archives(&self, ids: &[String]) -> Result<Vec<ArchiveRow>, StoreError> {
-        let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
-        let mut found: HashMap<String, u32> = HashMap::with_capacity(ids.len());
+        let mut places: HashMap<&str, usize> = HashMap::with_capacity(ids.len());
+        for id in ids {
+            let next = places.len();
+            places.entry(id.as_str()).or_insert(next);
+        }
+        let mut found: Vec<Option<ArchiveRow>> = vec![None; places.len()];
+        read_without_map(&self.conn).at(&self.path)?;
+        let scanned = self.scan_for(&places, &mut found);
+        // Mapped again for the pages and filters that follow, whatever the scan did.
+        let mapped = prepare_for_reading(&self.conn).at(&self.path);
+        scanned?;
+        mapped?;
+        Ok(found.into_iter().flatten().collect())
+    }
+
+    /// Reads the archive table once, putting each archive `places` names in
+    /// its place in `found`.
+    fn scan_for(
+        &self,
+        places: &HashMap<&str, usize>,
+        found: &mut [Option<ArchiveRow>],
+    ) -> Result<(), StoreError> {
         let mut statement = self
             .conn
-            .prepare_cached("SELECT position, archive_id FROM archive")
+            .prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM archive"))
             .at(&self.path)?;
         let mut rows = statement.query([]).at(&self.path)?;
         while let Some(row) = rows.next().at(&self.path)? {
-            let id: String = row.get(1).at(&self.path)?;
-            if wanted.contains(id.as_str()) {
-                found.insert(id, row.get(0).at(&self.path)?);
+            // Borrowed from the row: no copy of the ids not asked for.
+            let id = row.get_ref(1).at(&self.path)?;
+            let place = id.as_str().ok().and_then(|id| places.get(id));
+            if let Some(&place) = place {
+                found[place] = Some(archive_from_row(row).at(&self.path)?);
             }
         }
-        let positions: Vec<u32> = ids.iter().filter_map(|id| found.get(id).copied()).collect();
-        self.archives(&positions)
+        Ok(())
     }
 }
 

@@ -60,6 +60,29 @@ pub struct ArchiveRow {
     pub sha256_tree_hash: String,
 }
 
+/// The columns [`archive_from_row`] reads, in its order.
+const ROW_COLUMNS: &str = "position, archive_id, description, name, format, is_folder, modified,
+     size, created, sha256_tree_hash";
+
+/// An archive from a row of [`ROW_COLUMNS`].
+fn archive_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ArchiveRow> {
+    let size: i64 = row.get(7)?;
+    let created: i64 = row.get(8)?;
+    Ok(ArchiveRow {
+        position: row.get(0)?,
+        archive_id: row.get(1)?,
+        description: row.get(2)?,
+        name: row.get(3)?,
+        format: row.get(4)?,
+        is_folder: row.get(5)?,
+        modified: row.get(6)?,
+        // Stored from a u64 of at most 40 TiB.
+        size: size.max(0) as u64,
+        created: layout::format_created(created),
+        sha256_tree_hash: hex::encode(row.get::<_, Vec<u8>>(9)?),
+    })
+}
+
 /// An open snapshot file.
 pub struct Snapshot {
     conn: Connection,
@@ -132,29 +155,11 @@ impl Snapshot {
     /// The archive at a 1-based inventory position.
     pub fn archive(&self, position: u32) -> Result<Option<ArchiveRow>, StoreError> {
         self.conn
-            .prepare_cached(
-                "SELECT position, archive_id, description, name, format, is_folder, modified,
-                        size, created, sha256_tree_hash
-                 FROM archive WHERE position = ?1",
-            )
+            .prepare_cached(&format!(
+                "SELECT {ROW_COLUMNS} FROM archive WHERE position = ?1"
+            ))
             .at(&self.path)?
-            .query_row([position], |row| {
-                let size: i64 = row.get(7)?;
-                let created: i64 = row.get(8)?;
-                Ok(ArchiveRow {
-                    position: row.get(0)?,
-                    archive_id: row.get(1)?,
-                    description: row.get(2)?,
-                    name: row.get(3)?,
-                    format: row.get(4)?,
-                    is_folder: row.get(5)?,
-                    modified: row.get(6)?,
-                    // Stored from a u64 of at most 40 TiB.
-                    size: size.max(0) as u64,
-                    created: layout::format_created(created),
-                    sha256_tree_hash: hex::encode(row.get::<_, Vec<u8>>(9)?),
-                })
-            })
+            .query_row([position], archive_from_row)
             .optional()
             .at(&self.path)
     }

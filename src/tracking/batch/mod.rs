@@ -4,9 +4,11 @@
 //! renews what expired and retries what failed once. Everything it does is in
 //! the journal first, so the same loop run again goes on where it stopped.
 
+mod items;
 pub(crate) mod jitter;
 mod prepare;
 mod ready;
+mod round;
 mod run;
 mod step;
 mod tally;

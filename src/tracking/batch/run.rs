@@ -1,9 +1,11 @@
-//! The batch loop: each round reads where every archive stands from the
-//! journal, downloads what is ready (outputs have a deadline, starts do not),
-//! starts what the pace allows, and sleeps until a job is due or the pace lets
-//! the next start through. Killed anywhere, the same loop run again goes on: the
-//! journal says which jobs exist, and an unanswered start is looked for before
-//! another is paid for.
+//! The batch loop: each round works out where every archive stands, downloads
+//! what is ready (outputs have a deadline, starts do not), starts what the pace
+//! allows, and sleeps until a job is due or the pace lets the next start
+//! through. The archives are read from the journal once, then each is read
+//! again only when this loop changed it, and all of them after a look at
+//! Glacier. Killed anywhere, the same loop run again goes on: the journal says
+//! which jobs exist, and an unanswered start is looked for before another is
+//! paid for.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
@@ -12,11 +14,12 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
+use super::items::{Items, Looks, refresh};
 use super::jitter::Jitter;
-use super::step::{BatchContext, Started, download_item, item_facts, item_name, start_item};
+use super::round::{Round, SortBy, sort};
+use super::step::{BatchContext, Started, download_item, item_name, start_item};
 use super::{BatchCounts, BatchError, BatchEvent, pace_for};
-use crate::domain::batch::{ItemStep, PaceDecision, PaceLimits, Pacer, StartWhy, next_step};
-use crate::domain::job::next_poll_at;
+use crate::domain::batch::{PaceDecision, PaceLimits, Pacer};
 use crate::glacier::GlacierApi;
 use crate::store::{BatchEntry, BatchId, BatchItem, PlanId, Store};
 use crate::tracking::sync_vault_jobs;
@@ -38,8 +41,8 @@ const STARTS_PER_ROUND: usize = 50;
 
 /// How long one round may wait between its starts for the request rate. The
 /// gaps are waited out within the round, so a round starts many jobs instead
-/// of one: each round reads every archive of the batch from the journal,
-/// which at thousands of archives costs more than a start.
+/// of one: each round looks at every archive of the batch, which at a hundred
+/// thousand archives costs more than a start.
 const STARTING_PER_ROUND: Duration = Duration::from_secs(1);
 
 /// The longest sleep between rounds, so progress is said and a stopped
@@ -48,18 +51,6 @@ const LONGEST_NAP: Duration = Duration::from_secs(30);
 
 /// Download failures in a row of one archive before the batch stops on it.
 const DOWNLOAD_TRIES: u32 = 3;
-
-/// One round's view of the batch.
-struct Round<'a> {
-    counts: BatchCounts,
-    downloads: Vec<&'a BatchItem>,
-    starts: Vec<(&'a BatchItem, StartWhy)>,
-    given_up: Vec<&'a BatchItem>,
-    too_large: Vec<&'a BatchItem>,
-    in_flight: u32,
-    /// When a running job is next worth asking about.
-    next_poll: Option<OffsetDateTime>,
-}
 
 /// Carries the batch on until every archive is restored or given up (or, with
 /// `no_wait`, until every archive has a job), telling `on_event` what happens
@@ -83,42 +74,57 @@ pub async fn run_batch<G: GlacierApi>(
         started_by: &options.started_by,
     };
     let limits = run_limits(api, &batch, options).await;
-    let mut state = RunState::new(limits, sync(api, store, &context).await?);
+    let looked = OffsetDateTime::now_utc();
+    let listed = sync(api, store, &context).await?;
+    let mut items = Items::read(store, id)?;
+    let mut state = RunState::new(limits, listed, Looks::since(looked));
     loop {
         let now = OffsetDateTime::now_utc();
-        let items = store.batch_items(id)?;
-        let round = sort(&items, &state, now);
+        let round = sort(&items.items, &state.sort_by(), now);
         on_counts(&round.counts);
-        state.say_final(&round, &mut on_event);
+        state.say_final(&items.items, &round, &mut on_event);
         if round.counts.is_over() {
             return Ok(round.counts);
         }
-        if !round.downloads.is_empty() {
-            if state
-                .download_all(api, store, &context, &round, &mut on_event)
+        let look = if !round.downloads.is_empty() {
+            state
+                .download_all(
+                    api,
+                    store,
+                    &context,
+                    (id, &mut items.items),
+                    &round,
+                    &mut on_event,
+                )
                 .await?
-            {
-                state.listed = sync(api, store, &context).await?;
+        } else {
+            let (started, wake) = state
+                .start_some(
+                    api,
+                    store,
+                    &context,
+                    (id, &mut items.items),
+                    &round,
+                    &mut on_event,
+                )
+                .await?;
+            let next_look = state.looks.next(round.next_poll);
+            if started == 0 {
+                if options.no_wait && round.counts.waiting_to_start == 0 {
+                    return Ok(round.counts);
+                }
+                nap(wake, next_look, now).await;
             }
-            continue;
-        }
-        let (started, wake) = state
-            .start_some(api, store, &context, &round, &mut on_event)
-            .await?;
-        if started == 0 {
-            if options.no_wait && round.counts.waiting_to_start == 0 {
-                return Ok(round.counts);
-            }
-            nap(wake, round.next_poll, now).await;
-        }
-        // Jobs due for a look are looked at after a nap and between rounds of
-        // starts alike, so a batch that takes hours to start downloads what is
-        // ready meanwhile, before its output window closes.
-        let due = round
-            .next_poll
-            .is_some_and(|due| due <= OffsetDateTime::now_utc());
-        if due {
+            // Jobs due for a look are looked at after a nap and between rounds
+            // of starts alike, so a batch that takes hours to start downloads
+            // what is ready meanwhile, before its output window closes.
+            next_look.is_some_and(|at| at <= OffsetDateTime::now_utc())
+        };
+        if look {
+            let looked = OffsetDateTime::now_utc();
             state.listed = sync(api, store, &context).await?;
+            items.after_sync(store)?;
+            state.looks = Looks::since(looked);
         }
     }
 }
@@ -136,10 +142,10 @@ async fn run_limits<G: GlacierApi>(
     limits
 }
 
-/// Sleeps until the pace lets the next start go or a job is due for a look,
-/// and never longer than `LONGEST_NAP`.
-async fn nap(wake: Option<OffsetDateTime>, next_poll: Option<OffsetDateTime>, now: OffsetDateTime) {
-    let until = [wake, next_poll]
+/// Sleeps until the pace lets the next start go or the next look at Glacier
+/// is due, and never longer than `LONGEST_NAP`.
+async fn nap(wake: Option<OffsetDateTime>, next_look: Option<OffsetDateTime>, now: OffsetDateTime) {
+    let until = [wake, next_look]
         .into_iter()
         .flatten()
         .min()
@@ -160,12 +166,14 @@ struct RunState {
     refused: HashSet<PlanId>,
     download_failures: HashMap<PlanId, u32>,
     jitter: Jitter,
+    looks: Looks,
 }
 
 impl RunState {
-    fn new(limits: PaceLimits, listed: HashSet<String>) -> RunState {
+    fn new(limits: PaceLimits, listed: HashSet<String>, looks: Looks) -> RunState {
         RunState {
             pacer: Pacer::new(limits),
+            looks,
             listed,
             noted: HashSet::new(),
             refused: HashSet::new(),
@@ -174,13 +182,22 @@ impl RunState {
         }
     }
 
+    fn sort_by(&self) -> SortBy<'_> {
+        SortBy {
+            listed: &self.listed,
+            pacer: &self.pacer,
+            refused: &self.refused,
+        }
+    }
+
     /// Says once of each archive that nothing more is done for it.
     fn say_final(
         &mut self,
-        round: &Round<'_>,
+        items: &[BatchItem],
+        round: &Round,
         on_event: &mut impl FnMut(&BatchEvent, &BatchCounts),
     ) {
-        for item in &round.given_up {
+        for item in round.given_up.iter().map(|&index| &items[index]) {
             if self.noted.insert(item.plan) {
                 let event = BatchEvent::GaveUp {
                     plan: item.plan,
@@ -190,7 +207,7 @@ impl RunState {
                 on_event(&event, &round.counts);
             }
         }
-        for item in &round.too_large {
+        for item in round.too_large.iter().map(|&index| &items[index]) {
             if self.noted.insert(item.plan) {
                 let event = BatchEvent::TooLarge {
                     plan: item.plan,
@@ -209,11 +226,13 @@ impl RunState {
         api: &G,
         store: &mut Store,
         context: &BatchContext<'_>,
-        round: &Round<'_>,
+        (id, items): (BatchId, &mut [BatchItem]),
+        round: &Round,
         on_event: &mut impl FnMut(&BatchEvent, &BatchCounts),
     ) -> Result<bool, BatchError> {
         let mut failed = false;
-        for item in &round.downloads {
+        for &index in &round.downloads {
+            let item = &items[index];
             let now = OffsetDateTime::now_utc();
             match download_item(api, store, context, item, now, &mut |_, _| {}).await {
                 Ok(Some(event)) => on_event(&event, &round.counts),
@@ -233,6 +252,7 @@ impl RunState {
                     on_event(&event, &round.counts);
                 }
             }
+            refresh(store, id, items, index)?;
         }
         Ok(failed)
     }
@@ -244,19 +264,24 @@ impl RunState {
         api: &G,
         store: &mut Store,
         context: &BatchContext<'_>,
-        round: &Round<'_>,
+        (id, items): (BatchId, &mut [BatchItem]),
+        round: &Round,
         on_event: &mut impl FnMut(&BatchEvent, &BatchCounts),
     ) -> Result<(usize, Option<OffsetDateTime>), BatchError> {
         let mut in_flight = round.in_flight;
         let mut started = 0;
         let round_ends = OffsetDateTime::now_utc() + STARTING_PER_ROUND;
-        for (item, why) in round.starts.iter().take(STARTS_PER_ROUND) {
+        for &(index, why) in round.starts.iter().take(STARTS_PER_ROUND) {
+            let item = &items[index];
             let size = item.size.unwrap_or(0);
             let now = match self.wait_for_pace(size, in_flight, round_ends).await {
                 ControlFlow::Continue(now) => now,
                 ControlFlow::Break(wake) => return Ok((started, wake)),
             };
-            let outcome = start_item(api, store, context, item, *why, &self.listed, now).await?;
+            let outcome = start_item(api, store, context, item, why, &self.listed, now).await?;
+            let (plan, name) = (item.plan, item_name(item));
+            // Whatever came of it, the journal holds the archive's new state.
+            refresh(store, id, items, index)?;
             let event = match outcome {
                 Started::Running { job_id } => {
                     started += 1;
@@ -264,10 +289,10 @@ impl RunState {
                     in_flight += 1;
                     self.listed.insert(job_id.clone());
                     BatchEvent::Started {
-                        plan: item.plan,
-                        name: item_name(item),
+                        plan,
+                        name,
                         job_id,
-                        why: *why,
+                        why,
                     }
                 }
                 Started::Found { job_id } => {
@@ -275,11 +300,7 @@ impl RunState {
                     started += 1;
                     in_flight += 1;
                     self.listed.insert(job_id.clone());
-                    BatchEvent::Found {
-                        plan: item.plan,
-                        name: item_name(item),
-                        job_id,
-                    }
+                    BatchEvent::Found { plan, name, job_id }
                 }
                 Started::PushedBack { message } => {
                     let until = self.pacer.throttled(now, self.jitter.next());
@@ -287,11 +308,11 @@ impl RunState {
                     return Ok((started, Some(until)));
                 }
                 Started::Refused { reason } => {
-                    self.refused.insert(item.plan);
-                    self.noted.insert(item.plan);
+                    self.refused.insert(plan);
+                    self.noted.insert(plan);
                     BatchEvent::GaveUp {
-                        plan: item.plan,
-                        name: item_name(item),
+                        plan,
+                        name,
                         reason: format!("Glacier refused its job: {reason}"),
                     }
                 }
@@ -336,62 +357,4 @@ async fn sync<G: GlacierApi>(
 ) -> Result<HashSet<String>, BatchError> {
     let report = sync_vault_jobs(api, store, context.vault, OffsetDateTime::now_utc()).await?;
     Ok(report.listed.into_iter().collect())
-}
-
-/// Where each archive stands and what this round does for it.
-fn sort<'a>(items: &'a [BatchItem], state: &RunState, now: OffsetDateTime) -> Round<'a> {
-    let (listed, pacer) = (&state.listed, &state.pacer);
-    let mut round = Round {
-        counts: BatchCounts::default(),
-        downloads: Vec::new(),
-        starts: Vec::new(),
-        given_up: Vec::new(),
-        too_large: Vec::new(),
-        in_flight: 0,
-        next_poll: None,
-    };
-    for item in items {
-        let size = item.size.unwrap_or(0);
-        round.counts.archives += 1;
-        round.counts.bytes = round.counts.bytes.saturating_add(size);
-        let step = if state.refused.contains(&item.plan) {
-            ItemStep::GaveUp
-        } else {
-            next_step(item_facts(item, Some(listed), now))
-        };
-        match step {
-            ItemStep::Done => {
-                round.counts.restored += 1;
-                round.counts.restored_bytes = round.counts.restored_bytes.saturating_add(size);
-            }
-            ItemStep::Start(_) if !pacer.limits().admits(size) => {
-                round.counts.too_large += 1;
-                round.too_large.push(item);
-            }
-            ItemStep::Start(why) => {
-                round.counts.waiting_to_start += 1;
-                round.starts.push((item, why));
-            }
-            ItemStep::Wait => {
-                round.counts.running += 1;
-                round.in_flight += 1;
-                let due = item
-                    .current
-                    .as_ref()
-                    .and_then(|job| job.state.as_ref())
-                    .and_then(next_poll_at);
-                round.next_poll = [round.next_poll, due].into_iter().flatten().min();
-            }
-            ItemStep::Download => {
-                round.counts.ready += 1;
-                round.in_flight += 1;
-                round.downloads.push(item);
-            }
-            ItemStep::GaveUp => {
-                round.counts.given_up += 1;
-                round.given_up.push(item);
-            }
-        }
-    }
-    round
 }

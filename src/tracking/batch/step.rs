@@ -14,7 +14,7 @@ use crate::domain::job::{JobStatus, effective_status};
 use crate::domain::job_params::{JobKind, JobParams, JobRequest, Tier, validate};
 use crate::glacier::{GlacierApi, GlacierError};
 use crate::store::{BatchItem, PlanArchive, PlanSlot, Store, VaultKey};
-use crate::tracking::download::{PlanTarget, download_plan};
+use crate::tracking::download::{PlanTarget, download_recorded_plan};
 use crate::tracking::launch::{JobInPlan, LaunchError, start_in_plan};
 
 /// What starting an archive's job came to.
@@ -128,18 +128,21 @@ fn adopt_unanswered(
     listed: &HashSet<String>,
     now: OffsetDateTime,
 ) -> Result<Option<String>, BatchError> {
-    let found = store.journal(Some(vault))?.into_iter().find(|entry| {
-        entry.state.as_ref().is_some_and(|job| {
-            job.archive_id.as_deref() == Some(item.archive_id.as_str())
-                && job.range.is_none()
-                && job.kind == JobKind::ArchiveRetrieval
-                && listed.contains(&job.job_id)
-                && matches!(
-                    effective_status(job, now),
-                    JobStatus::InProgress | JobStatus::Succeeded
-                )
-        })
-    });
+    let found = store
+        .jobs_of_archive(vault, &item.archive_id)?
+        .into_iter()
+        .find(|entry| {
+            entry.state.as_ref().is_some_and(|job| {
+                job.archive_id.as_deref() == Some(item.archive_id.as_str())
+                    && job.range.is_none()
+                    && job.kind == JobKind::ArchiveRetrieval
+                    && listed.contains(&job.job_id)
+                    && matches!(
+                        effective_status(job, now),
+                        JobStatus::InProgress | JobStatus::Succeeded
+                    )
+            })
+        });
     let Some(entry) = found else {
         return Ok(None);
     };
@@ -168,7 +171,7 @@ pub(super) async fn download_item<G: GlacierApi>(
         to: context.folder,
         overwrite: false,
     };
-    let outcome = download_plan(api, store, &target, now, |step| {
+    let outcome = download_recorded_plan(api, store, &target, now, |step| {
         progress(step.done, step.total)
     })
     .await?;

@@ -21,7 +21,7 @@ use time::OffsetDateTime;
 pub use error::DownloadJobError;
 pub use plan::{
     FinishedPlan, PlanOutcome, PlanProgress, PlanTarget, WaitState, WaitingJob, download_plan,
-    resolve_plan,
+    download_recorded_plan, resolve_plan,
 };
 pub use staging::STAGING_FOLDER;
 
@@ -51,6 +51,10 @@ pub struct DownloadTarget<'a> {
     /// The archive as the plan recorded it from the inventory, for when no
     /// cached inventory lists it any more.
     pub recorded: Option<&'a PlanArchive>,
+    /// Take `recorded` as the inventory's row when it names, sizes and hashes
+    /// the job's archive, without opening the cached inventory: a batch
+    /// recorded each of its archives from the inventory a moment before.
+    pub trust_recorded: bool,
 }
 
 /// A job's output, verified on disk.
@@ -78,8 +82,11 @@ pub(super) async fn download_job<G: GlacierApi>(
     mut progress: impl FnMut(DownloadProgress),
 ) -> Result<Downloaded, DownloadJobError> {
     let job = api.describe_job(target.vault, target.job_id).await?;
-    let cached = cached_archive(store, target.region, target.vault, &job)
-        .or_else(|| recorded_archive(target.recorded, &job));
+    let recorded = || recorded_archive(target.recorded, &job);
+    let cached = match recorded().filter(|_| target.trust_recorded) {
+        Some(row) => Some(row),
+        None => cached_archive(store, target.region, target.vault, &job).or_else(recorded),
+    };
     let output_length = ready_output_length(&job, cached.as_ref())?;
     // Checked before anything is made in the folder.
     let expected_tree_hash = whole_archive_hash(&job, cached.as_ref())?;
@@ -133,12 +140,10 @@ async fn note_downloaded<G: GlacierApi>(
     target: &DownloadTarget<'_>,
     file: &Path,
 ) -> Result<(), DownloadJobError> {
+    // One indexed lookup: reading the whole journal here made each download
+    // of a large batch cost as much as the journal is long.
     let find = |store: &Store| -> Result<Option<JournalId>, DownloadJobError> {
-        Ok(store
-            .journal(None)?
-            .into_iter()
-            .find(|entry| entry.job_id.as_deref() == Some(target.job_id))
-            .map(|entry| entry.id))
+        Ok(store.journal_id(target.job_id)?)
     };
     let now = OffsetDateTime::now_utc();
     let mut known = find(store)?;

@@ -101,6 +101,31 @@ pub async fn download_plan<G: GlacierApi>(
     store: &mut Store,
     target: &PlanTarget<'_>,
     now: OffsetDateTime,
+    progress: impl FnMut(PlanProgress),
+) -> Result<PlanOutcome, DownloadJobError> {
+    download_plan_as(api, store, target, false, now, progress).await
+}
+
+/// [`download_plan`] for a plan that recorded its archive from the cached
+/// inventory just before (a batch's): the plan's record of the archive's name,
+/// size and tree hash is taken as the inventory's row, so no snapshot is
+/// opened and searched for each of a batch's archives.
+pub async fn download_recorded_plan<G: GlacierApi>(
+    api: &G,
+    store: &mut Store,
+    target: &PlanTarget<'_>,
+    now: OffsetDateTime,
+    progress: impl FnMut(PlanProgress),
+) -> Result<PlanOutcome, DownloadJobError> {
+    download_plan_as(api, store, target, true, now, progress).await
+}
+
+async fn download_plan_as<G: GlacierApi>(
+    api: &G,
+    store: &mut Store,
+    target: &PlanTarget<'_>,
+    trust_recorded: bool,
+    now: OffsetDateTime,
     mut progress: impl FnMut(PlanProgress),
 ) -> Result<PlanOutcome, DownloadJobError> {
     let plan = store
@@ -120,7 +145,10 @@ pub async fn download_plan<G: GlacierApi>(
     // Jobs of whole outputs go straight to their file; any job of a range is
     // staged, and the wanted bytes (the plan's, or what its jobs span) cut out.
     match (plan.want, retrieved_span(&plan)) {
-        (_, None) => download_single(api, store, &plan, target, now, &mut progress).await,
+        (_, None) => {
+            let single = (target, trust_recorded);
+            download_single(api, store, &plan, single, now, &mut progress).await
+        }
         (want, Some(span)) => {
             let want = want.unwrap_or(span);
             download_range(api, store, &plan, want, target, now, &mut progress).await
@@ -167,7 +195,7 @@ async fn download_single<G: GlacierApi>(
     api: &G,
     store: &mut Store,
     plan: &PlanEntry,
-    target: &PlanTarget<'_>,
+    (target, trust_recorded): (&PlanTarget<'_>, bool),
     now: OffsetDateTime,
     progress: &mut impl FnMut(PlanProgress),
 ) -> Result<PlanOutcome, DownloadJobError> {
@@ -190,6 +218,7 @@ async fn download_single<G: GlacierApi>(
         to: target.to,
         overwrite: target.overwrite,
         recorded: plan.archive.as_ref(),
+        trust_recorded,
     };
     let report = |step: DownloadProgress| {
         progress(PlanProgress {

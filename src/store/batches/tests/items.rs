@@ -256,3 +256,96 @@ fn a_damaged_item_is_refused_as_damaged() {
     }
     assert_eq!(store.batch_items(batch).unwrap().len(), 2);
 }
+
+#[test]
+fn the_jobs_of_one_archive_are_found_without_the_rest_of_the_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _, plans) = store_with_batch(dir.path(), 3);
+    let with_archive = |job_id: &str, n: usize| {
+        let mut job = started(job_id, 11);
+        job.archive_id = Some(archive(n).archive_id);
+        job
+    };
+    let (first, second) = (
+        ask(&mut store, plans[0], 0, 10),
+        ask(&mut store, plans[1], 0, 10),
+    );
+    ask(&mut store, plans[2], 0, 10);
+    store
+        .record_job_started(first, &with_archive("JOB-0", 0))
+        .unwrap();
+    store
+        .record_job_started(second, &with_archive("JOB-1", 1))
+        .unwrap();
+    // An id that holds another as its start is another archive.
+    let mut longer = with_archive("JOB-LONGER", 0);
+    longer.archive_id = Some(format!("{}X", archive(0).archive_id));
+    store.adopt_job(&vault(), &longer, PARAMS, at(12)).unwrap();
+
+    let found = store
+        .jobs_of_archive(&vault(), &archive(0).archive_id)
+        .unwrap();
+    let ids: Vec<Option<&str>> = found.iter().map(|entry| entry.job_id.as_deref()).collect();
+    assert_eq!(ids, vec![Some("JOB-0")]);
+    assert_eq!(found[0].plan, Some(plans[0]));
+    // The same entry as the whole journal holds.
+    let whole = store.journal(Some(&vault())).unwrap();
+    assert!(whole.contains(&found[0]));
+
+    let other_vault = crate::store::VaultKey {
+        name: "other".into(),
+        ..vault()
+    };
+    assert!(
+        store
+            .jobs_of_archive(&other_vault, &archive(0).archive_id)
+            .unwrap()
+            .is_empty()
+    );
+    // A request not answered has no state that names an archive.
+    assert!(
+        store
+            .jobs_of_archive(&vault(), &archive(2).archive_id)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_look_at_list_jobs_reads_the_listed_and_the_ready_jobs_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _, plans) = store_with_batch(dir.path(), 4);
+    for (n, status) in [
+        crate::domain::job::JobStatus::InProgress,
+        crate::domain::job::JobStatus::Succeeded,
+        crate::domain::job::JobStatus::Failed,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let id = ask(&mut store, plans[n], 0, 10);
+        let mut job = started(&format!("JOB-{n}"), 11);
+        store.record_job_started(id, &job).unwrap();
+        job.status = status;
+        store.record_job_state(&job, at(12)).unwrap();
+    }
+    // An intent never answered is neither listed nor ready.
+    ask(&mut store, plans[3], 0, 10);
+
+    let read = |listed: &[&str]| -> Vec<String> {
+        let listed: Vec<String> = listed.iter().map(|id| id.to_string()).collect();
+        store
+            .journal_to_list(&vault(), &listed)
+            .unwrap()
+            .into_iter()
+            .filter_map(|entry| entry.job_id)
+            .collect()
+    };
+    assert_eq!(read(&["JOB-0"]), vec!["JOB-0", "JOB-1"]);
+    assert_eq!(read(&[]), vec!["JOB-1"]);
+    assert_eq!(read(&["JOB-2", "NOT-JOURNALED"]), vec!["JOB-1", "JOB-2"]);
+    // The entries are the journal's own.
+    let whole = store.journal(Some(&vault())).unwrap();
+    let listed = store.journal_to_list(&vault(), &["JOB-0".into()]).unwrap();
+    assert!(listed.iter().all(|entry| whole.contains(entry)));
+}
