@@ -135,6 +135,9 @@ pub enum Command {
     Restore(crate::commands::restore::RestoreArgs),
     /// List restore batches and where their archives stand
     Batches(crate::commands::batches::BatchesArgs),
+    /// Copy a vault's archives to S3 under their decoded names, checked part by
+    /// part, paced and resumable, with a manifest
+    Migrate(crate::commands::migrate::MigrateArgs),
     /// Empty a vault: delete the archives defrost has proof for (a verified copy
     /// or download), journaled and resumable; then delete the vault
     Drain(crate::commands::drain::DrainArgs),

@@ -10,6 +10,7 @@ pub mod drain;
 pub mod inventory;
 pub mod jobs;
 pub mod logging;
+pub mod migrate;
 pub mod params;
 pub mod range;
 pub mod restore;
@@ -54,6 +55,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Restore(args) => restore::run(&cli.global, args),
         Command::Batches(args) => batches::run(&cli.global, args),
         Command::Drain(args) => drain::run(&cli.global, args),
+        Command::Migrate(args) => migrate::run(&cli.global, args),
         Command::Completions(args) => completions::run_completions(&args),
         Command::Man(args) => completions::run_man(&args),
     }

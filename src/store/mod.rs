@@ -48,7 +48,7 @@ pub use plans::{
 pub use snapshot::{
     ArchivePage, ArchiveQuery, ArchiveRow, FolderEntry, FolderEntryKind, Snapshot, SortKey,
 };
-pub use uploads::{BucketTarget, UploadEntry, UploadId, UploadPart};
+pub use uploads::{BucketTarget, CompletedUpload, UploadEntry, UploadId, UploadPart};
 
 use catalog::Catalog;
 

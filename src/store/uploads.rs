@@ -19,7 +19,7 @@ use super::plans::PlanId;
 pub struct UploadId(pub i64);
 
 /// Where a batch copies to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BucketTarget {
     pub bucket: String,
     /// Ends in `/`, or is empty.
@@ -54,8 +54,17 @@ pub struct UploadEntry {
     pub upload_id: Option<String>,
     /// In part order.
     pub parts: Vec<UploadPart>,
-    /// The object's ETag and checksum once S3 completed it.
-    pub completed: Option<(String, String)>,
+    /// Once S3 completed the object.
+    pub completed: Option<CompletedUpload>,
+}
+
+/// An object S3 completed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompletedUpload {
+    pub etag: String,
+    pub checksum: String,
+    /// When, as the journal writes times.
+    pub at: String,
 }
 
 impl Store {
@@ -251,8 +260,11 @@ impl Store {
             .at(path)?
             .collect::<Result<Vec<_>, _>>()
             .at(path)?;
-        let completed =
-            completed_at.map(|_| (etag.unwrap_or_default(), checksum.unwrap_or_default()));
+        let completed = completed_at.map(|at| CompletedUpload {
+            etag: etag.unwrap_or_default(),
+            checksum: checksum.unwrap_or_default(),
+            at,
+        });
         Ok(Some(UploadEntry {
             id,
             plan,

@@ -4,8 +4,8 @@
 //! it becomes ready, until every archive is restored or given up. Run again (or
 //! with `--resume B3`), it goes on where it stopped.
 
-mod select;
-mod view;
+pub(crate) mod select;
+pub(crate) mod view;
 
 use std::collections::HashSet;
 use std::io::IsTerminal as _;

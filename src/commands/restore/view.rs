@@ -204,7 +204,7 @@ fn progress_words(counts: &BatchCounts, restored_before: u64, elapsed: Duration)
     )
 }
 
-fn event_line(event: &BatchEvent) -> Option<String> {
+pub(crate) fn event_line(event: &BatchEvent) -> Option<String> {
     Some(match event {
         BatchEvent::Started {
             why: StartWhy::First,
@@ -262,7 +262,7 @@ fn event_line(event: &BatchEvent) -> Option<String> {
     })
 }
 
-fn event_json(batch: &BatchEntry, event: &BatchEvent) -> String {
+pub(crate) fn event_json(batch: &BatchEntry, event: &BatchEvent) -> String {
     let value = match event {
         BatchEvent::Started {
             plan,
@@ -301,7 +301,7 @@ fn event_json(batch: &BatchEntry, event: &BatchEvent) -> String {
     terminal_json(&value).unwrap_or_default()
 }
 
-fn outcome_line(batch: &BatchEntry, counts: &BatchCounts, no_wait: bool) -> String {
+pub(crate) fn outcome_line(batch: &BatchEntry, counts: &BatchCounts, no_wait: bool) -> String {
     let left = counts.archives - counts.restored - counts.given_up - counts.too_large;
     let mut line = format!(
         "batch {}: {} of {} archives restored ({})",
@@ -326,7 +326,7 @@ fn outcome_line(batch: &BatchEntry, counts: &BatchCounts, no_wait: bool) -> Stri
     line
 }
 
-fn outcome_json(batch: &BatchEntry, counts: &BatchCounts, no_wait: bool) -> String {
+pub(crate) fn outcome_json(batch: &BatchEntry, counts: &BatchCounts, no_wait: bool) -> String {
     let value = json!({
         "batch": batch.id,
         "archives": counts.archives,

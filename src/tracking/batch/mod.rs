@@ -4,6 +4,7 @@
 //! renews what expired and retries what failed once. Everything it does is in
 //! the journal first, so the same loop run again goes on where it stopped.
 
+mod delivery;
 mod items;
 pub(crate) mod jitter;
 mod prepare;
@@ -15,10 +16,11 @@ mod tally;
 
 use std::path::PathBuf;
 
+pub use delivery::{Delivery, IntoFolder};
 pub(crate) use prepare::prepare_into;
 pub use prepare::{BatchRequest, Candidate, PreparedBatch, pace_for, prepare_batch, record_batch};
 pub use ready::{ReadyOutcome, ReadyProgress, download_ready};
-pub use run::{RunOptions, run_batch};
+pub use run::{RunOptions, run_batch, run_batch_to};
 pub use step::item_facts;
 pub use tally::{BatchTally, tally};
 
@@ -43,6 +45,9 @@ pub enum BatchError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Download(#[from] DownloadJobError),
+    /// An archive could not be put where the batch sends it (an S3 copy).
+    #[error(transparent)]
+    Delivery(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl From<crate::glacier::GlacierError> for BatchError {
@@ -59,6 +64,7 @@ impl BatchError {
             BatchError::Tracking(err) => err.is_bad_input(),
             BatchError::Store(err) => err.is_bad_input(),
             BatchError::Download(err) => err.is_bad_input(),
+            BatchError::Delivery(_) => false,
         }
     }
 }

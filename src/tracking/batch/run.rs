@@ -14,10 +14,11 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
+use super::delivery::{Delivery, IntoFolder};
 use super::items::{Items, Looks, refresh};
 use super::jitter::Jitter;
 use super::round::{Round, SortBy, sort};
-use super::step::{BatchContext, Started, download_item, item_name, start_item};
+use super::step::{BatchContext, Started, item_name, start_item};
 use super::{BatchCounts, BatchError, BatchEvent, pace_for};
 use crate::domain::batch::{PaceDecision, PaceLimits, Pacer};
 use crate::glacier::GlacierApi;
@@ -60,6 +61,19 @@ pub async fn run_batch<G: GlacierApi>(
     store: &mut Store,
     id: BatchId,
     options: &RunOptions,
+    on_event: impl FnMut(&BatchEvent, &BatchCounts),
+    on_counts: impl FnMut(&BatchCounts),
+) -> Result<BatchCounts, BatchError> {
+    run_batch_to(api, store, id, options, &IntoFolder, on_event, on_counts).await
+}
+
+/// The same, with each ready output put where `delivery` sends it.
+pub async fn run_batch_to<G: GlacierApi, D: Delivery>(
+    api: &G,
+    store: &mut Store,
+    id: BatchId,
+    options: &RunOptions,
+    delivery: &D,
     mut on_event: impl FnMut(&BatchEvent, &BatchCounts),
     mut on_counts: impl FnMut(&BatchCounts),
 ) -> Result<BatchCounts, BatchError> {
@@ -91,7 +105,7 @@ pub async fn run_batch<G: GlacierApi>(
                 .download_all(
                     api,
                     store,
-                    &context,
+                    (&context, delivery),
                     (id, &mut items.items),
                     &round,
                     &mut on_event,
@@ -221,11 +235,11 @@ impl RunState {
 
     /// Downloads every ready output of the round; true when one failed, so
     /// Glacier is asked again how the jobs stand.
-    async fn download_all<G: GlacierApi>(
+    async fn download_all<G: GlacierApi, D: Delivery>(
         &mut self,
         api: &G,
         store: &mut Store,
-        context: &BatchContext<'_>,
+        (context, delivery): (&BatchContext<'_>, &D),
         (id, items): (BatchId, &mut [BatchItem]),
         round: &Round,
         on_event: &mut impl FnMut(&BatchEvent, &BatchCounts),
@@ -234,7 +248,10 @@ impl RunState {
         for &index in &round.downloads {
             let item = &items[index];
             let now = OffsetDateTime::now_utc();
-            match download_item(api, store, context, item, now, &mut |_, _| {}).await {
+            let delivered = delivery
+                .deliver(api, store, context.vault, context.folder, item, now)
+                .await;
+            match delivered {
                 Ok(Some(event)) => on_event(&event, &round.counts),
                 Ok(None) => failed = true,
                 Err(err) => {

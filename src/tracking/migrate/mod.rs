@@ -6,11 +6,13 @@
 
 pub mod copy;
 mod prepare;
+mod run;
 
 pub use copy::{Copied, CopyJob, LARGEST_PART_IN_MEMORY, copy_archive};
 pub use prepare::{
     InBucket, MigrationRequest, PreparedMigration, prepare_migration, record_migration,
 };
+pub use run::{run_migration, write_manifest};
 
 use crate::domain::treehash::TreeHash;
 use crate::glacier::GlacierError;

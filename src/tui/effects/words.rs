@@ -190,7 +190,9 @@ impl ScreenWords {
             BatchError::Tracking(inner) => self.tracking(inner),
             BatchError::Store(inner) => self.store(inner),
             BatchError::Download(inner) => self.download_job(inner),
-            BatchError::Folder { .. } | BatchError::UnknownBatch { .. } => None,
+            BatchError::Folder { .. }
+            | BatchError::UnknownBatch { .. }
+            | BatchError::Delivery(_) => None,
         }
     }
 

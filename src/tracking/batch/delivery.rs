@@ -1,0 +1,50 @@
+//! Where a batch's ready outputs go: files in a folder (a restore), or, for a
+//! migration, objects in S3 (see `tracking::migrate`). The batch loop is the
+//! same for both; only this step differs.
+
+use std::future::Future;
+use std::path::Path;
+
+use time::OffsetDateTime;
+
+use super::step::{BatchContext, download_item};
+use super::{BatchError, BatchEvent};
+use crate::glacier::GlacierApi;
+use crate::store::{BatchItem, Store, VaultKey};
+
+/// Puts one archive's ready output where the batch sends it; the event that
+/// says so, or `None` when Glacier says it is not ready after all.
+pub trait Delivery {
+    fn deliver<G: GlacierApi>(
+        &self,
+        api: &G,
+        store: &mut Store,
+        vault: &VaultKey,
+        folder: &Path,
+        item: &BatchItem,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<BatchEvent>, BatchError>>;
+}
+
+/// Downloads into the batch's folder, verified, as `defrost download` does.
+pub struct IntoFolder;
+
+impl Delivery for IntoFolder {
+    async fn deliver<G: GlacierApi>(
+        &self,
+        api: &G,
+        store: &mut Store,
+        vault: &VaultKey,
+        folder: &Path,
+        item: &BatchItem,
+        now: OffsetDateTime,
+    ) -> Result<Option<BatchEvent>, BatchError> {
+        let context = BatchContext {
+            vault,
+            tier: crate::domain::job_params::Tier::Bulk,
+            folder,
+            started_by: "",
+        };
+        download_item(api, store, &context, item, now, &mut |_, _| {}).await
+    }
+}
