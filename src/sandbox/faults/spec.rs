@@ -70,7 +70,8 @@ pub struct FaultSpec {
     pub vault: Option<String>,
     /// Only this job (its DescribeJob and GetJobOutput requests, its output).
     pub job_id: Option<String>,
-    /// Only this Glacier operation (error replies only).
+    /// Only this operation: Glacier's, or the S3 endpoint's as `s3:Name`
+    /// (error replies only).
     pub operation: Option<&'static str>,
     /// The error message or the failed job's status message.
     pub message: Option<String>,
