@@ -2,8 +2,11 @@
 //! process, seeded from `assets/`, with its own data directory and a clock that
 //! runs 360 times faster, so jobs finish while the user watches. The screen talks
 //! to the sandbox through the real aws-sdk-glacier client, as it would to AWS.
+//! The sandbox's S3 endpoint runs beside it with an empty bucket, so a demo
+//! vault can be copied to S3 and drained.
 
 use std::io::Cursor;
+use std::net::SocketAddr;
 use std::path::Path;
 
 use anyhow::Context;
@@ -15,6 +18,7 @@ use crate::domain::job::ServiceSpeed;
 use crate::domain::range::PlanKind;
 use crate::glacier::SdkGlacier;
 use crate::sandbox::jobs::InventoryOutput;
+use crate::sandbox::seed::BucketSeed;
 use crate::sandbox::{RunningSandbox, SandboxOptions, Speedup, seed, start};
 use crate::store::{ArchiveQuery, ImportRequest, Store};
 use crate::tracking::launch::{LaunchRequest, RetrievalRequest, launch_plan, plan_jobs};
@@ -28,10 +32,20 @@ pub const DEMO_SPEEDUP: u32 = 360;
 
 pub const DEMO_REGION: &str = "us-east-1";
 
-/// Starts the seeded sandbox, keeping its state under `demo_dir`.
+/// The S3 bucket the demo's sandbox starts with, empty, for copying vaults to.
+pub const DEMO_BUCKET: &str = "demo-migrated";
+
+/// Starts the seeded sandbox and its S3 endpoint, each on a free loopback
+/// port, keeping their state under `demo_dir`.
 pub async fn start_sandbox(demo_dir: &Path, speed: ServiceSpeed) -> anyhow::Result<RunningSandbox> {
-    let seed = seed::parse(DEMO_SEED)
+    let mut seed = seed::parse(DEMO_SEED)
         .map_err(|problem| anyhow::anyhow!("the demo seed is not valid: {problem}"))?;
+    if !seed.buckets.iter().any(|bucket| bucket.name == DEMO_BUCKET) {
+        seed.buckets.push(BucketSeed {
+            name: DEMO_BUCKET.into(),
+            region: Some(DEMO_REGION.into()),
+        });
+    }
     let state_dir = demo_dir.join("sandbox");
     std::fs::create_dir_all(&state_dir)
         .with_context(|| format!("cannot create the demo's folder {}", state_dir.display()))?;
@@ -40,11 +54,26 @@ pub async fn start_sandbox(demo_dir: &Path, speed: ServiceSpeed) -> anyhow::Resu
         speedup: Speedup::new(f64::from(speed.factor())).unwrap_or_default(),
         region: DEMO_REGION.into(),
         seed: Some(seed),
+        s3_addr: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
         ..SandboxOptions::default()
     };
     start(options)
         .await
         .map_err(|err| BadInput(format!("the demo sandbox cannot start: {err}")).into())
+}
+
+/// The demo's line in the screen's title: where its Glacier and S3 endpoints
+/// listen, and how fast its clock runs.
+pub fn banner(sandbox: &RunningSandbox, speed: ServiceSpeed) -> String {
+    let s3 = sandbox
+        .s3_addr
+        .map(|addr| format!(" · S3 at {addr}, bucket {DEMO_BUCKET}"))
+        .unwrap_or_default();
+    format!(
+        "demo · local sandbox at {}{s3} · clock ×{}",
+        sandbox.addr,
+        speed.factor()
+    )
 }
 
 /// Puts each sandbox vault's current inventory in the demo cache, once, so the

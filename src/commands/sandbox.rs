@@ -21,6 +21,12 @@ pub struct SandboxArgs {
     #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:9070")]
     pub addr: SocketAddr,
 
+    /// Also serve a small S3 endpoint here (path-style, /BUCKET/KEY), for
+    /// rehearsing copies of vaults to S3; its buckets come from the seed's
+    /// [[buckets]] or CreateBucket. Port 0 picks a free port
+    #[arg(long, value_name = "IP:PORT")]
+    pub s3_addr: Option<SocketAddr>,
+
     /// Listen on an address other than loopback. The sandbox accepts any signature,
     /// so anyone who can reach it can use it.
     #[arg(long)]
@@ -44,11 +50,12 @@ pub struct SandboxArgs {
 
 pub fn run(global: &GlobalOpts, args: SandboxArgs) -> anyhow::Result<()> {
     let options = options_from(global, &args)?;
-    if !args.addr.ip().is_loopback() {
-        eprintln!(
-            "defrost: warning: the sandbox listens on {} and accepts any signature: anyone who can reach it can use it",
-            args.addr
-        );
+    for addr in std::iter::once(args.addr).chain(args.s3_addr) {
+        if !addr.ip().is_loopback() {
+            eprintln!(
+                "defrost: warning: the sandbox listens on {addr} and accepts any signature: anyone who can reach it can use it"
+            );
+        }
     }
     log_to_stderr();
     crate::commands::block_on(serve(options))
@@ -75,12 +82,17 @@ fn options_from(global: &GlobalOpts, args: &SandboxArgs) -> anyhow::Result<Sandb
             args.speedup
         ))
     })?;
-    if !args.addr.ip().is_loopback() && !args.allow_remote {
-        return Err(BadInput(format!(
-            "--addr {} is not a loopback address; the sandbox accepts any signature, so add --allow-remote if you mean it",
-            args.addr
-        ))
-        .into());
+    let addresses = [("--addr", Some(args.addr)), ("--s3-addr", args.s3_addr)];
+    for (option, addr) in addresses {
+        if let Some(addr) = addr
+            && !addr.ip().is_loopback()
+            && !args.allow_remote
+        {
+            return Err(BadInput(format!(
+                "{option} {addr} is not a loopback address; the sandbox accepts any signature, so add --allow-remote if you mean it"
+            ))
+            .into());
+        }
     }
     if let Some(state) = &args.state {
         check_state_dir(state)?;
@@ -91,6 +103,7 @@ fn options_from(global: &GlobalOpts, args: &SandboxArgs) -> anyhow::Result<Sandb
         state_dir: args.state.clone(),
         speedup,
         seed,
+        s3_addr: args.s3_addr,
         ..Default::default()
     };
     if let Some(region) = &global.region {
@@ -142,8 +155,17 @@ async fn serve(options: SandboxOptions) -> anyhow::Result<()> {
         .await
         .map_err(|err| BadInput(err.to_string()))?;
     let url = running.endpoint_url();
+    let s3 = running
+        .s3_endpoint_url()
+        .map(|s3_url| {
+            format!(
+                "\n  and a local S3 endpoint at {s3_url} (path-style; buckets: {})\n  aws CLI: aws s3api head-bucket --bucket BUCKET --endpoint-url {s3_url} --region {region}",
+                bucket_names(&running)
+            )
+        })
+        .unwrap_or_default();
     let banner = format!(
-        "defrost sandbox: a local Glacier endpoint at {url}\n  state: {}\n  speedup {speedup}x: a Standard job takes {:.1} s\n  use it with: --endpoint-url {url} --region {region}\n  aws CLI: aws glacier list-vaults --account-id - --endpoint-url {url} --region {region}\nPress Ctrl-C to stop.",
+        "defrost sandbox: a local Glacier endpoint at {url}{s3}\n  state: {}\n  speedup {speedup}x: a Standard job takes {:.1} s\n  use it with: --endpoint-url {url} --region {region}\n  aws CLI: aws glacier list-vaults --account-id - --endpoint-url {url} --region {region}\nPress Ctrl-C to stop.",
         running.shared.store.dir().display(),
         standard.as_secs_f64()
     );
@@ -155,6 +177,21 @@ async fn serve(options: SandboxOptions) -> anyhow::Result<()> {
         .await
         .context("the sandbox server failed")?;
     Ok(())
+}
+
+/// The S3 endpoint's buckets, for the banner: names S3's rule keeps printable.
+fn bucket_names(running: &sandbox::RunningSandbox) -> String {
+    let state = running.shared.lock(time::OffsetDateTime::now_utc());
+    let names: Vec<String> = state
+        .buckets
+        .values()
+        .map(|bucket| format!("{} in {}", bucket.name, printable(&bucket.region)))
+        .collect();
+    if names.is_empty() {
+        "none yet, make one with CreateBucket or the seed's [[buckets]]".to_owned()
+    } else {
+        names.join(", ")
+    }
 }
 
 /// Prints a line for the person watching; a closed stdout (`| head`) must not stop

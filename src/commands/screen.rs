@@ -109,11 +109,7 @@ pub fn run_demo(global: &GlobalOpts, demo_args: DemoArgs) -> anyhow::Result<()> 
         drop(store);
         let session = Session {
             read_only: args.read_only,
-            banner: Some(format!(
-                "demo · local sandbox at {} · clock ×{}",
-                sandbox.addr,
-                speed.factor()
-            )),
+            banner: Some(demo::banner(&sandbox, speed)),
             speed,
             endpoint_url: Some(url),
             region: Some(demo::DEMO_REGION.into()),

@@ -14,7 +14,8 @@
 //!
 //! Common keys: `vault` (only that vault's requests, jobs and outputs), `job_id`
 //! (only that job's DescribeJob and GetJobOutput requests and its output),
-//! `operation` (a Glacier operation name such as `GetJobOutput`), and how long it
+//! `operation` (a Glacier operation name such as `GetJobOutput`, or one of the S3
+//! endpoint's as `s3:UploadPart`, which S3 requests alone meet), and how long it
 //! lasts: `count = N` (fires N times, default 1, then is gone) or `persistent = true`
 //! (fires until cleared). A fault fires only when it shows: a drop or a stall only on
 //! a body longer than `after_bytes`, a flip only on a body holding its byte. The oldest

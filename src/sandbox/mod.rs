@@ -16,6 +16,7 @@ pub mod model;
 pub mod multipart;
 pub mod policy;
 mod routes;
+pub mod s3;
 pub mod seed;
 pub mod seeding;
 pub mod server;

@@ -1,4 +1,5 @@
-//! The sandbox's state: vaults, archives, inventories, jobs and account settings.
+//! The sandbox's state: vaults, archives, inventories, jobs and account settings,
+//! and the buckets of its S3 endpoint.
 //!
 //! Plain data, serialisable as a whole so `--state DIR` can persist it. The rules
 //! that change it live in the sibling modules and take `now` as an argument.
@@ -9,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::multipart::MultipartUpload;
+use super::s3::model::Bucket;
 
 /// Everything one sandbox account holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -31,6 +33,9 @@ pub struct SandboxState {
     pub id_counter: u64,
     #[serde(default = "random_salt")]
     pub id_salt: u64,
+    /// The S3 endpoint's buckets, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub buckets: BTreeMap<String, Bucket>,
 }
 
 fn yes() -> bool {
@@ -48,6 +53,7 @@ impl Default for SandboxState {
             expedited_capacity_available: yes(),
             id_counter: 0,
             id_salt: random_salt(),
+            buckets: BTreeMap::new(),
         }
     }
 }

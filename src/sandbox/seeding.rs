@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use super::content::virtual_tree_hash;
 use super::ids::{ARCHIVE_ID_LEN, opaque_id};
 use super::model::{Archive, ArchiveContent, RetrievalPolicy, SandboxState, Vault};
+use super::s3::{add_bucket, validate_bucket_name, validate_region};
 use super::seed::{PlannedArchive, Seed, VaultSeed, plan_archives};
 use super::vaults::validate_vault_name;
 use crate::domain::treehash::TreeHash;
@@ -17,11 +18,13 @@ use crate::domain::treehash::TreeHash;
 /// A seeded vault without a `created` date is this much older than the start.
 pub const DEFAULT_VAULT_AGE: time::Duration = time::Duration::days(365);
 
-/// Where in a seed file a problem is: the `[account]` table or the n-th vault.
+/// Where in a seed file a problem is: the `[account]` table, the n-th vault or
+/// the n-th bucket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SeedPlace {
     Account,
     Vault(usize),
+    Bucket(usize),
 }
 
 /// A seed that parses but cannot be applied.
@@ -55,19 +58,37 @@ pub fn check_seed(seed: &Seed) -> Result<(), SeedProblem> {
             });
         }
     }
+    check_buckets(seed)
+}
+
+fn check_buckets(seed: &Seed) -> Result<(), SeedProblem> {
+    let mut names = BTreeSet::new();
+    for (index, bucket) in seed.buckets.iter().enumerate() {
+        let problem = |message: String| SeedProblem {
+            place: SeedPlace::Bucket(index),
+            message,
+        };
+        validate_bucket_name(&bucket.name).map_err(problem)?;
+        if let Some(region) = &bucket.region {
+            validate_region(region).map_err(problem)?;
+        }
+        if !names.insert(bucket.name.as_str()) {
+            return Err(problem(format!(
+                "bucket {:?} is seeded twice; keep one",
+                bucket.name
+            )));
+        }
+    }
     Ok(())
 }
 
-/// The 1-based line in `text` where `place` begins (its `[account]` or
-/// `[[vaults]]` header), for error messages.
+/// The 1-based line in `text` where `place` begins (its `[account]`,
+/// `[[vaults]]` or `[[buckets]]` header), for error messages.
 pub fn line_of(text: &str, place: SeedPlace) -> Option<usize> {
-    let header = match place {
-        SeedPlace::Account => "[account]",
-        SeedPlace::Vault(_) => "[[vaults]]",
-    };
-    let wanted = match place {
-        SeedPlace::Account => 0,
-        SeedPlace::Vault(index) => index,
+    let (header, wanted) = match place {
+        SeedPlace::Account => ("[account]", 0),
+        SeedPlace::Vault(index) => ("[[vaults]]", index),
+        SeedPlace::Bucket(index) => ("[[buckets]]", index),
     };
     text.lines()
         .enumerate()
@@ -103,6 +124,20 @@ pub fn apply_seed(
         state.vaults.insert(vault.name.clone(), vault);
     }
     Ok(())
+}
+
+/// Makes the seed's buckets that do not exist yet, empty; those that do are
+/// left as they are. A bucket without a region is in `default_region`.
+pub fn apply_bucket_seeds(
+    state: &mut SandboxState,
+    seed: &Seed,
+    default_region: &str,
+    now: OffsetDateTime,
+) {
+    for bucket in &seed.buckets {
+        let region = bucket.region.as_deref().unwrap_or(default_region);
+        add_bucket(&mut state.buckets, &bucket.name, region, now);
+    }
 }
 
 /// Tree hashes of virtual archives, in order. Each costs one SHA-256 per MiB

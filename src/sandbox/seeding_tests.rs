@@ -130,3 +130,44 @@ fn problems_say_where_they_are() {
         "nothing is applied from a bad seed"
     );
 }
+
+#[test]
+fn buckets_are_checked_made_once_and_kept_across_starts() {
+    let text = "[[buckets]]\nname = \"copies\"\n\n[[buckets]]\nname = \"eu-copies\"\nregion = \"eu-west-1\"\n";
+    let seed = parse(text).unwrap();
+    check_seed(&seed).unwrap();
+    let mut state = SandboxState::default();
+    apply_bucket_seeds(&mut state, &seed, "ap-south-1", NOW);
+    let regions: Vec<(&str, &str)> = state
+        .buckets
+        .values()
+        .map(|bucket| (bucket.name.as_str(), bucket.region.as_str()))
+        .collect();
+    assert_eq!(
+        regions,
+        [("copies", "ap-south-1"), ("eu-copies", "eu-west-1")]
+    );
+    // A bucket already there keeps its region and what it holds.
+    let moved = parse("[[buckets]]\nname = \"copies\"\nregion = \"us-west-2\"\n").unwrap();
+    apply_bucket_seeds(&mut state, &moved, "us-east-1", NOW);
+    assert_eq!(state.buckets["copies"].region, "ap-south-1");
+
+    for (text, line, words) in [
+        ("[[buckets]]\nname = \"B\"\n", 1, "not a valid bucket name"),
+        (
+            "[[buckets]]\nname = \"ok-1\"\n[[buckets]]\nname = \"ok-1\"\n",
+            3,
+            "seeded twice",
+        ),
+        (
+            "[[buckets]]\nname = \"ok-1\"\nregion = \"Mars 1\"\n",
+            1,
+            "not a region name",
+        ),
+    ] {
+        let problem = check_seed(&parse(text).unwrap()).unwrap_err();
+        assert!(problem.message.contains(words), "{problem}");
+        assert_eq!(line_of(text, problem.place), Some(line), "{text}");
+    }
+    assert!(parse("[[buckets]]\nname = \"b\"\nsize = 1\n").is_err());
+}

@@ -1,5 +1,6 @@
 //! The HTTP side of the sandbox: shared state behind a lock, the router, start and
-//! graceful shutdown.
+//! graceful shutdown of the Glacier endpoint and, on a listener of its own, the
+//! S3 one.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -13,15 +14,16 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use time::OffsetDateTime;
-use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
 
 use super::clock::{Speedup, glacier};
 use super::error::{GlacierError, GlacierResult};
 use super::faults::{self, Faults};
 use super::model::SandboxState;
 use super::routes;
+use super::s3;
 use super::seed::Seed;
-use super::seeding::{SeedProblem, apply_seed};
+use super::seeding::{SeedProblem, apply_bucket_seeds, apply_seed};
 use super::store::{StateStore, StoreError};
 use super::vaults::{AccountContext, refresh_inventories};
 
@@ -35,6 +37,9 @@ pub struct SandboxOptions {
     pub region: String,
     /// Vaults, archives and account settings to add at start.
     pub seed: Option<Seed>,
+    /// Where the S3 endpoint listens, if it is to run: a listener of its own,
+    /// so that S3's path-style `/{bucket}/{key}` never meets Glacier's paths.
+    pub s3_addr: Option<SocketAddr>,
 }
 
 impl Default for SandboxOptions {
@@ -46,6 +51,7 @@ impl Default for SandboxOptions {
             account_id: "123456789012".into(),
             region: "us-east-1".into(),
             seed: None,
+            s3_addr: None,
         }
     }
 }
@@ -97,11 +103,22 @@ impl Shared {
         now: OffsetDateTime,
         change: impl FnOnce(&mut SandboxState) -> GlacierResult<T>,
     ) -> GlacierResult<T> {
+        self.change_or(now, change, |err| {
+            GlacierError::service_unavailable(err.to_string())
+        })
+    }
+
+    /// [`Shared::change`] for a service with its own errors: `unsaved` says
+    /// how a state that cannot be saved is answered.
+    pub fn change_or<T, E>(
+        &self,
+        now: OffsetDateTime,
+        change: impl FnOnce(&mut SandboxState) -> Result<T, E>,
+        unsaved: impl FnOnce(StoreError) -> E,
+    ) -> Result<T, E> {
         let mut state = self.lock(now);
         let result = change(&mut state)?;
-        self.store
-            .save(&state)
-            .map_err(|err| GlacierError::service_unavailable(err.to_string()))?;
+        self.store.save(&state).map_err(unsaved)?;
         Ok(result)
     }
 }
@@ -110,21 +127,29 @@ pub type SharedState = Arc<Shared>;
 
 /// A sandbox serving in the background of the current tokio runtime.
 pub struct RunningSandbox {
+    /// Where the Glacier endpoint listens.
     pub addr: SocketAddr,
+    /// Where the S3 endpoint listens, when it runs.
+    pub s3_addr: Option<SocketAddr>,
     pub shared: SharedState,
-    shutdown: oneshot::Sender<()>,
+    shutdown: watch::Sender<bool>,
     task: JoinHandle<std::io::Result<()>>,
 }
 
 impl RunningSandbox {
-    /// The URL to give clients as `--endpoint-url`.
+    /// The URL to give Glacier clients as `--endpoint-url`.
     pub fn endpoint_url(&self) -> String {
         format!("http://{}", self.addr)
     }
 
+    /// The URL to give S3 clients, when the S3 endpoint runs.
+    pub fn s3_endpoint_url(&self) -> Option<String> {
+        self.s3_addr.map(|addr| format!("http://{addr}"))
+    }
+
     /// Stops accepting requests and waits for those under way to finish.
     pub async fn shutdown(self) -> std::io::Result<()> {
-        let _ = self.shutdown.send(());
+        let _ = self.shutdown.send(true);
         self.task
             .await
             .unwrap_or_else(|err| Err(std::io::Error::other(err)))
@@ -136,7 +161,9 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, StartError
     let store = StateStore::open(options.state_dir.as_deref())?;
     let mut state = store.load()?;
     if let Some(seed) = &options.seed {
-        apply_seed(&mut state, seed, OffsetDateTime::now_utc())?;
+        let now = OffsetDateTime::now_utc();
+        apply_seed(&mut state, seed, now)?;
+        apply_bucket_seeds(&mut state, seed, &options.region, now);
         store.save(&state)?;
     }
     let shared = Arc::new(Shared {
@@ -149,35 +176,56 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, StartError
         speedup: options.speedup,
         faults: Faults::seeded(options.seed.as_ref()),
     });
-    let listener = TcpListener::bind(options.addr)
-        .await
-        .map_err(|source| StartError::Bind {
-            addr: options.addr,
-            source,
-        })?;
-    let addr = listener.local_addr().map_err(|source| StartError::Bind {
-        addr: options.addr,
-        source,
-    })?;
-    let app = router(shared.clone());
-    let (shutdown, stop) = oneshot::channel::<()>();
+    let (listener, addr) = bind(options.addr).await?;
+    let s3_listener = match options.s3_addr {
+        Some(wanted) => Some(bind(wanted).await?),
+        None => None,
+    };
+    let s3_addr = s3_listener.as_ref().map(|(_, addr)| *addr);
+    let glacier_app = router(shared.clone());
+    let s3_app = s3::router(shared.clone());
+    let (shutdown, stop) = watch::channel(false);
     let task = tokio::spawn(async move {
-        // The admin routes need the peer's address to serve loopback peers only.
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async {
-            let _ = stop.await;
-        })
-        .await
+        let glacier = serve_until(listener, glacier_app, stop.clone());
+        match s3_listener {
+            Some((listener, _)) => {
+                let (glacier, s3) = tokio::join!(glacier, serve_until(listener, s3_app, stop));
+                glacier.and(s3)
+            }
+            None => glacier.await,
+        }
     });
     Ok(RunningSandbox {
         addr,
+        s3_addr,
         shared,
         shutdown,
         task,
     })
+}
+
+async fn bind(addr: SocketAddr) -> Result<(TcpListener, SocketAddr), StartError> {
+    let bind_error = |source| StartError::Bind { addr, source };
+    let listener = TcpListener::bind(addr).await.map_err(bind_error)?;
+    let bound = listener.local_addr().map_err(bind_error)?;
+    Ok((listener, bound))
+}
+
+/// Serves `app` until `stop` turns true, then lets requests under way finish.
+async fn serve_until(
+    listener: TcpListener,
+    app: Router,
+    mut stop: watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    // The admin routes need the peer's address to serve loopback peers only.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        let _ = stop.wait_for(|stopped| *stopped).await;
+    })
+    .await
 }
 
 fn router(shared: SharedState) -> Router {

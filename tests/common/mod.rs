@@ -61,3 +61,16 @@ pub fn sample(len: usize) -> Vec<u8> {
         .map(|i| (i % 251) as u8 ^ (i / MIB) as u8)
         .collect()
 }
+
+/// A sandbox with its S3 endpoint on a port of its own, both on loopback.
+pub async fn start_sandbox_with_s3(mut options: SandboxOptions) -> RunningSandbox {
+    options.s3_addr = Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0)));
+    start_sandbox_with(options).await
+}
+
+/// The S3 endpoint's URL of a sandbox started with one.
+pub fn s3_url(sandbox: &RunningSandbox) -> String {
+    sandbox
+        .s3_endpoint_url()
+        .expect("the sandbox was started with its S3 endpoint")
+}

@@ -116,6 +116,17 @@ impl FaultBook {
         })
     }
 
+    /// The kind and message of the error fault an S3 request gets, if one
+    /// names its operation (`s3:UploadPart`): S3 requests meet only faults
+    /// that name them, so a fault meant for Glacier never fires on S3.
+    pub fn s3_request_fault(&mut self, operation: &str) -> Option<(FaultKind, Option<String>)> {
+        let index = self.entries.iter().position(|entry| {
+            entry.spec.kind.is_error_reply() && entry.spec.operation == Some(operation)
+        })?;
+        let spec = self.fire(index);
+        Some((spec.kind, spec.message))
+    }
+
     /// The status message a job just initiated in `vault` fails with, if a
     /// `fail_job` fault matches it.
     pub fn new_job_failure(&mut self, vault: &str) -> Option<String> {

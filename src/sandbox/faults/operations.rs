@@ -45,6 +45,17 @@ pub fn known_operation(name: &str) -> Option<&'static str> {
     OPERATIONS.iter().copied().find(|known| *known == name)
 }
 
+/// The name of an operation of the S3 endpoint (`s3:UploadPart`), if it has it.
+pub fn known_s3_operation(name: &str) -> Option<&'static str> {
+    s3_operation_names().find(|known| *known == name)
+}
+
+pub fn s3_operation_names() -> impl Iterator<Item = &'static str> {
+    crate::sandbox::s3::Operation::ALL
+        .iter()
+        .map(|operation| operation.fault_name())
+}
+
 /// What a request is about, as far as fault rules care.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequestInfo {

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::operations::{OPERATIONS, known_operation};
+use super::operations::{OPERATIONS, known_operation, known_s3_operation, s3_operation_names};
 use crate::sandbox::vaults::validate_vault_name;
 
 /// What a fault does.
@@ -70,7 +70,8 @@ pub struct FaultSpec {
     pub vault: Option<String>,
     /// Only this job (its DescribeJob and GetJobOutput requests, its output).
     pub job_id: Option<String>,
-    /// Only this Glacier operation (error replies only).
+    /// Only this operation: Glacier's, or the S3 endpoint's as `s3:Name`
+    /// (error replies only).
     pub operation: Option<&'static str>,
     /// The error message or the failed job's status message.
     pub message: Option<String>,
@@ -190,13 +191,25 @@ impl TryFrom<FaultText> for FaultSpec {
                     kind.name()
                 ));
             }
-            Some(name) => Some(known_operation(name).ok_or_else(|| {
-                format!(
-                    "operation {name:?} is not a Glacier operation; use one of {}",
-                    OPERATIONS.join(", ")
-                )
-            })?),
+            Some(name) => Some(
+                known_operation(name)
+                    .or_else(|| known_s3_operation(name))
+                    .ok_or_else(|| {
+                        format!(
+                            "operation {name:?} is not a Glacier operation or one of the S3 endpoint's; use one of {}, or {}",
+                            OPERATIONS.join(", "),
+                            s3_operation_names().collect::<Vec<_>>().join(", ")
+                        )
+                    })?,
+            ),
         };
+        let for_s3 = operation.is_some_and(|name| known_s3_operation(name).is_some());
+        if for_s3 && (text.vault.is_some() || text.job_id.is_some()) {
+            return Err(
+                "vault and job_id do not apply to S3 operations; leave them out of a fault for an s3: operation"
+                    .into(),
+            );
+        }
         if text.message.is_some() && !matches!(kind, FaultKind::FailJob) && !kind.is_error_reply() {
             return Err(format!(
                 "message applies to fail_job, service_unavailable and throttling faults, not to {}",

@@ -29,6 +29,10 @@
 //! kind = "throttling"
 //! operation = "DescribeJob"
 //! count = 3
+//!
+//! [[buckets]]                        # a bucket of the S3 endpoint, empty at first
+//! name = "vault-copies"
+//! region = "eu-west-1"               # default: the sandbox's region
 //! ```
 
 pub mod describe;
@@ -53,6 +57,17 @@ pub struct Seed {
     pub vaults: Vec<VaultSeed>,
     #[serde(default)]
     pub faults: Vec<FaultSpec>,
+    #[serde(default)]
+    pub buckets: Vec<BucketSeed>,
+}
+
+/// A bucket of the S3 endpoint, made empty when it does not exist yet.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BucketSeed {
+    pub name: String,
+    /// The sandbox's own region when absent.
+    pub region: Option<String>,
 }
 
 impl Seed {
