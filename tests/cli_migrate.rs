@@ -146,3 +146,36 @@ fn a_vault_is_copied_verified_under_its_names_once_and_then_drained() {
     let deleted = json_lines(&drain).pop().unwrap();
     assert_eq!(deleted["deleted"], 4, "{deleted}");
 }
+
+#[test]
+#[ignore = "needs moto; tests/run provides it"]
+fn another_archive_under_a_key_is_not_overwritten_unless_asked() {
+    let moto = MotoServer::start();
+    let setup = Restore::new(&["photos/a.jpg"]);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let s3 = SdkS3::for_endpoint(&moto.endpoint, "us-east-1", BUCKET);
+    runtime.block_on(async {
+        s3_client(&moto)
+            .create_bucket()
+            .bucket(BUCKET)
+            .send()
+            .await
+            .unwrap();
+        s3.put_object(
+            "backup/photos/a.jpg",
+            b"someone else's".to_vec().into(),
+            "text/plain",
+        )
+        .await
+        .unwrap();
+    });
+    let refused = migrate(&setup, &moto);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("add --overwrite to replace it"), "{said}");
+    assert!(setup.jobs_started().is_empty(), "nothing was paid for");
+    let kept = runtime
+        .block_on(s3.get_object("backup/photos/a.jpg"))
+        .unwrap();
+    assert_eq!(&kept[..], b"someone else's");
+}

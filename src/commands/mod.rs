@@ -110,6 +110,15 @@ pub fn exit_code_for(err: &anyhow::Error) -> u8 {
             || cause
                 .downcast_ref::<DownloadJobError>()
                 .is_some_and(DownloadJobError::is_bad_input)
+            || cause
+                .downcast_ref::<crate::tracking::migrate::MigrateError>()
+                .is_some_and(crate::tracking::migrate::MigrateError::is_bad_input)
+            || cause
+                .downcast_ref::<crate::tracking::drain::DrainError>()
+                .is_some_and(crate::tracking::drain::DrainError::is_bad_input)
+            || cause
+                .downcast_ref::<crate::s3::S3Error>()
+                .is_some_and(crate::s3::S3Error::is_bad_input)
     });
     if caused_by_input { 2 } else { 1 }
 }

@@ -18,6 +18,7 @@ use crate::tracking::TrackingError;
 use crate::tracking::download::DownloadJobError;
 use crate::tracking::inventory::FetchError;
 use crate::tracking::launch::{LaunchError, PlanError};
+use crate::tracking::migrate::MigrateError;
 
 /// The `defrost params` option that sets a field of InitiateJob's body; `Type`
 /// is chosen by the subcommand instead.
@@ -83,6 +84,9 @@ pub fn worded(cause: &(dyn Error + 'static)) -> Option<String> {
     }
     if let Some(err) = cause.downcast_ref::<FetchError>() {
         return fetch(err);
+    }
+    if let Some(err) = cause.downcast_ref::<MigrateError>() {
+        return migrate(err);
     }
     cause.downcast_ref::<TrackingError>().and_then(tracking)
 }
@@ -344,6 +348,23 @@ fn fetch(err: &FetchError) -> Option<String> {
         FetchError::Store(inner) => store(inner),
         _ => None,
     }
+}
+
+fn migrate(err: &MigrateError) -> Option<String> {
+    let phrase = match err {
+        MigrateError::WouldOverwrite { .. } => (
+            "it is replaced only when asked to overwrite it, or the objects can go under another prefix",
+            "add --overwrite to replace it, or choose another --prefix",
+        ),
+        MigrateError::CrossRegion { .. } => (
+            "so it is done only when asked to copy across regions",
+            "add --allow-cross-region to copy anyway",
+        ),
+        MigrateError::Store(inner) => return store(inner),
+        MigrateError::Glacier(inner) => return glacier(inner),
+        _ => return None,
+    };
+    swap_last(&err.to_string(), &[phrase])
 }
 
 fn tracking(err: &TrackingError) -> Option<String> {

@@ -41,12 +41,12 @@ pub enum MigrateError {
         found: TreeHash,
     },
     #[error(
-        "the bucket already holds {} with another archive's tree hash; add --overwrite to replace it, or choose another --prefix",
+        "the bucket already holds {} with another archive's tree hash; it is replaced only when asked to overwrite it, or the objects can go under another prefix",
         crate::text::printable(.key)
     )]
     WouldOverwrite { key: String },
     #[error(
-        "the bucket {bucket} is in {bucket_region} and the vault in {vault_region}: copying between regions is paid for by the byte; add --allow-cross-region to copy anyway"
+        "the bucket {bucket} is in {bucket_region} and the vault in {vault_region}: copying between regions is paid for by the byte, so it is done only when asked to copy across regions"
     )]
     CrossRegion {
         bucket: String,

@@ -84,7 +84,7 @@ pub async fn run_migration<G: GlacierApi, S: ObjectStore>(
 ) -> Result<BatchCounts, MigrateError> {
     let target = store.batch_bucket(id)?.ok_or_else(|| {
         MigrateError::Store(crate::store::StoreError::refused(format!(
-            "batch {id} restores into a folder; 'defrost restore --resume {id}' goes on with it"
+            "batch {id} restores into a folder; a restore of it goes on with it, not a migration"
         )))
     })?;
     let storage_class: StorageClass = target.storage_class.parse().map_err(|_| {
