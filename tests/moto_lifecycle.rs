@@ -6,17 +6,15 @@
 
 mod cli_live;
 mod common;
+mod moto_server;
 
-use std::io::{Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use aws_sdk_glacier::Client;
 use aws_sdk_glacier::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_glacier::primitives::ByteStream;
 use aws_sdk_glacier::types::JobParameters;
+use moto_server::MotoServer;
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -25,117 +23,6 @@ const VAULT: &str = "moto-photos";
 /// moto's jobs finish on the wall clock (Standard 5 s, Expedited 2 s); this leaves
 /// room for a slow, shared machine.
 const DEADLINE: Duration = Duration::from_secs(60);
-
-fn venv_python() -> PathBuf {
-    let venv = std::env::var_os("DEFROST_TEST_VENV").unwrap_or_else(|| {
-        panic!(
-            "DEFROST_TEST_VENV is not set; run ./tests/run, which installs moto into \
-             target/test-venv and points DEFROST_TEST_VENV at it"
-        )
-    });
-    let python = Path::new(&venv).join("bin").join("python");
-    assert!(
-        python.is_file(),
-        "{} does not exist; remove {} and run ./tests/run again",
-        python.display(),
-        Path::new(&venv).display()
-    );
-    python
-}
-
-/// `python -m moto.server` on a port of its own, killed when this is dropped
-/// (a failing assertion included).
-struct Moto {
-    child: Child,
-    endpoint: String,
-    log: PathBuf,
-    _dir: TempDir,
-}
-
-impl Moto {
-    fn start() -> Self {
-        // The OS picks a free port; it is released just before moto binds it.
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|listener| listener.local_addr())
-            .unwrap()
-            .port();
-        let dir = tempfile::tempdir().unwrap();
-        let log = dir.path().join("moto.log");
-        let log_file = std::fs::File::create(&log).unwrap();
-        let child = Command::new(venv_python())
-            .args([
-                "-m",
-                "moto.server",
-                "-H",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-            ])
-            .stdin(Stdio::null())
-            .stdout(log_file.try_clone().unwrap())
-            .stderr(log_file)
-            .spawn()
-            .unwrap_or_else(|err| panic!("cannot start moto.server: {err}"));
-        let mut moto = Self {
-            child,
-            endpoint: format!("http://127.0.0.1:{port}"),
-            log,
-            _dir: dir,
-        };
-        moto.wait_until_ready(port);
-        moto
-    }
-
-    /// Waits for moto to answer, checking that the answer comes from our own
-    /// process: a stale server on the same port would pass the probe alone.
-    fn wait_until_ready(&mut self, port: u16) {
-        let started = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                panic!(
-                    "moto.server exited ({status}) before answering:\n{}",
-                    self.log_text()
-                );
-            }
-            if answers_data_json(port) {
-                return;
-            }
-            assert!(
-                started.elapsed() < DEADLINE,
-                "moto.server did not answer on port {port} within {DEADLINE:?}:\n{}",
-                self.log_text()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Whether `GET /moto-api/data.json` gets a 200.
-fn answers_data_json(port: u16) -> bool {
-    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
-        return false;
-    };
-    let request =
-        "GET /moto-api/data.json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    if stream.write_all(request.as_bytes()).is_err() {
-        return false;
-    }
-    let _ = stream.shutdown(Shutdown::Write);
-    let mut response = String::new();
-    let _ = stream.read_to_string(&mut response);
-    response.starts_with("HTTP/1.1 200") || response.starts_with("HTTP/1.0 200")
-}
 
 fn client(endpoint: &str) -> Client {
     let config = aws_sdk_glacier::Config::builder()
@@ -226,7 +113,7 @@ async fn job_output(client: &Client, job_id: &str) -> Vec<u8> {
 
 /// The `defrost` binary pointed at moto, with its own cache.
 struct Defrost<'a> {
-    moto: &'a Moto,
+    moto: &'a MotoServer,
     home: TempDir,
     data: TempDir,
 }
@@ -277,7 +164,7 @@ impl Defrost<'_> {
 #[test]
 #[ignore = "needs moto; tests/run provides it"]
 fn vaults_jobs_and_a_verified_download_against_moto() {
-    let moto = Moto::start();
+    let moto = MotoServer::start();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
