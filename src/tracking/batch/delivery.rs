@@ -7,7 +7,7 @@ use std::path::Path;
 
 use time::OffsetDateTime;
 
-use super::step::{BatchContext, download_item};
+use super::step::download_item;
 use super::{BatchError, BatchEvent};
 use crate::glacier::GlacierApi;
 use crate::store::{BatchItem, Store, VaultKey};
@@ -34,17 +34,11 @@ impl Delivery for IntoFolder {
         &self,
         api: &G,
         store: &mut Store,
-        vault: &VaultKey,
+        _vault: &VaultKey,
         folder: &Path,
         item: &BatchItem,
         now: OffsetDateTime,
     ) -> Result<Option<BatchEvent>, BatchError> {
-        let context = BatchContext {
-            vault,
-            tier: crate::domain::job_params::Tier::Bulk,
-            folder,
-            started_by: "",
-        };
-        download_item(api, store, &context, item, now, &mut |_, _| {}).await
+        download_item(api, store, folder, item, now, &mut |_, _| {}).await
     }
 }

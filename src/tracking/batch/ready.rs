@@ -8,7 +8,7 @@ use std::path::Path;
 
 use time::OffsetDateTime;
 
-use super::step::{BatchContext, download_item, item_facts, item_name};
+use super::step::{download_item, item_facts, item_name};
 use super::{BatchError, BatchEvent};
 use crate::domain::batch::{ItemStep, next_step};
 use crate::glacier::GlacierApi;
@@ -67,14 +67,6 @@ pub async fn download_ready<G: GlacierApi>(
         .into_iter()
         .filter(|item| next_step(item_facts(item, Some(&listed), now)) == ItemStep::Download)
         .collect();
-    // Nothing is started here; the name is the context's for form's sake.
-    let started_by = crate::tracking::started_by_here();
-    let context = BatchContext {
-        vault: &batch.vault,
-        tier: batch.tier,
-        folder: &folder,
-        started_by: &started_by,
-    };
     let mut outcome = ReadyOutcome {
         ready: ready.len() as u64,
         ..ReadyOutcome::default()
@@ -90,7 +82,7 @@ pub async fn download_ready<G: GlacierApi>(
             });
         };
         let now = OffsetDateTime::now_utc();
-        match download_item(api, store, &context, item, now, &mut progress).await {
+        match download_item(api, store, &folder, item, now, &mut progress).await {
             Ok(Some(event)) => {
                 if let BatchEvent::Downloaded { bytes, .. } = &event {
                     outcome.bytes += bytes;

@@ -161,14 +161,14 @@ fn adopt_unanswered(
 pub(super) async fn download_item<G: GlacierApi>(
     api: &G,
     store: &mut Store,
-    context: &BatchContext<'_>,
+    folder: &Path,
     item: &BatchItem,
     now: OffsetDateTime,
     progress: &mut impl FnMut(u64, u64),
 ) -> Result<Option<BatchEvent>, BatchError> {
     let target = PlanTarget {
         plan: item.plan,
-        to: context.folder,
+        to: folder,
         overwrite: false,
     };
     let outcome = download_recorded_plan(api, store, &target, now, |step| {
