@@ -24,7 +24,7 @@ pub use run::{RunOptions, run_batch, run_batch_to};
 pub use step::item_facts;
 pub use tally::{BatchTally, tally};
 
-use crate::domain::batch::StartWhy;
+use crate::domain::batch::{ItemStep, StartWhy};
 use crate::store::{BatchId, PlanId, StoreError};
 use crate::tracking::TrackingError;
 use crate::tracking::download::DownloadJobError;
@@ -89,6 +89,23 @@ pub struct BatchCounts {
 }
 
 impl BatchCounts {
+    /// Counts an archive of `size` bytes whose next step is `step` (an archive
+    /// too large for the pace is counted by the caller, who knows the pace).
+    pub fn add(&mut self, size: u64, step: &ItemStep) {
+        self.archives += 1;
+        self.bytes = self.bytes.saturating_add(size);
+        match step {
+            ItemStep::Done => {
+                self.restored += 1;
+                self.restored_bytes = self.restored_bytes.saturating_add(size);
+            }
+            ItemStep::Download => self.ready += 1,
+            ItemStep::Wait => self.running += 1,
+            ItemStep::Start(_) => self.waiting_to_start += 1,
+            ItemStep::GaveUp => self.given_up += 1,
+        }
+    }
+
     /// Nothing is left to do for any archive.
     pub fn is_over(&self) -> bool {
         self.restored + self.given_up + self.too_large >= self.archives

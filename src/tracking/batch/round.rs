@@ -46,28 +46,22 @@ pub(super) fn sort(items: &[BatchItem], by: &SortBy<'_>, now: OffsetDateTime) ->
     };
     for (index, item) in items.iter().enumerate() {
         let size = item.size.unwrap_or(0);
-        round.counts.archives += 1;
-        round.counts.bytes = round.counts.bytes.saturating_add(size);
         let step = if by.refused.contains(&item.plan) {
             ItemStep::GaveUp
         } else {
             next_step(item_facts(item, Some(by.listed), now))
         };
+        if matches!(step, ItemStep::Start(_)) && !by.pacer.limits().admits(size) {
+            round.counts.archives += 1;
+            round.counts.bytes = round.counts.bytes.saturating_add(size);
+            round.counts.too_large += 1;
+            round.too_large.push(index);
+            continue;
+        }
+        round.counts.add(size, &step);
         match step {
-            ItemStep::Done => {
-                round.counts.restored += 1;
-                round.counts.restored_bytes = round.counts.restored_bytes.saturating_add(size);
-            }
-            ItemStep::Start(_) if !by.pacer.limits().admits(size) => {
-                round.counts.too_large += 1;
-                round.too_large.push(index);
-            }
-            ItemStep::Start(why) => {
-                round.counts.waiting_to_start += 1;
-                round.starts.push((index, why));
-            }
+            ItemStep::Start(why) => round.starts.push((index, why)),
             ItemStep::Wait => {
-                round.counts.running += 1;
                 round.in_flight += 1;
                 let due = item
                     .current
@@ -77,14 +71,11 @@ pub(super) fn sort(items: &[BatchItem], by: &SortBy<'_>, now: OffsetDateTime) ->
                 round.next_poll = [round.next_poll, due].into_iter().flatten().min();
             }
             ItemStep::Download => {
-                round.counts.ready += 1;
                 round.in_flight += 1;
                 round.downloads.push(index);
             }
-            ItemStep::GaveUp => {
-                round.counts.given_up += 1;
-                round.given_up.push(index);
-            }
+            ItemStep::GaveUp => round.given_up.push(index),
+            ItemStep::Done => {}
         }
     }
     round

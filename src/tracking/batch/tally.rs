@@ -29,32 +29,19 @@ pub struct BatchTally {
 pub fn tally(items: &[BatchItem], now: OffsetDateTime) -> BatchTally {
     let mut tally = BatchTally::default();
     for item in items {
-        let size = item.size.unwrap_or(0);
-        let counts = &mut tally.counts;
-        counts.archives += 1;
-        counts.bytes = counts.bytes.saturating_add(size);
-        match next_step(item_facts(item, None, now)) {
-            ItemStep::Done => {
-                counts.restored += 1;
-                counts.restored_bytes = counts.restored_bytes.saturating_add(size);
+        let step = next_step(item_facts(item, None, now));
+        tally.counts.add(item.size.unwrap_or(0), &step);
+        let job = item.current.as_ref().and_then(|job| job.state.as_ref());
+        match (step, job) {
+            (ItemStep::Download, Some(job)) => {
+                tally.first_closing = earliest(tally.first_closing, output_window_end(job));
             }
-            ItemStep::Download => {
-                counts.ready += 1;
-                let job = item.current.as_ref().and_then(|job| job.state.as_ref());
-                let closes = job.and_then(output_window_end);
-                tally.first_closing = earliest(tally.first_closing, closes);
+            (ItemStep::Wait, Some(job)) => {
+                let ready = expected_completion(job).earliest;
+                tally.next_ready = earliest(tally.next_ready, Some(ready));
+                tally.next_poll = earliest(tally.next_poll, next_poll_at(job));
             }
-            ItemStep::Start(_) => counts.waiting_to_start += 1,
-            ItemStep::GaveUp => counts.given_up += 1,
-            ItemStep::Wait => {
-                counts.running += 1;
-                let job = item.current.as_ref().and_then(|job| job.state.as_ref());
-                if let Some(job) = job {
-                    let ready = expected_completion(job).earliest;
-                    tally.next_ready = earliest(tally.next_ready, Some(ready));
-                    tally.next_poll = earliest(tally.next_poll, next_poll_at(job));
-                }
-            }
+            _ => {}
         }
     }
     tally
