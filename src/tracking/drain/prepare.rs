@@ -73,30 +73,21 @@ pub fn prepare_drain(
         .filter(|deletion| deletion.done.is_some())
         .map(|deletion| deletion.archive_id)
         .collect();
+    // A copy is the better proof: a download is looked at only without one.
     let mut proofs: HashMap<String, DeletionProof> = HashMap::new();
-    // A download first, so that a copy, the better proof, replaces it.
-    let mut lost_proofs = Vec::new();
-    let downloads = store.download_proofs(vault)?;
     for copy in store.copy_proofs(vault)? {
         let object = format!("s3://{}/{}", copy.bucket, copy.key);
         proofs.insert(copy.archive_id, DeletionProof::Copied { object });
     }
-    let mut lost_candidates = Vec::new();
-    for download in downloads {
-        if matches!(
-            proofs.get(&download.archive_id),
-            Some(DeletionProof::Copied { .. })
-        ) {
-            continue;
-        }
-        lost_candidates.push(download);
-    }
+    let downloads: Vec<_> = (store.download_proofs(vault)?.into_iter())
+        .filter(|download| !proofs.contains_key(&download.archive_id))
+        .collect();
     let rows = if request.scope == DrainScope::All {
         every_archive(snapshot)?
     } else {
         // Those deleted before are read too, to be counted as such.
         let mut ids: Vec<String> = proofs.keys().cloned().collect();
-        ids.extend(lost_candidates.iter().map(|d| d.archive_id.clone()));
+        ids.extend(downloads.iter().map(|d| d.archive_id.clone()));
         ids.extend(deleted.iter().cloned());
         ids.sort();
         ids.dedup();
@@ -106,29 +97,32 @@ pub fn prepare_drain(
         .iter()
         .map(|r| (r.archive_id.as_str(), r.size))
         .collect();
-    for download in lost_candidates {
+    // An archive downloaded more than once is proven by any file that still
+    // stands for it, and reported lost once, by its first file, when none does.
+    let mut lost: HashMap<String, LostProof> = HashMap::new();
+    for download in downloads {
         let Some(&size) = sizes.get(download.archive_id.as_str()) else {
             continue;
         };
         match file_still_proves(Path::new(&download.path), size) {
             Ok(()) => {
-                proofs.insert(
-                    download.archive_id,
-                    DeletionProof::Downloaded {
-                        path: download.path,
-                    },
-                );
+                let path = download.path;
+                proofs.insert(download.archive_id, DeletionProof::Downloaded { path });
             }
-            Err(why) if !proofs.contains_key(&download.archive_id) => lost_proofs.push(LostProof {
-                archive_id: download.archive_id,
-                path: download.path,
-                why,
-            }),
-            Err(_) => {}
+            Err(why) => {
+                lost.entry(download.archive_id.clone())
+                    .or_insert(LostProof {
+                        archive_id: download.archive_id,
+                        path: download.path,
+                        why,
+                    });
+            }
         }
     }
-    // A proof lost to one download may be held by another download of it.
-    lost_proofs.retain(|lost| !proofs.contains_key(&lost.archive_id));
+    let mut lost_proofs: Vec<LostProof> = (lost.into_values())
+        .filter(|lost| !proofs.contains_key(&lost.archive_id))
+        .collect();
+    lost_proofs.sort_by(|a, b| a.archive_id.cmp(&b.archive_id));
     let mut items = Vec::new();
     let mut judged = Vec::with_capacity(rows.len());
     for row in rows {
