@@ -50,14 +50,13 @@ pub struct Copied {
 }
 
 /// Copies the job's output into the object `upload` names, going on from the
-/// parts the journal holds; `progress` hears bytes sent of all.
+/// parts the journal holds.
 pub async fn copy_archive<G: GlacierApi, S: ObjectStore>(
     api: &G,
     s3: &S,
     store: &mut Store,
     upload: UploadEntry,
     job: &CopyJob<'_>,
-    mut progress: impl FnMut(u64, u64),
 ) -> Result<Copied, MigrateError> {
     let part = part_size(job.size)
         .filter(|part| *part <= LARGEST_PART_IN_MEMORY)
@@ -69,8 +68,6 @@ pub async fn copy_archive<G: GlacierApi, S: ObjectStore>(
         if parts.iter().any(|done| done.number == number) {
             continue;
         }
-        let sent: u64 = parts.iter().map(|done| done.size).sum();
-        progress(sent, job.size);
         let range = part_range(job.size, part, number).unwrap_or((0, 0));
         let (body, tree_hash, retried) = fetch_part(api, job, range).await?;
         refetched += retried;
@@ -86,7 +83,6 @@ pub async fn copy_archive<G: GlacierApi, S: ObjectStore>(
         store.record_upload_part(upload.id, &entry)?;
         parts.push(entry);
     }
-    progress(job.size, job.size);
     parts.sort_by_key(|done| done.number);
     let hashes: Vec<TreeHash> = (parts.iter())
         .filter_map(|done| done.tree_hash.parse().ok())

@@ -59,7 +59,7 @@ impl<S: ObjectStore> Delivery for IntoBucket<'_, S> {
             storage_class: self.storage_class,
             metadata: &metadata,
         };
-        let copied = copy_archive(api, self.s3, store, upload, &job, |_, _| {})
+        let copied = copy_archive(api, self.s3, store, upload, &job)
             .await
             .map_err(failed)?;
         Ok(Some(BatchEvent::Downloaded {
