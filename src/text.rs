@@ -154,6 +154,23 @@ pub fn swap_last(text: &str, phrases: &[(impl AsRef<str>, impl AsRef<str>)]) -> 
     Some(text)
 }
 
+/// An error and its causes on one printable line. The SDK's own rendering adds
+/// Debug dumps of every layer, which bury the one cause a person needs.
+pub fn chain_text(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        // Layers often repeat their source's text; say it once.
+        if !parts.last().is_some_and(|last| last.contains(&text)) {
+            parts.push(text);
+        }
+        next = cause.source();
+    }
+    let joined = parts.join(": ");
+    printable(&joined.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

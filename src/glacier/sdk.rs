@@ -20,8 +20,9 @@ use super::api::{
 use super::error::GlacierError;
 use crate::domain::job::ServiceSpeed;
 use crate::domain::job_params::JobParams;
+use crate::text::chain_text;
 use crate::text::printable;
-use errors::{Subject, chain_text, service_error};
+use errors::{Subject, service_error};
 
 /// "The signer's account", which the service fills in.
 const ACCOUNT: &str = "-";

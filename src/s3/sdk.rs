@@ -26,8 +26,9 @@ use super::api::{
 };
 use super::error::S3Error;
 use crate::domain::migrate::StorageClass;
+use crate::text::chain_text;
 use crate::text::printable;
-use errors::{Subject, chain_text, service_error};
+use errors::{Subject, service_error};
 
 /// Three attempts (two retries) ride out a SlowDown or a passing 500 without
 /// keeping someone waiting long on a real outage, as for Glacier.

@@ -5,7 +5,7 @@
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 
 use crate::s3::S3Error;
-use crate::text::printable;
+use crate::text::{chain_text, printable};
 
 /// What a request named, to say which thing was not found.
 #[derive(Debug, Clone, Copy)]
@@ -87,23 +87,6 @@ where
         }
         _ => S3Error::Malformed { detail: detail() },
     }
-}
-
-/// An error and its causes on one printable line. The SDK's own rendering adds
-/// Debug dumps of every layer, which bury the one cause a person needs.
-pub fn chain_text(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut next = Some(err);
-    while let Some(cause) = next {
-        let text = cause.to_string();
-        // Layers often repeat their source's text; say it once.
-        if !parts.last().is_some_and(|last| last.contains(&text)) {
-            parts.push(text);
-        }
-        next = cause.source();
-    }
-    let joined = parts.join(": ");
-    printable(&joined.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 pub fn from_answer(answer: Answer, subject: Subject<'_>) -> S3Error {
