@@ -52,9 +52,11 @@ print(re.search(r'vaults/([^"]+)"', head).group(1))
 EOF
 )
 
+# A sandbox on SEED at SPEEDUP; its state lives in memory only, as a state
+# directory would be rewritten whole on every change.
 start_sandbox() {
-    "$defrost" sandbox --addr "127.0.0.1:$port" --speedup "$3" --state "$1" \
-        --seed "$2" >"$work/sandbox.log" 2>&1 &
+    "$defrost" sandbox --addr "127.0.0.1:$port" --speedup "$2" \
+        --seed "$1" >"$work/sandbox.log" 2>&1 &
     sandbox_pid=$!
     for _ in $(seq 100); do
         curl -s "$endpoint" >/dev/null 2>&1 && return
@@ -77,8 +79,8 @@ measure() {
 }
 
 # CPU seconds the running sandbox has used: on a shared machine the wall time
-# of the following part is mostly the sandbox's (it rewrites its whole state on
-# every InitiateJob) and other processes', so defrost's own CPU is reported too.
+# of the following part is partly the sandbox's and other processes', so
+# defrost's own CPU is reported too.
 sandbox_cpu() {
     python3 - "$sandbox_pid" <<'EOF'
 import os, sys
@@ -94,7 +96,7 @@ cat >"$work/empty-seed.toml" <<EOF
 name = "$vault"
 created = "2016-01-01T00:00:00Z"
 EOF
-start_sandbox "$work/state-plan" "$work/empty-seed.toml" "$speedup"
+start_sandbox "$work/empty-seed.toml" "$speedup"
 "$defrost" --data-dir "$work/plan" inventory import "$inventory" --vault "$vault" >/dev/null
 python3 - "$inventory" "$count" >"$work/ids.txt" <<'EOF'
 import json, sys
@@ -123,7 +125,7 @@ count = $follow
 seed = 7
 max_size = "16KiB"
 EOF
-start_sandbox "$work/state-follow" "$work/seed.toml" "$follow_speedup"
+start_sandbox "$work/seed.toml" "$follow_speedup"
 common=(--data-dir "$work/follow" --endpoint-url "$endpoint" --sandbox-speedup "$follow_speedup")
 "$defrost" "${common[@]}" inventory fetch --vault bench --wait >/dev/null
 sandbox_before=$(sandbox_cpu)

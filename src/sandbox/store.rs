@@ -21,7 +21,7 @@ const UNFINISHED_PREFIXES: [&str; 3] = [".tmp", ".incoming-", ".assembling-"];
 pub struct StateStore {
     dir: PathBuf,
     /// Keeps a temporary directory alive as long as the store.
-    _temporary: Option<tempfile::TempDir>,
+    temporary: Option<tempfile::TempDir>,
     /// The shared lock that tells other sandboxes this directory is in use.
     _in_use: Option<File>,
 }
@@ -69,13 +69,18 @@ impl StateStore {
         };
         Ok(Self {
             dir,
-            _temporary: temporary,
+            temporary,
             _in_use: in_use,
         })
     }
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Whether the state outlives the process (a `--state` directory).
+    pub fn keeps_state(&self) -> bool {
+        self.temporary.is_none()
     }
 
     fn state_file(&self) -> PathBuf {
@@ -97,7 +102,15 @@ impl StateStore {
     }
 
     /// Saves atomically: a crash leaves either the old or the new state, never half.
+    ///
+    /// A temporary store saves nothing: its directory goes away with the process,
+    /// so no one could load the state again, and rewriting a large state on every
+    /// change (a vault of 100,000 archives, a job per archive) is what made such a
+    /// sandbox slow down as it filled.
     pub fn save(&self, state: &SandboxState) -> Result<(), StoreError> {
+        if !self.keeps_state() {
+            return Ok(());
+        }
         let file = self.state_file();
         let save_error = |source| StoreError::Save {
             file: file.clone(),
@@ -204,5 +217,24 @@ mod tests {
         drop((running, second));
         let _third = StateStore::open(Some(dir.path())).unwrap();
         assert!(unfinished_files(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn a_kept_state_loads_again_and_a_temporary_one_is_never_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = SandboxState::default();
+        state.id_counter = 41;
+        let kept = StateStore::open(Some(dir.path())).unwrap();
+        assert!(kept.keeps_state());
+        kept.save(&state).unwrap();
+        drop(kept);
+        let again = StateStore::open(Some(dir.path())).unwrap();
+        assert_eq!(again.load().unwrap().id_counter, 41);
+
+        let temporary = StateStore::open(None).unwrap();
+        assert!(!temporary.keeps_state());
+        temporary.save(&state).unwrap();
+        assert!(!temporary.dir().join("state.json").exists());
+        assert_eq!(temporary.load().unwrap().id_counter, 0);
     }
 }
