@@ -17,6 +17,7 @@ use defrost::domain::job_params::JobParams;
 use defrost::domain::range::{ByteRange, MIB, PlanKind};
 use defrost::glacier::{
     GlacierApi, GlacierError, JobInfo, JobOutput, JobStarted, RetrievalPolicy, VaultInfo,
+    VaultNotifications,
 };
 use defrost::store::{PlanEntry, Store, VaultKey};
 use defrost::tracking::launch::{
@@ -104,6 +105,13 @@ impl GlacierApi for PeekingGlacier {
     }
 
     async fn delete_vault(&self, _vault: &str) -> Result<(), GlacierError> {
+        Err(unused())
+    }
+
+    async fn vault_notifications(
+        &self,
+        _vault: &str,
+    ) -> Result<Option<VaultNotifications>, GlacierError> {
         Err(unused())
     }
 }

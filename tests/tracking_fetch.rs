@@ -11,6 +11,7 @@ use defrost::domain::job::next_poll_at;
 use defrost::domain::job_params::{JobKind, JobParams, JobRequest, validate};
 use defrost::glacier::{
     GlacierApi, GlacierError, JobInfo, JobOutput, JobStarted, RetrievalPolicy, VaultInfo,
+    VaultNotifications,
 };
 use defrost::store::{OutputUse, Store, VaultKey};
 use defrost::tracking::inventory::{FetchError, FetchOutcome, Imported, advance, start_fetch};
@@ -207,6 +208,13 @@ impl GlacierApi for FakeGlacier {
     }
 
     async fn delete_vault(&self, _vault: &str) -> Result<(), GlacierError> {
+        Err(unsupported())
+    }
+
+    async fn vault_notifications(
+        &self,
+        _vault: &str,
+    ) -> Result<Option<VaultNotifications>, GlacierError> {
         Err(unsupported())
     }
 }

@@ -75,6 +75,13 @@ pub trait GlacierApi: Send + Sync {
     /// no archive and nothing was written to it since.
     fn delete_vault(&self, vault: &str) -> impl Future<Output = Result<(), GlacierError>> + Send;
 
+    /// The vault's notification topic and the events it is told of; `None` when
+    /// the vault has no notification configuration.
+    fn vault_notifications(
+        &self,
+        vault: &str,
+    ) -> impl Future<Output = Result<Option<VaultNotifications>, GlacierError>> + Send;
+
     /// How fast the service's clock runs: Glacier's own pace unless this is a
     /// sandbox with a sped-up clock, whose jobs are then polled at its pace.
     fn service_speed(&self) -> ServiceSpeed {
@@ -91,6 +98,15 @@ pub trait GlacierApi: Send + Sync {
 /// A minute without a byte: far beyond any pause of a working connection, even a
 /// slow one, and soon enough that a stalled download does not look like a hang.
 pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Where a vault sends word of its jobs: an SNS topic, told of these events
+/// (`ArchiveRetrievalCompleted`, `InventoryRetrievalCompleted`). Both are as
+/// the service sent them: show them through `text::printable`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VaultNotifications {
+    pub topic: String,
+    pub events: Vec<String>,
+}
 
 /// One vault as DescribeVault and ListVaults report it. The counts come from the
 /// vault's last inventory, so they lag uploads and deletions by about a day. The

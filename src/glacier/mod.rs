@@ -7,6 +7,9 @@ pub mod download;
 mod error;
 mod sdk;
 
-pub use api::{ByteChunks, GlacierApi, JobInfo, JobOutput, JobStarted, RetrievalPolicy, VaultInfo};
+pub use api::{
+    ByteChunks, GlacierApi, JobInfo, JobOutput, JobStarted, RetrievalPolicy, VaultInfo,
+    VaultNotifications,
+};
 pub use error::GlacierError;
 pub use sdk::{ConnectOptions, SdkGlacier};

@@ -16,6 +16,7 @@ use aws_sdk_glacier::config::{Credentials, ProvideCredentials, Region};
 
 use super::api::{
     DEFAULT_STALL_TIMEOUT, GlacierApi, JobInfo, JobOutput, JobStarted, RetrievalPolicy, VaultInfo,
+    VaultNotifications,
 };
 use super::error::GlacierError;
 use crate::domain::job::ServiceSpeed;
@@ -345,5 +346,32 @@ impl GlacierApi for SdkGlacier {
             .await
             .map_err(|err| self.error(err, Subject::Vault(vault)))?;
         Ok(())
+    }
+
+    async fn vault_notifications(
+        &self,
+        vault: &str,
+    ) -> Result<Option<VaultNotifications>, GlacierError> {
+        let answer = self
+            .client
+            .get_vault_notifications()
+            .account_id(ACCOUNT)
+            .vault_name(vault)
+            .send()
+            .await
+            .map_err(|err| self.error(err, Subject::Vault(vault)));
+        let config = match answer {
+            Ok(answer) => answer.vault_notification_config,
+            // "No notification configuration is set for vault: V" (a vault
+            // that does not exist is told apart by its message).
+            Err(GlacierError::NotFound { .. }) => None,
+            Err(err) => return Err(err),
+        };
+        Ok(config.and_then(|config| {
+            Some(VaultNotifications {
+                topic: config.sns_topic?,
+                events: config.events.unwrap_or_default(),
+            })
+        }))
     }
 }

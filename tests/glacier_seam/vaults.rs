@@ -78,3 +78,32 @@ async fn an_unknown_vault_is_named_and_is_the_users_to_fix() {
     assert!(err.is_bad_input());
     assert!(err.to_string().contains("no vault 'nope'"), "{err}");
 }
+
+#[tokio::test]
+async fn a_vaults_notification_topic_is_read_and_its_absence_is_none() {
+    let sandbox = start_sandbox().await;
+    seed_vault(&sandbox, "told", &[]);
+    let api = seam(&sandbox);
+    assert_eq!(api.vault_notifications("told").await.unwrap(), None);
+
+    let config = aws_sdk_glacier::types::VaultNotificationConfig::builder()
+        .sns_topic("arn:aws:sns:us-east-1:123456789012:restores")
+        .events("ArchiveRetrievalCompleted")
+        .build();
+    let set = common::client_for(&sandbox).set_vault_notifications();
+    set.account_id("-")
+        .vault_name("told")
+        .vault_notification_config(config)
+        .send()
+        .await
+        .unwrap();
+    let told = api.vault_notifications("told").await.unwrap().unwrap();
+    assert_eq!(told.topic, "arn:aws:sns:us-east-1:123456789012:restores");
+    assert_eq!(told.events, ["ArchiveRetrievalCompleted"]);
+
+    let missing = api.vault_notifications("nowhere").await.unwrap_err();
+    assert!(
+        matches!(missing, GlacierError::UnknownVault { .. }),
+        "{missing:?}"
+    );
+}
