@@ -10,12 +10,12 @@ use time::OffsetDateTime;
 
 use crate::cli::GlobalOpts;
 use crate::commands::BadInput;
-use crate::commands::cached::{count, open_snapshot, open_store, size};
+use crate::commands::cached::{count, open_snapshot, open_store};
 use crate::commands::restore::SelectionArgs;
-use crate::commands::restore::view::{event_json, event_line, outcome_json};
+use crate::commands::restore::view::{COPY_WORDS, event_json, event_line, outcome_json};
 use crate::commands::shared_args::JsonLines;
 use crate::domain::batch::pacing::DEFAULT_REQUESTS_PER_SECOND;
-use crate::domain::cost::{PriceTable, format_cost};
+use crate::domain::cost::PriceTable;
 use crate::domain::job_params::Tier;
 use crate::domain::migrate::{KeyPrefix, NameOverrides, StorageClass, StoragePriceTable};
 use crate::glacier::{GlacierApi as _, SdkGlacier};
@@ -23,7 +23,7 @@ use crate::s3::SdkS3;
 use crate::store::{BatchLimits, VaultKey};
 use crate::tracking::batch::{BatchRequest, RunOptions};
 use crate::tracking::migrate::{
-    InBucket, MigrationRequest, prepare_migration, record_migration, run_migration, write_manifest,
+    MigrationRequest, prepare_migration, record_migration, run_migration, write_manifest,
 };
 
 #[derive(Debug, clap::Args)]
@@ -186,43 +186,10 @@ pub fn run(global: &GlobalOpts, args: MigrateArgs) -> anyhow::Result<()> {
         .await?;
         let json = args.output.json;
         if !(json && args.yes) {
-            let s = &prepared.batch.summary;
-            let already = (prepared.in_bucket.iter())
-                .filter(|held| matches!(held, InBucket::Same { .. }))
-                .count();
-            let other = (prepared.in_bucket.iter())
-                .filter(|held| **held == InBucket::Other)
-                .count();
-            eprintln!(
-                "Selected  {} archives, {} of vault {}\nInto      s3://{}/{} ({}, bucket in {})\nIn bucket {} already copied (not paid again); {} keys hold another archive{}\nTo start  {} jobs, {}\nStorage   about {} a month at {}, {} at the least (prices of {})",
-                count(s.selected.archives),
-                size(u128::from(s.selected.bytes)),
-                crate::text::printable(&args.vault),
-                crate::text::printable(&args.bucket),
-                crate::text::printable(&prepared.target.prefix),
-                storage_class.as_str(),
-                prepared.target.region,
-                count(already as u64),
-                count(other as u64),
-                if other > 0 && !args.overwrite {
-                    ": add --overwrite to replace them"
-                } else {
-                    ""
-                },
-                count(s.to_start.archives),
-                size(u128::from(s.to_start.bytes)),
-                format_cost(prepared.cost.monthly, &storage_prices.currency),
-                storage_class.as_str(),
-                format_cost(prepared.cost.minimum, &storage_prices.currency),
-                storage_prices.as_of,
+            eprint!(
+                "{}",
+                crate::commands::migrate_summary::summary(&prepared, &prices, &storage_prices)
             );
-            for tier in &s.tiers {
-                eprintln!(
-                    "Retrieval {:<10} {:>12}",
-                    tier.tier.as_str(),
-                    format_cost(tier.cost, &prices.currency)
-                );
-            }
         }
         if prepared.batch.summary.to_start.archives > 0 && !args.yes {
             if !std::io::stdin().is_terminal() {
@@ -256,7 +223,7 @@ pub fn run(global: &GlobalOpts, args: MigrateArgs) -> anyhow::Result<()> {
             |event, _| {
                 if json {
                     println!("{}", event_json(&batch, event));
-                } else if let Some(line) = event_line(event) {
+                } else if let Some(line) = event_line(event, &COPY_WORDS) {
                     eprintln!("{line}");
                 }
             },

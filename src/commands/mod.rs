@@ -11,6 +11,7 @@ pub mod inventory;
 pub mod jobs;
 pub mod logging;
 pub mod migrate;
+mod migrate_summary;
 pub mod params;
 pub mod range;
 pub mod restore;

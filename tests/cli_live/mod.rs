@@ -40,6 +40,36 @@ pub fn live_sandbox_with(speedup: f64) -> Live {
     }
 }
 
+/// A live sandbox at `speedup` that serves S3 too, with these buckets (in
+/// the sandbox's region).
+pub fn live_sandbox_with_buckets(speedup: f64, buckets: &[&str]) -> Live {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let seed = defrost::sandbox::seed::Seed {
+        buckets: (buckets.iter())
+            .map(|name| defrost::sandbox::seed::BucketSeed {
+                name: (*name).to_owned(),
+                region: None,
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let sandbox = runtime.block_on(common::start_sandbox_with_s3(
+        defrost::sandbox::SandboxOptions {
+            speedup: defrost::sandbox::Speedup::new(speedup).unwrap(),
+            seed: Some(seed),
+            ..Default::default()
+        },
+    ));
+    Live {
+        sandbox,
+        _runtime: runtime,
+    }
+}
+
 /// `defrost` with test credentials and empty AWS config files, so nothing on
 /// this machine (profiles, SSO, a region) changes what it does.
 pub fn defrost(aws_home: &TempDir, endpoint: &str) -> Command {

@@ -13,7 +13,8 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 use crate::cli_live::{
-    Live, POLLED_SPEEDUP, defrost, defrost_process, live_sandbox_at, polled_sandbox,
+    Live, POLLED_SPEEDUP, defrost, defrost_process, live_sandbox_at, live_sandbox_with_buckets,
+    polled_sandbox,
 };
 use crate::common::admin::add_fault;
 use crate::jobs_support::{Listed, Spec, seed_vault, write_inventory};
@@ -55,6 +56,17 @@ impl Restore {
         } else {
             live_sandbox_at(speedup)
         };
+        Restore::sized_in(live, speedup, archives)
+    }
+
+    /// The same in a sandbox that serves S3 too, holding `buckets`, at the
+    /// usual test pace.
+    pub fn sized_with_buckets(buckets: &[&str], archives: &[(&str, u64)]) -> Self {
+        let live = live_sandbox_with_buckets(f64::from(POLLED_SPEEDUP), buckets);
+        Restore::sized_in(live, POLLED_SPEEDUP, archives)
+    }
+
+    fn sized_in(live: Live, speedup: u32, archives: &[(&str, u64)]) -> Self {
         let specs: Vec<Spec<'_>> = archives
             .iter()
             .map(|(description, size)| Spec {

@@ -24,25 +24,46 @@ fn bytes(value: u64) -> String {
 /// Everything the user should know before paying, one fact a line.
 pub fn summary(prepared: &PreparedBatch, prices: &PriceTable) -> String {
     let s = &prepared.summary;
+    let into = format!(
+        "Into      {}\n",
+        printable(&prepared.folder.display().to_string())
+    );
+    let restored = if s.restored.archives > 0 {
+        format!(
+            "Restored  {} archives ({}) are already in the folder: not retrieved again\n",
+            count(s.restored.archives),
+            bytes(s.restored.bytes)
+        )
+    } else {
+        String::new()
+    };
+    summary_into(prepared, prices, &into, &restored)
+}
+
+/// The summary of a batch whose destination says itself in `into` (lines
+/// ending in a newline) and whose archives already there in `already`.
+pub(crate) fn summary_into(
+    prepared: &PreparedBatch,
+    prices: &PriceTable,
+    into: &str,
+    already: &str,
+) -> String {
+    let s = &prepared.summary;
     let request = &prepared.request;
     let mut out = format!(
-        "Selected  {} archives, {} ({}) of vault {}\n",
+        "Selected  {} {}, {} ({}) of vault {}\n",
         count(s.selected.archives),
+        if s.selected.archives == 1 {
+            "archive"
+        } else {
+            "archives"
+        },
         bytes(s.selected.bytes),
         printable(&request.selection.to_string()),
         printable(&request.vault.name)
     );
-    out.push_str(&format!(
-        "Into      {}\n",
-        printable(&prepared.folder.display().to_string())
-    ));
-    if s.restored.archives > 0 {
-        out.push_str(&format!(
-            "Restored  {} archives ({}) are already in the folder: not retrieved again\n",
-            count(s.restored.archives),
-            bytes(s.restored.bytes)
-        ));
-    }
+    out.push_str(into);
+    out.push_str(already);
     if s.reusable.archives > 0 {
         out.push_str(&format!(
             "Reused    {} archives ({}) have a job running or ready: not paid again\n",
@@ -135,7 +156,7 @@ pub async fn follow(
         |event, _| {
             if json {
                 println!("{}", event_json(batch, event));
-            } else if let Some(line) = event_line(event) {
+            } else if let Some(line) = event_line(event, &RESTORE_WORDS) {
                 say(line);
             }
         },
@@ -204,7 +225,24 @@ fn progress_words(counts: &BatchCounts, restored_before: u64, elapsed: Duration)
     )
 }
 
-pub(crate) fn event_line(event: &BatchEvent) -> Option<String> {
+/// How a batch's events are worded: a restore's archives are restored into a
+/// folder, a migration's are copied into a bucket.
+pub(crate) struct Words {
+    done: &'static str,
+    failed: &'static str,
+}
+
+pub(crate) const RESTORE_WORDS: Words = Words {
+    done: "restored",
+    failed: "download failed",
+};
+
+pub(crate) const COPY_WORDS: Words = Words {
+    done: "copied",
+    failed: "copy failed",
+};
+
+pub(crate) fn event_line(event: &BatchEvent, words: &Words) -> Option<String> {
     Some(match event {
         BatchEvent::Started {
             why: StartWhy::First,
@@ -241,22 +279,27 @@ pub(crate) fn event_line(event: &BatchEvent) -> Option<String> {
             ..
         } => {
             format!(
-                "restored {name} into {} ({})",
+                "{} {name} into {} ({})",
+                words.done,
                 printable(&path.display().to_string()),
                 bytes(*size)
             )
         }
         BatchEvent::DownloadFailed { name, reason, .. } => {
             format!(
-                "{name}: download failed ({}); it is tried again",
+                "{name}: {} ({}); it is tried again",
+                words.failed,
                 printable(reason)
             )
         }
-        BatchEvent::GaveUp { name, reason, .. } => format!("{name}: not restored: {reason}"),
+        BatchEvent::GaveUp { name, reason, .. } => {
+            format!("{name}: not {}: {reason}", words.done)
+        }
         BatchEvent::TooLarge {
             name, bytes: size, ..
         } => format!(
-            "{name}: not restored: at {} it is more than the bytes-per-hour cap allows in one job",
+            "{name}: not {}: at {} it is more than the bytes-per-hour cap allows in one job",
+            words.done,
             bytes(*size)
         ),
     })

@@ -10,7 +10,7 @@ mod run;
 
 pub use copy::{Copied, CopyJob, LARGEST_PART_IN_MEMORY, copy_archive};
 pub use prepare::{
-    InBucket, MigrationRequest, PreparedMigration, prepare_migration, record_migration,
+    InBucket, MigrationRequest, Notices, PreparedMigration, prepare_migration, record_migration,
 };
 pub use run::{run_migration, write_manifest};
 

@@ -19,7 +19,7 @@ use crate::domain::migrate::{
     ArchiveMetadata, KeyPrefix, KeySource, MigrationCost, NameOverrides, StorageClass,
     StoragePriceTable, migration_cost, plan_keys, recorded_tree_hash, user_metadata,
 };
-use crate::glacier::GlacierApi;
+use crate::glacier::{GlacierApi, GlacierError, VaultNotifications};
 use crate::s3::ObjectStore;
 use crate::store::{ArchiveRow, BucketTarget, Store};
 use crate::tracking::batch::{BatchRequest, PreparedBatch, prepare_into, record_batch};
@@ -61,7 +61,43 @@ pub struct PreparedMigration {
     pub in_bucket: Vec<InBucket>,
     pub cost: MigrationCost,
     pub overwrite: bool,
+    /// Where the vault sends word of each job the migration starts.
+    pub notices: Notices,
 }
+
+/// Whether the vault tells an SNS topic of every job: a migration of many
+/// archives sends that topic (and whoever reads it) a message per archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notices {
+    /// The vault has no notification configuration.
+    Off,
+    /// Each job of these events notifies the topic.
+    On(VaultNotifications),
+    /// Glacier did not say (these credentials may not read it); the migration
+    /// goes on, and the user is told that it could not be checked.
+    Unknown { reason: String },
+}
+
+impl Notices {
+    /// Whether each archive retrieval the migration starts notifies a topic.
+    pub fn per_archive_topic(&self) -> Option<&str> {
+        match self {
+            Notices::On(config)
+                if config.events.is_empty()
+                    || config
+                        .events
+                        .iter()
+                        .any(|event| event == ARCHIVE_RETRIEVAL_COMPLETED) =>
+            {
+                Some(&config.topic)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The event a vault's topic hears of when an archive retrieval job ends.
+const ARCHIVE_RETRIEVAL_COMPLETED: &str = "ArchiveRetrievalCompleted";
 
 /// HeadObject requests in flight while the bucket is looked at.
 const HEADS_AT_ONCE: usize = 16;
@@ -88,6 +124,14 @@ pub async fn prepare_migration<G: GlacierApi, S: ObjectStore>(
             vault_region,
         });
     }
+    let notices = match api.vault_notifications(&request.batch.vault.name).await {
+        Ok(Some(config)) => Notices::On(config),
+        Ok(None) => Notices::Off,
+        Err(err @ GlacierError::AccessDenied { .. }) => Notices::Unknown {
+            reason: err.to_string(),
+        },
+        Err(err) => return Err(err.into()),
+    };
     let sources: Vec<KeySource<'_>> = (rows.iter())
         .map(|row| KeySource {
             archive_id: &row.archive_id,
@@ -165,6 +209,7 @@ pub async fn prepare_migration<G: GlacierApi, S: ObjectStore>(
         in_bucket,
         cost,
         overwrite: request.overwrite,
+        notices,
     })
 }
 
