@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use base64::Engine as _;
-use futures_util::TryStreamExt as _;
+use futures_util::{StreamExt as _, TryStreamExt as _, stream};
 use time::OffsetDateTime;
 
 use super::MigrateError;
@@ -24,6 +24,15 @@ use crate::store::{Store, UploadEntry, UploadPart};
 /// Parts held in memory at once are at most this large; a larger archive
 /// would need its parts spooled through the disk.
 pub const LARGEST_PART_IN_MEMORY: u64 = 64 << 20;
+
+/// The bytes of parts held at once while they travel: four 8 MiB parts, two
+/// of 16 MiB, one of any larger size.
+const PART_BYTES_IN_FLIGHT: u64 = 32 << 20;
+
+/// How many parts of `part` bytes travel at once.
+fn parts_at_once(part: u64) -> usize {
+    usize::try_from((PART_BYTES_IN_FLIGHT / part.max(1)).max(1)).unwrap_or(1)
+}
 
 /// Times a part is fetched again after its bytes failed Glacier's check, or
 /// sent again after S3 failed for a passing reason.
@@ -63,26 +72,39 @@ pub async fn copy_archive<G: GlacierApi, S: ObjectStore>(
         .ok_or(MigrateError::TooLarge { size: job.size })?;
     let (upload_id, mut parts) = open_upload(s3, store, &upload, job).await?;
     let count = part_count(job.size, part);
+    let journaled: std::collections::HashSet<u32> = parts.iter().map(|done| done.number).collect();
+    let missing: Vec<u32> = (1..=count)
+        .filter(|number| !journaled.contains(number))
+        .collect();
+    let key = upload.key.as_str();
+    let upload_id = upload_id.as_str();
+    // Several parts travel at once (a single stream leaves both ends idle in
+    // turn), as many as keep the bytes held under PART_BYTES_IN_FLIGHT. Each
+    // is journaled as it lands, in whatever order.
+    let mut landing = stream::iter(missing)
+        .map(|number| async move {
+            let range = part_range(job.size, part, number).unwrap_or((0, 0));
+            let (body, tree_hash, retried) = fetch_part(api, job, range).await?;
+            let digest = sha256(&body).0;
+            let done = send_part(s3, key, upload_id, number, body, digest).await?;
+            let entry = UploadPart {
+                number,
+                size: range.1 - range.0 + 1,
+                etag: done.etag,
+                checksum: base64::engine::general_purpose::STANDARD.encode(digest),
+                tree_hash: tree_hash.to_string(),
+            };
+            Ok::<_, MigrateError>((entry, retried))
+        })
+        .buffer_unordered(parts_at_once(part));
     let mut refetched = 0;
-    for number in 1..=count {
-        if parts.iter().any(|done| done.number == number) {
-            continue;
-        }
-        let range = part_range(job.size, part, number).unwrap_or((0, 0));
-        let (body, tree_hash, retried) = fetch_part(api, job, range).await?;
+    while let Some(landed) = landing.next().await {
+        let (entry, retried) = landed?;
         refetched += retried;
-        let digest = sha256(&body).0;
-        let done = send_part(s3, &upload.key, &upload_id, number, body, digest).await?;
-        let entry = UploadPart {
-            number,
-            size: range.1 - range.0 + 1,
-            etag: done.etag,
-            checksum: base64::engine::general_purpose::STANDARD.encode(digest),
-            tree_hash: tree_hash.to_string(),
-        };
         store.record_upload_part(upload.id, &entry)?;
         parts.push(entry);
     }
+    drop(landing);
     parts.sort_by_key(|done| done.number);
     let hashes: Vec<TreeHash> = (parts.iter())
         .filter_map(|done| done.tree_hash.parse().ok())
@@ -107,7 +129,7 @@ pub async fn copy_archive<G: GlacierApi, S: ObjectStore>(
         })
         .collect();
     let object = s3
-        .complete_multipart_upload(&upload.key, &upload_id, &completed)
+        .complete_multipart_upload(&upload.key, upload_id, &completed)
         .await?;
     store.record_upload_completed(
         upload.id,
@@ -172,15 +194,25 @@ async fn fetch_part<G: GlacierApi>(
                 .get_job_output(job.vault, job.job_id, Some(range))
                 .await?;
             let checksum = output.checksum;
-            let chunks: Vec<bytes::Bytes> = output.body.try_collect().await?;
-            Ok::<_, GlacierError>((chunks.concat(), checksum))
+            // One buffer of the part's size: the chunks are copied in once.
+            let wanted = usize::try_from(range.1 - range.0 + 1).unwrap_or(0);
+            let body = (output.body)
+                .try_fold(
+                    bytes::BytesMut::with_capacity(wanted),
+                    |mut body, chunk| async move {
+                        body.extend_from_slice(&chunk);
+                        Ok(body)
+                    },
+                )
+                .await?;
+            Ok::<_, GlacierError>((body.freeze(), checksum))
         };
         let problem = match attempt.await {
             Ok((body, checksum)) => {
                 let hash = hash_piece(&body);
                 let whole = body.len() as u64 == range.1 - range.0 + 1;
                 if whole && checksum.is_none_or(|expected| expected == hash) {
-                    return Ok((body.into(), hash, failed));
+                    return Ok((body, hash, failed));
                 }
                 MigrateError::PartDisagrees {
                     first: range.0,
