@@ -19,7 +19,7 @@ use bytes::Bytes;
 use common::admin::{add_fault, admin};
 use common::{TEST_SPEEDUP, s3_url, start_sandbox_with_s3};
 use defrost::domain::migrate::StorageClass;
-use defrost::s3::{CompletedPart, ObjectStore, S3Error, SdkS3};
+use defrost::s3::{CompletedPart, ObjectStore, PartBody, S3Error, SdkS3};
 use defrost::sandbox::seed::BucketSeed;
 use defrost::sandbox::{RunningSandbox, SandboxOptions, Speedup, seed::Seed};
 use s3_behaviour::{AWS_LIKE, MIB, REGION, body, raw_client, runtime, send_parts, sha256};
@@ -113,7 +113,13 @@ fn a_wrong_checksum_is_refused_with_bad_digest_and_nothing_is_kept() {
             .unwrap();
         let part = body(1, 1000);
         let err = store
-            .upload_part("k", &upload_id, 1, part.clone(), sha256(b"other bytes"))
+            .upload_part(
+                "k",
+                &upload_id,
+                1,
+                PartBody::Memory(part.clone()),
+                sha256(b"other bytes"),
+            )
             .await
             .unwrap_err();
         assert!(
@@ -276,7 +282,13 @@ fn objects_buckets_and_unfinished_uploads_survive_a_restart() {
             .map(CompletedPart::from)
             .collect();
         let last = store
-            .upload_part("big", &upload_id, 2, parts[1].clone(), sha256(&parts[1]))
+            .upload_part(
+                "big",
+                &upload_id,
+                2,
+                PartBody::Memory(parts[1].clone()),
+                sha256(&parts[1]),
+            )
             .await
             .unwrap();
         completed.push(CompletedPart {
@@ -332,9 +344,9 @@ fn injected_faults_answer_500_and_slow_down_and_the_client_retries_them() {
         let part = body(50, 100);
         // Two SlowDowns then success: within the client's three attempts.
         add_fault(&sandbox, json!({"kind": "throttling", "operation": "s3:UploadPart", "count": 2})).await;
-        store.upload_part("k", &upload_id, 1, part.clone(), sha256(&part)).await.unwrap();
+        store.upload_part("k", &upload_id, 1, PartBody::Memory(part.clone()), sha256(&part)).await.unwrap();
         add_fault(&sandbox, json!({"kind": "throttling", "operation": "s3:UploadPart", "count": 3})).await;
-        let err = store.upload_part("k", &upload_id, 1, part.clone(), sha256(&part)).await.unwrap_err();
+        let err = store.upload_part("k", &upload_id, 1, PartBody::Memory(part.clone()), sha256(&part)).await.unwrap_err();
         assert!(matches!(&err, S3Error::Throttled { code, .. } if code == "SlowDown"), "{err:?}");
         add_fault(&sandbox, json!({"kind": "service_unavailable", "operation": "s3:HeadObject", "persistent": true})).await;
         let err = store.head_object("k").await.unwrap_err();

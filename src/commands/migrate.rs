@@ -23,7 +23,8 @@ use crate::s3::SdkS3;
 use crate::store::{BatchLimits, VaultKey};
 use crate::tracking::batch::{BatchRequest, RunOptions};
 use crate::tracking::migrate::{
-    MigrationRequest, prepare_migration, record_migration, run_migration, write_manifest,
+    CopySettings, MigrationRequest, prepare_migration, record_migration, run_migration,
+    write_manifest,
 };
 
 #[derive(Debug, clap::Args)]
@@ -87,6 +88,12 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_REQUESTS_PER_SECOND)]
     pub requests_per_second: f64,
 
+    /// Hold parts up to this size in memory (units allowed); larger parts, of
+    /// archives above about 625 GiB by default, are spooled through a file in
+    /// the data directory, at most two at once
+    #[arg(long, value_name = "SIZE", default_value = "64MiB")]
+    pub spool_parts_over: String,
+
     /// Start without asking
     #[arg(long)]
     pub yes: bool,
@@ -125,7 +132,13 @@ pub fn run(global: &GlobalOpts, args: MigrateArgs) -> anyhow::Result<()> {
         .as_deref()
         .map(|text| crate::domain::range::parse_size(text).context("--max-bytes-per-hour"))
         .transpose()?;
+    let spool_parts_over =
+        crate::domain::range::parse_size(&args.spool_parts_over).context("--spool-parts-over")?;
     let mut store = open_store(global)?;
+    let settings = CopySettings {
+        parts_in_memory_up_to: spool_parts_over,
+        ..CopySettings::under(store.data_dir())
+    };
     crate::commands::block_on(async {
         let glacier = SdkGlacier::connect(&global.connect_options()).await?;
         let s3_options = crate::s3::ConnectOptions {
@@ -220,6 +233,7 @@ pub fn run(global: &GlobalOpts, args: MigrateArgs) -> anyhow::Result<()> {
             &mut store,
             id,
             &options,
+            &settings,
             |event, _| {
                 if json {
                     println!("{}", event_json(&batch, event));

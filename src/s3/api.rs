@@ -47,7 +47,7 @@ pub trait ObjectStore: Send + Sync {
         key: &str,
         upload_id: &str,
         part_number: u32,
-        body: Bytes,
+        body: PartBody,
         sha256: [u8; 32],
     ) -> impl Future<Output = Result<PartDone, S3Error>> + Send;
 
@@ -122,6 +122,27 @@ pub struct PartFacts {
     pub size: u64,
     pub etag: String,
     pub checksum_sha256: Option<String>,
+}
+
+/// A part's bytes: held in memory, or spooled to a file when a part is too
+/// large to hold (the file is read again if the request is retried).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartBody {
+    Memory(Bytes),
+    File { path: std::path::PathBuf, len: u64 },
+}
+
+impl PartBody {
+    pub fn len(&self) -> u64 {
+        match self {
+            PartBody::Memory(bytes) => bytes.len() as u64,
+            PartBody::File { len, .. } => *len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// A part to join, as CompleteMultipartUpload wants it.

@@ -102,6 +102,15 @@ pub enum S3Error {
     Body { detail: String },
 
     #[error(
+        "cannot read the part spooled to {} ({detail}); check the disk holding the data directory, then run the command again",
+        .path.display()
+    )]
+    Spool {
+        path: std::path::PathBuf,
+        detail: String,
+    },
+
+    #[error(
         "S3 sent a reply defrost cannot read ({detail}); try again, and report it if it persists"
     )]
     Malformed { detail: String },

@@ -8,7 +8,7 @@ mod error;
 mod sdk;
 
 pub use api::{
-    CompletedPart, ObjectDone, ObjectFacts, ObjectStore, PartDone, PartFacts, UploadFacts,
+    CompletedPart, ObjectDone, ObjectFacts, ObjectStore, PartBody, PartDone, PartFacts, UploadFacts,
 };
 pub use error::S3Error;
 pub use sdk::{ConnectOptions, SdkS3};

@@ -22,7 +22,7 @@ use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
 use super::api::{
-    CompletedPart, ObjectDone, ObjectFacts, ObjectStore, PartDone, PartFacts, UploadFacts,
+    CompletedPart, ObjectDone, ObjectFacts, ObjectStore, PartBody, PartDone, PartFacts, UploadFacts,
 };
 use super::error::S3Error;
 use crate::domain::migrate::StorageClass;
@@ -251,11 +251,24 @@ impl ObjectStore for SdkS3 {
         key: &str,
         upload_id: &str,
         part_number: u32,
-        body: Bytes,
+        body: PartBody,
         sha256: [u8; 32],
     ) -> Result<PartDone, S3Error> {
         let number = i32::try_from(part_number)
             .map_err(|_| convert::malformed("a part number past 10,000 was asked for"))?;
+        let length = i64::try_from(body.len()).unwrap_or(i64::MAX);
+        let body = match body {
+            PartBody::Memory(bytes) => ByteStream::from(bytes),
+            PartBody::File { path, len } => ByteStream::read_from()
+                .path(&path)
+                .length(aws_sdk_s3::primitives::Length::Exact(len))
+                .build()
+                .await
+                .map_err(|err| S3Error::Spool {
+                    path: path.clone(),
+                    detail: chain_text(&err),
+                })?,
+        };
         let sent = self
             .client
             .upload_part()
@@ -263,10 +276,10 @@ impl ObjectStore for SdkS3 {
             .key(key)
             .upload_id(upload_id)
             .part_number(number)
-            .content_length(i64::try_from(body.len()).unwrap_or(i64::MAX))
+            .content_length(length)
             .checksum_algorithm(ChecksumAlgorithm::Sha256)
             .checksum_sha256(BASE64.encode(sha256))
-            .body(ByteStream::from(body))
+            .body(body)
             .send()
             .await
             .map_err(|err| self.error(err, self.upload(key, upload_id)))?;

@@ -15,7 +15,7 @@ use defrost::domain::migrate::{
     ArchiveMetadata, StorageClass, read_user_metadata, recorded_tree_hash, user_metadata,
 };
 use defrost::domain::treehash::{TreeHash, TreeHasher};
-use defrost::s3::{CompletedPart, ObjectStore, S3Error};
+use defrost::s3::{CompletedPart, ObjectStore, PartBody, S3Error};
 use sha2::{Digest, Sha256};
 use time::macros::datetime;
 
@@ -126,6 +126,7 @@ fn metadata_for(parts: &[Bytes]) -> (ArchiveMetadata, BTreeMap<String, String>) 
 }
 
 /// Sends `parts` as parts 1, 2, … of an upload, checking what each answer says.
+/// Even-numbered parts are sent from a file, as a spooled part is.
 pub async fn send_parts(
     server: Server,
     store: &impl ObjectStore,
@@ -134,10 +135,21 @@ pub async fn send_parts(
     parts: &[Bytes],
 ) -> Vec<CompletedPart> {
     let mut done = Vec::new();
+    let spool = tempfile::tempdir().unwrap();
     for (index, part) in parts.iter().enumerate() {
         let number = u32::try_from(index + 1).unwrap();
+        let body = if number % 2 == 0 {
+            let path = spool.path().join(number.to_string());
+            std::fs::write(&path, part).unwrap();
+            PartBody::File {
+                path,
+                len: part.len() as u64,
+            }
+        } else {
+            PartBody::Memory(part.clone())
+        };
         let sent = store
-            .upload_part(key, upload_id, number, part.clone(), sha256(part))
+            .upload_part(key, upload_id, number, body, sha256(part))
             .await
             .unwrap();
         assert!(!sent.etag.is_empty());
@@ -260,7 +272,13 @@ pub async fn an_interrupted_upload_is_found_resumed_and_completed_and_a_leftover
         }
     }
     let last = store
-        .upload_part(key, &upload_id, 3, parts[2].clone(), sha256(&parts[2]))
+        .upload_part(
+            key,
+            &upload_id,
+            3,
+            PartBody::Memory(parts[2].clone()),
+            sha256(&parts[2]),
+        )
         .await
         .unwrap();
     completed.push(CompletedPart {
@@ -386,7 +404,13 @@ pub async fn an_unknown_upload_and_a_short_part_are_refused(
     let part = body(9, 10);
     let errors = [
         store
-            .upload_part("k", "no-such-upload", 1, part.clone(), sha256(&part))
+            .upload_part(
+                "k",
+                "no-such-upload",
+                1,
+                PartBody::Memory(part.clone()),
+                sha256(&part),
+            )
             .await
             .unwrap_err(),
         store

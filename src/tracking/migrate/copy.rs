@@ -7,23 +7,46 @@
 //! an upload S3 no longer has starts over under the same key.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use base64::Engine as _;
-use futures_util::{StreamExt as _, TryStreamExt as _, stream};
+use futures_util::{StreamExt as _, stream};
 use time::OffsetDateTime;
 
 use super::MigrateError;
+use super::fetch::{TRIES, fetch_part, pause, sweep_spool};
 use crate::domain::migrate::StorageClass;
 use crate::domain::migrate::parts::{part_count, part_range, part_size};
-use crate::domain::treehash::{TreeHash, combine_pieces, hash_piece, sha256};
-use crate::glacier::{GlacierApi, GlacierError};
-use crate::s3::{CompletedPart, ObjectStore, S3Error};
+use crate::domain::treehash::{TreeHash, combine_pieces, sha256};
+use crate::glacier::GlacierApi;
+use crate::s3::{CompletedPart, ObjectStore, PartBody, S3Error};
 use crate::store::{Store, UploadEntry, UploadPart};
 
-/// Parts held in memory at once are at most this large; a larger archive
-/// would need its parts spooled through the disk.
+/// Parts up to this size are held in memory; larger ones (archives above
+/// about 625 GiB) are spooled through a file, one or two at a time.
 pub const LARGEST_PART_IN_MEMORY: u64 = 64 << 20;
+
+/// Where a copy's parts wait between Glacier and S3.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopySettings {
+    /// Parts up to this size are held in memory, larger ones spooled.
+    pub parts_in_memory_up_to: u64,
+    /// The folder of spooled parts (in the data directory).
+    pub spool_dir: std::path::PathBuf,
+}
+
+impl CopySettings {
+    /// Parts in memory up to [`LARGEST_PART_IN_MEMORY`], larger ones spooled
+    /// under `data_dir`.
+    pub fn under(data_dir: &std::path::Path) -> Self {
+        Self {
+            parts_in_memory_up_to: LARGEST_PART_IN_MEMORY,
+            spool_dir: data_dir.join("spool"),
+        }
+    }
+}
+
+/// Spooled parts in flight at once: the disk holds them, not memory.
+const SPOOLED_AT_ONCE: usize = 2;
 
 /// The bytes of parts held at once while they travel: four 8 MiB parts, two
 /// of 16 MiB, one of any larger size.
@@ -34,10 +57,6 @@ fn parts_at_once(part: u64) -> usize {
     usize::try_from((PART_BYTES_IN_FLIGHT / part.max(1)).max(1)).unwrap_or(1)
 }
 
-/// Times a part is fetched again after its bytes failed Glacier's check, or
-/// sent again after S3 failed for a passing reason.
-const TRIES: u32 = 4;
-
 /// One archive's copy, ready to go.
 pub struct CopyJob<'a> {
     pub vault: &'a str,
@@ -46,6 +65,7 @@ pub struct CopyJob<'a> {
     pub tree_hash: TreeHash,
     pub storage_class: StorageClass,
     pub metadata: &'a BTreeMap<String, String>,
+    pub settings: &'a CopySettings,
 }
 
 /// What copying came to.
@@ -67,9 +87,16 @@ pub async fn copy_archive<G: GlacierApi, S: ObjectStore>(
     upload: UploadEntry,
     job: &CopyJob<'_>,
 ) -> Result<Copied, MigrateError> {
-    let part = part_size(job.size)
-        .filter(|part| *part <= LARGEST_PART_IN_MEMORY)
-        .ok_or(MigrateError::TooLarge { size: job.size })?;
+    let part = part_size(job.size).ok_or(MigrateError::TooLarge { size: job.size })?;
+    let spool =
+        (part > job.settings.parts_in_memory_up_to).then_some(job.settings.spool_dir.as_path());
+    if let Some(dir) = spool {
+        sweep_spool(dir, std::time::SystemTime::now());
+    }
+    let at_once = match spool {
+        Some(_) => SPOOLED_AT_ONCE,
+        None => parts_at_once(part),
+    };
     let (upload_id, mut parts) = open_upload(s3, store, &upload, job).await?;
     let count = part_count(job.size, part);
     let journaled: std::collections::HashSet<u32> = parts.iter().map(|done| done.number).collect();
@@ -84,19 +111,20 @@ pub async fn copy_archive<G: GlacierApi, S: ObjectStore>(
     let mut landing = stream::iter(missing)
         .map(|number| async move {
             let range = part_range(job.size, part, number).unwrap_or((0, 0));
-            let (body, tree_hash, retried) = fetch_part(api, job, range).await?;
-            let digest = sha256(&body).0;
+            let fetched = fetch_part(api, job, range, spool).await?;
+            let digest = fetched.sha256;
+            let body = fetched.body.clone();
             let done = send_part(s3, key, upload_id, number, body, digest).await?;
             let entry = UploadPart {
                 number,
                 size: range.1 - range.0 + 1,
                 etag: done.etag,
                 checksum: base64::engine::general_purpose::STANDARD.encode(digest),
-                tree_hash: tree_hash.to_string(),
+                tree_hash: fetched.tree_hash.to_string(),
             };
-            Ok::<_, MigrateError>((entry, retried))
+            Ok::<_, MigrateError>((entry, fetched.refetched))
         })
-        .buffer_unordered(parts_at_once(part));
+        .buffer_unordered(at_once);
     let mut refetched = 0;
     while let Some(landed) = landing.next().await {
         let (entry, retried) = landed?;
@@ -179,65 +207,13 @@ async fn open_upload<S: ObjectStore>(
     Ok((id, Vec::new()))
 }
 
-/// Fetches the output's bytes `range` and checks them against Glacier's tree
-/// hash, fetching again while they fail; the bytes, their tree hash, and how
-/// many fetches failed.
-async fn fetch_part<G: GlacierApi>(
-    api: &G,
-    job: &CopyJob<'_>,
-    range: (u64, u64),
-) -> Result<(bytes::Bytes, TreeHash, u32), MigrateError> {
-    let mut failed = 0;
-    loop {
-        let attempt = async {
-            let output = api
-                .get_job_output(job.vault, job.job_id, Some(range))
-                .await?;
-            let checksum = output.checksum;
-            // One buffer of the part's size: the chunks are copied in once.
-            let wanted = usize::try_from(range.1 - range.0 + 1).unwrap_or(0);
-            let body = (output.body)
-                .try_fold(
-                    bytes::BytesMut::with_capacity(wanted),
-                    |mut body, chunk| async move {
-                        body.extend_from_slice(&chunk);
-                        Ok(body)
-                    },
-                )
-                .await?;
-            Ok::<_, GlacierError>((body.freeze(), checksum))
-        };
-        let problem = match attempt.await {
-            Ok((body, checksum)) => {
-                let hash = hash_piece(&body);
-                let whole = body.len() as u64 == range.1 - range.0 + 1;
-                if whole && checksum.is_none_or(|expected| expected == hash) {
-                    return Ok((body, hash, failed));
-                }
-                MigrateError::PartDisagrees {
-                    first: range.0,
-                    last: range.1,
-                }
-            }
-            Err(err) => MigrateError::Glacier(err),
-        };
-        failed += 1;
-        let passing = matches!(problem, MigrateError::PartDisagrees { .. })
-            || matches!(&problem, MigrateError::Glacier(err) if err.is_transient());
-        if !passing || failed >= TRIES {
-            return Err(problem);
-        }
-        tokio::time::sleep(pause(failed)).await;
-    }
-}
-
 /// Sends a part, again while S3 fails for a passing reason.
 async fn send_part<S: ObjectStore>(
     s3: &S,
     key: &str,
     upload_id: &str,
     number: u32,
-    body: bytes::Bytes,
+    body: PartBody,
     digest: [u8; 32],
 ) -> Result<crate::s3::PartDone, MigrateError> {
     let mut failed = 0;
@@ -254,9 +230,4 @@ async fn send_part<S: ObjectStore>(
             Err(err) => return Err(err.into()),
         }
     }
-}
-
-/// 200 ms, doubling.
-fn pause(failed: u32) -> Duration {
-    Duration::from_millis(200u64 << failed.min(6))
 }

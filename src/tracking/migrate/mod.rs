@@ -5,10 +5,11 @@
 //! part by part; the batch loop drives both.
 
 pub mod copy;
+mod fetch;
 mod prepare;
 mod run;
 
-pub use copy::{Copied, CopyJob, LARGEST_PART_IN_MEMORY, copy_archive};
+pub use copy::{Copied, CopyJob, CopySettings, LARGEST_PART_IN_MEMORY, copy_archive};
 pub use prepare::{
     InBucket, MigrationRequest, Notices, PreparedMigration, prepare_migration, record_migration,
 };
@@ -24,7 +25,7 @@ use crate::tracking::batch::BatchError;
 #[derive(Debug, thiserror::Error)]
 pub enum MigrateError {
     #[error(
-        "an archive of {size} bytes needs parts larger than defrost copies through memory; copy it with defrost download and an upload of your own"
+        "an archive of {size} bytes needs more than S3's 10,000 parts of 5 GiB; copy it with defrost download and an upload of your own"
     )]
     TooLarge { size: u64 },
     #[error(

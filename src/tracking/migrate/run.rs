@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 use time::OffsetDateTime;
 
-use super::{CopyJob, MigrateError, copy_archive};
+use super::{CopyJob, CopySettings, MigrateError, copy_archive};
 use crate::domain::migrate::StorageClass;
 use crate::glacier::GlacierApi;
 use crate::s3::ObjectStore;
@@ -20,6 +20,7 @@ use crate::tracking::batch::{
 struct IntoBucket<'a, S> {
     s3: &'a S,
     storage_class: StorageClass,
+    settings: &'a CopySettings,
 }
 
 impl<S: ObjectStore> Delivery for IntoBucket<'_, S> {
@@ -58,6 +59,7 @@ impl<S: ObjectStore> Delivery for IntoBucket<'_, S> {
             tree_hash,
             storage_class: self.storage_class,
             metadata: &metadata,
+            settings: self.settings,
         };
         let copied = copy_archive(api, self.s3, store, upload, &job)
             .await
@@ -73,12 +75,14 @@ impl<S: ObjectStore> Delivery for IntoBucket<'_, S> {
 
 /// Carries the migration `id` on until every archive is copied or given up,
 /// as `run_batch` does for a restore.
+#[allow(clippy::too_many_arguments)]
 pub async fn run_migration<G: GlacierApi, S: ObjectStore>(
     api: &G,
     s3: &S,
     store: &mut Store,
     id: BatchId,
     options: &RunOptions,
+    settings: &CopySettings,
     on_event: impl FnMut(&BatchEvent, &BatchCounts),
     on_counts: impl FnMut(&BatchCounts),
 ) -> Result<BatchCounts, MigrateError> {
@@ -92,7 +96,11 @@ pub async fn run_migration<G: GlacierApi, S: ObjectStore>(
             "the journal's storage class of batch {id} is damaged"
         )))
     })?;
-    let delivery = IntoBucket { s3, storage_class };
+    let delivery = IntoBucket {
+        s3,
+        storage_class,
+        settings,
+    };
     Ok(run_batch_to(api, store, id, options, &delivery, on_event, on_counts).await?)
 }
 
