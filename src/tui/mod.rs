@@ -16,11 +16,14 @@ pub mod marks;
 pub mod model;
 pub mod msg;
 pub mod present;
+pub mod progress;
 pub mod runtime;
 mod store_worker;
 #[cfg(test)]
 pub mod testing;
 #[cfg(test)]
 pub mod testing_batch;
+#[cfg(test)]
+pub mod testing_migration;
 pub mod update;
 pub mod view;

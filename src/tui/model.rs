@@ -30,13 +30,17 @@ pub struct VaultSummary {
     pub live_archives: Option<u64>,
     /// How far drains of the vault are (all zero when none was run).
     pub deletions: crate::store::DeletionTotals,
+    /// How far the vault's newest migration is, when one was made.
+    pub migration: Option<crate::store::MigrationProgress>,
 }
 
 impl VaultSummary {
-    /// Lines the vaults pane gives it: the name, its inventory in two, and a
-    /// line for a drain when one was run.
+    /// Lines the vaults pane gives it: the name, its inventory in two, a line
+    /// for a drain when one was run, and three for a migration when one was made.
     pub fn lines(&self) -> u16 {
-        if self.deletions.asked > 0 { 4 } else { 3 }
+        let drain = u16::from(self.deletions.asked > 0);
+        let migration = if self.migration.is_some() { 3 } else { 0 };
+        3 + drain + migration
     }
 }
 

@@ -9,7 +9,8 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::glacier::RetrievalPolicy;
 use crate::store::{
-    ArchivePage, ArchiveQuery, ArchiveRow, BatchId, FolderEntry, JournalEntry, PlanEntry, VaultKey,
+    ArchivePage, ArchiveQuery, ArchiveRow, BatchId, DeletionTotals, FolderEntry, JournalEntry,
+    MigrationProgress, PlanEntry, VaultKey,
 };
 use crate::tracking::batch::ReadyProgress;
 use crate::tracking::launch::PlannedRetrieval;
@@ -38,6 +39,8 @@ pub enum Msg {
 #[derive(Debug)]
 pub enum Loaded {
     Vaults(Result<Vec<VaultSummary>, String>),
+    /// How far each vault's drain and newest migration are, read again.
+    Progress(Result<Vec<VaultProgress>, String>),
     Page {
         request: RequestId,
         result: Result<ArchivePage, String>,
@@ -92,6 +95,14 @@ pub enum Loaded {
     CacheReadOnly(PathBuf),
 }
 
+/// How far a vault's drain and newest migration are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VaultProgress {
+    pub key: VaultKey,
+    pub deletions: DeletionTotals,
+    pub migration: Option<MigrationProgress>,
+}
+
 /// The journal as the jobs pane shows it, read at one moment: every job, and
 /// the plans they carry out (one row each).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -131,6 +142,11 @@ pub enum BatchNews {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
     LoadVaults,
+    /// How far the drains and migrations of these vaults are: aggregates the
+    /// cache counts, cheap enough to ask after every copy.
+    LoadProgress {
+        vaults: Vec<VaultKey>,
+    },
     LoadPage {
         request: RequestId,
         snapshot: PathBuf,

@@ -89,6 +89,7 @@ impl<G: GlacierApi + 'static> Runtime<G> {
                 position,
             }),
             Cmd::Marks(query) => self.store.send(StoreJob::Marks(query)),
+            Cmd::LoadProgress { vaults } => self.store.send(StoreJob::Progress { vaults }),
             other => self.run_effect(other),
         }
     }
@@ -125,6 +126,7 @@ impl<G: GlacierApi + 'static> Runtime<G> {
             | Cmd::LoadFolder { .. }
             | Cmd::LoadArchive { .. }
             | Cmd::Marks(_)
+            | Cmd::LoadProgress { .. }
             | Cmd::CopyToClipboard(_)
             | Cmd::Bell
             | Cmd::Quit => {}

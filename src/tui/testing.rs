@@ -223,6 +223,7 @@ pub fn browsing(width: u16, height: u16, total: u32) -> Model {
         snapshot_count: 2,
         live_archives: Some(u64::from(total)),
         deletions: Default::default(),
+        migration: None,
     }];
     let cmds = update(&mut model, Msg::Loaded(Loaded::Vaults(Ok(vaults))), NOW);
     let request = model.archives.pending.expect("the first page is asked for");

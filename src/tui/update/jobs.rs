@@ -117,6 +117,10 @@ pub(super) fn jobs_loaded(model: &mut Model, result: Result<Journal, String>) ->
         cmds.extend(announce_if_finished(model, entry));
     }
     cmds.extend(announce_ready_batches(model, &journal.batches));
+    // A migration's jobs moved on: the vaults pane counts them again.
+    if journal.batches.iter().any(|batch| batch.is_migration()) {
+        cmds.push(super::progress::progress_cmd(model));
+    }
     let selected = rows::selection(&model.jobs);
     model.jobs.entries = journal.entries;
     model.jobs.plans = journal.plans;

@@ -8,6 +8,7 @@ mod batch;
 mod dialogs;
 mod jobs;
 mod marks;
+mod progress;
 mod range;
 mod renew;
 #[cfg(test)]
@@ -50,6 +51,7 @@ pub fn start(_model: &mut Model) -> Vec<Cmd> {
 fn on_loaded(model: &mut Model, loaded: Loaded) -> Vec<Cmd> {
     match loaded {
         Loaded::Vaults(result) => archives::vaults_loaded(model, result),
+        Loaded::Progress(result) => progress::progress_loaded(model, result),
         Loaded::Page { request, result } => archives::page_loaded(model, request, result),
         Loaded::Folder { request, result } => archives::folder_loaded(model, request, result),
         Loaded::Archive { request, result } => archives::archive_loaded(model, request, result),
@@ -195,8 +197,8 @@ fn click(model: &mut Model, column: u16, row: u16) -> Vec<Cmd> {
     // Rows start below the top border, and below the header in tables.
     if inside(areas.vaults) {
         model.focus = Pane::Vaults;
-        // Each vault takes its name and two lines of details, and a third for
-        // a drain when one was run.
+        // Each vault takes its name, two lines of details, and more for a
+        // drain or a migration (see `VaultSummary::lines`).
         let mut line = row.saturating_sub(areas.vaults.y + 1);
         let index = model.vaults.iter().position(|vault| {
             let inside = line < vault.lines();

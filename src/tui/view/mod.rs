@@ -13,6 +13,8 @@ mod jobs_batch;
 mod jobs_tests;
 #[cfg(test)]
 mod marks_tests;
+#[cfg(test)]
+mod migration_tests;
 mod panes;
 mod range;
 #[cfg(test)]
