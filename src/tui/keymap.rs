@@ -32,6 +32,7 @@ pub enum Action {
     Mark,
     MarkMatching,
     ClearMarks,
+    Migrate,
     PlanRange,
     Preview,
     Launch,
@@ -118,6 +119,11 @@ pub const ACTIONS: &[(Action, &str, &str)] = &[
         "mark every archive the filter or folder holds (again: unmark them)",
     ),
     (Action::ClearMarks, "clear_marks", "unmark every archive"),
+    (
+        Action::Migrate,
+        "migrate",
+        "copy the marked archives to S3 (asks first)",
+    ),
     (
         Action::PlanRange,
         "plan_range",

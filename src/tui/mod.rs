@@ -13,6 +13,7 @@ pub mod effects;
 pub mod keymap;
 pub mod layout;
 pub mod marks;
+pub mod migration;
 pub mod model;
 pub mod msg;
 pub mod present;

@@ -65,6 +65,10 @@ pub struct Session {
     pub region: Option<String>,
     /// Where downloads go unless the user names another folder.
     pub download_dir: PathBuf,
+    /// The bucket the migration dialog offers first (the demo's own).
+    pub default_bucket: Option<String>,
+    /// The S3 endpoint migrations go to instead of AWS (the demo's sandbox).
+    pub s3_endpoint_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -293,6 +297,7 @@ pub enum Dialog {
     Download(DownloadDialog),
     Renew(RenewDialog),
     Batch(super::batch::BatchDialog),
+    Migration(super::migration::MigrationDialog),
 }
 
 /// The jobs a plan would start again, with their cost, before anything is paid.
@@ -485,6 +490,8 @@ pub struct Model {
     pub status: Option<StatusMessage>,
     /// The data directory, when the cache in it can only be read.
     pub cache_read_only: Option<PathBuf>,
+    /// The bucket last typed in the migration dialog, offered again.
+    pub last_bucket: Option<String>,
     pub next_request: u64,
     pub quit: bool,
 }
@@ -513,6 +520,7 @@ impl Model {
             explain: false,
             status: None,
             cache_read_only: None,
+            last_bucket: None,
             next_request: 0,
             quit: false,
         }

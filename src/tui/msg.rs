@@ -68,6 +68,12 @@ pub enum Loaded {
         request: RequestId,
         result: Result<super::batch::Prepared, String>,
     },
+    /// What a migration of the marks would do and cost, or why it cannot be
+    /// made, with the field that fixes it.
+    MigrationPrepared {
+        request: RequestId,
+        result: Result<super::migration::Migrating, super::migration::Refusal>,
+    },
     /// What a batch the screen works on did.
     Batch(BatchNews),
     /// What renewing a plan would start again, after asking Glacier.
@@ -119,6 +125,11 @@ pub struct Journal {
 pub enum BatchNews {
     /// The batch is journaled; starting its jobs begins.
     Recorded { batch: BatchId, to_start: u64 },
+    /// The migration is journaled; it is carried on until every archive is
+    /// copied.
+    MigrationRecorded { batch: BatchId, to_start: u64 },
+    /// A migration's archive of `bytes` was copied into its object, verified.
+    Copied { batch: BatchId, bytes: u64 },
     /// A job started (or an unanswered one was found).
     Started { batch: BatchId },
     /// Glacier pushed back: starting waits, then goes on.
@@ -188,6 +199,21 @@ pub enum Cmd {
     },
     /// Go on starting the jobs of a batch whose starting was cut short.
     ResumeBatch {
+        batch: BatchId,
+    },
+    /// Read the marked archives and ask Glacier and the bucket what copying
+    /// them would do.
+    PrepareMigration {
+        request: RequestId,
+        ask: super::migration::MigrationAsk,
+    },
+    /// Journal the migration and carry it on until every archive is copied.
+    StartMigration {
+        migrating: super::migration::Migrating,
+    },
+    /// Carry on a migration the screen stopped following (it was left, the
+    /// network failed).
+    ResumeMigration {
         batch: BatchId,
     },
     /// Download every ready output of the batch into `to`.

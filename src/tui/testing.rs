@@ -76,6 +76,8 @@ pub fn session(read_only: bool) -> Session {
         endpoint_url: None,
         region: Some("us-east-1".into()),
         download_dir: PathBuf::from("restores"),
+        default_bucket: None,
+        s3_endpoint_url: None,
     }
 }
 

@@ -1,10 +1,17 @@
 //! Fixed migrations for the screen's tests: a vault's newest migration part
-//! way through, at the fixed `NOW`.
+//! way through, at the fixed `NOW`, and a migration prepared as the effect
+//! would answer.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::migration::Migrating;
 use super::testing::NOW;
 use crate::domain::job_params::Tier;
+use crate::domain::migrate::{MigrationCost, StoragePriceTable};
 use crate::domain::range::MIB;
-use crate::store::{BatchId, MigrationProgress};
+use crate::store::{BatchId, BucketTarget, MigrationProgress};
+use crate::tracking::migrate::{InBucket, PreparedMigration};
 
 /// Migration B4 of ten archives of 48 MiB into `demo-migrated`, Bulk: three
 /// copied, two running (the newer started an hour ago), one ready, four
@@ -26,5 +33,48 @@ pub fn migration_progress() -> MigrationProgress {
         ready: 1,
         failed: 0,
         newest_start: Some(NOW - time::Duration::hours(1)),
+    }
+}
+
+/// A prepared migration of `count` archives of 48 MiB (as `testing_batch`'s
+/// `prepared` makes them, the first already copied) into
+/// `s3://demo-migrated/family-photos/` at DEEP_ARCHIVE; the keys of the
+/// archives at `conflicts` (from 0) hold another archive's object.
+pub fn migrating(count: u32, conflicts: &[usize]) -> Migrating {
+    let batch = (*super::testing_batch::prepared(count, None).0).clone();
+    let keys: Vec<String> = (1..=count)
+        .map(|n| format!("family-photos/scans/page-{n}.tif"))
+        .collect();
+    let in_bucket = (0..count as usize)
+        .map(|index| match index {
+            0 => InBucket::Same {
+                etag: Some("\"etag\"".into()),
+                checksum: None,
+            },
+            index if conflicts.contains(&index) => InBucket::Other,
+            _ => InBucket::Nothing,
+        })
+        .collect();
+    let storage_prices = StoragePriceTable::published().expect("the published S3 prices parse");
+    Migrating {
+        prepared: Arc::new(PreparedMigration {
+            batch,
+            target: BucketTarget {
+                bucket: "demo-migrated".into(),
+                prefix: "family-photos/".into(),
+                storage_class: "DEEP_ARCHIVE".into(),
+                region: "us-east-1".into(),
+            },
+            metadata: vec![BTreeMap::new(); keys.len()],
+            keys,
+            in_bucket,
+            cost: MigrationCost {
+                monthly: 0.02,
+                minimum: 0.11,
+                requests: 0.0,
+            },
+            overwrite: false,
+        }),
+        storage_prices: Arc::new(storage_prices),
     }
 }

@@ -8,6 +8,7 @@ mod batch;
 mod dialogs;
 mod jobs;
 mod marks;
+mod migration;
 mod progress;
 mod range;
 mod renew;
@@ -64,6 +65,9 @@ fn on_loaded(model: &mut Model, loaded: Loaded) -> Vec<Cmd> {
         Loaded::Policy { request, result } => dialogs::policy_loaded(model, request, result),
         Loaded::Launched(result) => dialogs::launched(model, result),
         Loaded::BatchPrepared { request, result } => batch::prepared(model, request, result),
+        Loaded::MigrationPrepared { request, result } => {
+            migration::prepared(model, request, result)
+        }
         Loaded::Batch(news) => batch::news(model, news),
         Loaded::RenewalPlanned(result) => renew::renewal_planned(model, result),
         Loaded::Renewed(result) => renew::renewed(model, result),

@@ -107,7 +107,9 @@ fn batch_next(model: &Model, batch: &BatchRow, work: Option<&BatchWork>) -> Stri
             }
         }
         // Copied as they come, while the migration is carried on.
-        Some(BatchWork::Migrating { .. }) if counts.ready > 0 => "copying".into(),
+        Some(BatchWork::Migrating { .. }) if counts.ready > 0 => {
+            format!("{} to copy", grouped(counts.ready))
+        }
         _ if counts.ready > 0 => match batch.tally.first_closing {
             Some(at) if at > model.now => format!(
                 "{} left",

@@ -1,15 +1,22 @@
-//! Snapshots of migrations on the screen: a vault's newest migration in the
-//! vaults pane, part way and done.
+//! Snapshots of migrations on the screen: the dialog on the marks (its fields,
+//! a refusal with its fix, the summary), a migration's row in the jobs pane,
+//! and a vault's newest migration in the vaults pane, part way and done.
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 
-use crate::tui::model::{Model, VaultSummary};
+use crate::store::BatchId;
+use crate::tui::batch::BatchWork;
+use crate::tui::migration::MigrationStage;
+use crate::tui::model::{Dialog, Model, Pane, VaultSummary};
 use crate::tui::msg::{Loaded, Msg, VaultProgress};
 use crate::tui::testing::*;
+use crate::tui::testing_batch::*;
 use crate::tui::testing_migration::*;
 use crate::tui::update::update;
+use crate::tui::view::draw;
 
 fn text_of(terminal: &Terminal<TestBackend>) -> String {
     let buffer = terminal.backend().buffer();
@@ -24,6 +31,110 @@ fn text_of(terminal: &Terminal<TestBackend>) -> String {
     text
 }
 
+fn screen(model: &Model) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(model.width, model.height)).unwrap();
+    terminal.draw(|frame| draw(frame, model)).unwrap();
+    text_of(&terminal)
+}
+
+fn press(model: &mut Model, code: KeyCode) {
+    update(
+        model,
+        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        NOW,
+    );
+}
+
+/// The migration dialog on three marked archives, in the demo.
+fn dialog_on_marks() -> Model {
+    let mut model = browsing(120, 40, 10);
+    model.session.default_bucket = Some("demo-migrated".into());
+    model.session.s3_endpoint_url = Some("http://127.0.0.1:40212".into());
+    for _ in 0..3 {
+        press(&mut model, KeyCode::Char(' '));
+    }
+    press(&mut model, KeyCode::Char('m'));
+    model
+}
+
+#[test]
+fn the_migration_dialog_asks_where_at_which_class_and_tier() {
+    let mut model = dialog_on_marks();
+    let drawn = screen(&model);
+    assert!(
+        drawn.contains("S3 at http://127.0.0.1:40212, not AWS"),
+        "{drawn}"
+    );
+    // On the class, what it means is said beside it.
+    press(&mut model, KeyCode::Tab);
+    press(&mut model, KeyCode::Tab);
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn a_refusal_is_one_line_with_its_fix_on_the_field_that_fixes_it() {
+    let mut model = dialog_on_marks();
+    let Some(Dialog::Migration(dialog)) = model.dialog.as_mut() else {
+        panic!("no migration dialog")
+    };
+    dialog.field = crate::tui::migration::Field::AcrossRegions;
+    dialog.refusal = Some("the bucket demo-migrated is in eu-west-1 and the vault in us-east-1: copying between regions is paid for by the byte, so it is done only with 'across regions' at yes (↓ there changes it), or type a bucket in us-east-1; then press Enter".into());
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn the_migration_summary_says_what_is_paid_and_what_the_storage_costs() {
+    let mut model = dialog_on_marks();
+    let Some(Dialog::Migration(dialog)) = model.dialog.as_mut() else {
+        panic!("no migration dialog")
+    };
+    dialog.stage = MigrationStage::Ready(migrating(3, &[]));
+    let drawn = screen(&model);
+    assert!(drawn.contains("2 jobs to start, 96 MiB"), "{drawn}");
+    assert!(drawn.contains("1 copied (not paid again)"), "{drawn}");
+    assert!(drawn.contains("a month at DEEP_ARCHIVE"), "{drawn}");
+    insta::assert_snapshot!(drawn);
+}
+
+#[test]
+fn a_migration_is_one_row_in_the_jobs_pane() {
+    let mut model = browsing(120, 36, 10);
+    let mut row = batch_row(
+        4,
+        vec![
+            batch_item(1, ItemState::Restored),
+            batch_item(2, ItemState::Ready),
+            batch_item(3, ItemState::Running),
+        ],
+        true,
+    );
+    row.entry.to = "s3://demo-migrated/family-photos/".into();
+    row.items[0].finished = Some("s3://demo-migrated/family-photos/scans/page-1.tif".into());
+    update(&mut model, batches_loaded(vec![row]), NOW);
+    model.jobs.expanded_batches.insert(BatchId(4));
+    model.jobs.batch_work.insert(
+        BatchId(4),
+        BatchWork::Migrating {
+            started: 2,
+            to_start: 2,
+            held: None,
+        },
+    );
+    model.focus = Pane::Jobs;
+    let mut terminal = Terminal::new(TestBackend::new(120, 8)).unwrap();
+    terminal
+        .draw(|frame| super::jobs::jobs(frame, &model, Rect::new(0, 0, 120, 8)))
+        .unwrap();
+    let drawn = text_of(&terminal);
+    assert!(
+        drawn.contains("1/3 copied · marked on the screen"),
+        "{drawn}"
+    );
+    assert!(drawn.contains("copying      1 ready"), "{drawn}");
+    assert!(drawn.contains("object written"), "{drawn}");
+    insta::assert_snapshot!(drawn);
+}
+
 /// The vaults pane alone, 30×12.
 fn vaults_pane(model: &Model) -> String {
     let mut terminal = Terminal::new(TestBackend::new(30, 12)).unwrap();
@@ -35,7 +146,7 @@ fn vaults_pane(model: &Model) -> String {
 
 /// Browsing a vault whose newest migration the cache counted as `progress`,
 /// as the store's answer brings it.
-fn migrating(progress: crate::store::MigrationProgress) -> Model {
+fn with_progress(progress: crate::store::MigrationProgress) -> Model {
     let mut model = browsing(120, 36, 10);
     let answer = vec![VaultProgress {
         key: vault_key(),
@@ -48,7 +159,7 @@ fn migrating(progress: crate::store::MigrationProgress) -> Model {
 
 #[test]
 fn a_vault_being_migrated_says_what_is_copied_and_when_it_should_end() {
-    let mut model = migrating(migration_progress());
+    let mut model = with_progress(migration_progress());
     // Nothing works on it: it waits for its archives without a job.
     let stopped = vaults_pane(&model);
     assert!(stopped.contains("copied 3/10 to S3"), "{stopped}");
@@ -56,8 +167,8 @@ fn a_vault_being_migrated_says_what_is_copied_and_when_it_should_end() {
     assert!(stopped.contains("4 to start"), "{stopped}");
     // Carried on by the screen: the last starts, then Bulk's 12 hours.
     model.jobs.batch_work.insert(
-        crate::store::BatchId(4),
-        crate::tui::batch::BatchWork::Migrating {
+        BatchId(4),
+        BatchWork::Migrating {
             started: 0,
             to_start: 4,
             held: None,
@@ -72,7 +183,7 @@ fn a_migrated_vault_says_done_and_a_click_finds_the_vault_below_it() {
     let mut done = migration_progress();
     done.copied = done.archives;
     done.copied_bytes = done.bytes;
-    let mut model = migrating(done);
+    let mut model = with_progress(done);
     let mut other = snapshot(20);
     other.vault.key.name = "scans".into();
     let mut vaults = model.vaults.clone();

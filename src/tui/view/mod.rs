@@ -13,6 +13,7 @@ mod jobs_batch;
 mod jobs_tests;
 #[cfg(test)]
 mod marks_tests;
+mod migration;
 #[cfg(test)]
 mod migration_tests;
 mod panes;
@@ -60,6 +61,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         Some(Dialog::Download(download)) => dialogs::download(frame, model, download, screen),
         Some(Dialog::Renew(renew)) => renew::renewal(frame, model, renew, screen),
         Some(Dialog::Batch(dialog)) => batch::dialog(frame, model, dialog, screen),
+        Some(Dialog::Migration(dialog)) => migration::dialog(frame, model, dialog, screen),
         None => {}
     }
     if model.help {
@@ -157,6 +159,7 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
             (Action::Open, "next"),
             (Action::Back, "back"),
         ],
+        (Some(Dialog::Migration(dialog)), _) => migration_hints(dialog),
         (None, Pane::Vaults) => vec![
             (Action::Open, "open"),
             (Action::FetchInventory, "fetch inventory"),
@@ -164,15 +167,21 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
             (Action::Help, "help"),
             (Action::Quit, "quit"),
         ],
-        (None, Pane::Archives) => vec![
-            (Action::Filter, "filter"),
-            (Action::Tree, "tree"),
-            (Action::PlanRange, "plan range"),
-            (Action::Mark, "mark"),
-            (Action::Launch, "restore marked"),
-            (Action::Help, "help"),
-            (Action::Quit, "quit"),
-        ],
+        (None, Pane::Archives) => {
+            let mut hints = vec![
+                (Action::Filter, "filter"),
+                (Action::Tree, "tree"),
+                (Action::PlanRange, "plan range"),
+                (Action::Mark, "mark"),
+                (Action::Launch, "restore marked"),
+            ];
+            // Copying works on marks only, and never in read-only mode.
+            if !model.archives.marks.is_empty() && !model.session.read_only {
+                hints.push((Action::Migrate, "copy marked to S3"));
+            }
+            hints.extend([(Action::Help, "help"), (Action::Quit, "quit")]);
+            hints
+        }
         (None, Pane::Jobs) => vec![
             (Action::Open, "open"),
             (Action::Download, "download"),
@@ -195,6 +204,26 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
         Paragraph::new(Line::from(spans)).alignment(Alignment::Left),
         area,
     );
+}
+
+/// The migration dialog's keys: those that act at its stage.
+fn migration_hints(dialog: &crate::tui::migration::MigrationDialog) -> Vec<(Action, &'static str)> {
+    use crate::tui::migration::MigrationStage;
+    match dialog.stage {
+        MigrationStage::Choosing if dialog.field.takes_typing() => vec![
+            (Action::NextPane, "next field"),
+            (Action::Open, "summary"),
+            (Action::Back, "close"),
+        ],
+        MigrationStage::Choosing => vec![
+            (Action::NextPane, "next field"),
+            (Action::Down, "change"),
+            (Action::Open, "summary"),
+            (Action::Back, "close"),
+        ],
+        MigrationStage::Preparing(_) => vec![(Action::Back, "back")],
+        MigrationStage::Ready(_) => vec![(Action::Open, "start"), (Action::Back, "back")],
+    }
 }
 
 /// A bordered block whose border shows whether it has the focus.
