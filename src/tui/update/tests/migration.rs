@@ -385,3 +385,43 @@ fn the_counts_of_a_migration_are_asked_again_after_a_look_at_its_jobs() {
     );
     assert_eq!(model.vaults[0].migration, Some(migration_progress()));
 }
+
+#[test]
+fn ready_outputs_of_a_migration_are_announced_only_when_nothing_copies_them() {
+    let row = |state| {
+        let mut row = batch_row(5, vec![batch_item(1, state)], false);
+        row.entry.to = "s3://demo-migrated/family-photos/".into();
+        row
+    };
+    let mut model = browsing(120, 40, 10);
+    update(
+        &mut model,
+        batches_loaded(vec![row(ItemState::Running)]),
+        NOW,
+    );
+    model.status = None;
+    update(&mut model, batches_loaded(vec![row(ItemState::Ready)]), NOW);
+    let said = status(&model);
+    assert!(
+        said.ends_with("press l to copy them into the bucket"),
+        "{said}"
+    );
+
+    let mut model = browsing(120, 40, 10);
+    update(
+        &mut model,
+        batches_loaded(vec![row(ItemState::Running)]),
+        NOW,
+    );
+    model.jobs.batch_work.insert(
+        BatchId(5),
+        BatchWork::Migrating {
+            started: 1,
+            to_start: 1,
+            held: None,
+        },
+    );
+    model.status = None;
+    update(&mut model, batches_loaded(vec![row(ItemState::Ready)]), NOW);
+    assert!(model.status.is_none(), "{:?}", model.status);
+}
