@@ -55,6 +55,12 @@ impl Restore {
         } else {
             live_sandbox_at(speedup)
         };
+        Restore::sized_on(live, speedup, archives)
+    }
+
+    /// The same on `live`, a sandbox whose clock runs `speedup` times
+    /// Glacier's (one that serves S3 too, say).
+    pub fn sized_on(live: Live, speedup: u32, archives: &[(&str, u64)]) -> Self {
         let specs: Vec<Spec<'_>> = archives
             .iter()
             .map(|(description, size)| Spec {
