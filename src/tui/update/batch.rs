@@ -192,6 +192,18 @@ pub(super) fn news(model: &mut Model, news: BatchNews) -> Vec<Cmd> {
                 *started += 1;
                 *held = None;
             }
+            // A migration goes on by itself once its jobs are started: its
+            // row and the vaults pane show them running from then on.
+            if let Some(BatchWork::Migrating {
+                started, to_start, ..
+            }) = work.get(&batch)
+                && started == to_start
+            {
+                return vec![
+                    super::jobs::sync_cmd(model, Vec::new()),
+                    super::progress::progress_cmd(model),
+                ];
+            }
         }
         BatchNews::Copied { batch, bytes } => {
             return super::migration::copied(model, batch, bytes);

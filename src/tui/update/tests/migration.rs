@@ -248,7 +248,7 @@ fn a_migration_is_followed_on_its_row_and_each_copy_counts_at_once() {
         cmds.as_slice(),
         [Cmd::SyncJobs { .. }, Cmd::LoadProgress { .. }]
     ));
-    update(&mut model, news(BatchNews::Started { batch }), NOW);
+    assert!(update(&mut model, news(BatchNews::Started { batch }), NOW).is_empty());
     assert_eq!(
         model.jobs.batch_work.get(&batch),
         Some(&BatchWork::Migrating {
@@ -257,6 +257,12 @@ fn a_migration_is_followed_on_its_row_and_each_copy_counts_at_once() {
             held: None
         })
     );
+    // Once every job is started, the journal and the counts are read again.
+    let cmds = update(&mut model, news(BatchNews::Started { batch }), NOW);
+    assert!(matches!(
+        cmds.as_slice(),
+        [Cmd::SyncJobs { vaults, .. }, Cmd::LoadProgress { .. }] if vaults.is_empty()
+    ));
     let mut row = batch_row(
         4,
         vec![
