@@ -5,7 +5,8 @@
 //! field, takes the right one, shows the summary, and the migration copies
 //! exactly the marked archives into the bucket, whole and checked against
 //! their tree hashes, one job each, with a manifest; the vaults pane then
-//! counts them copied.
+//! counts them copied. The drain key on the vault then deletes exactly the
+//! copied archives from the vault, and the vaults pane counts them deleted.
 
 mod cli_live;
 mod common;
@@ -21,6 +22,7 @@ use defrost::domain::job::ServiceSpeed;
 use defrost::glacier::SdkGlacier;
 use defrost::s3::{ObjectStore, SdkS3};
 use defrost::tui::config::Config;
+use defrost::tui::drain::DrainStage;
 use defrost::tui::effects::{S3Access, ScreenWords};
 use defrost::tui::keymap::Keymap;
 use defrost::tui::migration::{Field, MigrationStage};
@@ -275,7 +277,37 @@ fn marked_archives_are_copied_into_the_bucket_from_the_screen_and_counted_in_the
         }
         let manifest = s3.get_object("v/defrost-manifest-B1.csv").await.unwrap();
         assert_eq!(String::from_utf8_lossy(&manifest).lines().count(), 3);
+
+        // The jobs pane has the focus after starting; the vaults pane is next.
+        screen.key(KeyCode::Tab);
+        screen.key(KeyCode::Char('D'));
+        screen
+            .until("summed up the drain", |model| {
+                matches!(&model.dialog, Some(Dialog::Drain(d)) if matches!(d.stage, DrainStage::Ready(_)))
+            })
+            .await;
+        let summary = screen.drawn();
+        assert!(summary.contains("to delete: 2 archives"), "{summary}");
+        assert!(summary.contains("kept: 1 archive with no verified copy"), "{summary}");
+        screen.key(KeyCode::Enter);
+        screen
+            .until("drained the copied archives", |model| {
+                model.draining.is_empty()
+                    && model.vaults.first().is_some_and(|v| v.deletions.done == 2)
+            })
+            .await;
+        let said = screen.model.status.clone().unwrap().text;
+        assert!(said.starts_with("v: 2 copied archives deleted"), "{said}");
+        let drawn = screen.drawn();
+        assert!(drawn.contains("deleted 2 ·"), "{drawn}");
     });
+    let now = OffsetDateTime::now_utc();
+    let state = setup.live.sandbox.shared.lock(now);
+    for (name, id, ..) in &setup.archives {
+        let deleted = state.vaults["v"].archives[id].deleted.is_some();
+        assert_eq!(deleted, name != "notes.txt", "{name}");
+    }
+    drop(state);
     let started = setup.jobs_started();
     assert_eq!(started.len(), 2, "{started:?}");
     assert!(started.values().all(|jobs| *jobs == 1), "{started:?}");

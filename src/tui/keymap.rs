@@ -39,6 +39,7 @@ pub enum Action {
     Download,
     Renew,
     FetchInventory,
+    Drain,
     Refresh,
     Copy,
     Save,
@@ -153,6 +154,11 @@ pub const ACTIONS: &[(Action, &str, &str)] = &[
         Action::FetchInventory,
         "fetch_inventory",
         "ask Glacier for a new inventory of the vault",
+    ),
+    (
+        Action::Drain,
+        "drain",
+        "delete from the vault the archives copied to S3 and verified (asks first)",
     ),
     (Action::Refresh, "refresh", "ask Glacier about the jobs now"),
     (

@@ -9,6 +9,7 @@
 pub mod app;
 pub mod batch;
 pub mod config;
+pub mod drain;
 pub mod effects;
 pub mod keymap;
 pub mod layout;

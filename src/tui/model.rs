@@ -298,6 +298,7 @@ pub enum Dialog {
     Renew(RenewDialog),
     Batch(super::batch::BatchDialog),
     Migration(super::migration::MigrationDialog),
+    Drain(super::drain::DrainDialog),
 }
 
 /// The jobs a plan would start again, with their cost, before anything is paid.
@@ -492,6 +493,8 @@ pub struct Model {
     pub cache_read_only: Option<PathBuf>,
     /// The bucket last typed in the migration dialog, offered again.
     pub last_bucket: Option<String>,
+    /// Vaults a drain runs on now.
+    pub draining: Vec<VaultKey>,
     pub next_request: u64,
     pub quit: bool,
 }
@@ -521,6 +524,7 @@ impl Model {
             status: None,
             cache_read_only: None,
             last_bucket: None,
+            draining: Vec::new(),
             next_request: 0,
             quit: false,
         }

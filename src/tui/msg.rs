@@ -76,6 +76,13 @@ pub enum Loaded {
     },
     /// What a batch the screen works on did.
     Batch(BatchNews),
+    /// What draining the vault would delete and keep, or why it cannot say.
+    DrainPrepared {
+        request: RequestId,
+        result: Result<super::drain::Draining, String>,
+    },
+    /// What a drain the screen runs did.
+    Drain(DrainNews),
     /// What renewing a plan would start again, after asking Glacier.
     RenewalPlanned(Result<super::effects::RenewalView, String>),
     /// What the renewal started, in a sentence.
@@ -149,6 +156,21 @@ pub enum BatchNews {
     },
 }
 
+/// What a drain the screen runs did, as it happens; `vault` as the vaults
+/// pane lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DrainNews {
+    /// An archive is gone from the vault (deleted now, or before).
+    Deleted { vault: VaultKey },
+    /// Glacier pushed back: deleting waits, then goes on.
+    Held { vault: VaultKey, message: String },
+    /// Every archive was asked about: what it came to, or why it stopped.
+    Ended {
+        vault: VaultKey,
+        result: Result<String, String>,
+    },
+}
+
 /// Work for the runtime to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
@@ -210,6 +232,19 @@ pub enum Cmd {
     /// Journal the migration and carry it on until every archive is copied.
     StartMigration {
         migrating: super::migration::Migrating,
+    },
+    /// Read the journal's copies of the vault against its newest inventory:
+    /// what a drain of the copied archives would delete.
+    PrepareDrain {
+        request: RequestId,
+        vault: VaultKey,
+        /// For the early deletion fee.
+        prices: crate::domain::cost::PriceTable,
+    },
+    /// Delete them, each journaled before it is asked for.
+    StartDrain {
+        vault: VaultKey,
+        draining: super::drain::Draining,
     },
     /// Carry on a migration the screen stopped following (it was left, the
     /// network failed).

@@ -9,6 +9,7 @@ use futures_util::future::{BoxFuture, Shared};
 use time::OffsetDateTime;
 use tokio::sync::mpsc::UnboundedSender;
 
+mod drain;
 mod migration;
 
 use super::batch::{BatchAsk, Prepared};
@@ -124,6 +125,12 @@ impl<G: GlacierApi + 'static> Runtime<G> {
             Cmd::PrepareMigration { request, ask } => self.prepare_migration(request, ask),
             Cmd::StartMigration { migrating } => self.start_migration(migrating),
             Cmd::ResumeMigration { batch } => self.resume_migration(batch),
+            Cmd::PrepareDrain {
+                request,
+                vault,
+                prices,
+            } => self.prepare_drain(request, vault, prices),
+            Cmd::StartDrain { vault, draining } => self.start_drain(vault, draining),
             Cmd::Download { vault, job_id, to } => self.download(vault, job_id, to),
             Cmd::FetchInventory { vault } => self.fetch_inventory(vault),
             Cmd::PlanRenewal { plan } => self.renewal(plan, false),

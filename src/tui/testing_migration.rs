@@ -1,6 +1,6 @@
-//! Fixed migrations for the screen's tests: a vault's newest migration part
-//! way through, at the fixed `NOW`, and a migration prepared as the effect
-//! would answer.
+//! Fixed migrations and drains for the screen's tests: a vault's newest
+//! migration part way through, at the fixed `NOW`, and a migration and a
+//! drain prepared as the effects would answer.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -77,4 +77,47 @@ pub fn migrating(count: u32, conflicts: &[usize]) -> Migrating {
         }),
         storage_prices: Arc::new(storage_prices),
     }
+}
+
+/// A drain of `family-photos`'s copied archives, as the effect would answer:
+/// `copied` of its ten 48 MiB archives to delete (two of them younger than
+/// 90 days), the rest kept.
+pub fn draining(copied: u64) -> crate::tui::drain::Draining {
+    use crate::domain::drain::{DrainScope, DrainSummary, Tally};
+    use crate::store::DeletionProof;
+    use crate::tracking::drain::{DrainItem, DrainRequest, PreparedDrain};
+    let tally = |archives: u64| Tally {
+        archives,
+        bytes: archives * 48 * MIB,
+    };
+    let items = (1..=copied)
+        .map(|n| DrainItem {
+            archive_id: format!("archive-{n}"),
+            name: format!("photos/IMG_{n:04}.jpg"),
+            size: 48 * MIB,
+            created: "2019-08-20T08:01:55.000Z".into(),
+            proof: DeletionProof::Copied {
+                object: format!("s3://demo-migrated/family-photos/photos/IMG_{n:04}.jpg"),
+            },
+        })
+        .collect();
+    let summary = DrainSummary {
+        listed: tally(10),
+        to_delete: tally(copied),
+        copied: tally(copied),
+        kept: tally(10 - copied),
+        early: tally(copied.min(2)),
+        early_fee: Some(0.0012),
+        ..DrainSummary::default()
+    };
+    crate::tui::drain::Draining(Arc::new(PreparedDrain {
+        request: DrainRequest {
+            vault: super::testing::vault_key(),
+            scope: DrainScope::OnlyCopied,
+            made_by: "defrost".into(),
+        },
+        items,
+        summary,
+        lost_proofs: Vec::new(),
+    }))
 }

@@ -5,6 +5,7 @@
 
 pub mod batch;
 mod download;
+pub mod drain;
 mod files;
 mod inventory;
 mod jobs;

@@ -6,6 +6,7 @@
 mod archives;
 mod batch;
 mod dialogs;
+mod drain;
 mod jobs;
 mod marks;
 mod migration;
@@ -69,6 +70,8 @@ fn on_loaded(model: &mut Model, loaded: Loaded) -> Vec<Cmd> {
             migration::prepared(model, request, result)
         }
         Loaded::Batch(news) => batch::news(model, news),
+        Loaded::DrainPrepared { request, result } => drain::prepared(model, request, result),
+        Loaded::Drain(news) => drain::news(model, news),
         Loaded::RenewalPlanned(result) => renew::renewal_planned(model, result),
         Loaded::Renewed(result) => renew::renewed(model, result),
         Loaded::DownloadProgress {
@@ -171,6 +174,7 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Cmd> {
         }
         Action::Refresh => jobs::sync_all(model),
         Action::FetchInventory => jobs::fetch_inventory(model),
+        Action::Drain if model.focus == Pane::Vaults => drain::open_dialog(model),
         _ => match model.focus {
             Pane::Vaults => archives::vaults_action(model, action),
             Pane::Archives => archives::table_action(model, action),

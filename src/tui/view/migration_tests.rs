@@ -1,6 +1,7 @@
 //! Snapshots of migrations on the screen: the dialog on the marks (its fields,
 //! a refusal with its fix, the summary), a migration's row in the jobs pane,
-//! and a vault's newest migration in the vaults pane, part way and done.
+//! a vault's newest migration in the vaults pane, part way and done, and the
+//! drain of what it copied.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -210,4 +211,22 @@ fn a_migrated_vault_says_done_and_a_click_finds_the_vault_below_it() {
     });
     update(&mut model, click, NOW);
     assert_eq!(model.vault_cursor, 1);
+}
+
+#[test]
+fn the_drain_dialog_says_what_goes_what_stays_and_what_it_costs() {
+    let mut model = with_progress(migration_progress());
+    model.focus = Pane::Vaults;
+    let drawn = screen(&model);
+    assert!(drawn.contains("D  drain copied"), "{drawn}");
+    model.dialog = Some(Dialog::Drain(crate::tui::drain::DrainDialog {
+        vault: vault_key(),
+        stage: crate::tui::drain::DrainStage::Ready(draining(3)),
+    }));
+    let drawn = screen(&model);
+    assert!(
+        drawn.contains("to delete: 3 archives (144 MiB), copied to S3 and verified"),
+        "{drawn}"
+    );
+    insta::assert_snapshot!(drawn);
 }

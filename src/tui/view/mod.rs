@@ -5,6 +5,7 @@ mod batch;
 #[cfg(test)]
 mod batch_tests;
 mod dialogs;
+mod drain;
 mod explain;
 pub mod format;
 mod jobs;
@@ -62,6 +63,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         Some(Dialog::Renew(renew)) => renew::renewal(frame, model, renew, screen),
         Some(Dialog::Batch(dialog)) => batch::dialog(frame, model, dialog, screen),
         Some(Dialog::Migration(dialog)) => migration::dialog(frame, model, dialog, screen),
+        Some(Dialog::Drain(dialog)) => drain::dialog(frame, model, dialog, screen),
         None => {}
     }
     if model.help {
@@ -160,13 +162,26 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
             (Action::Back, "back"),
         ],
         (Some(Dialog::Migration(dialog)), _) => migration_hints(dialog),
-        (None, Pane::Vaults) => vec![
-            (Action::Open, "open"),
-            (Action::FetchInventory, "fetch inventory"),
-            (Action::NextPane, "next pane"),
-            (Action::Help, "help"),
-            (Action::Quit, "quit"),
-        ],
+        (Some(Dialog::Drain(_)), _) => vec![(Action::Open, "delete"), (Action::Back, "cancel")],
+        (None, Pane::Vaults) => {
+            let mut hints = vec![
+                (Action::Open, "open"),
+                (Action::FetchInventory, "fetch inventory"),
+            ];
+            // A drain from here deletes copied archives only.
+            let copied = (model.selected_vault())
+                .and_then(|vault| vault.migration.as_ref())
+                .is_some_and(|migration| migration.copied > 0);
+            if copied && !model.session.read_only {
+                hints.push((Action::Drain, "drain copied"));
+            }
+            hints.extend([
+                (Action::NextPane, "next pane"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ]);
+            hints
+        }
         (None, Pane::Archives) => {
             let mut hints = vec![
                 (Action::Filter, "filter"),

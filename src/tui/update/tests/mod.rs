@@ -3,6 +3,7 @@
 //! the jobs pane's rows of plans.
 
 mod batch;
+mod drain;
 mod marks;
 mod migration;
 mod plans;
