@@ -38,8 +38,12 @@ pub fn dialog(frame: &mut Frame, model: &Model, dialog: &MigrationDialog, screen
         )));
     }
     lines.push(Line::from(""));
-    lines.extend(field_lines(model, dialog));
-    lines.push(Line::from(""));
+    // The summary repeats what the fields say (bucket, prefix, class, tier):
+    // on a short screen its last question must not be pushed off.
+    if !matches!(dialog.stage, MigrationStage::Ready(_)) {
+        lines.extend(field_lines(model, dialog));
+        lines.push(Line::from(""));
+    }
     let keys = &model.config.keymap;
     match &dialog.stage {
         MigrationStage::Choosing => lines.push(match &dialog.refusal {
@@ -233,7 +237,14 @@ fn summary_lines<'a>(
         )));
     }
     lines.push(Line::from(""));
-    lines.push(last_question(model, dialog, s.to_start.archives, conflicts));
+    let all_there = copied == prepared.keys.len();
+    lines.push(last_question(
+        model,
+        dialog,
+        s.to_start.archives,
+        conflicts,
+        all_there,
+    ));
     lines
 }
 
@@ -243,6 +254,7 @@ fn last_question<'a>(
     dialog: &MigrationDialog,
     to_start: u64,
     conflicts: usize,
+    all_there: bool,
 ) -> Line<'a> {
     let theme = &model.config.theme;
     let keys = &model.config.keymap;
@@ -255,14 +267,24 @@ fn last_question<'a>(
             theme.marked(theme.bad, Modifier::BOLD),
         ));
     }
-    Line::from(Span::styled(
+    let (open, back) = (keys.label(Action::Open), keys.label(Action::Back));
+    let text = if all_there {
         format!(
-            "{} starts {} jobs at {} and copies each output into the bucket as it is ready · {} goes back",
-            keys.label(Action::Open),
+            "every archive is in the bucket already: {open} records them as copied, nothing paid · {back} goes back"
+        )
+    } else if to_start == 0 {
+        format!(
+            "no job to start: {open} copies each output into the bucket as it is ready · {back} goes back"
+        )
+    } else {
+        format!(
+            "{open} starts {} jobs at {} and copies each output into the bucket as it is ready · {back} goes back",
             grouped(to_start),
             dialog.tier,
-            keys.label(Action::Back)
-        ),
+        )
+    };
+    Line::from(Span::styled(
+        text,
         theme.marked(theme.warning, Modifier::BOLD),
     ))
 }

@@ -95,6 +95,16 @@ fn the_migration_summary_says_what_is_paid_and_what_the_storage_costs() {
     assert!(drawn.contains("1 copied (not paid again)"), "{drawn}");
     assert!(drawn.contains("a month at DEEP_ARCHIVE"), "{drawn}");
     insta::assert_snapshot!(drawn);
+    // Everything in the bucket already: Enter only records it.
+    let Some(Dialog::Migration(dialog)) = model.dialog.as_mut() else {
+        panic!("no migration dialog")
+    };
+    dialog.stage = MigrationStage::Ready(migrating(1, &[]));
+    let drawn = screen(&model);
+    assert!(
+        drawn.contains("every archive is in the bucket already: Enter records them as copied"),
+        "{drawn}"
+    );
 }
 
 #[test]

@@ -168,10 +168,12 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
                 (Action::Open, "open"),
                 (Action::FetchInventory, "fetch inventory"),
             ];
-            // A drain from here deletes copied archives only.
-            let copied = (model.selected_vault())
-                .and_then(|vault| vault.migration.as_ref())
-                .is_some_and(|migration| migration.copied > 0);
+            // A drain from here deletes copied archives only: while some may
+            // still be in the vault.
+            let copied = model.selected_vault().is_some_and(|vault| {
+                let copied = vault.migration.as_ref().map_or(0, |m| m.copied);
+                copied > vault.deletions.done
+            });
             if copied && !model.session.read_only {
                 hints.push((Action::Drain, "drain copied"));
             }
