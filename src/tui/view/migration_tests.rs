@@ -137,6 +137,9 @@ fn a_migration_is_one_row_in_the_jobs_pane() {
         .draw(|frame| super::jobs::jobs(frame, &model, Rect::new(0, 0, 120, 8)))
         .unwrap();
     let drawn = text_of(&terminal);
+    let footer = screen(&model);
+    assert!(footer.contains("l  carry on"), "{footer}");
+    assert!(!footer.contains("d  download"), "{footer}");
     assert!(
         drawn.contains("1/3 copied · marked on the screen"),
         "{drawn}"

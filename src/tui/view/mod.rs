@@ -199,6 +199,24 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
             hints.extend([(Action::Help, "help"), (Action::Quit, "quit")]);
             hints
         }
+        // A migration copies its outputs itself: its row is carried on, not
+        // downloaded.
+        (None, Pane::Jobs)
+            if model
+                .jobs
+                .selected_batch()
+                .is_some_and(|b| b.is_migration()) =>
+        {
+            vec![
+                (Action::Open, "open"),
+                (Action::Launch, "carry on"),
+                (Action::Renew, "renew"),
+                (Action::Refresh, "refresh"),
+                (Action::NextPane, "next pane"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ]
+        }
         (None, Pane::Jobs) => vec![
             (Action::Open, "open"),
             (Action::Download, "download"),
