@@ -242,10 +242,17 @@ fn summaries(store: &Store, live: &[VaultInfo], region: &str) -> Result<Vec<Vaul
 }
 
 /// How far the drains and the newest migration of `key`'s vault are: two
-/// aggregate reads, never the migration's archives one by one.
+/// aggregate reads, never the migration's archives one by one. A migration
+/// whose record is damaged is left out rather than the vault: the log says why.
 fn progress(store: &Store, key: VaultKey) -> Result<VaultProgress, crate::store::StoreError> {
     let deletions = store.deletion_totals(&key.region, &key.name)?;
-    let migration = store.migration_progress(&key.region, &key.name)?;
+    let migration = (store.migration_progress(&key.region, &key.name)).unwrap_or_else(|err| {
+        tracing::warn!(
+            "the progress of {}'s migration is not shown: {err}",
+            key.name
+        );
+        None
+    });
     Ok(VaultProgress {
         key,
         deletions,
