@@ -124,6 +124,8 @@ async fn run(data_dir: &Path) {
         endpoint_url: None,
         region: Some("us-east-1".into()),
         download_dir: PathBuf::from("."),
+        default_bucket: None,
+        s3_endpoint_url: None,
     };
     // No Glacier: the cache alone is timed.
     let offline = connection::<SdkGlacier>(async { Err("offline".to_owned()) });

@@ -14,7 +14,7 @@ use crate::glacier::SdkGlacier;
 use crate::store::Store;
 use crate::tui::app::{RuntimeParts, run_screen};
 use crate::tui::config::{self, Config};
-use crate::tui::effects::ScreenWords;
+use crate::tui::effects::{S3Access, ScreenWords};
 use crate::tui::model::{self, Model, Session};
 use crate::tui::runtime::{self, Runtime};
 
@@ -68,9 +68,17 @@ pub fn run(global: &GlobalOpts, args: ScreenArgs) -> anyhow::Result<()> {
             endpoint_url: global.endpoint_url.clone(),
             region,
             download_dir: std::env::current_dir().unwrap_or_default(),
+            default_bucket: None,
+            s3_endpoint_url: None,
         };
+        // Migrations reach S3 as the aws CLI would, with the same profile.
+        let s3 = global
+            .profile
+            .clone()
+            .map_or(S3Access::Configured, S3Access::Profile);
         let model = Model::new(config, session, OffsetDateTime::now_utc(), 80, 24);
-        let parts = RuntimeParts::new(|sender| Runtime::new(sender, data_dir, glacier, words));
+        let parts =
+            RuntimeParts::new(|sender| Runtime::new(sender, data_dir, glacier, words).with_s3(s3));
         run_screen(model, parts).await
     })
 }
@@ -114,6 +122,8 @@ pub fn run_demo(global: &GlobalOpts, demo_args: DemoArgs) -> anyhow::Result<()> 
             endpoint_url: Some(url),
             region: Some(demo::DEMO_REGION.into()),
             download_dir: demo_dir.join("downloads"),
+            default_bucket: Some(demo::DEMO_BUCKET.into()),
+            s3_endpoint_url: sandbox.s3_endpoint_url(),
         };
         std::fs::create_dir_all(&session.download_dir).ok();
         let words = ScreenWords::new(config.keymap.clone());
@@ -123,7 +133,13 @@ pub fn run_demo(global: &GlobalOpts, demo_args: DemoArgs) -> anyhow::Result<()> 
             model.tell(model::Severity::Problem, problem);
         }
         let glacier = runtime::connection(async move { Ok(glacier) });
-        let parts = RuntimeParts::new(|sender| Runtime::new(sender, data_dir, glacier, words));
+        // The demo's migrations go to its sandbox's S3, which takes any
+        // credentials: no account is needed.
+        let s3 = (sandbox.s3_endpoint_url()).map_or(S3Access::Configured, |endpoint_url| {
+            S3Access::Local { endpoint_url }
+        });
+        let parts =
+            RuntimeParts::new(|sender| Runtime::new(sender, data_dir, glacier, words).with_s3(s3));
         let outcome = run_screen(model, parts).await;
         let _ = sandbox.shutdown().await;
         outcome

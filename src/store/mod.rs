@@ -19,6 +19,7 @@ mod import;
 mod journal;
 mod leftovers;
 mod lettered_id;
+mod migration_progress;
 mod opening;
 mod plans;
 pub mod snapshot;
@@ -42,6 +43,7 @@ pub use diff::{SnapshotDiff, diff};
 pub use error::{CatalogDamage, StoreError, VaultDetail, VaultRefusal};
 pub use import::{ImportProgress, ImportRequest, check_vault_name};
 pub use journal::{JobEvent, JobIntent, JournalEntry, JournalId, OutputUse};
+pub use migration_progress::MigrationProgress;
 pub use plans::{
     FinishedFile, PlanArchive, PlanEntry, PlanId, PlanIdError, PlanIntent, PlanJob, PlanSlot,
 };

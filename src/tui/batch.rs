@@ -1,6 +1,7 @@
 //! The screen's batches, as plain data: the dialog that turns the marked
 //! archives into a batch, a batch's row in the jobs pane, and what the screen is
-//! doing for a batch now (starting its jobs, or downloading what is ready).
+//! doing for a batch now (starting its jobs, downloading what is ready, or
+//! carrying a migration on).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -76,6 +77,14 @@ pub struct BatchRow {
     pub items: Vec<BatchItem>,
 }
 
+impl BatchRow {
+    /// Whether the batch copies its archives to S3 rather than into a folder:
+    /// a migration journals its bucket as where its archives go.
+    pub fn is_migration(&self) -> bool {
+        self.entry.to.starts_with("s3://")
+    }
+}
+
 /// What the screen is doing for a batch now.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BatchWork {
@@ -83,6 +92,15 @@ pub enum BatchWork {
     Starting {
         started: u64,
         /// Archives that were waiting for a job when starting began.
+        to_start: u64,
+        /// The last push-back from Glacier, when starting waits on one.
+        held: Option<String>,
+    },
+    /// A migration carried on to its end: its jobs started at its pace, and
+    /// each output copied into the bucket as it becomes ready.
+    Migrating {
+        started: u64,
+        /// Archives that were waiting for a job when it began.
         to_start: u64,
         /// The last push-back from Glacier, when starting waits on one.
         held: Option<String>,

@@ -32,12 +32,14 @@ pub enum Action {
     Mark,
     MarkMatching,
     ClearMarks,
+    Migrate,
     PlanRange,
     Preview,
     Launch,
     Download,
     Renew,
     FetchInventory,
+    Drain,
     Refresh,
     Copy,
     Save,
@@ -119,6 +121,11 @@ pub const ACTIONS: &[(Action, &str, &str)] = &[
     ),
     (Action::ClearMarks, "clear_marks", "unmark every archive"),
     (
+        Action::Migrate,
+        "migrate",
+        "copy the marked archives to S3 (asks first)",
+    ),
+    (
         Action::PlanRange,
         "plan_range",
         "plan a byte range of the selected archive",
@@ -147,6 +154,11 @@ pub const ACTIONS: &[(Action, &str, &str)] = &[
         Action::FetchInventory,
         "fetch_inventory",
         "ask Glacier for a new inventory of the vault",
+    ),
+    (
+        Action::Drain,
+        "drain",
+        "delete from the vault the archives copied to S3 and verified (asks first)",
     ),
     (Action::Refresh, "refresh", "ask Glacier about the jobs now"),
     (

@@ -9,18 +9,23 @@
 pub mod app;
 pub mod batch;
 pub mod config;
+pub mod drain;
 pub mod effects;
 pub mod keymap;
 pub mod layout;
 pub mod marks;
+pub mod migration;
 pub mod model;
 pub mod msg;
 pub mod present;
+pub mod progress;
 pub mod runtime;
 mod store_worker;
 #[cfg(test)]
 pub mod testing;
 #[cfg(test)]
 pub mod testing_batch;
+#[cfg(test)]
+pub mod testing_migration;
 pub mod update;
 pub mod view;

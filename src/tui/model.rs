@@ -30,13 +30,17 @@ pub struct VaultSummary {
     pub live_archives: Option<u64>,
     /// How far drains of the vault are (all zero when none was run).
     pub deletions: crate::store::DeletionTotals,
+    /// How far the vault's newest migration is, when one was made.
+    pub migration: Option<crate::store::MigrationProgress>,
 }
 
 impl VaultSummary {
-    /// Lines the vaults pane gives it: the name, its inventory in two, and a
-    /// line for a drain when one was run.
+    /// Lines the vaults pane gives it: the name, its inventory in two, a line
+    /// for a drain when one was run, and three for a migration when one was made.
     pub fn lines(&self) -> u16 {
-        if self.deletions.asked > 0 { 4 } else { 3 }
+        let drain = u16::from(self.deletions.asked > 0);
+        let migration = if self.migration.is_some() { 3 } else { 0 };
+        3 + drain + migration
     }
 }
 
@@ -61,6 +65,10 @@ pub struct Session {
     pub region: Option<String>,
     /// Where downloads go unless the user names another folder.
     pub download_dir: PathBuf,
+    /// The bucket the migration dialog offers first (the demo's own).
+    pub default_bucket: Option<String>,
+    /// The S3 endpoint migrations go to instead of AWS (the demo's sandbox).
+    pub s3_endpoint_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -289,6 +297,8 @@ pub enum Dialog {
     Download(DownloadDialog),
     Renew(RenewDialog),
     Batch(super::batch::BatchDialog),
+    Migration(super::migration::MigrationDialog),
+    Drain(super::drain::DrainDialog),
 }
 
 /// The jobs a plan would start again, with their cost, before anything is paid.
@@ -481,6 +491,10 @@ pub struct Model {
     pub status: Option<StatusMessage>,
     /// The data directory, when the cache in it can only be read.
     pub cache_read_only: Option<PathBuf>,
+    /// The bucket last typed in the migration dialog, offered again.
+    pub last_bucket: Option<String>,
+    /// Vaults a drain runs on now.
+    pub draining: Vec<VaultKey>,
     pub next_request: u64,
     pub quit: bool,
 }
@@ -509,6 +523,8 @@ impl Model {
             explain: false,
             status: None,
             cache_read_only: None,
+            last_bucket: None,
+            draining: Vec::new(),
             next_request: 0,
             quit: false,
         }

@@ -9,7 +9,8 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::glacier::RetrievalPolicy;
 use crate::store::{
-    ArchivePage, ArchiveQuery, ArchiveRow, BatchId, FolderEntry, JournalEntry, PlanEntry, VaultKey,
+    ArchivePage, ArchiveQuery, ArchiveRow, BatchId, DeletionTotals, FolderEntry, JournalEntry,
+    MigrationProgress, PlanEntry, VaultKey,
 };
 use crate::tracking::batch::ReadyProgress;
 use crate::tracking::launch::PlannedRetrieval;
@@ -38,6 +39,8 @@ pub enum Msg {
 #[derive(Debug)]
 pub enum Loaded {
     Vaults(Result<Vec<VaultSummary>, String>),
+    /// How far each vault's drain and newest migration are, read again.
+    Progress(Result<Vec<VaultProgress>, String>),
     Page {
         request: RequestId,
         result: Result<ArchivePage, String>,
@@ -65,8 +68,21 @@ pub enum Loaded {
         request: RequestId,
         result: Result<super::batch::Prepared, String>,
     },
+    /// What a migration of the marks would do and cost, or why it cannot be
+    /// made, with the field that fixes it.
+    MigrationPrepared {
+        request: RequestId,
+        result: Result<super::migration::Migrating, super::migration::Refusal>,
+    },
     /// What a batch the screen works on did.
     Batch(BatchNews),
+    /// What draining the vault would delete and keep, or why it cannot say.
+    DrainPrepared {
+        request: RequestId,
+        result: Result<super::drain::Draining, String>,
+    },
+    /// What a drain the screen runs did.
+    Drain(DrainNews),
     /// What renewing a plan would start again, after asking Glacier.
     RenewalPlanned(Result<super::effects::RenewalView, String>),
     /// What the renewal started, in a sentence.
@@ -92,6 +108,14 @@ pub enum Loaded {
     CacheReadOnly(PathBuf),
 }
 
+/// How far a vault's drain and newest migration are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VaultProgress {
+    pub key: VaultKey,
+    pub deletions: DeletionTotals,
+    pub migration: Option<MigrationProgress>,
+}
+
 /// The journal as the jobs pane shows it, read at one moment: every job, and
 /// the plans they carry out (one row each).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -108,6 +132,11 @@ pub struct Journal {
 pub enum BatchNews {
     /// The batch is journaled; starting its jobs begins.
     Recorded { batch: BatchId, to_start: u64 },
+    /// The migration is journaled; it is carried on until every archive is
+    /// copied.
+    MigrationRecorded { batch: BatchId, to_start: u64 },
+    /// A migration's archive of `bytes` was copied into its object, verified.
+    Copied { batch: BatchId, bytes: u64 },
     /// A job started (or an unanswered one was found).
     Started { batch: BatchId },
     /// Glacier pushed back: starting waits, then goes on.
@@ -127,10 +156,30 @@ pub enum BatchNews {
     },
 }
 
+/// What a drain the screen runs did, as it happens; `vault` as the vaults
+/// pane lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DrainNews {
+    /// An archive is gone from the vault (deleted now, or before).
+    Deleted { vault: VaultKey },
+    /// Glacier pushed back: deleting waits, then goes on.
+    Held { vault: VaultKey, message: String },
+    /// Every archive was asked about: what it came to, or why it stopped.
+    Ended {
+        vault: VaultKey,
+        result: Result<String, String>,
+    },
+}
+
 /// Work for the runtime to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
     LoadVaults,
+    /// How far the drains and migrations of these vaults are: aggregates the
+    /// cache counts, cheap enough to ask after every copy.
+    LoadProgress {
+        vaults: Vec<VaultKey>,
+    },
     LoadPage {
         request: RequestId,
         snapshot: PathBuf,
@@ -172,6 +221,34 @@ pub enum Cmd {
     },
     /// Go on starting the jobs of a batch whose starting was cut short.
     ResumeBatch {
+        batch: BatchId,
+    },
+    /// Read the marked archives and ask Glacier and the bucket what copying
+    /// them would do.
+    PrepareMigration {
+        request: RequestId,
+        ask: super::migration::MigrationAsk,
+    },
+    /// Journal the migration and carry it on until every archive is copied.
+    StartMigration {
+        migrating: super::migration::Migrating,
+    },
+    /// Read the journal's copies of the vault against its newest inventory:
+    /// what a drain of the copied archives would delete.
+    PrepareDrain {
+        request: RequestId,
+        vault: VaultKey,
+        /// For the early deletion fee.
+        prices: crate::domain::cost::PriceTable,
+    },
+    /// Delete them, each journaled before it is asked for.
+    StartDrain {
+        vault: VaultKey,
+        draining: super::drain::Draining,
+    },
+    /// Carry on a migration the screen stopped following (it was left, the
+    /// network failed).
+    ResumeMigration {
         batch: BatchId,
     },
     /// Download every ready output of the batch into `to`.

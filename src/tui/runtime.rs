@@ -9,8 +9,11 @@ use futures_util::future::{BoxFuture, Shared};
 use time::OffsetDateTime;
 use tokio::sync::mpsc::UnboundedSender;
 
+mod drain;
+mod migration;
+
 use super::batch::{BatchAsk, Prepared};
-use super::effects::{self, DownloadRequest, ScreenWords};
+use super::effects::{self, DownloadRequest, S3Access, ScreenWords};
 use super::msg::{BatchNews, Cmd, Loaded, Msg, RequestId};
 use super::store_worker::{StoreJob, StoreWorker};
 use crate::domain::job_params::Tier;
@@ -39,6 +42,8 @@ pub struct Runtime<G: GlacierApi + 'static> {
     data_dir: PathBuf,
     /// Errors in the screen's words, with the keys of the user's keymap.
     words: ScreenWords,
+    /// How migrations reach S3.
+    s3: S3Access,
 }
 
 impl<G: GlacierApi + 'static> Runtime<G> {
@@ -55,7 +60,15 @@ impl<G: GlacierApi + 'static> Runtime<G> {
             glacier,
             data_dir,
             words,
+            s3: S3Access::default(),
         }
+    }
+
+    /// The same runtime, reaching S3 through `s3` (the demo's sandbox, or a
+    /// profile) instead of the environment's configuration.
+    pub fn with_s3(mut self, s3: S3Access) -> Runtime<G> {
+        self.s3 = s3;
+        self
     }
 
     /// Starts `cmd`. Terminal effects (bell, clipboard, quit) are the app's.
@@ -89,6 +102,7 @@ impl<G: GlacierApi + 'static> Runtime<G> {
                 position,
             }),
             Cmd::Marks(query) => self.store.send(StoreJob::Marks(query)),
+            Cmd::LoadProgress { vaults } => self.store.send(StoreJob::Progress { vaults }),
             other => self.run_effect(other),
         }
     }
@@ -108,6 +122,15 @@ impl<G: GlacierApi + 'static> Runtime<G> {
             Cmd::StartBatch { prepared, tier } => self.start_batch(prepared, tier),
             Cmd::DownloadBatch { batch, to } => self.download_batch(batch, to),
             Cmd::ResumeBatch { batch } => self.resume_batch(batch),
+            Cmd::PrepareMigration { request, ask } => self.prepare_migration(request, ask),
+            Cmd::StartMigration { migrating } => self.start_migration(migrating),
+            Cmd::ResumeMigration { batch } => self.resume_migration(batch),
+            Cmd::PrepareDrain {
+                request,
+                vault,
+                prices,
+            } => self.prepare_drain(request, vault, prices),
+            Cmd::StartDrain { vault, draining } => self.start_drain(vault, draining),
             Cmd::Download { vault, job_id, to } => self.download(vault, job_id, to),
             Cmd::FetchInventory { vault } => self.fetch_inventory(vault),
             Cmd::PlanRenewal { plan } => self.renewal(plan, false),
@@ -125,6 +148,7 @@ impl<G: GlacierApi + 'static> Runtime<G> {
             | Cmd::LoadFolder { .. }
             | Cmd::LoadArchive { .. }
             | Cmd::Marks(_)
+            | Cmd::LoadProgress { .. }
             | Cmd::CopyToClipboard(_)
             | Cmd::Bell
             | Cmd::Quit => {}

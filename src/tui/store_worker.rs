@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::model::VaultSummary;
-use super::msg::{Loaded, MarksAnswer, MarksQuery, Msg, RequestId};
+use super::msg::{Loaded, MarksAnswer, MarksQuery, Msg, RequestId, VaultProgress};
 use crate::glacier::VaultInfo;
 use crate::store::{ArchiveQuery, Snapshot, Store, VaultKey};
 
@@ -39,6 +39,8 @@ pub enum StoreJob {
         live: Vec<VaultInfo>,
         region: Option<String>,
     },
+    /// How far the drains and newest migrations of these vaults are.
+    Progress { vaults: Vec<VaultKey> },
 }
 
 /// The sending end; dropping it stops the thread.
@@ -72,10 +74,12 @@ fn serve(data_dir: &Path, inbox: &mpsc::Receiver<StoreJob>, results: &UnboundedS
     let mut open: HashMap<PathBuf, Snapshot> = HashMap::new();
     let mut recent: Vec<PathBuf> = Vec::new();
     while let Ok(mut job) = inbox.recv() {
-        // Skip pages nobody will look at: a newer page request supersedes them.
+        // Skip pages nobody will look at: a newer page request supersedes them,
+        // as a newer count of progress does (a migration asks after each copy).
         while let Ok(next) = inbox.try_recv() {
             match (&job, &next) {
-                (StoreJob::Page { .. }, StoreJob::Page { .. }) => job = next,
+                (StoreJob::Page { .. }, StoreJob::Page { .. })
+                | (StoreJob::Progress { .. }, StoreJob::Progress { .. }) => job = next,
                 _ => {
                     answer(job, &store, &mut open, &mut recent, results);
                     job = next;
@@ -121,6 +125,13 @@ fn answer(
         StoreJob::Marks(query) => Loaded::Marks(answer_marks(query, open, recent)),
         StoreJob::Vaults { live, region } => Loaded::Vaults(match store {
             Ok(store) => summaries(store, &live, region.as_deref().unwrap_or_default()),
+            Err(problem) => Err(problem.clone()),
+        }),
+        StoreJob::Progress { vaults } => Loaded::Progress(match store {
+            Ok(store) => (vaults.into_iter())
+                .map(|key| progress(store, key))
+                .collect::<Result<_, _>>()
+                .map_err(|err| err.to_string()),
             Err(problem) => Err(problem.clone()),
         }),
     };
@@ -194,15 +205,18 @@ fn summaries(store: &Store, live: &[VaultInfo], region: &str) -> Result<Vec<Vaul
             .iter()
             .find(|info| info.name == vault.key.name && vault.key.region == region)
             .and_then(|info| info.last_inventory.map(|_| info.archive_count));
-        let deletions = store
-            .deletion_totals(&vault.key.region, &vault.key.name)
-            .map_err(|err| err.to_string())?;
+        let VaultProgress {
+            key,
+            deletions,
+            migration,
+        } = progress(store, vault.key.clone()).map_err(|err| err.to_string())?;
         summaries.push(VaultSummary {
-            key: vault.key.clone(),
+            key,
             snapshot: newest,
             snapshot_count: snapshots.len(),
             live_archives,
             deletions,
+            migration,
         });
     }
     for info in live {
@@ -220,8 +234,28 @@ fn summaries(store: &Store, live: &[VaultInfo], region: &str) -> Result<Vec<Vaul
                 snapshot_count: 0,
                 live_archives: info.last_inventory.map(|_| info.archive_count),
                 deletions: Default::default(),
+                migration: None,
             });
         }
     }
     Ok(summaries)
+}
+
+/// How far the drains and the newest migration of `key`'s vault are: two
+/// aggregate reads, never the migration's archives one by one. A migration
+/// whose record is damaged is left out rather than the vault: the log says why.
+fn progress(store: &Store, key: VaultKey) -> Result<VaultProgress, crate::store::StoreError> {
+    let deletions = store.deletion_totals(&key.region, &key.name)?;
+    let migration = (store.migration_progress(&key.region, &key.name)).unwrap_or_else(|err| {
+        tracing::warn!(
+            "the progress of {}'s migration is not shown: {err}",
+            key.name
+        );
+        None
+    });
+    Ok(VaultProgress {
+        key,
+        deletions,
+        migration,
+    })
 }

@@ -76,6 +76,8 @@ pub fn session(read_only: bool) -> Session {
         endpoint_url: None,
         region: Some("us-east-1".into()),
         download_dir: PathBuf::from("restores"),
+        default_bucket: None,
+        s3_endpoint_url: None,
     }
 }
 
@@ -223,6 +225,7 @@ pub fn browsing(width: u16, height: u16, total: u32) -> Model {
         snapshot_count: 2,
         live_archives: Some(u64::from(total)),
         deletions: Default::default(),
+        migration: None,
     }];
     let cmds = update(&mut model, Msg::Loaded(Loaded::Vaults(Ok(vaults))), NOW);
     let request = model.archives.pending.expect("the first page is asked for");

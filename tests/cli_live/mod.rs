@@ -70,6 +70,11 @@ pub fn live_sandbox_with_buckets(speedup: f64, buckets: &[&str]) -> Live {
     }
 }
 
+/// A live sandbox at `speedup` that serves S3 too, on a port of its own.
+pub fn live_sandbox_with_s3(speedup: u32) -> Live {
+    live_sandbox_with_buckets(f64::from(speedup), &[])
+}
+
 /// `defrost` with test credentials and empty AWS config files, so nothing on
 /// this machine (profiles, SSO, a region) changes what it does.
 pub fn defrost(aws_home: &TempDir, endpoint: &str) -> Command {

@@ -56,17 +56,19 @@ impl Restore {
         } else {
             live_sandbox_at(speedup)
         };
-        Restore::sized_in(live, speedup, archives)
+        Restore::sized_on(live, speedup, archives)
     }
 
     /// The same in a sandbox that serves S3 too, holding `buckets`, at the
     /// usual test pace.
     pub fn sized_with_buckets(buckets: &[&str], archives: &[(&str, u64)]) -> Self {
         let live = live_sandbox_with_buckets(f64::from(POLLED_SPEEDUP), buckets);
-        Restore::sized_in(live, POLLED_SPEEDUP, archives)
+        Restore::sized_on(live, POLLED_SPEEDUP, archives)
     }
 
-    fn sized_in(live: Live, speedup: u32, archives: &[(&str, u64)]) -> Self {
+    /// The same on `live`, a sandbox whose clock runs `speedup` times
+    /// Glacier's (one that serves S3 too, say).
+    pub fn sized_on(live: Live, speedup: u32, archives: &[(&str, u64)]) -> Self {
         let specs: Vec<Spec<'_>> = archives
             .iter()
             .map(|(description, size)| Spec {

@@ -180,7 +180,7 @@ pub async fn download<G: GlacierApi>(
 
 /// The news worth sending of an event: every start moves the count on; a
 /// download's own line is not sent, the count of the run says it.
-fn news_of(batch: BatchId, event: &BatchEvent) -> Option<BatchNews> {
+pub(super) fn news_of(batch: BatchId, event: &BatchEvent) -> Option<BatchNews> {
     Some(match event {
         BatchEvent::Started { .. } | BatchEvent::Found { .. } => BatchNews::Started { batch },
         BatchEvent::Throttled { message, .. } => BatchNews::Held {
@@ -203,7 +203,7 @@ fn news_of(batch: BatchId, event: &BatchEvent) -> Option<BatchNews> {
     })
 }
 
-fn send(news: &UnboundedSender<Msg>, item: BatchNews) {
+pub(super) fn send(news: &UnboundedSender<Msg>, item: BatchNews) {
     let _ = news.send(Msg::Loaded(Loaded::Batch(item)));
 }
 

@@ -10,6 +10,7 @@ use std::error::Error;
 
 use crate::glacier::GlacierError;
 use crate::glacier::download::DownloadError;
+use crate::s3::S3Error;
 use crate::store::{StoreError, VaultRefusal};
 use crate::text::{printable, swap_last};
 use crate::tracking::TrackingError;
@@ -17,6 +18,7 @@ use crate::tracking::batch::BatchError;
 use crate::tracking::download::DownloadJobError;
 use crate::tracking::inventory::FetchError;
 use crate::tracking::launch::LaunchError;
+use crate::tracking::migrate::MigrateError;
 use crate::tui::keymap::{Action, Keymap};
 
 /// Words errors for the status bar with the keys of the active keymap.
@@ -61,6 +63,12 @@ impl ScreenWords {
         }
         if let Some(err) = cause.downcast_ref::<BatchError>() {
             return self.batch(err);
+        }
+        if let Some(err) = cause.downcast_ref::<MigrateError>() {
+            return self.migrate(err);
+        }
+        if let Some(err) = cause.downcast_ref::<S3Error>() {
+            return self.s3(err);
         }
         cause
             .downcast_ref::<TrackingError>()
@@ -194,6 +202,62 @@ impl ScreenWords {
             | BatchError::UnknownBatch { .. }
             | BatchError::Delivery(_) => None,
         }
+    }
+
+    /// A migration's refusals are fixed in its dialog, which moves to the
+    /// field concerned: what to change there, and the key that confirms.
+    fn migrate(&self, err: &MigrateError) -> Option<String> {
+        let text = err.to_string();
+        let open = self.key(Action::Open);
+        match err {
+            MigrateError::CrossRegion { vault_region, .. } => swap_last(
+                &text,
+                &[(
+                    "so it is done only when asked to copy across regions".to_owned(),
+                    format!(
+                        "so it is done only with 'across regions' at yes ({} there changes it), or type a bucket in {}; then press {open}",
+                        self.key(Action::Down),
+                        printable(vault_region)
+                    ),
+                )],
+            ),
+            MigrateError::WouldOverwrite { .. } => swap_last(
+                &text,
+                &[(
+                    "it is replaced only when asked to overwrite it, or the objects can go under another prefix".to_owned(),
+                    format!("type another prefix for the objects, then press {open}"),
+                )],
+            ),
+            MigrateError::S3(inner) => self.s3(inner),
+            MigrateError::Glacier(inner) => self.glacier(inner),
+            MigrateError::Store(inner) => self.store(inner),
+            MigrateError::Batch(inner) => self.batch(inner),
+            _ => None,
+        }
+    }
+
+    /// The bucket's refusals are fixed by typing another bucket; the others
+    /// (credentials, the region, outages) keep their words.
+    fn s3(&self, err: &S3Error) -> Option<String> {
+        let then = format!(", then press {}", self.key(Action::Open));
+        let phrase = match err {
+            S3Error::NoSuchBucket { .. } => (
+                "check its name, or create it first",
+                "type the name of a bucket that exists",
+            ),
+            S3Error::InvalidBucketName { .. } => {
+                ("check the bucket's name", "type the bucket's name again")
+            }
+            S3Error::AccessDenied { .. } => (
+                "the credentials need permission for this S3 operation on the bucket",
+                "type a bucket these credentials may write to",
+            ),
+            _ => return None,
+        };
+        swap_last(
+            &err.to_string(),
+            &[(phrase.0.to_owned(), format!("{}{then}", phrase.1))],
+        )
     }
 
     fn tracking(&self, err: &TrackingError) -> Option<String> {

@@ -128,3 +128,42 @@ fn an_error_without_a_screen_remedy_keeps_its_words_and_is_printable() {
         "{text}"
     );
 }
+
+#[test]
+fn a_migrations_refusals_name_what_to_change_in_its_dialog() {
+    use crate::s3::S3Error;
+    use crate::tracking::migrate::MigrateError;
+    let missing = MigrateError::S3(S3Error::NoSuchBucket {
+        bucket: "photos-copy".into(),
+    });
+    assert_eq!(
+        swapped(&missing),
+        "there is no bucket 'photos-copy'; type the name of a bucket that exists, then press Enter"
+    );
+    let denied = S3Error::AccessDenied {
+        message: "Access Denied".into(),
+    };
+    let text = swapped(&denied);
+    assert!(
+        text.ends_with("type a bucket these credentials may write to, then press Enter"),
+        "{text}"
+    );
+    let elsewhere = MigrateError::CrossRegion {
+        bucket: "photos-copy".into(),
+        bucket_region: "eu-west-1".into(),
+        vault_region: "us-east-1".into(),
+    };
+    let text = swapped(&elsewhere);
+    assert!(
+        text.contains("in eu-west-1 and the vault in us-east-1"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("only with 'across regions' at yes (↓/j there changes it), or type a bucket in us-east-1; then press Enter"),
+        "{text}"
+    );
+    let taken = MigrateError::WouldOverwrite {
+        key: "photos/a.jpg".into(),
+    };
+    assert!(swapped(&taken).ends_with("type another prefix for the objects, then press Enter"));
+}

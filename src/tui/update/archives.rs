@@ -212,6 +212,7 @@ pub(super) fn table_action(model: &mut Model, action: Action) -> Vec<Cmd> {
         Action::Preview => range::preview_whole(model),
         Action::Mark | Action::MarkMatching | Action::ClearMarks => marks::on_action(model, action),
         Action::Launch => launch_marked(model),
+        Action::Migrate => super::migration::open_dialog(model),
         _ => Vec::new(),
     }
 }
@@ -365,6 +366,7 @@ fn tree_action(model: &mut Model, action: Action) -> Vec<Cmd> {
             return marks::on_action(model, action);
         }
         Action::Launch => return launch_marked(model),
+        Action::Migrate => return super::migration::open_dialog(model),
         _ => {}
     }
     Vec::new()

@@ -106,10 +106,7 @@ fn start(model: &mut Model, prepared: Prepared) -> Vec<Cmd> {
     let Some(Dialog::Batch(dialog)) = model.dialog.take() else {
         return Vec::new();
     };
-    model.archives.marks.clear();
-    for folder in model.archives.tree.iter_mut() {
-        folder.marked.iter_mut().for_each(|count| *count = 0);
-    }
+    marks_became_a_batch(model);
     model.focus = Pane::Jobs;
     model.tell(
         Severity::Info,
@@ -123,6 +120,14 @@ fn start(model: &mut Model, prepared: Prepared) -> Vec<Cmd> {
         prepared,
         tier: dialog.tier,
     }]
+}
+
+/// Clears the marks a batch (or a migration) was just made of.
+pub(super) fn marks_became_a_batch(model: &mut Model) {
+    model.archives.marks.clear();
+    for folder in model.archives.tree.iter_mut() {
+        folder.marked.iter_mut().for_each(|count| *count = 0);
+    }
 }
 
 /// The summary, or why there is none (the dialog goes back to the folder).
@@ -163,14 +168,50 @@ pub(super) fn news(model: &mut Model, news: BatchNews) -> Vec<Cmd> {
             model.jobs.follow_batch = Some(batch);
             return vec![super::jobs::sync_cmd(model, Vec::new())];
         }
+        BatchNews::MigrationRecorded { batch, to_start } => {
+            work.insert(
+                batch,
+                BatchWork::Migrating {
+                    started: 0,
+                    to_start,
+                    held: None,
+                },
+            );
+            model.jobs.follow_batch = Some(batch);
+            return vec![
+                super::jobs::sync_cmd(model, Vec::new()),
+                super::progress::progress_cmd(model),
+            ];
+        }
         BatchNews::Started { batch } => {
-            if let Some(BatchWork::Starting { started, held, .. }) = work.get_mut(&batch) {
+            if let Some(
+                BatchWork::Starting { started, held, .. }
+                | BatchWork::Migrating { started, held, .. },
+            ) = work.get_mut(&batch)
+            {
                 *started += 1;
                 *held = None;
             }
+            // A migration goes on by itself once its jobs are started: its
+            // row and the vaults pane show them running from then on.
+            if let Some(BatchWork::Migrating {
+                started, to_start, ..
+            }) = work.get(&batch)
+                && started == to_start
+            {
+                return vec![
+                    super::jobs::sync_cmd(model, Vec::new()),
+                    super::progress::progress_cmd(model),
+                ];
+            }
+        }
+        BatchNews::Copied { batch, bytes } => {
+            return super::migration::copied(model, batch, bytes);
         }
         BatchNews::Held { batch, message } => {
-            if let Some(BatchWork::Starting { held, .. }) = work.get_mut(&batch) {
+            if let Some(BatchWork::Starting { held, .. } | BatchWork::Migrating { held, .. }) =
+                work.get_mut(&batch)
+            {
                 // Said once per push-back, not at every retry of the same one.
                 if held.as_ref() != Some(&message) {
                     let text = format!(
@@ -196,7 +237,10 @@ pub(super) fn news(model: &mut Model, news: BatchNews) -> Vec<Cmd> {
 
 fn ended(model: &mut Model, batch: BatchId, result: Result<String, String>) -> Vec<Cmd> {
     model.jobs.batch_work.remove(&batch);
-    let mut cmds = vec![super::jobs::sync_cmd(model, Vec::new())];
+    let mut cmds = vec![
+        super::jobs::sync_cmd(model, Vec::new()),
+        super::progress::progress_cmd(model),
+    ];
     match result {
         Ok(said) => {
             model.tell(Severity::Good, said);
@@ -219,6 +263,9 @@ pub(super) fn resume_selected(model: &mut Model) -> Vec<Cmd> {
     let Some(row) = model.jobs.selected_batch() else {
         return Vec::new();
     };
+    if row.is_migration() {
+        return super::migration::resume_selected(model);
+    }
     let (id, to_start) = (row.entry.id, row.tally.counts.waiting_to_start);
     if model.jobs.batch_work.contains_key(&id) {
         model.tell(
@@ -267,6 +314,15 @@ pub(super) fn download_selected(model: &mut Model) -> Vec<Cmd> {
             Severity::Info,
             format!("batch {id} is busy; its row says with what"),
         );
+        return Vec::new();
+    }
+    if row.is_migration() {
+        let text = format!(
+            "batch {id} copies its outputs into {} itself, as they are ready; {} on its row carries it on",
+            crate::text::printable(&row.entry.to),
+            model.config.keymap.label(Action::Launch)
+        );
+        model.tell(Severity::Info, text);
         return Vec::new();
     }
     if row.tally.counts.ready == 0 {

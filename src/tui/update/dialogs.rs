@@ -25,6 +25,8 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -
         Some(Dialog::Download(_)) => download_key(model, key, action),
         Some(Dialog::Renew(_)) => super::renew::dialog_action(model, action),
         Some(Dialog::Batch(_)) => super::batch::dialog_key(model, key, action),
+        Some(Dialog::Migration(_)) => super::migration::dialog_key(model, key, action),
+        Some(Dialog::Drain(_)) => super::drain::dialog_action(model, action),
         None => Vec::new(),
     }
 }

@@ -117,6 +117,10 @@ pub(super) fn jobs_loaded(model: &mut Model, result: Result<Journal, String>) ->
         cmds.extend(announce_if_finished(model, entry));
     }
     cmds.extend(announce_ready_batches(model, &journal.batches));
+    // A migration's jobs moved on: the vaults pane counts them again.
+    if journal.batches.iter().any(|batch| batch.is_migration()) {
+        cmds.push(super::progress::progress_cmd(model));
+    }
     let selected = rows::selection(&model.jobs);
     model.jobs.entries = journal.entries;
     model.jobs.plans = journal.plans;
@@ -127,7 +131,9 @@ pub(super) fn jobs_loaded(model: &mut Model, result: Result<Journal, String>) ->
 }
 
 /// Says so when a batch has more outputs ready than at the last sync: they are
-/// downloaded from its row, and their windows close after a day.
+/// downloaded from its row, and their windows close after a day. A migration
+/// the screen carries on copies them by itself; one it does not is carried
+/// on from its row.
 fn announce_ready_batches(model: &mut Model, batches: &[crate::tui::batch::BatchRow]) -> Vec<Cmd> {
     let grown = batches.iter().find(|batch| {
         let before = (model.jobs.batches.iter())
@@ -144,11 +150,23 @@ fn announce_ready_batches(model: &mut Model, batches: &[crate::tui::batch::Batch
     } else {
         format!("{} outputs are ready", crate::tui::marks::grouped(ready))
     };
-    let text = format!(
-        "batch {}: {outputs}: select its row in the jobs pane and press {} to download",
-        batch.entry.id,
-        model.config.keymap.label(Action::Download)
-    );
+    let keys = &model.config.keymap;
+    let text = if !batch.is_migration() {
+        format!(
+            "batch {}: {outputs}: select its row in the jobs pane and press {} to download",
+            batch.entry.id,
+            keys.label(Action::Download)
+        )
+    } else if model.jobs.batch_work.contains_key(&batch.entry.id) {
+        // The screen copies them as it carries the migration on.
+        return Vec::new();
+    } else {
+        format!(
+            "batch {}: {outputs}: select its row in the jobs pane and press {} to copy them into the bucket",
+            batch.entry.id,
+            keys.label(Action::Launch)
+        )
+    };
     model.tell(Severity::Good, text);
     if model.config.bell {
         vec![Cmd::Bell]

@@ -6,8 +6,11 @@
 mod archives;
 mod batch;
 mod dialogs;
+mod drain;
 mod jobs;
 mod marks;
+mod migration;
+mod progress;
 mod range;
 mod renew;
 #[cfg(test)]
@@ -50,6 +53,7 @@ pub fn start(_model: &mut Model) -> Vec<Cmd> {
 fn on_loaded(model: &mut Model, loaded: Loaded) -> Vec<Cmd> {
     match loaded {
         Loaded::Vaults(result) => archives::vaults_loaded(model, result),
+        Loaded::Progress(result) => progress::progress_loaded(model, result),
         Loaded::Page { request, result } => archives::page_loaded(model, request, result),
         Loaded::Folder { request, result } => archives::folder_loaded(model, request, result),
         Loaded::Archive { request, result } => archives::archive_loaded(model, request, result),
@@ -62,7 +66,12 @@ fn on_loaded(model: &mut Model, loaded: Loaded) -> Vec<Cmd> {
         Loaded::Policy { request, result } => dialogs::policy_loaded(model, request, result),
         Loaded::Launched(result) => dialogs::launched(model, result),
         Loaded::BatchPrepared { request, result } => batch::prepared(model, request, result),
+        Loaded::MigrationPrepared { request, result } => {
+            migration::prepared(model, request, result)
+        }
         Loaded::Batch(news) => batch::news(model, news),
+        Loaded::DrainPrepared { request, result } => drain::prepared(model, request, result),
+        Loaded::Drain(news) => drain::news(model, news),
         Loaded::RenewalPlanned(result) => renew::renewal_planned(model, result),
         Loaded::Renewed(result) => renew::renewed(model, result),
         Loaded::DownloadProgress {
@@ -165,6 +174,7 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Cmd> {
         }
         Action::Refresh => jobs::sync_all(model),
         Action::FetchInventory => jobs::fetch_inventory(model),
+        Action::Drain if model.focus == Pane::Vaults => drain::open_dialog(model),
         _ => match model.focus {
             Pane::Vaults => archives::vaults_action(model, action),
             Pane::Archives => archives::table_action(model, action),
@@ -195,8 +205,8 @@ fn click(model: &mut Model, column: u16, row: u16) -> Vec<Cmd> {
     // Rows start below the top border, and below the header in tables.
     if inside(areas.vaults) {
         model.focus = Pane::Vaults;
-        // Each vault takes its name and two lines of details, and a third for
-        // a drain when one was run.
+        // Each vault takes its name, two lines of details, and more for a
+        // drain or a migration (see `VaultSummary::lines`).
         let mut line = row.saturating_sub(areas.vaults.y + 1);
         let index = model.vaults.iter().position(|vault| {
             let inside = line < vault.lines();

@@ -11,7 +11,9 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::centered;
 use super::format::{size, size_u128, span};
+use crate::domain::batch::BatchSummary;
 use crate::domain::cost::format_cost;
+use crate::domain::job_params::Tier;
 use crate::glacier::RetrievalPolicy;
 use crate::text::printable;
 use crate::tracking::batch::PreparedBatch;
@@ -112,32 +114,7 @@ fn summary_lines<'a>(
         ),
         theme.marked(theme.accent, Modifier::BOLD),
     )));
-    let prices = &model.config.prices;
-    lines.push(Line::from(Span::styled(
-        format!(
-            "tier        last job ready in about   estimated cost   (prices of {}, as of {})",
-            prices.region, prices.as_of
-        ),
-        theme.text(theme.muted),
-    )));
-    let mut tiers: Vec<_> = s.tiers.iter().collect();
-    tiers.sort_by(|a, b| a.cost.total_cmp(&b.cost));
-    for tier in tiers {
-        let chosen = tier.tier == dialog.tier;
-        let text = format!(
-            "{} {:<10} {:<25} {}",
-            if chosen { "▶" } else { " " },
-            tier.tier.as_str(),
-            span(tier.last_ready_after),
-            format_cost(tier.cost, &prices.currency)
-        );
-        let style = if chosen {
-            theme.selection()
-        } else {
-            Style::default()
-        };
-        lines.push(Line::from(Span::styled(text, style)));
-    }
+    lines.extend(tier_lines(model, s, dialog.tier));
     lines.push(policy_line(model, prepared));
     if s.too_large.archives > 0 {
         lines.push(Line::from(Span::styled(
@@ -172,8 +149,42 @@ fn summary_lines<'a>(
     lines
 }
 
+/// Each tier's cost and when its last job is typically ready, cheapest first,
+/// `chosen` marked.
+pub(super) fn tier_lines<'a>(model: &Model, s: &BatchSummary, chosen: Tier) -> Vec<Line<'a>> {
+    let theme = &model.config.theme;
+    let mut lines = Vec::new();
+    let prices = &model.config.prices;
+    lines.push(Line::from(Span::styled(
+        format!(
+            "tier        last job ready in about   estimated cost   (prices of {}, as of {})",
+            prices.region, prices.as_of
+        ),
+        theme.text(theme.muted),
+    )));
+    let mut tiers: Vec<_> = s.tiers.iter().collect();
+    tiers.sort_by(|a, b| a.cost.total_cmp(&b.cost));
+    for tier in tiers {
+        let marked = tier.tier == chosen;
+        let text = format!(
+            "{} {:<10} {:<25} {}",
+            if marked { "▶" } else { " " },
+            tier.tier.as_str(),
+            span(tier.last_ready_after),
+            format_cost(tier.cost, &prices.currency)
+        );
+        let style = if marked {
+            theme.selection()
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(Span::styled(text, style)));
+    }
+    lines
+}
+
 /// The vault's retrieval policy and what it means for the pace.
-fn policy_line<'a>(model: &Model, prepared: &PreparedBatch) -> Line<'a> {
+pub(super) fn policy_line<'a>(model: &Model, prepared: &PreparedBatch) -> Line<'a> {
     let theme = &model.config.theme;
     let pace = match prepared.summary.hours_of_starting {
         Some(1) => ", so starting takes at least an hour".to_owned(),
@@ -201,7 +212,7 @@ fn policy_line<'a>(model: &Model, prepared: &PreparedBatch) -> Line<'a> {
 }
 
 /// `1 archive`, `1,200 archives`.
-fn archives(count: u64) -> String {
+pub(super) fn archives(count: u64) -> String {
     match count {
         1 => "1 archive".to_owned(),
         n => format!("{} archives", grouped(n)),

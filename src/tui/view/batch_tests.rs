@@ -189,6 +189,7 @@ fn a_drained_vault_says_how_far_its_drain_is_and_a_click_finds_the_vault_below_i
                 done: 3,
                 done_bytes: 3 * MIB,
             },
+            migration: None,
         },
         VaultSummary {
             key: other.vault.key.clone(),
@@ -196,6 +197,7 @@ fn a_drained_vault_says_how_far_its_drain_is_and_a_click_finds_the_vault_below_i
             snapshot_count: 1,
             live_archives: None,
             deletions: DeletionTotals::default(),
+            migration: None,
         },
     ];
     update(&mut model, Msg::Loaded(Loaded::Vaults(Ok(vaults))), NOW);

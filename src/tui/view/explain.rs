@@ -124,6 +124,12 @@ fn general(model: &Model) -> &'static str {
         (Some(Dialog::Batch(_)), _) => {
             "A batch retrieves each marked archive whole, as its own plan. Its jobs start at a bounded pace (the vault's retrieval policy and Glacier's throttling decide how fast); each output can be downloaded for 24 hours once ready, verified as it comes. Archives already restored into the folder, or with a job running, are not paid for again."
         }
+        (Some(Dialog::Migration(_)), _) => {
+            "A migration is a batch whose outputs go into S3 objects instead of files: each marked archive is retrieved whole at the tier, streamed into a multipart upload part by part, each part checked against Glacier's tree hash, and the object completed only when the parts add up to the archive's hash. Archives already in the bucket are not paid for again; a completed copy is the proof a drain deletes on."
+        }
+        (Some(Dialog::Drain(_)), _) => {
+            "A drain deletes archives from the vault. From here it deletes only those defrost copied to S3 and verified against their tree hash; everything else stays. Each deletion is journaled before it is asked for, so a drain cut short goes on without deleting twice. Glacier deletes the vault itself only after its next inventory lists it empty."
+        }
         (Some(Dialog::Download(_)), _) => {
             "The output is fetched in chunks whose tree hashes are checked as they arrive; an interrupted download resumes at the first unverified chunk."
         }

@@ -26,12 +26,17 @@ pub(super) fn batch_row(model: &Model, batch: &BatchRow, what_width: usize) -> V
     } else {
         "▸"
     };
+    // A migration's archives are done once copied into the bucket.
+    let done = if batch.is_migration() {
+        "copied"
+    } else {
+        "restored"
+    };
     let (state, color) = match work {
         Some(BatchWork::Starting { .. }) => ("starting", theme.accent),
+        Some(BatchWork::Migrating { .. }) => ("copying", theme.accent),
         Some(BatchWork::Downloading { .. }) => ("downloading", theme.accent),
-        None if counts.archives > 0 && counts.restored == counts.archives => {
-            ("restored", theme.good)
-        }
+        None if counts.archives > 0 && counts.restored == counts.archives => (done, theme.good),
         None if counts.ready > 0 => ("ready", theme.good),
         None if counts.running > 0 => ("running", theme.warning),
         None if counts.waiting_to_start > 0 => ("to start", theme.warning),
@@ -39,7 +44,7 @@ pub(super) fn batch_row(model: &Model, batch: &BatchRow, what_width: usize) -> V
         None => ("-", theme.muted),
     };
     let what = format!(
-        "{}/{} restored · {}",
+        "{}/{} {done} · {}",
         grouped(counts.restored),
         grouped(counts.archives),
         selection_words(&batch.entry.selection)
@@ -82,20 +87,37 @@ fn batch_bytes(batch: &BatchRow, work: Option<&BatchWork>) -> String {
 fn batch_next(model: &Model, batch: &BatchRow, work: Option<&BatchWork>) -> String {
     let counts = &batch.tally.counts;
     match work {
-        Some(BatchWork::Starting { held: Some(_), .. }) => "held by Glacier".into(),
+        Some(
+            BatchWork::Starting { held: Some(_), .. } | BatchWork::Migrating { held: Some(_), .. },
+        ) => "held by Glacier".into(),
         Some(BatchWork::Starting {
             started, to_start, ..
         }) => format!("{}/{} started", grouped(*started), grouped(*to_start)),
+        Some(BatchWork::Migrating {
+            started, to_start, ..
+        }) if started < to_start => {
+            format!("{}/{} started", grouped(*started), grouped(*to_start))
+        }
         Some(BatchWork::Downloading { .. }) => "fetching".into(),
-        None if counts.archives > 0 && counts.restored == counts.archives => "files written".into(),
-        None if counts.ready > 0 => match batch.tally.first_closing {
+        _ if counts.archives > 0 && counts.restored == counts.archives => {
+            if batch.is_migration() {
+                "objects written".into()
+            } else {
+                "files written".into()
+            }
+        }
+        // Copied as they come, while the migration is carried on.
+        Some(BatchWork::Migrating { .. }) if counts.ready > 0 => {
+            format!("{} to copy", grouped(counts.ready))
+        }
+        _ if counts.ready > 0 => match batch.tally.first_closing {
             Some(at) if at > model.now => format!(
                 "{} left",
                 span(std::time::Duration::try_from(at - model.now).unwrap_or_default())
             ),
             _ => "ready".into(),
         },
-        None => match batch.tally.next_ready {
+        _ => match batch.tally.next_ready {
             Some(at) if at > model.now => format!(
                 "in {}",
                 span(std::time::Duration::try_from(at - model.now).unwrap_or_default())
@@ -122,8 +144,13 @@ pub(super) fn item_row(
     } else {
         "├"
     };
+    let done = if batch.is_migration() {
+        "copied"
+    } else {
+        "restored"
+    };
     let (word, color) = match next_step(item_facts(item, None, model.now)) {
-        ItemStep::Done => ("restored", theme.good),
+        ItemStep::Done => (done, theme.good),
         ItemStep::Download => ("ready", theme.good),
         ItemStep::Wait => ("running", theme.warning),
         ItemStep::Start(_) if item.current.is_some() => ("to renew", theme.bad),
@@ -158,8 +185,12 @@ fn item_name(item: &BatchItem) -> String {
 
 /// Where the archive's file is, or how its job stands.
 fn item_readiness(model: &Model, item: &BatchItem) -> String {
-    if item.finished.is_some() {
-        return "file written".into();
+    if let Some(finished) = &item.finished {
+        return if finished.starts_with("s3://") {
+            "object written".into()
+        } else {
+            "file written".into()
+        };
     }
     let job = item.current.as_ref().and_then(|job| job.state.as_ref());
     match job {

@@ -5,6 +5,7 @@ mod batch;
 #[cfg(test)]
 mod batch_tests;
 mod dialogs;
+mod drain;
 mod explain;
 pub mod format;
 mod jobs;
@@ -13,6 +14,9 @@ mod jobs_batch;
 mod jobs_tests;
 #[cfg(test)]
 mod marks_tests;
+mod migration;
+#[cfg(test)]
+mod migration_tests;
 mod panes;
 mod range;
 #[cfg(test)]
@@ -58,6 +62,8 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         Some(Dialog::Download(download)) => dialogs::download(frame, model, download, screen),
         Some(Dialog::Renew(renew)) => renew::renewal(frame, model, renew, screen),
         Some(Dialog::Batch(dialog)) => batch::dialog(frame, model, dialog, screen),
+        Some(Dialog::Migration(dialog)) => migration::dialog(frame, model, dialog, screen),
+        Some(Dialog::Drain(dialog)) => drain::dialog(frame, model, dialog, screen),
         None => {}
     }
     if model.help {
@@ -155,22 +161,62 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
             (Action::Open, "next"),
             (Action::Back, "back"),
         ],
-        (None, Pane::Vaults) => vec![
-            (Action::Open, "open"),
-            (Action::FetchInventory, "fetch inventory"),
-            (Action::NextPane, "next pane"),
-            (Action::Help, "help"),
-            (Action::Quit, "quit"),
-        ],
-        (None, Pane::Archives) => vec![
-            (Action::Filter, "filter"),
-            (Action::Tree, "tree"),
-            (Action::PlanRange, "plan range"),
-            (Action::Mark, "mark"),
-            (Action::Launch, "restore marked"),
-            (Action::Help, "help"),
-            (Action::Quit, "quit"),
-        ],
+        (Some(Dialog::Migration(dialog)), _) => migration_hints(dialog),
+        (Some(Dialog::Drain(_)), _) => vec![(Action::Open, "delete"), (Action::Back, "cancel")],
+        (None, Pane::Vaults) => {
+            let mut hints = vec![
+                (Action::Open, "open"),
+                (Action::FetchInventory, "fetch inventory"),
+            ];
+            // A drain from here deletes copied archives only: while some may
+            // still be in the vault.
+            let copied = model.selected_vault().is_some_and(|vault| {
+                let copied = vault.migration.as_ref().map_or(0, |m| m.copied);
+                copied > vault.deletions.done
+            });
+            if copied && !model.session.read_only {
+                hints.push((Action::Drain, "drain copied"));
+            }
+            hints.extend([
+                (Action::NextPane, "next pane"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ]);
+            hints
+        }
+        (None, Pane::Archives) => {
+            let mut hints = vec![
+                (Action::Filter, "filter"),
+                (Action::Tree, "tree"),
+                (Action::PlanRange, "plan range"),
+                (Action::Mark, "mark"),
+                (Action::Launch, "restore marked"),
+            ];
+            // Copying works on marks only, and never in read-only mode.
+            if !model.archives.marks.is_empty() && !model.session.read_only {
+                hints.push((Action::Migrate, "copy marked to S3"));
+            }
+            hints.extend([(Action::Help, "help"), (Action::Quit, "quit")]);
+            hints
+        }
+        // A migration copies its outputs itself: its row is carried on, not
+        // downloaded.
+        (None, Pane::Jobs)
+            if model
+                .jobs
+                .selected_batch()
+                .is_some_and(|b| b.is_migration()) =>
+        {
+            vec![
+                (Action::Open, "open"),
+                (Action::Launch, "carry on"),
+                (Action::Renew, "renew"),
+                (Action::Refresh, "refresh"),
+                (Action::NextPane, "next pane"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ]
+        }
         (None, Pane::Jobs) => vec![
             (Action::Open, "open"),
             (Action::Download, "download"),
@@ -193,6 +239,26 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
         Paragraph::new(Line::from(spans)).alignment(Alignment::Left),
         area,
     );
+}
+
+/// The migration dialog's keys: those that act at its stage.
+fn migration_hints(dialog: &crate::tui::migration::MigrationDialog) -> Vec<(Action, &'static str)> {
+    use crate::tui::migration::MigrationStage;
+    match dialog.stage {
+        MigrationStage::Choosing if dialog.field.takes_typing() => vec![
+            (Action::NextPane, "next field"),
+            (Action::Open, "summary"),
+            (Action::Back, "close"),
+        ],
+        MigrationStage::Choosing => vec![
+            (Action::NextPane, "next field"),
+            (Action::Down, "change"),
+            (Action::Open, "summary"),
+            (Action::Back, "close"),
+        ],
+        MigrationStage::Preparing(_) => vec![(Action::Back, "back")],
+        MigrationStage::Ready(_) => vec![(Action::Open, "start"), (Action::Back, "back")],
+    }
 }
 
 /// A bordered block whose border shows whether it has the focus.

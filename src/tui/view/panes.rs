@@ -7,13 +7,14 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, List, ListItem, ListState, Paragraph, Row, Table, TableState, Wrap};
 
-use super::format::{ago, glacier_date, size, size_u128};
+use super::format::{ago, glacier_date, size, size_u128, span};
 use super::pane_block;
-use crate::store::{ArchiveRow, FolderEntryKind, SortKey};
+use crate::store::{ArchiveRow, FolderEntryKind, MigrationProgress, SortKey};
 use crate::text::printable;
 use crate::tui::keymap::Action;
 use crate::tui::marks::grouped;
 use crate::tui::model::{ArchiveTable, FolderView, Model, Pane};
+use crate::tui::progress::{MigrationNext, migration_next};
 
 /// A marked archive, or a folder whose archives are all marked.
 const MARKED: &str = "✓";
@@ -53,6 +54,9 @@ pub fn vaults(frame: &mut Frame, model: &Model, area: Rect) {
                 };
                 lines.push(Line::from(Span::styled(text, theme.text(theme.warning))));
             }
+            if let Some(migration) = &vault.migration {
+                lines.extend(migration_lines(model, migration));
+            }
             ListItem::new(lines)
         })
         .collect();
@@ -63,6 +67,41 @@ pub fn vaults(frame: &mut Frame, model: &Model, area: Rect) {
         .highlight_style(theme.selection());
     let mut state = ListState::default().with_selected((!empty).then_some(model.vault_cursor));
     frame.render_stateful_widget(list, area, &mut state);
+}
+
+/// Three short lines on the vault's newest migration (the pane is narrow):
+/// archives copied of all, bytes copied of all, and what comes next.
+fn migration_lines(model: &Model, progress: &MigrationProgress) -> [Line<'static>; 3] {
+    let theme = &model.config.theme;
+    let working = model.jobs.batch_work.contains_key(&progress.batch);
+    let next = migration_next(progress, model.session.speed, working, model.now);
+    let (next, color) = match next {
+        MigrationNext::Done => ("done".to_owned(), theme.good),
+        MigrationNext::EndsBy(at) if at > model.now => {
+            let left = std::time::Duration::try_from(at - model.now).unwrap_or_default();
+            (format!("ends in {}", span(left)), theme.accent)
+        }
+        MigrationNext::EndsBy(_) => ("ends any moment".to_owned(), theme.accent),
+        MigrationNext::Copying => ("copying what is ready".to_owned(), theme.accent),
+        MigrationNext::ToStart(count) => (format!("{} to start", grouped(count)), theme.warning),
+        MigrationNext::Ready(count) => (format!("{} ready to copy", grouped(count)), theme.warning),
+        MigrationNext::Failed(count) => (format!("{} failed", grouped(count)), theme.bad),
+    };
+    [
+        Line::from(Span::styled(
+            format!(
+                "  copied {}/{} to S3",
+                grouped(progress.copied),
+                grouped(progress.archives)
+            ),
+            theme.text(theme.accent),
+        )),
+        Line::from(Span::styled(
+            format!("  {}/{}", size(progress.copied_bytes), size(progress.bytes)),
+            theme.text(theme.muted),
+        )),
+        Line::from(Span::styled(format!("  {next}"), theme.text(color))),
+    ]
 }
 
 pub fn archives(frame: &mut Frame, model: &Model, area: Rect) {

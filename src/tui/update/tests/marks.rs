@@ -262,6 +262,7 @@ fn another_vault_starts_without_marks_and_the_status_bar_says_so() {
             snapshot_count: 1,
             live_archives: None,
             deletions: Default::default(),
+            migration: None,
         },
         VaultSummary {
             key: other.vault.key.clone(),
@@ -269,6 +270,7 @@ fn another_vault_starts_without_marks_and_the_status_bar_says_so() {
             snapshot_count: 1,
             live_archives: None,
             deletions: Default::default(),
+            migration: None,
         },
     ];
     update(&mut model, Msg::Loaded(Loaded::Vaults(Ok(vaults))), NOW);

@@ -3,7 +3,9 @@
 //! the jobs pane's rows of plans.
 
 mod batch;
+mod drain;
 mod marks;
+mod migration;
 mod plans;
 mod renew;
 mod spending;
@@ -45,6 +47,7 @@ fn the_first_screen_asks_for_one_page_and_the_jobs() {
         snapshot_count: 1,
         live_archives: None,
         deletions: Default::default(),
+        migration: None,
     }];
     let cmds = update(&mut model, Msg::Loaded(Loaded::Vaults(Ok(vaults))), NOW);
     let pages: Vec<_> = cmds
