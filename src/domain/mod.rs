@@ -14,3 +14,4 @@ pub mod migrate;
 pub mod names;
 pub mod range;
 pub mod treehash;
+pub mod zip;

@@ -125,7 +125,10 @@ fn the_summary_warns_when_every_job_will_notify_the_vaults_topic() {
         drawn.contains("the vault notifies arn:aws:sns:us-east-1:1:restores"),
         "{drawn}"
     );
-    assert!(drawn.contains("every finished retrieval: about 2"), "{drawn}");
+    assert!(
+        drawn.contains("every finished retrieval: about 2"),
+        "{drawn}"
+    );
     assert!(!drawn.contains('\u{1b}'));
 }
 
