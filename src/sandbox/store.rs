@@ -222,8 +222,10 @@ mod tests {
     #[test]
     fn a_kept_state_loads_again_and_a_temporary_one_is_never_written() {
         let dir = tempfile::tempdir().unwrap();
-        let mut state = SandboxState::default();
-        state.id_counter = 41;
+        let state = SandboxState {
+            id_counter: 41,
+            ..SandboxState::default()
+        };
         let kept = StateStore::open(Some(dir.path())).unwrap();
         assert!(kept.keeps_state());
         kept.save(&state).unwrap();
