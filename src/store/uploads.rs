@@ -275,6 +275,28 @@ impl Store {
             .at(path)
     }
 
+    /// The key each archive of `batch` goes to, by archive id (the uploads
+    /// that are not aborted), in one read.
+    pub fn batch_keys(
+        &self,
+        batch: BatchId,
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        let path = self.catalog.path();
+        let conn = self.catalog.read_connection();
+        let mut statement = conn
+            .prepare_cached(
+                "SELECT p.archive_id, u.key
+                 FROM upload u JOIN batch_plan bp ON bp.plan = u.plan JOIN plan p ON p.id = u.plan
+                 WHERE bp.batch = ?1 AND u.aborted_at IS NULL AND p.archive_id IS NOT NULL",
+            )
+            .at(path)?;
+        statement
+            .query_map([batch.0], |r| Ok((r.get(0)?, r.get(1)?)))
+            .at(path)?
+            .collect::<Result<_, _>>()
+            .at(path)
+    }
+
     /// The copy of `plan`'s archive, if one is planned.
     pub fn upload_of_plan(&self, plan: PlanId) -> Result<Option<UploadEntry>, StoreError> {
         let path = self.catalog.path();

@@ -40,6 +40,25 @@ pub fn live_sandbox_with(speedup: f64) -> Live {
     }
 }
 
+/// A live sandbox running at `speedup` that also serves its S3 endpoint.
+pub fn live_sandbox_with_s3(speedup: u32) -> Live {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let sandbox = runtime.block_on(common::start_sandbox_with_s3(
+        defrost::sandbox::SandboxOptions {
+            speedup: defrost::sandbox::Speedup::new(f64::from(speedup)).unwrap(),
+            ..Default::default()
+        },
+    ));
+    Live {
+        sandbox,
+        _runtime: runtime,
+    }
+}
+
 /// `defrost` with test credentials and empty AWS config files, so nothing on
 /// this machine (profiles, SSO, a region) changes what it does.
 pub fn defrost(aws_home: &TempDir, endpoint: &str) -> Command {

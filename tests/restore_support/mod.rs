@@ -55,6 +55,12 @@ impl Restore {
         } else {
             live_sandbox_at(speedup)
         };
+        Restore::sized_in(live, speedup, archives)
+    }
+
+    /// The same in a sandbox already started (with its S3 endpoint, say), whose
+    /// clock runs `speedup` times Glacier's.
+    pub fn sized_in(live: Live, speedup: u32, archives: &[(&str, u64)]) -> Self {
         let specs: Vec<Spec<'_>> = archives
             .iter()
             .map(|(description, size)| Spec {
