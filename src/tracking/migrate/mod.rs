@@ -3,13 +3,15 @@
 //! folder. `prepare` works out each archive's key and what is in the bucket
 //! already; `copy` streams one ready output into a multipart upload, checked
 //! part by part; the batch loop drives both. `resume` finds the migration
-//! the same command made before.
+//! the same command made before; `abort` clears what a given-up one left in S3.
 
+mod abort;
 pub mod copy;
 mod prepare;
 mod resume;
 mod run;
 
+pub use abort::{Aborted, abort_unfinished_uploads};
 pub use copy::{Copied, CopyJob, LARGEST_PART_IN_MEMORY, copy_archive};
 pub use prepare::{
     InBucket, MigrationRequest, PreparedMigration, prepare_migration, record_migration,
