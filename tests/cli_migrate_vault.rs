@@ -16,13 +16,13 @@ mod common;
 mod jobs_support;
 mod moto_server;
 mod restore_support;
+mod s3_behaviour;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 use defrost::domain::migrate::read_user_metadata;
 use defrost::s3::{ObjectStore, SdkS3};
 use defrost::sandbox::seed::describe::{DescriptionFormat, describe};
@@ -194,24 +194,11 @@ impl Setup {
     }
 }
 
-fn create_bucket(moto: &MotoServer, runtime: &tokio::runtime::Runtime) {
-    let config = aws_sdk_s3::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
-        .endpoint_url(&moto.endpoint)
-        .force_path_style(true)
-        .build();
-    let client = aws_sdk_s3::Client::from_conf(config);
-    runtime
-        .block_on(client.create_bucket().bucket(BUCKET).send())
-        .unwrap();
-}
-
 fn setup(total: usize) -> Setup {
     let moto = MotoServer::start();
     let live = cli_live::live_sandbox_at(SPEEDUP);
-    create_bucket(&moto, &live._runtime);
+    live._runtime
+        .block_on(s3_behaviour::create_bucket(&moto.endpoint, BUCKET));
     let planned = descriptions(total);
     let specs: Vec<Spec<'_>> = (planned.iter().enumerate())
         .map(|(n, (description, _))| Spec {
