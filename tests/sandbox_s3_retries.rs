@@ -144,3 +144,27 @@ fn a_failure_that_lasts_is_said_once_the_attempts_are_spent() {
             .unwrap();
     });
 }
+
+#[test]
+fn a_failure_answered_to_a_large_part_reads_as_s3s_answer_not_a_broken_connection() {
+    runtime().block_on(async {
+        let (sandbox, store) = sandbox().await;
+        let upload_id = store
+            .create_multipart_upload("k", StorageClass::Standard, &BTreeMap::new())
+            .await
+            .unwrap();
+        add_fault(
+            &sandbox,
+            json!({"kind": "service_unavailable", "operation": "s3:UploadPart", "persistent": true}),
+        )
+        .await;
+        let part = body(6, 16 * MIB);
+        for _ in 0..3 {
+            let err = store
+                .upload_part("k", &upload_id, 1, part.clone(), s3_behaviour::sha256(&part))
+                .await
+                .unwrap_err();
+            assert!(matches!(err, S3Error::ServerError { status: 500, .. }), "{err:?}");
+        }
+    });
+}
