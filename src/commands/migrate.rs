@@ -13,18 +13,18 @@ use crate::commands::BadInput;
 use crate::commands::cached::{count, open_snapshot, open_store};
 use crate::commands::restore::SelectionArgs;
 use crate::commands::restore::view::{COPY_WORDS, event_json, event_line, outcome_json};
-use crate::commands::shared_args::JsonLines;
+use crate::commands::shared_args::{JsonLines, S3Endpoint};
 use crate::domain::batch::pacing::DEFAULT_REQUESTS_PER_SECOND;
 use crate::domain::cost::PriceTable;
 use crate::domain::job_params::Tier;
 use crate::domain::migrate::{KeyPrefix, NameOverrides, StorageClass, StoragePriceTable};
 use crate::glacier::{GlacierApi as _, SdkGlacier};
 use crate::s3::SdkS3;
-use crate::store::{BatchLimits, VaultKey};
+use crate::store::{ArchiveRow, BatchId, BatchLimits, Store, VaultKey};
 use crate::tracking::batch::{BatchRequest, RunOptions};
 use crate::tracking::migrate::{
-    CopySettings, MigrationRequest, prepare_migration, record_migration, run_migration,
-    write_manifest,
+    CopySettings, MigrationRequest, earlier_migration, prepare_migration, record_migration,
+    run_migration, write_manifest,
 };
 
 #[derive(Debug, clap::Args)]
@@ -60,13 +60,8 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "FILE")]
     pub names: Option<std::path::PathBuf>,
 
-    /// Send S3 requests to this URL instead of AWS (a local S3 server)
-    #[arg(long, value_name = "URL")]
-    pub s3_endpoint_url: Option<String>,
-
-    /// The bucket's region [default: the vault's]
-    #[arg(long, value_name = "REGION")]
-    pub s3_region: Option<String>,
+    #[command(flatten)]
+    pub s3: S3Endpoint,
 
     /// Copy even when the bucket is in another region than the vault
     #[arg(long)]
@@ -141,14 +136,7 @@ pub fn run(global: &GlobalOpts, args: MigrateArgs) -> anyhow::Result<()> {
     };
     crate::commands::block_on(async {
         let glacier = SdkGlacier::connect(&global.connect_options()).await?;
-        let s3_options = crate::s3::ConnectOptions {
-            profile: global.profile.clone(),
-            region: args
-                .s3_region
-                .clone()
-                .or_else(|| Some(glacier.region().to_owned())),
-            endpoint_url: args.s3_endpoint_url.clone(),
-        };
+        let s3_options = args.s3.connect_options(global, glacier.region());
         let s3 = SdkS3::connect(&s3_options, &args.bucket).await?;
         let vault = VaultKey {
             account: args.account.clone().unwrap_or_else(|| "-".into()),
@@ -183,87 +171,155 @@ pub fn run(global: &GlobalOpts, args: MigrateArgs) -> anyhow::Result<()> {
             overwrite: args.overwrite,
             allow_cross_region: args.allow_cross_region,
         };
-        let prices = PriceTable::published().context("the published prices")?;
-        let storage_prices = StoragePriceTable::published().context("the published S3 prices")?;
-        let now = OffsetDateTime::now_utc();
-        let prepared = prepare_migration(
-            &glacier,
-            &s3,
-            &mut store,
-            request,
-            rows,
-            &prices,
-            &storage_prices,
-            now,
-        )
-        .await?;
-        let json = args.output.json;
-        if !(json && args.yes) {
-            eprint!(
-                "{}",
-                crate::commands::migrate_summary::summary(&prepared, &prices, &storage_prices)
-            );
-        }
-        if prepared.batch.summary.to_start.archives > 0 && !args.yes {
-            if !std::io::stdin().is_terminal() {
-                return Err(BadInput(
-                    "standard input is not a terminal, so defrost cannot ask before starting paid retrieval jobs; add --yes to start them without asking".into(),
-                )
-                .into());
+        // The same command again goes on with the migration it made, each
+        // copy from its last journaled part; a given-up one is not taken up.
+        let id = match earlier_migration(&store, &request, &rows)? {
+            Some(earlier) => {
+                eprintln!(
+                    "going on with batch {} ({} archives, made {})",
+                    earlier.id, earlier.archives, earlier.made_at
+                );
+                earlier.id
             }
-            let question = format!(
-                "Start {} job(s)? [y/N] ",
-                prepared.batch.summary.to_start.archives
-            );
-            if !crate::commands::retrieve::confirm(&question)? {
-                eprintln!("nothing was started");
-                return anyhow::Ok(());
-            }
-        }
-        let id = record_migration(&mut store, &prepared, OffsetDateTime::now_utc())?;
-        let batch = store.batch(id)?.context("the batch just journaled")?;
-        let options = RunOptions {
-            no_wait: false,
-            requests_per_second: args.requests_per_second,
-            started_by: crate::tracking::started_by_here(),
-        };
-        let counts = run_migration(
-            &glacier,
-            &s3,
-            &mut store,
-            id,
-            &options,
-            &settings,
-            |event, _| {
-                if json {
-                    println!("{}", event_json(&batch, event));
-                } else if let Some(line) = event_line(event, &COPY_WORDS) {
-                    eprintln!("{line}");
-                }
+            None => match new_migration(&args, &glacier, &s3, &mut store, request, rows).await? {
+                Some(id) => id,
+                None => return anyhow::Ok(()),
             },
-            |_| {},
-        )
-        .await?;
-        let (paths, keys) = write_manifest(&s3, &store, id).await?;
-        let mut out = std::io::stdout().lock();
-        if json {
-            writeln!(out, "{}", outcome_json(&batch, &counts, false))?;
-        } else {
-            writeln!(
-                out,
-                "{} of {} archives copied to s3://{}; manifest at s3://{}/{} and {}",
-                count(counts.restored),
-                count(counts.archives),
-                crate::text::printable(&args.bucket),
-                crate::text::printable(&args.bucket),
-                crate::text::printable(keys.first().map_or("", String::as_str)),
-                paths
-                    .first()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default()
-            )?;
-        }
-        out.flush()?;
-        Ok(())
+        };
+        follow(&args, &glacier, &s3, &mut store, id, &settings).await
     })
+}
+
+/// Shows what a new migration would do and cost, asks, and journals it; its
+/// batch, or `None` when the user said no.
+async fn new_migration(
+    args: &MigrateArgs,
+    glacier: &SdkGlacier,
+    s3: &SdkS3,
+    store: &mut Store,
+    request: MigrationRequest,
+    rows: Vec<ArchiveRow>,
+) -> anyhow::Result<Option<BatchId>> {
+    let prices = PriceTable::published().context("the published prices")?;
+    let storage_prices = StoragePriceTable::published().context("the published S3 prices")?;
+    let now = OffsetDateTime::now_utc();
+    let given_up = given_up_before(store, &request)?;
+    let prepared = prepare_migration(
+        glacier,
+        s3,
+        store,
+        request,
+        rows,
+        &prices,
+        &storage_prices,
+        now,
+    )
+    .await?;
+    // Said even to scripts, as going on with a batch is: which batch runs.
+    if let Some(batch) = given_up {
+        eprintln!(
+            "Batch {batch} of these archives was given up; this is a new batch, which copies nothing already in the bucket again"
+        );
+    }
+    if !(args.output.json && args.yes) {
+        eprint!(
+            "{}",
+            crate::commands::migrate_summary::summary(&prepared, &prices, &storage_prices)
+        );
+    }
+    if prepared.batch.summary.to_start.archives > 0 && !args.yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(BadInput(
+                "standard input is not a terminal, so defrost cannot ask before starting paid retrieval jobs; add --yes to start them without asking".into(),
+            )
+            .into());
+        }
+        let question = format!(
+            "Start {} job(s)? [y/N] ",
+            prepared.batch.summary.to_start.archives
+        );
+        if !crate::commands::retrieve::confirm(&question)? {
+            eprintln!("nothing was started");
+            return Ok(None);
+        }
+    }
+    Ok(Some(record_migration(
+        store,
+        &prepared,
+        OffsetDateTime::now_utc(),
+    )?))
+}
+
+/// The newest given-up batch into the same place with the same selection,
+/// to say why the same command makes a new one.
+fn given_up_before(store: &Store, request: &MigrationRequest) -> anyhow::Result<Option<BatchId>> {
+    let address = format!("s3://{}/{}", request.bucket, request.prefix.as_str());
+    let selection = &request.batch.selection;
+    Ok(store
+        .batches(Some(&request.batch.vault))?
+        .into_iter()
+        .rev()
+        .find(|batch| {
+            batch.given_up_at.is_some()
+                && batch.to == address
+                && batch.selection.kind() == selection.kind()
+                && batch.selection.text() == selection.text()
+        })
+        .map(|batch| batch.id))
+}
+
+/// Runs the migration `id` to its end, then writes its manifest.
+async fn follow(
+    args: &MigrateArgs,
+    glacier: &SdkGlacier,
+    s3: &SdkS3,
+    store: &mut Store,
+    id: BatchId,
+    settings: &CopySettings,
+) -> anyhow::Result<()> {
+    let json = args.output.json;
+    let batch = store.batch(id)?.context("the batch just journaled")?;
+    let options = RunOptions {
+        no_wait: false,
+        requests_per_second: args.requests_per_second,
+        started_by: crate::tracking::started_by_here(),
+    };
+    let counts = run_migration(
+        glacier,
+        s3,
+        store,
+        id,
+        &options,
+        settings,
+        |event, _| {
+            if json {
+                println!("{}", event_json(&batch, event));
+            } else if let Some(line) = event_line(event, &COPY_WORDS) {
+                eprintln!("{line}");
+            }
+        },
+        |_| {},
+    )
+    .await?;
+    let (paths, keys) = write_manifest(s3, store, id).await?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{}", outcome_json(&batch, &counts, false))?;
+    } else {
+        writeln!(
+            out,
+            "{} of {} archives copied to s3://{}; manifest at s3://{}/{} and {}",
+            count(counts.restored),
+            count(counts.archives),
+            crate::text::printable(&args.bucket),
+            crate::text::printable(&args.bucket),
+            crate::text::printable(keys.first().map_or("", String::as_str)),
+            paths
+                .first()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        )?;
+    }
+    out.flush()?;
+    Ok(())
 }

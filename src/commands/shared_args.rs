@@ -57,6 +57,41 @@ impl GlacierVault {
     }
 }
 
+/// Where S3 is, for the commands that talk to a bucket (a migration, and
+/// giving one up): credentials come from `--profile` and the environment, as
+/// for Glacier.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct S3Endpoint {
+    /// Send S3 requests to this URL instead of AWS (a local S3 server)
+    #[arg(long, value_name = "URL")]
+    pub s3_endpoint_url: Option<String>,
+
+    /// The bucket's region [default: the vault's, or the bucket's as a
+    /// migration found it]
+    #[arg(long, value_name = "REGION")]
+    pub s3_region: Option<String>,
+}
+
+impl S3Endpoint {
+    /// How to connect: the profile of the global options, the region given
+    /// or else `default_region`, the endpoint given.
+    pub fn connect_options(
+        &self,
+        global: &GlobalOpts,
+        default_region: &str,
+    ) -> crate::s3::ConnectOptions {
+        crate::s3::ConnectOptions {
+            profile: global.profile.clone(),
+            region: Some(
+                self.s3_region
+                    .clone()
+                    .unwrap_or_else(|| default_region.to_owned()),
+            ),
+            endpoint_url: self.s3_endpoint_url.clone(),
+        }
+    }
+}
+
 /// `--json` for the commands that list things (jobs, archives, snapshots,
 /// vaults) a line each: what each line holds is the command's own.
 #[derive(Debug, Clone, Copy, clap::Args)]

@@ -4,6 +4,7 @@
 //! engine can be tested with a fake store.
 
 mod api;
+mod composite;
 mod error;
 mod sdk;
 

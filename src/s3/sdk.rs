@@ -3,17 +3,14 @@
 //! `AWS_*` variables), with the bucket's own region and endpoint, and the SDK's
 //! standard retries.
 
+mod connect;
 mod convert;
 mod errors;
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
-use aws_config::BehaviorVersion;
-use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::retry::RetryConfig;
-use aws_sdk_s3::config::{Credentials, ProvideCredentials, Region};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{ChecksumAlgorithm, ChecksumMode, CompletedMultipartUpload};
 use base64::Engine as _;
@@ -24,27 +21,21 @@ use sha2::{Digest, Sha256};
 use super::api::{
     CompletedPart, ObjectDone, ObjectFacts, ObjectStore, PartBody, PartDone, PartFacts, UploadFacts,
 };
+use super::composite::is_completion_of;
 use super::error::S3Error;
 use crate::domain::migrate::StorageClass;
 use crate::text::chain_text;
 use crate::text::printable;
+pub use connect::ConnectOptions;
 use errors::{Subject, service_error};
 
-/// Three attempts (two retries) ride out a SlowDown or a passing 500 without
-/// keeping someone waiting long on a real outage, as for Glacier.
-const MAX_ATTEMPTS: u32 = 3;
-
-/// Where and as whom to connect, as the aws CLI's `--profile`, `--region` and
-/// `--endpoint-url` say; the region is the bucket's, which may differ from the
-/// vault's.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectOptions {
-    pub profile: Option<String>,
-    pub region: Option<String>,
-    /// An S3-compatible server; requests to it use path-style addresses
-    /// (`URL/bucket/key`), which such servers expect.
-    pub endpoint_url: Option<String>,
-}
+/// Attempts at the requests made once per object or per run, whose failure
+/// costs a whole object's copy or the run's last step (starting, listing,
+/// completing and aborting an upload, writing a manifest): more than the
+/// client's three, so an outage of several seconds is ridden out with the
+/// SDK's growing, jittered back-off. Parts are sent again by their caller,
+/// and keep the client's three.
+const PATIENT_ATTEMPTS: u32 = 5;
 
 /// An S3 client for one bucket.
 #[derive(Debug, Clone)]
@@ -54,75 +45,11 @@ pub struct SdkS3 {
     /// Where requests go, to name in network errors (printable).
     endpoint: String,
     region: String,
+    /// The client's retries, which patient requests lengthen.
+    retry: RetryConfig,
 }
 
 impl SdkS3 {
-    /// Configures a client as the aws CLI would, from the options, the
-    /// environment and the shared config files, and checks that credentials can
-    /// be found before any request is made.
-    pub async fn connect(options: &ConnectOptions, bucket: &str) -> Result<Self, S3Error> {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest());
-        if let Some(profile) = &options.profile {
-            // An explicit --profile beats AWS_ACCESS_KEY_ID in the aws CLI; the
-            // SDK's default chain would try the environment first.
-            let credentials = ProfileFileCredentialsProvider::builder()
-                .profile_name(profile)
-                .build();
-            loader = loader
-                .profile_name(profile)
-                .credentials_provider(credentials);
-        }
-        if let Some(region) = &options.region {
-            loader = loader.region(Region::new(region.clone()));
-        }
-        let shared = loader.load().await;
-        let region = shared.region().ok_or(S3Error::NoRegion)?.to_string();
-        check_credentials(&shared, options.profile.as_deref()).await?;
-        // In the order the SDK resolves them: the option, the service's own
-        // variable, then the one for every service.
-        let custom = options
-            .endpoint_url
-            .clone()
-            .or_else(|| std::env::var("AWS_ENDPOINT_URL_S3").ok())
-            .or_else(|| shared.endpoint_url().map(str::to_owned));
-        let mut config = aws_sdk_s3::config::Builder::from(&shared)
-            .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS));
-        if let Some(url) = &custom {
-            config = config.endpoint_url(url).force_path_style(true);
-        }
-        let endpoint = custom.unwrap_or_else(|| format!("https://s3.{region}.amazonaws.com"));
-        Ok(Self {
-            client: Client::from_conf(config.build()),
-            bucket: bucket.to_owned(),
-            endpoint: printable(&endpoint),
-            region,
-        })
-    }
-
-    /// A client for a local S3-compatible server with fixed test credentials and
-    /// short retry back-off, so tests exercise the production request path
-    /// quickly.
-    pub fn for_endpoint(url: &str, region: &str, bucket: &str) -> Self {
-        let config = aws_sdk_s3::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new(region.to_owned()))
-            .credentials_provider(Credentials::new("test", "test", None, None, "defrost"))
-            .endpoint_url(url)
-            .force_path_style(true)
-            .retry_config(
-                RetryConfig::standard()
-                    .with_max_attempts(MAX_ATTEMPTS)
-                    .with_initial_backoff(Duration::from_millis(10)),
-            )
-            .build();
-        Self {
-            client: Client::from_conf(config),
-            bucket: bucket.to_owned(),
-            endpoint: printable(url),
-            region: region.to_owned(),
-        }
-    }
-
     /// The same client for another bucket of the same account and region.
     pub fn with_bucket(&self, bucket: &str) -> Self {
         Self {
@@ -134,6 +61,12 @@ impl SdkS3 {
     /// Where requests go.
     pub fn endpoint(&self) -> &str {
         &self.endpoint
+    }
+
+    /// The configuration a patient request runs with.
+    fn patient(&self) -> aws_sdk_s3::config::Builder {
+        aws_sdk_s3::config::Builder::default()
+            .retry_config(self.retry.clone().with_max_attempts(PATIENT_ATTEMPTS))
     }
 
     fn error<E>(&self, err: aws_sdk_s3::error::SdkError<E>, subject: Subject<'_>) -> S3Error
@@ -157,29 +90,6 @@ impl SdkS3 {
             upload_id,
         }
     }
-}
-
-/// Finding no credentials is the user's to fix, so it is said before the first
-/// request rather than as a failed request after retries.
-async fn check_credentials(
-    shared: &aws_config::SdkConfig,
-    profile: Option<&str>,
-) -> Result<(), S3Error> {
-    let missing = |detail: String| match profile {
-        Some(profile) => S3Error::Profile {
-            profile: printable(profile),
-            detail,
-        },
-        None => S3Error::NoCredentials { detail },
-    };
-    let Some(provider) = shared.credentials_provider() else {
-        return Err(missing("no credentials provider is configured".into()));
-    };
-    provider
-        .provide_credentials()
-        .await
-        .map(drop)
-        .map_err(|err| missing(chain_text(&err)))
 }
 
 impl ObjectStore for SdkS3 {
@@ -238,6 +148,8 @@ impl ObjectStore for SdkS3 {
             .storage_class(convert::storage_class(storage_class))
             .checksum_algorithm(ChecksumAlgorithm::Sha256)
             .set_metadata(Some(metadata.clone().into_iter().collect()))
+            .customize()
+            .config_override(self.patient())
             .send()
             .await
             .map_err(|err| self.error(err, self.object(key)))?;
@@ -303,6 +215,8 @@ impl ObjectStore for SdkS3 {
                 .key(key)
                 .upload_id(upload_id)
                 .set_part_number_marker(marker.clone())
+                .customize()
+                .config_override(self.patient())
                 .send()
                 .await
                 .map_err(|err| self.error(err, self.upload(key, upload_id)))?;
@@ -335,7 +249,7 @@ impl ObjectStore for SdkS3 {
                     .build()
             })
             .collect();
-        let done = self
+        let answer = self
             .client
             .complete_multipart_upload()
             .bucket(&self.bucket)
@@ -346,13 +260,35 @@ impl ObjectStore for SdkS3 {
                     .set_parts(Some(sdk_parts))
                     .build(),
             )
+            .customize()
+            .config_override(self.patient())
             .send()
-            .await
-            .map_err(|err| self.error(err, self.upload(key, upload_id)))?;
-        Ok(ObjectDone {
-            etag: done.e_tag().map(str::to_owned),
-            checksum_sha256: done.checksum_sha256().map(str::to_owned),
-        })
+            .await;
+        match answer {
+            Ok(done) => Ok(ObjectDone {
+                etag: done.e_tag().map(str::to_owned),
+                checksum_sha256: done.checksum_sha256().map(str::to_owned),
+            }),
+            Err(err) => match self.error(err, self.upload(key, upload_id)) {
+                // A completion whose answer was lost (a retry after a 500 or a
+                // timeout that came once S3 had joined the parts) finds the
+                // upload gone: the object under the key, made of exactly these
+                // parts, is its work.
+                lost @ S3Error::NoSuchUpload { .. } => match self.head_object(key).await {
+                    Ok(Some(facts))
+                        if (facts.checksum_sha256.as_deref())
+                            .is_some_and(|held| is_completion_of(held, &ordered)) =>
+                    {
+                        Ok(ObjectDone {
+                            etag: facts.etag,
+                            checksum_sha256: facts.checksum_sha256,
+                        })
+                    }
+                    _ => Err(lost),
+                },
+                other => Err(other),
+            },
+        }
     }
 
     async fn abort_multipart_upload(&self, key: &str, upload_id: &str) -> Result<(), S3Error> {
@@ -361,6 +297,8 @@ impl ObjectStore for SdkS3 {
             .bucket(&self.bucket)
             .key(key)
             .upload_id(upload_id)
+            .customize()
+            .config_override(self.patient())
             .send()
             .await
             .map(drop)
@@ -378,6 +316,8 @@ impl ObjectStore for SdkS3 {
                 .prefix(prefix)
                 .set_key_marker(markers.0.clone())
                 .set_upload_id_marker(markers.1.clone())
+                .customize()
+                .config_override(self.patient())
                 .send()
                 .await
                 .map_err(|err| self.error(err, Subject::Bucket(&self.bucket)))?;
@@ -411,6 +351,8 @@ impl ObjectStore for SdkS3 {
             .checksum_algorithm(ChecksumAlgorithm::Sha256)
             .checksum_sha256(BASE64.encode(digest))
             .body(ByteStream::from(body))
+            .customize()
+            .config_override(self.patient())
             .send()
             .await
             .map_err(|err| self.error(err, self.object(key)))?;

@@ -17,7 +17,10 @@
 //! `operation` (a Glacier operation name such as `GetJobOutput`, or one of the S3
 //! endpoint's as `s3:UploadPart`, which S3 requests alone meet), and how long it
 //! lasts: `count = N` (fires N times, default 1, then is gone) or `persistent = true`
-//! (fires until cleared). A fault fires only when it shows: a drop or a stall only on
+//! (fires until cleared). An error reply may wait: `after_requests = N` lets the
+//! first N requests in its scope through (counted in the listing as `passed`,
+//! whichever fault answers them), so a failure can strike mid-run, and one that
+//! never fires counts requests. A fault fires only when it shows: a drop or a stall only on
 //! a body longer than `after_bytes`, a flip only on a body holding its byte. The oldest
 //! matching fault fires first; one request gets at most one error reply.
 //!

@@ -50,7 +50,9 @@ pub use plans::{
 pub use snapshot::{
     ArchivePage, ArchiveQuery, ArchiveRow, FolderEntry, FolderEntryKind, Snapshot, SortKey,
 };
-pub use uploads::{BucketTarget, CompletedUpload, UploadEntry, UploadId, UploadPart};
+pub use uploads::{
+    BucketTarget, CompletedUpload, UnfinishedUpload, UploadEntry, UploadId, UploadPart,
+};
 
 use catalog::Catalog;
 

@@ -58,6 +58,21 @@ pub struct UploadEntry {
     pub completed: Option<CompletedUpload>,
 }
 
+/// An upload S3 was asked for and that was neither completed nor aborted:
+/// S3 keeps (and bills) its parts until someone aborts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnfinishedUpload {
+    pub id: UploadId,
+    pub plan: PlanId,
+    pub bucket: String,
+    pub key: String,
+    /// S3's id for it.
+    pub upload_id: String,
+    /// The parts S3 took, as the journal has them, and their bytes.
+    pub parts: u64,
+    pub bytes: u64,
+}
+
 /// An object S3 completed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompletedUpload {
@@ -206,6 +221,80 @@ impl Store {
             )?;
             Ok(())
         })
+    }
+
+    /// Writes down that the upload was aborted (or that S3 no longer had it),
+    /// after S3 said so: its parts are gone, and the plan no longer counts on
+    /// it. A completed upload is never marked; aborting again keeps the first
+    /// moment.
+    pub fn record_upload_aborted(
+        &mut self,
+        id: UploadId,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        self.change(|tx| {
+            tx.execute(
+                "UPDATE upload SET aborted_at = coalesce(aborted_at, ?2)
+                 WHERE id = ?1 AND completed_at IS NULL",
+                params![id.0, rfc3339(at)],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The uploads of `batch`'s archives that S3 was asked for and that are
+    /// neither completed nor aborted, in the batch's order.
+    pub fn unfinished_uploads(&self, batch: BatchId) -> Result<Vec<UnfinishedUpload>, StoreError> {
+        let path = self.catalog.path();
+        let conn = self.catalog.read_connection();
+        let mut statement = conn
+            .prepare_cached(
+                "SELECT u.id, u.plan, u.bucket, u.key, u.upload_id,
+                        (SELECT count(*) FROM upload_part p WHERE p.upload = u.id),
+                        (SELECT coalesce(sum(p.size), 0) FROM upload_part p WHERE p.upload = u.id)
+                 FROM upload u JOIN batch_plan bp ON bp.plan = u.plan
+                 WHERE bp.batch = ?1 AND u.upload_id IS NOT NULL
+                       AND u.completed_at IS NULL AND u.aborted_at IS NULL
+                 ORDER BY bp.ord, u.id",
+            )
+            .at(path)?;
+        statement
+            .query_map([batch.0], |r| {
+                Ok(UnfinishedUpload {
+                    id: UploadId(r.get(0)?),
+                    plan: PlanId(r.get(1)?),
+                    bucket: r.get(2)?,
+                    key: r.get(3)?,
+                    upload_id: r.get(4)?,
+                    parts: r.get::<_, i64>(5)?.max(0) as u64,
+                    bytes: r.get::<_, i64>(6)?.max(0) as u64,
+                })
+            })
+            .at(path)?
+            .collect::<Result<Vec<_>, _>>()
+            .at(path)
+    }
+
+    /// The key each archive of `batch` goes to, by archive id (the uploads
+    /// that are not aborted), in one read.
+    pub fn batch_keys(
+        &self,
+        batch: BatchId,
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        let path = self.catalog.path();
+        let conn = self.catalog.read_connection();
+        let mut statement = conn
+            .prepare_cached(
+                "SELECT p.archive_id, u.key
+                 FROM upload u JOIN batch_plan bp ON bp.plan = u.plan JOIN plan p ON p.id = u.plan
+                 WHERE bp.batch = ?1 AND u.aborted_at IS NULL AND p.archive_id IS NOT NULL",
+            )
+            .at(path)?;
+        statement
+            .query_map([batch.0], |r| Ok((r.get(0)?, r.get(1)?)))
+            .at(path)?
+            .collect::<Result<_, _>>()
+            .at(path)
     }
 
     /// The copy of `plan`'s archive, if one is planned.

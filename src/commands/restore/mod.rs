@@ -109,12 +109,26 @@ fn resume_batch(store: &Store, id: &str) -> anyhow::Result<BatchEntry> {
     let id: BatchId = id
         .parse()
         .map_err(|err| BadInput(format!("--resume: {err}")))?;
-    store.batch(id)?.ok_or_else(|| {
+    let batch = store.batch(id)?.ok_or_else(|| {
         BadInput(format!(
             "the journal has no batch {id}; 'defrost batches' lists them"
         ))
-        .into()
-    })
+    })?;
+    if let Some(at) = &batch.given_up_at {
+        return Err(BadInput(format!(
+            "batch {id} was given up at {at}, so it is not resumed; run 'defrost restore' with its selection and folder (no --resume) for a new batch, which reuses what {id} restored"
+        ))
+        .into());
+    }
+    if let Some(target) = store.batch_bucket(id)? {
+        return Err(BadInput(format!(
+            "batch {id} copies to s3://{}/{}, not into a folder; run the 'defrost migrate' command that made it again to go on with it",
+            crate::text::printable(&target.bucket),
+            crate::text::printable(&target.prefix)
+        ))
+        .into());
+    }
+    Ok(batch)
 }
 
 /// The batch this command asks for: the unfinished one it made before (the

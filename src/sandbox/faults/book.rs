@@ -24,6 +24,8 @@ struct Entry {
     /// `None` for a persistent fault.
     remaining: Option<u64>,
     fired: u64,
+    /// Requests in scope let through while the fault waited (`after_requests`).
+    passed: u64,
 }
 
 /// A fault as the admin listing shows it.
@@ -36,6 +38,10 @@ pub struct ListedFault {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining: Option<u64>,
     pub fired: u64,
+    /// Requests in scope it let through before firing; only for a fault with
+    /// `after_requests`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub passed: Option<u64>,
 }
 
 /// Why a fault cannot go into the book.
@@ -63,6 +69,7 @@ impl FaultBook {
             spec,
             remaining,
             fired: 0,
+            passed: 0,
         });
         Ok(self.next_id)
     }
@@ -75,6 +82,7 @@ impl FaultBook {
                 spec: entry.spec.clone(),
                 remaining: entry.remaining,
                 fired: entry.fired,
+                passed: (entry.spec.after_requests > 0).then_some(entry.passed),
             })
             .collect()
     }
@@ -93,12 +101,9 @@ impl FaultBook {
 
     /// The error reply a request gets, if an error fault matches it.
     pub fn request_error(&mut self, request: &RequestInfo) -> Option<GlacierError> {
-        let index = self.entries.iter().position(|entry| {
-            let spec = &entry.spec;
-            spec.kind.is_error_reply()
-                && spec
-                    .operation
-                    .is_none_or(|wanted| request.operation == Some(wanted))
+        let index = self.replying(|spec| {
+            spec.operation
+                .is_none_or(|wanted| request.operation == Some(wanted))
                 && in_scope(spec, request.vault.as_deref(), request.job_id.as_deref())
         })?;
         let spec = self.fire(index);
@@ -120,9 +125,7 @@ impl FaultBook {
     /// names its operation (`s3:UploadPart`): S3 requests meet only faults
     /// that name them, so a fault meant for Glacier never fires on S3.
     pub fn s3_request_fault(&mut self, operation: &str) -> Option<(FaultKind, Option<String>)> {
-        let index = self.entries.iter().position(|entry| {
-            entry.spec.kind.is_error_reply() && entry.spec.operation == Some(operation)
-        })?;
+        let index = self.replying(|spec| spec.operation == Some(operation))?;
         let spec = self.fire(index);
         Some((spec.kind, spec.message))
     }
@@ -179,6 +182,24 @@ impl FaultBook {
             self.fire(index);
         }
         faults
+    }
+
+    /// The oldest error fault whose scope `matches` the request and that is
+    /// done waiting. Every matching fault still waiting lets the request
+    /// through and counts it, whether or not another fault answers it.
+    fn replying(&mut self, matches: impl Fn(&FaultSpec) -> bool) -> Option<usize> {
+        let mut chosen = None;
+        for (index, entry) in self.entries.iter_mut().enumerate() {
+            if !entry.spec.kind.is_error_reply() || !matches(&entry.spec) {
+                continue;
+            }
+            if entry.passed < entry.spec.after_requests {
+                entry.passed += 1;
+            } else if chosen.is_none() {
+                chosen = Some(index);
+            }
+        }
+        chosen
     }
 
     /// Counts a firing of the fault at `index` (found by a search of `entries`, so

@@ -76,6 +76,10 @@ pub struct FaultSpec {
     /// The error message or the failed job's status message.
     pub message: Option<String>,
     pub uses: Uses,
+    /// Requests in scope let through before an error reply fires: 0 fires on
+    /// the first. So a failure can strike in the middle of a run ("the third
+    /// part fails"), and a fault that never fires counts requests.
+    pub after_requests: u64,
 }
 
 impl FaultSpec {
@@ -88,6 +92,7 @@ impl FaultSpec {
             operation: None,
             message: None,
             uses: Uses::Times(1),
+            after_requests: 0,
         }
     }
 
@@ -154,6 +159,8 @@ pub struct FaultText {
     #[serde(skip_serializing_if = "Option::is_none")]
     after_bytes: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    after_requests: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     offset: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     xor: Option<u8>,
@@ -210,6 +217,12 @@ impl TryFrom<FaultText> for FaultSpec {
                     .into(),
             );
         }
+        if text.after_requests.is_some() && !kind.is_error_reply() {
+            return Err(format!(
+                "after_requests applies to service_unavailable, throttling and access_denied faults, not to {}",
+                kind.name()
+            ));
+        }
         if text.message.is_some() && !matches!(kind, FaultKind::FailJob) && !kind.is_error_reply() {
             return Err(format!(
                 "message applies to fail_job, service_unavailable and throttling faults, not to {}",
@@ -223,6 +236,7 @@ impl TryFrom<FaultText> for FaultSpec {
             operation,
             message: text.message,
             uses,
+            after_requests: text.after_requests.unwrap_or(0),
         })
     }
 }
@@ -313,6 +327,7 @@ impl From<FaultSpec> for FaultText {
             count,
             persistent,
             after_bytes,
+            after_requests: (spec.after_requests > 0).then_some(spec.after_requests),
             offset,
             xor,
         }

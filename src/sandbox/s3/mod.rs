@@ -66,6 +66,7 @@ async fn dispatch(State(shared): State<SharedState>, request: Request) -> Respon
 async fn handle(shared: &SharedState, parts: &Parts, body: Body) -> S3Result<Response> {
     let request = request::parse(&parts.method, parts.uri.path(), parts.uri.query())?;
     if let Some(failure) = injected_fault(shared, request.operation) {
+        discard(body).await;
         return Err(failure);
     }
     if request.operation != Operation::CreateBucket {
@@ -117,6 +118,16 @@ fn injected_fault(shared: &Shared, operation: Operation) -> Option<S3Failure> {
         ),
         _ => S3Failure::internal(message.as_deref().unwrap_or("an injected fault")),
     })
+}
+
+/// Reads a request's body to its end and drops it. An error answered before
+/// the body is read would close the connection under a client still sending
+/// a part, which then sees a broken pipe instead of S3's answer: an injected
+/// 500 is to read as S3's 500, as AWS answers it once it has the request.
+async fn discard(body: Body) {
+    use futures_util::StreamExt as _;
+    let mut stream = body.into_data_stream();
+    while let Some(Ok(_)) = stream.next().await {}
 }
 
 /// A response with an XML body.

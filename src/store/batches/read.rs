@@ -22,6 +22,21 @@ impl Store {
         Ok(self.read_batches(Which::One(id.0))?.pop())
     }
 
+    /// When the batch was given up, if it was: read alone, so that a running
+    /// batch can look between rounds without counting its archives.
+    pub fn batch_given_up_at(&self, id: BatchId) -> Result<Option<String>, StoreError> {
+        let path = self.catalog.path();
+        let found: Option<Option<String>> = self
+            .catalog
+            .read_connection()
+            .prepare_cached("SELECT given_up_at FROM batch WHERE id = ?1")
+            .at(path)?
+            .query_row([id.0], |r| r.get(0))
+            .optional()
+            .at(path)?;
+        Ok(found.flatten())
+    }
+
     /// The batch `plan` was made for, if any: a plan belongs to one at most.
     pub fn batch_of_plan(&self, plan: PlanId) -> Result<Option<BatchId>, StoreError> {
         let path = self.catalog.path();

@@ -4,6 +4,7 @@
 //! cache reads them and records none.
 
 mod items;
+mod uploads;
 mod volume;
 
 use std::path::Path;
@@ -260,8 +261,13 @@ fn a_batch_with_no_archive_or_an_archive_twice_records_nothing() {
 fn a_batch_given_up_keeps_the_first_moment_and_its_plans() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, batch, plans) = store_with_batch(dir.path(), 2);
+    assert_eq!(store.batch_given_up_at(batch).unwrap(), None);
     store.record_batch_given_up(batch, at(60)).unwrap();
     store.record_batch_given_up(batch, at(120)).unwrap();
+    assert_eq!(
+        store.batch_given_up_at(batch).unwrap().as_deref(),
+        Some("2027-01-15T08:01:00Z")
+    );
     let entry = store.batch(batch).unwrap().unwrap();
     assert_eq!(entry.given_up_at.as_deref(), Some("2027-01-15T08:01:00Z"));
     assert_eq!(entry.archives, 2);

@@ -5,6 +5,7 @@
 //! the journal first, so the same loop run again goes on where it stopped.
 
 mod delivery;
+mod give_up;
 mod items;
 pub(crate) mod jitter;
 mod prepare;
@@ -17,6 +18,7 @@ mod tally;
 use std::path::PathBuf;
 
 pub use delivery::{Delivery, IntoFolder};
+pub use give_up::{BatchLeft, batch_left, give_up_batch};
 pub(crate) use prepare::prepare_into;
 pub use prepare::{BatchRequest, Candidate, PreparedBatch, pace_for, prepare_batch, record_batch};
 pub use ready::{ReadyOutcome, ReadyProgress, download_ready};

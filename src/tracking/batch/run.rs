@@ -22,7 +22,7 @@ use super::step::{BatchContext, Started, item_name, start_item};
 use super::{BatchCounts, BatchError, BatchEvent, pace_for};
 use crate::domain::batch::{PaceDecision, PaceLimits, Pacer};
 use crate::glacier::GlacierApi;
-use crate::store::{BatchEntry, BatchId, BatchItem, PlanId, Store};
+use crate::store::{BatchEntry, BatchId, BatchItem, PlanId, Store, StoreError};
 use crate::tracking::sync_vault_jobs;
 
 /// How a run goes.
@@ -64,6 +64,12 @@ pub async fn run_batch<G: GlacierApi>(
     on_event: impl FnMut(&BatchEvent, &BatchCounts),
     on_counts: impl FnMut(&BatchCounts),
 ) -> Result<BatchCounts, BatchError> {
+    if let Some(target) = store.batch_bucket(id)? {
+        return Err(BatchError::Store(StoreError::refused(format!(
+            "batch {id} copies its archives to s3://{}/{}, not into a folder; the migration that made it goes on with it",
+            target.bucket, target.prefix
+        ))));
+    }
     run_batch_to(api, store, id, options, &IntoFolder, on_event, on_counts).await
 }
 
@@ -80,6 +86,7 @@ pub async fn run_batch_to<G: GlacierApi, D: Delivery>(
     let batch = store
         .batch(id)?
         .ok_or(BatchError::UnknownBatch { batch: id })?;
+    given_up(id, batch.given_up_at.clone())?;
     let folder = PathBuf::from(&batch.to);
     let context = BatchContext {
         vault: &batch.vault,
@@ -93,6 +100,8 @@ pub async fn run_batch_to<G: GlacierApi, D: Delivery>(
     let mut items = Items::read(store, id)?;
     let mut state = RunState::new(limits, listed, Looks::since(looked));
     loop {
+        // Given up from elsewhere while this run went on: it stops here.
+        given_up(id, store.batch_given_up_at(id)?)?;
         let now = OffsetDateTime::now_utc();
         let round = sort(&items.items, &state.sort_by(), now);
         on_counts(&round.counts);
@@ -140,6 +149,17 @@ pub async fn run_batch_to<G: GlacierApi, D: Delivery>(
             items.after_sync(store)?;
             state.looks = Looks::since(looked);
         }
+    }
+}
+
+/// Refuses to go on with a batch the user gave up. A refusal of the journal's
+/// (bad input) rather than an error of its own, which every front end words.
+fn given_up(batch: BatchId, at: Option<String>) -> Result<(), BatchError> {
+    match at {
+        Some(at) => Err(BatchError::Store(StoreError::refused(format!(
+            "batch {batch} was given up at {at}, so nothing more is started or copied for it; a new batch of the same archives goes on, reusing what it restored or copied"
+        )))),
+        None => Ok(()),
     }
 }
 

@@ -14,8 +14,8 @@ use time::OffsetDateTime;
 
 use super::MigrateError;
 use super::fetch::{TRIES, fetch_part, pause, sweep_spool};
-use crate::domain::migrate::StorageClass;
 use crate::domain::migrate::parts::{part_count, part_range, part_size};
+use crate::domain::migrate::{StorageClass, recorded_tree_hash};
 use crate::domain::treehash::{TreeHash, combine_pieces, sha256};
 use crate::glacier::GlacierApi;
 use crate::s3::{CompletedPart, ObjectStore, PartBody, S3Error};
@@ -97,7 +97,17 @@ pub async fn copy_archive<G: GlacierApi, S: ObjectStore>(
         Some(_) => SPOOLED_AT_ONCE,
         None => parts_at_once(part),
     };
-    let (upload_id, mut parts) = open_upload(s3, store, &upload, job).await?;
+    let (upload_id, mut parts) = match open_upload(s3, store, &upload, job).await? {
+        Opened::Going(upload_id, parts) => (upload_id, parts),
+        Opened::Completed => {
+            return Ok(Copied {
+                bucket: upload.bucket,
+                key: upload.key,
+                bytes: job.size,
+                refetched: 0,
+            });
+        }
+    };
     let count = part_count(job.size, part);
     let journaled: std::collections::HashSet<u32> = parts.iter().map(|done| done.number).collect();
     let missing: Vec<u32> = (1..=count)
@@ -173,6 +183,16 @@ pub async fn copy_archive<G: GlacierApi, S: ObjectStore>(
     })
 }
 
+/// Where an upload stands when a copy begins.
+enum Opened {
+    /// Going on with this upload, of which S3 holds these journaled parts.
+    Going(String, Vec<UploadPart>),
+    /// S3 completed it before the journal could say so (the process was
+    /// killed in between): the object is there, with this archive's tree
+    /// hash, and is now journaled as copied.
+    Completed,
+}
+
 /// The upload to go on with, and the parts of it S3 still holds as the
 /// journal has them; a new one when there is none or S3 lost it.
 async fn open_upload<S: ObjectStore>(
@@ -180,7 +200,7 @@ async fn open_upload<S: ObjectStore>(
     store: &mut Store,
     upload: &UploadEntry,
     job: &CopyJob<'_>,
-) -> Result<(String, Vec<UploadPart>), MigrateError> {
+) -> Result<Opened, MigrateError> {
     if let Some(id) = &upload.upload_id {
         match s3.list_parts(&upload.key, id).await {
             Ok(listed) => {
@@ -194,9 +214,24 @@ async fn open_upload<S: ObjectStore>(
                     })
                     .cloned()
                     .collect();
-                return Ok((id.clone(), kept));
+                return Ok(Opened::Going(id.clone(), kept));
             }
-            Err(S3Error::NoSuchUpload { .. }) => store.restart_upload(upload.id)?,
+            Err(S3Error::NoSuchUpload { .. }) => {
+                // Completed, or aborted: an object carrying this archive's
+                // tree hash says completed, and nothing is paid for again.
+                if let Some(facts) = s3.head_object(&upload.key).await?
+                    && recorded_tree_hash(&facts.metadata) == Some(job.tree_hash)
+                {
+                    store.record_upload_completed(
+                        upload.id,
+                        facts.etag.as_deref().unwrap_or(""),
+                        facts.checksum_sha256.as_deref().unwrap_or(""),
+                        OffsetDateTime::now_utc(),
+                    )?;
+                    return Ok(Opened::Completed);
+                }
+                store.restart_upload(upload.id)?;
+            }
             Err(err) => return Err(err.into()),
         }
     }
@@ -204,7 +239,7 @@ async fn open_upload<S: ObjectStore>(
         .create_multipart_upload(&upload.key, job.storage_class, job.metadata)
         .await?;
     store.record_upload_id(upload.id, &id)?;
-    Ok((id, Vec::new()))
+    Ok(Opened::Going(id, Vec::new()))
 }
 
 /// Sends a part, again while S3 fails for a passing reason.

@@ -2,17 +2,22 @@
 //! archives go into S3 objects under their decoded names instead of files in a
 //! folder. `prepare` works out each archive's key and what is in the bucket
 //! already; `copy` streams one ready output into a multipart upload, checked
-//! part by part; the batch loop drives both.
+//! part by part; the batch loop drives both. `resume` finds the migration
+//! the same command made before; `abort` clears what a given-up one left in S3.
 
+mod abort;
 pub mod copy;
 mod fetch;
 mod prepare;
+mod resume;
 mod run;
 
+pub use abort::{Aborted, abort_unfinished_uploads};
 pub use copy::{Copied, CopyJob, CopySettings, LARGEST_PART_IN_MEMORY, copy_archive};
 pub use prepare::{
     InBucket, MigrationRequest, Notices, PreparedMigration, prepare_migration, record_migration,
 };
+pub use resume::earlier_migration;
 pub use run::{run_migration, write_manifest};
 
 use crate::domain::treehash::TreeHash;

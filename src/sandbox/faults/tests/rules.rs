@@ -91,6 +91,45 @@ fn the_oldest_matching_fault_fires_first_and_persistent_ones_stay() {
 }
 
 #[test]
+fn a_fault_after_requests_lets_that_many_through_then_fires() {
+    let mut book = book_with(&[
+        r#"{"kind": "service_unavailable", "operation": "s3:UploadPart", "after_requests": 2, "persistent": true}"#,
+    ]);
+    assert_eq!(book.s3_request_fault("s3:UploadPart"), None);
+    assert_eq!(
+        book.s3_request_fault("s3:ListParts"),
+        None,
+        "out of scope: not counted"
+    );
+    assert_eq!(book.s3_request_fault("s3:UploadPart"), None);
+    for _ in 0..3 {
+        let (kind, _) = book.s3_request_fault("s3:UploadPart").unwrap();
+        assert_eq!(kind, FaultKind::ServiceUnavailable);
+    }
+    let listed = book.list();
+    assert_eq!((listed[0].passed, listed[0].fired), (Some(2), 3));
+}
+
+#[test]
+fn a_waiting_fault_counts_the_requests_another_fault_answers() {
+    let mut book = book_with(&[
+        r#"{"kind": "throttling", "operation": "DescribeJob", "count": 2}"#,
+        r#"{"kind": "access_denied", "operation": "DescribeJob", "after_requests": 1000}"#,
+    ]);
+    let describe = request("DescribeJob", Some("v"), Some("J"));
+    for expected in [
+        Some("ThrottlingException"),
+        Some("ThrottlingException"),
+        None,
+    ] {
+        assert_eq!(book.request_error(&describe).map(|err| err.code), expected);
+    }
+    let listed = book.list();
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].passed, listed[0].fired), (Some(3), 0));
+}
+
+#[test]
 fn faults_are_removed_one_by_one_or_all_at_once_and_ids_are_not_reused() {
     let mut book = book_with(&[r#"{"kind": "throttling"}"#, r#"{"kind": "throttling"}"#]);
     assert!(book.remove(1));

@@ -39,6 +39,7 @@ fn a_listed_fault_reads_back_as_the_same_fault() {
         r#"{"kind":"flip_byte","vault":"v","offset":7,"xor":1,"count":2}"#,
         r#"{"kind":"throttling","operation":"ListVaults","message":"slow down","persistent":true}"#,
         r#"{"kind":"drop_output","job_id":"J","after_bytes":1048576}"#,
+        r#"{"kind":"service_unavailable","operation":"s3:UploadPart","after_requests":3,"persistent":true}"#,
     ];
     for text in texts {
         let spec = fault(text);
@@ -68,6 +69,10 @@ fn faults_that_could_not_mean_what_they_say_are_refused() {
         (
             r#"{"kind": "fail_job", "after_bytes": 1}"#,
             "after_bytes applies to drop_output",
+        ),
+        (
+            r#"{"kind": "flip_byte", "offset": 1, "after_requests": 1}"#,
+            "after_requests applies to service_unavailable",
         ),
         (r#"{"kind": "throttling", "count": 0}"#, "at least 1"),
         (

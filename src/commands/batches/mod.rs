@@ -1,5 +1,7 @@
 //! `defrost batches`: every batch the journal holds, with where its archives
-//! stand, as a table or JSON Lines.
+//! stand, as a table or JSON Lines; `--give-up B3` stops one (see `give_up`).
+
+mod give_up;
 
 use std::io::Write as _;
 
@@ -9,7 +11,7 @@ use time::OffsetDateTime;
 use crate::cli::GlobalOpts;
 use crate::commands::cached::{count, open_store_to_read, size};
 use crate::commands::inventory::print_table;
-use crate::commands::shared_args::JsonLines;
+use crate::commands::shared_args::{JsonLines, S3Endpoint};
 use crate::store::{BatchEntry, Store};
 use crate::text::{printable, terminal_json};
 use crate::tracking::batch::{BatchCounts, tally};
@@ -20,11 +22,28 @@ pub struct BatchesArgs {
     #[arg(long, value_name = "NAME")]
     pub vault: Option<String>,
 
+    /// Give up batch B3: nothing more is started, downloaded or copied for it,
+    /// and a migration's unfinished uploads are aborted; run again to finish
+    /// aborting
+    #[arg(long, value_name = "BATCH", conflicts_with = "vault")]
+    pub give_up: Option<String>,
+
+    /// With --give-up: give it up without asking
+    #[arg(long, requires = "give_up")]
+    pub yes: bool,
+
+    /// With --give-up, for a migration: where its bucket is
+    #[command(flatten)]
+    pub s3: S3Endpoint,
+
     #[command(flatten)]
     pub output: JsonLines,
 }
 
 pub fn run(global: &GlobalOpts, args: BatchesArgs) -> anyhow::Result<()> {
+    if let Some(batch) = &args.give_up {
+        return give_up::run(global, batch, &args);
+    }
     let store = open_store_to_read(global)?;
     let now = OffsetDateTime::now_utc();
     let batches: Vec<BatchEntry> = store
@@ -69,8 +88,12 @@ fn standing(store: &Store, batch: &BatchEntry, now: OffsetDateTime) -> anyhow::R
 }
 
 fn table_row(batch: &BatchEntry, standing: &BatchCounts) -> [String; 8] {
+    let id = match batch.given_up_at {
+        Some(_) => format!("{} (given up)", batch.id),
+        None => batch.id.to_string(),
+    };
     [
-        batch.id.to_string(),
+        id,
         printable(&batch.vault.name),
         printable(&batch.selection.to_string()),
         batch.tier.as_str().to_owned(),
