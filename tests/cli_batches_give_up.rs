@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 const MIB: u64 = 1 << 20;
 
 /// A migration of a small archive and a three-part one, broken off after
-/// the first part of the large one reached S3: the small one is copied (one
+/// one part of the large one reached S3: the small one is copied (one
 /// job at a time, in the batch's order, which is the names'), the large
 /// one's upload holds a part.
 fn broken_off() -> Migration {
@@ -31,10 +31,11 @@ fn broken_off() -> Migration {
     }));
     let output = migration.migrate_with(&["--max-jobs-in-flight", "1"]);
     assert_eq!(output.status.code(), Some(1), "{output:?}");
-    assert_eq!(
-        migration.uploads_in_bucket(),
-        [("backup/scans/big.tif".to_owned(), vec![1])]
-    );
+    // Parts travel several at once: which one got through varies, not how many.
+    let uploads = migration.uploads_in_bucket();
+    assert_eq!(uploads.len(), 1, "{uploads:?}");
+    assert_eq!(uploads[0].0, "backup/scans/big.tif");
+    assert_eq!(uploads[0].1.len(), 1, "{uploads:?}");
     migration.clear_faults();
     migration
 }

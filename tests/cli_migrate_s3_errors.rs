@@ -80,7 +80,7 @@ fn a_lasting_s3_failure_stops_the_copy_and_the_same_command_goes_on_from_its_las
     // Five parts of 8 MiB (the last shorter).
     let migration = Migration::sized(&[("scans/huge.tif", 36 * MIB + 17)]);
     let archive_id = migration.setup.archives[0].1.clone();
-    // The first two parts get through; every later one fails.
+    // Two parts get through; every later one fails.
     migration.add_fault(json!({
         "kind": "service_unavailable", "operation": "s3:UploadPart",
         "after_requests": 2, "persistent": true,
@@ -95,13 +95,20 @@ fn a_lasting_s3_failure_stops_the_copy_and_the_same_command_goes_on_from_its_las
             && last.contains("still failed after retries; try again in a few minutes"),
         "{said}"
     );
+    // Parts travel several at once: which two got through varies; both are
+    // journaled, as every part S3 took is.
     let journaled = migration.journaled_upload(&archive_id).unwrap();
-    let numbers: Vec<u32> = journaled.parts.iter().map(|part| part.number).collect();
-    assert_eq!(numbers, [1, 2], "the parts S3 took are journaled");
+    let mut numbers: Vec<u32> = journaled.parts.iter().map(|part| part.number).collect();
+    numbers.sort_unstable();
+    assert_eq!(
+        numbers.len(),
+        2,
+        "the parts S3 took are journaled: {numbers:?}"
+    );
     let upload_id = journaled.upload_id.clone().unwrap();
     assert_eq!(
         migration.uploads_in_bucket(),
-        [("backup/scans/huge.tif".to_owned(), vec![1, 2])]
+        [("backup/scans/huge.tif".to_owned(), numbers)]
     );
 
     // S3 is back. Any part sent again, or any new upload, would meet these.
@@ -125,7 +132,7 @@ fn a_lasting_s3_failure_stops_the_copy_and_the_same_command_goes_on_from_its_las
     assert_eq!(
         (faults[0]["passed"].as_u64(), faults[0]["fired"].as_u64()),
         (Some(3), Some(0)),
-        "only parts 3 to 5 were sent: {faults:?}"
+        "only the three parts missing were sent: {faults:?}"
     );
     assert_eq!(faults[1]["fired"], 0, "no new upload: {faults:?}");
     let done = migration.journaled_upload(&archive_id).unwrap();

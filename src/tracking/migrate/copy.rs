@@ -8,6 +8,8 @@
 
 use std::collections::BTreeMap;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use base64::Engine as _;
 use futures_util::{StreamExt as _, stream};
 use time::OffsetDateTime;
@@ -117,8 +119,12 @@ pub async fn copy_archive<G: GlacierApi, S: ObjectStore>(
     let upload_id = upload_id.as_str();
     // Several parts travel at once (a single stream leaves both ends idle in
     // turn), as many as keep the bytes held under PART_BYTES_IN_FLIGHT. Each
-    // is journaled as it lands, in whatever order.
+    // is journaled as it lands, in whatever order. After a failure no part
+    // starts, and those already under way are waited for, so that every part
+    // S3 took is journaled and not sent again.
+    let failed = AtomicBool::new(false);
     let mut landing = stream::iter(missing)
+        .take_while(|_| std::future::ready(!failed.load(Ordering::Relaxed)))
         .map(|number| async move {
             let range = part_range(job.size, part, number).unwrap_or((0, 0));
             let fetched = fetch_part(api, job, range, spool).await?;
@@ -136,13 +142,24 @@ pub async fn copy_archive<G: GlacierApi, S: ObjectStore>(
         })
         .buffer_unordered(at_once);
     let mut refetched = 0;
+    let mut first_failure = None;
     while let Some(landed) = landing.next().await {
-        let (entry, retried) = landed?;
-        refetched += retried;
-        store.record_upload_part(upload.id, &entry)?;
-        parts.push(entry);
+        match landed {
+            Ok((entry, retried)) => {
+                refetched += retried;
+                store.record_upload_part(upload.id, &entry)?;
+                parts.push(entry);
+            }
+            Err(err) => {
+                failed.store(true, Ordering::Relaxed);
+                first_failure.get_or_insert(err);
+            }
+        }
     }
     drop(landing);
+    if let Some(err) = first_failure {
+        return Err(err);
+    }
     parts.sort_by_key(|done| done.number);
     let hashes: Vec<TreeHash> = (parts.iter())
         .filter_map(|done| done.tree_hash.parse().ok())
