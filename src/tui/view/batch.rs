@@ -116,23 +116,7 @@ fn summary_lines<'a>(
     )));
     lines.extend(tier_lines(model, s, dialog.tier));
     lines.push(policy_line(model, prepared));
-    if s.too_large.archives > 0 {
-        lines.push(Line::from(Span::styled(
-            format!(
-                "{} ({}) too large for the bytes-per-hour cap on their own: not started",
-                archives(s.too_large.archives),
-                size(s.too_large.bytes)
-            ),
-            theme.text(theme.warning),
-        )));
-    }
-    if let Some((name, shared)) = &s.shared_names.example {
-        lines.push(Line::from(format!(
-            "{} names are shared by more than one archive (for example {} by {shared}): the first keeps the name, the others get ' (archive ID)' before the extension",
-            grouped(s.shared_names.names),
-            printable(name)
-        )));
-    }
+    lines.extend(caveat_lines(model, s, "name"));
     lines.push(Line::from(""));
     let keys = &model.config.keymap;
     lines.push(Line::from(Span::styled(
@@ -184,6 +168,32 @@ pub(super) fn tier_lines<'a>(model: &Model, s: &BatchSummary, chosen: Tier) -> V
 }
 
 /// The vault's retrieval policy and what it means for the pace.
+/// What the batch will not do as asked: archives too large for the cap, and
+/// names several archives share (each keeps its `what`, a name or a key,
+/// with the archive's id after the first).
+pub(super) fn caveat_lines<'a>(model: &Model, s: &BatchSummary, what: &str) -> Vec<Line<'a>> {
+    let theme = &model.config.theme;
+    let mut lines = Vec::new();
+    if s.too_large.archives > 0 {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{} ({}) too large for the bytes-per-hour cap on their own: not started",
+                archives(s.too_large.archives),
+                size(s.too_large.bytes)
+            ),
+            theme.text(theme.warning),
+        )));
+    }
+    if let Some((name, shared)) = &s.shared_names.example {
+        lines.push(Line::from(format!(
+            "{} names are shared by more than one archive (for example {} by {shared}): the first keeps the {what}, the others get ' (archive ID)' before the extension",
+            grouped(s.shared_names.names),
+            printable(name)
+        )));
+    }
+    lines
+}
+
 pub(super) fn policy_line<'a>(model: &Model, prepared: &PreparedBatch) -> Line<'a> {
     let theme = &model.config.theme;
     let pace = match prepared.summary.hours_of_starting {

@@ -10,7 +10,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::batch::{archives, policy_line, tier_lines};
+use super::batch::{archives, caveat_lines, policy_line, tier_lines};
 use super::centered;
 use super::format::{size, size_u128};
 use crate::domain::cost::format_cost;
@@ -219,23 +219,7 @@ fn summary_lines<'a>(
     )));
     lines.extend(tier_lines(model, s, dialog.tier));
     lines.push(policy_line(model, &prepared.batch));
-    if s.too_large.archives > 0 {
-        lines.push(Line::from(Span::styled(
-            format!(
-                "{} ({}) too large for the bytes-per-hour cap on their own: not started",
-                archives(s.too_large.archives),
-                size(s.too_large.bytes)
-            ),
-            theme.text(theme.warning),
-        )));
-    }
-    if let Some((name, shared)) = &s.shared_names.example {
-        lines.push(Line::from(format!(
-            "{} names are shared by more than one archive (for example {} by {shared}): the first keeps its key, the others get ' (archive ID)' before the extension",
-            grouped(s.shared_names.names),
-            printable(name)
-        )));
-    }
+    lines.extend(caveat_lines(model, s, "key"));
     if let Some(topic) = prepared.notices.per_archive_topic() {
         lines.push(Line::from(Span::styled(
             format!(
