@@ -13,9 +13,11 @@
 mod central;
 mod cp437;
 mod end;
+mod peek;
 
 pub use central::{Member, Method, parse_central_directory};
 pub use end::{Directory, END_RECORD_LEN, EndLookup, MAX_COMMENT_LEN, find_directory};
+pub use peek::{missing_before, tail_range};
 
 /// Why a zip's table of contents cannot be read from the bytes given.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
