@@ -246,7 +246,8 @@ pub struct BatchJob {
     pub journal_id: JournalId,
     /// `None` for an intent whose InitiateJob never answered (or was refused).
     pub job_id: Option<String>,
-    /// The job as last tracked; `None` until it started.
+    /// The job as last tracked; `None` until it started, and once the
+    /// archive's file is finished (its job no longer matters).
     pub state: Option<TrackedJob>,
     /// `false` when the plan reuses a job another plan started.
     pub owned: bool,

@@ -13,7 +13,9 @@ use crate::store::journal::JournalId;
 use crate::store::plans::PlanId;
 
 /// The item query, for the condition on `bp` (the batch's `batch_plan` rows)
-/// that follows it. The current job is the plan's last listed, ordered as
+/// that follows it. A finished archive's job state is left out: nothing asks
+/// it any more, and at a hundred thousand archives the parsed states were
+/// most of a batch run's memory. The current job is the plan's last listed, ordered as
 /// plans list their jobs (by place, then journal order): the newest at the
 /// highest place, as `PlanEntry::current_jobs` and a plan's `finished` event
 /// both take it.
@@ -21,7 +23,7 @@ const ITEM_QUERY: &str = "
 SELECT bp.plan, bp.ord, p.archive_id, p.name, p.archive_size, p.tree_hash, p.finished_path,
        (SELECT count(*) FROM plan_job n JOIN job nj ON nj.id = n.job
         WHERE n.plan = bp.plan AND nj.job_id IS NOT NULL),
-       c.job, c.owner, j.job_id, j.state,
+       c.job, c.owner, j.job_id, CASE WHEN p.finished_path IS NULL THEN j.state END,
        EXISTS (SELECT 1 FROM job_event e WHERE e.job = c.job AND e.what = 'start failed'),
        (SELECT count(*) FROM plan_job f JOIN job fj ON fj.id = f.job
         WHERE f.plan = bp.plan

@@ -205,16 +205,20 @@ fn a_finished_plan_shows_its_file() {
         .record_job_started(job, &started("JOB-F", 11))
         .unwrap();
     let file = "/restores/photos/photos/2019/IMG_00000.jpg";
+    let before = item(&store, batch, plans[0]);
+    assert!(before.current.as_ref().unwrap().state.is_some());
     store
         .record_plan_finished(plans[0], file, true, at(500))
         .unwrap();
 
     let items = store.batch_items(batch).unwrap();
     assert_eq!(items[0].finished.as_deref(), Some(file));
-    assert_eq!(
-        items[0].current.as_ref().map(|job| job.journal_id),
-        Some(job)
-    );
+    let current = items[0].current.as_ref().unwrap();
+    assert_eq!(current.journal_id, job);
+    assert_eq!(current.job_id.as_deref(), Some("JOB-F"));
+    // Once the file is finished its job's state is not read: no one needs it.
+    assert_eq!(current.state, None);
+    assert_eq!(item(&store, batch, plans[0]), items[0]);
     assert_eq!(items[1].finished, None);
 }
 
