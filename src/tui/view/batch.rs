@@ -7,9 +7,10 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::centered;
+use super::dialogs::dialog_block;
 use super::format::{size, size_u128, span};
 use crate::domain::batch::BatchSummary;
 use crate::domain::cost::format_cost;
@@ -55,13 +56,7 @@ pub fn dialog(frame: &mut Frame, model: &Model, dialog: &BatchDialog, screen: Re
         .saturating_add(4);
     let area = centered(screen, 100, height.min(screen.height));
     frame.render_widget(Clear, area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(true))
-        .title(Span::styled(
-            " Restore the marked archives ",
-            theme.title(true),
-        ));
+    let block = dialog_block(model, " Restore the marked archives ".to_owned());
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)

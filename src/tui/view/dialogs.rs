@@ -14,7 +14,7 @@ use crate::tui::keymap::Action;
 use crate::tui::model::{DownloadDialog, LaunchDialog, Model, PolicyCheck, Preview};
 use crate::tui::present::policy_refusal;
 
-fn dialog_block<'a>(model: &Model, title: String) -> Block<'a> {
+pub(super) fn dialog_block<'a>(model: &Model, title: String) -> Block<'a> {
     let theme = &model.config.theme;
     Block::default()
         .borders(Borders::ALL)

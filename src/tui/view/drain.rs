@@ -5,10 +5,11 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::batch::archives;
 use super::centered;
+use super::dialogs::dialog_block;
 use super::format::size;
 use crate::domain::cost::format_cost;
 use crate::text::printable;
@@ -37,10 +38,7 @@ pub fn dialog(frame: &mut Frame, model: &Model, dialog: &DrainDialog, screen: Re
         " Delete the copied archives of {} ",
         printable(&dialog.vault.name)
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(true))
-        .title(Span::styled(title, theme.title(true)));
+    let block = dialog_block(model, title);
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)

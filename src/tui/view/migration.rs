@@ -8,10 +8,11 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::batch::{archives, caveat_lines, policy_line, tier_lines};
 use super::centered;
+use super::dialogs::dialog_block;
 use super::format::{size, size_u128};
 use crate::domain::cost::format_cost;
 use crate::domain::job_params::Tier;
@@ -75,13 +76,7 @@ pub fn dialog(frame: &mut Frame, model: &Model, dialog: &MigrationDialog, screen
     let height = u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(2);
     let area = centered(screen, 100, height.min(screen.height));
     frame.render_widget(Clear, area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(true))
-        .title(Span::styled(
-            " Copy the marked archives to S3 ",
-            theme.title(true),
-        ));
+    let block = dialog_block(model, " Copy the marked archives to S3 ".to_owned());
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
