@@ -19,8 +19,8 @@ use crate::domain::inventory::{InventoryFormat, Timestamp};
 
 /// The catalog schema this build writes and reads; kept in `PRAGMA user_version`.
 /// 1: vaults and snapshots; 2: the job journal as well; 3: restore claims;
-/// 4: retrieval plans; 5: batches.
-pub const CATALOG_SCHEMA: i64 = 6;
+/// 4: retrieval plans; 5: batches; 6: deletions and uploads; 7: peeks.
+pub const CATALOG_SCHEMA: i64 = 7;
 /// Marks the catalog as defrost's (`PRAGMA application_id`, "dfrc").
 const CATALOG_APPLICATION_ID: i64 = 0x6466_7263;
 
@@ -150,6 +150,7 @@ impl Catalog {
                 tx.execute_batch(super::plans::PLANS_DDL).at(path)?;
                 tx.execute_batch(super::batches::BATCHES_DDL).at(path)?;
                 tx.execute_batch(super::deletions::DELETIONS_DDL).at(path)?;
+                tx.execute_batch(super::peeks::PEEKS_DDL).at(path)?;
                 tx.pragma_update(None, "application_id", CATALOG_APPLICATION_ID)
                     .at(path)?;
                 tx.pragma_update(None, "user_version", CATALOG_SCHEMA)
@@ -158,8 +159,8 @@ impl Catalog {
             _ if application != CATALOG_APPLICATION_ID => {
                 return Err(StoreError::NotOurs { path: path.clone() });
             }
-            // A cache from before the journal, restore claims, plans, batches or
-            // deletions:
+            // A cache from before the journal, restore claims, plans, batches,
+            // deletions or peeks:
             // add what it lacks, give its jobs their plans, keep everything else.
             1..CATALOG_SCHEMA => {
                 if version == 1 {
@@ -174,6 +175,7 @@ impl Catalog {
                 }
                 tx.execute_batch(super::batches::BATCHES_DDL).at(path)?;
                 tx.execute_batch(super::deletions::DELETIONS_DDL).at(path)?;
+                tx.execute_batch(super::peeks::PEEKS_DDL).at(path)?;
                 tx.pragma_update(None, "user_version", CATALOG_SCHEMA)
                     .at(path)?;
             }

@@ -21,6 +21,7 @@ mod leftovers;
 mod lettered_id;
 mod migration_progress;
 mod opening;
+mod peeks;
 mod plans;
 pub mod snapshot;
 pub mod sorter;
@@ -44,6 +45,7 @@ pub use error::{CatalogDamage, StoreError, VaultDetail, VaultRefusal};
 pub use import::{ImportProgress, ImportRequest, check_vault_name};
 pub use journal::{JobEvent, JobIntent, JournalEntry, JournalId, OutputUse};
 pub use migration_progress::MigrationProgress;
+pub use peeks::{Finding, ListedMember, PeekEntry, PeekFinding, PeekPart};
 pub use plans::{
     FinishedFile, PlanArchive, PlanEntry, PlanId, PlanIdError, PlanIntent, PlanJob, PlanSlot,
 };

@@ -25,11 +25,26 @@ pub enum Method {
 }
 
 impl Method {
-    fn from_number(number: u16) -> Self {
+    pub fn from_number(number: u16) -> Self {
         match number {
             0 => Method::Stored,
             8 => Method::Deflated,
             other => Method::Other(other),
+        }
+    }
+
+    /// The method as listings name it.
+    pub fn label(self) -> String {
+        match self {
+            Method::Stored => "stored".into(),
+            Method::Deflated => "deflate".into(),
+            Method::Other(9) => "deflate64".into(),
+            Method::Other(12) => "bzip2".into(),
+            Method::Other(14) => "lzma".into(),
+            Method::Other(93) => "zstd".into(),
+            Method::Other(95) => "xz".into(),
+            Method::Other(99) => "aes".into(),
+            Method::Other(number) => format!("method {number}"),
         }
     }
 
