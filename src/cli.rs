@@ -141,6 +141,12 @@ pub enum Command {
     /// Empty a vault: delete the archives defrost has proof for (a verified copy
     /// or download), journaled and resumable; then delete the vault
     Drain(crate::commands::drain::DrainArgs),
+    /// List what a zip archive holds by retrieving only its last megabyte (and
+    /// the rest of its directory when it lies before); stored for next time
+    Peek(crate::commands::peek::PeekArgs),
+    /// Restore one file out of a zip archive a peek listed: only its bytes are
+    /// retrieved, then it is unpacked and its CRC-32 checked
+    RestoreMember(crate::commands::peek::member::RestoreMemberArgs),
     /// The interactive screen on a local Glacier sandbox with seeded vaults and a
     /// fast clock: no AWS account, no network, no cost
     Demo(crate::commands::screen::DemoArgs),

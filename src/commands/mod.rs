@@ -13,6 +13,7 @@ pub mod logging;
 pub mod migrate;
 mod migrate_summary;
 pub mod params;
+pub mod peek;
 pub mod range;
 pub mod restore;
 pub mod retrieve;
@@ -57,6 +58,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Batches(args) => batches::run(&cli.global, args),
         Command::Drain(args) => drain::run(&cli.global, args),
         Command::Migrate(args) => migrate::run(&cli.global, args),
+        Command::Peek(args) => peek::run(&cli.global, args),
+        Command::RestoreMember(args) => peek::member::run(&cli.global, args),
         Command::Completions(args) => completions::run_completions(&args),
         Command::Man(args) => completions::run_man(&args),
     }
@@ -120,6 +123,9 @@ pub fn exit_code_for(err: &anyhow::Error) -> u8 {
             || cause
                 .downcast_ref::<crate::s3::S3Error>()
                 .is_some_and(crate::s3::S3Error::is_bad_input)
+            || cause
+                .downcast_ref::<crate::tracking::peek::PeekError>()
+                .is_some_and(crate::tracking::peek::PeekError::is_bad_input)
     });
     if caused_by_input { 2 } else { 1 }
 }

@@ -66,6 +66,15 @@ CREATE TABLE IF NOT EXISTS zip_member (
     span_end        INTEGER NOT NULL,
     PRIMARY KEY (peek, position)
 );
+CREATE TABLE IF NOT EXISTS member_plan (
+    peek        INTEGER NOT NULL REFERENCES peek(id),
+    -- the member's position in the listing
+    member      INTEGER NOT NULL,
+    plan        INTEGER NOT NULL REFERENCES plan(id),
+    range_start INTEGER NOT NULL,
+    range_end   INTEGER NOT NULL,
+    PRIMARY KEY (peek, member, plan)
+);
 ";
 
 /// One retrieval of a peek.
@@ -264,6 +273,70 @@ impl Store {
         archive_id: &str,
     ) -> Result<Vec<ListedMember>, StoreError> {
         members::read(self.catalog.read_connection(), vault, archive_id).at(self.catalog.path())
+    }
+
+    /// The newest plan that retrieves the span of the listed member at
+    /// `position`, and the range it retrieves.
+    pub fn member_plan(
+        &self,
+        vault: &VaultKey,
+        archive_id: &str,
+        position: u32,
+    ) -> Result<Option<PeekPart>, StoreError> {
+        let conn = self.catalog.read_connection();
+        conn.query_row(
+            "SELECT mp.plan, mp.range_start, mp.range_end
+             FROM member_plan mp JOIN peek p ON p.id = mp.peek JOIN vault v ON v.id = p.vault_id
+             WHERE v.account = ?1 AND v.region = ?2 AND v.name = ?3 AND p.archive_id = ?4
+               AND mp.member = ?5
+             ORDER BY mp.plan DESC LIMIT 1",
+            params![
+                vault.account,
+                vault.region,
+                vault.name,
+                archive_id,
+                position
+            ],
+            |r| {
+                Ok(PeekPart {
+                    plan: PlanId(r.get(0)?),
+                    range: ByteRange {
+                        start: r.get::<_, i64>(1)? as u64,
+                        end: r.get::<_, i64>(2)? as u64,
+                    },
+                })
+            },
+        )
+        .optional()
+        .at(self.catalog.path())
+    }
+
+    /// Writes down the plan that retrieves a listed member's span, as soon as
+    /// the plan is recorded, so the next run goes on with it.
+    pub fn record_member_plan(
+        &mut self,
+        vault: &VaultKey,
+        archive_id: &str,
+        position: u32,
+        part: PeekPart,
+    ) -> Result<(), StoreError> {
+        self.change(|tx| {
+            let vault_id = ensure_vault(tx, vault)?;
+            tx.execute(
+                "INSERT INTO member_plan (peek, member, plan, range_start, range_end)
+                 SELECT id, ?3, ?4, ?5, ?6 FROM peek WHERE vault_id = ?1 AND archive_id = ?2
+                 ON CONFLICT DO NOTHING",
+                params![
+                    vault_id,
+                    archive_id,
+                    position,
+                    part.plan.0,
+                    part.range.start as i64,
+                    part.range.end as i64
+                ],
+            )?;
+            Ok(())
+        })
     }
 
     /// The archives of `vault` with a stored listing, for the screen's marker.

@@ -7,6 +7,7 @@ pub mod download;
 pub mod drain;
 pub mod inventory;
 pub mod migrate;
+pub mod peek;
 pub mod watch;
 
 use std::collections::{HashMap, HashSet};

@@ -46,10 +46,10 @@ pub fn member_range(member: &Member, span_end: u64) -> Option<ByteRange> {
     ByteRange::new(member.local_header, span_end.checked_sub(1)?).ok()
 }
 
-/// Where the member's compressed bytes lie in `span`, the archive's bytes
-/// from its local header on.
-pub fn member_data(span: &[u8], member: &Member) -> Result<Range<usize>, ZipProblem> {
-    let mut reader = Reader::new(span, member.local_header);
+/// Where the member's compressed bytes start in its span, read from `head`,
+/// the span's first bytes (a local header is at most 30 + 2 x 65,535 long).
+pub fn member_data_offset(head: &[u8], member: &Member) -> Result<u64, ZipProblem> {
+    let mut reader = Reader::new(head, member.local_header);
     if reader.u32("local header signature")? != LOCAL_SIGNATURE {
         return Err(ZipProblem::Damaged {
             at: member.local_header,
@@ -61,11 +61,23 @@ pub fn member_data(span: &[u8], member: &Member) -> Result<Range<usize>, ZipProb
     let extra_len = reader.u16("local extra field length")?;
     reader.take(usize::from(name_len), "local name")?;
     reader.take(usize::from(extra_len), "local extra field")?;
-    let start = reader.at;
-    let len = usize::try_from(member.compressed_size).map_err(|_| ZipProblem::Damaged {
-        at: member.local_header,
-        what: "the member is larger than this machine can address",
-    })?;
-    reader.take(len, "the member's compressed bytes")?;
-    Ok(start..reader.at)
+    Ok(reader.at as u64)
+}
+
+/// The longest local header: what [`member_data_offset`] may need to read.
+pub const LONGEST_LOCAL_HEADER: u64 = LOCAL_HEADER_LEN + 2 * u16::MAX as u64;
+
+/// Where the member's compressed bytes lie in `span`, the archive's bytes
+/// from its local header on.
+pub fn member_data(span: &[u8], member: &Member) -> Result<Range<usize>, ZipProblem> {
+    let start = member_data_offset(span, member)?;
+    let end = start
+        .checked_add(member.compressed_size)
+        .filter(|end| *end <= span.len() as u64)
+        .ok_or(ZipProblem::Damaged {
+            at: member.local_header + start,
+            what: "the member's compressed bytes run past its span",
+        })?;
+    // Both fit in the slice's length, so in usize.
+    Ok(start as usize..end as usize)
 }

@@ -18,7 +18,7 @@ mod peek;
 
 pub use central::{Member, Method, parse_central_directory};
 pub use end::{Directory, END_RECORD_LEN, EndLookup, MAX_COMMENT_LEN, find_directory};
-pub use local::{member_data, member_range, span_ends};
+pub use local::{LONGEST_LOCAL_HEADER, member_data, member_data_offset, member_range, span_ends};
 pub use peek::{missing_before, tail_range};
 
 /// Why a zip's table of contents cannot be read from the bytes given.

@@ -131,6 +131,17 @@ fn parts_are_written_once_in_order_and_the_first_finding_stays() {
     assert_eq!(listed[1].span_end, 38 << 20, "up to the directory");
     assert_eq!(listed[1].member.path.as_str(), "two.txt");
     assert_eq!(listed[1].position, 1);
+    assert_eq!(store.member_plan(&vault(), "ZIP", 0).unwrap(), None);
+    let span = ByteRange::new(0, (1 << 20) - 1).unwrap();
+    let member_plan = plan(&mut store, span);
+    let part = PeekPart {
+        plan: member_plan,
+        range: span,
+    };
+    store.record_member_plan(&vault(), "ZIP", 0, part).unwrap();
+    store.record_member_plan(&vault(), "ZIP", 0, part).unwrap();
+    assert_eq!(store.member_plan(&vault(), "ZIP", 0).unwrap(), Some(part));
+    assert_eq!(store.member_plan(&vault(), "ZIP", 1).unwrap(), None);
     assert_eq!(
         store.listed_archives(&vault()).unwrap(),
         std::collections::HashSet::from(["ZIP".to_owned()])

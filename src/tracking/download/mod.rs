@@ -34,6 +34,7 @@ use crate::glacier::download::{
 use crate::glacier::{GlacierApi, JobInfo};
 use crate::store::{ArchiveRow, JournalId, PlanArchive, Store, VaultKey};
 use crate::tracking::sync_vault_jobs;
+pub use target::cached_archive_by_id;
 use target::{cached_archive, claim_destination};
 
 /// Which job's output to download, and where.
