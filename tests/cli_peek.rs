@@ -285,7 +285,10 @@ fn a_peek_left_waiting_goes_on_with_its_own_job() {
     let peeking = Peeking::new(&[("a.zip", zip)]);
     let started = peeking.peek(0, &["--yes", "--no-wait"]);
     assert!(started.status.success(), "{started:?}");
-    assert!(stderr(&started).contains("again once it is ready"), "{started:?}");
+    assert!(
+        stderr(&started).contains("again once it is ready"),
+        "{started:?}"
+    );
     assert!(started.stdout.is_empty(), "{started:?}");
     assert_eq!(peeking.jobs_started(), 1);
 
