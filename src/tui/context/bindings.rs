@@ -96,16 +96,17 @@ const MOVES_HELP: [&str; 6] = [
     "the last row",
 ];
 
-/// Moving over a list, worth hinting while it has more than one row.
+/// Moving over a list: up while a row is above the cursor, down while one is
+/// below it.
 macro_rules! moves {
-    ($many:expr) => {
+    ($above:expr, $below:expr) => {
         [
-            bind(Action::Up, "up", MOVES_HELP[0]).when($many),
-            bind(Action::Down, "down", MOVES_HELP[1]).when($many),
-            bind(Action::PageUp, "page up", MOVES_HELP[2]).when($many),
-            bind(Action::PageDown, "page down", MOVES_HELP[3]).when($many),
-            bind(Action::First, "first", MOVES_HELP[4]).when($many),
-            bind(Action::Last, "last", MOVES_HELP[5]).when($many),
+            bind(Action::Up, "up", MOVES_HELP[0]).when($above),
+            bind(Action::Down, "down", MOVES_HELP[1]).when($below),
+            bind(Action::PageUp, "page up", MOVES_HELP[2]).when($above),
+            bind(Action::PageDown, "page down", MOVES_HELP[3]).when($below),
+            bind(Action::First, "first", MOVES_HELP[4]).when($above),
+            bind(Action::Last, "last", MOVES_HELP[5]).when($below),
         ]
     };
 }
@@ -177,10 +178,10 @@ const VAULTS: &[Binding] = &[
     )
     .shown()
     .when(drainable),
-    bind(Action::Up, "up", "select the vault above").when(several_vaults),
-    bind(Action::Down, "down", "select the vault below").when(several_vaults),
-    bind(Action::First, "first", "the first vault").when(several_vaults),
-    bind(Action::Last, "last", "the last vault").when(several_vaults),
+    bind(Action::Up, "up", "select the vault above").when(vault_above),
+    bind(Action::Down, "down", "select the vault below").when(vault_below),
+    bind(Action::First, "first", "the first vault").when(vault_above),
+    bind(Action::Last, "last", "the last vault").when(vault_below),
 ];
 
 fn has_vault(model: &Model) -> bool {
@@ -191,8 +192,12 @@ fn vault_writable(model: &Model) -> bool {
     has_vault(model) && writable(model)
 }
 
-fn several_vaults(model: &Model) -> bool {
-    model.vaults.len() > 1
+fn vault_above(model: &Model) -> bool {
+    model.vault_cursor > 0
+}
+
+fn vault_below(model: &Model) -> bool {
+    model.vault_cursor + 1 < model.vaults.len()
 }
 
 /// A drain from here deletes copied archives only: while some may still be
@@ -274,7 +279,7 @@ const ARCHIVES: &[Binding] = &[
     bind(Action::Reverse, "reverse", "reverse the sort order").when(has_snapshot),
 ];
 
-const ARCHIVE_MOVES: [Binding; 6] = moves!(several_archives);
+const ARCHIVE_MOVES: [Binding; 6] = moves!(archive_above, archive_below);
 
 fn has_snapshot(model: &Model) -> bool {
     model.archives.snapshot.is_some()
@@ -284,8 +289,12 @@ fn has_archive(model: &Model) -> bool {
     model.archives.selected().is_some()
 }
 
-fn several_archives(model: &Model) -> bool {
-    model.archives.total > 1
+fn archive_above(model: &Model) -> bool {
+    model.archives.cursor > 0
+}
+
+fn archive_below(model: &Model) -> bool {
+    model.archives.cursor + 1 < model.archives.total
 }
 
 fn filtered(model: &Model) -> bool {
@@ -351,14 +360,18 @@ const TREE: &[Binding] = &[
     .when(marked_writable),
 ];
 
-const TREE_MOVES: [Binding; 6] = moves!(several_entries);
+const TREE_MOVES: [Binding; 6] = moves!(entry_above, entry_below);
 
 fn has_entry(model: &Model) -> bool {
     (model.archives.tree.as_ref()).is_some_and(|tree| !tree.entries.is_empty())
 }
 
-fn several_entries(model: &Model) -> bool {
-    (model.archives.tree.as_ref()).is_some_and(|tree| tree.entries.len() > 1)
+fn entry_above(model: &Model) -> bool {
+    (model.archives.tree.as_ref()).is_some_and(|tree| tree.cursor > 0)
+}
+
+fn entry_below(model: &Model) -> bool {
+    (model.archives.tree.as_ref()).is_some_and(|tree| tree.cursor + 1 < tree.entries.len())
 }
 
 const FILTER: &[Binding] = &[
@@ -414,14 +427,18 @@ const JOBS: &[Binding] = &[
     .when(renewable),
 ];
 
-const JOB_MOVES: [Binding; 6] = moves!(several_rows);
+const JOB_MOVES: [Binding; 6] = moves!(row_above, row_below);
 
 fn has_row(model: &Model) -> bool {
     model.jobs.selected().is_some()
 }
 
-fn several_rows(model: &Model) -> bool {
-    model.jobs.rows().len() > 1
+fn row_above(model: &Model) -> bool {
+    model.jobs.cursor > 0 && has_row(model)
+}
+
+fn row_below(model: &Model) -> bool {
+    model.jobs.cursor + 1 < model.jobs.rows().len()
 }
 
 /// Whether `plan` has output to download at `now`: a current job is ready and
