@@ -12,6 +12,7 @@ pub mod config;
 pub mod context;
 pub mod drain;
 pub mod effects;
+pub mod explain;
 pub mod keymap;
 mod keys;
 pub mod layout;

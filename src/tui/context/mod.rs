@@ -8,9 +8,11 @@
 mod bindings;
 mod dialogs;
 mod hints;
+mod panes;
 
-pub use bindings::{Binding, has_output_to_download};
+pub use bindings::Binding;
 pub use hints::{Hint, help_lines, hints};
+pub use panes::has_output_to_download;
 
 use super::batch::BatchStage;
 use super::keymap::Action;

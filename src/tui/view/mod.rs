@@ -50,10 +50,12 @@ pub fn draw(frame: &mut Frame, model: &Model) {
     panes::archives(frame, model, areas.archives);
     panes::details(frame, model, areas.details);
     jobs::jobs(frame, model, areas.jobs);
-    if let Some(area) = areas.explain {
-        explain::explain(frame, model, area);
-    }
     status(frame, model, areas.status);
+    // Dialogs and help stay above the explanation, so it hides none of them.
+    let screen = match areas.explain {
+        Some(explain) => Rect::new(screen.x, screen.y, screen.width, explain.y - screen.y),
+        None => screen,
+    };
     match &model.dialog {
         Some(Dialog::Range(dialog)) => range::planner(frame, model, dialog, screen),
         Some(Dialog::Preview(preview)) => dialogs::preview(frame, model, preview, screen),
@@ -67,6 +69,9 @@ pub fn draw(frame: &mut Frame, model: &Model) {
     }
     if model.help {
         dialogs::help(frame, model, screen);
+    }
+    if let Some(area) = areas.explain {
+        explain::explain(frame, model, area);
     }
 }
 
@@ -146,8 +151,14 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
             _ => shown.push((key.label(), hint.hint)),
         }
     }
+    // Only whole hints: one cut short would name a key without its action.
     let mut spans = Vec::new();
+    let mut width = 0;
     for (keys, said) in shown {
+        width += keys.chars().count() + said.chars().count() + 5;
+        if width > usize::from(area.width) {
+            break;
+        }
         spans.push(Span::styled(
             format!(" {keys} "),
             theme.on(theme.selection_fg, theme.muted),

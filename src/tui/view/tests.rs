@@ -204,6 +204,27 @@ fn the_explain_panel() {
 }
 
 #[test]
+fn the_explain_panel_under_the_launch_step() {
+    let mut model = browsing(120, 40, 10);
+    press(&mut model, KeyCode::Char('p'));
+    let cmds = press(&mut model, KeyCode::Char('l'));
+    let [Cmd::LoadPolicy { request }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    update(
+        &mut model,
+        Msg::Loaded(Loaded::Policy {
+            request: *request,
+            result: Ok(RetrievalPolicy::FreeTier),
+        }),
+        NOW,
+    );
+    press(&mut model, KeyCode::Char('e'));
+    press(&mut model, KeyCode::Up);
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
 fn a_tiny_terminal_says_so() {
     let model = browsing(40, 10, 10);
     insta::assert_snapshot!(screen(&model));

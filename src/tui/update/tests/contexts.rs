@@ -329,3 +329,42 @@ fn in_the_planner_e_and_k_are_typed_and_the_explain_key_explains() {
     update(&mut model, key(KeyCode::Esc, KeyModifiers::NONE), NOW);
     assert!(model.dialog.is_none());
 }
+
+#[test]
+fn every_context_explains_its_step_and_what_is_selected_in_it() {
+    use crate::tui::explain::{Topic, topics};
+    let mut said = Vec::new();
+    for (name, model) in scenarios() {
+        let found = topics(&model);
+        assert!(!found.is_empty(), "{name}");
+        for topic in &found {
+            let text = model.config.explain.text(*topic);
+            assert!(!text.is_empty(), "{name}: {}", topic.id());
+        }
+        said.push((name, found));
+    }
+    let of = |name: &str| {
+        let (_, found) = said.iter().find(|(known, _)| *known == name).unwrap();
+        found.clone()
+    };
+    assert_eq!(of("planner"), [Topic::Planner, Topic::PlanTree]);
+    assert_eq!(
+        of("launch"),
+        [
+            Topic::Launch,
+            Topic::TierStandard,
+            Topic::RetrievalPolicy,
+            Topic::Reuse
+        ]
+    );
+    assert_eq!(of("jobs on a batch"), [Topic::BatchRow]);
+    assert_eq!(of("jobs on a migration"), [Topic::MigrationRow]);
+    assert_eq!(of("jobs on a plan partly ready"), [Topic::JobInProgress]);
+    assert_eq!(of("jobs on an expired plan"), [Topic::JobExpired]);
+    assert_eq!(
+        of("migration choices"),
+        [Topic::Migration, Topic::StorageClass]
+    );
+    assert_eq!(of("drain"), [Topic::Drain]);
+    assert_eq!(of("help"), [Topic::Help]);
+}
