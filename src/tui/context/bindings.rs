@@ -121,7 +121,7 @@ const EXPLAIN: &[Binding] = &[
     bind(
         Action::Explain,
         "why",
-        "explain this step: what it does, what Glacier does meanwhile, what it costs",
+        "explain this step: what it does, what Glacier does, what it costs",
     )
     .shown()
     .when(not_explaining),

@@ -173,7 +173,11 @@ impl Context {
 }
 
 /// The keys of `action` that work where the user is now, as shown to the user;
-/// for the words dialogs draw around their fields.
+/// for the words dialogs draw around their fields, which speak of the dialog
+/// even while help is open over it.
 pub fn key_label(model: &Model, action: Action) -> String {
-    model.config.keymap.label_in(Context::of(model), action)
+    model
+        .config
+        .keymap
+        .label_in(Context::beneath_help(model), action)
 }

@@ -263,7 +263,7 @@ pub fn download(frame: &mut Frame, model: &Model, dialog: &DownloadDialog, scree
 /// The keys that work in the context help was opened from, and nothing else.
 pub fn help(frame: &mut Frame, model: &Model, screen: Rect) {
     let (context, lines_wanted) = crate::tui::context::help_lines(model);
-    let area = centered(screen, 90, (lines_wanted.len() as u16).saturating_add(5));
+    let area = centered(screen, 90, (lines_wanted.len() as u16).saturating_add(6));
     frame.render_widget(Clear, area);
     let width = lines_wanted
         .iter()
@@ -280,14 +280,15 @@ pub fn help(frame: &mut Frame, model: &Model, screen: Rect) {
             ])
         })
         .collect();
-    let typing = if context.takes_typing() {
-        "Letters, digits and signs type into the field here. "
-    } else {
-        ""
-    };
     lines.push(Line::from(""));
+    if context.takes_typing() {
+        lines.push(Line::from(Span::styled(
+            "Letters, digits, signs and Backspace go into the field here.",
+            theme.text(theme.muted),
+        )));
+    }
     lines.push(Line::from(Span::styled(
-        format!("{typing}Keys come from keymap.toml in defrost's config directory."),
+        "Keys come from keymap.toml in defrost's config directory.",
         theme.text(theme.muted),
     )));
     let title = format!(" Keys in {} ", context.title());

@@ -196,6 +196,16 @@ fn help_from_the_keymap() {
 }
 
 #[test]
+fn help_in_the_planner_lists_only_keys_that_work_while_typing() {
+    let mut model = browsing(120, 40, 10);
+    press(&mut model, KeyCode::Char('r'));
+    press(&mut model, KeyCode::F(1));
+    let drawn = screen(&model);
+    assert!(!drawn.contains("(unbound)"), "{drawn}");
+    insta::assert_snapshot!(drawn);
+}
+
+#[test]
 fn the_explain_panel() {
     let mut model = browsing(100, 30, 10);
     press(&mut model, KeyCode::Char('e'));
