@@ -13,6 +13,7 @@ pub mod context;
 pub mod drain;
 pub mod effects;
 pub mod explain;
+mod jobs_pane;
 pub mod keymap;
 mod keys;
 pub mod layout;
