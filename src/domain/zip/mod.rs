@@ -16,6 +16,7 @@ mod end;
 mod peek;
 
 pub use central::{Member, Method, parse_central_directory};
+pub use cp437::{decode as decode_cp437, encode as encode_cp437};
 pub use end::{Directory, END_RECORD_LEN, EndLookup, MAX_COMMENT_LEN, find_directory};
 pub use peek::{missing_before, tail_range};
 
