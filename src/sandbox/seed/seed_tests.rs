@@ -24,6 +24,22 @@ size = 0
 [[vaults.generated]]
 count = 50
 seed = 7
+
+[[vaults.archives]]
+name = "backups/2020-documents.zip"
+format = "mt2"
+zip = { members = 300, seed = 4 }
+
+[[vaults.archives]]
+name = "test/explicit.zip"
+[vaults.archives.zip]
+members = 0
+[[vaults.archives.zip.files]]
+path = "docs/report.txt"
+size = "10MiB"
+method = "deflate"
+content = "text"
+cp437 = false
 "#;
 
 #[test]
@@ -34,9 +50,23 @@ fn the_documented_example_parses_and_plans() {
     let vault = &seed.vaults[0];
     let now = datetime!(2026-11-29 00:00 UTC);
     let planned = plan_archives(vault, vault.created.unwrap(), now);
-    assert_eq!(planned.len(), 52);
+    assert_eq!(planned.len(), 54);
+    let zips: Vec<&ZipPlan> = planned
+        .iter()
+        .filter_map(|archive| match &archive.content {
+            PlannedContent::Zip(plan) => Some(plan),
+            PlannedContent::Virtual { .. } => None,
+        })
+        .collect();
+    assert_eq!(zips.len(), 2);
+    assert_eq!(zips[0].members.len(), 300);
+    assert_eq!(zips[1].members.len(), 1);
+    assert_eq!(zips[1].members[0].name, b"docs/report.txt");
     assert!(planned[0].description.starts_with("mt2 "));
-    assert_eq!(planned[0].size, 12 << 30);
+    assert_eq!(
+        planned[0].content,
+        PlannedContent::Virtual { size: 12 << 30 }
+    );
     assert_eq!(planned[1].description, "plain text description");
     assert!(planned.iter().all(|a| a.created < now));
     // Deterministic: planning twice gives the same archives.
