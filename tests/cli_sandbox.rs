@@ -147,7 +147,15 @@ fn a_running_sandbox_serves_and_stops_cleanly_on_sigterm() {
             .filter_map(|v| v.vault_name().map(str::to_owned))
             .collect::<Vec<_>>()
     });
-    assert_eq!(names, ["company-backups", "family-photos", "new-and-empty"]);
+    assert_eq!(
+        names,
+        [
+            "company-backups",
+            "family-photos",
+            "new-and-empty",
+            "office-archive"
+        ]
+    );
 
     let pid = running.0.id().to_string();
     let killed = std::process::Command::new("kill")

@@ -71,7 +71,15 @@ async fn the_demo_seed_loads_with_inventories_at_once() {
         .iter()
         .filter_map(|v| v.vault_name())
         .collect();
-    assert_eq!(names, ["company-backups", "family-photos", "new-and-empty"]);
+    assert_eq!(
+        names,
+        [
+            "company-backups",
+            "family-photos",
+            "new-and-empty",
+            "office-archive"
+        ]
+    );
 
     let photos = client
         .describe_vault()

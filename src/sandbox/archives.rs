@@ -164,7 +164,7 @@ pub fn delete_archive(
     }
 }
 
-/// Ids of stored archives whose bytes someone may still read: archives not yet
+/// Ids of archives with a file (stored and patched) whose bytes someone may still read: archives not yet
 /// purged, and archive jobs (which keep working after a deletion).
 pub fn stored_ids_in_use(state: &SandboxState) -> BTreeSet<&str> {
     let mut in_use = BTreeSet::new();
@@ -172,10 +172,10 @@ pub fn stored_ids_in_use(state: &SandboxState) -> BTreeSet<&str> {
         let archives = vault
             .archives
             .values()
-            .filter(|archive| archive.content == ArchiveContent::Stored)
+            .filter(|archive| archive.content.has_file())
             .map(|archive| archive.id.as_str());
         let jobs = vault.jobs.values().filter_map(|job| match &job.kind {
-            JobKind::Archive(archive_job) if archive_job.content == ArchiveContent::Stored => {
+            JobKind::Archive(archive_job) if archive_job.content.has_file() => {
                 Some(archive_job.archive_id.as_str())
             }
             _ => None,

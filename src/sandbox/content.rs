@@ -1,5 +1,6 @@
 //! The bytes of sandbox archives, served as streams of `Bytes`: stored archives are
-//! read from their file; virtual ones are generated on demand and never stored.
+//! read from their file; virtual ones are generated on demand and never stored;
+//! patched ones are virtual with real parts from their file (`patched`).
 //!
 //! A virtual archive is a sequence of 64 MiB blocks, each one of a few fixed
 //! patterns (chosen by the archive's seed and the block's index), and each pattern a
@@ -157,11 +158,22 @@ impl VirtualArchive {
     /// The bytes of `range`, as slices of the pool (no copying).
     pub fn bytes(self, range: ByteRange) -> impl Iterator<Item = Bytes> + Send + 'static {
         (range.start / MIB..=range.end / MIB).map(move |chunk| {
-            let chunk_start = chunk * MIB;
-            let from = range.start.max(chunk_start) - chunk_start;
-            let to = range.end.min(chunk_start + self.chunk_len(chunk) - 1) - chunk_start;
-            pool().chunks[self.pool_index(chunk)].slice(from as usize..=to as usize)
+            let (from, to) = self.chunk_slice(chunk, range);
+            self.pool_chunk(chunk).slice(from..=to)
         })
+    }
+
+    /// The first and last byte of chunk `chunk` inside `range`, relative to the chunk.
+    fn chunk_slice(&self, chunk: u64, range: ByteRange) -> (usize, usize) {
+        let chunk_start = chunk * MIB;
+        let from = range.start.max(chunk_start) - chunk_start;
+        let to = range.end.min(chunk_start + self.chunk_len(chunk) - 1) - chunk_start;
+        (from as usize, to as usize)
+    }
+
+    /// The pool chunk that chunk `chunk` is (all of it, even for a short last chunk).
+    fn pool_chunk(&self, chunk: u64) -> Bytes {
+        pool().chunks[self.pool_index(chunk)].clone()
     }
 }
 
@@ -187,7 +199,16 @@ pub fn open_range(
                 seed,
                 size: archive_size,
             };
-            stream::iter(archive.bytes(range).map(Ok)).left_stream()
+            stream::iter(archive.bytes(range).map(Ok))
+                .left_stream()
+                .left_stream()
+        }
+        ArchiveContent::Patched { seed } => {
+            let archive = VirtualArchive {
+                seed,
+                size: archive_size,
+            };
+            patched::open_range(store.archive_path(archive_id), archive, range).right_stream()
         }
         ArchiveContent::Stored => {
             let path = store.archive_path(archive_id);
@@ -197,7 +218,10 @@ pub fn open_range(
                 let limited = tokio::io::AsyncReadExt::take(file, range.len());
                 Ok::<_, io::Error>(ReaderStream::with_capacity(limited, STORED_READ_SIZE))
             };
-            stream::once(opened).try_flatten().right_stream()
+            stream::once(opened)
+                .try_flatten()
+                .right_stream()
+                .left_stream()
         }
     }
 }
@@ -217,6 +241,14 @@ pub fn range_tree_hash(
             size: archive_size,
         }
         .tree_hash(range)),
+        ArchiveContent::Patched { seed } => patched::range_tree_hash(
+            store.archive_path(archive_id),
+            VirtualArchive {
+                seed,
+                size: archive_size,
+            },
+            range,
+        ),
         ArchiveContent::Stored => {
             let mut file = std::fs::File::open(store.archive_path(archive_id))?;
             file.seek(SeekFrom::Start(range.start))?;
@@ -240,6 +272,11 @@ pub fn range_tree_hash(
         }
     }
 }
+
+#[path = "virtual_crc.rs"]
+mod crc;
+#[path = "patched.rs"]
+pub mod patched;
 
 #[cfg(test)]
 #[path = "content_tests.rs"]

@@ -100,3 +100,65 @@ async fn stored_archives_stream_and_hash_their_range() {
         .await;
     assert!(missing.is_err());
 }
+
+#[tokio::test]
+async fn patched_archives_stream_and_hash_as_their_bytes() {
+    use patched::{Patch, encode};
+    let store = StateStore::open(None).unwrap();
+    let size = 5 * MIB + 300;
+    let patches = vec![
+        Patch {
+            offset: 10,
+            bytes: vec![1; 100],
+        },
+        Patch {
+            offset: 2 * MIB - 50,
+            bytes: vec![2; 100],
+        },
+        Patch {
+            offset: size - 20,
+            bytes: vec![3; 20],
+        },
+    ];
+    std::fs::write(store.archive_path("p"), encode(&patches)).unwrap();
+    let whole = ByteRange::whole(size).unwrap();
+    let mut expected = collect_virtual(VirtualArchive { seed: 5, size }, whole);
+    for patch in &patches {
+        let at = patch.offset as usize;
+        expected[at..at + patch.bytes.len()].copy_from_slice(&patch.bytes);
+    }
+    let content = ArchiveContent::Patched { seed: 5 };
+    for (start, end) in [
+        (0, size - 1),
+        (MIB, 3 * MIB - 1),
+        (2 * MIB - 60, 2 * MIB + 60),
+    ] {
+        let range = ByteRange::new(start, end).unwrap();
+        let streamed: Vec<u8> = open_range(&store, "p", content, size, range)
+            .map_ok(|bytes| bytes.to_vec())
+            .try_concat()
+            .await
+            .unwrap();
+        assert_eq!(streamed, expected[start as usize..=end as usize]);
+    }
+    for job in split_tree(size, whole).unwrap() {
+        let mut hasher = TreeHasher::new();
+        hasher.update(&expected[job.start as usize..=job.end as usize]);
+        let hash = range_tree_hash(&store, "p", content, size, job).unwrap();
+        assert_eq!(hash, hasher.finish());
+    }
+    // A missing or damaged file is an error to report, never a panic.
+    std::fs::write(
+        store.archive_path("bad"),
+        b"DFPATCH1\xff\xff\xff\xff\xff\xff\xff\xff",
+    )
+    .unwrap();
+    for id in ["bad", "missing"] {
+        assert!(range_tree_hash(&store, id, content, size, whole).is_err());
+        let streamed = open_range(&store, id, content, size, whole)
+            .map_ok(|bytes| bytes.to_vec())
+            .try_concat()
+            .await;
+        assert!(streamed.is_err());
+    }
+}

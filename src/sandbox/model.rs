@@ -124,7 +124,8 @@ impl Vault {
 }
 
 /// One archive. Stored archives keep their bytes in a file named after the id;
-/// virtual ones are generated from a seed whenever they are read.
+/// virtual ones are generated from a seed whenever they are read; patched ones
+/// are virtual but for the parts their file holds.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Archive {
     pub id: String,
@@ -142,7 +143,21 @@ pub struct Archive {
 #[serde(rename_all = "snake_case")]
 pub enum ArchiveContent {
     Stored,
-    Virtual { seed: u64 },
+    Virtual {
+        seed: u64,
+    },
+    /// Virtual bytes with real ones written over parts of them, the real parts
+    /// kept in the archive's file (a seeded zip: see `content::patched`).
+    Patched {
+        seed: u64,
+    },
+}
+
+impl ArchiveContent {
+    /// Whether some of the archive's bytes are in a file named by its id.
+    pub fn has_file(self) -> bool {
+        !matches!(self, ArchiveContent::Virtual { .. })
+    }
 }
 
 impl Archive {

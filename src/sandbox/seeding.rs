@@ -1,5 +1,5 @@
 //! Applying a parsed seed to the state at start: vaults not yet present, their
-//! virtual archives with stable ids, and the account's retrieval settings.
+//! virtual archives and zips with stable ids, and the account's retrieval settings.
 
 use std::collections::BTreeSet;
 use std::panic::resume_unwind;
@@ -7,13 +7,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use time::OffsetDateTime;
 
-use super::content::virtual_tree_hash;
+use super::content::patched::{self, Patches};
+use super::content::{VirtualArchive, virtual_tree_hash};
 use super::ids::{ARCHIVE_ID_LEN, opaque_id};
 use super::model::{Archive, ArchiveContent, RetrievalPolicy, SandboxState, Vault};
 use super::s3::{add_bucket, validate_bucket_name, validate_region};
-use super::seed::{PlannedArchive, Seed, VaultSeed, plan_archives};
+use super::seed::zip::write::write as write_zip;
+use super::seed::{PlannedArchive, PlannedContent, Seed, VaultSeed, plan_archives};
+use super::store::StateStore;
 use super::vaults::validate_vault_name;
-use crate::domain::treehash::TreeHash;
+use crate::domain::range::ByteRange;
+use crate::domain::treehash::{TreeHash, sha256};
 
 /// A seeded vault without a `created` date is this much older than the start.
 pub const DEFAULT_VAULT_AGE: time::Duration = time::Duration::days(365);
@@ -97,13 +101,14 @@ pub fn line_of(text: &str, place: SeedPlace) -> Option<usize> {
         .map(|(number, _)| number + 1)
 }
 
-/// Applies `seed` at `now`. Vaults already in the state (from an earlier start
-/// with the same `--state`) are left as they are; the account settings are
-/// applied every time.
+/// Applies `seed` at `now`, writing the real parts of seeded zips to `store`.
+/// Vaults already in the state (from an earlier start with the same `--state`)
+/// are left as they are; the account settings are applied every time.
 pub fn apply_seed(
     state: &mut SandboxState,
     seed: &Seed,
     now: OffsetDateTime,
+    store: &StateStore,
 ) -> Result<(), SeedProblem> {
     check_seed(seed)?;
     apply_account(state, seed);
@@ -117,13 +122,24 @@ pub fn apply_seed(
         .iter()
         .map(|(vault, created)| plan_archives(vault, *created, now))
         .collect();
-    let mut hashes = tree_hashes(planned.iter().flatten().collect()).into_iter();
-    for ((vault_seed, created), archives) in new_vaults.into_iter().zip(planned) {
-        let hashes = hashes.by_ref().take(archives.len());
-        let vault = seeded_vault(vault_seed, created, archives.into_iter().zip(hashes));
+    let mut made = make_all(planned.iter().flatten().collect()).into_iter();
+    for (index, ((vault_seed, created), archives)) in
+        new_vaults.into_iter().zip(planned).enumerate()
+    {
+        let made = made.by_ref().take(archives.len());
+        let vault = seeded_vault(vault_seed, created, archives.into_iter().zip(made), store)
+            .map_err(|message| SeedProblem {
+                place: SeedPlace::Vault(vault_index(seed, vault_seed).unwrap_or(index)),
+                message,
+            })?;
         state.vaults.insert(vault.name.clone(), vault);
     }
     Ok(())
+}
+
+/// Where a vault is among the seed's, for messages.
+fn vault_index(seed: &Seed, vault: &VaultSeed) -> Option<usize> {
+    seed.vaults.iter().position(|each| each.name == vault.name)
 }
 
 /// Makes the seed's buckets that do not exist yet, empty; those that do are
@@ -140,12 +156,22 @@ pub fn apply_bucket_seeds(
     }
 }
 
-/// Tree hashes of virtual archives, in order. Each costs one SHA-256 per MiB
-/// (a demo seed holds terabytes), so they are spread over every core.
-fn tree_hashes(planned: Vec<&PlannedArchive>) -> Vec<TreeHash> {
+/// An archive's bytes as made at start: its size, tree hash, content and, for
+/// a zip, its patch file.
+struct Made {
+    size: u64,
+    tree_hash: TreeHash,
+    content: ArchiveContent,
+    file: Option<Vec<u8>>,
+}
+
+/// Makes the planned archives, in order. A virtual archive's tree hash costs one
+/// SHA-256 per MiB and a zip's its writing (a demo seed holds terabytes and a few
+/// zips), so they are spread over every core.
+fn make_all(planned: Vec<&PlannedArchive>) -> Vec<Made> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let next = AtomicUsize::new(0);
-    let mut hashed: Vec<(usize, TreeHash)> = std::thread::scope(|scope| {
+    let mut made: Vec<(usize, Made)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
@@ -155,7 +181,7 @@ fn tree_hashes(planned: Vec<&PlannedArchive>) -> Vec<TreeHash> {
                         let Some(archive) = planned.get(index) else {
                             return mine;
                         };
-                        mine.push((index, virtual_tree_hash(archive.seed, archive.size)));
+                        mine.push((index, make(archive)));
                     }
                 })
             })
@@ -166,8 +192,44 @@ fn tree_hashes(planned: Vec<&PlannedArchive>) -> Vec<TreeHash> {
             .flat_map(|worker| worker.join().unwrap_or_else(|panic| resume_unwind(panic)))
             .collect()
     });
-    hashed.sort_unstable_by_key(|(index, _)| *index);
-    hashed.into_iter().map(|(_, hash)| hash).collect()
+    made.sort_unstable_by_key(|(index, _)| *index);
+    made.into_iter().map(|(_, made)| made).collect()
+}
+
+fn make(planned: &PlannedArchive) -> Made {
+    match &planned.content {
+        PlannedContent::Virtual { size } => Made {
+            size: *size,
+            tree_hash: virtual_tree_hash(planned.seed, *size),
+            content: ArchiveContent::Virtual { seed: planned.seed },
+            file: None,
+        },
+        PlannedContent::Zip(plan) => {
+            let written = write_zip(plan, planned.seed);
+            let file = patched::encode(&written.patches);
+            drop(written.patches);
+            let archive = VirtualArchive {
+                seed: planned.seed,
+                size: written.size,
+            };
+            // A zip is never empty (its end record alone is 22 bytes), and
+            // its patches are read from memory: neither can fail.
+            let tree_hash = ByteRange::whole(written.size)
+                .ok()
+                .and_then(|whole| {
+                    Patches::read(file.as_slice())
+                        .and_then(|mut patches| patches.tree_hash(archive, whole))
+                        .ok()
+                })
+                .unwrap_or_else(|| sha256(&[]));
+            Made {
+                size: written.size,
+                tree_hash,
+                content: ArchiveContent::Patched { seed: planned.seed },
+                file: Some(file),
+            }
+        }
+    }
 }
 
 fn apply_account(state: &mut SandboxState, seed: &Seed) {
@@ -188,11 +250,12 @@ fn apply_account(state: &mut SandboxState, seed: &Seed) {
 fn seeded_vault(
     seed: &VaultSeed,
     created: OffsetDateTime,
-    archives: impl Iterator<Item = (PlannedArchive, TreeHash)>,
-) -> Vault {
+    archives: impl Iterator<Item = (PlannedArchive, Made)>,
+    store: &StateStore,
+) -> Result<Vault, String> {
     let archives = archives
         .enumerate()
-        .map(|(position, (planned, tree_hash))| {
+        .map(|(position, (planned, made))| {
             let id = opaque_id(
                 ARCHIVE_ID_LEN,
                 &[
@@ -201,22 +264,30 @@ fn seeded_vault(
                     &(position as u64).to_be_bytes(),
                 ],
             );
+            if let Some(file) = &made.file {
+                std::fs::write(store.archive_path(&id), file).map_err(|err| {
+                    format!(
+                        "cannot write the zip archive {:?} of vault {} to the sandbox's state directory: {err}; check that it is writable and has room",
+                        planned.description, seed.name
+                    )
+                })?;
+            }
             let archive = Archive {
                 id: id.clone(),
                 description: planned.description,
                 created: planned.created,
                 deleted: None,
-                size: planned.size,
-                tree_hash: tree_hash.to_string(),
-                content: ArchiveContent::Virtual { seed: planned.seed },
+                size: made.size,
+                tree_hash: made.tree_hash.to_string(),
+                content: made.content,
             };
-            (id, archive)
+            Ok((id, archive))
         })
-        .collect();
-    Vault {
+        .collect::<Result<_, String>>()?;
+    Ok(Vault {
         archives,
         ..Vault::empty(&seed.name, created)
-    }
+    })
 }
 
 #[cfg(test)]

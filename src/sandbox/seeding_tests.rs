@@ -5,6 +5,11 @@ use crate::sandbox::seed::parse;
 
 const NOW: OffsetDateTime = datetime!(2026-11-29 00:00 UTC);
 
+/// A store in a temporary folder, for the files of seeded zips.
+fn store() -> StateStore {
+    StateStore::open(None).unwrap()
+}
+
 const SEED: &str = r#"
 [account]
 expedited_capacity = false
@@ -31,7 +36,7 @@ name = "fresh"
 fn vaults_archives_and_settings_are_applied() {
     let seed = parse(SEED).unwrap();
     let mut state = SandboxState::default();
-    apply_seed(&mut state, &seed, NOW).unwrap();
+    apply_seed(&mut state, &seed, NOW, &store()).unwrap();
     assert!(!state.expedited_capacity_available);
     assert_eq!(
         state.retrieval_policy,
@@ -67,9 +72,9 @@ fn vaults_archives_and_settings_are_applied() {
 fn the_same_seed_gives_the_same_ids_and_existing_vaults_are_kept() {
     let seed = parse(SEED).unwrap();
     let mut first = SandboxState::default();
-    apply_seed(&mut first, &seed, NOW).unwrap();
+    apply_seed(&mut first, &seed, NOW, &store()).unwrap();
     let mut second = SandboxState::default();
-    apply_seed(&mut second, &seed, NOW).unwrap();
+    apply_seed(&mut second, &seed, NOW, &store()).unwrap();
     let ids = |state: &SandboxState| -> Vec<String> {
         state.vaults["photos"].archives.keys().cloned().collect()
     };
@@ -77,7 +82,7 @@ fn the_same_seed_gives_the_same_ids_and_existing_vaults_are_kept() {
 
     // A second start over the saved state changes no vault, even a changed one.
     first.vaults.get_mut("photos").unwrap().archives.clear();
-    apply_seed(&mut first, &seed, NOW + time::Duration::days(1)).unwrap();
+    apply_seed(&mut first, &seed, NOW + time::Duration::days(1), &store()).unwrap();
     assert!(first.vaults["photos"].archives.is_empty());
 }
 
@@ -88,6 +93,7 @@ fn free_tier_and_no_policy_can_be_seeded() {
         &mut state,
         &parse("[account]\nfree_tier_policy = true\n").unwrap(),
         NOW,
+        &store(),
     )
     .unwrap();
     assert_eq!(state.retrieval_policy, RetrievalPolicy::FreeTier);
@@ -95,10 +101,11 @@ fn free_tier_and_no_policy_can_be_seeded() {
         &mut state,
         &parse("[account]\nfree_tier_policy = false\n").unwrap(),
         NOW,
+        &store(),
     )
     .unwrap();
     assert_eq!(state.retrieval_policy, RetrievalPolicy::None);
-    apply_seed(&mut state, &parse("").unwrap(), NOW).unwrap();
+    apply_seed(&mut state, &parse("").unwrap(), NOW, &store()).unwrap();
     assert_eq!(state.retrieval_policy, RetrievalPolicy::None);
 }
 
@@ -124,7 +131,7 @@ fn problems_say_where_they_are() {
     assert_eq!(line_of(text, problem.place), Some(3));
 
     let mut state = SandboxState::default();
-    assert!(apply_seed(&mut state, &parse(text).unwrap(), NOW).is_err());
+    assert!(apply_seed(&mut state, &parse(text).unwrap(), NOW, &store()).is_err());
     assert!(
         state.vaults.is_empty(),
         "nothing is applied from a bad seed"
@@ -170,4 +177,57 @@ fn buckets_are_checked_made_once_and_kept_across_starts() {
         assert_eq!(line_of(text, problem.place), Some(line), "{text}");
     }
     assert!(parse("[[buckets]]\nname = \"b\"\nsize = 1\n").is_err());
+}
+
+#[tokio::test]
+async fn a_seeded_zip_is_patched_and_served_as_its_tree_hash_says() {
+    use futures_util::TryStreamExt;
+
+    use crate::domain::range::ByteRange;
+    use crate::domain::treehash::TreeHasher;
+    use crate::sandbox::archives::stored_ids_in_use;
+    use crate::sandbox::content::{open_range, range_tree_hash};
+
+    let seed = parse(
+        "[[vaults]]\nname = \"office\"\n[[vaults.archives]]\nname = \"docs.zip\"\nformat = \"raw\"\nzip = { members = 20, max_member_size = \"2MiB\" }\n",
+    )
+    .unwrap();
+    let store = store();
+    let mut state = SandboxState::default();
+    apply_seed(&mut state, &seed, NOW, &store).unwrap();
+    let archive = state.vaults["office"].archives.values().next().unwrap();
+    assert_eq!(archive.description, "docs.zip");
+    assert!(matches!(archive.content, ArchiveContent::Patched { .. }));
+    assert!(store.archive_path(&archive.id).exists());
+    assert!(stored_ids_in_use(&state).contains(archive.id.as_str()));
+    let whole = ByteRange::whole(archive.size).unwrap();
+    let bytes: Vec<u8> = open_range(&store, &archive.id, archive.content, archive.size, whole)
+        .map_ok(|bytes| bytes.to_vec())
+        .try_concat()
+        .await
+        .unwrap();
+    assert_eq!(bytes.len() as u64, archive.size);
+    assert_eq!(&bytes[..4], b"PK\x03\x04");
+    let mut hasher = TreeHasher::new();
+    hasher.update(&bytes);
+    let hash = hasher.finish();
+    assert_eq!(archive.tree_hash, hash.to_string());
+    let served = range_tree_hash(&store, &archive.id, archive.content, archive.size, whole);
+    assert_eq!(served.unwrap(), hash);
+}
+
+#[test]
+fn a_zip_that_cannot_be_written_names_its_vault() {
+    let seed = parse(
+        "[[vaults]]\nname = \"office\"\n[[vaults.archives]]\nname = \"docs.zip\"\nzip = { members = 2 }\n",
+    )
+    .unwrap();
+    let store = store();
+    std::fs::remove_dir_all(store.dir().join("archives")).unwrap();
+    let err = apply_seed(&mut SandboxState::default(), &seed, NOW, &store).unwrap_err();
+    assert_eq!(err.place, SeedPlace::Vault(0));
+    assert!(
+        err.message.contains("office") && err.message.contains("writable"),
+        "{err}"
+    );
 }

@@ -162,7 +162,7 @@ pub async fn start(options: SandboxOptions) -> Result<RunningSandbox, StartError
     let mut state = store.load()?;
     if let Some(seed) = &options.seed {
         let now = OffsetDateTime::now_utc();
-        apply_seed(&mut state, seed, now)?;
+        apply_seed(&mut state, seed, now, &store)?;
         apply_bucket_seeds(&mut state, seed, &options.region, now);
         store.save(&state)?;
     }

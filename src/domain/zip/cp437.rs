@@ -24,6 +24,19 @@ pub fn decode(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// `text` in code page 437, or `None` when a character has no byte there.
+pub fn encode(text: &str) -> Option<Vec<u8>> {
+    text.chars()
+        .map(|c| match u8::try_from(c) {
+            Ok(byte) if byte < 0x80 => Some(byte),
+            _ => HIGH_HALF
+                .iter()
+                .position(|&high| high == c)
+                .and_then(|at| u8::try_from(at + 0x80).ok()),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,5 +47,16 @@ mod tests {
         // "Résumé" as DOS wrote it: é is 0x82.
         assert_eq!(decode(&[b'R', 0x82, b's', b'u', b'm', 0x82]), "Résumé");
         assert_eq!(decode(&[0x80, 0x9e, 0xe1, 0xff]), "Ç₧ß\u{a0}");
+    }
+
+    #[test]
+    fn encoding_is_decoding_backwards() {
+        let every: Vec<u8> = (0..=255).collect();
+        assert_eq!(encode(&decode(&every)).unwrap(), every);
+        assert_eq!(
+            encode("Résumé").unwrap(),
+            [b'R', 0x82, b's', b'u', b'm', 0x82]
+        );
+        assert_eq!(encode("写真"), None);
     }
 }

@@ -17,6 +17,7 @@ mod local;
 mod peek;
 
 pub use central::{Member, Method, parse_central_directory};
+pub use cp437::{decode as decode_cp437, encode as encode_cp437};
 pub use end::{Directory, END_RECORD_LEN, EndLookup, MAX_COMMENT_LEN, find_directory};
 pub use local::{LONGEST_LOCAL_HEADER, member_data, member_data_offset, member_range, span_ends};
 pub use peek::{missing_before, tail_range};

@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use super::describe::{DescriptionFormat, describe};
-use super::{GeneratedSeed, PlannedArchive};
+use super::{GeneratedSeed, PlannedArchive, PlannedContent};
 
 const FOLDERS: &[&str] = &[
     "photos", "backup", "projects", "music", "scans", "invoices", "tax", "mail", "video", "family",
@@ -35,10 +35,10 @@ const EXTENSIONS: &[&str] = &[
 const UNICODE_NAMES: &[&str] = &["été", "Fotos_Großeltern", "写真", "résumé", "Ñandú"];
 
 /// A small, fast, well-mixed generator; enough for plausible test data.
-struct SplitMix(u64);
+pub(super) struct SplitMix(pub(super) u64);
 
 impl SplitMix {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -47,15 +47,15 @@ impl SplitMix {
     }
 
     /// A number in `0..bound` (`bound` > 0).
-    fn below(&mut self, bound: u64) -> u64 {
+    pub(super) fn below(&mut self, bound: u64) -> u64 {
         self.next() % bound
     }
 
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+    pub(super) fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[self.below(items.len() as u64) as usize]
     }
 
-    fn chance(&mut self, percent: u64) -> bool {
+    pub(super) fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
     }
 }
@@ -97,7 +97,9 @@ pub fn archives(
             let mtime = created - time::Duration::hours(rng.below(24 * 90) as i64);
             PlannedArchive {
                 description: describe(format, &path, mtime),
-                size: size(&mut rng, max_size),
+                content: PlannedContent::Virtual {
+                    size: size(&mut rng, max_size),
+                },
                 created,
                 seed: rng.next(),
             }
