@@ -41,13 +41,20 @@ impl Store {
     /// the journal does not hold.
     pub fn batch_items(&self, id: BatchId) -> Result<Vec<BatchItem>, StoreError> {
         let path = self.catalog.path();
-        let mut statement = self
-            .catalog
-            .read_connection()
+        let conn = self.catalog.read_connection();
+        // Room for exactly the batch's items: grown as they come, a hundred
+        // thousand items would for a moment be held in the old room and in the
+        // new one twice its size.
+        let count: i64 = conn
+            .prepare_cached("SELECT count(*) FROM batch_plan WHERE batch = ?1")
+            .at(path)?
+            .query_row([id.0], |row| row.get(0))
+            .at(path)?;
+        let mut statement = conn
             .prepare_cached(&format!("{ITEM_QUERY} ORDER BY bp.ord"))
             .at(path)?;
         let rows = statement.query_map([id.0], RawItem::from_row).at(path)?;
-        let mut items = Vec::new();
+        let mut items = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
         for row in rows {
             items.push(row.at(path)?.into_item(id)?);
         }
