@@ -181,9 +181,11 @@ pub struct BatchLimits {
 }
 
 /// A batch about to be carried out; see
-/// [`Store::record_batch`](super::Store::record_batch).
+/// [`Store::record_batch`](super::Store::record_batch). The archives are
+/// anything that holds a [`PlanArchive`], so a caller that keeps more of each
+/// archive need not copy them all to record them.
 #[derive(Debug, Clone)]
-pub struct BatchIntent<'a> {
+pub struct BatchIntent<'a, A = PlanArchive> {
     pub vault: &'a VaultKey,
     pub selection: &'a BatchSelection,
     pub tier: Tier,
@@ -193,7 +195,7 @@ pub struct BatchIntent<'a> {
     pub made_by: &'a str,
     pub at: OffsetDateTime,
     /// The archives, in the order the batch restores them; each becomes a plan.
-    pub archives: &'a [PlanArchive],
+    pub archives: &'a [A],
 }
 
 /// One batch as the journal holds it.

@@ -17,7 +17,8 @@ use crate::glacier::GlacierApi;
 use crate::store::{BatchId, BatchLimits, BatchSelection, Snapshot, Store};
 use crate::text::printable;
 use crate::tracking::batch::{
-    BatchEvent, BatchRequest, RunOptions, download_ready, prepare_batch, record_batch, run_batch,
+    BatchArchive, BatchEvent, BatchRequest, RunOptions, download_ready, prepare_batch,
+    record_batch, run_batch,
 };
 use crate::tracking::started_by_here;
 use crate::tui::batch::{BatchAsk, MARKS_SOURCE, Prepared};
@@ -34,14 +35,16 @@ pub async fn prepare<G: GlacierApi>(
 ) -> Result<Prepared, String> {
     make_folder(&ask.to)?;
     let mut store = Store::open(data_dir).map_err(|err| words.error(&err))?;
-    let rows = Snapshot::open(&ask.snapshot)
-        .and_then(|snapshot| snapshot.archives(&ask.positions))
+    let archives = Snapshot::open(&ask.snapshot)
+        .and_then(|snapshot| {
+            snapshot.archives_with(&ask.positions, |row| Some(BatchArchive::of(row)))
+        })
         .map_err(|err| words.error(&err))?;
     let request = BatchRequest {
         vault: ask.vault,
         selection: BatchSelection::Ids {
             source: MARKS_SOURCE.to_owned(),
-            count: rows.len() as u64,
+            count: archives.len() as u64,
         },
         tier: ask.tier,
         to: ask.to,
@@ -49,7 +52,7 @@ pub async fn prepare<G: GlacierApi>(
         made_by: started_by_here(),
     };
     let now = OffsetDateTime::now_utc();
-    let prepared = prepare_batch(glacier, &mut store, request, rows, &ask.prices, now)
+    let prepared = prepare_batch(glacier, &mut store, request, archives, &ask.prices, now)
         .await
         .map_err(|err| words.error(&err))?;
     Ok(Prepared(Arc::new(prepared)))
