@@ -256,10 +256,6 @@ fn unfinished(
     let selected: HashSet<&str> = (archives.iter())
         .map(|archive| archive.archive.archive_id.as_str())
         .collect();
-    let items = store.batch_items(batch.id)?;
-    let same = items.len() == selected.len()
-        && items
-            .iter()
-            .all(|item| selected.contains(item.archive_id.as_str()));
+    let same = store.batch_holds_exactly(batch.id, &selected)?;
     Ok(same.then_some(batch))
 }

@@ -3,6 +3,8 @@
 //! in one query for the whole batch. A batch of a hundred thousand archives is
 //! read without building a hundred thousand plans with every job of each.
 
+use std::collections::HashSet;
+
 use rusqlite::OptionalExtension;
 
 use super::{BatchId, BatchItem, BatchJob};
@@ -59,6 +61,40 @@ impl Store {
             items.push(row.at(path)?.into_item(id)?);
         }
         Ok(items)
+    }
+
+    /// Whether the batch holds exactly the archives `wanted` names: as many,
+    /// each of them among `wanted`. Its archive ids are looked at one by one
+    /// and not kept, so a batch of a hundred thousand is compared without
+    /// reading its items.
+    pub fn batch_holds_exactly(
+        &self,
+        id: BatchId,
+        wanted: &HashSet<&str>,
+    ) -> Result<bool, StoreError> {
+        let path = self.catalog.path();
+        let mut statement = self
+            .catalog
+            .read_connection()
+            .prepare_cached(
+                "SELECT bp.plan, p.archive_id FROM batch_plan bp JOIN plan p ON p.id = bp.plan
+                 WHERE bp.batch = ?1",
+            )
+            .at(path)?;
+        let mut rows = statement.query([id.0]).at(path)?;
+        let mut held = 0_usize;
+        while let Some(row) = rows.next().at(path)? {
+            // Every plan a batch makes retrieves an archive.
+            let archive_id = row.get_ref(1).at(path)?;
+            let Ok(archive_id) = archive_id.as_str() else {
+                return Err(damaged_item(id, PlanId(row.get(0).at(path)?)));
+            };
+            if !wanted.contains(archive_id) {
+                return Ok(false);
+            }
+            held += 1;
+        }
+        Ok(held == wanted.len())
     }
 
     /// One archive of the batch, read again after its plan changed; `None`
