@@ -22,6 +22,7 @@ pub use give_up::{BatchLeft, batch_left, give_up_batch};
 pub(crate) use prepare::prepare_into;
 pub use prepare::{
     BatchArchive, BatchRequest, PreparedBatch, pace_for, prepare_batch, record_batch,
+    record_batch_at,
 };
 pub use ready::{ReadyOutcome, ReadyProgress, download_ready};
 pub use run::{RunOptions, run_batch, run_batch_to};

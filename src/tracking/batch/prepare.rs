@@ -246,12 +246,24 @@ pub fn record_batch(
     prepared: &PreparedBatch,
     now: OffsetDateTime,
 ) -> Result<BatchId, BatchError> {
+    record_batch_at(store, prepared, prepared.request.tier, now)
+}
+
+/// The same at another tier than the one asked when it was prepared (the
+/// screen asks again once the costs are shown), without a copy of its
+/// archives.
+pub fn record_batch_at(
+    store: &mut Store,
+    prepared: &PreparedBatch,
+    tier: Tier,
+    now: OffsetDateTime,
+) -> Result<BatchId, BatchError> {
     let request = &prepared.request;
     let folder = prepared.folder.display().to_string();
     let (batch, plans) = store.record_batch(&BatchIntent {
         vault: &request.vault,
         selection: &request.selection,
-        tier: request.tier,
+        tier,
         to: &folder,
         limits: request.limits,
         made_by: &request.made_by,

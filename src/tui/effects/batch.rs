@@ -18,7 +18,7 @@ use crate::store::{BatchId, BatchLimits, BatchSelection, Snapshot, Store};
 use crate::text::printable;
 use crate::tracking::batch::{
     BatchArchive, BatchEvent, BatchRequest, RunOptions, download_ready, prepare_batch,
-    record_batch, run_batch,
+    record_batch_at, run_batch,
 };
 use crate::tracking::started_by_here;
 use crate::tui::batch::{BatchAsk, MARKS_SOURCE, Prepared};
@@ -73,14 +73,12 @@ pub async fn start<G: GlacierApi>(
         Ok(store) => store,
         Err(err) => return (None, Err(words.error(&err))),
     };
-    let mut batch = (*prepared.0).clone();
-    batch.request.tier = tier;
-    let id = match record_batch(&mut store, &batch, OffsetDateTime::now_utc()) {
+    let id = match record_batch_at(&mut store, &prepared.0, tier, OffsetDateTime::now_utc()) {
         Ok(id) => id,
         Err(err) => return (None, Err(words.error(&err))),
     };
-    let to_start = batch.summary.to_start.archives;
-    drop(batch);
+    let to_start = prepared.0.summary.to_start.archives;
+    drop(prepared);
     send(
         news,
         BatchNews::Recorded {
