@@ -249,8 +249,10 @@ pub struct BatchJob {
     /// `None` for an intent whose InitiateJob never answered (or was refused).
     pub job_id: Option<String>,
     /// The job as last tracked; `None` until it started, and once the
-    /// archive's file is finished (its job no longer matters).
-    pub state: Option<TrackedJob>,
+    /// archive's file is finished (its job no longer matters). Boxed: only
+    /// the jobs in flight have one, and inline it made every item of a
+    /// hundred thousand twice the size.
+    pub state: Option<Box<TrackedJob>>,
     /// `false` when the plan reuses a job another plan started.
     pub owned: bool,
     /// Glacier refused its InitiateJob: it never started, and nothing is to be

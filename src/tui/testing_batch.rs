@@ -49,7 +49,7 @@ pub fn batch_item(n: u32, state: ItemState) -> BatchItem {
         BatchJob {
             journal_id: JournalId(1000 + i64::from(n)),
             job_id: Some(job.job_id.clone()),
-            state: Some(job),
+            state: Some(Box::new(job)),
             owned: true,
             refused: false,
         }

@@ -194,7 +194,7 @@ impl RawItem {
 impl RawJob {
     fn into_job(self) -> Result<BatchJob, StoreError> {
         let state = match self.state {
-            Some(text) => Some(serde_json::from_str::<TrackedJob>(&text).map_err(|_| {
+            Some(text) => Some(serde_json::from_str::<Box<TrackedJob>>(&text).map_err(|_| {
                 StoreError::refused(format!(
                     "the journal's record of job {} is damaged; listing the jobs adopts it again from Glacier",
                     crate::text::printable(self.job_id.as_deref().unwrap_or("(not started)"))

@@ -120,7 +120,7 @@ fn the_current_job_is_asked_for_then_started_then_renewed_in_place() {
         .unwrap();
     let current = item(&store, batch, plan).current.unwrap();
     assert_eq!(current.job_id.as_deref(), Some("JOB-1"));
-    assert_eq!(current.state, Some(started("JOB-1", 11)));
+    assert_eq!(current.state.as_deref(), Some(&started("JOB-1", 11)));
 
     // Its window closed: a renewal takes the same place, and counts from now.
     let renewal = ask(&mut store, plan, 0, 100);
