@@ -150,7 +150,7 @@ pub fn run(global: &GlobalOpts, args: MigrateArgs) -> anyhow::Result<()> {
         )?;
         let (_, snapshot) = open_snapshot(&store, &cached, None)?;
         let (selection, rows) =
-            crate::commands::restore::select::select(&snapshot, selection_args)?;
+            crate::commands::restore::select::select::<ArchiveRow>(&snapshot, selection_args)?;
         drop(snapshot);
         let request = MigrationRequest {
             batch: BatchRequest {

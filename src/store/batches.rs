@@ -181,9 +181,11 @@ pub struct BatchLimits {
 }
 
 /// A batch about to be carried out; see
-/// [`Store::record_batch`](super::Store::record_batch).
+/// [`Store::record_batch`](super::Store::record_batch). The archives are
+/// anything that holds a [`PlanArchive`], so a caller that keeps more of each
+/// archive need not copy them all to record them.
 #[derive(Debug, Clone)]
-pub struct BatchIntent<'a> {
+pub struct BatchIntent<'a, A = PlanArchive> {
     pub vault: &'a VaultKey,
     pub selection: &'a BatchSelection,
     pub tier: Tier,
@@ -193,7 +195,7 @@ pub struct BatchIntent<'a> {
     pub made_by: &'a str,
     pub at: OffsetDateTime,
     /// The archives, in the order the batch restores them; each becomes a plan.
-    pub archives: &'a [PlanArchive],
+    pub archives: &'a [A],
 }
 
 /// One batch as the journal holds it.
@@ -247,8 +249,10 @@ pub struct BatchJob {
     /// `None` for an intent whose InitiateJob never answered (or was refused).
     pub job_id: Option<String>,
     /// The job as last tracked; `None` until it started, and once the
-    /// archive's file is finished (its job no longer matters).
-    pub state: Option<TrackedJob>,
+    /// archive's file is finished (its job no longer matters). Boxed: only
+    /// the jobs in flight have one, and inline it made every item of a
+    /// hundred thousand twice the size.
+    pub state: Option<Box<TrackedJob>>,
     /// `false` when the plan reuses a job another plan started.
     pub owned: bool,
     /// Glacier refused its InitiateJob: it never started, and nothing is to be

@@ -89,6 +89,13 @@ pub struct PlanArchive {
     pub name: Option<String>,
 }
 
+/// A batch's archives may be held in something larger that holds each one.
+impl AsRef<PlanArchive> for PlanArchive {
+    fn as_ref(&self) -> &PlanArchive {
+        self
+    }
+}
+
 /// A plan about to be carried out; see [`Store::record_plan`](super::Store::record_plan).
 #[derive(Debug, Clone)]
 pub struct PlanIntent<'a> {

@@ -2,6 +2,7 @@
 //! state, the journal's answer listing it, and a prepared batch as the effect
 //! would answer, all at the fixed `NOW`.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -18,7 +19,7 @@ use crate::store::{
     BatchEntry, BatchId, BatchItem, BatchJob, BatchLimits, BatchSelection, JournalId, PlanArchive,
     PlanId,
 };
-use crate::tracking::batch::{BatchRequest, Candidate, PreparedBatch, pace_for, tally};
+use crate::tracking::batch::{BatchArchive, BatchRequest, PreparedBatch, pace_for, tally};
 
 /// Where an archive of a test batch stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +49,7 @@ pub fn batch_item(n: u32, state: ItemState) -> BatchItem {
         BatchJob {
             journal_id: JournalId(1000 + i64::from(n)),
             job_id: Some(job.job_id.clone()),
-            state: Some(job),
+            state: Some(Box::new(job)),
             owned: true,
             refused: false,
         }
@@ -113,8 +114,8 @@ pub fn batches_loaded(batches: Vec<BatchRow>) -> Msg {
 /// A prepared batch of `count` archives of 48 MiB (as `browsing` lists them),
 /// the first already restored, under `policy`.
 pub fn prepared(count: u32, policy: Option<RetrievalPolicy>) -> Prepared {
-    let candidates: Vec<Candidate> = (1..=count)
-        .map(|n| Candidate {
+    let archives: Vec<BatchArchive> = (1..=count)
+        .map(|n| BatchArchive {
             archive: PlanArchive {
                 archive_id: format!("archive-{n}"),
                 size: Some(48 * MIB),
@@ -122,18 +123,25 @@ pub fn prepared(count: u32, policy: Option<RetrievalPolicy>) -> Prepared {
                 name: Some(format!("scans/page-{n}.tif")),
             },
             path: format!("scans/page-{n}.tif"),
-            restored: (n == 1).then(|| "/restore/scans/page-1.tif".to_owned()),
-            reusable: None,
         })
+        .collect();
+    let restored: HashMap<String, String> = (count >= 1)
+        .then(|| {
+            (
+                "archive-1".to_owned(),
+                "/restore/scans/page-1.tif".to_owned(),
+            )
+        })
+        .into_iter()
         .collect();
     let pace = pace_for(policy.as_ref(), &BatchLimits::default());
     let prices = PriceTable::published().expect("the published prices parse");
     let summary = summarize(
-        candidates.iter().map(|candidate| SelectedArchive {
-            path: &candidate.path,
+        archives.iter().map(|archive| SelectedArchive {
+            path: &archive.path,
             size: 48 * MIB,
-            restored: candidate.restored.is_some(),
-            reusable: candidate.reusable.is_some(),
+            restored: restored.contains_key(&archive.archive.archive_id),
+            reusable: false,
         }),
         &prices,
         &pace,
@@ -152,7 +160,9 @@ pub fn prepared(count: u32, policy: Option<RetrievalPolicy>) -> Prepared {
             made_by: "defrost".into(),
         },
         folder: PathBuf::from("/restore"),
-        candidates,
+        archives,
+        restored,
+        reusable: HashMap::new(),
         policy,
         pace,
         summary,

@@ -23,8 +23,8 @@ use crate::domain::cost::PriceTable;
 use crate::domain::job_params::Tier;
 use crate::domain::range::parse_size;
 use crate::glacier::{GlacierApi as _, SdkGlacier};
-use crate::store::{ArchiveRow, BatchEntry, BatchId, BatchLimits, Store, VaultKey};
-use crate::tracking::batch::{BatchRequest, RunOptions, prepare_batch, record_batch};
+use crate::store::{BatchEntry, BatchId, BatchLimits, Store, VaultKey};
+use crate::tracking::batch::{BatchArchive, BatchRequest, RunOptions, prepare_batch, record_batch};
 pub use select::SelectionArgs;
 
 #[derive(Debug, clap::Args)]
@@ -152,13 +152,13 @@ async fn new_or_unfinished(
                 .into(),
         )
     })?;
-    let (selection, rows) = select::select(&snapshot, selection_args)?;
+    let (selection, archives) = select::select(&snapshot, selection_args)?;
     drop(snapshot);
     let request = BatchRequest {
         selection,
         ..request
     };
-    if let Some(earlier) = unfinished(store, &request, &rows)? {
+    if let Some(earlier) = unfinished(store, &request, &archives)? {
         eprintln!(
             "going on with batch {} ({} archives, made {})",
             earlier.id, earlier.archives, earlier.made_at
@@ -167,7 +167,7 @@ async fn new_or_unfinished(
     }
     let prices = PriceTable::published().context("the published prices")?;
     let now = OffsetDateTime::now_utc();
-    let prepared = prepare_batch(glacier, store, request, rows, &prices, now).await?;
+    let prepared = prepare_batch(glacier, store, request, archives, &prices, now).await?;
     if !(args.output.json && args.yes) {
         eprint!("{}", view::summary(&prepared, &prices));
     }
@@ -237,7 +237,7 @@ fn request(args: &RestoreArgs, region: &str) -> anyhow::Result<BatchRequest> {
 fn unfinished(
     store: &Store,
     request: &BatchRequest,
-    rows: &[ArchiveRow],
+    archives: &[BatchArchive],
 ) -> anyhow::Result<Option<BatchEntry>> {
     let folder = std::fs::canonicalize(&request.to)?.display().to_string();
     let found = store
@@ -253,11 +253,9 @@ fn unfinished(
     let Some(batch) = found else {
         return Ok(None);
     };
-    let selected: HashSet<&str> = rows.iter().map(|row| row.archive_id.as_str()).collect();
-    let items = store.batch_items(batch.id)?;
-    let same = items.len() == selected.len()
-        && items
-            .iter()
-            .all(|item| selected.contains(item.archive_id.as_str()));
+    let selected: HashSet<&str> = (archives.iter())
+        .map(|archive| archive.archive.archive_id.as_str())
+        .collect();
+    let same = store.batch_holds_exactly(batch.id, &selected)?;
     Ok(same.then_some(batch))
 }

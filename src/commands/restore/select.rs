@@ -9,6 +9,7 @@ use std::path::Path;
 use crate::commands::BadInput;
 use crate::store::{ArchiveQuery, ArchiveRow, BatchSelection, Snapshot, SortKey};
 use crate::text::printable;
+use crate::tracking::batch::BatchArchive;
 
 /// The selection as given on the command line.
 #[derive(Debug, Clone, clap::Args)]
@@ -61,12 +62,39 @@ fn folder_prefix(folder: &str) -> String {
     }
 }
 
+/// What a selected archive is kept as: made from its row as the row is read,
+/// so that what the caller does not need of it is not held for every archive.
+pub trait Selected: Sized {
+    fn of(row: ArchiveRow) -> Self;
+    fn archive_id(&self) -> &str;
+}
+
+impl Selected for ArchiveRow {
+    fn of(row: ArchiveRow) -> Self {
+        row
+    }
+
+    fn archive_id(&self) -> &str {
+        &self.archive_id
+    }
+}
+
+impl Selected for BatchArchive {
+    fn of(row: ArchiveRow) -> Self {
+        BatchArchive::of(row)
+    }
+
+    fn archive_id(&self) -> &str {
+        &self.archive.archive_id
+    }
+}
+
 /// The archives selected, in the order of their names, and the selection as
 /// recorded.
-pub fn select(
+pub fn select<T: Selected>(
     snapshot: &Snapshot,
     args: &SelectionArgs,
-) -> anyhow::Result<(BatchSelection, Vec<ArchiveRow>)> {
+) -> anyhow::Result<(BatchSelection, Vec<T>)> {
     let selection = args.kind();
     let rows = match &selection {
         BatchSelection::Ids { .. } => {
@@ -96,23 +124,19 @@ pub fn select(
     Ok((selection, rows))
 }
 
-fn query(
+fn query<T: Selected>(
     snapshot: &Snapshot,
     filter: Option<String>,
     under: Option<String>,
-) -> anyhow::Result<Vec<ArchiveRow>> {
-    let page = snapshot.page(&ArchiveQuery {
+) -> anyhow::Result<Vec<T>> {
+    let query = ArchiveQuery {
         filter,
         under,
         sort: SortKey::Name,
         limit: usize::MAX,
         ..ArchiveQuery::default()
-    })?;
-    Ok(page
-        .archives
-        .into_iter()
-        .filter(|row| !row.is_folder)
-        .collect())
+    };
+    Ok(snapshot.page_with(&query, |row| (!row.is_folder).then(|| T::of(row)))?)
 }
 
 /// The ids of FILE (or standard input for `-`): one per line, blank lines and
@@ -157,14 +181,18 @@ fn read_ids(file: &str) -> anyhow::Result<Vec<String>> {
         .collect())
 }
 
-fn find_ids(snapshot: &Snapshot, ids: &[String]) -> anyhow::Result<Vec<ArchiveRow>> {
+fn find_ids<T: Selected>(snapshot: &Snapshot, ids: &[String]) -> anyhow::Result<Vec<T>> {
     if ids.is_empty() {
         return Err(
             BadInput("the --ids file lists no archive id; give one id per line".into()).into(),
         );
     }
-    let rows = snapshot.find_archives(ids)?;
-    let found: HashSet<&str> = rows.iter().map(|row| row.archive_id.as_str()).collect();
+    let rows = snapshot.find_archives_with(ids, |row| Some(T::of(row)))?;
+    // The ids are distinct, so every one was found when as many archives were.
+    if rows.len() == ids.len() {
+        return Ok(rows);
+    }
+    let found: HashSet<&str> = rows.iter().map(Selected::archive_id).collect();
     let unknown: Vec<&String> = ids
         .iter()
         .filter(|id| !found.contains(id.as_str()))

@@ -3,6 +3,8 @@
 //! in one query for the whole batch. A batch of a hundred thousand archives is
 //! read without building a hundred thousand plans with every job of each.
 
+use std::collections::HashSet;
+
 use rusqlite::OptionalExtension;
 
 use super::{BatchId, BatchItem, BatchJob};
@@ -41,17 +43,58 @@ impl Store {
     /// the journal does not hold.
     pub fn batch_items(&self, id: BatchId) -> Result<Vec<BatchItem>, StoreError> {
         let path = self.catalog.path();
-        let mut statement = self
-            .catalog
-            .read_connection()
+        let conn = self.catalog.read_connection();
+        // Room for exactly the batch's items: grown as they come, a hundred
+        // thousand items would for a moment be held in the old room and in the
+        // new one twice its size.
+        let count: i64 = conn
+            .prepare_cached("SELECT count(*) FROM batch_plan WHERE batch = ?1")
+            .at(path)?
+            .query_row([id.0], |row| row.get(0))
+            .at(path)?;
+        let mut statement = conn
             .prepare_cached(&format!("{ITEM_QUERY} ORDER BY bp.ord"))
             .at(path)?;
         let rows = statement.query_map([id.0], RawItem::from_row).at(path)?;
-        let mut items = Vec::new();
+        let mut items = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
         for row in rows {
             items.push(row.at(path)?.into_item(id)?);
         }
         Ok(items)
+    }
+
+    /// Whether the batch holds exactly the archives `wanted` names: as many,
+    /// each of them among `wanted`. Its archive ids are looked at one by one
+    /// and not kept, so a batch of a hundred thousand is compared without
+    /// reading its items.
+    pub fn batch_holds_exactly(
+        &self,
+        id: BatchId,
+        wanted: &HashSet<&str>,
+    ) -> Result<bool, StoreError> {
+        let path = self.catalog.path();
+        let mut statement = self
+            .catalog
+            .read_connection()
+            .prepare_cached(
+                "SELECT bp.plan, p.archive_id FROM batch_plan bp JOIN plan p ON p.id = bp.plan
+                 WHERE bp.batch = ?1",
+            )
+            .at(path)?;
+        let mut rows = statement.query([id.0]).at(path)?;
+        let mut held = 0_usize;
+        while let Some(row) = rows.next().at(path)? {
+            // Every plan a batch makes retrieves an archive.
+            let archive_id = row.get_ref(1).at(path)?;
+            let Ok(archive_id) = archive_id.as_str() else {
+                return Err(damaged_item(id, PlanId(row.get(0).at(path)?)));
+            };
+            if !wanted.contains(archive_id) {
+                return Ok(false);
+            }
+            held += 1;
+        }
+        Ok(held == wanted.len())
     }
 
     /// One archive of the batch, read again after its plan changed; `None`
@@ -151,7 +194,7 @@ impl RawItem {
 impl RawJob {
     fn into_job(self) -> Result<BatchJob, StoreError> {
         let state = match self.state {
-            Some(text) => Some(serde_json::from_str::<TrackedJob>(&text).map_err(|_| {
+            Some(text) => Some(serde_json::from_str::<Box<TrackedJob>>(&text).map_err(|_| {
                 StoreError::refused(format!(
                     "the journal's record of job {} is damaged; listing the jobs adopts it again from Glacier",
                     crate::text::printable(self.job_id.as_deref().unwrap_or("(not started)"))

@@ -12,15 +12,15 @@ use crate::domain::job::PlanShape;
 use crate::store::Store;
 use crate::store::catalog::{ensure_vault, rfc3339};
 use crate::store::error::StoreError;
-use crate::store::plans::{NewPlan, PlanId, insert_plan};
+use crate::store::plans::{NewPlan, PlanArchive, PlanId, insert_plan};
 
 impl Store {
     /// Writes a batch down with one whole-archive plan per archive, all in one
     /// transaction: a batch is recorded whole or not at all. The plans' ids, in
     /// the order of the archives.
-    pub fn record_batch(
+    pub fn record_batch<A: AsRef<PlanArchive>>(
         &mut self,
-        intent: &BatchIntent<'_>,
+        intent: &BatchIntent<'_, A>,
     ) -> Result<(BatchId, Vec<PlanId>), StoreError> {
         if let Some(refusal) = refusal(intent) {
             return Err(StoreError::refused(refusal));
@@ -57,7 +57,7 @@ impl Store {
 }
 
 /// Why the batch cannot be recorded as it is, before anything is written.
-fn refusal(intent: &BatchIntent<'_>) -> Option<String> {
+fn refusal<A: AsRef<PlanArchive>>(intent: &BatchIntent<'_, A>) -> Option<String> {
     if intent.archives.is_empty() {
         return Some(format!(
             "{} holds no archive, so there is no batch to record",
@@ -73,9 +73,8 @@ fn refusal(intent: &BatchIntent<'_>) -> Option<String> {
         ));
     }
     let mut seen = HashSet::with_capacity(intent.archives.len());
-    let twice = intent
-        .archives
-        .iter()
+    let twice = (intent.archives.iter())
+        .map(AsRef::as_ref)
         .find(|archive| !seen.insert(archive.archive_id.as_str()))?;
     Some(format!(
         "archive id {} is listed twice, but a batch restores each archive once; nothing was recorded",
@@ -84,10 +83,10 @@ fn refusal(intent: &BatchIntent<'_>) -> Option<String> {
 }
 
 /// Writes the batch's own row; its id.
-fn insert_batch(
+fn insert_batch<A>(
     tx: &Transaction<'_>,
     vault_id: i64,
-    intent: &BatchIntent<'_>,
+    intent: &BatchIntent<'_, A>,
     made_at: &str,
 ) -> rusqlite::Result<i64> {
     // A cap beyond what SQLite's integers hold is no cap a vault could reach.
@@ -117,11 +116,11 @@ fn insert_batch(
 /// Writes a whole-archive plan per archive and lists it in the batch at its
 /// place. One cached statement each, so a hundred thousand archives take a
 /// moment, not minutes.
-fn insert_plans(
+fn insert_plans<A: AsRef<PlanArchive>>(
     tx: &Transaction<'_>,
     vault_id: i64,
     batch: i64,
-    intent: &BatchIntent<'_>,
+    intent: &BatchIntent<'_, A>,
     made_at: &str,
 ) -> rusqlite::Result<Vec<PlanId>> {
     let mut member =
@@ -133,7 +132,7 @@ fn insert_plans(
             tx,
             &NewPlan {
                 vault_id,
-                archive: Some(archive),
+                archive: Some(archive.as_ref()),
                 want: None,
                 shape: PlanShape::Whole,
                 made_by: intent.made_by,

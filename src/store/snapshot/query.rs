@@ -115,6 +115,16 @@ impl Selection {
 impl Snapshot {
     /// One page of the archives the query keeps, and how many it keeps in all.
     pub fn page(&self, query: &ArchiveQuery) -> Result<ArchivePage, StoreError> {
+        let (total, positions) = self.positions(query)?;
+        Ok(ArchivePage {
+            total,
+            archives: self.archives(&positions)?,
+        })
+    }
+
+    /// How many archives the query keeps in all, and the positions of those
+    /// on its page, in its order: the page without its rows.
+    pub fn positions(&self, query: &ArchiveQuery) -> Result<(u64, Vec<u32>), StoreError> {
         let mut selection: Option<Selection> = None;
         if let Some(term) = query.filter.as_deref().and_then(SearchTerm::new) {
             selection = Some(self.search(&term)?.intersect(selection));
@@ -132,10 +142,7 @@ impl Snapshot {
                 .created_before
                 .map_or(Some(u64::MAX), |b| created_key(b).checked_sub(1))
             else {
-                return Ok(ArchivePage {
-                    total: 0,
-                    archives: Vec::new(),
-                });
+                return Ok((0, Vec::new()));
             };
             selection = Some(
                 self.key_range("created", (from, last))?
@@ -149,10 +156,7 @@ impl Snapshot {
             .as_ref()
             .map_or(self.archive_count(), Selection::count);
         let positions = self.page_positions(query, selection.as_ref(), total)?;
-        Ok(ArchivePage {
-            total,
-            archives: self.archives(&positions)?,
-        })
+        Ok((total, positions))
     }
 
     /// The positions on the query's page: of the archives `selection` keeps (all

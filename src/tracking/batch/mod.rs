@@ -20,7 +20,10 @@ use std::path::PathBuf;
 pub use delivery::{Delivery, IntoFolder};
 pub use give_up::{BatchLeft, batch_left, give_up_batch};
 pub(crate) use prepare::prepare_into;
-pub use prepare::{BatchRequest, Candidate, PreparedBatch, pace_for, prepare_batch, record_batch};
+pub use prepare::{
+    BatchArchive, BatchRequest, PreparedBatch, pace_for, prepare_batch, record_batch,
+    record_batch_at,
+};
 pub use ready::{ReadyOutcome, ReadyProgress, download_ready};
 pub use run::{RunOptions, run_batch, run_batch_to};
 pub use step::item_facts;

@@ -3,7 +3,7 @@
 //! retrieval policy, the summary the user sees before paying, and then the
 //! batch journaled with a plan per archive, in one transaction.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use time::OffsetDateTime;
@@ -32,16 +32,35 @@ pub struct BatchRequest {
     pub made_by: String,
 }
 
-/// One selected archive and what the journal knows of it.
+/// One selected archive as a batch is made of it: what its plan records and
+/// where it restores to. Made from the cache's row as the row is read, so the
+/// rest of the row (the description above all) is not held for every archive.
 #[derive(Debug, Clone)]
-pub struct Candidate {
+pub struct BatchArchive {
     pub archive: PlanArchive,
     /// Where it restores to inside the folder: its safe decoded path.
     pub path: String,
-    /// Its file, finished by an earlier plan and still in the folder.
-    pub restored: Option<String>,
-    /// A job of the whole archive that runs or is ready: reused, not paid again.
-    pub reusable: Option<TrackedJob>,
+}
+
+impl BatchArchive {
+    pub fn of(row: ArchiveRow) -> BatchArchive {
+        let path = decode(&row.description).safe_path(&row.archive_id);
+        BatchArchive {
+            path: path.as_str().to_owned(),
+            archive: PlanArchive {
+                archive_id: row.archive_id,
+                size: Some(row.size),
+                tree_hash: Some(row.sha256_tree_hash),
+                name: Some(row.name),
+            },
+        }
+    }
+}
+
+impl AsRef<PlanArchive> for BatchArchive {
+    fn as_ref(&self) -> &PlanArchive {
+        &self.archive
+    }
 }
 
 /// A batch ready to be journaled, with everything the user sees first.
@@ -50,7 +69,14 @@ pub struct PreparedBatch {
     pub request: BatchRequest,
     /// The folder, as the journal records it.
     pub folder: PathBuf,
-    pub candidates: Vec<Candidate>,
+    /// The selected archives, in the batch's order.
+    pub archives: Vec<BatchArchive>,
+    /// The selected archives an earlier plan finished and whose file is still
+    /// where it put it: their files, by archive id.
+    pub restored: HashMap<String, String>,
+    /// The selected archives not restored with a whole-archive job that runs
+    /// or is ready, reused rather than paid again: the job's id, by archive id.
+    pub reusable: HashMap<String, String>,
     /// `None` when the policy could not be read (the summary says so).
     pub policy: Option<RetrievalPolicy>,
     pub pace: PaceLimits,
@@ -63,7 +89,7 @@ pub async fn prepare_batch<G: GlacierApi>(
     api: &G,
     store: &mut Store,
     request: BatchRequest,
-    rows: Vec<ArchiveRow>,
+    archives: Vec<BatchArchive>,
     prices: &PriceTable,
     now: OffsetDateTime,
 ) -> Result<PreparedBatch, BatchError> {
@@ -72,7 +98,7 @@ pub async fn prepare_batch<G: GlacierApi>(
         source,
     })?;
     let restored = restored_files(store, &request.vault, &folder)?;
-    prepare_into(api, store, request, folder, restored, rows, prices, now).await
+    prepare_into(api, store, request, folder, restored, archives, prices, now).await
 }
 
 /// Prepares a batch whose archives go to `folder` (a folder, or an S3
@@ -84,7 +110,7 @@ pub(crate) async fn prepare_into<G: GlacierApi>(
     request: BatchRequest,
     folder: PathBuf,
     restored: HashMap<String, String>,
-    rows: Vec<ArchiveRow>,
+    archives: Vec<BatchArchive>,
     prices: &PriceTable,
     now: OffsetDateTime,
 ) -> Result<PreparedBatch, BatchError> {
@@ -95,16 +121,16 @@ pub(crate) async fn prepare_into<G: GlacierApi>(
         .await?
         .listed;
     let reusable = reusable_jobs(store, &request.vault, &listed, now)?;
-    let candidates: Vec<Candidate> = rows
-        .into_iter()
-        .map(|row| candidate(row, &reusable, &restored))
-        .collect();
+    let (restored, reusable) = of_selected(&archives, restored, reusable);
     let summary = summarize(
-        candidates.iter().map(|candidate| SelectedArchive {
-            path: &candidate.path,
-            size: candidate.archive.size.unwrap_or(0),
-            restored: candidate.restored.is_some(),
-            reusable: candidate.reusable.is_some(),
+        archives.iter().map(|archive| {
+            let id = archive.archive.archive_id.as_str();
+            SelectedArchive {
+                path: &archive.path,
+                size: archive.archive.size.unwrap_or(0),
+                restored: restored.contains_key(id),
+                reusable: reusable.contains_key(id),
+            }
         }),
         prices,
         &pace,
@@ -113,11 +139,33 @@ pub(crate) async fn prepare_into<G: GlacierApi>(
     Ok(PreparedBatch {
         request,
         folder,
-        candidates,
+        archives,
+        restored,
+        reusable,
         policy,
         pace,
         summary,
     })
+}
+
+/// Of the files already restored and the jobs to reuse, those of the selected
+/// archives; a restored archive reuses no job.
+fn of_selected(
+    archives: &[BatchArchive],
+    mut restored: HashMap<String, String>,
+    mut reusable: HashMap<String, TrackedJob>,
+) -> (HashMap<String, String>, HashMap<String, String>) {
+    let mut files = HashMap::new();
+    let mut jobs = HashMap::new();
+    for archive in archives {
+        let id = &archive.archive.archive_id;
+        if let Some((id, path)) = restored.remove_entry(id) {
+            files.insert(id, path);
+        } else if let Some((id, job)) = reusable.remove_entry(id) {
+            jobs.insert(id, job.job_id);
+        }
+    }
+    (files, jobs)
 }
 
 /// The pace: the vault's BytesPerHour cap and the user's, the tighter of the two.
@@ -133,35 +181,19 @@ pub fn pace_for(policy: Option<&RetrievalPolicy>, limits: &BatchLimits) -> PaceL
     .with_bytes_per_hour(cap, limits.max_bytes_per_hour)
 }
 
-fn candidate(
-    row: ArchiveRow,
-    reusable: &HashMap<String, TrackedJob>,
-    restored: &HashMap<String, String>,
-) -> Candidate {
-    let path = decode(&row.description).safe_path(&row.archive_id);
-    Candidate {
-        restored: restored.get(&row.archive_id).cloned(),
-        reusable: reusable.get(&row.archive_id).cloned(),
-        path: path.as_str().to_owned(),
-        archive: PlanArchive {
-            archive_id: row.archive_id,
-            size: Some(row.size),
-            tree_hash: Some(row.sha256_tree_hash),
-            name: Some(row.name),
-        },
-    }
-}
-
 /// The newest whole-archive job of each archive that Glacier lists and that is
-/// running or ready, by archive id.
+/// running or ready, by archive id. Only the journal's jobs Glacier lists (or
+/// that it holds as ready) are read, not every job the vault ever had.
 fn reusable_jobs(
     store: &Store,
     vault: &VaultKey,
     listed: &[String],
     now: OffsetDateTime,
 ) -> Result<HashMap<String, TrackedJob>, BatchError> {
+    let known = store.journal_to_list(vault, listed)?;
+    let listed: HashSet<&str> = listed.iter().map(String::as_str).collect();
     let mut found: HashMap<String, TrackedJob> = HashMap::new();
-    for entry in store.journal(Some(vault))? {
+    for entry in known {
         let Some(job) = entry.state else { continue };
         let usable = matches!(
             effective_status(&job, now),
@@ -170,7 +202,7 @@ fn reusable_jobs(
         if job.kind != JobKind::ArchiveRetrieval
             || job.range.is_some()
             || !usable
-            || !listed.contains(&job.job_id)
+            || !listed.contains(job.job_id.as_str())
         {
             continue;
         }
@@ -214,28 +246,36 @@ pub fn record_batch(
     prepared: &PreparedBatch,
     now: OffsetDateTime,
 ) -> Result<BatchId, BatchError> {
+    record_batch_at(store, prepared, prepared.request.tier, now)
+}
+
+/// The same at another tier than the one asked when it was prepared (the
+/// screen asks again once the costs are shown), without a copy of its
+/// archives.
+pub fn record_batch_at(
+    store: &mut Store,
+    prepared: &PreparedBatch,
+    tier: Tier,
+    now: OffsetDateTime,
+) -> Result<BatchId, BatchError> {
     let request = &prepared.request;
-    let archives: Vec<PlanArchive> = prepared
-        .candidates
-        .iter()
-        .map(|candidate| candidate.archive.clone())
-        .collect();
     let folder = prepared.folder.display().to_string();
     let (batch, plans) = store.record_batch(&BatchIntent {
         vault: &request.vault,
         selection: &request.selection,
-        tier: request.tier,
+        tier,
         to: &folder,
         limits: request.limits,
         made_by: &request.made_by,
         at: now,
-        archives: &archives,
+        archives: &prepared.archives,
     })?;
-    for (candidate, plan) in prepared.candidates.iter().zip(&plans) {
-        if let Some(path) = &candidate.restored {
+    for (archive, plan) in prepared.archives.iter().zip(&plans) {
+        let id = &archive.archive.archive_id;
+        if let Some(path) = prepared.restored.get(id) {
             store.record_plan_finished(*plan, path, true, now)?;
-        } else if let Some(job) = &candidate.reusable
-            && let Some(journal_id) = store.journal_id(&job.job_id)?
+        } else if let Some(job_id) = prepared.reusable.get(id)
+            && let Some(journal_id) = store.journal_id(job_id)?
         {
             store.add_job_to_plan(*plan, 0, journal_id)?;
         }
@@ -254,15 +294,15 @@ fn claim_shared_names(
     now: OffsetDateTime,
 ) -> Result<(), BatchError> {
     let mut uses: HashMap<&str, u32> = HashMap::new();
-    for candidate in &prepared.candidates {
-        *uses.entry(&candidate.path).or_default() += 1;
+    for archive in &prepared.archives {
+        *uses.entry(&archive.path).or_default() += 1;
     }
-    for candidate in &prepared.candidates {
-        if uses.get(candidate.path.as_str()).copied().unwrap_or(0) < 2 {
+    for archive in &prepared.archives {
+        if uses.get(archive.path.as_str()).copied().unwrap_or(0) < 2 {
             continue;
         }
-        let id = &candidate.archive.archive_id;
-        let path = crate::domain::names::SafeRelativePath::new(&candidate.path, id);
+        let id = &archive.archive.archive_id;
+        let path = crate::domain::names::SafeRelativePath::new(&archive.path, id);
         let names: Vec<String> = restore_candidates(&path, id)
             .iter()
             .map(|name| name.as_str().to_owned())

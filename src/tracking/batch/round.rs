@@ -66,7 +66,7 @@ pub(super) fn sort(items: &[BatchItem], by: &SortBy<'_>, now: OffsetDateTime) ->
                 let due = item
                     .current
                     .as_ref()
-                    .and_then(|job| job.state.as_ref())
+                    .and_then(|job| job.state.as_deref())
                     .and_then(next_poll_at);
                 round.next_poll = [round.next_poll, due].into_iter().flatten().min();
             }

@@ -22,7 +22,9 @@ use crate::domain::migrate::{
 use crate::glacier::{GlacierApi, GlacierError, VaultNotifications};
 use crate::s3::ObjectStore;
 use crate::store::{ArchiveRow, BucketTarget, Store};
-use crate::tracking::batch::{BatchRequest, PreparedBatch, prepare_into, record_batch};
+use crate::tracking::batch::{
+    BatchArchive, BatchRequest, PreparedBatch, prepare_into, record_batch,
+};
 
 /// What the user asked to copy, and where.
 #[derive(Debug, Clone)]
@@ -185,13 +187,14 @@ pub async fn prepare_migration<G: GlacierApi, S: ObjectStore>(
     let cost = migration_cost(storage_prices, request.storage_class, sizes, |size| {
         part_size(size).map_or(1, |part| u64::from(part_count(size, part)))
     });
+    let archives = rows.into_iter().map(BatchArchive::of).collect();
     let batch = prepare_into(
         api,
         store,
         request.batch,
         PathBuf::from(address),
         restored,
-        rows,
+        archives,
         prices,
         now,
     )

@@ -17,7 +17,8 @@ use crate::glacier::GlacierApi;
 use crate::store::{BatchId, BatchLimits, BatchSelection, Snapshot, Store};
 use crate::text::printable;
 use crate::tracking::batch::{
-    BatchEvent, BatchRequest, RunOptions, download_ready, prepare_batch, record_batch, run_batch,
+    BatchArchive, BatchEvent, BatchRequest, RunOptions, download_ready, prepare_batch,
+    record_batch_at, run_batch,
 };
 use crate::tracking::started_by_here;
 use crate::tui::batch::{BatchAsk, MARKS_SOURCE, Prepared};
@@ -34,14 +35,16 @@ pub async fn prepare<G: GlacierApi>(
 ) -> Result<Prepared, String> {
     make_folder(&ask.to)?;
     let mut store = Store::open(data_dir).map_err(|err| words.error(&err))?;
-    let rows = Snapshot::open(&ask.snapshot)
-        .and_then(|snapshot| snapshot.archives(&ask.positions))
+    let archives = Snapshot::open(&ask.snapshot)
+        .and_then(|snapshot| {
+            snapshot.archives_with(&ask.positions, |row| Some(BatchArchive::of(row)))
+        })
         .map_err(|err| words.error(&err))?;
     let request = BatchRequest {
         vault: ask.vault,
         selection: BatchSelection::Ids {
             source: MARKS_SOURCE.to_owned(),
-            count: rows.len() as u64,
+            count: archives.len() as u64,
         },
         tier: ask.tier,
         to: ask.to,
@@ -49,7 +52,7 @@ pub async fn prepare<G: GlacierApi>(
         made_by: started_by_here(),
     };
     let now = OffsetDateTime::now_utc();
-    let prepared = prepare_batch(glacier, &mut store, request, rows, &ask.prices, now)
+    let prepared = prepare_batch(glacier, &mut store, request, archives, &ask.prices, now)
         .await
         .map_err(|err| words.error(&err))?;
     Ok(Prepared(Arc::new(prepared)))
@@ -70,14 +73,12 @@ pub async fn start<G: GlacierApi>(
         Ok(store) => store,
         Err(err) => return (None, Err(words.error(&err))),
     };
-    let mut batch = (*prepared.0).clone();
-    batch.request.tier = tier;
-    let id = match record_batch(&mut store, &batch, OffsetDateTime::now_utc()) {
+    let id = match record_batch_at(&mut store, &prepared.0, tier, OffsetDateTime::now_utc()) {
         Ok(id) => id,
         Err(err) => return (None, Err(words.error(&err))),
     };
-    let to_start = batch.summary.to_start.archives;
-    drop(batch);
+    let to_start = prepared.0.summary.to_start.archives;
+    drop(prepared);
     send(
         news,
         BatchNews::Recorded {

@@ -44,6 +44,20 @@ fn item(store: &Store, batch: BatchId, plan: PlanId) -> BatchItem {
     found
 }
 
+#[test]
+fn a_batch_holds_exactly_the_archives_it_was_made_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, batch, _) = store_with_batch(dir.path(), 3);
+    let ids: Vec<String> = (0..4).map(|n| archive(n).archive_id).collect();
+    let wanted = |count: usize| ids[..count].iter().map(String::as_str).collect();
+    assert!(store.batch_holds_exactly(batch, &wanted(3)).unwrap());
+    assert!(!store.batch_holds_exactly(batch, &wanted(2)).unwrap());
+    assert!(!store.batch_holds_exactly(batch, &wanted(4)).unwrap());
+    let other = [ids[0].as_str(), ids[1].as_str(), ids[3].as_str()].into();
+    assert!(!store.batch_holds_exactly(batch, &other).unwrap());
+    assert!(!store.batch_holds_exactly(BatchId(99), &wanted(3)).unwrap());
+}
+
 /// The plan's own idea of its current job: the last of its current jobs.
 fn plan_current(store: &Store, plan: PlanId) -> Option<JournalId> {
     let entry = store.plan(plan).unwrap().unwrap();
@@ -106,7 +120,7 @@ fn the_current_job_is_asked_for_then_started_then_renewed_in_place() {
         .unwrap();
     let current = item(&store, batch, plan).current.unwrap();
     assert_eq!(current.job_id.as_deref(), Some("JOB-1"));
-    assert_eq!(current.state, Some(started("JOB-1", 11)));
+    assert_eq!(current.state.as_deref(), Some(&started("JOB-1", 11)));
 
     // Its window closed: a renewal takes the same place, and counts from now.
     let renewal = ask(&mut store, plan, 0, 100);
