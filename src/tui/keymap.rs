@@ -44,6 +44,7 @@ pub enum Action {
     Copy,
     Save,
     Zoom,
+    Peek,
 }
 
 /// Each action's name in the keymap file and its line on the help screen.
@@ -171,6 +172,11 @@ pub const ACTIONS: &[(Action, &str, &str)] = &[
         Action::Zoom,
         "zoom",
         "in the range planner: show the whole archive or zoom in on the range",
+    ),
+    (
+        Action::Peek,
+        "peek",
+        "list a zip's members for the price of its tail (asks first), or go on with it",
     ),
 ];
 

@@ -14,6 +14,7 @@ pub mod effects;
 pub mod keymap;
 pub mod layout;
 pub mod marks;
+pub mod members;
 pub mod migration;
 pub mod model;
 pub mod msg;
@@ -25,6 +26,8 @@ mod store_worker;
 pub mod testing;
 #[cfg(test)]
 pub mod testing_batch;
+#[cfg(test)]
+pub mod testing_members;
 #[cfg(test)]
 pub mod testing_migration;
 pub mod update;

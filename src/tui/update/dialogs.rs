@@ -27,6 +27,7 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -
         Some(Dialog::Batch(_)) => super::batch::dialog_key(model, key, action),
         Some(Dialog::Migration(_)) => super::migration::dialog_key(model, key, action),
         Some(Dialog::Drain(_)) => super::drain::dialog_action(model, action),
+        Some(Dialog::Peek(_)) => super::peek::dialog_action(model, action),
         None => Vec::new(),
     }
 }

@@ -9,7 +9,9 @@ mod dialogs;
 mod drain;
 mod jobs;
 mod marks;
+mod members;
 mod migration;
+mod peek;
 mod progress;
 mod range;
 mod renew;
@@ -58,6 +60,7 @@ fn on_loaded(model: &mut Model, loaded: Loaded) -> Vec<Cmd> {
         Loaded::Folder { request, result } => archives::folder_loaded(model, request, result),
         Loaded::Archive { request, result } => archives::archive_loaded(model, request, result),
         Loaded::Marks(answer) => marks::marks_loaded(model, answer),
+        Loaded::Zip(answer) => members::answered(model, answer),
         Loaded::Jobs(result) => jobs::jobs_loaded(model, result),
         Loaded::JobNames(names) => {
             model.jobs.names.extend(names);
@@ -136,7 +139,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     if model.archives.filtering {
         return archives::filter_key(model, key, action);
     }
-    let Some(action) = action else {
+    let Some(action) = action.or_else(|| members::backspace(model, &key)) else {
         return Vec::new();
     };
     on_action(model, action)
@@ -175,6 +178,10 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Cmd> {
         Action::Refresh => jobs::sync_all(model),
         Action::FetchInventory => jobs::fetch_inventory(model),
         Action::Drain if model.focus == Pane::Vaults => drain::open_dialog(model),
+        _ if model.focus == Pane::Archives && model.zips.members.is_some() => {
+            members::members_action(model, action)
+        }
+        Action::Peek if model.focus == Pane::Archives => peek::peek_key(model),
         _ => match model.focus {
             Pane::Vaults => archives::vaults_action(model, action),
             Pane::Archives => archives::table_action(model, action),

@@ -254,7 +254,7 @@ pub fn download(frame: &mut Frame, model: &Model, dialog: &DownloadDialog, scree
 
 pub fn help(frame: &mut Frame, model: &Model, screen: Rect) {
     let lines_wanted = model.config.keymap.help_lines();
-    let area = centered(screen, 90, (lines_wanted.len() as u16).saturating_add(4));
+    let area = centered(screen, 90, (lines_wanted.len() as u16).saturating_add(5));
     frame.render_widget(Clear, area);
     let width = lines_wanted
         .iter()
@@ -273,6 +273,13 @@ pub fn help(frame: &mut Frame, model: &Model, screen: Rect) {
             ])
         })
         .collect();
+    lines.push(Line::from(vec![
+        Span::styled(
+            format!("{:>width$}  ", super::members::LISTED),
+            model.config.theme.text(model.config.theme.accent),
+        ),
+        Span::raw("an archive whose zip listing is stored: open shows its members"),
+    ]));
     lines.push(Line::from(Span::styled(
         "Keys come from keymap.toml in defrost's config directory.",
         model.config.theme.text(model.config.theme.muted),

@@ -130,6 +130,12 @@ fn general(model: &Model) -> &'static str {
         (Some(Dialog::Drain(_)), _) => {
             "A drain deletes archives from the vault. From here it deletes only those defrost copied to S3 and verified against their tree hash; everything else stays. Each deletion is journaled before it is asked for, so a drain cut short goes on without deleting twice. Glacier deletes the vault itself only after its next inventory lists it empty."
         }
+        (Some(Dialog::Peek(_)), _) => {
+            "A zip lists its members at its end: retrieving the last MiB or two (and, when the list is long, the MiBs before them) reads every member's name, size and place, without the whole archive. The retrieval is journaled as an ordinary plan and its bytes are kept; once read, the listing is stored and opening it again costs nothing."
+        }
+        (None, Pane::Archives) if model.zips.members.is_some() => {
+            "A zip's members, from its stored listing. Each one's bytes lie in one span of the archive (its local header, its packed data and any descriptor): planning it retrieves only that span, not the archive."
+        }
         (Some(Dialog::Download(_)), _) => {
             "The output is fetched in chunks whose tree hashes are checked as they arrive; an interrupted download resumes at the first unverified chunk."
         }

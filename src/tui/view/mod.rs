@@ -14,6 +14,9 @@ mod jobs_batch;
 mod jobs_tests;
 #[cfg(test)]
 mod marks_tests;
+mod members;
+#[cfg(test)]
+mod members_tests;
 mod migration;
 #[cfg(test)]
 mod migration_tests;
@@ -48,8 +51,16 @@ pub fn draw(frame: &mut Frame, model: &Model) {
     };
     title(frame, model, areas.title);
     panes::vaults(frame, model, areas.vaults);
-    panes::archives(frame, model, areas.archives);
-    panes::details(frame, model, areas.details);
+    match &model.zips.members {
+        Some(view) => {
+            members::members(frame, model, view, areas.archives);
+            members::details(frame, model, view, areas.details);
+        }
+        None => {
+            panes::archives(frame, model, areas.archives);
+            panes::details(frame, model, areas.details);
+        }
+    }
     jobs::jobs(frame, model, areas.jobs);
     if let Some(area) = areas.explain {
         explain::explain(frame, model, area);
@@ -64,6 +75,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         Some(Dialog::Batch(dialog)) => batch::dialog(frame, model, dialog, screen),
         Some(Dialog::Migration(dialog)) => migration::dialog(frame, model, dialog, screen),
         Some(Dialog::Drain(dialog)) => drain::dialog(frame, model, dialog, screen),
+        Some(Dialog::Peek(dialog)) => members::peek(frame, model, dialog, screen),
         None => {}
     }
     if model.help {
@@ -163,6 +175,12 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
         ],
         (Some(Dialog::Migration(dialog)), _) => migration_hints(dialog),
         (Some(Dialog::Drain(_)), _) => vec![(Action::Open, "delete"), (Action::Back, "cancel")],
+        (Some(Dialog::Peek(_)), _) => vec![
+            (Action::Up, "tier"),
+            (Action::Open, "start"),
+            (Action::Back, "cancel"),
+        ],
+        (None, Pane::Archives) if model.zips.members.is_some() => members::hints(),
         (None, Pane::Vaults) => {
             let mut hints = vec![
                 (Action::Open, "open"),
@@ -189,6 +207,7 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
                 (Action::Filter, "filter"),
                 (Action::Tree, "tree"),
                 (Action::PlanRange, "plan range"),
+                (Action::Peek, "peek zip"),
                 (Action::Mark, "mark"),
                 (Action::Launch, "restore marked"),
             ];

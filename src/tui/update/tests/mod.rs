@@ -5,6 +5,7 @@
 mod batch;
 mod drain;
 mod marks;
+mod members;
 mod migration;
 mod plans;
 mod renew;
