@@ -139,6 +139,8 @@ pub(super) fn peeked(
             model.zips.listed.ids.insert(archive.archive_id.clone());
             model.zips.listed.positions.insert(archive.position);
             cmds.extend(open_members(model, archive));
+            // Its plans were downloaded into the peek folder: their rows say so.
+            cmds.extend(super::jobs::sync_all(model));
             cmds
         }
         PeekView::NotZip { reason } => {
@@ -146,7 +148,7 @@ pub(super) fn peeked(
                 Severity::Info,
                 format!("{name} is not a zip that can be listed: {reason}"),
             );
-            Vec::new()
+            super::jobs::sync_all(model)
         }
         PeekView::Retrieval {
             range,

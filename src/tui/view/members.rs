@@ -112,7 +112,14 @@ pub fn details(frame: &mut Frame, model: &Model, view: &MembersView, area: Rect)
         .unwrap_or_else(|| "none".to_owned());
     let modified = member
         .modified
-        .map(|at| format!(" · modified {} {}", at.date(), at.time()))
+        .map(|at| {
+            format!(
+                " · modified {} {:02}:{:02}",
+                at.date(),
+                at.hour(),
+                at.minute()
+            )
+        })
         .unwrap_or_default();
     let lines = vec![
         Line::from(vec![

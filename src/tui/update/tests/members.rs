@@ -331,7 +331,7 @@ fn a_peek_that_finds_no_zip_says_why_in_the_status_line() {
     let not_zip = PeekView::NotZip {
         reason: "no zip end record in the archive's last 64 KiB".into(),
     };
-    answer(
+    let cmds = answer(
         &mut model,
         ZipAnswer::Peeked {
             request,
@@ -339,6 +339,10 @@ fn a_peek_that_finds_no_zip_says_why_in_the_status_line() {
         },
     );
     assert!(model.dialog.is_none());
+    assert!(
+        cmds.iter().any(|cmd| matches!(cmd, Cmd::SyncJobs { .. })),
+        "the tail was downloaded: its plan's row is read again: {cmds:?}"
+    );
     assert_eq!(
         model.status.as_ref().unwrap().text,
         "photos/IMG_0001.jpg is not a zip that can be listed: no zip end record in the archive's last 64 KiB"
