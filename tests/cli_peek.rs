@@ -278,3 +278,23 @@ fn mistakes_are_one_line_with_exit_code_2() {
         assert_eq!(stderr(output).trim().lines().count(), 1, "{output:?}");
     }
 }
+
+#[test]
+fn a_peek_left_waiting_goes_on_with_its_own_job() {
+    let zip = zip_of(&[entry("a.txt", text(1000, 1), true)]);
+    let peeking = Peeking::new(&[("a.zip", zip)]);
+    let started = peeking.peek(0, &["--yes", "--no-wait"]);
+    assert!(started.status.success(), "{started:?}");
+    assert!(
+        stderr(&started).contains("again once it is ready"),
+        "{started:?}"
+    );
+    assert!(started.stdout.is_empty(), "{started:?}");
+    assert_eq!(peeking.jobs_started(), 1);
+
+    // The same command goes on: it waits for the job it started, pays nothing again.
+    let listed = peeking.peek(0, &["--yes", "--json"]);
+    assert!(listed.status.success(), "{listed:?}");
+    assert_eq!(json_lines(&listed)[0]["name"], json!("a.txt"));
+    assert_eq!(peeking.jobs_started(), 1);
+}

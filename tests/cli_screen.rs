@@ -77,3 +77,23 @@ fn a_demo_clock_that_stands_still_is_refused() {
         &["--speedup"],
     );
 }
+
+#[test]
+fn a_demo_seed_that_cannot_be_read_or_used_is_refused_before_anything_starts() {
+    let config = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let bad = config.path().join("class.toml");
+    std::fs::write(&bad, "[[vaults]]\nname = \"class\"\ncolour = \"blue\"\n").unwrap();
+    refused(
+        &mut defrost(config.path(), data.path()),
+        &["demo", "--seed", bad.to_str().unwrap()],
+        &["is not a valid seed", "colour"],
+    );
+    let missing = config.path().join("missing.toml");
+    refused(
+        &mut defrost(config.path(), data.path()),
+        &["demo", "--seed", missing.to_str().unwrap()],
+        &["cannot read the seed file"],
+    );
+    assert_eq!(std::fs::read_dir(data.path()).unwrap().count(), 0);
+}

@@ -35,11 +35,87 @@ pub const DEMO_REGION: &str = "us-east-1";
 /// The S3 bucket the demo's sandbox starts with, empty, for copying vaults to.
 pub const DEMO_BUCKET: &str = "demo-migrated";
 
+/// The seed a demo starts from: the built-in one, or a file the user gave.
+#[derive(Debug, Clone)]
+pub struct DemoSeed {
+    pub seed: seed::Seed,
+    /// The seed's SHA-256, hex: a demo folder remembers the seed it began
+    /// with, so another seed is not mixed into its state.
+    pub fingerprint: String,
+}
+
+/// Reads and checks `path`'s seed, or the built-in one.
+pub fn read_seed(path: Option<&Path>) -> Result<DemoSeed, BadInput> {
+    let (text, source) = match path {
+        None => (DEMO_SEED.to_owned(), "the built-in demo seed".to_owned()),
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|err| {
+                BadInput(format!(
+                    "cannot read the seed file {}: {err}; give a TOML seed file as `defrost sandbox --help` describes",
+                    crate::text::printable(&path.display().to_string())
+                ))
+            })?;
+            (text, crate::text::printable(&path.display().to_string()))
+        }
+    };
+    let parsed = seed::parse(&text)
+        .map_err(|problem| BadInput(format!("{source} is not a valid seed: {problem}")))?;
+    Ok(DemoSeed {
+        seed: parsed,
+        fingerprint: crate::domain::treehash::sha256(text.as_bytes()).to_string(),
+    })
+}
+
+/// The file in the demo folder that names the seed its state began from.
+const SEED_MARK: &str = "seed.sha256";
+
+/// Makes the demo folder ready for `seed`: emptied first when `reset`; a
+/// folder whose state began from another seed is refused rather than mixed.
+pub fn prepare_folder(demo_dir: &Path, seed: &DemoSeed, reset: bool) -> anyhow::Result<()> {
+    if reset {
+        for part in ["sandbox", "data", "downloads", SEED_MARK] {
+            let path = demo_dir.join(part);
+            let removed = match std::fs::symlink_metadata(&path) {
+                Err(_) => Ok(()),
+                Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(&path),
+                Ok(_) => std::fs::remove_file(&path),
+            };
+            removed.with_context(|| format!("cannot reset the demo: remove {}", path.display()))?;
+        }
+        eprintln!("the demo starts over from its seed");
+    }
+    std::fs::create_dir_all(demo_dir)
+        .with_context(|| format!("cannot create the demo's folder {}", demo_dir.display()))?;
+    let mark = demo_dir.join(SEED_MARK);
+    let began = demo_dir.join("sandbox").exists();
+    match std::fs::read_to_string(&mark) {
+        Ok(known) if known.trim() != seed.fingerprint && began => Err(BadInput(format!(
+            "the demo in {} began from another seed; add --reset to start over from this one",
+            demo_dir.display()
+        ))
+        .into()),
+        Ok(known) if known.trim() == seed.fingerprint => Ok(()),
+        // A demo from before seeds were remembered began from the built-in one.
+        Err(_) if began && seed.fingerprint != read_seed(None)?.fingerprint => {
+            Err(BadInput(format!(
+                "the demo in {} began from the built-in seed; add --reset to start over from this one",
+                demo_dir.display()
+            ))
+            .into())
+        }
+        _ => std::fs::write(&mark, &seed.fingerprint)
+            .with_context(|| format!("cannot write {}", mark.display())),
+    }
+}
+
 /// Starts the seeded sandbox and its S3 endpoint, each on a free loopback
 /// port, keeping their state under `demo_dir`.
-pub async fn start_sandbox(demo_dir: &Path, speed: ServiceSpeed) -> anyhow::Result<RunningSandbox> {
-    let mut seed = seed::parse(DEMO_SEED)
-        .map_err(|problem| anyhow::anyhow!("the demo seed is not valid: {problem}"))?;
+pub async fn start_sandbox(
+    demo_dir: &Path,
+    seed: DemoSeed,
+    speed: ServiceSpeed,
+) -> anyhow::Result<RunningSandbox> {
+    let mut seed = seed.seed;
     if !seed.buckets.iter().any(|bucket| bucket.name == DEMO_BUCKET) {
         seed.buckets.push(BucketSeed {
             name: DEMO_BUCKET.into(),
@@ -188,3 +264,7 @@ pub async fn start_first_jobs(
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "demo_tests.rs"]
+mod tests;

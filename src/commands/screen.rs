@@ -84,7 +84,7 @@ pub fn run(global: &GlobalOpts, args: ScreenArgs) -> anyhow::Result<()> {
 }
 
 /// Options of `defrost demo`.
-#[derive(Debug, Clone, Copy, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct DemoArgs {
     #[command(flatten)]
     pub screen: ScreenArgs,
@@ -93,6 +93,17 @@ pub struct DemoArgs {
     #[arg(long, value_name = "N", default_value_t = demo::DEMO_SPEEDUP,
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub speedup: u32,
+
+    /// Seed the demo's sandbox from this file instead of the built-in vaults
+    /// (the format of `defrost sandbox --seed`), so a class gets the same
+    /// vaults everywhere
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<std::path::PathBuf>,
+
+    /// Start over from the seed: forget the demo's jobs, downloads, cache and
+    /// sandbox state
+    #[arg(long)]
+    pub reset: bool,
 }
 
 /// `defrost demo`: the screen on a seeded local sandbox.
@@ -100,11 +111,13 @@ pub fn run_demo(global: &GlobalOpts, demo_args: DemoArgs) -> anyhow::Result<()> 
     let args = demo_args.screen;
     let speed = ServiceSpeed::new(demo_args.speedup).unwrap_or_default();
     let config = load_config()?;
+    let seed = demo::read_seed(demo_args.seed.as_deref())?;
     check_terminal()?;
     let demo_dir = global.resolved_data_dir()?.join("demo");
+    demo::prepare_folder(&demo_dir, &seed, demo_args.reset)?;
     let data_dir = demo_dir.join("data");
     crate::commands::block_on(async {
-        let sandbox = demo::start_sandbox(&demo_dir, speed).await?;
+        let sandbox = demo::start_sandbox(&demo_dir, seed, speed).await?;
         let mut store = Store::open(&data_dir)?;
         demo::cache_inventories(&sandbox, &mut store, OffsetDateTime::now_utc())?;
         let url = sandbox.endpoint_url();

@@ -1,5 +1,6 @@
-//! The terminal UI's configuration: keymap, theme and price table, each a TOML
-//! file in the platform's config directory over defaults shipped in `assets/`.
+//! The terminal UI's configuration: keymap, explanations, theme and price
+//! table, each a TOML file in the platform's config directory over defaults
+//! shipped in `assets/`.
 //! A mistake names the file, the line and the key, and stops the program before
 //! the screen is taken over.
 
@@ -9,6 +10,7 @@ use std::path::{Path, PathBuf};
 use ratatui::style::Color;
 use serde::Deserialize;
 
+use super::explain::Explanations;
 use super::keymap::Keymap;
 use crate::domain::cost::PriceTable;
 use crate::input::{Accepts, InputPath};
@@ -104,6 +106,8 @@ struct OptionsFile {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub keymap: Keymap,
+    /// What the explain panel says.
+    pub explain: Explanations,
     pub theme: Theme,
     pub prices: PriceTable,
     pub bell: bool,
@@ -115,6 +119,7 @@ impl Config {
     pub fn defaults() -> Config {
         let mut config = Config {
             keymap: Keymap::defaults(),
+            explain: Explanations::defaults(),
             theme: Theme::fallback(),
             prices: PriceTable::published().unwrap_or_else(|_| PriceTable {
                 as_of: "unknown".into(),
@@ -138,6 +143,9 @@ impl Config {
         };
         if let Some((path, text)) = read_optional(&dir.join("keymap.toml"))? {
             config.keymap = Keymap::from_toml(&text, Some(&config.keymap), &path)?;
+        }
+        if let Some((path, text)) = read_optional(&dir.join("explain.toml"))? {
+            config.explain = Explanations::from_toml(&text, Some(&config.explain), &path)?;
         }
         if let Some((path, text)) = read_optional(&dir.join("theme.toml"))? {
             config.apply_theme(&text, &path)?;

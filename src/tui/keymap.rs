@@ -1,13 +1,18 @@
 //! Keys map to named actions through a TOML keymap: built-in defaults
-//! (`assets/keymap.toml`) that a user file overrides action by action. The help
-//! screen is generated from the active map, so it always tells the truth.
+//! (`assets/keymap.toml`) that a user file overrides action by action. Which
+//! action a key asks for depends on the [`Context`]: only actions that act
+//! there are looked up, and where a field takes typing a key that types a
+//! character is text. The footer and the help screen ask here with the same
+//! context, so they only ever show keys that work.
 
 use std::collections::HashMap;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use serde::Deserialize;
 
 use super::config::ConfigError;
+use super::context::Context;
+pub use super::keys::{Key, parse_key};
 
 /// Everything a key can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -19,6 +24,8 @@ pub enum Action {
     PreviousPane,
     Up,
     Down,
+    Left,
+    Right,
     PageUp,
     PageDown,
     First,
@@ -45,16 +52,18 @@ pub enum Action {
     Save,
     Zoom,
     Peek,
+    Parent,
 }
 
-/// Each action's name in the keymap file and its line on the help screen.
+/// Each action's name in the keymap file and what it does in general; the
+/// help screen says what it does in the context at hand.
 pub const ACTIONS: &[(Action, &str, &str)] = &[
     (Action::Quit, "quit", "quit defrost"),
-    (Action::Help, "help", "show or hide this help"),
+    (Action::Help, "help", "show or hide the keys that work here"),
     (
         Action::Explain,
         "explain",
-        "show or hide what the current step does and why",
+        "show or hide what this step does, what Glacier does meanwhile and what it costs",
     ),
     (
         Action::NextPane,
@@ -66,37 +75,23 @@ pub const ACTIONS: &[(Action, &str, &str)] = &[
         "previous_pane",
         "move to the previous pane or field",
     ),
-    (
-        Action::Up,
-        "up",
-        "move up (in the range planner: move the chosen end up 1 MiB)",
-    ),
-    (
-        Action::Down,
-        "down",
-        "move down (in the range planner: down 1 MiB)",
-    ),
-    (
-        Action::PageUp,
-        "page_up",
-        "a page up (in the range planner: 64 MiB)",
-    ),
-    (
-        Action::PageDown,
-        "page_down",
-        "a page down (in the range planner: 64 MiB)",
-    ),
+    (Action::Up, "up", "move up"),
+    (Action::Down, "down", "move down"),
+    (Action::Left, "left", "move left"),
+    (Action::Right, "right", "move right"),
+    (Action::PageUp, "page_up", "a page up"),
+    (Action::PageDown, "page_down", "a page down"),
     (Action::First, "first", "go to the first row"),
     (Action::Last, "last", "go to the last row"),
     (
         Action::Open,
         "open",
-        "open a vault, folder, archive, plan or batch; confirm a dialog",
+        "open what is selected; confirm a dialog",
     ),
     (
         Action::Back,
         "back",
-        "close the dialog, stop filtering, or go up a folder",
+        "close the explanation or the dialog, stop filtering, or go up a folder",
     ),
     (Action::Filter, "filter", "filter the archives as you type"),
     (
@@ -178,126 +173,19 @@ pub const ACTIONS: &[(Action, &str, &str)] = &[
         "peek",
         "list a zip's members for the price of its tail (asks first), or go on with it",
     ),
+    (
+        Action::Parent,
+        "parent",
+        "in a zip's members: go up a folder, as Esc does",
+    ),
 ];
 
-/// A key as the keymap names it: a code and its modifiers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Key {
-    pub code: KeyCode,
-    pub modifiers: KeyModifiers,
-}
-
-impl Key {
-    /// The key of a terminal event, with Shift folded into the character for
-    /// printable keys (terminals disagree on whether they report it).
-    pub fn of(event: &KeyEvent) -> Key {
-        let mut modifiers =
-            event.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
-        if matches!(event.code, KeyCode::Char(_) | KeyCode::BackTab) {
-            modifiers.remove(KeyModifiers::SHIFT);
-        }
-        Key {
-            code: event.code,
-            modifiers,
-        }
-    }
-
-    /// How the help screen and status bar write the key.
-    pub fn label(&self) -> String {
-        let mut label = String::new();
-        if self.modifiers.contains(KeyModifiers::CONTROL) {
-            label.push_str("Ctrl-");
-        }
-        if self.modifiers.contains(KeyModifiers::ALT) {
-            label.push_str("Alt-");
-        }
-        if self.modifiers.contains(KeyModifiers::SHIFT) {
-            label.push_str("Shift-");
-        }
-        let code = match self.code {
-            KeyCode::Char(' ') => "Space".to_owned(),
-            KeyCode::Char(c) => c.to_string(),
-            KeyCode::Up => "↑".into(),
-            KeyCode::Down => "↓".into(),
-            KeyCode::Left => "←".into(),
-            KeyCode::Right => "→".into(),
-            KeyCode::PageUp => "PgUp".into(),
-            KeyCode::PageDown => "PgDn".into(),
-            KeyCode::Home => "Home".into(),
-            KeyCode::End => "End".into(),
-            KeyCode::Enter => "Enter".into(),
-            KeyCode::Esc => "Esc".into(),
-            KeyCode::Tab => "Tab".into(),
-            KeyCode::BackTab => "Shift-Tab".into(),
-            KeyCode::Backspace => "Backspace".into(),
-            KeyCode::Delete => "Del".into(),
-            KeyCode::F(n) => format!("F{n}"),
-            other => format!("{other:?}"),
-        };
-        label.push_str(&code);
-        label
-    }
-}
-
-/// Parses `ctrl-c`, `shift-up`, `pagedown`, `?` and the like.
-pub fn parse_key(text: &str) -> Option<Key> {
-    let mut modifiers = KeyModifiers::NONE;
-    let mut rest = text;
-    loop {
-        let lower = rest.to_ascii_lowercase();
-        if let Some(tail) = lower.strip_prefix("ctrl-").filter(|tail| !tail.is_empty()) {
-            modifiers |= KeyModifiers::CONTROL;
-            rest = &rest[rest.len() - tail.len()..];
-        } else if let Some(tail) = lower.strip_prefix("alt-").filter(|tail| !tail.is_empty()) {
-            modifiers |= KeyModifiers::ALT;
-            rest = &rest[rest.len() - tail.len()..];
-        } else if let Some(tail) = lower.strip_prefix("shift-").filter(|tail| !tail.is_empty()) {
-            modifiers |= KeyModifiers::SHIFT;
-            rest = &rest[rest.len() - tail.len()..];
-        } else {
-            break;
-        }
-    }
-    let mut chars = rest.chars();
-    let code = match (chars.next(), chars.next()) {
-        (Some(c), None) => KeyCode::Char(if modifiers.contains(KeyModifiers::CONTROL) {
-            c.to_ascii_lowercase()
-        } else {
-            c
-        }),
-        _ => named_key(&rest.to_ascii_lowercase())?,
-    };
-    if matches!(code, KeyCode::Char(_)) {
-        modifiers.remove(KeyModifiers::SHIFT);
-    }
-    Some(Key { code, modifiers })
-}
-
-fn named_key(name: &str) -> Option<KeyCode> {
-    Some(match name {
-        "up" => KeyCode::Up,
-        "down" => KeyCode::Down,
-        "left" => KeyCode::Left,
-        "right" => KeyCode::Right,
-        "pageup" => KeyCode::PageUp,
-        "pagedown" => KeyCode::PageDown,
-        "home" => KeyCode::Home,
-        "end" => KeyCode::End,
-        "enter" => KeyCode::Enter,
-        "esc" => KeyCode::Esc,
-        "tab" => KeyCode::Tab,
-        "backtab" => KeyCode::BackTab,
-        "backspace" => KeyCode::Backspace,
-        "delete" => KeyCode::Delete,
-        "space" => KeyCode::Char(' '),
-        _ => {
-            let number: u8 = name.strip_prefix('f')?.parse().ok()?;
-            if !(1..=12).contains(&number) {
-                return None;
-            }
-            KeyCode::F(number)
-        }
-    })
+/// What an action does in general, as [`ACTIONS`] says it.
+pub fn describe(action: Action) -> &'static str {
+    ACTIONS
+        .iter()
+        .find(|(known, _, _)| *known == action)
+        .map_or("", |(_, _, what)| what)
 }
 
 /// The active keymap.
@@ -380,25 +268,54 @@ impl Keymap {
         self.by_action.insert(action, keys);
     }
 
+    /// The action `event` asks for wherever no field takes typing, whether or
+    /// not it acts in the context at hand.
     pub fn action(&self, event: &KeyEvent) -> Option<Action> {
         self.by_key.get(&Key::of(event)).copied()
     }
 
-    /// The keys of `action`, as shown to the user: `q/Ctrl-c`.
-    pub fn label(&self, action: Action) -> String {
-        self.by_action
-            .get(&action)
-            .map(|keys| keys.iter().map(Key::label).collect::<Vec<_>>().join("/"))
-            .filter(|label| !label.is_empty())
-            .unwrap_or_else(|| "(unbound)".into())
+    /// The action `event` asks for in `context`: `None` when the key is text
+    /// for the field there, is bound to nothing, or its action does nothing
+    /// there.
+    pub fn action_in(&self, context: Context, event: &KeyEvent) -> Option<Action> {
+        let key = Key::of(event);
+        if context.takes_typing() && key.types_text() {
+            return None;
+        }
+        let action = self.by_key.get(&key).copied()?;
+        context.acts_on(action).then_some(action)
     }
 
-    /// Every action with its keys and description, in the order of [`ACTIONS`].
-    pub fn help_lines(&self) -> Vec<(String, &'static str)> {
-        ACTIONS
-            .iter()
-            .map(|(action, _, help)| (self.label(*action), *help))
+    /// The keys of `action` that work in `context`, in the keymap's order:
+    /// none when the action does nothing there, and where a field takes
+    /// typing only those that type no character.
+    pub fn keys_in(&self, context: Context, action: Action) -> Vec<Key> {
+        if !context.acts_on(action) {
+            return Vec::new();
+        }
+        (self.by_action.get(&action).into_iter().flatten())
+            .filter(|key| !(context.takes_typing() && key.types_text()))
+            .copied()
             .collect()
+    }
+
+    /// The keys of `action`, as shown to the user: `q/Ctrl-c`.
+    pub fn label(&self, action: Action) -> String {
+        join(self.by_action.get(&action).map_or(&[][..], Vec::as_slice))
+    }
+
+    /// The keys of `action` that work in `context`, as shown to the user.
+    pub fn label_in(&self, context: Context, action: Action) -> String {
+        join(&self.keys_in(context, action))
+    }
+}
+
+fn join(keys: &[Key]) -> String {
+    let label = keys.iter().map(Key::label).collect::<Vec<_>>().join("/");
+    if label.is_empty() {
+        "(unbound)".into()
+    } else {
+        label
     }
 }
 

@@ -1,5 +1,7 @@
 //! The keymap: defaults, overrides, mistakes and key names.
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
 use super::*;
 
 fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
@@ -84,7 +86,72 @@ fn keys_parse_and_label_round_trip() {
         let key = parse_key(text).unwrap_or_else(|| panic!("{text}"));
         assert!(!key.label().is_empty());
     }
+    let types = |text| parse_key(text).is_some_and(|key| key.types_text());
+    for text in ["q", "G", "?", "space", "backspace", "7"] {
+        assert!(types(text), "{text}");
+    }
+    for text in [
+        "ctrl-e", "alt-x", "f2", "up", "enter", "esc", "tab", "shift-up",
+    ] {
+        assert!(!types(text), "{text}");
+    }
     assert_eq!(parse_key("f13"), None);
     assert_eq!(parse_key("banana"), None);
     assert_eq!(parse_key(""), None);
+}
+
+#[test]
+fn where_a_field_takes_typing_characters_are_text_and_other_keys_act() {
+    let map = Keymap::defaults();
+    let e = press(KeyCode::Char('e'), KeyModifiers::NONE);
+    let k = press(KeyCode::Char('k'), KeyModifiers::NONE);
+    assert_eq!(map.action_in(Context::Archives, &e), Some(Action::Explain));
+    assert_eq!(map.action_in(Context::Planner, &e), None);
+    assert_eq!(map.action_in(Context::Planner, &k), None);
+    for explain in [
+        press(KeyCode::F(2), KeyModifiers::NONE),
+        press(KeyCode::Char('e'), KeyModifiers::CONTROL),
+    ] {
+        assert_eq!(
+            map.action_in(Context::Planner, &explain),
+            Some(Action::Explain)
+        );
+    }
+    assert_eq!(
+        map.action_in(Context::Planner, &press(KeyCode::Up, KeyModifiers::NONE)),
+        Some(Action::Up)
+    );
+    assert_eq!(map.label_in(Context::Planner, Action::Up), "↑");
+    assert_eq!(map.label_in(Context::Planner, Action::Explain), "F2/Ctrl-e");
+    assert_eq!(map.label_in(Context::Jobs, Action::Explain), "e/F2/Ctrl-e");
+    // `p` previews from the table, and types in the planner: no key is left
+    // for it there, and Enter previews instead.
+    assert!(map.keys_in(Context::Planner, Action::Preview).is_empty());
+}
+
+#[test]
+fn an_action_that_does_nothing_in_a_context_has_no_key_there() {
+    let map = Keymap::defaults();
+    let d = press(KeyCode::Char('d'), KeyModifiers::NONE);
+    assert_eq!(map.action_in(Context::Jobs, &d), Some(Action::Download));
+    assert_eq!(map.action_in(Context::Archives, &d), None);
+    assert!(map.keys_in(Context::Archives, Action::Download).is_empty());
+    assert_eq!(
+        map.label_in(Context::Archives, Action::Download),
+        "(unbound)"
+    );
+}
+
+#[test]
+fn a_keymap_written_before_contexts_still_loads() {
+    // Every action it names still exists, and keys it binds to letters keep
+    // working wherever no field takes typing.
+    let old = "[keys]\nexplain = [\"x\"]\nup = [\"k\", \"up\"]\nhelp = [\"h\"]\n";
+    let map = Keymap::from_toml(old, Some(&Keymap::defaults()), "keymap.toml").unwrap();
+    let x = press(KeyCode::Char('x'), KeyModifiers::NONE);
+    assert_eq!(map.action_in(Context::Jobs, &x), Some(Action::Explain));
+    // Typed in the planner; the explain key there is then none, and neither
+    // the footer nor the help screen offers one.
+    assert_eq!(map.action_in(Context::Planner, &x), None);
+    assert!(map.keys_in(Context::Planner, Action::Explain).is_empty());
 }

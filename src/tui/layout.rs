@@ -25,7 +25,13 @@ pub fn areas(width: u16, height: u16, explain: bool) -> Option<Areas> {
     }
     let screen = Rect::new(0, 0, width, height);
     let jobs_height = (height / 4).clamp(5, 12);
-    let explain_height = if explain { 4 } else { 0 };
+    // A border and up to six lines: the file a plan ends in, the step and
+    // what is selected in it, at any width above the minimum.
+    let explain_height = match (explain, height) {
+        (false, _) => 0,
+        (true, 30..) => 7,
+        (true, _) => 5,
+    };
     let [title, main, jobs, explain_area, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(8),

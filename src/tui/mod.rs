@@ -9,9 +9,13 @@
 pub mod app;
 pub mod batch;
 pub mod config;
+pub mod context;
 pub mod drain;
 pub mod effects;
+pub mod explain;
+mod jobs_pane;
 pub mod keymap;
+mod keys;
 pub mod layout;
 pub mod marks;
 pub mod members;

@@ -250,6 +250,62 @@ fn a_directory_short_of_its_entries_is_damaged() {
     ));
 }
 
+#[test]
+fn each_member_spans_to_the_next_header_and_its_data_is_found_there() {
+    let members_in = [
+        ("a.txt", text(5000), CompressionMethod::Deflated),
+        ("b.bin", text(300), CompressionMethod::Stored),
+        ("c/d.txt", text(70_000), CompressionMethod::Deflated),
+    ];
+    let file = zip_of(&members_in, "note");
+    let (directory, members) = listing(&file, 1 << 20).unwrap();
+    let ends = span_ends(&members, directory.offset);
+    assert_eq!(ends[0], members[1].local_header);
+    assert_eq!(ends[1], members[2].local_header);
+    assert_eq!(ends[2], directory.offset);
+    for ((member, end), (_, bytes, method)) in members.iter().zip(&ends).zip(&members_in) {
+        let range = member_range(member, *end).unwrap();
+        let span = &file[range.start as usize..=range.end as usize];
+        let data = &span[member_data(span, member).unwrap()];
+        let unpacked = match method {
+            CompressionMethod::Stored => data.to_vec(),
+            _ => {
+                let mut out = Vec::new();
+                std::io::Read::read_to_end(&mut flate2::read::DeflateDecoder::new(data), &mut out)
+                    .unwrap();
+                out
+            }
+        };
+        assert_eq!(&unpacked, bytes);
+        assert_eq!(crc32fast::hash(&unpacked), member.crc32);
+    }
+    // A span cut short, or a header not where the directory says, is damaged.
+    let first = member_range(&members[0], ends[0]).unwrap();
+    let short = &file[first.start as usize..first.end as usize - 10];
+    assert!(matches!(
+        member_data(short, &members[0]),
+        Err(ZipProblem::Damaged { .. })
+    ));
+    let misplaced = &file[first.start as usize + 1..=first.end as usize];
+    assert!(matches!(
+        member_data(misplaced, &members[0]),
+        Err(ZipProblem::Damaged { .. })
+    ));
+}
+
+#[test]
+fn a_span_is_never_shorter_than_its_entry_says() {
+    let file = zip_of(&[("a.txt", text(100), CompressionMethod::Stored)], "");
+    let (directory, mut members) = listing(&file, 1 << 20).unwrap();
+    // A second entry pointing at the same header (as a crafted zip may).
+    members.push(members[0].clone());
+    let ends = span_ends(&members, directory.offset);
+    assert_eq!(ends, vec![directory.offset, directory.offset]);
+    // A directory that claims to start inside the member still leaves it whole.
+    let ends = span_ends(&members[..1], 10);
+    assert!(ends[0] >= members[0].local_header + 30 + 5 + 100);
+}
+
 proptest! {
     /// Whatever the bytes, the reader answers without panicking.
     #[test]

@@ -1,13 +1,11 @@
 //! The vaults pane and the archive table (or folder tree): moving, sorting,
 //! filtering as you type, and loading only the rows the screen shows.
 
-use crossterm::event::{KeyCode, KeyEvent};
-
 use super::super::keymap::Action;
 use super::super::layout::table_rows;
 use super::super::model::{ArchiveTable, FolderView, Model, Pane, Severity, VaultSummary};
 use super::super::msg::{Cmd, RequestId};
-use super::{is_typing, marks, members, range};
+use super::{marks, members, range};
 use crate::store::{ArchivePage, ArchiveQuery, ArchiveRow, FolderEntry, FolderEntryKind, SortKey};
 
 pub(super) fn vaults_loaded(
@@ -245,7 +243,9 @@ fn launch_marked(model: &mut Model) -> Vec<Cmd> {
     super::batch::open_dialog(model)
 }
 
-fn restart(model: &mut Model) -> Vec<Cmd> {
+/// Back to the first row of a new order or filter, asked for at once; the
+/// answer to an older one is dropped when it comes.
+pub(super) fn restart(model: &mut Model) -> Vec<Cmd> {
     model.archives.cursor = 0;
     model.archives.top = 0;
     reload(model)
@@ -258,26 +258,17 @@ fn plan_selected(model: &mut Model) -> Vec<Cmd> {
     }
 }
 
-/// Typing into the filter: each change asks for the first page again at once;
-/// the answer to an older filter is dropped when it comes.
-pub(super) fn filter_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
+/// Keys while the filter is typed (the text itself goes in through
+/// `typing`): Esc clears it, the others keep it and go back to the rows.
+pub(super) fn filter_action(model: &mut Model, action: Action) -> Vec<Cmd> {
     let table = &mut model.archives;
-    if is_typing(&key) {
-        match key.code {
-            KeyCode::Char(c) => table.filter.push(c),
-            _ => {
-                table.filter.pop();
-            }
-        }
-        return restart(model);
-    }
     match action {
-        Some(Action::Back) => {
+        Action::Back => {
             table.filtering = false;
             table.filter.clear();
             restart(model)
         }
-        Some(Action::Open | Action::Down | Action::NextPane) => {
+        Action::Open | Action::Down | Action::NextPane => {
             table.filtering = false;
             Vec::new()
         }

@@ -4,13 +4,11 @@
 //! the jobs pane follows it as one row. The download key on that row fetches
 //! everything of it that is ready.
 
-use crossterm::event::{KeyCode, KeyEvent};
-
 use super::super::batch::{BatchAsk, BatchDialog, BatchStage, BatchWork, Prepared};
 use super::super::keymap::Action;
 use super::super::model::{Dialog, DownloadDialog, Model, Pane, Severity};
 use super::super::msg::{BatchNews, Cmd, RequestId};
-use super::{close_dialog, is_typing, refuse_read_only};
+use super::{close_dialog, refuse_read_only};
 use crate::domain::job_params::Tier;
 use crate::store::BatchId;
 use crate::tui::marks::grouped;
@@ -40,37 +38,28 @@ pub(super) fn open_dialog(model: &mut Model) -> Vec<Cmd> {
 /// Keys in the dialog: the folder is typed and Tab picks the tier; Enter asks
 /// what the batch would do, and on the summary Enter starts it. Esc goes back a
 /// step, then closes.
-pub(super) fn dialog_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
+pub(super) fn dialog_action(model: &mut Model, action: Action) -> Vec<Cmd> {
     let Some(Dialog::Batch(dialog)) = model.dialog.as_mut() else {
         return Vec::new();
     };
-    if matches!(dialog.stage, BatchStage::Choosing) && is_typing(&key) {
-        match key.code {
-            KeyCode::Char(c) => dialog.folder.push(c),
-            _ => {
-                dialog.folder.pop();
-            }
-        }
-        return Vec::new();
-    }
     match (action, &dialog.stage) {
-        (Some(Action::NextPane), BatchStage::Choosing | BatchStage::Ready(_)) => {
+        (Action::NextPane, BatchStage::Choosing | BatchStage::Ready(_)) => {
             dialog.tier = next_tier(dialog.tier);
             Vec::new()
         }
-        (Some(Action::Open), BatchStage::Choosing) if !dialog.folder.trim().is_empty() => {
+        (Action::Open, BatchStage::Choosing) if !dialog.folder.trim().is_empty() => {
             let request = model.request();
             prepare(model, request)
         }
-        (Some(Action::Open), BatchStage::Ready(prepared)) => {
+        (Action::Open, BatchStage::Ready(prepared)) => {
             let prepared = prepared.clone();
             start(model, prepared)
         }
-        (Some(Action::Back), BatchStage::Ready(_)) => {
+        (Action::Back, BatchStage::Ready(_)) => {
             dialog.stage = BatchStage::Choosing;
             Vec::new()
         }
-        (Some(Action::Back), _) => close_dialog(model),
+        (Action::Back, _) => close_dialog(model),
         _ => Vec::new(),
     }
 }

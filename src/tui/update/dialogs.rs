@@ -4,54 +4,45 @@
 
 use std::path::PathBuf;
 
-use crossterm::event::{KeyCode, KeyEvent};
-
 use super::super::keymap::Action;
 use super::super::model::{
     Dialog, DownloadDialog, LaunchDialog, Model, Pane, PolicyCheck, Preview, RangeDialog, Severity,
 };
 use super::super::msg::{Cmd, RequestId};
-use super::{close_dialog, is_typing, range, refuse_read_only};
+use super::{close_dialog, range, refuse_read_only};
 use crate::domain::cost::estimate;
 use crate::domain::job::reusable_jobs;
 use crate::domain::job_params::Tier;
 use crate::glacier::RetrievalPolicy;
 
-pub(super) fn on_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
+/// An action in the open dialog; its context let through only actions that
+/// act in it, and typed text went into its field already.
+pub(super) fn on_action(model: &mut Model, action: Action) -> Vec<Cmd> {
     match model.dialog.as_ref() {
-        Some(Dialog::Range(_)) => range::on_key(model, key, action),
-        Some(Dialog::Preview(_)) => preview_key(model, key, action),
-        Some(Dialog::Launch(_)) => launch_key(model, key, action),
-        Some(Dialog::Download(_)) => download_key(model, key, action),
+        Some(Dialog::Range(_)) => range::on_action(model, action),
+        Some(Dialog::Preview(_)) => preview_action(model, action),
+        Some(Dialog::Launch(_)) => launch_action(model, action),
+        Some(Dialog::Download(_)) => download_action(model, action),
         Some(Dialog::Renew(_)) => super::renew::dialog_action(model, action),
-        Some(Dialog::Batch(_)) => super::batch::dialog_key(model, key, action),
-        Some(Dialog::Migration(_)) => super::migration::dialog_key(model, key, action),
+        Some(Dialog::Batch(_)) => super::batch::dialog_action(model, action),
+        Some(Dialog::Migration(_)) => super::migration::dialog_action(model, action),
         Some(Dialog::Drain(_)) => super::drain::dialog_action(model, action),
         Some(Dialog::Peek(_)) => super::peek::dialog_action(model, action),
         None => Vec::new(),
     }
 }
 
-fn preview_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
+fn preview_action(model: &mut Model, action: Action) -> Vec<Cmd> {
     let Some(Dialog::Preview(preview)) = model.dialog.as_mut() else {
         return Vec::new();
     };
     if let Some(name) = preview.save_as.as_mut() {
-        if is_typing(&key) {
-            match key.code {
-                KeyCode::Char(c) => name.push(c),
-                _ => {
-                    name.pop();
-                }
-            }
-            return Vec::new();
-        }
         return match action {
-            Some(Action::Back) => {
+            Action::Back => {
                 preview.save_as = None;
                 Vec::new()
             }
-            Some(Action::Open) if !name.trim().is_empty() => {
+            Action::Open if !name.trim().is_empty() => {
                 let path = PathBuf::from(name.trim());
                 let text = preview.text();
                 preview.save_as = None;
@@ -61,16 +52,16 @@ fn preview_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<
         };
     }
     match action {
-        Some(Action::Back) => back_to_planner(model),
-        Some(Action::Up) => {
+        Action::Back => back_to_planner(model),
+        Action::Up => {
             preview.scroll = preview.scroll.saturating_sub(1);
             Vec::new()
         }
-        Some(Action::Down) => {
+        Action::Down => {
             preview.scroll = preview.scroll.saturating_add(1);
             Vec::new()
         }
-        Some(Action::Copy) => {
+        Action::Copy => {
             let text = preview.text();
             model.tell(
                 Severity::Good,
@@ -78,12 +69,12 @@ fn preview_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<
             );
             vec![Cmd::CopyToClipboard(text)]
         }
-        Some(Action::Save) => {
+        Action::Save => {
             let id: String = preview.archive.archive_id.chars().take(8).collect();
             preview.save_as = Some(format!("defrost-job-{id}.txt"));
             Vec::new()
         }
-        Some(Action::Launch | Action::Open) => open_launch(model),
+        Action::Launch | Action::Open => open_launch(model),
         _ => Vec::new(),
     }
 }
@@ -168,18 +159,18 @@ pub(super) fn policy_loaded(
     Vec::new()
 }
 
-fn launch_key(model: &mut Model, _key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
+fn launch_action(model: &mut Model, action: Action) -> Vec<Cmd> {
     let Some(Dialog::Launch(launch)) = model.dialog.as_mut() else {
         return Vec::new();
     };
     match action {
-        Some(Action::Back) if launch.confirming => launch.confirming = false,
-        Some(Action::Back) => {
+        Action::Back if launch.confirming => launch.confirming = false,
+        Action::Back => {
             let preview = launch.preview.clone();
             model.dialog = Some(Dialog::Preview(preview));
         }
-        Some(Action::Up | Action::Down) => {
-            let tier = next_tier(launch.preview.tier, action == Some(Action::Down));
+        Action::Up | Action::Down => {
+            let tier = next_tier(launch.preview.tier, action == Action::Down);
             let planner = planner_of(&launch.preview);
             let vault = launch.preview.vault.clone();
             let rebuilt = range::build_preview(model, vault, &planner, tier);
@@ -188,7 +179,7 @@ fn launch_key(model: &mut Model, _key: KeyEvent, action: Option<Action>) -> Vec<
                 launch.confirming = false;
             }
         }
-        Some(Action::Download) if !launch.reusable.is_empty() => {
+        Action::Download if !launch.reusable.is_empty() => {
             // Reusing: no new job, straight to the job in the jobs pane.
             let first = launch.reusable[0].clone();
             model.dialog = None;
@@ -199,8 +190,8 @@ fn launch_key(model: &mut Model, _key: KeyEvent, action: Option<Action>) -> Vec<
                 format!("reusing job {first}: nothing new is paid for"),
             );
         }
-        Some(Action::Open | Action::Launch) if !launch.confirming => launch.confirming = true,
-        Some(Action::Open | Action::Launch) => return launch_now(model),
+        Action::Open | Action::Launch if !launch.confirming => launch.confirming = true,
+        Action::Open | Action::Launch => return launch_now(model),
         _ => {}
     }
     Vec::new()
@@ -272,22 +263,13 @@ pub(super) fn open_download(
     Vec::new()
 }
 
-fn download_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
+fn download_action(model: &mut Model, action: Action) -> Vec<Cmd> {
     let Some(Dialog::Download(dialog)) = model.dialog.as_mut() else {
         return Vec::new();
     };
-    if is_typing(&key) {
-        match key.code {
-            KeyCode::Char(c) => dialog.folder.push(c),
-            _ => {
-                dialog.folder.pop();
-            }
-        }
-        return Vec::new();
-    }
     match action {
-        Some(Action::Back) => close_dialog(model),
-        Some(Action::Open) if !dialog.folder.trim().is_empty() => {
+        Action::Back => close_dialog(model),
+        Action::Open if !dialog.folder.trim().is_empty() => {
             let Some(Dialog::Download(dialog)) = model.dialog.take() else {
                 return Vec::new();
             };

@@ -54,17 +54,17 @@ pub(super) fn open_dialog(model: &mut Model) -> Vec<Cmd> {
 }
 
 /// Keys in the dialog: Enter on the summary deletes; Esc closes.
-pub(super) fn dialog_action(model: &mut Model, action: Option<Action>) -> Vec<Cmd> {
+pub(super) fn dialog_action(model: &mut Model, action: Action) -> Vec<Cmd> {
     let Some(Dialog::Drain(dialog)) = model.dialog.as_ref() else {
         return Vec::new();
     };
     match (action, &dialog.stage) {
-        (Some(Action::Back), _) => close_dialog(model),
-        (Some(Action::Open), DrainStage::Ready(draining)) if !draining.0.items.is_empty() => {
+        (Action::Back, _) => close_dialog(model),
+        (Action::Open, DrainStage::Ready(draining)) if !draining.0.items.is_empty() => {
             let (vault, draining) = (dialog.vault.clone(), draining.clone());
             start(model, vault, draining)
         }
-        (Some(Action::Open), DrainStage::Ready(_)) => close_dialog(model),
+        (Action::Open, DrainStage::Ready(_)) => close_dialog(model),
         _ => Vec::new(),
     }
 }

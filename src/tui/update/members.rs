@@ -3,8 +3,6 @@
 //! archive's members as a folder tree whose files plan their own span in the
 //! range planner. Peeking is `peek`'s.
 
-use crossterm::event::{KeyCode, KeyEvent};
-
 use super::super::keymap::Action;
 use super::super::layout::table_rows;
 use super::super::members::{Listing, MemberEntry, MembersView, ZipAnswer, ZipCmd};
@@ -92,13 +90,7 @@ pub(super) fn open_members(model: &mut Model, archive: ArchiveRow) -> Vec<Cmd> {
     })]
 }
 
-/// While the members are shown, Backspace goes up a folder as Esc does.
-pub(super) fn backspace(model: &Model, key: &KeyEvent) -> Option<Action> {
-    let shown = model.zips.members.is_some() && model.focus == super::super::model::Pane::Archives;
-    (shown && key.code == KeyCode::Backspace).then_some(Action::Back)
-}
-
-/// Keys while the members are shown.
+/// Actions while the members are shown (the `Members` context).
 pub(super) fn members_action(model: &mut Model, action: Action) -> Vec<Cmd> {
     let page = table_rows(model.width, model.height, model.explain) as u64;
     let Some(view) = model.zips.members.as_mut() else {
@@ -110,7 +102,7 @@ pub(super) fn members_action(model: &mut Model, action: Action) -> Vec<Cmd> {
         return Vec::new();
     }
     match action {
-        Action::Back => match view.parent() {
+        Action::Back | Action::Parent => match view.parent() {
             Some(parent) => view.open_folder(parent),
             None => model.zips.members = None,
         },

@@ -6,14 +6,12 @@
 //! copied. A refusal is said in the dialog, which moves to the field that
 //! fixes it. Esc goes back a step.
 
-use crossterm::event::{KeyCode, KeyEvent};
-
 use super::super::batch::BatchWork;
 use super::super::keymap::Action;
 use super::super::migration::{Field, MigrationAsk, MigrationDialog, MigrationStage, Refusal};
 use super::super::model::{Dialog, Model, Pane, Severity};
 use super::super::msg::{Cmd, RequestId};
-use super::{close_dialog, is_typing, refuse_read_only};
+use super::{close_dialog, refuse_read_only};
 use crate::domain::job_params::Tier;
 use crate::domain::migrate::{KeyPrefix, StorageClass};
 use crate::store::BatchId;
@@ -73,44 +71,29 @@ fn first_bucket(model: &Model) -> String {
 /// Keys in the dialog: letters go into the bucket or the prefix while one of
 /// them is chosen; Tab and Shift-Tab move between the fields, ↑↓ change the
 /// others; Enter asks for the summary, and on the summary starts.
-pub(super) fn dialog_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
+pub(super) fn dialog_action(model: &mut Model, action: Action) -> Vec<Cmd> {
     let Some(Dialog::Migration(dialog)) = model.dialog.as_mut() else {
         return Vec::new();
     };
-    let choosing = dialog.stage == MigrationStage::Choosing;
-    if choosing && dialog.field.takes_typing() && is_typing(&key) {
-        let text = match dialog.field {
-            Field::Bucket => &mut dialog.bucket,
-            _ => &mut dialog.prefix,
-        };
-        match key.code {
-            KeyCode::Char(c) => text.push(c),
-            _ => {
-                text.pop();
-            }
-        }
-        dialog.refusal = None;
-        return Vec::new();
-    }
     match (action, &dialog.stage) {
-        (Some(Action::NextPane), MigrationStage::Choosing) => dialog.field = dialog.field.next(),
-        (Some(Action::PreviousPane), MigrationStage::Choosing) => {
+        (Action::NextPane, MigrationStage::Choosing) => dialog.field = dialog.field.next(),
+        (Action::PreviousPane, MigrationStage::Choosing) => {
             dialog.field = dialog.field.previous();
         }
-        (Some(Action::Up | Action::Down), MigrationStage::Choosing) => {
-            change(dialog, action == Some(Action::Down));
+        (Action::Up | Action::Down, MigrationStage::Choosing) => {
+            change(dialog, action == Action::Down);
         }
-        (Some(Action::Open), MigrationStage::Choosing) => return prepare(model),
-        (Some(Action::Open), MigrationStage::Ready(migrating)) => {
+        (Action::Open, MigrationStage::Choosing) => return prepare(model),
+        (Action::Open, MigrationStage::Ready(migrating)) => {
             let migrating = migrating.clone();
             return start(model, migrating);
         }
         // Back from the summary, or from waiting for it (its answer is then
         // dropped): the fields again.
-        (Some(Action::Back), MigrationStage::Ready(_) | MigrationStage::Preparing(_)) => {
+        (Action::Back, MigrationStage::Ready(_) | MigrationStage::Preparing(_)) => {
             dialog.stage = MigrationStage::Choosing;
         }
-        (Some(Action::Back), MigrationStage::Choosing) => return close_dialog(model),
+        (Action::Back, MigrationStage::Choosing) => return close_dialog(model),
         _ => {}
     }
     Vec::new()

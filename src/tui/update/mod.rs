@@ -17,6 +17,7 @@ mod range;
 mod renew;
 #[cfg(test)]
 mod tests;
+mod typing;
 
 use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
@@ -24,7 +25,8 @@ use crossterm::event::{
 use ratatui::layout::{Position, Rect};
 use time::OffsetDateTime;
 
-use super::keymap::Action;
+use super::context::Context;
+use super::keymap::{Action, Key};
 use super::layout::areas;
 use super::model::{Model, Pane, Severity};
 use super::msg::{Cmd, Loaded, Msg};
@@ -107,42 +109,53 @@ fn on_loaded(model: &mut Model, loaded: Loaded) -> Vec<Cmd> {
     }
 }
 
-/// Whether a key should be typed into the field that has the focus rather than
-/// taken as an action: a plain character (Shift allowed), Backspace.
-fn is_typing(key: &KeyEvent) -> bool {
-    let plain = !key
-        .modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-    plain && matches!(key.code, KeyCode::Char(_) | KeyCode::Backspace)
-}
-
 fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     // Some terminals report releases and repeats too; only presses act.
     if key.kind == KeyEventKind::Release {
         return Vec::new();
     }
-    let action = model.config.keymap.action(&key);
     // Ctrl-C always leaves, whatever has the focus.
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         model.quit = true;
         return vec![Cmd::Quit];
     }
-    if model.help {
-        if matches!(action, Some(Action::Help | Action::Back | Action::Quit)) {
-            model.help = false;
+    // A message was read by the time a key is pressed; the footer's keys come
+    // back, unless the key says something new.
+    model.status = None;
+    let context = Context::of(model);
+    let Some(action) = model.config.keymap.action_in(context, &key) else {
+        if context.takes_typing() && Key::of(&key).types_text() {
+            return typing::type_key(model, context, &key);
         }
         return Vec::new();
-    }
-    if model.dialog.is_some() {
-        return dialogs::on_key(model, key, action);
-    }
-    if model.archives.filtering {
-        return archives::filter_key(model, key, action);
-    }
-    let Some(action) = action.or_else(|| members::backspace(model, &key)) else {
-        return Vec::new();
     };
-    on_action(model, action)
+    match action {
+        Action::Explain => {
+            model.explain = !model.explain;
+            return Vec::new();
+        }
+        // The explanation is the innermost layer: Esc closes it first.
+        Action::Back if model.explain => {
+            model.explain = false;
+            return Vec::new();
+        }
+        Action::Help => {
+            model.help = context != Context::Help;
+            return Vec::new();
+        }
+        _ => {}
+    }
+    match context {
+        Context::Help => {
+            model.help = false;
+            Vec::new()
+        }
+        Context::Filter => archives::filter_action(model, action),
+        Context::Vaults | Context::Archives | Context::Tree | Context::Members | Context::Jobs => {
+            on_action(model, action)
+        }
+        _ => dialogs::on_action(model, action),
+    }
 }
 
 fn on_action(model: &mut Model, action: Action) -> Vec<Cmd> {
@@ -150,14 +163,6 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Cmd> {
         Action::Quit => {
             model.quit = true;
             vec![Cmd::Quit]
-        }
-        Action::Help => {
-            model.help = true;
-            Vec::new()
-        }
-        Action::Explain => {
-            model.explain = !model.explain;
-            Vec::new()
         }
         Action::NextPane => {
             model.focus = match model.focus {
@@ -228,7 +233,8 @@ fn click(model: &mut Model, column: u16, row: u16) -> Vec<Cmd> {
     if inside(areas.archives) {
         model.focus = Pane::Archives;
         let offset = u64::from(row.saturating_sub(areas.archives.y + 2));
-        if model.archives.tree.is_none() && row >= areas.archives.y + 2 {
+        let table = model.archives.tree.is_none() && model.zips.members.is_none();
+        if table && row >= areas.archives.y + 2 {
             let wanted = model.archives.top + offset;
             if wanted < model.archives.total {
                 model.archives.cursor = wanted;

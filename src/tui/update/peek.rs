@@ -232,25 +232,25 @@ pub(super) fn peeked(
     }
 }
 
-/// Keys in the peek dialog: the tier, Enter starts the retrieval, Esc leaves.
-pub(super) fn dialog_action(model: &mut Model, action: Option<Action>) -> Vec<Cmd> {
+/// Actions in the peek dialog: the tier, Enter starts the retrieval, Esc leaves.
+pub(super) fn dialog_action(model: &mut Model, action: Action) -> Vec<Cmd> {
     let Some(Dialog::Peek(dialog)) = model.dialog.as_mut() else {
         return Vec::new();
     };
     match action {
-        Some(Action::Up | Action::Down | Action::NextPane | Action::PreviousPane) => {
-            let forward = matches!(action, Some(Action::Down | Action::NextPane));
+        Action::Up | Action::Down | Action::NextPane | Action::PreviousPane => {
+            let forward = matches!(action, Action::Down | Action::NextPane);
             let tier = next_tier(dialog.tier, forward);
             dialog.price(tier, &model.config.prices, model.session.speed);
             Vec::new()
         }
-        Some(Action::Open | Action::Peek) => {
+        Action::Open => {
             let Some(Dialog::Peek(dialog)) = model.dialog.take() else {
                 return Vec::new();
             };
             ask(model, dialog.archive, dialog.tier, true)
         }
-        Some(Action::Back) => close_dialog(model),
+        Action::Back => close_dialog(model),
         _ => Vec::new(),
     }
 }

@@ -2,12 +2,9 @@
 //! moved a MiB at a time, the three plans side by side, and the preview of the
 //! chosen plan's exact job parameters.
 
-use crossterm::event::{KeyCode, KeyEvent};
-
 use super::super::keymap::Action;
 use super::super::model::{Dialog, Model, Preview, RangeDialog, RangeEnd, Severity};
 use super::super::msg::Cmd;
-use super::is_typing;
 use crate::domain::job_params::{AwsCliOptions, Tier};
 use crate::domain::range::{ByteRange, MIB, PlanKind, RangeSpec, plan};
 use crate::store::ArchiveRow;
@@ -45,36 +42,26 @@ pub(super) fn preview_whole(model: &mut Model) -> Vec<Cmd> {
     Vec::new()
 }
 
-pub(super) fn on_key(model: &mut Model, key: KeyEvent, action: Option<Action>) -> Vec<Cmd> {
+pub(super) fn on_action(model: &mut Model, action: Action) -> Vec<Cmd> {
     let Some(Dialog::Range(dialog)) = model.dialog.as_mut() else {
         return Vec::new();
     };
-    if is_typing(&key) {
-        match key.code {
-            KeyCode::Char(c) => dialog.text.push(c),
-            _ => {
-                dialog.text.pop();
-            }
-        }
-        reparse(dialog);
-        return Vec::new();
-    }
     match action {
-        Some(Action::Back) => model.dialog = None,
-        Some(Action::NextPane | Action::PreviousPane) => {
+        Action::Back => model.dialog = None,
+        Action::NextPane | Action::PreviousPane => {
             dialog.moving = match dialog.moving {
                 RangeEnd::Start => RangeEnd::End,
                 RangeEnd::End => RangeEnd::Start,
             };
         }
-        Some(Action::Up) => nudge(dialog, -(MIB as i128)),
-        Some(Action::Down) => nudge(dialog, MIB as i128),
-        Some(Action::PageUp) => nudge(dialog, -(BIG_STEP as i128)),
-        Some(Action::PageDown) => nudge(dialog, BIG_STEP as i128),
-        Some(Action::Zoom) => dialog.toggle_zoom(),
-        _ if key.code == KeyCode::Left => dialog.choose(shift_plan(dialog.chosen, -1)),
-        _ if key.code == KeyCode::Right => dialog.choose(shift_plan(dialog.chosen, 1)),
-        Some(Action::Open | Action::Preview) if dialog.problem.is_none() => {
+        Action::Up => nudge(dialog, -(MIB as i128)),
+        Action::Down => nudge(dialog, MIB as i128),
+        Action::PageUp => nudge(dialog, -(BIG_STEP as i128)),
+        Action::PageDown => nudge(dialog, BIG_STEP as i128),
+        Action::Zoom => dialog.toggle_zoom(),
+        Action::Left => dialog.choose(shift_plan(dialog.chosen, -1)),
+        Action::Right => dialog.choose(shift_plan(dialog.chosen, 1)),
+        Action::Open | Action::Preview if dialog.problem.is_none() => {
             let dialog = dialog.clone();
             return open_preview(model, &dialog);
         }
@@ -89,7 +76,8 @@ fn shift_plan(kind: PlanKind, by: isize) -> PlanKind {
     all[(index + by).rem_euclid(all.len() as isize) as usize]
 }
 
-fn reparse(dialog: &mut RangeDialog) {
+/// The range the text now stands for, or why it stands for none.
+pub(super) fn reparse(dialog: &mut RangeDialog) {
     let size = dialog.archive.size;
     match RangeSpec::parse(&dialog.text).and_then(|spec| spec.resolve(Some(size))) {
         Ok(want) => {

@@ -75,9 +75,9 @@ fn renewal_cost(model: &Model, renewal: &RenewalView) -> String {
 }
 
 /// Keys in the dialog: Enter starts the jobs, Esc leaves them.
-pub(super) fn dialog_action(model: &mut Model, action: Option<Action>) -> Vec<Cmd> {
+pub(super) fn dialog_action(model: &mut Model, action: Action) -> Vec<Cmd> {
     match action {
-        Some(Action::Open) => {
+        Action::Open => {
             let Some(Dialog::Renew(dialog)) = model.dialog.take() else {
                 return Vec::new();
             };
@@ -88,7 +88,7 @@ pub(super) fn dialog_action(model: &mut Model, action: Option<Action>) -> Vec<Cm
             );
             vec![Cmd::Renew { plan }]
         }
-        Some(Action::Back) => close_dialog(model),
+        Action::Back => close_dialog(model),
         _ => Vec::new(),
     }
 }

@@ -19,6 +19,7 @@ use crate::glacier::RetrievalPolicy;
 use crate::text::printable;
 use crate::tracking::batch::PreparedBatch;
 use crate::tui::batch::{BatchDialog, BatchStage};
+use crate::tui::context::key_label;
 use crate::tui::keymap::Action;
 use crate::tui::marks::grouped;
 use crate::tui::model::Model;
@@ -39,9 +40,9 @@ pub fn dialog(frame: &mut Frame, model: &Model, dialog: &BatchDialog, screen: Re
         BatchStage::Choosing => lines.push(Line::from(Span::styled(
             format!(
                 "Each archive lands under its decoded path inside this folder. {} picks the tier ({} now); {} shows what the batch would do and cost, before anything is paid.",
-                model.config.keymap.label(Action::NextPane),
+                key_label(model, Action::NextPane),
                 dialog.tier,
-                model.config.keymap.label(Action::Open)
+                key_label(model, Action::Open)
             ),
             theme.text(theme.muted),
         ))),

@@ -10,6 +10,7 @@ use super::centered;
 use super::format::{size, span};
 use crate::domain::cost::format_cost;
 use crate::text::printable;
+use crate::tui::context::{Context, key_label};
 use crate::tui::keymap::Action;
 use crate::tui::model::{DownloadDialog, LaunchDialog, Model, PolicyCheck, Preview};
 use crate::tui::present::policy_refusal;
@@ -72,7 +73,14 @@ fn preview_footer<'a>(model: &Model, preview: &Preview) -> Line<'a> {
         Some(name) => Line::from(vec![
             Span::styled("save as ", theme.text(theme.accent)),
             Span::raw(format!("{}▏", printable(name))),
-            Span::styled("  Enter saves, Esc cancels", theme.text(theme.muted)),
+            Span::styled(
+                format!(
+                    "  {} saves, {} cancels",
+                    key_label(model, Action::Open),
+                    key_label(model, Action::Back)
+                ),
+                theme.text(theme.muted),
+            ),
         ]),
         None => Line::from(Span::styled(
             format!(
@@ -252,40 +260,59 @@ pub fn download(frame: &mut Frame, model: &Model, dialog: &DownloadDialog, scree
     );
 }
 
+/// The keys that work in the context help was opened from, and nothing else.
 pub fn help(frame: &mut Frame, model: &Model, screen: Rect) {
-    let lines_wanted = model.config.keymap.help_lines();
-    let area = centered(screen, 90, (lines_wanted.len() as u16).saturating_add(5));
+    let (context, lines_wanted) = crate::tui::context::help_lines(model);
+    // Where zips carry their marker, the help says what it means.
+    let marker = matches!(context, Context::Archives | Context::Tree)
+        && !model.zips.listed.positions.is_empty();
+    let extra = if marker { 7 } else { 6 };
+    let area = centered(
+        screen,
+        90,
+        (lines_wanted.len() as u16).saturating_add(extra),
+    );
     frame.render_widget(Clear, area);
     let width = lines_wanted
         .iter()
         .map(|(keys, _)| keys.chars().count())
         .max()
         .unwrap_or(0);
+    let theme = &model.config.theme;
     let mut lines: Vec<Line> = lines_wanted
         .into_iter()
         .map(|(keys, what)| {
             Line::from(vec![
-                Span::styled(
-                    format!("{keys:>width$}  "),
-                    model.config.theme.text(model.config.theme.accent),
-                ),
+                Span::styled(format!("{keys:>width$}  "), theme.text(theme.accent)),
                 Span::raw(what),
             ])
         })
         .collect();
-    lines.push(Line::from(vec![
-        Span::styled(
-            format!("{:>width$}  ", super::members::LISTED),
-            model.config.theme.text(model.config.theme.accent),
-        ),
-        Span::raw("an archive whose zip listing is stored: open shows its members"),
-    ]));
+    if marker {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{:>width$}  ", super::members::LISTED),
+                theme.text(theme.accent),
+            ),
+            Span::raw("a zip whose listing is stored: Enter shows its members"),
+        ]));
+    }
+    lines.push(Line::from(""));
+    if context.takes_typing() {
+        lines.push(Line::from(Span::styled(
+            "Letters, digits, signs and Backspace go into the field here.",
+            theme.text(theme.muted),
+        )));
+    }
     lines.push(Line::from(Span::styled(
         "Keys come from keymap.toml in defrost's config directory.",
-        model.config.theme.text(model.config.theme.muted),
+        theme.text(theme.muted),
     )));
+    let title = format!(" Keys in {} ", context.title());
     frame.render_widget(
-        Paragraph::new(lines).block(dialog_block(model, " Keys ".into())),
+        Paragraph::new(lines)
+            .block(dialog_block(model, title))
+            .wrap(Wrap { trim: false }),
         area,
     );
 }

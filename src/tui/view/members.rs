@@ -13,6 +13,7 @@ use super::{centered, pane_block};
 use crate::domain::job_params::Tier;
 use crate::domain::zip::member_range;
 use crate::text::printable;
+use crate::tui::context::{Context, key_label};
 use crate::tui::keymap::Action;
 use crate::tui::members::{MemberEntry, MembersView, PeekDialog};
 use crate::tui::model::{Model, Pane};
@@ -106,6 +107,7 @@ pub fn details(frame: &mut Frame, model: &Model, view: &MembersView, area: Rect)
         frame.render_widget(Paragraph::new(text).block(block), area);
         return;
     };
+    let keys = &model.config.keymap;
     let member = &listed.member;
     let span = member_range(member, listed.span_end)
         .map(|range| format!("bytes {range} of the archive ({})", size(range.len())))
@@ -141,7 +143,7 @@ pub fn details(frame: &mut Frame, model: &Model, view: &MembersView, area: Rect)
             Span::styled(
                 format!(
                     "{} plans the retrieval of its span",
-                    model.config.keymap.label(Action::PlanRange)
+                    keys.label_in(Context::Members, Action::PlanRange)
                 ),
                 theme.text(theme.muted),
             ),
@@ -154,7 +156,6 @@ pub fn details(frame: &mut Frame, model: &Model, view: &MembersView, area: Rect)
 /// archive, before it is paid for.
 pub fn peek(frame: &mut Frame, model: &Model, dialog: &PeekDialog, screen: Rect) {
     let theme = &model.config.theme;
-    let keys = &model.config.keymap;
     let area = centered(screen, 100, 15);
     frame.render_widget(Clear, area);
     let what = if dialog.first {
@@ -212,10 +213,10 @@ pub fn peek(frame: &mut Frame, model: &Model, dialog: &PeekDialog, screen: Rect)
         Line::from(Span::styled(
             format!(
                 "{} tier · {} starts it · {} again once it is ready · {} leaves it",
-                keys.label(Action::Up),
-                keys.label(Action::Open),
-                keys.label(Action::Peek),
-                keys.label(Action::Back)
+                key_label(model, Action::Up),
+                key_label(model, Action::Open),
+                (model.config.keymap).label_in(Context::Archives, Action::Peek),
+                key_label(model, Action::Back)
             ),
             theme.text(theme.warning).add_modifier(Modifier::BOLD),
         )),
@@ -227,15 +228,4 @@ pub fn peek(frame: &mut Frame, model: &Model, dialog: &PeekDialog, screen: Rect)
             .wrap(Wrap { trim: false }),
         area,
     );
-}
-
-/// The keys that matter while the members are shown.
-pub fn hints() -> Vec<(Action, &'static str)> {
-    vec![
-        (Action::Open, "open"),
-        (Action::PlanRange, "plan member"),
-        (Action::Back, "up/back"),
-        (Action::Help, "help"),
-        (Action::Quit, "quit"),
-    ]
 }

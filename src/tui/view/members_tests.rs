@@ -95,3 +95,40 @@ fn the_peek_dialog_says_what_it_retrieves_and_what_it_costs() {
     );
     insta::assert_snapshot!(screen(&model));
 }
+
+#[test]
+fn help_in_a_zips_members_lists_their_keys() {
+    let mut model = browsing_listed(100, 30, 3005);
+    press(&mut model, KeyCode::Down);
+    let cmds = press(&mut model, KeyCode::Enter);
+    let [Cmd::Zip(ZipCmd::Members { request, .. })] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    let request = *request;
+    answer(
+        &mut model,
+        ZipAnswer::Members {
+            request,
+            result: Ok(members()),
+        },
+    );
+    press(&mut model, KeyCode::Enter);
+    press(&mut model, KeyCode::Down);
+    press(&mut model, KeyCode::Char('?'));
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn help_over_a_table_with_listed_zips_says_what_the_marker_means() {
+    let mut model = browsing_listed(100, 40, 3005);
+    press(&mut model, KeyCode::Char('?'));
+    let help = screen(&model);
+    assert!(
+        help.contains("⧉  a zip whose listing is stored: Enter shows its members"),
+        "{help}"
+    );
+    // Without a listed zip in the vault, the marker is nowhere to explain.
+    let mut model = crate::tui::testing::browsing(100, 40, 3005);
+    press(&mut model, KeyCode::Char('?'));
+    assert!(!screen(&model).contains('⧉'));
+}

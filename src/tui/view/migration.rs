@@ -19,6 +19,7 @@ use crate::domain::job_params::Tier;
 use crate::domain::migrate::StorageClass;
 use crate::text::printable;
 use crate::tracking::migrate::InBucket;
+use crate::tui::context::{Context, key_label};
 use crate::tui::keymap::Action;
 use crate::tui::marks::grouped;
 use crate::tui::migration::{Field, Migrating, MigrationDialog, MigrationStage};
@@ -55,9 +56,9 @@ pub fn dialog(frame: &mut Frame, model: &Model, dialog: &MigrationDialog, screen
             None => Line::from(Span::styled(
                 format!(
                     "Each archive becomes an object under its decoded path inside the prefix. {} moves between the fields, {} changes the one chosen; {} shows what the copy would do and cost, before anything is paid.",
-                    keys.label(Action::NextPane),
-                    keys.label(Action::Down),
-                    keys.label(Action::Open)
+                    key_label(model, Action::NextPane),
+                    keys.label_in(Context::MigrationChoice, Action::Down),
+                    key_label(model, Action::Open)
                 ),
                 theme.text(theme.muted),
             )),

@@ -162,7 +162,13 @@ fn a_migration_is_one_row_in_the_jobs_pane() {
         .draw(|frame| super::jobs::jobs(frame, &model, Rect::new(0, 0, 120, 8)))
         .unwrap();
     let drawn = text_of(&terminal);
+    // The screen carries it on already: neither key has anything to do.
     let footer = screen(&model);
+    assert!(!footer.contains("l  carry on"), "{footer}");
+    assert!(!footer.contains("d  download"), "{footer}");
+    let mut left = model.clone();
+    left.jobs.batch_work.clear();
+    let footer = screen(&left);
     assert!(footer.contains("l  carry on"), "{footer}");
     assert!(!footer.contains("d  download"), "{footer}");
     assert!(

@@ -37,9 +37,8 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::keymap::Action;
 use super::layout::{MIN_HEIGHT, MIN_WIDTH, areas};
-use super::model::{Dialog, Model, Pane, Severity};
+use super::model::{Dialog, Model, Severity};
 use crate::text::printable;
 
 /// Draws the whole screen.
@@ -62,10 +61,12 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         }
     }
     jobs::jobs(frame, model, areas.jobs);
-    if let Some(area) = areas.explain {
-        explain::explain(frame, model, area);
-    }
     status(frame, model, areas.status);
+    // Dialogs and help stay above the explanation, so it hides none of them.
+    let screen = match areas.explain {
+        Some(explain) => Rect::new(screen.x, screen.y, screen.width, explain.y - screen.y),
+        None => screen,
+    };
     match &model.dialog {
         Some(Dialog::Range(dialog)) => range::planner(frame, model, dialog, screen),
         Some(Dialog::Preview(preview)) => dialogs::preview(frame, model, preview, screen),
@@ -80,6 +81,9 @@ pub fn draw(frame: &mut Frame, model: &Model) {
     }
     if model.help {
         dialogs::help(frame, model, screen);
+    }
+    if let Some(area) = areas.explain {
+        explain::explain(frame, model, area);
     }
 }
 
@@ -143,141 +147,40 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
         );
         return;
     }
-    let keys = &model.config.keymap;
-    let hints: Vec<(Action, &str)> = match (&model.dialog, model.focus) {
-        (Some(Dialog::Range(_)), _) => vec![
-            (Action::Up, "move end"),
-            (Action::NextPane, "other end"),
-            (Action::Open, "preview"),
-            (Action::Back, "close"),
-        ],
-        (Some(Dialog::Preview(_)), _) => vec![
-            (Action::Copy, "copy"),
-            (Action::Save, "save"),
-            (Action::Launch, "launch"),
-            (Action::Back, "back"),
-        ],
-        (Some(Dialog::Launch(_)), _) => vec![
-            (Action::Up, "tier"),
-            (Action::Open, "confirm"),
-            (Action::Back, "back"),
-        ],
-        (Some(Dialog::Download(_)), _) => {
-            vec![(Action::Open, "download"), (Action::Back, "cancel")]
-        }
-        (Some(Dialog::Renew(_)), _) => {
-            vec![(Action::Open, "start again"), (Action::Back, "cancel")]
-        }
-        (Some(Dialog::Batch(_)), _) => vec![
-            (Action::NextPane, "tier"),
-            (Action::Open, "next"),
-            (Action::Back, "back"),
-        ],
-        (Some(Dialog::Migration(dialog)), _) => migration_hints(dialog),
-        (Some(Dialog::Drain(_)), _) => vec![(Action::Open, "delete"), (Action::Back, "cancel")],
-        (Some(Dialog::Peek(_)), _) => vec![
-            (Action::Up, "tier"),
-            (Action::Open, "start"),
-            (Action::Back, "cancel"),
-        ],
-        (None, Pane::Archives) if model.zips.members.is_some() => members::hints(),
-        (None, Pane::Vaults) => {
-            let mut hints = vec![
-                (Action::Open, "open"),
-                (Action::FetchInventory, "fetch inventory"),
-            ];
-            // A drain from here deletes copied archives only: while some may
-            // still be in the vault.
-            let copied = model.selected_vault().is_some_and(|vault| {
-                let copied = vault.migration.as_ref().map_or(0, |m| m.copied);
-                copied > vault.deletions.done
-            });
-            if copied && !model.session.read_only {
-                hints.push((Action::Drain, "drain copied"));
+    // The context's own bindings that act now, each with the first of its keys
+    // that works here: never a key that would be typed into a field instead.
+    // Neighbours that say the same share a label: `↑/↓ move end`.
+    let mut shown: Vec<(String, &str)> = Vec::new();
+    for hint in crate::tui::context::hints(model) {
+        let Some(key) = hint.keys.first().filter(|_| hint.footer) else {
+            continue;
+        };
+        match shown.last_mut() {
+            Some((keys, said)) if *said == hint.hint => {
+                keys.push('/');
+                keys.push_str(&key.label());
             }
-            hints.extend([
-                (Action::NextPane, "next pane"),
-                (Action::Help, "help"),
-                (Action::Quit, "quit"),
-            ]);
-            hints
+            _ => shown.push((key.label(), hint.hint)),
         }
-        (None, Pane::Archives) => {
-            let mut hints = vec![
-                (Action::Filter, "filter"),
-                (Action::Tree, "tree"),
-                (Action::PlanRange, "plan range"),
-                (Action::Peek, "peek zip"),
-                (Action::Mark, "mark"),
-                (Action::Launch, "restore marked"),
-            ];
-            // Copying works on marks only, and never in read-only mode.
-            if !model.archives.marks.is_empty() && !model.session.read_only {
-                hints.push((Action::Migrate, "copy marked to S3"));
-            }
-            hints.extend([(Action::Help, "help"), (Action::Quit, "quit")]);
-            hints
-        }
-        // A migration copies its outputs itself: its row is carried on, not
-        // downloaded.
-        (None, Pane::Jobs)
-            if model
-                .jobs
-                .selected_batch()
-                .is_some_and(|b| b.is_migration()) =>
-        {
-            vec![
-                (Action::Open, "open"),
-                (Action::Launch, "carry on"),
-                (Action::Renew, "renew"),
-                (Action::Refresh, "refresh"),
-                (Action::NextPane, "next pane"),
-                (Action::Help, "help"),
-                (Action::Quit, "quit"),
-            ]
-        }
-        (None, Pane::Jobs) => vec![
-            (Action::Open, "open"),
-            (Action::Download, "download"),
-            (Action::Renew, "renew"),
-            (Action::Refresh, "refresh"),
-            (Action::NextPane, "next pane"),
-            (Action::Help, "help"),
-            (Action::Quit, "quit"),
-        ],
-    };
+    }
+    // Only whole hints: one cut short would name a key without its action.
     let mut spans = Vec::new();
-    for (action, what) in hints {
+    let mut width = 0;
+    for (keys, said) in shown {
+        width += keys.chars().count() + said.chars().count() + 5;
+        if width > usize::from(area.width) {
+            break;
+        }
         spans.push(Span::styled(
-            format!(" {} ", keys.label(action)),
+            format!(" {keys} "),
             theme.on(theme.selection_fg, theme.muted),
         ));
-        spans.push(Span::raw(format!(" {what}  ")));
+        spans.push(Span::raw(format!(" {said}  ")));
     }
     frame.render_widget(
         Paragraph::new(Line::from(spans)).alignment(Alignment::Left),
         area,
     );
-}
-
-/// The migration dialog's keys: those that act at its stage.
-fn migration_hints(dialog: &crate::tui::migration::MigrationDialog) -> Vec<(Action, &'static str)> {
-    use crate::tui::migration::MigrationStage;
-    match dialog.stage {
-        MigrationStage::Choosing if dialog.field.takes_typing() => vec![
-            (Action::NextPane, "next field"),
-            (Action::Open, "summary"),
-            (Action::Back, "close"),
-        ],
-        MigrationStage::Choosing => vec![
-            (Action::NextPane, "next field"),
-            (Action::Down, "change"),
-            (Action::Open, "summary"),
-            (Action::Back, "close"),
-        ],
-        MigrationStage::Preparing(_) => vec![(Action::Back, "back")],
-        MigrationStage::Ready(_) => vec![(Action::Open, "start"), (Action::Back, "back")],
-    }
 }
 
 /// A bordered block whose border shows whether it has the focus.

@@ -13,6 +13,7 @@ use super::centered;
 use super::format::size;
 use crate::domain::range::{ByteRange, Level, MIB, Plan, PlanKind, Window, Zoom, is_node_at};
 use crate::text::printable;
+use crate::tui::context::key_label;
 use crate::tui::keymap::Action;
 use crate::tui::model::{Model, RangeDialog, RangeEnd};
 
@@ -54,7 +55,7 @@ pub fn planner(frame: &mut Frame, model: &Model, dialog: &RangeDialog, screen: R
 
 /// Which view the picture shows, and the key for the other.
 fn zoom_title(model: &Model, zoom: Zoom) -> String {
-    let key = model.config.keymap.label(Action::Zoom);
+    let key = key_label(model, Action::Zoom);
     match zoom {
         Zoom::Around => format!(" around the range · {key} whole archive "),
         Zoom::Whole => format!(" whole archive · {key} zoom in "),
@@ -86,12 +87,24 @@ fn range_lines<'a>(model: &Model, dialog: &RangeDialog) -> Vec<Line<'a>> {
     ]);
     let hint = match &dialog.problem {
         Some(problem) => Line::from(Span::styled(problem.clone(), theme.text(theme.bad))),
-        None => Line::from(Span::styled(
-            format!(
-                "type a range (4MiB-8MiB, 1GiB-, 512KiB, 4MiB+100MiB) · ↑↓ move the {moving} by 1 MiB, PgUp/PgDn by 64 MiB · Tab other end · ←→ plan"
-            ),
-            theme.text(theme.muted),
-        )),
+        None => {
+            // Only keys that work while the range field takes typing.
+            let key = |action| key_label(model, action);
+            Line::from(Span::styled(
+                format!(
+                    "type a range (4MiB-8MiB, 1GiB-, 512KiB, 4MiB+100MiB) · {}/{} move the {moving} by 1 MiB, {}/{} by 64 MiB · {} other end · {}/{} plan · {} why",
+                    key(Action::Up),
+                    key(Action::Down),
+                    key(Action::PageUp),
+                    key(Action::PageDown),
+                    key(Action::NextPane),
+                    key(Action::Left),
+                    key(Action::Right),
+                    key(Action::Explain),
+                ),
+                theme.text(theme.muted),
+            ))
+        }
     };
     vec![typed, hint]
 }

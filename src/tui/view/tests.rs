@@ -196,10 +196,41 @@ fn help_from_the_keymap() {
 }
 
 #[test]
+fn help_in_the_planner_lists_only_keys_that_work_while_typing() {
+    let mut model = browsing(120, 40, 10);
+    press(&mut model, KeyCode::Char('r'));
+    press(&mut model, KeyCode::F(1));
+    let drawn = screen(&model);
+    assert!(!drawn.contains("(unbound)"), "{drawn}");
+    insta::assert_snapshot!(drawn);
+}
+
+#[test]
 fn the_explain_panel() {
     let mut model = browsing(100, 30, 10);
     press(&mut model, KeyCode::Char('e'));
     press(&mut model, KeyCode::Char('r'));
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn the_explain_panel_under_the_launch_step() {
+    let mut model = browsing(120, 40, 10);
+    press(&mut model, KeyCode::Char('p'));
+    let cmds = press(&mut model, KeyCode::Char('l'));
+    let [Cmd::LoadPolicy { request }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    update(
+        &mut model,
+        Msg::Loaded(Loaded::Policy {
+            request: *request,
+            result: Ok(RetrievalPolicy::FreeTier),
+        }),
+        NOW,
+    );
+    press(&mut model, KeyCode::Char('e'));
+    press(&mut model, KeyCode::Up);
     insta::assert_snapshot!(screen(&model));
 }
 

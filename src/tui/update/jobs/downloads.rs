@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use super::super::super::model::{DownloadDialog, DownloadState, DownloadView, Model, Severity};
 use super::super::super::msg::Cmd;
 use super::super::dialogs;
-use crate::domain::job::{JobStatus, PlanShape, PlanState, effective_status};
+use crate::domain::job::{PlanShape, PlanState};
 use crate::store::{PlanEntry, PlanId};
 use crate::text::printable;
+use crate::tui::context::has_output_to_download;
 use crate::tui::present::short;
 
 /// `d` on a plan's row or one of its jobs' rows: asks where the plan goes, or
@@ -39,18 +40,11 @@ pub(super) fn download_selected(model: &mut Model) -> Vec<Cmd> {
 /// Why `plan` has nothing to download at `now`, when it has not: no current job
 /// is ready and none is half-way to its file.
 fn nothing_to_download(plan: &PlanEntry, now: time::OffsetDateTime) -> Option<String> {
-    let ready = plan.current_jobs().into_iter().any(|job| {
-        let status = job
-            .entry
-            .state
-            .as_ref()
-            .map(|job| effective_status(job, now));
-        !job.staged && status == Some(JobStatus::Succeeded)
-    });
-    let state = plan.state(now);
-    if ready || state == PlanState::Downloading {
+    // The footer hints the download key by the same test.
+    if has_output_to_download(plan, now) {
         return None;
     }
+    let state = plan.state(now);
     let id = plan.id;
     Some(match (state, &plan.finished) {
         (PlanState::Finished, Some(file)) => {

@@ -3,6 +3,8 @@
 //! the jobs pane's rows of plans.
 
 mod batch;
+mod context_scenarios;
+mod contexts;
 mod drain;
 mod marks;
 mod members;
