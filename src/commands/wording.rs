@@ -19,6 +19,7 @@ use crate::tracking::download::DownloadJobError;
 use crate::tracking::inventory::FetchError;
 use crate::tracking::launch::{LaunchError, PlanError};
 use crate::tracking::migrate::MigrateError;
+use crate::tracking::peek::PeekError;
 
 /// The `defrost params` option that sets a field of InitiateJob's body; `Type`
 /// is chosen by the subcommand instead.
@@ -87,6 +88,9 @@ pub fn worded(cause: &(dyn Error + 'static)) -> Option<String> {
     }
     if let Some(err) = cause.downcast_ref::<MigrateError>() {
         return migrate(err);
+    }
+    if let Some(err) = cause.downcast_ref::<PeekError>() {
+        return peek(err);
     }
     cause.downcast_ref::<TrackingError>().and_then(tracking)
 }
@@ -365,6 +369,26 @@ fn migrate(err: &MigrateError) -> Option<String> {
         _ => return None,
     };
     swap_last(&err.to_string(), &[phrase])
+}
+
+/// A peek's or a member restore's error. The errors it wraps whole (its text
+/// is theirs) are worded as they are; a plan's range or size came from the
+/// archive, not from `--range` or `--size`, so those keep their words.
+fn peek(err: &PeekError) -> Option<String> {
+    match err {
+        PeekError::Exists { .. } => swap_last(
+            &err.to_string(),
+            &[(
+                "ask to replace it, or choose another folder",
+                "add --overwrite to replace it, or give another folder with --to",
+            )],
+        ),
+        PeekError::Launch(inner) => launch(inner),
+        PeekError::Tracking(inner) => tracking(inner),
+        PeekError::Download(inner) => download_job(inner),
+        PeekError::Store(inner) => store(inner),
+        _ => None,
+    }
 }
 
 fn tracking(err: &TrackingError) -> Option<String> {

@@ -317,6 +317,32 @@ fn download_remedies_name_overwrite_and_the_commands() {
 }
 
 #[test]
+fn a_member_restore_names_overwrite_and_to_and_a_peek_its_causes_options() {
+    use crate::tracking::peek::PeekError;
+    let exists = PeekError::Exists {
+        path: "restored/docs/a.txt".into(),
+    };
+    let ours = assert_worded(
+        &exists,
+        &["add --overwrite to replace it, or give another folder with --to"],
+    );
+    assert!(
+        ours.starts_with("restored/docs/a.txt is there already; "),
+        "{ours}"
+    );
+    let nested = PeekError::Tracking(TrackingError::Glacier(GlacierError::NoRegion));
+    assert_worded(&nested, &["give --region"]);
+    let running = PeekError::from(DownloadJobError::InProgress { job_id: "J".into() });
+    assert_worded(&running, &["once 'defrost jobs' shows it ready"]);
+    // A zip that is not one has no option to fix it: its words stay.
+    let not_zip = PeekError::NotZip {
+        archive_id: "A".into(),
+        reason: "no end record".into(),
+    };
+    assert_eq!(worded(&not_zip), None);
+}
+
+#[test]
 fn a_launch_refusal_keeps_its_notes_around_the_worded_cause() {
     let refused = LaunchError::Refused {
         range: None,

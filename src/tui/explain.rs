@@ -13,6 +13,7 @@ use super::model::{Dialog, DownloadState, JobsRow, Model};
 use crate::domain::job::{JobStatus, PlanShape, PlanState, effective_status};
 use crate::domain::job_params::Tier;
 use crate::domain::range::PlanKind;
+use crate::store::FolderEntryKind;
 
 pub const DEFAULT_EXPLANATIONS: &str = include_str!("../../assets/explain.toml");
 
@@ -57,11 +58,16 @@ pub enum Topic {
     AcrossRegions,
     MigrationSummary,
     Drain,
+    ListedZip,
+    Members,
+    Member,
+    Peek,
+    PeekDirectory,
     Help,
 }
 
 impl Topic {
-    pub const ALL: [(Topic, &'static str); 39] = [
+    pub const ALL: [(Topic, &'static str); 44] = [
         (Topic::Vaults, "vaults"),
         (Topic::VaultNoInventory, "vault-no-inventory"),
         (Topic::Archives, "archives"),
@@ -100,6 +106,11 @@ impl Topic {
         (Topic::AcrossRegions, "across-regions"),
         (Topic::MigrationSummary, "migration-summary"),
         (Topic::Drain, "drain"),
+        (Topic::ListedZip, "listed-zip"),
+        (Topic::Members, "members"),
+        (Topic::Member, "member"),
+        (Topic::Peek, "peek"),
+        (Topic::PeekDirectory, "peek-directory"),
         (Topic::Help, "help"),
     ];
 
@@ -116,6 +127,7 @@ impl Topic {
             Context::Vaults => Topic::Vaults,
             Context::Archives => Topic::Archives,
             Context::Tree => Topic::Tree,
+            Context::Members => Topic::Members,
             Context::Filter => Topic::Filter,
             Context::Jobs => Topic::Jobs,
             Context::Planner => Topic::Planner,
@@ -129,6 +141,7 @@ impl Topic {
             Context::MigrationText | Context::MigrationChoice => Topic::Migration,
             Context::MigrationSummary => Topic::MigrationSummary,
             Context::Drain => Topic::Drain,
+            Context::Peek => Topic::Peek,
             Context::Help => Topic::Help,
         }
     }
@@ -207,8 +220,21 @@ pub fn topics(model: &Model) -> Vec<Topic> {
                 Topic::Vaults
             }];
         }
-        (Context::Archives | Context::Tree, _) if !model.archives.marks.is_empty() => {
-            vec![Topic::Marks]
+        (Context::Archives | Context::Tree, _) => {
+            let marks = (!model.archives.marks.is_empty()).then_some(Topic::Marks);
+            let zip = listed_here(model, context).then_some(Topic::ListedZip);
+            marks.into_iter().chain(zip).collect()
+        }
+        (Context::Members, _) => {
+            let member = (model.zips.members.as_ref()).and_then(|view| view.selected_member());
+            member.map(|_| Topic::Member).into_iter().collect()
+        }
+        (Context::Peek, Some(Dialog::Peek(dialog))) => {
+            let directory = (!dialog.first).then_some(Topic::PeekDirectory);
+            directory
+                .into_iter()
+                .chain([tier_topic(dialog.tier)])
+                .collect()
         }
         // A row says more than the pane: it stands alone.
         (Context::Jobs, _) => return vec![row_topic(model).unwrap_or(Topic::Jobs)],
@@ -237,6 +263,23 @@ pub fn topics(model: &Model) -> Vec<Topic> {
         _ => Vec::new(),
     };
     std::iter::once(general).chain(selected).collect()
+}
+
+/// Whether the archive selected in the table or the tree has a stored zip
+/// listing.
+fn listed_here(model: &Model, context: Context) -> bool {
+    if context == Context::Archives {
+        return (model.archives.selected()).is_some_and(|archive| model.zips.is_listed(archive));
+    }
+    let Some(tree) = model.archives.tree.as_ref() else {
+        return false;
+    };
+    match tree.entries.get(tree.cursor).map(|entry| &entry.kind) {
+        Some(FolderEntryKind::Archive { position, .. }) => {
+            model.zips.listed.positions.contains(position)
+        }
+        _ => false,
+    }
 }
 
 fn plan_topic(kind: PlanKind) -> Topic {

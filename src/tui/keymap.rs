@@ -51,6 +51,8 @@ pub enum Action {
     Copy,
     Save,
     Zoom,
+    Peek,
+    Parent,
 }
 
 /// Each action's name in the keymap file and what it does in general; the
@@ -165,6 +167,16 @@ pub const ACTIONS: &[(Action, &str, &str)] = &[
         Action::Zoom,
         "zoom",
         "in the range planner: show the whole archive or zoom in on the range",
+    ),
+    (
+        Action::Peek,
+        "peek",
+        "list a zip's members for the price of its tail (asks first), or go on with it",
+    ),
+    (
+        Action::Parent,
+        "parent",
+        "in a zip's members: go up a folder, as Esc does",
     ),
 ];
 

@@ -18,6 +18,7 @@ pub mod keymap;
 mod keys;
 pub mod layout;
 pub mod marks;
+pub mod members;
 pub mod migration;
 pub mod model;
 pub mod msg;
@@ -29,6 +30,8 @@ mod store_worker;
 pub mod testing;
 #[cfg(test)]
 pub mod testing_batch;
+#[cfg(test)]
+pub mod testing_members;
 #[cfg(test)]
 pub mod testing_migration;
 pub mod update;

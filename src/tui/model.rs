@@ -296,6 +296,7 @@ pub enum Dialog {
     Batch(super::batch::BatchDialog),
     Migration(super::migration::MigrationDialog),
     Drain(super::drain::DrainDialog),
+    Peek(super::members::PeekDialog),
 }
 
 /// The jobs a plan would start again, with their cost, before anything is paid.
@@ -319,6 +320,8 @@ pub struct Model {
     pub vault_cursor: usize,
     pub archives: ArchiveTable,
     pub jobs: JobsPane,
+    /// Zips: the listed archives' marker, a zip's members, peeks.
+    pub zips: super::members::Zips,
     pub dialog: Option<Dialog>,
     pub help: bool,
     pub explain: bool,
@@ -352,6 +355,7 @@ impl Model {
             vault_cursor: 0,
             archives: ArchiveTable::default(),
             jobs: JobsPane::default(),
+            zips: Default::default(),
             dialog: None,
             help: false,
             explain: false,

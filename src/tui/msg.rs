@@ -54,6 +54,8 @@ pub enum Loaded {
         result: Result<Option<ArchiveRow>, String>,
     },
     Marks(MarksAnswer),
+    /// What the cache or a peek says of zips.
+    Zip(super::members::ZipAnswer),
     /// The journal, after the vaults' jobs were brought up to date.
     Jobs(Result<Journal, String>),
     /// The decoded names of the archives the journal's jobs retrieve, by id.
@@ -196,6 +198,8 @@ pub enum Cmd {
         position: u32,
     },
     Marks(MarksQuery),
+    /// Listings of zips, from the cache; peeks, through the engine.
+    Zip(super::members::ZipCmd),
     /// ListJobs on each vault, then the journal, with the archives of the
     /// batches shown expanded.
     SyncJobs {

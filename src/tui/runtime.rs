@@ -11,6 +11,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 mod drain;
 mod migration;
+mod peek;
 
 use super::batch::{BatchAsk, Prepared};
 use super::effects::{self, DownloadRequest, S3Access, ScreenWords};
@@ -103,6 +104,7 @@ impl<G: GlacierApi + 'static> Runtime<G> {
             }),
             Cmd::Marks(query) => self.store.send(StoreJob::Marks(query)),
             Cmd::LoadProgress { vaults } => self.store.send(StoreJob::Progress { vaults }),
+            Cmd::Zip(zip) => self.zip(zip),
             other => self.run_effect(other),
         }
     }
@@ -149,6 +151,7 @@ impl<G: GlacierApi + 'static> Runtime<G> {
             | Cmd::LoadArchive { .. }
             | Cmd::Marks(_)
             | Cmd::LoadProgress { .. }
+            | Cmd::Zip(_)
             | Cmd::CopyToClipboard(_)
             | Cmd::Bell
             | Cmd::Quit => {}

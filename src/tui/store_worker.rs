@@ -8,6 +8,7 @@ use std::sync::mpsc;
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use super::members::{Listing, ZipAnswer};
 use super::model::VaultSummary;
 use super::msg::{Loaded, MarksAnswer, MarksQuery, Msg, RequestId, VaultProgress};
 use crate::glacier::VaultInfo;
@@ -41,6 +42,18 @@ pub enum StoreJob {
     },
     /// How far the drains and newest migrations of these vaults are.
     Progress { vaults: Vec<VaultKey> },
+    /// The vault's archives with a stored zip listing, placed in `snapshot`.
+    Listed {
+        request: RequestId,
+        vault: VaultKey,
+        snapshot: PathBuf,
+    },
+    /// An archive's stored zip members.
+    Members {
+        request: RequestId,
+        vault: VaultKey,
+        archive_id: String,
+    },
 }
 
 /// The sending end; dropping it stops the thread.
@@ -134,8 +147,47 @@ fn answer(
                 .map_err(|err| err.to_string()),
             Err(problem) => Err(problem.clone()),
         }),
+        StoreJob::Listed {
+            request,
+            vault,
+            snapshot,
+        } => Loaded::Zip(ZipAnswer::Listed {
+            request,
+            result: listing(store, &vault, &snapshot, open, recent),
+        }),
+        StoreJob::Members {
+            request,
+            vault,
+            archive_id,
+        } => Loaded::Zip(ZipAnswer::Members {
+            request,
+            result: match store {
+                Ok(store) => (store.zip_members(&vault, &archive_id)).map_err(|e| e.to_string()),
+                Err(problem) => Err(problem.clone()),
+            },
+        }),
     };
     let _ = results.send(Msg::Loaded(loaded));
+}
+
+/// The vault's archives with a stored listing, and where `snapshot` lists
+/// them (a few: one is stored per archive peeked into).
+fn listing(
+    store: &Result<Store, String>,
+    vault: &VaultKey,
+    snapshot: &Path,
+    open: &mut HashMap<PathBuf, Snapshot>,
+    recent: &mut Vec<PathBuf>,
+) -> Result<Listing, String> {
+    let store = store.as_ref().map_err(Clone::clone)?;
+    let ids = store.listed_archives(vault).map_err(|e| e.to_string())?;
+    if ids.is_empty() {
+        return Ok(Listing::default());
+    }
+    let wanted: Vec<String> = ids.iter().cloned().collect();
+    let rows = with_snapshot(open, recent, snapshot, |s| s.find_archives(&wanted))?;
+    let positions = rows.iter().map(|row| row.position).collect();
+    Ok(Listing { ids, positions })
 }
 
 /// Every archive a mark covers, or how many marked archives each folder holds.

@@ -10,7 +10,6 @@ use time::OffsetDateTime;
 use crate::cli::GlobalOpts;
 use crate::commands::BadInput;
 use crate::domain::job::JobStatus;
-use crate::domain::names::SafeRelativePath;
 use crate::domain::range::parse_size;
 use crate::glacier::GlacierApi;
 use crate::store::{PlanArchive, PlanId, Store, VaultKey};
@@ -64,14 +63,10 @@ pub fn archive_facts(
 
 /// Where a vault's peeks keep what they retrieved: `DATA_DIR/peeks/REGION/ACCOUNT/VAULT`.
 pub fn peek_folder(global: &GlobalOpts, vault: &VaultKey) -> anyhow::Result<PathBuf> {
-    let inside = SafeRelativePath::new(
-        &format!("{}/{}/{}", vault.region, vault.account, vault.name),
-        "vault",
-    );
-    Ok(global
-        .resolved_data_dir()?
-        .join("peeks")
-        .join(inside.to_path_buf()))
+    Ok(crate::tracking::peek::peek_folder(
+        &global.resolved_data_dir()?,
+        vault,
+    ))
 }
 
 /// Waits for the plan's jobs still in progress; an error when one cannot

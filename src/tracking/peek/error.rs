@@ -105,7 +105,7 @@ pub enum PeekError {
         source: std::io::Error,
     },
 
-    #[error("{} is there already; add --overwrite to replace it, or choose another folder", path.display())]
+    #[error("{} is there already; ask to replace it, or choose another folder", path.display())]
     Exists { path: PathBuf },
 
     #[error("the zip is damaged: {0}")]

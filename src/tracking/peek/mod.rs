@@ -33,6 +33,16 @@ use crate::tracking::launch::PlannedRetrieval;
 use bytes::{FetchedPart, fetch_part, read_span};
 pub use launch::plan_retrieval;
 
+/// Where a vault's peeks keep what they retrieved, in the data directory:
+/// `DATA_DIR/peeks/REGION/ACCOUNT/VAULT`, each part made safe as a path.
+pub fn peek_folder(data_dir: &Path, vault: &VaultKey) -> PathBuf {
+    let inside = crate::domain::names::SafeRelativePath::new(
+        &format!("{}/{}/{}", vault.region, vault.account, vault.name),
+        "vault",
+    );
+    data_dir.join("peeks").join(inside.to_path_buf())
+}
+
 /// The archive to look into, and how.
 #[derive(Debug, Clone)]
 pub struct PeekRequest<'a> {

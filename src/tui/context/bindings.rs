@@ -51,6 +51,7 @@ pub(super) fn tables(context: Context) -> Vec<&'static [Binding]> {
         Context::Vaults => panes::VAULTS,
         Context::Archives => panes::ARCHIVES,
         Context::Tree => panes::TREE,
+        Context::Members => panes::MEMBERS,
         Context::Filter => panes::FILTER,
         Context::Jobs => panes::JOBS,
         Context::Planner => dialogs::PLANNER,
@@ -65,10 +66,11 @@ pub(super) fn tables(context: Context) -> Vec<&'static [Binding]> {
         Context::MigrationChoice => dialogs::MIGRATION_CHOICE,
         Context::MigrationSummary => dialogs::MIGRATION_SUMMARY,
         Context::Drain => dialogs::DRAIN,
+        Context::Peek => dialogs::PEEK,
         Context::Help => return vec![HELP, EXPLAIN],
     };
     match context {
-        Context::Vaults | Context::Archives | Context::Tree | Context::Jobs => {
+        Context::Vaults | Context::Archives | Context::Tree | Context::Members | Context::Jobs => {
             vec![
                 own,
                 panes::moves_of(context),

@@ -334,3 +334,23 @@ fn drain_has_items(model: &Model) -> bool {
 fn drain_empty(model: &Model) -> bool {
     drain_items(model) == Some(0)
 }
+
+pub(super) const PEEK: &[Binding] = &[
+    bind(Action::Up, "tier", PREVIOUS_TIER).shown(),
+    bind(Action::Down, "tier", NEXT_TIER).shown(),
+    bind(Action::NextPane, "tier", NEXT_TIER).shown(),
+    bind(Action::PreviousPane, "tier", PREVIOUS_TIER),
+    bind(
+        Action::Open,
+        "start",
+        "start the retrieval of the zip's tail: this is paid",
+    )
+    .shown(),
+    bind(Action::Back, "cancel", "start nothing")
+        .shown()
+        .when(not_explaining),
+];
+
+const PREVIOUS_TIER: &str = "the previous tier (Bulk, Standard, Expedited, round)";
+
+const NEXT_TIER: &str = "the next tier (Bulk, Standard, Expedited, round)";

@@ -27,6 +27,8 @@ pub enum Context {
     Archives,
     /// The folder tree in place of the archive table.
     Tree,
+    /// A zip's members, from its stored listing, in place of the archives.
+    Members,
     /// Typing the archive filter.
     Filter,
     /// The jobs pane: batches, plans and their jobs.
@@ -55,15 +57,18 @@ pub enum Context {
     MigrationSummary,
     /// What a drain would delete (or waiting for it).
     Drain,
+    /// What a peek into a zip retrieves and costs, before it is paid for.
+    Peek,
     /// The help screen.
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 18] = [
+    pub const ALL: [Context; 20] = [
         Context::Vaults,
         Context::Archives,
         Context::Tree,
+        Context::Members,
         Context::Filter,
         Context::Jobs,
         Context::Planner,
@@ -78,6 +83,7 @@ impl Context {
         Context::MigrationChoice,
         Context::MigrationSummary,
         Context::Drain,
+        Context::Peek,
         Context::Help,
     ];
 
@@ -111,9 +117,11 @@ impl Context {
                 }
             },
             Some(Dialog::Drain(_)) => Context::Drain,
+            Some(Dialog::Peek(_)) => Context::Peek,
             None if model.archives.filtering => Context::Filter,
             None => match model.focus {
                 Pane::Vaults => Context::Vaults,
+                Pane::Archives if model.zips.members.is_some() => Context::Members,
                 Pane::Archives if model.archives.tree.is_some() => Context::Tree,
                 Pane::Archives => Context::Archives,
                 Pane::Jobs => Context::Jobs,
@@ -153,6 +161,7 @@ impl Context {
             Context::Vaults => "the vaults pane",
             Context::Archives => "the archive table",
             Context::Tree => "the folder tree",
+            Context::Members => "a zip's members",
             Context::Filter => "the filter, which takes typing",
             Context::Jobs => "the jobs pane",
             Context::Planner => "the range planner, whose range field takes typing",
@@ -167,6 +176,7 @@ impl Context {
             Context::MigrationChoice => "the migration's choices",
             Context::MigrationSummary => "the migration's summary",
             Context::Drain => "the drain",
+            Context::Peek => "the peek",
             Context::Help => "the help screen",
         }
     }

@@ -6,8 +6,9 @@ use time::OffsetDateTime;
 use super::Context;
 use super::bindings::{Binding, bind, not_explaining, writable};
 use crate::domain::job::{JobStatus, PlanShape, PlanState, effective_status};
-use crate::store::PlanEntry;
+use crate::store::{FolderEntryKind, PlanEntry};
 use crate::tui::keymap::Action;
+use crate::tui::members::MemberEntry;
 use crate::tui::model::{JobsRow, Model};
 
 const MOVES_HELP: [&str; 6] = [
@@ -90,12 +91,16 @@ pub(super) const ARCHIVES: &[Binding] = &[
     )
     .shown()
     .when(has_snapshot),
+    bind(Action::Open, "members", MEMBERS_HELP)
+        .shown()
+        .when(listed_selected),
+    bind(Action::Peek, "members", MEMBERS_HELP).when(listed_selected),
     bind(
         Action::Open,
         "plan range",
         "plan a byte range of the selected archive",
     )
-    .when(has_archive),
+    .when(unlisted_selected),
     bind(
         Action::PlanRange,
         "plan range",
@@ -103,6 +108,9 @@ pub(super) const ARCHIVES: &[Binding] = &[
     )
     .shown()
     .when(has_archive),
+    bind(Action::Peek, "peek zip", PEEK_HELP)
+        .shown()
+        .when(peekable_selected),
     bind(
         Action::Preview,
         "preview",
@@ -148,6 +156,26 @@ pub(super) const ARCHIVES: &[Binding] = &[
 
 const ARCHIVE_MOVES: [Binding; 6] = moves!(archive_above, archive_below);
 
+const MEMBERS_HELP: &str = "show the zip's members, from its stored listing (costs nothing)";
+
+const PEEK_HELP: &str = "list a zip's members for the price of its tail (asks first)";
+
+/// Whether the selected archive's zip listing is stored.
+fn listed_selected(model: &Model) -> bool {
+    (model.archives.selected()).is_some_and(|archive| model.zips.is_listed(archive))
+}
+
+fn unlisted_selected(model: &Model) -> bool {
+    has_archive(model) && !listed_selected(model)
+}
+
+/// A peek retrieves bytes: of an archive that has some, when spending is on.
+fn peekable_selected(model: &Model) -> bool {
+    (model.archives.selected())
+        .is_some_and(|archive| !model.zips.is_listed(archive) && archive.size > 0)
+        && writable(model)
+}
+
 fn has_snapshot(model: &Model) -> bool {
     model.archives.snapshot.is_some()
 }
@@ -177,19 +205,14 @@ fn marked_writable(model: &Model) -> bool {
 }
 
 pub(super) const TREE: &[Binding] = &[
-    bind(
-        Action::Open,
-        "open",
-        "open the folder, or plan a range of the archive",
-    )
-    .shown()
-    .when(has_entry),
-    bind(
-        Action::PlanRange,
-        "open",
-        "open the folder, or plan a range of the archive",
-    )
-    .when(has_entry),
+    bind(Action::Open, "open", TREE_OPEN_HELP)
+        .shown()
+        .when(has_entry),
+    bind(Action::PlanRange, "open", TREE_OPEN_HELP).when(has_entry),
+    bind(Action::Peek, "peek zip", PEEK_HELP)
+        .shown()
+        .when(peekable_entry),
+    bind(Action::Peek, "members", MEMBERS_HELP).when(listed_entry),
     bind(
         Action::Back,
         "up",
@@ -229,6 +252,29 @@ pub(super) const TREE: &[Binding] = &[
 
 const TREE_MOVES: [Binding; 6] = moves!(entry_above, entry_below);
 
+const TREE_OPEN_HELP: &str =
+    "open the folder or a listed zip's members, or plan a range of the archive";
+
+/// The archive under the tree's cursor: its position and size.
+fn entry_archive(model: &Model) -> Option<(u32, u64)> {
+    let tree = model.archives.tree.as_ref()?;
+    match tree.entries.get(tree.cursor)?.kind {
+        FolderEntryKind::Archive { position, size } => Some((position, size)),
+        FolderEntryKind::Folder { .. } => None,
+    }
+}
+
+fn listed_entry(model: &Model) -> bool {
+    entry_archive(model)
+        .is_some_and(|(position, _)| model.zips.listed.positions.contains(&position))
+}
+
+fn peekable_entry(model: &Model) -> bool {
+    entry_archive(model).is_some_and(|(position, size)| {
+        !model.zips.listed.positions.contains(&position) && size > 0
+    }) && writable(model)
+}
+
 fn has_entry(model: &Model) -> bool {
     (model.archives.tree.as_ref()).is_some_and(|tree| !tree.entries.is_empty())
 }
@@ -239,6 +285,51 @@ fn entry_above(model: &Model) -> bool {
 
 fn entry_below(model: &Model) -> bool {
     (model.archives.tree.as_ref()).is_some_and(|tree| tree.cursor + 1 < tree.entries.len())
+}
+
+pub(super) const MEMBERS: &[Binding] = &[
+    bind(Action::Open, "open", "open the folder")
+        .shown()
+        .when(member_folder),
+    bind(Action::Open, "plan member", PLAN_MEMBER_HELP)
+        .shown()
+        .when(member_file),
+    bind(Action::PlanRange, "plan member", PLAN_MEMBER_HELP)
+        .shown()
+        .when(member_file),
+    bind(Action::PlanRange, "open", "open the folder").when(member_folder),
+    bind(Action::Back, "up", UP_HELP)
+        .shown()
+        .when(not_explaining),
+    bind(Action::Parent, "up", UP_HELP).shown(),
+    bind(Action::Tree, "leave", "back to the archives").shown(),
+];
+
+const PLAN_MEMBER_HELP: &str = "plan the member's own span of the archive in the range planner";
+
+const UP_HELP: &str = "go up a folder (at the top: back to the archives)";
+
+const MEMBER_MOVES: [Binding; 6] = moves!(member_above, member_below);
+
+fn member_entry(model: &Model) -> Option<&MemberEntry> {
+    let view = model.zips.members.as_ref()?;
+    view.entries.get(view.cursor)
+}
+
+fn member_folder(model: &Model) -> bool {
+    matches!(member_entry(model), Some(MemberEntry::Folder { .. }))
+}
+
+fn member_file(model: &Model) -> bool {
+    matches!(member_entry(model), Some(MemberEntry::Member { .. }))
+}
+
+fn member_above(model: &Model) -> bool {
+    (model.zips.members.as_ref()).is_some_and(|view| view.cursor > 0)
+}
+
+fn member_below(model: &Model) -> bool {
+    (model.zips.members.as_ref()).is_some_and(|view| view.cursor + 1 < view.entries.len())
 }
 
 pub(super) const FILTER: &[Binding] = &[
@@ -359,6 +450,7 @@ pub(super) fn moves_of(context: Context) -> &'static [Binding] {
     match context {
         Context::Archives => &ARCHIVE_MOVES,
         Context::Tree => &TREE_MOVES,
+        Context::Members => &MEMBER_MOVES,
         Context::Jobs => &JOB_MOVES,
         _ => &[],
     }

@@ -11,6 +11,7 @@ mod inventory;
 mod jobs;
 mod launch;
 pub mod migration;
+pub mod peek;
 mod renew;
 mod words;
 

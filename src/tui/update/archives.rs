@@ -5,7 +5,7 @@ use super::super::keymap::Action;
 use super::super::layout::table_rows;
 use super::super::model::{ArchiveTable, FolderView, Model, Pane, Severity, VaultSummary};
 use super::super::msg::{Cmd, RequestId};
-use super::{marks, range};
+use super::{marks, members, range};
 use crate::store::{ArchivePage, ArchiveQuery, ArchiveRow, FolderEntry, FolderEntryKind, SortKey};
 
 pub(super) fn vaults_loaded(
@@ -56,7 +56,9 @@ fn open_vault(model: &mut Model) -> Vec<Cmd> {
     };
     let left = std::mem::replace(&mut model.archives, opened);
     marks::dropped(model, &left);
-    reload(model)
+    let mut cmds = reload(model);
+    cmds.extend(members::vault_opened(model));
+    cmds
 }
 
 /// Asks for the rows around the cursor again, from scratch (the filter or the
@@ -206,7 +208,16 @@ pub(super) fn table_action(model: &mut Model, action: Action) -> Vec<Cmd> {
             table.tree = Some(FolderView::default());
             load_folder(model)
         }
-        Action::Open | Action::PlanRange => plan_selected(model),
+        Action::Open | Action::PlanRange => {
+            let listed = model
+                .archives
+                .selected()
+                .filter(|a| model.zips.is_listed(a));
+            match listed.cloned() {
+                Some(archive) if action == Action::Open => members::open_members(model, archive),
+                _ => plan_selected(model),
+            }
+        }
         Action::Preview => range::preview_whole(model),
         Action::Mark | Action::MarkMatching | Action::ClearMarks => marks::on_action(model, action),
         Action::Launch => launch_marked(model),
@@ -350,6 +361,12 @@ fn tree_action(model: &mut Model, action: Action) -> Vec<Cmd> {
                     tree.cursor = 0;
                     return load_folder(model);
                 }
+                FolderEntryKind::Archive { position, .. }
+                    if action == Action::Open
+                        && model.zips.listed.positions.contains(&position) =>
+                {
+                    return super::peek::peek_key(model);
+                }
                 FolderEntryKind::Archive { position, .. } => return load_archive(model, position),
             }
         }
@@ -387,7 +404,8 @@ pub(super) fn archive_loaded(
         return Vec::new();
     };
     match result {
-        Ok(Some(archive)) => range::open_planner(model, archive),
+        Ok(Some(archive)) => super::peek::loaded_for_peek(model, request, &archive)
+            .unwrap_or_else(|| range::open_planner(model, archive)),
         Ok(None) => Vec::new(),
         Err(problem) => {
             model.tell(Severity::Problem, problem);
@@ -398,7 +416,7 @@ pub(super) fn archive_loaded(
 
 /// Where a list's cursor goes for a movement action (`None`: the action is not a
 /// movement), on a list whose last row is `last`, `page` rows to a screen.
-fn moved(cursor: u64, action: Action, page: u64, last: u64) -> Option<u64> {
+pub(super) fn moved(cursor: u64, action: Action, page: u64, last: u64) -> Option<u64> {
     Some(match action {
         Action::Up => cursor.saturating_sub(1),
         Action::Down => (cursor + 1).min(last),

@@ -27,6 +27,7 @@ pub(super) fn on_action(model: &mut Model, action: Action) -> Vec<Cmd> {
         Some(Dialog::Batch(_)) => super::batch::dialog_action(model, action),
         Some(Dialog::Migration(_)) => super::migration::dialog_action(model, action),
         Some(Dialog::Drain(_)) => super::drain::dialog_action(model, action),
+        Some(Dialog::Peek(_)) => super::peek::dialog_action(model, action),
         None => Vec::new(),
     }
 }

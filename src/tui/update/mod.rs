@@ -9,7 +9,9 @@ mod dialogs;
 mod drain;
 mod jobs;
 mod marks;
+mod members;
 mod migration;
+mod peek;
 mod progress;
 mod range;
 mod renew;
@@ -60,6 +62,7 @@ fn on_loaded(model: &mut Model, loaded: Loaded) -> Vec<Cmd> {
         Loaded::Folder { request, result } => archives::folder_loaded(model, request, result),
         Loaded::Archive { request, result } => archives::archive_loaded(model, request, result),
         Loaded::Marks(answer) => marks::marks_loaded(model, answer),
+        Loaded::Zip(answer) => members::answered(model, answer),
         Loaded::Jobs(result) => jobs::jobs_loaded(model, result),
         Loaded::JobNames(names) => {
             model.jobs.names.extend(names);
@@ -148,7 +151,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
             Vec::new()
         }
         Context::Filter => archives::filter_action(model, action),
-        Context::Vaults | Context::Archives | Context::Tree | Context::Jobs => {
+        Context::Vaults | Context::Archives | Context::Tree | Context::Members | Context::Jobs => {
             on_action(model, action)
         }
         _ => dialogs::on_action(model, action),
@@ -180,6 +183,10 @@ fn on_action(model: &mut Model, action: Action) -> Vec<Cmd> {
         Action::Refresh => jobs::sync_all(model),
         Action::FetchInventory => jobs::fetch_inventory(model),
         Action::Drain if model.focus == Pane::Vaults => drain::open_dialog(model),
+        _ if model.focus == Pane::Archives && model.zips.members.is_some() => {
+            members::members_action(model, action)
+        }
+        Action::Peek if model.focus == Pane::Archives => peek::peek_key(model),
         _ => match model.focus {
             Pane::Vaults => archives::vaults_action(model, action),
             Pane::Archives => archives::table_action(model, action),
@@ -226,7 +233,8 @@ fn click(model: &mut Model, column: u16, row: u16) -> Vec<Cmd> {
     if inside(areas.archives) {
         model.focus = Pane::Archives;
         let offset = u64::from(row.saturating_sub(areas.archives.y + 2));
-        if model.archives.tree.is_none() && row >= areas.archives.y + 2 {
+        let table = model.archives.tree.is_none() && model.zips.members.is_none();
+        if table && row >= areas.archives.y + 2 {
             let wanted = model.archives.top + offset;
             if wanted < model.archives.total {
                 model.archives.cursor = wanted;

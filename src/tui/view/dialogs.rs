@@ -10,7 +10,7 @@ use super::centered;
 use super::format::{size, span};
 use crate::domain::cost::format_cost;
 use crate::text::printable;
-use crate::tui::context::key_label;
+use crate::tui::context::{Context, key_label};
 use crate::tui::keymap::Action;
 use crate::tui::model::{DownloadDialog, LaunchDialog, Model, PolicyCheck, Preview};
 use crate::tui::present::policy_refusal;
@@ -263,7 +263,15 @@ pub fn download(frame: &mut Frame, model: &Model, dialog: &DownloadDialog, scree
 /// The keys that work in the context help was opened from, and nothing else.
 pub fn help(frame: &mut Frame, model: &Model, screen: Rect) {
     let (context, lines_wanted) = crate::tui::context::help_lines(model);
-    let area = centered(screen, 90, (lines_wanted.len() as u16).saturating_add(6));
+    // Where zips carry their marker, the help says what it means.
+    let marker = matches!(context, Context::Archives | Context::Tree)
+        && !model.zips.listed.positions.is_empty();
+    let extra = if marker { 7 } else { 6 };
+    let area = centered(
+        screen,
+        90,
+        (lines_wanted.len() as u16).saturating_add(extra),
+    );
     frame.render_widget(Clear, area);
     let width = lines_wanted
         .iter()
@@ -280,6 +288,15 @@ pub fn help(frame: &mut Frame, model: &Model, screen: Rect) {
             ])
         })
         .collect();
+    if marker {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{:>width$}  ", super::members::LISTED),
+                theme.text(theme.accent),
+            ),
+            Span::raw("a zip whose listing is stored: Enter shows its members"),
+        ]));
+    }
     lines.push(Line::from(""));
     if context.takes_typing() {
         lines.push(Line::from(Span::styled(

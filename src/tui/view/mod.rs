@@ -14,6 +14,9 @@ mod jobs_batch;
 mod jobs_tests;
 #[cfg(test)]
 mod marks_tests;
+mod members;
+#[cfg(test)]
+mod members_tests;
 mod migration;
 #[cfg(test)]
 mod migration_tests;
@@ -47,8 +50,16 @@ pub fn draw(frame: &mut Frame, model: &Model) {
     };
     title(frame, model, areas.title);
     panes::vaults(frame, model, areas.vaults);
-    panes::archives(frame, model, areas.archives);
-    panes::details(frame, model, areas.details);
+    match &model.zips.members {
+        Some(view) => {
+            members::members(frame, model, view, areas.archives);
+            members::details(frame, model, view, areas.details);
+        }
+        None => {
+            panes::archives(frame, model, areas.archives);
+            panes::details(frame, model, areas.details);
+        }
+    }
     jobs::jobs(frame, model, areas.jobs);
     status(frame, model, areas.status);
     // Dialogs and help stay above the explanation, so it hides none of them.
@@ -65,6 +76,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         Some(Dialog::Batch(dialog)) => batch::dialog(frame, model, dialog, screen),
         Some(Dialog::Migration(dialog)) => migration::dialog(frame, model, dialog, screen),
         Some(Dialog::Drain(dialog)) => drain::dialog(frame, model, dialog, screen),
+        Some(Dialog::Peek(dialog)) => members::peek(frame, model, dialog, screen),
         None => {}
     }
     if model.help {

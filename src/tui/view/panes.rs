@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, List, ListItem, ListState, Paragraph, Row, Table, TableState, Wrap};
 
 use super::format::{ago, glacier_date, size, size_u128, span};
+use super::members::LISTED;
 use super::pane_block;
 use crate::store::{ArchiveRow, FolderEntryKind, MigrationProgress, SortKey};
 use crate::text::printable;
@@ -126,7 +127,9 @@ pub fn archives(frame: &mut Frame, model: &Model, area: Rect) {
     let visible = usize::from(area.height.saturating_sub(3));
     // The mark column appears once something is marked: no room lost before.
     let mark_column = (!table.marks.is_empty()).then_some(Constraint::Length(1));
-    let widths = mark_column.into_iter().chain([
+    // So does the column of archives whose zip listing is stored.
+    let zip_column = (!model.zips.listed.positions.is_empty()).then_some(Constraint::Length(1));
+    let widths = mark_column.into_iter().chain(zip_column).chain([
         Constraint::Min(20),
         Constraint::Length(12),
         Constraint::Length(11),
@@ -202,7 +205,8 @@ fn archives_header(model: &Model) -> Row<'static> {
         }
     };
     let mark = (!table.marks.is_empty()).then(|| Cell::from(""));
-    Row::new(mark.into_iter().chain([
+    let zip = (!model.zips.listed.positions.is_empty()).then(|| Cell::from(""));
+    Row::new(mark.into_iter().chain(zip).chain([
         Cell::from(header_cell("Name", SortKey::Name)),
         Cell::from("Format"),
         Cell::from(header_cell("Size", SortKey::Size)),
@@ -217,6 +221,8 @@ fn archive_rows(model: &Model, visible: usize) -> Vec<Row<'static>> {
     let theme = &model.config.theme;
     let table = &model.archives;
     let mark_column = !table.marks.is_empty();
+    let listed = &model.zips.listed.positions;
+    let zip_column = !listed.is_empty();
     let marked_style = theme.marked(theme.highlight, Modifier::BOLD);
     (table.top..table.top + visible as u64)
         .take_while(|index| *index < table.total)
@@ -226,12 +232,17 @@ fn archive_rows(model: &Model, visible: usize) -> Vec<Row<'static>> {
                 .and_then(|at| table.rows.get(at as usize));
             let Some(row) = loaded else {
                 let cells = mark_column.then(|| Cell::from("")).into_iter();
+                let cells = cells.chain(zip_column.then(|| Cell::from("")));
                 let cells = cells.chain([Cell::from("…")]);
                 return Row::new(cells).style(theme.text(theme.muted));
             };
             let marked = table.marks.contains(row.position);
             let glyph = mark_column.then(|| Cell::from(if marked { MARKED } else { "" }));
-            let cells = glyph.into_iter().chain([
+            let zip = zip_column.then(|| match listed.contains(&row.position) {
+                true => Cell::from(Span::styled(LISTED, theme.text(theme.accent))),
+                false => Cell::from(""),
+            });
+            let cells = glyph.into_iter().chain(zip).chain([
                 name_cell(row, theme.text(theme.muted)),
                 Cell::from(Span::styled(badge(&row.format), theme.text(theme.muted))),
                 Cell::from(size(row.size)),
@@ -323,7 +334,11 @@ fn tree_item(model: &Model, tree: &FolderView, index: usize) -> ListItem<'static
             } else {
                 ""
             };
-            let name = Span::raw(format!("  {}", printable(&entry.name)));
+            let zip = match model.zips.listed.positions.contains(position) {
+                true => LISTED,
+                false => " ",
+            };
+            let name = Span::raw(format!("{zip} {}", printable(&entry.name)));
             let bytes = Span::styled(format!("  {}", size(*bytes)), theme.text(theme.muted));
             (glyph, vec![name, bytes])
         }

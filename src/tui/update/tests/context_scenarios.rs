@@ -12,10 +12,12 @@ use crate::store::{BatchId, FolderEntry, FolderEntryKind, VaultKey};
 use crate::tracking::launch::RenewReason;
 use crate::tui::drain::{DrainDialog, DrainStage};
 use crate::tui::effects::{RenewalView, RenewedView};
+use crate::tui::members::{PeekView, ZipAnswer, ZipCmd};
 use crate::tui::model::{Model, Pane, VaultSummary};
 use crate::tui::msg::{Cmd, Loaded, Msg};
 use crate::tui::testing::*;
 use crate::tui::testing_batch::*;
+use crate::tui::testing_members::{browsing_listed, members};
 use crate::tui::testing_migration::*;
 use crate::tui::update::update;
 
@@ -40,6 +42,14 @@ pub(super) fn scenarios() -> Vec<(&'static str, Model)> {
         ("archives", archives_marked()),
         ("archives, nothing marked", browsing(120, 40, 10)),
         ("tree", tree()),
+        ("tree on a zip", tree_on_archive(false)),
+        ("tree on a listed zip", tree_on_archive(true)),
+        ("archives on a listed zip", archives_listed()),
+        ("members being read", members_loading()),
+        ("members at the top", members_at_top()),
+        ("members on a member", members_on_member()),
+        ("peek", peek(true)),
+        ("peek, the rest of the directory", peek(false)),
         ("filter", filter()),
         ("planner", planner()),
         ("preview", preview()),
@@ -129,6 +139,86 @@ fn tree() -> Model {
     let tree = model.archives.tree.as_mut().expect("the tree");
     tree.path = "photos/".into();
     tree.cursor = 1;
+    model
+}
+
+/// The tree on its archive, `notes.txt` (position 9), its listing stored
+/// or not.
+fn tree_on_archive(listed: bool) -> Model {
+    let mut model = tree();
+    if listed {
+        model.zips.listed.positions.insert(9);
+    }
+    model.archives.tree.as_mut().expect("the tree").cursor = 2;
+    model
+}
+
+/// The table on archive 2, whose zip listing is stored.
+fn archives_listed() -> Model {
+    let mut model = browsing_listed(120, 40, 10);
+    model.archives.cursor = 1;
+    model
+}
+
+/// Enter on archive 2: its members asked for, not yet read.
+fn members_loading() -> Model {
+    let mut model = archives_listed();
+    press(&mut model, KeyCode::Enter);
+    model
+}
+
+/// The top of archive 2's members: `docs/`, `empty/` and `readme.md`, the
+/// cursor on `empty/`.
+fn members_at_top() -> Model {
+    let mut model = archives_listed();
+    let cmds = press(&mut model, KeyCode::Enter);
+    let [Cmd::Zip(ZipCmd::Members { request, .. })] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    let answer = ZipAnswer::Members {
+        request: *request,
+        result: Ok(members()),
+    };
+    update(&mut model, Msg::Loaded(Loaded::Zip(answer)), NOW);
+    press(&mut model, KeyCode::Down);
+    model
+}
+
+/// Inside `docs/`: `sub/` and `a.txt`, the cursor on `a.txt`.
+fn members_on_member() -> Model {
+    let mut model = members_at_top();
+    press(&mut model, KeyCode::Up);
+    press(&mut model, KeyCode::Enter);
+    press(&mut model, KeyCode::Down);
+    model
+}
+
+/// The peek dialog on the selected archive: its tail, or (`first` false)
+/// the rest of its central directory.
+fn peek(first: bool) -> Model {
+    let mut model = browsing(120, 40, 10);
+    let cmds = press(&mut model, KeyCode::Char('z'));
+    let [Cmd::Zip(ZipCmd::Peek { request, .. })] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    let range = if first {
+        ByteRange::new(47 * MIB, 48 * MIB - 1)
+    } else {
+        ByteRange::new(40 * MIB, 47 * MIB - 1)
+    };
+    let view = PeekView::Retrieval {
+        range: range.expect("a range"),
+        bytes: if first { MIB } else { 7 * MIB },
+        jobs: 1,
+        first,
+        started: None,
+        reused: 0,
+    };
+    let answer = ZipAnswer::Peeked {
+        request: *request,
+        result: Ok(view),
+    };
+    update(&mut model, Msg::Loaded(Loaded::Zip(answer)), NOW);
     model
 }
 

@@ -9,6 +9,7 @@ use super::context_scenarios::scenarios;
 use crate::tui::batch::BatchStage;
 use crate::tui::context::{Context, hints};
 use crate::tui::keymap::Action;
+use crate::tui::members::ZipCmd;
 use crate::tui::migration::MigrationStage;
 use crate::tui::model::{Dialog, Model};
 use crate::tui::msg::{Cmd, Msg};
@@ -79,6 +80,9 @@ fn did(
 ) -> Result<(), String> {
     let sent = |wanted: fn(&Cmd) -> bool| cmds.iter().any(wanted);
     let now_in = Context::of(after);
+    let members_read = |now_in: Context| {
+        now_in == Context::Members && sent(|c| matches!(c, Cmd::Zip(ZipCmd::Members { .. })))
+    };
     let ok = match (context, action) {
         (_, Action::Explain) => after.explain != before.explain,
         (_, Action::Back) if before.explain => !after.explain && now_in == context,
@@ -88,7 +92,7 @@ fn did(
         (_, Action::Refresh) => sent(|c| matches!(c, Cmd::SyncJobs { .. })),
         (_, Action::FetchInventory) => sent(|c| matches!(c, Cmd::FetchInventory { .. })),
         (
-            Context::Vaults | Context::Archives | Context::Tree | Context::Jobs,
+            Context::Vaults | Context::Archives | Context::Tree | Context::Members | Context::Jobs,
             Action::NextPane | Action::PreviousPane,
         ) => after.focus != before.focus,
         (_, Action::Up | Action::Down | Action::PageUp | Action::PageDown)
@@ -117,7 +121,17 @@ fn did(
         (Context::Archives, Action::Tree) => {
             now_in == Context::Tree && sent(|c| matches!(c, Cmd::LoadFolder { .. }))
         }
-        (Context::Archives, Action::Open | Action::PlanRange) => now_in == Context::Planner,
+        (Context::Archives, Action::Open | Action::PlanRange) => {
+            now_in == Context::Planner || members_read(now_in)
+        }
+        // A listed zip opens its members; any other archive asks where its
+        // peek stands, paying nothing yet.
+        (Context::Archives, Action::Peek) => {
+            members_read(now_in)
+                || sent(|c| matches!(c, Cmd::Zip(ZipCmd::Peek { ask, .. }) if !ask.launch))
+        }
+        // The tree knows an archive by its place: its row is read first.
+        (Context::Tree, Action::Peek) => sent(|c| matches!(c, Cmd::LoadArchive { .. })),
         (Context::Archives, Action::Preview) => now_in == Context::Preview,
         (Context::Archives, Action::Sort) => after.archives.sort != before.archives.sort,
         (Context::Archives, Action::Reverse) => {
@@ -146,6 +160,25 @@ fn did(
             sent(|c| matches!(c, Cmd::ResumeBatch { .. } | Cmd::ResumeMigration { .. }))
         }
         (Context::Jobs, Action::Renew) => sent(|c| matches!(c, Cmd::PlanRenewal { .. })),
+        (Context::Members, Action::Open | Action::PlanRange) => {
+            now_in == Context::Planner || members_path(after) != members_path(before)
+        }
+        (Context::Members, Action::Back | Action::Parent) => {
+            members_path(after) != members_path(before)
+        }
+        (Context::Members, Action::Tree) => {
+            after.zips.members.is_none() && matches!(now_in, Context::Archives | Context::Tree)
+        }
+        (Context::Peek, Action::Up | Action::Down | Action::NextPane | Action::PreviousPane) => {
+            peek_tier(after).is_some() && peek_tier(after) != peek_tier(before)
+        }
+        (Context::Peek, Action::Open) => {
+            after.dialog.is_none()
+                && cmds.iter().any(|c| {
+                    matches!(c, Cmd::Zip(ZipCmd::Peek { ask, .. })
+                        if ask.launch && Some(ask.tier) == peek_tier(before))
+                })
+        }
         (Context::Planner, _) => planner_did(action, before, after),
         (Context::Preview, Action::Copy) => sent(|c| matches!(c, Cmd::CopyToClipboard(_))),
         (Context::Preview, Action::Save) => now_in == Context::SaveAs,
@@ -197,7 +230,8 @@ fn did(
             | Context::BatchFolder
             | Context::MigrationText
             | Context::MigrationChoice
-            | Context::Drain,
+            | Context::Drain
+            | Context::Peek,
             Action::Back,
         ) => after.dialog.is_none() && cmds.is_empty(),
         _ => return Err("no expectation for this action here; add one".into()),
@@ -212,19 +246,33 @@ fn did(
 fn moves_a_cursor(context: Context) -> bool {
     matches!(
         context,
-        Context::Vaults | Context::Archives | Context::Tree | Context::Jobs
+        Context::Vaults | Context::Archives | Context::Tree | Context::Members | Context::Jobs
     )
 }
 
 /// Every cursor of the panes, whichever the key moves.
-fn cursor(model: &Model) -> (usize, u64, Option<usize>, usize) {
+fn cursor(model: &Model) -> (usize, u64, Option<usize>, Option<usize>, usize) {
     let tree = model.archives.tree.as_ref().map(|tree| tree.cursor);
+    let members = model.zips.members.as_ref().map(|view| view.cursor);
     (
         model.vault_cursor,
         model.archives.cursor,
         tree,
+        members,
         model.jobs.cursor,
     )
+}
+
+/// The folder of the zip's members shown (`None`: the members are closed).
+fn members_path(model: &Model) -> Option<String> {
+    model.zips.members.as_ref().map(|view| view.path.clone())
+}
+
+fn peek_tier(model: &Model) -> Option<crate::domain::job_params::Tier> {
+    match &model.dialog {
+        Some(Dialog::Peek(dialog)) => Some(dialog.tier),
+        _ => None,
+    }
 }
 
 fn planner_did(action: Action, before: &Model, after: &Model) -> bool {
@@ -366,5 +414,20 @@ fn every_context_explains_its_step_and_what_is_selected_in_it() {
         [Topic::Migration, Topic::StorageClass]
     );
     assert_eq!(of("drain"), [Topic::Drain]);
+    assert_eq!(
+        of("archives on a listed zip"),
+        [Topic::Archives, Topic::ListedZip]
+    );
+    assert_eq!(
+        of("tree on a listed zip"),
+        [Topic::Tree, Topic::Marks, Topic::ListedZip]
+    );
+    assert_eq!(of("members at the top"), [Topic::Members]);
+    assert_eq!(of("members on a member"), [Topic::Members, Topic::Member]);
+    assert_eq!(of("peek"), [Topic::Peek, Topic::TierStandard]);
+    assert_eq!(
+        of("peek, the rest of the directory"),
+        [Topic::Peek, Topic::PeekDirectory, Topic::TierStandard]
+    );
     assert_eq!(of("help"), [Topic::Help]);
 }

@@ -1,0 +1,134 @@
+//! Snapshots of zips on the screen: the marker of an archive whose listing is
+//! stored, its members as a folder tree with the selected member's span, and
+//! the peek dialog with its cost beside the whole archive's.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use crate::domain::range::{ByteRange, MIB};
+use crate::tui::members::{PeekView, ZipAnswer, ZipCmd};
+use crate::tui::model::Model;
+use crate::tui::msg::{Cmd, Loaded, Msg};
+use crate::tui::testing::NOW;
+use crate::tui::testing_members::{browsing_listed, members};
+use crate::tui::update::update;
+use crate::tui::view::draw;
+
+fn screen(model: &Model) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(model.width, model.height)).unwrap();
+    terminal.draw(|frame| draw(frame, model)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut text = String::new();
+    for y in 0..buffer.area.height {
+        let line: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol().to_owned())
+            .collect();
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text
+}
+
+fn press(model: &mut Model, code: KeyCode) -> Vec<Cmd> {
+    update(
+        model,
+        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        NOW,
+    )
+}
+
+fn answer(model: &mut Model, answer: ZipAnswer) -> Vec<Cmd> {
+    update(model, Msg::Loaded(Loaded::Zip(answer)), NOW)
+}
+
+#[test]
+fn a_listed_archive_carries_the_marker() {
+    let model = browsing_listed(100, 20, 3005);
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn the_members_of_a_zip() {
+    let mut model = browsing_listed(100, 24, 3005);
+    press(&mut model, KeyCode::Down);
+    let cmds = press(&mut model, KeyCode::Enter);
+    let [Cmd::Zip(ZipCmd::Members { request, .. })] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    let request = *request;
+    insta::assert_snapshot!("the_members_being_read", screen(&model));
+    answer(
+        &mut model,
+        ZipAnswer::Members {
+            request,
+            result: Ok(members()),
+        },
+    );
+    insta::assert_snapshot!("the_members_at_the_top", screen(&model));
+    press(&mut model, KeyCode::Enter);
+    press(&mut model, KeyCode::Down);
+    insta::assert_snapshot!("a_member_in_a_folder", screen(&model));
+}
+
+#[test]
+fn the_peek_dialog_says_what_it_retrieves_and_what_it_costs() {
+    let mut model = browsing_listed(100, 28, 3005);
+    let cmds = press(&mut model, KeyCode::Char('z'));
+    let [Cmd::Zip(ZipCmd::Peek { request, .. })] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    let view = PeekView::Retrieval {
+        range: ByteRange::new(47 * MIB, 48 * MIB - 1).unwrap(),
+        bytes: MIB,
+        jobs: 1,
+        first: true,
+        started: None,
+        reused: 0,
+    };
+    answer(
+        &mut model,
+        ZipAnswer::Peeked {
+            request: *request,
+            result: Ok(view),
+        },
+    );
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn help_in_a_zips_members_lists_their_keys() {
+    let mut model = browsing_listed(100, 30, 3005);
+    press(&mut model, KeyCode::Down);
+    let cmds = press(&mut model, KeyCode::Enter);
+    let [Cmd::Zip(ZipCmd::Members { request, .. })] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    let request = *request;
+    answer(
+        &mut model,
+        ZipAnswer::Members {
+            request,
+            result: Ok(members()),
+        },
+    );
+    press(&mut model, KeyCode::Enter);
+    press(&mut model, KeyCode::Down);
+    press(&mut model, KeyCode::Char('?'));
+    insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn help_over_a_table_with_listed_zips_says_what_the_marker_means() {
+    let mut model = browsing_listed(100, 40, 3005);
+    press(&mut model, KeyCode::Char('?'));
+    let help = screen(&model);
+    assert!(
+        help.contains("⧉  a zip whose listing is stored: Enter shows its members"),
+        "{help}"
+    );
+    // Without a listed zip in the vault, the marker is nowhere to explain.
+    let mut model = crate::tui::testing::browsing(100, 40, 3005);
+    press(&mut model, KeyCode::Char('?'));
+    assert!(!screen(&model).contains('⧉'));
+}
