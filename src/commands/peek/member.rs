@@ -46,17 +46,8 @@ pub struct RestoreMemberArgs {
     #[arg(long, value_enum, value_name = "mib|tree|split")]
     pub plan: Option<PlanKind>,
 
-    /// Standard (Glacier's default), Expedited or Bulk
-    #[arg(long, value_name = "TIER")]
-    pub tier: Option<String>,
-
-    /// Start the retrieval without asking
-    #[arg(long)]
-    pub yes: bool,
-
-    /// Return once the retrieval is started; the same command later goes on
-    #[arg(long)]
-    pub no_wait: bool,
+    #[command(flatten)]
+    pub ask: super::RetrievalAsk,
 
     /// Replace a file of that name in the folder
     #[arg(long)]
@@ -64,9 +55,7 @@ pub struct RestoreMemberArgs {
 }
 
 pub fn run(global: &GlobalOpts, args: RestoreMemberArgs) -> anyhow::Result<()> {
-    if let Some(tier) = &args.tier {
-        tier.parse::<crate::domain::job_params::Tier>()?;
-    }
+    args.ask.check()?;
     if !args.to.is_dir() {
         return Err(BadInput(format!(
             "--to {} is not a folder; make it first, or name one that exists",
@@ -115,12 +104,12 @@ async fn restore(
         archive: &archive,
         member: &listed,
         plan: args.plan.unwrap_or(PlanKind::Split),
-        tier: args.tier.clone(),
+        tier: args.ask.tier.clone(),
         folder: &folder,
         to: &args.to,
         overwrite: args.overwrite,
         started_by: started_by_here(),
-        launch: args.yes,
+        launch: args.ask.yes,
     };
     loop {
         match restore_member(&glacier, store, &request, OffsetDateTime::now_utc()).await? {
@@ -142,7 +131,7 @@ async fn restore(
                 started: Some(plan),
                 reused,
             } => {
-                if args.yes {
+                if args.ask.yes {
                     // Not shown before asking: shown now, for the record.
                     show_member_plan(&listed, &planned, &prices, global);
                 }
@@ -158,13 +147,13 @@ async fn restore(
                         String::new()
                     }
                 );
-                if args.no_wait {
+                if args.ask.no_wait {
                     view::show_go_on(&args.vault.vault, &args.archive_id, "restore-member");
                     return Ok(());
                 }
             }
             MemberState::Waiting { plan, jobs } => {
-                if args.no_wait {
+                if args.ask.no_wait {
                     view::show_waiting(plan, &jobs);
                     view::show_go_on(&args.vault.vault, &args.archive_id, "restore-member");
                     return Ok(());

@@ -33,6 +33,17 @@ pub struct PeekArgs {
     #[arg(long, value_name = "BYTES", allow_hyphen_values = true)]
     pub size: Option<String>,
 
+    #[command(flatten)]
+    pub ask: RetrievalAsk,
+
+    #[command(flatten)]
+    pub output: JsonLines,
+}
+
+/// How a peek or a member's restore starts its retrievals: the options both
+/// commands share.
+#[derive(Debug, clap::Args)]
+pub struct RetrievalAsk {
     /// Standard (Glacier's default), Expedited or Bulk
     #[arg(long, value_name = "TIER")]
     pub tier: Option<String>,
@@ -44,15 +55,20 @@ pub struct PeekArgs {
     /// Return once the retrieval is started; the same command later goes on
     #[arg(long)]
     pub no_wait: bool,
+}
 
-    #[command(flatten)]
-    pub output: JsonLines,
+impl RetrievalAsk {
+    /// A tier Glacier does not know is refused before anything is asked.
+    fn check(&self) -> Result<(), crate::domain::job_params::ParamsError> {
+        if let Some(tier) = &self.tier {
+            tier.parse::<crate::domain::job_params::Tier>()?;
+        }
+        Ok(())
+    }
 }
 
 pub fn run(global: &GlobalOpts, args: PeekArgs) -> anyhow::Result<()> {
-    if let Some(tier) = &args.tier {
-        tier.parse::<crate::domain::job_params::Tier>()?;
-    }
+    args.ask.check()?;
     let mut store = open_store(global)?;
     crate::commands::block_on(peek(global, &args, &mut store))
 }
@@ -66,10 +82,10 @@ async fn peek(global: &GlobalOpts, args: &PeekArgs, store: &mut Store) -> anyhow
     let mut request = PeekRequest {
         vault: &vault,
         archive: &archive,
-        tier: args.tier.clone(),
+        tier: args.ask.tier.clone(),
         folder: &folder,
         started_by: started_by_here(),
-        launch: args.yes,
+        launch: args.ask.yes,
     };
     loop {
         let state = advance(&glacier, store, &request, OffsetDateTime::now_utc()).await?;
@@ -110,7 +126,7 @@ async fn peek(global: &GlobalOpts, args: &PeekArgs, store: &mut Store) -> anyhow
                 started: Some(plan),
                 reused,
             } => {
-                if !args.yes {
+                if !args.ask.yes {
                     // Asked once: a later retrieval of this peek was agreed to with it.
                     request.launch = false;
                 }
@@ -122,13 +138,13 @@ async fn peek(global: &GlobalOpts, args: &PeekArgs, store: &mut Store) -> anyhow
                     &prices,
                     global.service_speed(),
                 )?;
-                if args.no_wait {
+                if args.ask.no_wait {
                     view::show_go_on(&args.vault.vault, &args.archive_id, "peek");
                     return Ok(());
                 }
             }
             PeekState::Waiting { plan, jobs, .. } => {
-                if args.no_wait {
+                if args.ask.no_wait {
                     view::show_waiting(plan, &jobs);
                     view::show_go_on(&args.vault.vault, &args.archive_id, "peek");
                     return Ok(());
