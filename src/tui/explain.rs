@@ -58,10 +58,11 @@ pub enum Topic {
     MigrationSummary,
     Drain,
     Help,
+    Tour,
 }
 
 impl Topic {
-    pub const ALL: [(Topic, &'static str); 39] = [
+    pub const ALL: [(Topic, &'static str); 40] = [
         (Topic::Vaults, "vaults"),
         (Topic::VaultNoInventory, "vault-no-inventory"),
         (Topic::Archives, "archives"),
@@ -101,6 +102,7 @@ impl Topic {
         (Topic::MigrationSummary, "migration-summary"),
         (Topic::Drain, "drain"),
         (Topic::Help, "help"),
+        (Topic::Tour, "tour"),
     ];
 
     pub fn id(self) -> &'static str {
@@ -236,7 +238,12 @@ pub fn topics(model: &Model) -> Vec<Topic> {
         }
         _ => Vec::new(),
     };
-    std::iter::once(general).chain(selected).collect()
+    // Beside the tour, the panel also says what the tour is for.
+    let tour = model.tour.shown.then_some(Topic::Tour);
+    std::iter::once(general)
+        .chain(selected)
+        .chain(tour)
+        .collect()
 }
 
 fn plan_topic(kind: PlanKind) -> Topic {

@@ -51,6 +51,7 @@ pub enum Action {
     Copy,
     Save,
     Zoom,
+    Tour,
 }
 
 /// Each action's name in the keymap file and what it does in general; the
@@ -165,6 +166,11 @@ pub const ACTIONS: &[(Action, &str, &str)] = &[
         Action::Zoom,
         "zoom",
         "in the range planner: show the whole archive or zoom in on the range",
+    ),
+    (
+        Action::Tour,
+        "tour",
+        "in the demo: show or hide the guided tour, which keeps its place",
     ),
 ];
 

@@ -31,5 +31,6 @@ pub mod testing;
 pub mod testing_batch;
 #[cfg(test)]
 pub mod testing_migration;
+pub mod tour;
 pub mod update;
 pub mod view;

@@ -12,6 +12,7 @@ mod jobs;
 mod launch;
 pub mod migration;
 mod renew;
+pub mod tour;
 mod words;
 
 pub use download::{DownloadRequest, download};
