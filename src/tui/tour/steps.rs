@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::{StepId, TourCmd};
-use crate::domain::job::PlanShape;
+use crate::domain::job::{PlanShape, PlanState};
 use crate::domain::job_params::Tier;
 use crate::domain::range::PlanKind;
 use crate::store::PlanEntry;
@@ -106,8 +106,15 @@ pub(super) fn done(step: StepId, model: &Model) -> bool {
             .iter()
             .any(|plan| plan.finished.as_ref().is_some_and(|file| file.verified)),
         StepId::Watch => {
-            let waiting = |plan: &&PlanEntry| plan.finished.is_none() && !has_output(plan);
-            !plans.iter().any(waiting) && plans.iter().any(|p| p.finished.is_none())
+            // A launch Glacier refused is journaled too, as a plan that never
+            // started: only plans with jobs still running are waited for.
+            let running = |plan: &&PlanEntry| {
+                matches!(
+                    plan.state(model.now),
+                    PlanState::Started | PlanState::PartlyReady
+                )
+            };
+            !plans.iter().any(running) && plans.iter().any(has_output)
         }
         StepId::Mismatch => tour.caught.is_some(),
     }

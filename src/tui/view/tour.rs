@@ -43,7 +43,6 @@ pub fn tour(frame: &mut Frame, model: &Model, area: Rect) {
             .wrap(Wrap { trim: true }),
         area,
     );
-    let _ = texts;
 }
 
 /// The panel's lines: the key and what to do, then what just happened.
