@@ -226,7 +226,23 @@ pub fn highlighted(model: &Model) -> Vec<Action> {
                 _ => Action::Down,
             }]
         }
-        (StepId::Download | StepId::Mismatch, Context::Jobs, _) => select_then_download(model),
+        (StepId::Download | StepId::Mismatch, Context::Jobs, _) => {
+            let targets: Vec<_> = corruptible(model).iter().map(|plan| plan.id).collect();
+            select_then(model, &targets, Action::Download)
+        }
+        // Left too long, an output expires: the plan is renewed, not waited for.
+        (StepId::Watch, Context::Jobs, _) => {
+            let lapsed: Vec<_> = (tour_plans(model).into_iter())
+                .filter(|plan| plan.finished.is_none() && plan.state(model.now).needs_renewal())
+                .filter(|plan| plan_tier(plan).is_some())
+                .map(|plan| plan.id)
+                .collect();
+            if lapsed.is_empty() {
+                vec![Action::Refresh]
+            } else {
+                select_then(model, &lapsed, Action::Renew)
+            }
+        }
         _ => listed.clone(),
     };
     // Only actions that act here: a narrowed one is one of the context's.
@@ -236,12 +252,10 @@ pub fn highlighted(model: &Model) -> Vec<Action> {
         .collect()
 }
 
-/// In the jobs pane: the way to a plan with output to download, then the key
-/// that downloads it.
-fn select_then_download(model: &Model) -> Vec<Action> {
-    let targets: Vec<_> = corruptible(model).iter().map(|plan| plan.id).collect();
+/// In the jobs pane: the way to one of the `targets` plans, then `action` on it.
+fn select_then(model: &Model, targets: &[crate::store::PlanId], action: Action) -> Vec<Action> {
     if (model.jobs.selected_plan()).is_some_and(|plan| targets.contains(&plan.id)) {
-        return vec![Action::Download];
+        return vec![action];
     }
     let rows = model.jobs.rows();
     let target_row = rows.iter().position(|row| match row {

@@ -345,3 +345,24 @@ fn the_shipped_tour_names_every_step_with_keys_that_exist() {
             .contains("'nope' is not a step")
     );
 }
+
+#[test]
+fn a_bulk_output_that_expired_while_away_is_renewed_not_waited_for() {
+    let mut model = touring();
+    model.tour.progress.step = Some("watch".into());
+    let expired = tour_plan(3, Tier::Bulk, JobStatus::Expired);
+    // The Expedited plan was downloaded before the tour was left.
+    let mut other = tour_plan(4, Tier::Expedited, JobStatus::Expired);
+    other.finished = Some(FinishedFile {
+        path: "photos/IMG_0003.jpg".into(),
+        verified: true,
+        at: "2026-11-29T10:02:00Z".into(),
+    });
+    update(&mut model, plans_loaded(vec![expired, other]), NOW);
+    model.focus = crate::tui::model::Pane::Jobs;
+    model.jobs.cursor = 1;
+    assert_eq!(step(&model), Some(StepId::Watch));
+    lit_press(&mut model, KeyCode::Up, Action::Up);
+    let cmds = lit_press(&mut model, KeyCode::Char('R'), Action::Renew);
+    assert!(cmds.iter().any(|c| matches!(c, Cmd::PlanRenewal { .. })));
+}
