@@ -73,7 +73,8 @@ const SEED_MARK: &str = "seed.sha256";
 /// folder whose state began from another seed is refused rather than mixed.
 pub fn prepare_folder(demo_dir: &Path, seed: &DemoSeed, reset: bool) -> anyhow::Result<()> {
     if reset {
-        for part in ["sandbox", "data", "downloads", SEED_MARK] {
+        let tour = super::demo_tour::TOUR_FILE;
+        for part in ["sandbox", "data", "downloads", SEED_MARK, tour] {
             let path = demo_dir.join(part);
             let removed = match std::fs::symlink_metadata(&path) {
                 Err(_) => Ok(()),

@@ -50,8 +50,13 @@ fn a_demo_keeps_to_its_seed_until_reset() {
     std::fs::create_dir_all(demo.join("sandbox")).unwrap();
     std::fs::create_dir_all(demo.join("data")).unwrap();
     std::fs::write(demo.join("data/catalog"), "jobs").unwrap();
+    std::fs::write(demo.join("tour.json"), "{\"step\": \"bulk\"}").unwrap();
     prepare_folder(&demo, &built_in, false).unwrap();
     assert!(demo.join("data/catalog").exists(), "the same seed goes on");
+    assert!(
+        demo.join("tour.json").exists(),
+        "and the tour keeps its place"
+    );
 
     let refused = prepare_folder(&demo, &class, false).unwrap_err();
     assert!(refused.to_string().contains("add --reset"), "{refused}");
@@ -62,6 +67,7 @@ fn a_demo_keeps_to_its_seed_until_reset() {
 
     prepare_folder(&demo, &class, true).unwrap();
     assert!(!demo.join("sandbox").exists() && !demo.join("data").exists());
+    assert!(!demo.join("tour.json").exists(), "the tour starts over too");
     assert_eq!(
         std::fs::read_to_string(demo.join(SEED_MARK)).unwrap(),
         class.fingerprint

@@ -5,6 +5,7 @@ pub mod batches;
 pub mod cached;
 pub mod completions;
 pub mod demo;
+pub mod demo_tour;
 pub mod download;
 pub mod drain;
 pub mod inventory;

@@ -3,12 +3,13 @@
 //! screen itself lives in `tui`; this is where it is wired to what it runs on.
 
 use std::io::IsTerminal;
+use std::sync::Arc;
 
 use time::OffsetDateTime;
 
 use crate::cli::GlobalOpts;
 use crate::commands::BadInput;
-use crate::commands::demo;
+use crate::commands::{demo, demo_tour};
 use crate::domain::job::ServiceSpeed;
 use crate::glacier::SdkGlacier;
 use crate::store::Store;
@@ -17,6 +18,7 @@ use crate::tui::config::{self, Config};
 use crate::tui::effects::{S3Access, ScreenWords};
 use crate::tui::model::{self, Model, Session};
 use crate::tui::runtime::{self, Runtime};
+use crate::tui::tour::Tour;
 
 /// Options of the screen itself.
 #[derive(Debug, Clone, Copy, Default, clap::Args)]
@@ -101,14 +103,20 @@ pub struct DemoArgs {
     pub seed: Option<std::path::PathBuf>,
 
     /// Start over from the seed: forget the demo's jobs, downloads, cache and
-    /// sandbox state
+    /// sandbox state, and the tour's place
     #[arg(long)]
     pub reset: bool,
+
+    /// Open on the guided tour, at the step it was left on (the tour key
+    /// shows and hides it)
+    #[arg(long)]
+    pub tour: bool,
 }
 
 /// `defrost demo`: the screen on a seeded local sandbox.
 pub fn run_demo(global: &GlobalOpts, demo_args: DemoArgs) -> anyhow::Result<()> {
     let args = demo_args.screen;
+    let open_tour = demo_args.tour;
     let speed = ServiceSpeed::new(demo_args.speedup).unwrap_or_default();
     let config = load_config()?;
     let seed = demo::read_seed(demo_args.seed.as_deref())?;
@@ -141,6 +149,9 @@ pub fn run_demo(global: &GlobalOpts, demo_args: DemoArgs) -> anyhow::Result<()> 
         std::fs::create_dir_all(&session.download_dir).ok();
         let words = ScreenWords::new(config.keymap.clone());
         let mut model = Model::new(config, session, OffsetDateTime::now_utc(), 80, 24);
+        let tour_file = demo_tour::tour_file(&demo_dir);
+        let progress = crate::tui::effects::tour::load_progress(&tour_file);
+        model.tour = Tour::new(tour_file, progress, open_tour);
         if let Err(problem) = first_jobs {
             let problem = format!("the demo's first jobs were not started: {problem:#}");
             model.tell(model::Severity::Problem, problem);
@@ -151,8 +162,12 @@ pub fn run_demo(global: &GlobalOpts, demo_args: DemoArgs) -> anyhow::Result<()> 
         let s3 = (sandbox.s3_endpoint_url()).map_or(S3Access::Configured, |endpoint_url| {
             S3Access::Local { endpoint_url }
         });
-        let parts =
-            RuntimeParts::new(|sender| Runtime::new(sender, data_dir, glacier, words).with_s3(s3));
+        let controls = Arc::new(demo_tour::SandboxControls::new(sandbox.shared.clone()));
+        let parts = RuntimeParts::new(|sender| {
+            Runtime::new(sender, data_dir, glacier, words)
+                .with_s3(s3)
+                .with_demo(controls)
+        });
         let outcome = run_screen(model, parts).await;
         let _ = sandbox.shutdown().await;
         outcome

@@ -108,6 +108,8 @@ pub struct Config {
     pub keymap: Keymap,
     /// What the explain panel says.
     pub explain: Explanations,
+    /// The words of the demo's guided tour.
+    pub tour: super::tour::TourTexts,
     pub theme: Theme,
     pub prices: PriceTable,
     pub bell: bool,
@@ -120,6 +122,7 @@ impl Config {
         let mut config = Config {
             keymap: Keymap::defaults(),
             explain: Explanations::defaults(),
+            tour: super::tour::TourTexts::defaults(),
             theme: Theme::fallback(),
             prices: PriceTable::published().unwrap_or_else(|_| PriceTable {
                 as_of: "unknown".into(),
@@ -146,6 +149,9 @@ impl Config {
         }
         if let Some((path, text)) = read_optional(&dir.join("explain.toml"))? {
             config.explain = Explanations::from_toml(&text, Some(&config.explain), &path)?;
+        }
+        if let Some((path, text)) = read_optional(&dir.join("tour.toml"))? {
+            config.tour = super::tour::TourTexts::from_toml(&text, Some(&config.tour), &path)?;
         }
         if let Some((path, text)) = read_optional(&dir.join("theme.toml"))? {
             config.apply_theme(&text, &path)?;

@@ -64,10 +64,11 @@ pub enum Topic {
     Peek,
     PeekDirectory,
     Help,
+    Tour,
 }
 
 impl Topic {
-    pub const ALL: [(Topic, &'static str); 44] = [
+    pub const ALL: [(Topic, &'static str); 45] = [
         (Topic::Vaults, "vaults"),
         (Topic::VaultNoInventory, "vault-no-inventory"),
         (Topic::Archives, "archives"),
@@ -112,6 +113,7 @@ impl Topic {
         (Topic::Peek, "peek"),
         (Topic::PeekDirectory, "peek-directory"),
         (Topic::Help, "help"),
+        (Topic::Tour, "tour"),
     ];
 
     pub fn id(self) -> &'static str {
@@ -262,7 +264,12 @@ pub fn topics(model: &Model) -> Vec<Topic> {
         }
         _ => Vec::new(),
     };
-    std::iter::once(general).chain(selected).collect()
+    // Beside the tour, the panel also says what the tour is for.
+    let tour = model.tour.shown.then_some(Topic::Tour);
+    std::iter::once(general)
+        .chain(selected)
+        .chain(tour)
+        .collect()
 }
 
 /// Whether the archive selected in the table or the tree has a stored zip

@@ -53,6 +53,7 @@ pub enum Action {
     Zoom,
     Peek,
     Parent,
+    Tour,
 }
 
 /// Each action's name in the keymap file and what it does in general; the
@@ -177,6 +178,11 @@ pub const ACTIONS: &[(Action, &str, &str)] = &[
         Action::Parent,
         "parent",
         "in a zip's members: go up a folder, as Esc does",
+    ),
+    (
+        Action::Tour,
+        "tour",
+        "in the demo: show or hide the guided tour, which keeps its place",
     ),
 ];
 

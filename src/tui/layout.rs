@@ -3,6 +3,12 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
+/// Whether the panel under the screen is open: for the explanation, the
+/// tour, or both side by side.
+pub fn lower_panel(model: &crate::tui::model::Model) -> bool {
+    model.explain || model.tour.shown
+}
+
 /// Below this the screen says it is too small instead of drawing panes.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 18;

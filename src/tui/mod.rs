@@ -34,5 +34,6 @@ pub mod testing_batch;
 pub mod testing_members;
 #[cfg(test)]
 pub mod testing_migration;
+pub mod tour;
 pub mod update;
 pub mod view;

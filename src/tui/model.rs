@@ -334,6 +334,8 @@ pub struct Model {
     pub draining: Vec<VaultKey>,
     pub next_request: u64,
     pub quit: bool,
+    /// The demo's guided tour (unavailable elsewhere).
+    pub tour: super::tour::Tour,
 }
 
 impl Model {
@@ -365,6 +367,7 @@ impl Model {
             draining: Vec::new(),
             next_request: 0,
             quit: false,
+            tour: super::tour::Tour::default(),
         }
     }
 

@@ -289,6 +289,9 @@ pub enum Cmd {
     },
     Bell,
     Quit,
+    /// What the demo's tour asks of the demo: saving its place, capacity,
+    /// a flipped byte.
+    Tour(super::tour::TourCmd),
 }
 
 /// What marking many archives asks the cache, off the screen's thread.

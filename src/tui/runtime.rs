@@ -45,6 +45,8 @@ pub struct Runtime<G: GlacierApi + 'static> {
     words: ScreenWords,
     /// How migrations reach S3.
     s3: S3Access,
+    /// The demo's sandbox, for its tour; `None` on an account.
+    demo: Option<Arc<dyn effects::tour::DemoControls>>,
 }
 
 impl<G: GlacierApi + 'static> Runtime<G> {
@@ -62,7 +64,14 @@ impl<G: GlacierApi + 'static> Runtime<G> {
             data_dir,
             words,
             s3: S3Access::default(),
+            demo: None,
         }
+    }
+
+    /// The same runtime, with the demo's sandbox for the tour to change.
+    pub fn with_demo(mut self, demo: Arc<dyn effects::tour::DemoControls>) -> Runtime<G> {
+        self.demo = Some(demo);
+        self
     }
 
     /// The same runtime, reaching S3 through `s3` (the demo's sandbox, or a
@@ -138,6 +147,15 @@ impl<G: GlacierApi + 'static> Runtime<G> {
             Cmd::PlanRenewal { plan } => self.renewal(plan, false),
             Cmd::Renew { plan } => self.renewal(plan, true),
             Cmd::ImportInventory { vault } => self.import_inventory(vault),
+            Cmd::Tour(cmd) => {
+                let results = self.results.clone();
+                let demo = self.demo.clone();
+                tokio::task::spawn_blocking(move || {
+                    if let Err(problem) = effects::tour::run(cmd, demo.as_deref()) {
+                        let _ = results.send(Msg::Loaded(Loaded::Problem(problem)));
+                    }
+                });
+            }
             Cmd::SaveToFile { path, text } => {
                 let results = self.results.clone();
                 tokio::task::spawn_blocking(move || {

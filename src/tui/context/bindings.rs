@@ -67,7 +67,7 @@ pub(super) fn tables(context: Context) -> Vec<&'static [Binding]> {
         Context::MigrationSummary => dialogs::MIGRATION_SUMMARY,
         Context::Drain => dialogs::DRAIN,
         Context::Peek => dialogs::PEEK,
-        Context::Help => return vec![HELP, EXPLAIN],
+        Context::Help => return vec![HELP, EXPLAIN, TOUR],
     };
     match context {
         Context::Vaults | Context::Archives | Context::Tree | Context::Members | Context::Jobs => {
@@ -78,10 +78,11 @@ pub(super) fn tables(context: Context) -> Vec<&'static [Binding]> {
                 QUIT,
                 EXPLAIN,
                 HELP_KEY,
+                TOUR,
             ]
         }
-        Context::Filter => vec![own, QUIT, EXPLAIN, HELP_KEY],
-        _ => vec![own, EXPLAIN, HELP_KEY],
+        Context::Filter => vec![own, QUIT, EXPLAIN, HELP_KEY, TOUR],
+        _ => vec![own, EXPLAIN, HELP_KEY, TOUR],
     }
 }
 
@@ -138,6 +139,33 @@ const HELP: &[Binding] = &[
         .when(not_explaining),
     bind(Action::Help, "close", "close the help").shown(),
 ];
+
+/// The demo's guided tour, in every context, so it can be left and taken up
+/// again from anywhere.
+const TOUR: &[Binding] = &[
+    bind(
+        Action::Tour,
+        "tour",
+        "show the guided tour of the demo, at the step it was on",
+    )
+    .shown()
+    .when(tour_hidden),
+    bind(
+        Action::Tour,
+        "hide tour",
+        "hide the tour; it keeps its place for later",
+    )
+    .shown()
+    .when(tour_shown),
+];
+
+fn tour_hidden(model: &Model) -> bool {
+    model.tour.available() && !model.tour.shown
+}
+
+fn tour_shown(model: &Model) -> bool {
+    model.tour.available() && model.tour.shown
+}
 
 fn explaining(model: &Model) -> bool {
     model.explain

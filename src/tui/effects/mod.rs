@@ -13,6 +13,7 @@ mod launch;
 pub mod migration;
 pub mod peek;
 mod renew;
+pub mod tour;
 mod words;
 
 pub use download::{DownloadRequest, download};

@@ -75,7 +75,11 @@ fn reload(model: &mut Model) -> Vec<Cmd> {
 
 /// Loads the rows the screen now shows, unless they are loaded or on their way.
 pub(super) fn after_move(model: &mut Model) -> Vec<Cmd> {
-    let visible = table_rows(model.width, model.height, model.explain) as u64;
+    let visible = table_rows(
+        model.width,
+        model.height,
+        crate::tui::layout::lower_panel(model),
+    ) as u64;
     let table = &mut model.archives;
     if table.total > 0 {
         table.cursor = table.cursor.min(table.total - 1);
@@ -127,7 +131,11 @@ pub(super) fn page_loaded(
     model.archives.pending = None;
     match result {
         Ok(page) => {
-            let visible = table_rows(model.width, model.height, model.explain) as u64;
+            let visible = table_rows(
+                model.width,
+                model.height,
+                crate::tui::layout::lower_panel(model),
+            ) as u64;
             model.archives.rows_offset = model.archives.top.saturating_sub(visible);
             model.archives.total = page.total;
             model.archives.rows = page.archives;
@@ -175,7 +183,11 @@ pub(super) fn table_action(model: &mut Model, action: Action) -> Vec<Cmd> {
     if model.archives.tree.is_some() {
         return tree_action(model, action);
     }
-    let page = table_rows(model.width, model.height, model.explain) as u64;
+    let page = table_rows(
+        model.width,
+        model.height,
+        crate::tui::layout::lower_panel(model),
+    ) as u64;
     let table = &mut model.archives;
     if let Some(cursor) = moved(table.cursor, action, page, table.total.saturating_sub(1)) {
         table.cursor = cursor;
@@ -325,7 +337,11 @@ pub(super) fn folder_loaded(
 }
 
 fn tree_action(model: &mut Model, action: Action) -> Vec<Cmd> {
-    let page = table_rows(model.width, model.height, model.explain);
+    let page = table_rows(
+        model.width,
+        model.height,
+        crate::tui::layout::lower_panel(model),
+    );
     let Some(tree) = model.archives.tree.as_mut() else {
         return Vec::new();
     };

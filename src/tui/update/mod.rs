@@ -36,7 +36,7 @@ pub use jobs::next_wake;
 /// Moves the model on by one message at `now`.
 pub fn update(model: &mut Model, msg: Msg, now: OffsetDateTime) -> Vec<Cmd> {
     model.now = now;
-    match msg {
+    let mut cmds = match msg {
         Msg::Key(key) => on_key(model, key),
         Msg::Mouse(mouse) => on_mouse(model, mouse.kind, mouse.column, mouse.row),
         Msg::Resize { width, height } => {
@@ -46,7 +46,10 @@ pub fn update(model: &mut Model, msg: Msg, now: OffsetDateTime) -> Vec<Cmd> {
         }
         Msg::Tick => jobs::on_tick(model),
         Msg::Loaded(loaded) => on_loaded(model, loaded),
-    }
+    };
+    // The tour watches every change, whichever way the user made it.
+    cmds.extend(super::tour::after_update(model));
+    cmds
 }
 
 /// The commands that start the program: the vaults, then their jobs.
@@ -134,6 +137,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
             model.explain = !model.explain;
             return Vec::new();
         }
+        Action::Tour => return super::tour::toggle(model),
         // The explanation is the innermost layer: Esc closes it first.
         Action::Back if model.explain => {
             model.explain = false;
@@ -210,7 +214,11 @@ fn on_mouse(model: &mut Model, kind: MouseEventKind, column: u16, row: u16) -> V
 }
 
 fn click(model: &mut Model, column: u16, row: u16) -> Vec<Cmd> {
-    let Some(areas) = areas(model.width, model.height, model.explain) else {
+    let Some(areas) = areas(
+        model.width,
+        model.height,
+        crate::tui::layout::lower_panel(model),
+    ) else {
         return Vec::new();
     };
     let inside = |area: Rect| area.contains(Position { x: column, y: row });

@@ -30,6 +30,9 @@ mod style_tests;
 #[cfg(test)]
 mod tests;
 mod theme;
+mod tour;
+
+pub use tour::lines as tour_lines;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -37,14 +40,14 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::layout::{MIN_HEIGHT, MIN_WIDTH, areas};
+use super::layout::{MIN_HEIGHT, MIN_WIDTH, areas, lower_panel};
 use super::model::{Dialog, Model, Severity};
 use crate::text::printable;
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, model: &Model) {
     let screen = frame.area();
-    let Some(areas) = areas(screen.width, screen.height, model.explain) else {
+    let Some(areas) = areas(screen.width, screen.height, lower_panel(model)) else {
         too_small(frame, screen);
         return;
     };
@@ -83,7 +86,25 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         dialogs::help(frame, model, screen);
     }
     if let Some(area) = areas.explain {
-        explain::explain(frame, model, area);
+        lower(frame, model, area);
+    }
+}
+
+/// The panel under the screen: the tour on the left of the explanation when
+/// both are open, so neither hides the other.
+fn lower(frame: &mut Frame, model: &Model, area: Rect) {
+    match (model.tour.shown, model.explain) {
+        (true, true) => {
+            let [left, right] = ratatui::layout::Layout::horizontal([
+                ratatui::layout::Constraint::Percentage(50),
+                ratatui::layout::Constraint::Percentage(50),
+            ])
+            .areas(area);
+            tour::tour(frame, model, left);
+            explain::explain(frame, model, right);
+        }
+        (true, false) => tour::tour(frame, model, area),
+        _ => explain::explain(frame, model, area),
     }
 }
 
@@ -150,32 +171,46 @@ fn status(frame: &mut Frame, model: &Model, area: Rect) {
     // The context's own bindings that act now, each with the first of its keys
     // that works here: never a key that would be typed into a field instead.
     // Neighbours that say the same share a label: `↑/↓ move end`.
-    let mut shown: Vec<(String, &str)> = Vec::new();
-    for hint in crate::tui::context::hints(model) {
-        let Some(key) = hint.keys.first().filter(|_| hint.footer) else {
+    // The key the tour waits for comes first and stands out, even one the
+    // footer would otherwise leave to the help screen.
+    let lit = crate::tui::tour::highlighted(model);
+    let mut hints = crate::tui::context::hints(model);
+    hints.retain(|hint| hint.footer || lit.contains(&hint.action));
+    hints.sort_by_key(|hint| !lit.contains(&hint.action));
+    let mut shown: Vec<(String, &str, bool)> = Vec::new();
+    for hint in hints {
+        let Some(key) = hint.keys.first() else {
             continue;
         };
+        let tour = lit.contains(&hint.action);
         match shown.last_mut() {
-            Some((keys, said)) if *said == hint.hint => {
+            Some((keys, said, was)) if *said == hint.hint && *was == tour => {
                 keys.push('/');
                 keys.push_str(&key.label());
             }
-            _ => shown.push((key.label(), hint.hint)),
+            _ => shown.push((key.label(), hint.hint, tour)),
         }
     }
     // Only whole hints: one cut short would name a key without its action.
     let mut spans = Vec::new();
     let mut width = 0;
-    for (keys, said) in shown {
+    for (keys, said, tour) in shown {
         width += keys.chars().count() + said.chars().count() + 5;
         if width > usize::from(area.width) {
             break;
         }
-        spans.push(Span::styled(
-            format!(" {keys} "),
-            theme.on(theme.selection_fg, theme.muted),
-        ));
-        spans.push(Span::raw(format!(" {said}  ")));
+        let (key_style, said_style) = if tour {
+            let lit = theme.on(theme.selection_fg, theme.accent);
+            (lit.add_modifier(Modifier::BOLD), lit)
+        } else {
+            (
+                theme.on(theme.selection_fg, theme.muted),
+                ratatui::style::Style::default(),
+            )
+        };
+        spans.push(Span::styled(format!(" {keys} "), key_style));
+        spans.push(Span::styled(format!(" {said} "), said_style));
+        spans.push(Span::raw(" "));
     }
     frame.render_widget(
         Paragraph::new(Line::from(spans)).alignment(Alignment::Left),

@@ -363,3 +363,24 @@ fn the_vault_title_and_the_archive_panel_show_hidden_characters_by_code_point() 
     assert!(text.contains("desc<U+202E>gpj.exe"), "{text}");
     assert!(text.contains("id<U+200D>x"), "{text}");
 }
+
+#[test]
+fn the_tour_panel_names_the_step_and_lights_its_key_beside_the_explanation() {
+    use crate::tui::tour::{Progress, Tour};
+    let mut model = browsing(120, 36, 10);
+    let progress = Progress {
+        step: Some("plans".into()),
+        ..Progress::default()
+    };
+    model.tour = Tour::new("demo/tour.json".into(), progress, true);
+    press(&mut model, KeyCode::Char('r'));
+    for _ in 0..12 {
+        press(&mut model, KeyCode::Backspace);
+    }
+    for c in "5MiB+4MiB".chars() {
+        press(&mut model, KeyCode::Char(c));
+    }
+    insta::assert_snapshot!("tour_alone", screen(&model));
+    press(&mut model, KeyCode::F(2));
+    insta::assert_snapshot!("tour_beside_explain", screen(&model));
+}

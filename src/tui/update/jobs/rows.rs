@@ -54,8 +54,12 @@ pub(in crate::tui::update) fn jobs_action(model: &mut Model, action: Action) -> 
 
 /// How many rows of the jobs table fit on screen (below its border and header).
 fn visible_rows(model: &Model) -> usize {
-    areas(model.width, model.height, model.explain)
-        .map_or(0, |areas| usize::from(areas.jobs.height.saturating_sub(3)))
+    areas(
+        model.width,
+        model.height,
+        crate::tui::layout::lower_panel(model),
+    )
+    .map_or(0, |areas| usize::from(areas.jobs.height.saturating_sub(3)))
 }
 
 /// Moves the first row on screen so that the cursor's row is in sight.

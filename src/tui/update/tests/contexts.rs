@@ -21,9 +21,18 @@ fn every_key_the_footer_or_help_offers_does_what_it_says_in_every_context() {
     let mut seen = Vec::new();
     let mut checked = 0;
     for (name, scenario) in scenarios() {
-        for explain in [false, true] {
+        // Without a tour (off the demo), then with one hidden and one shown.
+        for (explain, tour) in [
+            (false, None),
+            (true, None),
+            (false, Some(false)),
+            (true, Some(true)),
+        ] {
             let mut model = scenario.clone();
             model.explain = explain;
+            if let Some(shown) = tour {
+                model.tour = demo_tour(shown);
+            }
             let context = Context::of(&model);
             seen.push(context);
             let offered = hints(&model);
@@ -69,6 +78,18 @@ fn every_key_the_footer_or_help_offers_does_what_it_says_in_every_context() {
     assert!(checked > 300, "{checked}");
 }
 
+/// The demo's tour, hidden at its start or shown at its end: either way no
+/// step moves on under the keys tried here.
+fn demo_tour(shown: bool) -> crate::tui::tour::Tour {
+    use crate::tui::tour::{FINISHED, Progress, Tour};
+    let step = shown.then(|| FINISHED.to_owned());
+    let progress = Progress {
+        step,
+        ..Progress::default()
+    };
+    Tour::new(std::path::PathBuf::from("demo/tour.json"), progress, shown)
+}
+
 /// Whether `after` (and `cmds`) show that `action` did what its hint says in
 /// `context`, from `before`.
 fn did(
@@ -85,6 +106,7 @@ fn did(
     };
     let ok = match (context, action) {
         (_, Action::Explain) => after.explain != before.explain,
+        (_, Action::Tour) => after.tour.shown != before.tour.shown,
         (_, Action::Back) if before.explain => !after.explain && now_in == context,
         (Context::Help, Action::Back | Action::Help) => !after.help,
         (_, Action::Help) => after.help && Context::beneath_help(after) == context,
