@@ -5,102 +5,15 @@
 //! the screen as a person would see it. The demo's own first jobs run beside the
 //! test's.
 
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
+mod pty_session;
+
 use std::time::{Duration, Instant};
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-
-struct Session {
-    screen: Arc<Mutex<vt100::Parser>>,
-    keys: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-}
+use pty_session::Session;
 
 impl Session {
-    fn start(data_dir: &std::path::Path, config_home: &std::path::Path) -> Session {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 45,
-                cols: 160,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pseudo-terminal");
-        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_defrost"));
-        // A fast clock, so a Standard job is ready in seconds.
-        command.args(["demo", "--speedup", "3600"]);
-        command.env("DEFROST_DATA_DIR", data_dir);
-        command.env("XDG_CONFIG_HOME", config_home);
-        command.env("TERM", "xterm-256color");
-        let child = pty.slave.spawn_command(command).expect("defrost starts");
-        drop(pty.slave);
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(
-            std::num::NonZero::new(45).unwrap(),
-            std::num::NonZero::new(160).unwrap(),
-            0,
-        )));
-        let mut output = pty
-            .master
-            .try_clone_reader()
-            .expect("the terminal's output");
-        let feed = screen.clone();
-        std::thread::spawn(move || {
-            let mut buffer = [0u8; 8192];
-            while let Ok(read) = output.read(&mut buffer) {
-                if read == 0 {
-                    break;
-                }
-                feed.lock().unwrap().process(&buffer[..read]);
-            }
-        });
-        let keys = pty.master.take_writer().expect("the terminal's input");
-        // The master must outlive the child's use of the terminal.
-        std::mem::forget(pty.master);
-        Session {
-            screen,
-            keys,
-            child,
-        }
-    }
-
-    fn contents(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
-
-    /// Waits until the screen shows `text`, failing with the screen after `limit`.
-    fn wait_for(&self, text: &str, limit: Duration) {
-        let deadline = Instant::now() + limit;
-        while Instant::now() < deadline {
-            if self.contents().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!(
-            "the screen never showed {text:?}; it shows:\n{}",
-            self.contents()
-        );
-    }
-
-    /// Waits until `done` holds for the screen, failing with the screen after `limit`.
-    fn wait_until(&self, what: &str, limit: Duration, done: impl Fn(&str) -> bool) {
-        let deadline = Instant::now() + limit;
-        while Instant::now() < deadline {
-            if done(&self.contents()) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!(
-            "waited in vain for {what}; the screen shows:\n{}",
-            self.contents()
-        );
-    }
-
     fn press(&mut self, keys: &str) {
-        self.keys.write_all(keys.as_bytes()).unwrap();
-        self.keys.flush().unwrap();
+        self.send(keys);
         // Keys typed too fast arrive as one read; a person types slower.
         std::thread::sleep(Duration::from_millis(60));
     }
@@ -121,7 +34,7 @@ const SECONDS: fn(u64) -> Duration = Duration::from_secs;
 fn a_range_is_planned_launched_followed_downloaded_and_verified_in_the_demo() {
     let data = tempfile::tempdir().unwrap();
     let config = tempfile::tempdir().unwrap();
-    let mut session = Session::start(data.path(), config.path());
+    let mut session = Session::start(&["demo", "--speedup", "3600"], data.path(), config.path());
     session.wait_for("family-photos", SECONDS(120));
     session.wait_for("3005 archives", SECONDS(30));
 

@@ -9,91 +9,27 @@
 //!
 //! `DEFROST_TOUR_SPEEDUP=360` runs it at the demo's own clock, to time the tour.
 
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
+mod pty_session;
+
 use std::time::{Duration, Instant};
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use pty_session::Session;
 
-const ROWS: u16 = 45;
-const COLS: u16 = 160;
-
-struct Session {
-    screen: Arc<Mutex<vt100::Parser>>,
-    keys: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
+/// Starts `defrost demo --tour` at `speedup`.
+fn start_tour(data_dir: &std::path::Path, config_home: &std::path::Path, speedup: &str) -> Session {
+    Session::start(
+        &["demo", "--tour", "--speedup", speedup],
+        data_dir,
+        config_home,
+    )
 }
 
 impl Session {
-    fn start(data_dir: &std::path::Path, config_home: &std::path::Path, speedup: &str) -> Session {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pseudo-terminal");
-        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_defrost"));
-        command.args(["demo", "--tour", "--speedup", speedup]);
-        command.env("DEFROST_DATA_DIR", data_dir);
-        command.env("XDG_CONFIG_HOME", config_home);
-        command.env("TERM", "xterm-256color");
-        let child = pty.slave.spawn_command(command).expect("defrost starts");
-        drop(pty.slave);
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(
-            std::num::NonZero::new(ROWS).unwrap(),
-            std::num::NonZero::new(COLS).unwrap(),
-            0,
-        )));
-        let mut output = pty
-            .master
-            .try_clone_reader()
-            .expect("the terminal's output");
-        let feed = screen.clone();
-        std::thread::spawn(move || {
-            let mut buffer = [0u8; 8192];
-            while let Ok(read) = output.read(&mut buffer) {
-                if read == 0 {
-                    break;
-                }
-                feed.lock().unwrap().process(&buffer[..read]);
-            }
-        });
-        let keys = pty.master.take_writer().expect("the terminal's input");
-        // The master must outlive the child's use of the terminal.
-        std::mem::forget(pty.master);
-        Session {
-            screen,
-            keys,
-            child,
-        }
-    }
-
-    fn contents(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
-
-    fn wait_for(&self, text: &str, limit: Duration) {
-        let deadline = Instant::now() + limit;
-        while Instant::now() < deadline {
-            if self.contents().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!(
-            "the screen never showed {text:?}; it shows:\n{}",
-            self.contents()
-        );
-    }
-
     /// Sends `keys`, then waits for the screen to answer (or a moment), so
     /// the next look sees what the key did.
     fn press(&mut self, keys: &str) {
         let before = self.contents();
-        self.keys.write_all(keys.as_bytes()).unwrap();
-        self.keys.flush().unwrap();
+        self.send(keys);
         let deadline = Instant::now() + Duration::from_secs(2);
         while Instant::now() < deadline && self.contents() == before {
             std::thread::sleep(Duration::from_millis(20));
@@ -131,8 +67,7 @@ impl Session {
     }
 
     fn quit(&mut self) {
-        self.keys.write_all(b"\x03").unwrap();
-        self.keys.flush().unwrap();
+        self.send("\x03");
         let deadline = Instant::now() + Duration::from_secs(10);
         let status = loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -213,7 +148,7 @@ fn the_tour_goes_from_a_filter_to_a_caught_mismatch_and_resumes_after_quitting()
     let data = tempfile::tempdir().unwrap();
     let config = tempfile::tempdir().unwrap();
     let began = Instant::now();
-    let mut session = Session::start(data.path(), config.path(), &speedup);
+    let mut session = start_tour(data.path(), config.path(), &speedup);
     session.wait_for("3005 archives", Duration::from_secs(120));
     session.wait_for("Tour 1/12 · Find an archive", Duration::from_secs(10));
     let minutes = |n: u64| Duration::from_secs(60 * n);
@@ -224,7 +159,7 @@ fn the_tour_goes_from_a_filter_to_a_caught_mismatch_and_resumes_after_quitting()
     assert!(data.path().join("demo/tour.json").exists());
     session.quit();
 
-    let mut session = Session::start(data.path(), config.path(), &speedup);
+    let mut session = start_tour(data.path(), config.path(), &speedup);
     session.wait_for("family-photos", Duration::from_secs(60));
     session.wait_until_one_of(&["Tour 11/12", "Tour 12/12"], Duration::from_secs(30));
     follow(&mut session, &["Tour finished"], minutes(4));
