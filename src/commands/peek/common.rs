@@ -34,12 +34,9 @@ pub fn archive_facts(
         &vault.name,
         archive_id,
     );
-    match (cached, given) {
-        (Some(row), Some(given)) if row.size != given => Err(BadInput(format!(
-            "--size {given} disagrees with the cached inventory, which lists this archive at {} bytes; leave out --size",
-            row.size
-        ))
-        .into()),
+    // The size must agree with the inventory, by the same rule as `defrost retrieve`.
+    let size = crate::commands::retrieve::archive_size(cached.as_ref(), given)?;
+    match (cached, size) {
         (Some(row), _) => Ok(PlanArchive {
             archive_id: archive_id.to_owned(),
             size: Some(row.size),

@@ -257,7 +257,10 @@ fn cached_archive(store: &Store, global: &GlobalOpts, args: &RetrieveArgs) -> Op
 }
 
 /// The size the inventory lists, or the one given; both must agree.
-fn archive_size(cached: Option<&ArchiveRow>, given: Option<u64>) -> Result<Option<u64>, BadInput> {
+pub(crate) fn archive_size(
+    cached: Option<&ArchiveRow>,
+    given: Option<u64>,
+) -> Result<Option<u64>, BadInput> {
     match (cached.map(|archive| archive.size), given) {
         (Some(listed), Some(given)) if listed != given => Err(BadInput(format!(
             "--size {given} disagrees with the cached inventory, which lists this archive at {listed} bytes; leave out --size"
