@@ -190,14 +190,7 @@ fn show_member_plan(
 ) {
     let member = &listed.member;
     let speed = global.service_speed();
-    let tier = planned
-        .jobs
-        .first()
-        .and_then(|params| match params {
-            crate::domain::job_params::JobParams::Archive(job) => job.tier(),
-            crate::domain::job_params::JobParams::Inventory(_) => None,
-        })
-        .unwrap_or(crate::domain::job_params::Tier::Standard);
+    let tier = view::tier_of(planned);
     let want = planned
         .want
         .map(|range| range.to_string())

@@ -21,7 +21,7 @@ use crate::tracking::download::{WaitState, WaitingJob};
 use crate::tracking::launch::PlannedRetrieval;
 
 /// The retrieval's tier: the one asked for, else Glacier's default.
-fn tier_of(planned: &PlannedRetrieval) -> Tier {
+pub(super) fn tier_of(planned: &PlannedRetrieval) -> Tier {
     planned
         .jobs
         .first()
