@@ -3,7 +3,9 @@
 //! (written by the `zip` crate) stored in the vault and listed by a cached
 //! inventory is planned (nothing paid), started, taken on once its job is
 //! ready, and read: its members are stored, the archive is among the listed
-//! ones, and its tail is kept in the peek folder.
+//! ones, and its tail is kept in the peek folder. Then one of its members is
+//! restored from the members view: asked, started, unpacked and checked, and
+//! never written over.
 
 mod cli_live;
 mod common;
@@ -16,12 +18,13 @@ use std::time::{Duration, Instant};
 use cli_live::POLLED_SPEEDUP;
 use defrost::domain::job::ServiceSpeed;
 use defrost::domain::job_params::Tier;
-use defrost::domain::range::MIB;
+use defrost::domain::range::{MIB, PlanKind};
 use defrost::glacier::SdkGlacier;
 use defrost::store::{ArchiveRow, SnapshotInfo, Store, VaultKey};
 use defrost::tracking::peek::peek_folder;
 use defrost::tui::effects::ScreenWords;
 use defrost::tui::keymap::Keymap;
+use defrost::tui::member_restore::{MemberAsk, MemberView};
 use defrost::tui::members::{Listing, PeekAsk, PeekView, ZipAnswer, ZipCmd};
 use defrost::tui::msg::{Cmd, Loaded, Msg, RequestId};
 use defrost::tui::runtime::{Runtime, connection};
@@ -105,6 +108,9 @@ fn the_screen_peeks_into_a_zip_in_the_vault_and_reads_its_listing() {
             .expect("the inventory lists the zip");
         (cached.key, snapshot, row)
     };
+
+    let restores = tempfile::tempdir().unwrap();
+    let to = restores.path().join("from the zip");
 
     let tokio = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -208,11 +214,90 @@ fn the_screen_peeks_into_a_zip_in_the_vault_and_reads_its_listing() {
             }
         );
         assert_eq!(peeking.jobs_started(), 1);
+
+        // A member restored from the members view: asked, started, then
+        // unpacked and checked into a folder that did not exist yet.
+        let todo = listed
+            .iter()
+            .find(|m| m.member.name == "docs/notes/todo.txt")
+            .expect("the member is listed");
+        let ask = MemberAsk {
+            vault: vault.clone(),
+            archive: archive.clone(),
+            position: todo.position,
+            plan: PlanKind::Split,
+            tier: Tier::Standard,
+            to: to.clone(),
+            launch: false,
+        };
+        assert_eq!(
+            restore(&runtime, &mut inbox, &ask, false).await,
+            Ok(MemberView::ToPay)
+        );
+        assert_eq!(peeking.jobs_started(), 1, "nothing is paid before Enter");
+        let started = restore(&runtime, &mut inbox, &ask, true).await;
+        assert!(
+            matches!(started, Ok(MemberView::Started { .. })),
+            "{started:?}"
+        );
+        assert_eq!(peeking.jobs_started(), 2, "one job for the member's span");
+        let deadline = Instant::now() + PATIENCE;
+        let restored = loop {
+            match restore(&runtime, &mut inbox, &ask, false).await {
+                Ok(MemberView::Restored { shown, bytes, .. }) => break (shown, bytes),
+                Ok(MemberView::Waiting { stuck: None, .. }) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                other => panic!("expected the restore to wait, then land, got {other:?}"),
+            }
+        };
+        let path = to.join("docs/notes/todo.txt");
+        assert_eq!(restored, (path.display().to_string(), 3_000));
+        assert_eq!(std::fs::read(&path).unwrap(), entries[1].bytes);
+
+        // Pressed again, the file there is never replaced: the screen says
+        // how to go on in its own keys.
+        let refused = restore(&runtime, &mut inbox, &ask, false).await;
+        let problem = refused.expect_err("a file there is not replaced");
+        assert!(
+            problem.ends_with("is there already; move it away and press d on the member again"),
+            "{problem}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), entries[1].bytes);
+        assert_eq!(peeking.jobs_started(), 2, "nothing is paid again");
     });
 
-    // The tail paid for is kept where `defrost peek` keeps it.
-    let kept = std::fs::read_dir(peek_folder(&data, &vault))
+    // What was paid for is kept where `defrost peek` keeps it, under the
+    // archive's name: the tail and the member's span.
+    let kept = std::fs::read_dir(peek_folder(&data, &vault).join("backups"))
         .expect("the peek folder is made")
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.starts_with("2019.zip.bytes-"))
         .count();
-    assert_eq!(kept, 1);
+    assert_eq!(kept, 2, "the tail and the member's span");
+}
+
+/// Takes a member's restore further once and says where it stands.
+async fn restore(
+    runtime: &Runtime<SdkGlacier>,
+    inbox: &mut UnboundedReceiver<Msg>,
+    ask: &MemberAsk,
+    launch: bool,
+) -> Result<MemberView, String> {
+    let request = RequestId(9);
+    let ask = MemberAsk {
+        launch,
+        ..ask.clone()
+    };
+    runtime.run(Cmd::Zip(ZipCmd::RestoreMember { request, ask }));
+    match next_zip(inbox).await {
+        ZipAnswer::Member {
+            request: answered,
+            result,
+        } => {
+            assert_eq!(answered, request);
+            result
+        }
+        other => panic!("expected the restore's answer, got {other:?}"),
+    }
 }

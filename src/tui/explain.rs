@@ -63,12 +63,13 @@ pub enum Topic {
     Member,
     Peek,
     PeekDirectory,
+    MemberRestore,
     Help,
     Tour,
 }
 
 impl Topic {
-    pub const ALL: [(Topic, &'static str); 45] = [
+    pub const ALL: [(Topic, &'static str); 46] = [
         (Topic::Vaults, "vaults"),
         (Topic::VaultNoInventory, "vault-no-inventory"),
         (Topic::Archives, "archives"),
@@ -112,6 +113,7 @@ impl Topic {
         (Topic::Member, "member"),
         (Topic::Peek, "peek"),
         (Topic::PeekDirectory, "peek-directory"),
+        (Topic::MemberRestore, "member-restore"),
         (Topic::Help, "help"),
         (Topic::Tour, "tour"),
     ];
@@ -144,6 +146,7 @@ impl Topic {
             Context::MigrationSummary => Topic::MigrationSummary,
             Context::Drain => Topic::Drain,
             Context::Peek => Topic::Peek,
+            Context::MemberRestore => Topic::MemberRestore,
             Context::Help => Topic::Help,
         }
     }
@@ -237,6 +240,9 @@ pub fn topics(model: &Model) -> Vec<Topic> {
                 .into_iter()
                 .chain([tier_topic(dialog.tier)])
                 .collect()
+        }
+        (Context::MemberRestore, Some(Dialog::MemberRestore(dialog))) => {
+            vec![plan_topic(dialog.chosen), tier_topic(dialog.tier)]
         }
         // A row says more than the pane: it stands alone.
         (Context::Jobs, _) => return vec![row_topic(model).unwrap_or(Topic::Jobs)],

@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
+use super::member_restore::{MemberAsk, MemberView, Restoring};
 use super::msg::RequestId;
 use crate::domain::cost::{PriceTable, estimate, format_cost};
 use crate::domain::job::ServiceSpeed;
@@ -28,6 +29,11 @@ pub struct Zips {
     pub peek_on_load: Option<RequestId>,
     /// The peek asked of the engine, waiting for its answer.
     pub asking: Option<Asking>,
+    /// The member's restore asked of the engine, waiting for its answer.
+    pub restoring: Option<Restoring>,
+    /// The folder chosen for each member whose restore was started, by
+    /// archive id and member number, for the key pressed again later.
+    pub restore_to: std::collections::HashMap<(String, u32), PathBuf>,
 }
 
 impl Zips {
@@ -227,6 +233,9 @@ pub enum ZipCmd {
     },
     /// Takes the archive's peek as far as it goes now (`tracking::peek::advance`).
     Peek { request: RequestId, ask: PeekAsk },
+    /// Takes a member's restore as far as it goes now
+    /// (`tracking::peek::member::restore_member`).
+    RestoreMember { request: RequestId, ask: MemberAsk },
 }
 
 /// A peek to take further.
@@ -254,6 +263,10 @@ pub enum ZipAnswer {
     Peeked {
         request: RequestId,
         result: Result<PeekView, String>,
+    },
+    Member {
+        request: RequestId,
+        result: Result<MemberView, String>,
     },
 }
 

@@ -18,6 +18,7 @@ pub mod keymap;
 mod keys;
 pub mod layout;
 pub mod marks;
+pub mod member_restore;
 pub mod members;
 pub mod migration;
 pub mod model;

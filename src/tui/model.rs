@@ -297,6 +297,7 @@ pub enum Dialog {
     Migration(super::migration::MigrationDialog),
     Drain(super::drain::DrainDialog),
     Peek(super::members::PeekDialog),
+    MemberRestore(super::member_restore::MemberDialog),
 }
 
 /// The jobs a plan would start again, with their cost, before anything is paid.

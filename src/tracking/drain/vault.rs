@@ -48,7 +48,11 @@ pub async fn finish_vault<G: GlacierApi>(
         .filter_map(|deletion| deletion.done)
         .filter_map(|(at, _)| OffsetDateTime::parse(&at, &Rfc3339).ok())
         .max();
-    match next_step(described.last_inventory, described.archive_count, last_deletion) {
+    match next_step(
+        described.last_inventory,
+        described.archive_count,
+        last_deletion,
+    ) {
         NextStep::Await => {
             return Ok(VaultEnd::AwaitingInventory {
                 last_inventory: described.last_inventory,
@@ -113,9 +117,8 @@ fn next_step(
     if archive_count == 0 {
         return NextStep::Delete;
     }
-    let inventoried_since = last_inventory.is_some_and(|at| {
-        last_deletion.is_none_or(|deleted| at > deleted + JOURNAL_PRECISION)
-    });
+    let inventoried_since = last_inventory
+        .is_some_and(|at| last_deletion.is_none_or(|deleted| at > deleted + JOURNAL_PRECISION));
     if inventoried_since {
         NextStep::ListWhatIsLeft
     } else {

@@ -67,6 +67,7 @@ pub(super) fn tables(context: Context) -> Vec<&'static [Binding]> {
         Context::MigrationSummary => dialogs::MIGRATION_SUMMARY,
         Context::Drain => dialogs::DRAIN,
         Context::Peek => dialogs::PEEK,
+        Context::MemberRestore => dialogs::MEMBER_RESTORE,
         Context::Help => return vec![HELP, EXPLAIN, TOUR],
     };
     match context {

@@ -354,3 +354,26 @@ pub(super) const PEEK: &[Binding] = &[
 const PREVIOUS_TIER: &str = "the previous tier (Bulk, Standard, Expedited, round)";
 
 const NEXT_TIER: &str = "the next tier (Bulk, Standard, Expedited, round)";
+
+pub(super) const MEMBER_RESTORE: &[Binding] = &[
+    bind(Action::Up, "tier", PREVIOUS_TIER).shown(),
+    bind(Action::Down, "tier", NEXT_TIER).shown(),
+    bind(Action::NextPane, "tier", NEXT_TIER),
+    bind(Action::PreviousPane, "tier", PREVIOUS_TIER),
+    bind(Action::Left, "plan", "choose the plan on the left").shown(),
+    bind(Action::Right, "plan", "choose the plan on the right").shown(),
+    bind(
+        Action::Open,
+        "start",
+        "start the retrieval of the member's span: this is paid; it is unpacked into the folder once ready",
+    )
+    .shown()
+    .when(member_restore_ready),
+    bind(Action::Back, "cancel", "start nothing")
+        .shown()
+        .when(not_explaining),
+];
+
+fn member_restore_ready(model: &Model) -> bool {
+    matches!(&model.dialog, Some(Dialog::MemberRestore(dialog)) if dialog.can_start())
+}

@@ -59,12 +59,15 @@ pub enum Context {
     Drain,
     /// What a peek into a zip retrieves and costs, before it is paid for.
     Peek,
+    /// What restoring a zip's member retrieves and costs; its folder field
+    /// takes typing.
+    MemberRestore,
     /// The help screen.
     Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 20] = [
+    pub const ALL: [Context; 21] = [
         Context::Vaults,
         Context::Archives,
         Context::Tree,
@@ -84,6 +87,7 @@ impl Context {
         Context::MigrationSummary,
         Context::Drain,
         Context::Peek,
+        Context::MemberRestore,
         Context::Help,
     ];
 
@@ -118,6 +122,7 @@ impl Context {
             },
             Some(Dialog::Drain(_)) => Context::Drain,
             Some(Dialog::Peek(_)) => Context::Peek,
+            Some(Dialog::MemberRestore(_)) => Context::MemberRestore,
             None if model.archives.filtering => Context::Filter,
             None => match model.focus {
                 Pane::Vaults => Context::Vaults,
@@ -140,6 +145,7 @@ impl Context {
                 | Context::Download
                 | Context::BatchFolder
                 | Context::MigrationText
+                | Context::MemberRestore
         )
     }
 
@@ -177,6 +183,7 @@ impl Context {
             Context::MigrationSummary => "the migration's summary",
             Context::Drain => "the drain",
             Context::Peek => "the peek",
+            Context::MemberRestore => "the member's restore, whose folder takes typing",
             Context::Help => "the help screen",
         }
     }

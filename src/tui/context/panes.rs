@@ -298,12 +298,21 @@ pub(super) const MEMBERS: &[Binding] = &[
         .shown()
         .when(member_file),
     bind(Action::PlanRange, "open", "open the folder").when(member_folder),
+    bind(Action::Download, "restore", RESTORE_MEMBER_HELP)
+        .shown()
+        .when(member_file_writable),
     bind(Action::Back, "up", UP_HELP)
         .shown()
         .when(not_explaining),
     bind(Action::Parent, "up", UP_HELP).shown(),
     bind(Action::Tree, "leave", "back to the archives").shown(),
 ];
+
+const RESTORE_MEMBER_HELP: &str = "retrieve its span, then unpack and check it into a folder";
+
+fn member_file_writable(model: &Model) -> bool {
+    member_file(model) && writable(model)
+}
 
 const PLAN_MEMBER_HELP: &str = "plan the member's own span of the archive in the range planner";
 

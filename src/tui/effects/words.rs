@@ -19,6 +19,7 @@ use crate::tracking::download::DownloadJobError;
 use crate::tracking::inventory::FetchError;
 use crate::tracking::launch::LaunchError;
 use crate::tracking::migrate::MigrateError;
+use crate::tracking::peek::PeekError;
 use crate::tui::keymap::{Action, Keymap};
 
 /// Words errors for the status bar with the keys of the active keymap.
@@ -69,6 +70,9 @@ impl ScreenWords {
         }
         if let Some(err) = cause.downcast_ref::<S3Error>() {
             return self.s3(err);
+        }
+        if let Some(err) = cause.downcast_ref::<PeekError>() {
+            return self.peek(err);
         }
         cause
             .downcast_ref::<TrackingError>()
@@ -258,6 +262,28 @@ impl ScreenWords {
             &err.to_string(),
             &[(phrase.0.to_owned(), format!("{}{then}", phrase.1))],
         )
+    }
+
+    fn peek(&self, err: &PeekError) -> Option<String> {
+        match err {
+            // The screen never replaces a file: the user moves it or types
+            // another folder when pressing the key again.
+            PeekError::Exists { .. } => swap_last(
+                &err.to_string(),
+                &[(
+                    "ask to replace it, or choose another folder",
+                    format!(
+                        "move it away and press {} on the member again",
+                        self.key(Action::Download)
+                    ),
+                )],
+            ),
+            PeekError::Launch(inner) => self.launch(inner),
+            PeekError::Tracking(inner) => self.tracking(inner),
+            PeekError::Download(inner) => self.download_job(inner),
+            PeekError::Store(inner) => self.store(inner),
+            _ => None,
+        }
     }
 
     fn tracking(&self, err: &TrackingError) -> Option<String> {

@@ -37,6 +37,14 @@ impl<G: GlacierApi + 'static> Runtime<G> {
                     Msg::Loaded(Loaded::Zip(ZipAnswer::Peeked { request, result }))
                 });
             }
+            ZipCmd::RestoreMember { request, ask } => {
+                let words = self.words.clone();
+                self.on_own_thread(move |glacier, data_dir| async move {
+                    let result =
+                        effects::peek::restore_member(&*glacier, &data_dir, &words, ask).await;
+                    Msg::Loaded(Loaded::Zip(ZipAnswer::Member { request, result }))
+                });
+            }
         }
     }
 }

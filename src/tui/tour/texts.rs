@@ -202,6 +202,7 @@ pub fn context_id(context: Context) -> &'static str {
         Context::Drain => "drain",
         Context::Members => "members",
         Context::Peek => "peek",
+        Context::MemberRestore => "member-restore",
         Context::Help => "help",
     }
 }

@@ -28,6 +28,7 @@ pub(super) fn on_action(model: &mut Model, action: Action) -> Vec<Cmd> {
         Some(Dialog::Migration(_)) => super::migration::dialog_action(model, action),
         Some(Dialog::Drain(_)) => super::drain::dialog_action(model, action),
         Some(Dialog::Peek(_)) => super::peek::dialog_action(model, action),
+        Some(Dialog::MemberRestore(_)) => super::member_restore::dialog_action(model, action),
         None => Vec::new(),
     }
 }

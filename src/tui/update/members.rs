@@ -1,7 +1,7 @@
 //! Zips in the archives pane: the set of archives with a stored listing (read
 //! off the screen's thread when a vault opens and after a peek), and an
 //! archive's members as a folder tree whose files plan their own span in the
-//! range planner. Peeking is `peek`'s.
+//! range planner. Peeking is `peek`'s, restoring a member `member_restore`'s.
 
 use super::super::keymap::Action;
 use super::super::layout::table_rows;
@@ -72,6 +72,9 @@ pub(super) fn answered(model: &mut Model, answer: ZipAnswer) -> Vec<Cmd> {
             Vec::new()
         }
         ZipAnswer::Peeked { request, result } => super::peek::peeked(model, request, result),
+        ZipAnswer::Member { request, result } => {
+            super::member_restore::answered(model, request, result)
+        }
     }
 }
 
@@ -92,6 +95,9 @@ pub(super) fn open_members(model: &mut Model, archive: ArchiveRow) -> Vec<Cmd> {
 
 /// Actions while the members are shown (the `Members` context).
 pub(super) fn members_action(model: &mut Model, action: Action) -> Vec<Cmd> {
+    if action == Action::Download {
+        return super::member_restore::restore_key(model);
+    }
     let page = table_rows(model.width, model.height, model.explain) as u64;
     let Some(view) = model.zips.members.as_mut() else {
         return Vec::new();

@@ -9,6 +9,7 @@ mod dialogs;
 mod drain;
 mod jobs;
 mod marks;
+mod member_restore;
 mod members;
 mod migration;
 mod peek;

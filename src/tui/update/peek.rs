@@ -4,6 +4,8 @@
 //! `tracking::peek::advance` in an effect. Once the jobs are ready the same
 //! key goes on: the bytes are downloaded and read, and the listing opens.
 
+use time::OffsetDateTime;
+
 use super::super::keymap::Action;
 use super::super::members::{Asking, PeekAsk, PeekDialog, PeekView, ZipCmd};
 use super::super::model::{Dialog, Model, Severity};
@@ -11,7 +13,7 @@ use super::super::msg::{Cmd, RequestId};
 use super::members::{load_listed, open_members};
 use super::{close_dialog, refuse_read_only};
 use crate::domain::job_params::Tier;
-use crate::store::{ArchiveRow, FolderEntryKind};
+use crate::store::{ArchiveRow, FolderEntryKind, PlanId};
 use crate::text::printable;
 
 /// The peek key in the archive table or the folder tree.
@@ -198,37 +200,63 @@ pub(super) fn peeked(
         }
         PeekView::Waiting {
             plan,
-            stuck: Some(why),
+            ready_by,
+            stuck,
             ..
         } => {
+            let waiting = Waiting {
+                what: format!("the peek of {name}"),
+                again: format!("press {again} on it again then"),
+            };
+            waiting.tell(model, plan, ready_by, stuck);
+            Vec::new()
+        }
+    }
+}
+
+/// A retrieval a zip's key waits for, in the status line.
+pub(super) struct Waiting {
+    /// "the peek of NAME".
+    pub what: String,
+    /// How to go on once it is ready.
+    pub again: String,
+}
+
+impl Waiting {
+    /// When the retrieval's last job should be ready, or why one never will
+    /// be and how to renew it.
+    pub fn tell(
+        self,
+        model: &mut Model,
+        plan: PlanId,
+        ready_by: Option<OffsetDateTime>,
+        stuck: Option<String>,
+    ) {
+        let Waiting { what, again } = self;
+        if let Some(why) = stuck {
+            let renew = model.config.keymap.label(Action::Renew);
             model.tell(
                 Severity::Problem,
                 format!(
-                    "the peek of {name} waits for plan {plan}: {why}; renew the plan with {} in the jobs pane",
-                    keys.label(Action::Renew)
+                    "{what} waits for plan {plan}: {why}; renew the plan with {renew} in the jobs pane"
                 ),
             );
-            Vec::new()
+            return;
         }
-        PeekView::Waiting { plan, ready_by, .. } => {
-            let when = ready_by
-                .filter(|at| *at > model.now)
-                .map(|at| {
-                    let left = std::time::Duration::try_from(at - model.now).unwrap_or_default();
-                    format!(
-                        ", typically ready in {}",
-                        super::super::view::format::span(left)
-                    )
-                })
-                .unwrap_or_default();
-            model.tell(
-                Severity::Info,
+        let when = ready_by
+            .filter(|at| *at > model.now)
+            .map(|at| {
+                let left = std::time::Duration::try_from(at - model.now).unwrap_or_default();
                 format!(
-                    "the peek of {name} waits for plan {plan}{when}; press {again} on it again then"
-                ),
-            );
-            Vec::new()
-        }
+                    ", typically ready in {}",
+                    super::super::view::format::span(left)
+                )
+            })
+            .unwrap_or_default();
+        model.tell(
+            Severity::Info,
+            format!("{what} waits for plan {plan}{when}; {again}"),
+        );
     }
 }
 
@@ -256,7 +284,7 @@ pub(super) fn dialog_action(model: &mut Model, action: Action) -> Vec<Cmd> {
 }
 
 /// Bulk, Standard, Expedited, round again.
-fn next_tier(tier: Tier, forward: bool) -> Tier {
+pub(super) fn next_tier(tier: Tier, forward: bool) -> Tier {
     const ORDER: [Tier; 3] = [Tier::Bulk, Tier::Standard, Tier::Expedited];
     let index = ORDER.iter().position(|t| *t == tier).unwrap_or(1);
     let step = if forward { 1 } else { ORDER.len() - 1 };

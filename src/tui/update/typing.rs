@@ -46,6 +46,7 @@ fn field(model: &mut Model, context: Context) -> Option<&mut String> {
         (Context::SaveAs, Dialog::Preview(preview)) => preview.save_as.as_mut(),
         (Context::Download, Dialog::Download(dialog)) => Some(&mut dialog.folder),
         (Context::BatchFolder, Dialog::Batch(dialog)) => Some(&mut dialog.folder),
+        (Context::MemberRestore, Dialog::MemberRestore(dialog)) => Some(&mut dialog.folder),
         (Context::MigrationText, Dialog::Migration(dialog)) => match dialog.field {
             Field::Bucket => Some(&mut dialog.bucket),
             _ => Some(&mut dialog.prefix),

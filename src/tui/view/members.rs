@@ -142,8 +142,9 @@ pub fn details(frame: &mut Frame, model: &Model, view: &MembersView, area: Rect)
             label("            "),
             Span::styled(
                 format!(
-                    "{} plans the retrieval of its span",
-                    keys.label_in(Context::Members, Action::PlanRange)
+                    "{} plans its span, {} restores it as a file",
+                    keys.label_in(Context::Members, Action::PlanRange),
+                    keys.label_in(Context::Members, Action::Download)
                 ),
                 theme.text(theme.muted),
             ),

@@ -7,6 +7,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use crate::domain::range::{ByteRange, MIB};
+use crate::tui::member_restore::MemberView;
 use crate::tui::members::{PeekView, ZipAnswer, ZipCmd};
 use crate::tui::model::Model;
 use crate::tui::msg::{Cmd, Loaded, Msg};
@@ -96,9 +97,10 @@ fn the_peek_dialog_says_what_it_retrieves_and_what_it_costs() {
     insta::assert_snapshot!(screen(&model));
 }
 
-#[test]
-fn help_in_a_zips_members_lists_their_keys() {
-    let mut model = browsing_listed(100, 30, 3005);
+/// A zip's members shown `height` rows high, inside `docs/`, past the
+/// `sub/` folder, on `a.txt`.
+fn on_a_txt(height: u16) -> Model {
+    let mut model = browsing_listed(100, height, 3005);
     press(&mut model, KeyCode::Down);
     let cmds = press(&mut model, KeyCode::Enter);
     let [Cmd::Zip(ZipCmd::Members { request, .. })] = cmds.as_slice() else {
@@ -114,8 +116,33 @@ fn help_in_a_zips_members_lists_their_keys() {
     );
     press(&mut model, KeyCode::Enter);
     press(&mut model, KeyCode::Down);
+    model
+}
+
+#[test]
+fn help_in_a_zips_members_lists_their_keys() {
+    let mut model = on_a_txt(30);
     press(&mut model, KeyCode::Char('?'));
     insta::assert_snapshot!(screen(&model));
+}
+
+#[test]
+fn the_restore_dialog_shows_each_plan_the_cost_and_the_folder() {
+    let mut model = on_a_txt(32);
+    let cmds = press(&mut model, KeyCode::Char('d'));
+    let [Cmd::Zip(ZipCmd::RestoreMember { request, .. })] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    answer(
+        &mut model,
+        ZipAnswer::Member {
+            request: *request,
+            result: Ok(MemberView::ToPay),
+        },
+    );
+    let drawn = screen(&model);
+    assert!(drawn.contains("into folder restores▏"), "{drawn}");
+    insta::assert_snapshot!(drawn);
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod jobs_batch;
 mod jobs_tests;
 #[cfg(test)]
 mod marks_tests;
+mod member_restore;
 mod members;
 #[cfg(test)]
 mod members_tests;
@@ -80,6 +81,7 @@ pub fn draw(frame: &mut Frame, model: &Model) {
         Some(Dialog::Migration(dialog)) => migration::dialog(frame, model, dialog, screen),
         Some(Dialog::Drain(dialog)) => drain::dialog(frame, model, dialog, screen),
         Some(Dialog::Peek(dialog)) => members::peek(frame, model, dialog, screen),
+        Some(Dialog::MemberRestore(dialog)) => member_restore::dialog(frame, model, dialog, screen),
         None => {}
     }
     if model.help {

@@ -12,6 +12,7 @@ use crate::store::{BatchId, FolderEntry, FolderEntryKind, VaultKey};
 use crate::tracking::launch::RenewReason;
 use crate::tui::drain::{DrainDialog, DrainStage};
 use crate::tui::effects::{RenewalView, RenewedView};
+use crate::tui::member_restore::MemberView;
 use crate::tui::members::{PeekView, ZipAnswer, ZipCmd};
 use crate::tui::model::{Model, Pane, VaultSummary};
 use crate::tui::msg::{Cmd, Loaded, Msg};
@@ -50,6 +51,7 @@ pub(super) fn scenarios() -> Vec<(&'static str, Model)> {
         ("members on a member", members_on_member()),
         ("peek", peek(true)),
         ("peek, the rest of the directory", peek(false)),
+        ("member restore", member_restore()),
         ("filter", filter()),
         ("planner", planner()),
         ("preview", preview()),
@@ -190,6 +192,21 @@ fn members_on_member() -> Model {
     press(&mut model, KeyCode::Up);
     press(&mut model, KeyCode::Enter);
     press(&mut model, KeyCode::Down);
+    model
+}
+
+/// The restore dialog on `docs/a.txt`.
+fn member_restore() -> Model {
+    let mut model = members_on_member();
+    let cmds = press(&mut model, KeyCode::Char('d'));
+    let [Cmd::Zip(ZipCmd::RestoreMember { request, .. })] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    let answer = ZipAnswer::Member {
+        request: *request,
+        result: Ok(MemberView::ToPay),
+    };
+    update(&mut model, Msg::Loaded(Loaded::Zip(answer)), NOW);
     model
 }
 

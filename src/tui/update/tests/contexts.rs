@@ -6,6 +6,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::context_scenarios::scenarios;
+use crate::domain::range::PlanKind;
 use crate::tui::batch::BatchStage;
 use crate::tui::context::{Context, hints};
 use crate::tui::keymap::Action;
@@ -201,6 +202,11 @@ fn did(
                         if ask.launch && Some(ask.tier) == peek_tier(before))
                 })
         }
+        // A file asks where its restore stands, paying nothing yet.
+        (Context::Members, Action::Download) => {
+            sent(|c| matches!(c, Cmd::Zip(ZipCmd::RestoreMember { ask, .. }) if !ask.launch))
+        }
+        (Context::MemberRestore, _) => member_restore_did(action, before, after, cmds),
         (Context::Planner, _) => planner_did(action, before, after),
         (Context::Preview, Action::Copy) => sent(|c| matches!(c, Cmd::CopyToClipboard(_))),
         (Context::Preview, Action::Save) => now_in == Context::SaveAs,
@@ -294,6 +300,35 @@ fn peek_tier(model: &Model) -> Option<crate::domain::job_params::Tier> {
     match &model.dialog {
         Some(Dialog::Peek(dialog)) => Some(dialog.tier),
         _ => None,
+    }
+}
+
+/// The restore dialog's plan and tier.
+fn member_choice(model: &Model) -> Option<(PlanKind, crate::domain::job_params::Tier)> {
+    match &model.dialog {
+        Some(Dialog::MemberRestore(dialog)) => Some((dialog.chosen, dialog.tier)),
+        _ => None,
+    }
+}
+
+fn member_restore_did(action: Action, before: &Model, after: &Model, cmds: &[Cmd]) -> bool {
+    let changed = member_choice(after).is_some() && member_choice(after) != member_choice(before);
+    match action {
+        Action::Up | Action::Down | Action::NextPane | Action::PreviousPane => {
+            changed && member_choice(after).map(|c| c.0) == member_choice(before).map(|c| c.0)
+        }
+        Action::Left | Action::Right => {
+            changed && member_choice(after).map(|c| c.1) == member_choice(before).map(|c| c.1)
+        }
+        Action::Open => {
+            after.dialog.is_none()
+                && cmds.iter().any(|c| {
+                    matches!(c, Cmd::Zip(ZipCmd::RestoreMember { ask, .. })
+                        if ask.launch && Some((ask.plan, ask.tier)) == member_choice(before))
+                })
+        }
+        Action::Back => after.dialog.is_none() && cmds.is_empty(),
+        _ => false,
     }
 }
 

@@ -16,7 +16,7 @@ fn answer(model: &mut Model, answer: ZipAnswer) -> Vec<Cmd> {
 }
 
 /// The members of the archive under the cursor, opened with Enter and read.
-fn members_shown() -> Model {
+pub(super) fn members_shown() -> Model {
     let mut model = browsing_listed(120, 40, 10);
     update(&mut model, key(KeyCode::Down), NOW);
     let cmds = update(&mut model, key(KeyCode::Enter), NOW);

@@ -7,6 +7,7 @@ mod context_scenarios;
 mod contexts;
 mod drain;
 mod marks;
+mod member_restore;
 mod members;
 mod migration;
 mod plans;
