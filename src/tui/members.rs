@@ -208,11 +208,10 @@ pub fn cost_line(
     let guess = estimate(prices, tier, bytes, jobs, speed);
     let plural = if jobs == 1 { "" } else { "s" };
     format!(
-        "{} in {jobs} job{plural}, {} at {tier}, typically ready in {} to {}",
+        "{} in {jobs} job{plural}, {} at {tier}, typically ready in {}",
         super::view::format::size(bytes),
         format_cost(guess.cost, &prices.currency),
-        super::view::format::span(guess.earliest),
-        super::view::format::span(guess.latest),
+        super::view::format::span_between(guess.earliest, guess.latest, " to "),
     )
 }
 

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::centered;
-use super::format::{size, span};
+use super::format::size;
 use crate::domain::cost::format_cost;
 use crate::text::printable;
 use crate::tui::context::{Context, key_label};
@@ -151,7 +151,7 @@ fn tier_lines<'a>(model: &Model, launch: &LaunchDialog) -> Vec<Line<'a>> {
             "{} {:<10} {:<14} {}",
             if chosen { "▶" } else { " " },
             guess.tier.as_str(),
-            format!("{}–{}", span(guess.earliest), span(guess.latest)),
+            super::format::span_between(guess.earliest, guess.latest, "–"),
             format_cost(guess.cost, &prices.currency)
         );
         let style = if chosen {

@@ -48,9 +48,28 @@ pub fn span(duration: Duration) -> String {
     }
 }
 
+/// "3 h to 5 h" with `joiner` " to " (or "3 h–5 h"); "under 1 s" when even
+/// the latest is, as on a sandbox whose clock runs fast, where both ends
+/// would read "0 s".
+pub fn span_between(earliest: Duration, latest: Duration, joiner: &str) -> String {
+    if latest < Duration::from_secs(1) {
+        return "under 1 s".to_owned();
+    }
+    format!("{}{joiner}{}", span(earliest), span(latest))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_range_under_a_second_reads_as_one() {
+        let ms = Duration::from_millis;
+        assert_eq!(span_between(ms(170), ms(830), "–"), "under 1 s");
+        assert_eq!(span_between(ms(500), ms(2500), " to "), "0 s to 2 s");
+        let hours = |h: u64| Duration::from_secs(h * 3600);
+        assert_eq!(span_between(hours(3), hours(5), " to "), "3 h to 5 h");
+    }
 
     #[test]
     fn spans_read_naturally() {
