@@ -220,6 +220,7 @@ impl Store {
                 inventory: job.kind == JobKind::InventoryRetrieval,
                 archive_id: job.archive_id.clone(),
                 range: job.range,
+                tier: job.tier,
             };
             facts
                 .plan_of_one("adopted", rfc3339(job.started_at))

@@ -20,6 +20,7 @@ pub(super) use write::no_such_plan;
 use super::catalog::VaultKey;
 use super::journal::JournalEntry;
 use crate::domain::job::{JobStanding, PlanShape, PlanState, current_positions, plan_state};
+use crate::domain::job_params::Tier;
 use crate::domain::range::ByteRange;
 use crate::store::lettered_id::lettered_id;
 
@@ -125,6 +126,9 @@ pub struct PlanJob {
     /// The archive bytes the job retrieves, from its parameters; `None` for the
     /// whole archive or an inventory.
     pub range: Option<ByteRange>,
+    /// The tier its parameters asked for (Glacier's answer may say another,
+    /// and a job Glacier refused has no answer).
+    pub asked_tier: Option<Tier>,
     /// Its output is staged, verified, for this plan's file.
     pub staged: bool,
     /// The job; `entry.plan` names its owner, which is another plan when this
@@ -246,6 +250,7 @@ pub(super) struct JobFacts {
     pub inventory: bool,
     pub archive_id: Option<String>,
     pub range: Option<ByteRange>,
+    pub tier: Option<Tier>,
 }
 
 impl JobFacts {
@@ -260,6 +265,7 @@ impl JobFacts {
             inventory: text("Type") == Some("inventory-retrieval"),
             archive_id: text("ArchiveId").map(str::to_owned),
             range: text("RetrievalByteRange").and_then(parse_range),
+            tier: text("Tier").and_then(|tier| tier.parse().ok()),
         }
     }
 

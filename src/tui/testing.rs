@@ -129,6 +129,7 @@ pub fn plan(id: i64, want: Option<ByteRange>, jobs: Vec<JournalEntry>) -> PlanEn
             PlanJob {
                 position: position as u32,
                 range: entry.state.as_ref().and_then(|job| job.range),
+                asked_tier: None,
                 staged: false,
                 entry,
             }

@@ -64,6 +64,7 @@ pub fn member(position: u32, entry: JournalEntry) -> PlanJob {
     PlanJob {
         position,
         range: entry.state.as_ref().and_then(|job| job.range),
+        asked_tier: None,
         staged: false,
         entry,
     }

@@ -134,10 +134,11 @@ impl Store {
         let mut by_plan: HashMap<i64, Vec<PlanJob>> = HashMap::new();
         for ((plan, position), staged, (entry, state)) in rows {
             let position = u32::try_from(position).map_err(|_| damaged(PlanId(plan)))?;
-            let range = super::JobFacts::of_params(&entry.params_json).range;
+            let facts = super::JobFacts::of_params(&entry.params_json);
             by_plan.entry(plan).or_default().push(PlanJob {
                 position,
-                range,
+                range: facts.range,
+                asked_tier: facts.tier,
                 staged,
                 entry: with_state(entry, state)?,
             });

@@ -129,3 +129,42 @@ fn a_read_only_cache_of_schema_three_shows_its_plans_and_stays_as_it_was() {
         .unwrap();
     assert_eq!(version, 3);
 }
+
+#[test]
+fn a_job_glacier_never_answered_still_says_the_tier_it_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let params = r#"{"Type":"archive-retrieval","ArchiveId":"A","Tier":"Expedited"}"#;
+    store
+        .record_job_intent(&JobIntent {
+            vault: &vault(),
+            params_json: params,
+            plan_json: None,
+            plan: None,
+            started_by: "defrost",
+            at: at(),
+        })
+        .unwrap();
+    let plans = store.plans(None).unwrap();
+    let job = &plans[0].jobs[0];
+    assert_eq!(job.entry.job_id, None, "Glacier never answered");
+    assert_eq!(
+        job.asked_tier,
+        Some(crate::domain::job_params::Tier::Expedited)
+    );
+
+    let unreadable = JobIntent {
+        vault: &vault(),
+        params_json: r#"{"Type":"archive-retrieval","ArchiveId":"B","Tier":"Soon"}"#,
+        plan_json: None,
+        plan: None,
+        started_by: "defrost",
+        at: at(),
+    };
+    store.record_job_intent(&unreadable).unwrap();
+    let plans = store.plans(None).unwrap();
+    assert_eq!(
+        plans[1].jobs[0].asked_tier, None,
+        "a tier it cannot read says nothing"
+    );
+}

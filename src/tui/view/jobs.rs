@@ -145,9 +145,10 @@ fn plan_row(model: &Model, plan: &PlanEntry, what_width: usize) -> Vec<Cell<'sta
         "▸"
     };
     let current = plan.current_jobs();
-    let tier = current
-        .iter()
-        .find_map(|job| job.entry.state.as_ref().and_then(|job| job.tier));
+    // Glacier's word first; a job it refused has only the one asked for.
+    let tier = (current.iter())
+        .find_map(|job| job.entry.state.as_ref().and_then(|job| job.tier))
+        .or_else(|| current.iter().find_map(|job| job.asked_tier));
     let ready = current
         .iter()
         .filter(|job| is_in_or_ready(model, job))
@@ -260,11 +261,16 @@ pub(super) fn tail(text: &str, width: usize) -> String {
 /// it, as a ruler reads), or `whole`, or `inventory`.
 fn wanted(plan: &PlanEntry, range: Option<ByteRange>) -> String {
     match range {
-        Some(range) => format!(
-            "bytes {}-{}",
-            size(range.start),
-            size(range.end.saturating_add(1))
-        ),
+        Some(range) => {
+            let (from, to) = (size(range.start), size(range.end.saturating_add(1)));
+            // A span smaller than the rounding (a zip member's) reads as its
+            // start and length, the way `defrost range` takes `4MiB+100KiB`.
+            if from == to {
+                format!("bytes {from}+{}", size(range.len()))
+            } else {
+                format!("bytes {from}-{to}")
+            }
+        }
         None if plan.shape == PlanShape::Inventory => "inventory".into(),
         None => "whole".into(),
     }

@@ -186,3 +186,22 @@ fn the_renewal_dialog_names_each_job_why_and_the_cost() {
     );
     insta::assert_snapshot!(renewal_dialog(&model));
 }
+
+#[test]
+fn a_refused_plan_names_the_tier_it_asked_for_and_a_small_span_its_length() {
+    let want = crate::domain::range::ByteRange::new(5 * MIB + 100, 5 * MIB + 4195).unwrap();
+    let mut refused = plan(3, Some(want), vec![job("refused", JobStatus::Failed, None)]);
+    let only = &mut refused.jobs[0];
+    only.entry.job_id = None;
+    only.entry.state = None;
+    // As the journal reads them, from the parameters sent.
+    only.range = Some(want);
+    only.asked_tier = Some(crate::domain::job_params::Tier::Expedited);
+    let drawn = pane(&showing(vec![refused]));
+    let row = (drawn.lines())
+        .find(|line| line.contains("P3"))
+        .unwrap_or_else(|| panic!("{drawn}"));
+    assert!(row.contains("bytes 5.00 MiB+4 KiB"), "{row}");
+    assert!(row.contains("0 B/4 KiB"), "{row}");
+    assert!(row.contains("Expedited"), "{row}");
+}
