@@ -5,7 +5,8 @@
 //! starts nothing; a directory that lies before the tail takes a second
 //! retrieval; a zip64 is read; a file that is not a zip is said so and its
 //! tail kept; hostile names stay harmless; a damaged byte is caught by the
-//! member's CRC-32.
+//! member's CRC-32; Deflate64 and bzip2 members unpack, and other methods
+//! are refused before anything is paid.
 
 mod cli_live;
 mod common;
@@ -14,8 +15,10 @@ mod peek_support;
 mod plan_support;
 
 use defrost::domain::range::{ByteRange, MIB, is_tree_aligned, snap_mib};
-use peek_support::{Peeking, entry, json_lines, noise, stderr, text, zip_of};
-use serde_json::json;
+use peek_support::{
+    Packed, Peeking, entry, json_lines, noise, stderr, text, zip_of, zip_of_packed,
+};
+use serde_json::{Value, json};
 
 fn folder() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
@@ -242,6 +245,73 @@ fn a_corrupted_member_byte_is_caught_by_its_crc() {
         0,
         "nothing written"
     );
+}
+
+#[test]
+fn deflate64_and_bzip2_members_are_unpacked_and_other_methods_refused_unpaid() {
+    use std::io::{Read as _, Write as _};
+
+    let report = text(300_000, 4);
+    // A deflate stream is a Deflate64 one wherever it never codes a match of
+    // 258 bytes, which the two read differently; decoding it here proves it.
+    let mut deflater = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+    deflater.write_all(&report).unwrap();
+    let deflate64 = deflater.finish().unwrap();
+    let mut check = Vec::new();
+    deflate64::Deflate64Decoder::new(&deflate64[..])
+        .read_to_end(&mut check)
+        .unwrap();
+    assert_eq!(check, report, "the stream reads the same as Deflate64");
+    let photo = noise(200_000, 5);
+    let mut bzipper = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+    bzipper.write_all(&photo).unwrap();
+    let notes = text(50_000, 6);
+    let zip = zip_of_packed(&[
+        Packed {
+            name: "reports/q3.txt",
+            bytes: report.clone(),
+            method: 9,
+            packed: deflate64,
+        },
+        Packed {
+            name: "photos/a.raw",
+            bytes: photo.clone(),
+            method: 12,
+            packed: bzipper.finish().unwrap(),
+        },
+        Packed {
+            name: "notes.txt",
+            bytes: notes.clone(),
+            method: 14,
+            packed: notes,
+        },
+    ]);
+    let peeking = Peeking::new(&[("office/2020.zip", zip)]);
+    let listed = peeking.peek(0, &["--yes", "--json"]);
+    assert!(listed.status.success(), "{listed:?}");
+    let methods: Vec<Value> = (json_lines(&listed).iter())
+        .map(|line| line["method"].clone())
+        .collect();
+    assert_eq!(methods, [json!("deflate64"), json!("bzip2"), json!("lzma")]);
+
+    let to = folder();
+    for (name, bytes) in [("reports/q3.txt", &report), ("photos/a.raw", &photo)] {
+        let restored = peeking.restore_member(0, name, to.path(), &["--yes"]);
+        assert!(restored.status.success(), "{restored:?}");
+        assert_eq!(
+            &std::fs::read(to.path().join(name)).unwrap(),
+            bytes,
+            "{name}"
+        );
+    }
+    let jobs = peeking.jobs_started();
+    let refused = peeking.restore_member(0, "notes.txt", to.path(), &["--yes"]);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    let said = stderr(&refused);
+    assert!(said.contains("notes.txt is compressed with lzma"), "{said}");
+    assert_eq!(said.trim().lines().count(), 1, "{said}");
+    assert_eq!(peeking.jobs_started(), jobs, "nothing paid for a refusal");
+    assert!(!to.path().join("notes.txt").exists());
 }
 
 #[test]

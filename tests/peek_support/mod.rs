@@ -62,6 +62,60 @@ pub fn zip_of(entries: &[Entry]) -> Vec<u8> {
     writer.finish().unwrap().into_inner()
 }
 
+/// A member packed by the caller, with a method the `zip` crate here does not
+/// write (Deflate64, bzip2, LZMA): its name, its bytes, the method's number
+/// and the packed bytes.
+pub struct Packed {
+    pub name: &'static str,
+    pub bytes: Vec<u8>,
+    pub method: u16,
+    pub packed: Vec<u8>,
+}
+
+/// The zip of `members`, written field by field as the format lays it out:
+/// each local header and packed bytes, then the central directory and its end
+/// record. Times are 1980-01-01, the format's first day.
+pub fn zip_of_packed(members: &[Packed]) -> Vec<u8> {
+    let (mut out, mut central) = (Vec::new(), Vec::new());
+    for member in members {
+        let offset = u32::try_from(out.len()).unwrap();
+        // Version needed, flags, method, time, date, CRC-32, sizes, name length.
+        let mut common = Vec::new();
+        common.extend(20u16.to_le_bytes());
+        common.extend(0u16.to_le_bytes());
+        common.extend(member.method.to_le_bytes());
+        common.extend(0u16.to_le_bytes());
+        common.extend(0x21u16.to_le_bytes());
+        common.extend(crc32fast::hash(&member.bytes).to_le_bytes());
+        common.extend(u32::try_from(member.packed.len()).unwrap().to_le_bytes());
+        common.extend(u32::try_from(member.bytes.len()).unwrap().to_le_bytes());
+        common.extend(u16::try_from(member.name.len()).unwrap().to_le_bytes());
+        out.extend(0x0403_4b50u32.to_le_bytes());
+        out.extend(&common);
+        out.extend(0u16.to_le_bytes());
+        out.extend(member.name.as_bytes());
+        out.extend(&member.packed);
+        central.extend(0x0201_4b50u32.to_le_bytes());
+        central.extend(20u16.to_le_bytes());
+        central.extend(&common);
+        // Extra and comment lengths, disk, internal and external attributes.
+        central.extend([0u8; 12]);
+        central.extend(offset.to_le_bytes());
+        central.extend(member.name.as_bytes());
+    }
+    let directory = u32::try_from(out.len()).unwrap();
+    let count = u16::try_from(members.len()).unwrap();
+    out.extend(&central);
+    out.extend(0x0605_4b50u32.to_le_bytes());
+    out.extend([0u8; 4]);
+    out.extend(count.to_le_bytes());
+    out.extend(count.to_le_bytes());
+    out.extend(u32::try_from(central.len()).unwrap().to_le_bytes());
+    out.extend(directory.to_le_bytes());
+    out.extend(0u16.to_le_bytes());
+    out
+}
+
 /// A live sandbox with vault `v` holding `archives` (name, bytes) as stored
 /// archives, listed by a cached inventory in a fresh data folder.
 pub struct Peeking {

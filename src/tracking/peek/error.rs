@@ -71,7 +71,7 @@ pub enum PeekError {
     Encrypted { name: String },
 
     #[error(
-        "{} is compressed with {method}, which defrost cannot unpack; only stored and deflate members are extracted",
+        "{} is compressed with {method}, which defrost cannot unpack (it unpacks stored, deflate, deflate64 and bzip2 members); retrieve the whole archive and open it with a tool that knows {method}",
         printable(name)
     )]
     UnsupportedMethod { name: String, method: String },

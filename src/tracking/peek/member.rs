@@ -14,7 +14,7 @@ use super::PeekError;
 use super::bytes::{FetchedPart, fetch_plan};
 use super::launch::{plan_retrieval, start};
 use crate::domain::range::{ByteRange, PlanKind};
-use crate::domain::zip::{Method, member_range};
+use crate::domain::zip::member_range;
 use crate::glacier::GlacierApi;
 use crate::store::{ListedMember, PeekPart, PlanArchive, PlanId, Store, VaultKey};
 use crate::tracking::download::WaitingJob;
@@ -110,7 +110,7 @@ pub fn check_restorable(listed: &ListedMember) -> Result<ByteRange, PeekError> {
     if member.encrypted {
         return Err(PeekError::Encrypted { name });
     }
-    if let Method::Other(_) = member.method {
+    if !extract::unpacks(member.method) {
         return Err(PeekError::UnsupportedMethod {
             name,
             method: member.method.label(),

@@ -8,6 +8,8 @@
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
 
+use bzip2::read::BzDecoder;
+use deflate64::Deflate64Decoder;
 use flate2::read::DeflateDecoder;
 
 use super::MemberRequest;
@@ -25,6 +27,18 @@ pub struct Extracted {
 }
 
 const COPY_BUFFER: usize = 256 * 1024;
+
+/// The zip method numbers of Deflate64 and bzip2.
+const DEFLATE64: u16 = 9;
+const BZIP2: u16 = 12;
+
+/// Whether a member packed with `method` can be unpacked here.
+pub(super) fn unpacks(method: Method) -> bool {
+    matches!(
+        method,
+        Method::Stored | Method::Deflated | Method::Other(DEFLATE64 | BZIP2)
+    )
+}
 
 pub(super) fn extract(
     span_file: &std::path::Path,
@@ -73,6 +87,8 @@ pub(super) fn extract(
     let mut out = folder.open_file(&temporary, Access::Replace)?;
     let written = match member.method {
         Method::Deflated => copy_counted(DeflateDecoder::new(compressed), &mut out),
+        Method::Other(DEFLATE64) => copy_counted(Deflate64Decoder::new(compressed), &mut out),
+        Method::Other(BZIP2) => copy_counted(BzDecoder::new(compressed), &mut out),
         _ => copy_counted(compressed, &mut out),
     };
     let checked = written
