@@ -121,9 +121,8 @@ pub struct MemberAsk {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Restoring {
     pub request: RequestId,
-    pub archive: ArchiveRow,
+    pub ask: MemberAsk,
     pub member: ListedMember,
-    pub to: PathBuf,
 }
 
 /// Where a member's restore stands, as the screen says it.

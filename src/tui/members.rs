@@ -31,6 +31,8 @@ pub struct Zips {
     pub asking: Option<Asking>,
     /// The member's restore asked of the engine, waiting for its answer.
     pub restoring: Option<Restoring>,
+    /// Retrievals started from here, taken further once they are ready.
+    pub carry_on: Vec<CarryOn>,
     /// The folder chosen for each member whose restore was started, by
     /// archive id and member number, for the key pressed again later.
     pub restore_to: std::collections::HashMap<(String, u32), PathBuf>,
@@ -56,7 +58,25 @@ pub struct Listing {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Asking {
     pub request: RequestId,
-    pub archive: ArchiveRow,
+    pub ask: PeekAsk,
+}
+
+/// A peek or a member's restore whose retrieval was started from the screen:
+/// once its plan is ready, the screen takes it further by itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CarryOn {
+    pub plan: PlanId,
+    pub step: ZipStep,
+}
+
+/// What to ask the engine again once the plan is ready.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ZipStep {
+    Peek(PeekAsk),
+    Member {
+        ask: MemberAsk,
+        member: ListedMember,
+    },
 }
 
 /// One archive's members, a folder at a time.

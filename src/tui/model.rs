@@ -381,6 +381,11 @@ impl Model {
         self.vaults.get(self.vault_cursor)
     }
 
+    /// Whether the archives pane shows `vault`'s archives.
+    pub fn shows_vault(&self, vault: &VaultKey) -> bool {
+        (self.archives.snapshot.as_ref()).is_some_and(|snapshot| &snapshot.vault.key == vault)
+    }
+
     pub fn tell(&mut self, severity: Severity, text: impl Into<String>) {
         self.status = Some(StatusMessage {
             severity,

@@ -127,6 +127,7 @@ pub(super) fn jobs_loaded(model: &mut Model, result: Result<Journal, String>) ->
     model.jobs.batches = journal.batches;
     rows::keep_cursor(model, selected);
     model.jobs.last_sync = Some(model.now);
+    cmds.extend(super::carry_on::due(model));
     cmds
 }
 

@@ -9,13 +9,14 @@ use std::path::PathBuf;
 
 use super::super::keymap::Action;
 use super::super::member_restore::{MemberAsk, MemberDialog, MemberView, Restoring};
+use super::super::members::{ZipCmd, ZipStep};
 use super::super::model::{Dialog, Model, Severity};
 use super::super::msg::{Cmd, RequestId};
 use super::{close_dialog, refuse_read_only};
 use crate::domain::job_params::Tier;
 use crate::domain::range::PlanKind;
 use crate::domain::zip::member_range;
-use crate::store::{ArchiveRow, ListedMember};
+use crate::store::{ListedMember, PlanId};
 use crate::text::printable;
 
 /// The restore key on the member under the cursor.
@@ -28,58 +29,44 @@ pub(super) fn restore_key(model: &mut Model) -> Vec<Cmd> {
         return Vec::new();
     };
     let archive = view.archive.clone();
+    // The members are those of an archive of the vault shown.
+    let Some(vault) = (model.archives.snapshot.as_ref()).map(|shown| shown.vault.key.clone())
+    else {
+        return Vec::new();
+    };
     if model.session.read_only {
         return refuse_read_only(model, "restoring a member retrieves its bytes");
     }
     let key = (archive.archive_id.clone(), listed.position);
     let to = (model.zips.restore_to.get(&key).cloned())
         .unwrap_or_else(|| model.session.download_dir.clone());
-    ask(
-        model,
+    let ask = MemberAsk {
+        vault,
         archive,
-        listed,
+        position: listed.position,
+        plan: PlanKind::Split,
+        tier: Tier::Standard,
         to,
-        (PlanKind::Split, Tier::Standard),
-        false,
-    )
+        launch: false,
+    };
+    send(model, ask, listed)
 }
 
-fn ask(
-    model: &mut Model,
-    archive: ArchiveRow,
-    member: ListedMember,
-    to: PathBuf,
-    (plan, tier): (PlanKind, Tier),
-    launch: bool,
-) -> Vec<Cmd> {
-    let Some(vault) = model.selected_vault().map(|vault| vault.key.clone()) else {
-        return Vec::new();
-    };
+/// Asks the engine to take the member's restore further, and waits for its
+/// answer.
+pub(super) fn send(model: &mut Model, ask: MemberAsk, member: ListedMember) -> Vec<Cmd> {
     let request = model.request();
-    let doing = if launch { "starting" } else { "looking at" };
+    let doing = if ask.launch { "starting" } else { "looking at" };
     model.tell(
         Severity::Info,
         format!("{doing} the restore of {}…", printable(&member.member.name)),
     );
-    let position = member.position;
     model.zips.restoring = Some(Restoring {
         request,
-        archive: archive.clone(),
+        ask: ask.clone(),
         member,
-        to: to.clone(),
     });
-    vec![Cmd::Zip(super::super::members::ZipCmd::RestoreMember {
-        request,
-        ask: MemberAsk {
-            vault,
-            archive,
-            position,
-            plan,
-            tier,
-            to,
-            launch,
-        },
-    })]
+    vec![Cmd::Zip(ZipCmd::RestoreMember { request, ask })]
 }
 
 /// The engine's answer about a member's restore.
@@ -92,7 +79,6 @@ pub(super) fn answered(
         return Vec::new();
     };
     let name = printable(&restoring.member.member.name);
-    let again = model.config.keymap.label(Action::Download);
     let view = match result {
         Ok(view) => view,
         Err(problem) => {
@@ -103,9 +89,10 @@ pub(super) fn answered(
     match view {
         MemberView::ToPay => open_dialog(model, restoring),
         MemberView::Started { plan, reused } => {
-            let folder = printable(&restoring.to.display().to_string());
-            let key = (restoring.archive.archive_id, restoring.member.position);
-            model.zips.restore_to.insert(key, restoring.to);
+            let Restoring { ask, member, .. } = restoring;
+            let folder = printable(&ask.to.display().to_string());
+            let key = (ask.archive.archive_id.clone(), member.position);
+            model.zips.restore_to.insert(key, ask.to.clone());
             let reuse = if reused > 0 {
                 format!(" ({reused} job(s) already under way reused)")
             } else {
@@ -114,9 +101,10 @@ pub(super) fn answered(
             model.tell(
                 Severity::Good,
                 format!(
-                    "started plan {plan} to restore {name} into {folder}{reuse}; {again} on it again once ready"
+                    "started plan {plan} to restore {name} into {folder}{reuse}; it goes on by itself once ready"
                 ),
             );
+            carry_on(model, plan, ask, member);
             super::jobs::sync_all(model)
         }
         MemberView::Waiting {
@@ -124,9 +112,12 @@ pub(super) fn answered(
             ready_by,
             stuck,
         } => {
+            if stuck.is_none() {
+                carry_on(model, plan, restoring.ask, restoring.member);
+            }
             let waiting = super::peek::Waiting {
                 what: format!("the restore of {name}"),
-                again: format!("press {again} on the member again then"),
+                again: "it goes on by itself then".to_owned(),
             };
             waiting.tell(model, plan, ready_by, stuck);
             Vec::new()
@@ -149,14 +140,21 @@ pub(super) fn answered(
     }
 }
 
+/// Once `plan` is ready, the restore is asked for again, without paying.
+fn carry_on(model: &mut Model, plan: PlanId, ask: MemberAsk, member: ListedMember) {
+    let ask = MemberAsk {
+        launch: false,
+        ..ask
+    };
+    super::carry_on::remember(model, plan, ZipStep::Member { ask, member });
+}
+
 /// Nothing retrieves the member's span yet: the dialog asks before paying.
 fn open_dialog(model: &mut Model, restoring: Restoring) -> Vec<Cmd> {
-    let Restoring {
-        archive,
-        member,
-        to,
-        ..
-    } = restoring;
+    let Restoring { ask, member, .. } = restoring;
+    let MemberAsk {
+        vault, archive, to, ..
+    } = ask;
     let want = member_range(&member.member, member.span_end).filter(|want| want.end < archive.size);
     let Some(want) = want else {
         model.tell(
@@ -166,9 +164,6 @@ fn open_dialog(model: &mut Model, restoring: Restoring) -> Vec<Cmd> {
                 printable(&member.member.name)
             ),
         );
-        return Vec::new();
-    };
-    let Some(vault) = model.selected_vault().map(|vault| vault.key.clone()) else {
         return Vec::new();
     };
     let folder = to.display().to_string();
@@ -199,9 +194,16 @@ pub(super) fn dialog_action(model: &mut Model, action: Action) -> Vec<Cmd> {
             let Some(Dialog::MemberRestore(dialog)) = model.dialog.take() else {
                 return Vec::new();
             };
-            let to = PathBuf::from(dialog.folder.trim());
-            let choice = (dialog.chosen, dialog.tier);
-            ask(model, dialog.archive, dialog.member, to, choice, true)
+            let ask = MemberAsk {
+                vault: dialog.vault,
+                archive: dialog.archive,
+                position: dialog.member.position,
+                plan: dialog.chosen,
+                tier: dialog.tier,
+                to: PathBuf::from(dialog.folder.trim()),
+                launch: true,
+            };
+            send(model, ask, dialog.member)
         }
         Action::Back => close_dialog(model),
         _ => Vec::new(),

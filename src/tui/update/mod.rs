@@ -5,6 +5,7 @@
 
 mod archives;
 mod batch;
+mod carry_on;
 mod dialogs;
 mod drain;
 mod jobs;

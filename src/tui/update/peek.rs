@@ -7,7 +7,7 @@
 use time::OffsetDateTime;
 
 use super::super::keymap::Action;
-use super::super::members::{Asking, PeekAsk, PeekDialog, PeekView, ZipCmd};
+use super::super::members::{Asking, PeekAsk, PeekDialog, PeekView, ZipCmd, ZipStep};
 use super::super::model::{Dialog, Model, Severity};
 use super::super::msg::{Cmd, RequestId};
 use super::members::{load_listed, open_members};
@@ -87,25 +87,28 @@ fn ask(model: &mut Model, archive: ArchiveRow, tier: Tier, launch: bool) -> Vec<
     let Some(vault) = model.selected_vault().map(|vault| vault.key.clone()) else {
         return Vec::new();
     };
+    let ask = PeekAsk {
+        vault,
+        archive,
+        tier,
+        launch,
+    };
+    send(model, ask)
+}
+
+/// Asks the engine to take the peek further, and waits for its answer.
+pub(super) fn send(model: &mut Model, ask: PeekAsk) -> Vec<Cmd> {
     let request = model.request();
-    model.zips.asking = Some(Asking {
-        request,
-        archive: archive.clone(),
-    });
-    let doing = if launch { "starting" } else { "looking at" };
+    let doing = if ask.launch { "starting" } else { "looking at" };
     model.tell(
         Severity::Info,
-        format!("{doing} the peek of {}…", printable(&archive.name)),
+        format!("{doing} the peek of {}…", printable(&ask.archive.name)),
     );
-    vec![Cmd::Zip(ZipCmd::Peek {
+    model.zips.asking = Some(Asking {
         request,
-        ask: PeekAsk {
-            vault,
-            archive,
-            tier,
-            launch,
-        },
-    })]
+        ask: ask.clone(),
+    });
+    vec![Cmd::Zip(ZipCmd::Peek { request, ask })]
 }
 
 pub(super) fn peeked(
@@ -120,10 +123,9 @@ pub(super) fn peeked(
     else {
         return Vec::new();
     };
-    let archive = asking.archive;
+    let ask = asking.ask;
+    let archive = ask.archive.clone();
     let name = printable(&archive.name);
-    let keys = &model.config.keymap;
-    let again = keys.label(Action::Peek);
     let view = match result {
         Ok(view) => view,
         Err(problem) => {
@@ -137,12 +139,19 @@ pub(super) fn peeked(
                 Severity::Good,
                 format!("{name} is a zip of {members} members; its listing is kept"),
             );
-            let mut cmds = load_listed(model);
+            // Its plans were downloaded into the peek folder: their rows say so.
+            let mut cmds = super::jobs::sync_all(model);
+            // Taken on by itself, the peek may end while another vault is
+            // shown or a dialog is open: then only the message says so.
+            if !model.shows_vault(&ask.vault) {
+                return cmds;
+            }
+            cmds.extend(load_listed(model));
             model.zips.listed.ids.insert(archive.archive_id.clone());
             model.zips.listed.positions.insert(archive.position);
-            cmds.extend(open_members(model, archive));
-            // Its plans were downloaded into the peek folder: their rows say so.
-            cmds.extend(super::jobs::sync_all(model));
+            if model.dialog.is_none() {
+                cmds.extend(open_members(model, archive));
+            }
             cmds
         }
         PeekView::NotZip { reason } => {
@@ -160,11 +169,16 @@ pub(super) fn peeked(
             started: None,
             ..
         } => {
-            let Some(vault) = model.selected_vault().map(|vault| vault.key.clone()) else {
+            if model.dialog.is_some() {
+                let again = model.config.keymap.label(Action::Peek);
+                model.tell(
+                    Severity::Info,
+                    format!("the peek of {name} needs another range; press {again} on it to see its cost"),
+                );
                 return Vec::new();
-            };
+            }
             let mut dialog = PeekDialog {
-                vault,
+                vault: ask.vault.clone(),
                 archive,
                 range,
                 bytes,
@@ -193,9 +207,10 @@ pub(super) fn peeked(
             model.tell(
                 Severity::Good,
                 format!(
-                    "started plan {plan} to peek into {name}{reuse}; press {again} on it again once the jobs pane says it is ready"
+                    "started plan {plan} to peek into {name}{reuse}; it goes on by itself once ready"
                 ),
             );
+            super::carry_on::remember(model, plan, ZipStep::Peek(ask));
             super::jobs::sync_all(model)
         }
         PeekView::Waiting {
@@ -204,9 +219,12 @@ pub(super) fn peeked(
             stuck,
             ..
         } => {
+            if stuck.is_none() {
+                super::carry_on::remember(model, plan, ZipStep::Peek(ask));
+            }
             let waiting = Waiting {
                 what: format!("the peek of {name}"),
-                again: format!("press {again} on it again then"),
+                again: "it goes on by itself then".to_owned(),
             };
             waiting.tell(model, plan, ready_by, stuck);
             Vec::new()

@@ -105,11 +105,10 @@ pub fn dialog(frame: &mut Frame, model: &Model, dialog: &MemberDialog, screen: R
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
         format!(
-            "{} tier · {} plan · {} starts it · {} again once it is ready · {} leaves it",
+            "{} tier · {} plan · {} starts it, and it goes on by itself once ready · {} leaves it",
             key_label(model, Action::Up),
             key_label(model, Action::Left),
             key_label(model, Action::Open),
-            (model.config.keymap).label_in(crate::tui::context::Context::Members, Action::Download),
             key_label(model, Action::Back)
         ),
         theme.text(theme.warning).add_modifier(Modifier::BOLD),

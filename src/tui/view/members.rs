@@ -213,10 +213,9 @@ pub fn peek(frame: &mut Frame, model: &Model, dialog: &PeekDialog, screen: Rect)
         Line::from(""),
         Line::from(Span::styled(
             format!(
-                "{} tier · {} starts it · {} again once it is ready · {} leaves it",
+                "{} tier · {} starts it, and it goes on by itself once ready · {} leaves it",
                 key_label(model, Action::Up),
                 key_label(model, Action::Open),
-                (model.config.keymap).label_in(Context::Archives, Action::Peek),
                 key_label(model, Action::Back)
             ),
             theme.text(theme.warning).add_modifier(Modifier::BOLD),

@@ -115,10 +115,10 @@ fn the_dialog_chooses_plan_and_tier_takes_a_folder_and_enter_starts_it() {
         text.contains("plan P7") && text.contains("restores/out"),
         "{text}"
     );
-    assert!(text.ends_with("d on it again once ready"), "{text}");
+    assert!(text.ends_with("it goes on by itself once ready"), "{text}");
     assert!(!cmds.is_empty(), "the jobs pane is asked to show the plan");
 
-    // The same key later asks where it stands, into the folder chosen.
+    // The same key asks where it stands any time, into the folder chosen.
     let (_, again) = asked(&update(&mut model, key(KeyCode::Char('d')), NOW));
     assert!(!again.launch);
     assert_eq!(again.to, PathBuf::from("restores/out"));

@@ -3,6 +3,7 @@
 //! the jobs pane's rows of plans.
 
 mod batch;
+mod carry_on;
 mod context_scenarios;
 mod contexts;
 mod drain;
