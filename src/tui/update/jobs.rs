@@ -192,6 +192,11 @@ fn announce_if_finished(model: &mut Model, entry: &JournalEntry) -> Vec<Cmd> {
     if before != Some(JobStatus::InProgress) || job.status == JobStatus::InProgress {
         return Vec::new();
     }
+    // A zip's retrieval goes on by itself: the key to download is not its.
+    let carried_on = |plan| (model.zips.carry_on.iter()).any(|waiting| Some(waiting.plan) == plan);
+    if job.status == JobStatus::Succeeded && carried_on(entry.plan) {
+        return Vec::new();
+    }
     let mut cmds = Vec::new();
     let what = match job.status {
         JobStatus::Succeeded if job.kind == JobKind::InventoryRetrieval => {

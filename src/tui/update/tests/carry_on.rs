@@ -97,6 +97,8 @@ fn a_started_peek_is_asked_for_again_once_its_plan_is_ready_and_only_then() {
 #[test]
 fn nothing_goes_on_while_a_dialog_is_open_and_an_expired_plan_is_let_go() {
     let mut model = peek_started();
+    let running = plans_loaded(vec![plan_four(JobStatus::InProgress)]);
+    update(&mut model, running, NOW);
     update(&mut model, key(KeyCode::Char('r')), NOW);
     assert!(model.dialog.is_some(), "the planner is open");
     let cmds = update(
@@ -105,6 +107,13 @@ fn nothing_goes_on_while_a_dialog_is_open_and_an_expired_plan_is_let_go() {
         NOW,
     );
     assert!(peeks_asked(&cmds).is_empty(), "{cmds:?}");
+    // Ready, it is not offered for downloading: it goes on by itself.
+    let said = model.status.as_ref().map(|status| status.text.clone());
+    assert!(
+        said.as_ref()
+            .is_none_or(|text| !text.contains("to download it")),
+        "{said:?}"
+    );
     assert_eq!(model.zips.carry_on.len(), 1, "it waits for the dialog");
 
     update(&mut model, key(KeyCode::Esc), NOW);
