@@ -1,7 +1,8 @@
 //! A copy S3 completed just before the process was killed, before the journal
 //! could say so: the next run finds the object carrying the archive's tree
 //! hash where ListParts no longer knows the upload, journals it as copied, and
-//! neither sends a part nor starts a job for it again.
+//! neither sends a part nor starts a job for it again; also when the job's
+//! output window closed meanwhile, where the job would otherwise be renewed.
 
 mod cli_live;
 mod common;
@@ -10,9 +11,12 @@ mod migrate_support;
 mod restore_support;
 mod s3_behaviour;
 
-use migrate_support::{Migration, stderr};
+use std::time::Duration;
+
+use migrate_support::{Migration, SPEEDUP, stderr};
 use restore_support::json_lines;
 use serde_json::json;
+use time::OffsetDateTime;
 
 const MIB: u64 = 1 << 20;
 
@@ -43,13 +47,43 @@ fn forget_completion(migration: &Migration, archive_id: &str) {
     );
 }
 
+/// Closes the output window of every job the sandbox holds, as a day
+/// passing would.
+fn expire_every_job(migration: &Migration) {
+    let window = Duration::from_secs(24 * 3600) / SPEEDUP;
+    let completed = OffsetDateTime::now_utc() - window - Duration::from_secs(60);
+    let sandbox = &migration.setup.live.sandbox;
+    let changed = (sandbox.shared)
+        .change(OffsetDateTime::now_utc(), |state| {
+            let jobs = state
+                .vaults
+                .values_mut()
+                .flat_map(|vault| vault.jobs.values_mut());
+            Ok(jobs.map(|job| job.completes_at = completed).count())
+        })
+        .expect("the sandbox takes the change");
+    assert!(changed > 0, "the sandbox holds the jobs");
+}
+
 #[test]
 fn an_object_completed_before_the_journal_knew_is_not_copied_again() {
+    lost_completion_is_found(false);
+}
+
+#[test]
+fn an_object_completed_before_the_journal_knew_is_not_renewed_once_its_window_closed() {
+    lost_completion_is_found(true);
+}
+
+fn lost_completion_is_found(window_closed: bool) {
     let migration = Migration::sized(&[("disks/a.img", 17 * MIB + 5), ("notes.txt", 900)]);
     let first = migration.migrate();
     assert!(first.status.success(), "{}", stderr(&first));
     let archive_id = migration.setup.archives[0].1.clone();
     forget_completion(&migration, &archive_id);
+    if window_closed {
+        expire_every_job(&migration);
+    }
     let jobs_before = migration.setup.jobs_started();
 
     // Any part sent or upload started from now on is refused, and so seen.

@@ -24,6 +24,19 @@ pub trait Delivery {
         item: &BatchItem,
         now: OffsetDateTime,
     ) -> impl Future<Output = Result<Option<BatchEvent>, BatchError>>;
+
+    /// Whether the archive reached where the batch sends it though the
+    /// journal does not say so (the process was killed between the two):
+    /// then the event that says so, asked before an expired job is renewed,
+    /// so that nothing is paid for twice. By default, never.
+    fn delivered_already(
+        &self,
+        store: &mut Store,
+        item: &BatchItem,
+    ) -> impl Future<Output = Result<Option<BatchEvent>, BatchError>> {
+        let _ = (store, item);
+        async { Ok(None) }
+    }
 }
 
 /// Downloads into the batch's folder, verified, as `defrost download` does.

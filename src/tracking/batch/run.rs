@@ -20,7 +20,7 @@ use super::jitter::Jitter;
 use super::round::{Round, SortBy, sort};
 use super::step::{BatchContext, Started, item_name, start_item};
 use super::{BatchCounts, BatchError, BatchEvent, pace_for};
-use crate::domain::batch::{PaceDecision, PaceLimits, Pacer};
+use crate::domain::batch::{PaceDecision, PaceLimits, Pacer, StartWhy};
 use crate::glacier::GlacierApi;
 use crate::store::{BatchEntry, BatchId, BatchItem, PlanId, Store, StoreError};
 use crate::tracking::sync_vault_jobs;
@@ -125,7 +125,7 @@ pub async fn run_batch_to<G: GlacierApi, D: Delivery>(
                 .start_some(
                     api,
                     store,
-                    &context,
+                    (&context, delivery),
                     (id, &mut items.items),
                     &round,
                     &mut on_event,
@@ -296,11 +296,11 @@ impl RunState {
 
     /// Starts as many of the round's archives as the pace allows (at most
     /// `STARTS_PER_ROUND`); when the next start may go, if the pace holds it.
-    async fn start_some<G: GlacierApi>(
+    async fn start_some<G: GlacierApi, D: Delivery>(
         &mut self,
         api: &G,
         store: &mut Store,
-        context: &BatchContext<'_>,
+        (context, delivery): (&BatchContext<'_>, &D),
         (id, items): (BatchId, &mut [BatchItem]),
         round: &Round,
         on_event: &mut impl FnMut(&BatchEvent, &BatchCounts),
@@ -309,6 +309,16 @@ impl RunState {
         let mut started = 0;
         let round_ends = OffsetDateTime::now_utc() + STARTING_PER_ROUND;
         for &(index, why) in round.starts.iter().take(STARTS_PER_ROUND) {
+            let item = &items[index];
+            // An output that expired may have been delivered before the
+            // journal could say so: then its job is not paid for again.
+            if why == StartWhy::Renewal
+                && let Some(event) = delivery.delivered_already(store, item).await?
+            {
+                refresh(store, id, items, index)?;
+                on_event(&event, &round.counts);
+                continue;
+            }
             let item = &items[index];
             let size = item.size.unwrap_or(0);
             let now = match self.wait_for_pace(size, in_flight, round_ends).await {

@@ -236,15 +236,7 @@ async fn open_upload<S: ObjectStore>(
             Err(S3Error::NoSuchUpload { .. }) => {
                 // Completed, or aborted: an object carrying this archive's
                 // tree hash says completed, and nothing is paid for again.
-                if let Some(facts) = s3.head_object(&upload.key).await?
-                    && recorded_tree_hash(&facts.metadata) == Some(job.tree_hash)
-                {
-                    store.record_upload_completed(
-                        upload.id,
-                        facts.etag.as_deref().unwrap_or(""),
-                        facts.checksum_sha256.as_deref().unwrap_or(""),
-                        OffsetDateTime::now_utc(),
-                    )?;
+                if completed_unjournaled(s3, store, upload, job.tree_hash).await? {
                     return Ok(Opened::Completed);
                 }
                 store.restart_upload(upload.id)?;
@@ -257,6 +249,36 @@ async fn open_upload<S: ObjectStore>(
         .await?;
     store.record_upload_id(upload.id, &id)?;
     Ok(Opened::Going(id, Vec::new()))
+}
+
+/// Whether S3 completed `upload` before the journal could say so (the
+/// process was killed in between): an object at its key carrying the
+/// archive's tree hash, which only a completed copy of this archive has. Such
+/// an upload is journaled as completed. Only an upload S3 was asked to create
+/// can have been completed; one the journal holds completed is not asked
+/// about.
+pub async fn completed_unjournaled<S: ObjectStore>(
+    s3: &S,
+    store: &mut Store,
+    upload: &UploadEntry,
+    tree_hash: TreeHash,
+) -> Result<bool, MigrateError> {
+    if upload.upload_id.is_none() || upload.completed.is_some() {
+        return Ok(false);
+    }
+    let Some(facts) = s3.head_object(&upload.key).await? else {
+        return Ok(false);
+    };
+    if recorded_tree_hash(&facts.metadata) != Some(tree_hash) {
+        return Ok(false);
+    }
+    store.record_upload_completed(
+        upload.id,
+        facts.etag.as_deref().unwrap_or(""),
+        facts.checksum_sha256.as_deref().unwrap_or(""),
+        OffsetDateTime::now_utc(),
+    )?;
+    Ok(true)
 }
 
 /// Sends a part, again while S3 fails for a passing reason.

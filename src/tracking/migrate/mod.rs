@@ -13,7 +13,9 @@ mod resume;
 mod run;
 
 pub use abort::{Aborted, abort_unfinished_uploads};
-pub use copy::{Copied, CopyJob, CopySettings, LARGEST_PART_IN_MEMORY, copy_archive};
+pub use copy::{
+    Copied, CopyJob, CopySettings, LARGEST_PART_IN_MEMORY, completed_unjournaled, copy_archive,
+};
 pub use prepare::{
     InBucket, MigrationRequest, Notices, PreparedMigration, prepare_migration, record_migration,
 };

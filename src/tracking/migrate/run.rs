@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 use time::OffsetDateTime;
 
-use super::{CopyJob, CopySettings, MigrateError, copy_archive};
+use super::{CopyJob, CopySettings, MigrateError, completed_unjournaled, copy_archive};
 use crate::domain::migrate::StorageClass;
 use crate::glacier::GlacierApi;
 use crate::s3::ObjectStore;
@@ -64,12 +64,34 @@ impl<S: ObjectStore> Delivery for IntoBucket<'_, S> {
         let copied = copy_archive(api, self.s3, store, upload, &job)
             .await
             .map_err(failed)?;
-        Ok(Some(BatchEvent::Downloaded {
-            plan: item.plan,
-            name: crate::text::printable(item.name.as_deref().unwrap_or(&item.archive_id)),
-            path: PathBuf::from(format!("s3://{}/{}", copied.bucket, copied.key)),
-            bytes: copied.bytes,
-        }))
+        Ok(Some(copied_event(item, &copied.bucket, &copied.key)))
+    }
+
+    async fn delivered_already(
+        &self,
+        store: &mut Store,
+        item: &BatchItem,
+    ) -> Result<Option<BatchEvent>, BatchError> {
+        let Some(upload) = store.upload_of_plan(item.plan)? else {
+            return Ok(None);
+        };
+        let Some(tree_hash) = item.tree_hash.as_deref().and_then(|text| text.parse().ok()) else {
+            return Ok(None);
+        };
+        let completed = completed_unjournaled(self.s3, store, &upload, tree_hash)
+            .await
+            .map_err(|err| BatchError::Delivery(Box::new(err)))?;
+        Ok(completed.then(|| copied_event(item, &upload.bucket, &upload.key)))
+    }
+}
+
+/// The event of an archive copied to `s3://bucket/key`.
+fn copied_event(item: &BatchItem, bucket: &str, key: &str) -> BatchEvent {
+    BatchEvent::Downloaded {
+        plan: item.plan,
+        name: crate::text::printable(item.name.as_deref().unwrap_or(&item.archive_id)),
+        path: PathBuf::from(format!("s3://{bucket}/{key}")),
+        bytes: item.size.unwrap_or(0),
     }
 }
 
