@@ -101,7 +101,7 @@ pub fn run(global: &GlobalOpts, args: DrainArgs) -> anyhow::Result<()> {
             args.account.as_deref().filter(|account| *account != "-"),
             global.region.as_deref(),
         )?;
-        let (_, snapshot) = open_snapshot(&store, &cached, None)?;
+        let (info, snapshot) = open_snapshot(&store, &cached, None)?;
         let prices = PriceTable::published().context("the published prices")?;
         let request = DrainRequest {
             vault: key.clone(),
@@ -109,7 +109,8 @@ pub fn run(global: &GlobalOpts, args: DrainArgs) -> anyhow::Result<()> {
             made_by: crate::tracking::started_by_here(),
         };
         let now = OffsetDateTime::now_utc();
-        let prepared = prepare_drain(&store, &snapshot, request, prices.storage.as_ref(), now)?;
+        let inventory = (&info, &snapshot);
+        let prepared = prepare_drain(&store, inventory, request, prices.storage.as_ref(), now)?;
         drop(snapshot);
         let json = args.output.json;
         if !(json && args.yes) {

@@ -171,6 +171,7 @@ pub fn outcome(prepared: &PreparedDrain, outcome: &DrainOutcome, report: &Path, 
             "deleted_bytes": outcome.deleted_bytes,
             "already_gone": outcome.gone,
             "kept": prepared.summary.kept.archives,
+            "kept_bytes": prepared.summary.kept.bytes,
             "report": report.display().to_string(),
         });
         if let Ok(line) = terminal_json(&value) {

@@ -14,9 +14,9 @@ use time::format_description::well_known::Rfc3339;
 use super::DrainError;
 use crate::domain::cost::StoragePrice;
 use crate::domain::drain::{
-    DrainArchive, DrainScope, DrainStep, DrainSummary, ProofKind, drain_step, summarize,
+    DrainArchive, DrainScope, DrainStep, DrainSummary, ProofKind, Tally, drain_step, summarize,
 };
-use crate::store::{ArchiveRow, DeletionProof, Snapshot, Store, VaultKey};
+use crate::store::{ArchiveRow, DeletionProof, Snapshot, SnapshotInfo, Store, VaultKey};
 
 /// What the user asked to drain.
 #[derive(Debug, Clone)]
@@ -63,7 +63,7 @@ const ROWS_AT_ONCE: usize = 10_000;
 /// journal's proofs and deletions.
 pub fn prepare_drain(
     store: &Store,
-    snapshot: &Snapshot,
+    (info, snapshot): (&SnapshotInfo, &Snapshot),
     request: DrainRequest,
     storage: Option<&StoragePrice>,
     now: OffsetDateTime,
@@ -143,12 +143,19 @@ pub fn prepare_drain(
     }
     let mut summary = summarize(request.scope, &judged, storage, now);
     // Archives the inventory lists that were not read (no proof of any kind)
-    // are kept.
-    let unread = snapshot
-        .archive_count()
-        .saturating_sub(summary.listed.archives);
-    summary.listed.archives += unread;
-    summary.kept.archives += unread;
+    // are kept; the inventory's totals give their count and bytes.
+    let unread = Tally {
+        archives: snapshot
+            .archive_count()
+            .saturating_sub(summary.listed.archives),
+        bytes: u64::try_from(info.total_size)
+            .unwrap_or(u64::MAX)
+            .saturating_sub(summary.listed.bytes),
+    };
+    for tally in [&mut summary.listed, &mut summary.kept] {
+        tally.archives += unread.archives;
+        tally.bytes = tally.bytes.saturating_add(unread.bytes);
+    }
     Ok(PreparedDrain {
         request,
         items,

@@ -44,7 +44,8 @@ pub fn prepare(
         made_by: started_by_here(),
     };
     let now = OffsetDateTime::now_utc();
-    let prepared = prepare_drain(&store, &snapshot, request, prices.storage.as_ref(), now)
+    let inventory = (&info, &snapshot);
+    let prepared = prepare_drain(&store, inventory, request, prices.storage.as_ref(), now)
         .map_err(|err| words.error(&err))?;
     Ok(Draining(Arc::new(prepared)))
 }
