@@ -16,7 +16,7 @@ use super::{close_dialog, refuse_read_only};
 use crate::domain::job_params::Tier;
 use crate::domain::range::PlanKind;
 use crate::domain::zip::member_range;
-use crate::store::{ListedMember, PlanId};
+use crate::store::ListedMember;
 use crate::text::printable;
 
 /// The restore key on the member under the cursor.
@@ -93,33 +93,30 @@ pub(super) fn answered(
             let folder = printable(&ask.to.display().to_string());
             let key = (ask.archive.archive_id.clone(), member.position);
             model.zips.restore_to.insert(key, ask.to.clone());
-            let reuse = if reused > 0 {
-                format!(" ({reused} job(s) already under way reused)")
-            } else {
-                String::new()
-            };
-            model.tell(
-                Severity::Good,
-                format!(
-                    "started plan {plan} to restore {name} into {folder}{reuse}; it goes on by itself once ready"
-                ),
-            );
-            carry_on(model, plan, ask, member);
-            super::jobs::sync_all(model)
+            let what = format!("restore {name} into {folder}");
+            super::carry_on::started(
+                model,
+                (plan, reused),
+                &what,
+                ZipStep::Member { ask, member },
+            )
         }
         MemberView::Waiting {
             plan,
             ready_by,
             stuck,
         } => {
-            if stuck.is_none() {
-                carry_on(model, plan, restoring.ask, restoring.member);
-            }
-            let waiting = super::peek::Waiting {
-                what: format!("the restore of {name}"),
-                again: "it goes on by itself then".to_owned(),
+            let what = format!("the restore of {name}");
+            let step = ZipStep::Member {
+                ask: restoring.ask,
+                member: restoring.member,
             };
-            waiting.tell(model, plan, ready_by, stuck);
+            let waiting = super::carry_on::Waiting {
+                plan,
+                ready_by,
+                stuck,
+            };
+            super::carry_on::waiting(model, waiting, &what, step);
             Vec::new()
         }
         MemberView::Restored {
@@ -138,15 +135,6 @@ pub(super) fn answered(
             super::jobs::sync_all(model)
         }
     }
-}
-
-/// Once `plan` is ready, the restore is asked for again, without paying.
-fn carry_on(model: &mut Model, plan: PlanId, ask: MemberAsk, member: ListedMember) {
-    let ask = MemberAsk {
-        launch: false,
-        ..ask
-    };
-    super::carry_on::remember(model, plan, ZipStep::Member { ask, member });
 }
 
 /// Nothing retrieves the member's span yet: the dialog asks before paying.

@@ -4,8 +4,6 @@
 //! `tracking::peek::advance` in an effect. Once the jobs are ready the same
 //! key goes on: the bytes are downloaded and read, and the listing opens.
 
-use time::OffsetDateTime;
-
 use super::super::keymap::Action;
 use super::super::members::{Asking, PeekAsk, PeekDialog, PeekView, ZipCmd, ZipStep};
 use super::super::model::{Dialog, Model, Severity};
@@ -13,7 +11,7 @@ use super::super::msg::{Cmd, RequestId};
 use super::members::{load_listed, open_members};
 use super::{close_dialog, refuse_read_only};
 use crate::domain::job_params::Tier;
-use crate::store::{ArchiveRow, FolderEntryKind, PlanId};
+use crate::store::{ArchiveRow, FolderEntryKind};
 use crate::text::printable;
 
 /// The peek key in the archive table or the folder tree.
@@ -199,19 +197,8 @@ pub(super) fn peeked(
             reused,
             ..
         } => {
-            let reuse = if reused > 0 {
-                format!(" ({reused} job(s) already under way reused)")
-            } else {
-                String::new()
-            };
-            model.tell(
-                Severity::Good,
-                format!(
-                    "started plan {plan} to peek into {name}{reuse}; it goes on by itself once ready"
-                ),
-            );
-            super::carry_on::remember(model, plan, ZipStep::Peek(ask));
-            super::jobs::sync_all(model)
+            let what = format!("peek into {name}");
+            super::carry_on::started(model, (plan, reused), &what, ZipStep::Peek(ask))
         }
         PeekView::Waiting {
             plan,
@@ -219,62 +206,15 @@ pub(super) fn peeked(
             stuck,
             ..
         } => {
-            if stuck.is_none() {
-                super::carry_on::remember(model, plan, ZipStep::Peek(ask));
-            }
-            let waiting = Waiting {
-                what: format!("the peek of {name}"),
-                again: "it goes on by itself then".to_owned(),
+            let what = format!("the peek of {name}");
+            let waiting = super::carry_on::Waiting {
+                plan,
+                ready_by,
+                stuck,
             };
-            waiting.tell(model, plan, ready_by, stuck);
+            super::carry_on::waiting(model, waiting, &what, ZipStep::Peek(ask));
             Vec::new()
         }
-    }
-}
-
-/// A retrieval a zip's key waits for, in the status line.
-pub(super) struct Waiting {
-    /// "the peek of NAME".
-    pub what: String,
-    /// How to go on once it is ready.
-    pub again: String,
-}
-
-impl Waiting {
-    /// When the retrieval's last job should be ready, or why one never will
-    /// be and how to renew it.
-    pub fn tell(
-        self,
-        model: &mut Model,
-        plan: PlanId,
-        ready_by: Option<OffsetDateTime>,
-        stuck: Option<String>,
-    ) {
-        let Waiting { what, again } = self;
-        if let Some(why) = stuck {
-            let renew = model.config.keymap.label(Action::Renew);
-            model.tell(
-                Severity::Problem,
-                format!(
-                    "{what} waits for plan {plan}: {why}; renew the plan with {renew} in the jobs pane"
-                ),
-            );
-            return;
-        }
-        let when = ready_by
-            .filter(|at| *at > model.now)
-            .map(|at| {
-                let left = std::time::Duration::try_from(at - model.now).unwrap_or_default();
-                format!(
-                    ", typically ready in {}",
-                    super::super::view::format::span(left)
-                )
-            })
-            .unwrap_or_default();
-        model.tell(
-            Severity::Info,
-            format!("{what} waits for plan {plan}{when}; {again}"),
-        );
     }
 }
 

@@ -28,22 +28,39 @@ fn plan_four(status: JobStatus) -> PlanEntry {
     plan(4, Some(want), vec![job("J4", status, Some(want))])
 }
 
-/// A peek of the archive under the cursor, started as plan 4.
+/// A peek of the archive under the cursor, its cost shown and paid for with
+/// Enter, started as plan 4.
 fn peek_started() -> Model {
     let mut model = browsing_listed(120, 40, 10);
     let cmds = update(&mut model, key(KeyCode::Char('z')), NOW);
-    let [Cmd::Zip(ZipCmd::Peek { request, .. })] = cmds.as_slice() else {
-        panic!("{cmds:?}")
+    let request = only_peek(&cmds).0;
+    let tail = ByteRange::new(SPAN.0, SPAN.1).unwrap();
+    let to_pay = PeekView::Retrieval {
+        range: tail,
+        bytes: MIB,
+        jobs: 1,
+        first: true,
+        started: None,
+        reused: 0,
     };
+    answer(
+        &mut model,
+        ZipAnswer::Peeked {
+            request,
+            result: Ok(to_pay),
+        },
+    );
+    let cmds = update(&mut model, key(KeyCode::Enter), NOW);
+    let (request, paying) = only_peek(&cmds);
+    assert!(paying, "Enter in the dialog pays");
     let started = PeekView::Retrieval {
-        range: ByteRange::new(SPAN.0, SPAN.1).unwrap(),
+        range: tail,
         bytes: MIB,
         jobs: 1,
         first: true,
         started: Some(PlanId(4)),
         reused: 0,
     };
-    let request = *request;
     answer(
         &mut model,
         ZipAnswer::Peeked {
@@ -52,6 +69,14 @@ fn peek_started() -> Model {
         },
     );
     model
+}
+
+/// The one peek `cmds` ask for, and whether it pays.
+fn only_peek(cmds: &[Cmd]) -> (crate::tui::msg::RequestId, bool) {
+    match cmds {
+        [Cmd::Zip(ZipCmd::Peek { request, ask })] => (*request, ask.launch),
+        other => panic!("expected one peek, got {other:?}"),
+    }
 }
 
 fn peeks_asked(cmds: &[Cmd]) -> Vec<&crate::tui::members::PeekAsk> {
