@@ -255,3 +255,31 @@ pub fn browsing(width: u16, height: u16, total: u32) -> Model {
     update(&mut model, jobs_loaded(Vec::new()), NOW);
     model
 }
+
+/// The whole screen of `model` as text: a line per row, without the spaces
+/// at its end.
+pub fn screen(model: &Model) -> String {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    let mut terminal = Terminal::new(TestBackend::new(model.width, model.height)).unwrap();
+    terminal
+        .draw(|frame| super::view::draw(frame, model))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut text = String::new();
+    for y in 0..buffer.area.height {
+        let line: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol().to_owned())
+            .collect();
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text
+}
+
+/// `code` pressed without modifiers at [`NOW`], and what it asks for.
+pub fn press(model: &mut Model, code: crossterm::event::KeyCode) -> Vec<super::msg::Cmd> {
+    let key = crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE);
+    update(model, Msg::Key(key), NOW)
+}

@@ -2,42 +2,16 @@
 //! stored, its members as a folder tree with the selected member's span, and
 //! the peek dialog with its cost beside the whole archive's.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use crossterm::event::KeyCode;
 
 use crate::domain::range::{ByteRange, MIB};
 use crate::tui::member_restore::MemberView;
 use crate::tui::members::{PeekView, ZipAnswer, ZipCmd};
 use crate::tui::model::Model;
 use crate::tui::msg::{Cmd, Loaded, Msg};
-use crate::tui::testing::NOW;
+use crate::tui::testing::{NOW, press, screen};
 use crate::tui::testing_members::{browsing_listed, members};
 use crate::tui::update::update;
-use crate::tui::view::draw;
-
-fn screen(model: &Model) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(model.width, model.height)).unwrap();
-    terminal.draw(|frame| draw(frame, model)).unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut text = String::new();
-    for y in 0..buffer.area.height {
-        let line: String = (0..buffer.area.width)
-            .map(|x| buffer[(x, y)].symbol().to_owned())
-            .collect();
-        text.push_str(line.trim_end());
-        text.push('\n');
-    }
-    text
-}
-
-fn press(model: &mut Model, code: KeyCode) -> Vec<Cmd> {
-    update(
-        model,
-        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        NOW,
-    )
-}
 
 fn answer(model: &mut Model, answer: ZipAnswer) -> Vec<Cmd> {
     update(model, Msg::Loaded(Loaded::Zip(answer)), NOW)

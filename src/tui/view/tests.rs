@@ -1,42 +1,16 @@
 //! Whole-screen snapshots of every pane and dialog, drawn on ratatui's test
 //! backend with `now` fixed. A change to the screen shows up as a diff to review.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use crossterm::event::KeyCode;
 
 use crate::domain::job::JobStatus;
 use crate::domain::range::{ByteRange, MIB};
 use crate::glacier::RetrievalPolicy;
 use crate::store::{FolderEntry, FolderEntryKind};
-use crate::tui::model::{DownloadState, DownloadView, Model};
+use crate::tui::model::{DownloadState, DownloadView};
 use crate::tui::msg::{Cmd, Loaded, Msg};
 use crate::tui::testing::*;
 use crate::tui::update::update;
-use crate::tui::view::draw;
-
-fn screen(model: &Model) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(model.width, model.height)).unwrap();
-    terminal.draw(|frame| draw(frame, model)).unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut text = String::new();
-    for y in 0..buffer.area.height {
-        let line: String = (0..buffer.area.width)
-            .map(|x| buffer[(x, y)].symbol().to_owned())
-            .collect();
-        text.push_str(line.trim_end());
-        text.push('\n');
-    }
-    text
-}
-
-fn press(model: &mut Model, code: KeyCode) -> Vec<Cmd> {
-    update(
-        model,
-        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
-        NOW,
-    )
-}
 
 #[test]
 fn browsing_a_vault() {
