@@ -129,18 +129,12 @@ fn kept<T>(found: Vec<Option<T>>) -> Vec<T> {
 
 #[cfg(test)]
 mod tests {
-    use crate::store::Store;
-    use crate::store::snapshot::test_rows::{inventory_json, json_import_request};
+    use crate::store::snapshot::test_rows::{imported, inventory_json};
 
     #[test]
     fn many_ids_are_found_in_one_pass_in_the_order_asked() {
         let json = inventory_json(50, |n| format!("file{n}.jpg"));
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(dir.path()).unwrap();
-        let info = store
-            .import(json.as_bytes(), json_import_request(), |_| {})
-            .unwrap();
-        let snapshot = store.open_snapshot(&info).unwrap();
+        let (_dir, snapshot) = imported(&json);
         let all = snapshot.archives(&[3, 17, 42]).unwrap();
         let ids: Vec<String> = vec![
             all[2].archive_id.clone(),
@@ -161,12 +155,7 @@ mod tests {
     #[test]
     fn many_positions_are_read_in_the_order_asked_keeping_what_is_asked() {
         let json = inventory_json(50, |n| format!("file{n}.jpg"));
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(dir.path()).unwrap();
-        let info = store
-            .import(json.as_bytes(), json_import_request(), |_| {})
-            .unwrap();
-        let snapshot = store.open_snapshot(&info).unwrap();
+        let (_dir, snapshot) = imported(&json);
         let positions = [42, 3, 17, 1, 50];
         let each = snapshot.archives(&positions).unwrap();
         let kept = snapshot

@@ -158,8 +158,7 @@ impl Positions {
 mod tests {
     use super::*;
     use crate::domain::inventory::Timestamp;
-    use crate::store::Store;
-    use crate::store::snapshot::test_rows::{inventory_json, json_import_request};
+    use crate::store::snapshot::test_rows::{imported, inventory_json};
 
     /// What `page` keeps of `query`, every page at once, by position.
     fn paged(snapshot: &Snapshot, query: &ArchiveQuery) -> Vec<(u32, u64)> {
@@ -178,12 +177,7 @@ mod tests {
     #[test]
     fn keeps_exactly_what_a_page_keeps_without_reading_rows() {
         let json = inventory_json(3000, |n| format!("file{n}.jpg"));
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(dir.path()).unwrap();
-        let info = store
-            .import(json.as_bytes(), json_import_request(), |_| {})
-            .unwrap();
-        let snapshot = store.open_snapshot(&info).unwrap();
+        let (_dir, snapshot) = imported(&json);
         let date = |text: &str| Some(Timestamp::parse(text).unwrap());
         let queries = [
             ArchiveQuery::default(),
@@ -242,12 +236,7 @@ mod tests {
             1 => format!("file{n}.jpg"),
             _ => format!("sub{}/file{n}.jpg", n % 5),
         });
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(dir.path()).unwrap();
-        let info = store
-            .import(json.as_bytes(), json_import_request(), |_| {})
-            .unwrap();
-        let snapshot = store.open_snapshot(&info).unwrap();
+        let (_dir, snapshot) = imported(&json);
         let even = |position: u32| position.is_multiple_of(2);
         for path in ["", "folder3", "/folder3/", "folder3/sub2/", "nowhere/"] {
             let counts = snapshot.count_in_folders(path, even).unwrap();

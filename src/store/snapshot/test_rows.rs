@@ -111,6 +111,18 @@ pub fn inventory_json(count: usize, file_name: impl Fn(usize) -> String) -> Stri
     )
 }
 
+/// `json` (an [`inventory_json`]) imported into a fresh cache, and its
+/// snapshot opened; the folder holds the cache.
+pub fn imported(json: &str) -> (tempfile::TempDir, crate::store::Snapshot) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = crate::store::Store::open(dir.path()).unwrap();
+    let info = store
+        .import(json.as_bytes(), json_import_request(), |_| {})
+        .unwrap();
+    let snapshot = store.open_snapshot(&info).unwrap();
+    (dir, snapshot)
+}
+
 /// The request that imports [`inventory_json`] as it is.
 pub fn json_import_request() -> crate::store::ImportRequest {
     crate::store::ImportRequest {
