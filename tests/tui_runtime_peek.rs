@@ -224,7 +224,7 @@ fn the_screen_peeks_into_a_zip_in_the_vault_and_reads_its_listing() {
         let ask = MemberAsk {
             vault: vault.clone(),
             archive: archive.clone(),
-            position: todo.position,
+            member: todo.clone(),
             plan: PlanKind::Split,
             tier: Tier::Standard,
             to: to.clone(),

@@ -106,8 +106,8 @@ impl MemberDialog {
 pub struct MemberAsk {
     pub vault: VaultKey,
     pub archive: ArchiveRow,
-    /// The member's number in the listing.
-    pub position: u32,
+    /// The member, as the listing the screen read has it.
+    pub member: ListedMember,
     pub plan: PlanKind,
     pub tier: Tier,
     /// The folder the user chose.
@@ -122,7 +122,6 @@ pub struct MemberAsk {
 pub struct Restoring {
     pub request: RequestId,
     pub ask: MemberAsk,
-    pub member: ListedMember,
 }
 
 /// Where a member's restore stands, as the screen says it.

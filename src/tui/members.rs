@@ -73,10 +73,7 @@ pub struct CarryOn {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ZipStep {
     Peek(PeekAsk),
-    Member {
-        ask: MemberAsk,
-        member: ListedMember,
-    },
+    Member(MemberAsk),
 }
 
 /// One archive's members, a folder at a time.

@@ -13,7 +13,7 @@ use crate::glacier::GlacierApi;
 use crate::store::{ArchiveRow, PlanArchive, Store};
 use crate::text::printable;
 use crate::tracking::download::{WaitState, WaitingJob};
-use crate::tracking::peek::member::{self, MemberRequest, MemberState, find_member};
+use crate::tracking::peek::member::{self, MemberRequest, MemberState};
 use crate::tracking::peek::{PeekRequest, PeekState, advance, peek_folder};
 use crate::tracking::started_by_here;
 use crate::tui::member_restore::{MemberAsk, MemberView};
@@ -121,10 +121,6 @@ pub async fn restore_member<G: GlacierApi>(
 ) -> Result<MemberView, String> {
     let mut store = Store::open(data_dir).map_err(|err| words.error(&err))?;
     let archive = plan_archive(&ask.archive);
-    let members = (store.zip_members(&ask.vault, &ask.archive.archive_id))
-        .map_err(|err| words.error(&err))?;
-    let listed =
-        find_member(&members, &format!("#{}", ask.position)).map_err(|err| words.error(&err))?;
     std::fs::create_dir_all(&ask.to).map_err(|err| {
         format!(
             "cannot make the folder {}: {err}",
@@ -135,7 +131,7 @@ pub async fn restore_member<G: GlacierApi>(
     let request = MemberRequest {
         vault: &ask.vault,
         archive: &archive,
-        member: listed,
+        member: &ask.member,
         plan: ask.plan,
         tier: Some(ask.tier.as_str().to_owned()),
         folder: &folder,

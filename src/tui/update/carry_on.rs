@@ -22,13 +22,10 @@ fn remember(model: &mut Model, plan: PlanId, step: ZipStep) {
             launch: false,
             ..ask
         }),
-        ZipStep::Member { ask, member } => ZipStep::Member {
-            ask: super::super::member_restore::MemberAsk {
-                launch: false,
-                ..ask
-            },
-            member,
-        },
+        ZipStep::Member(ask) => ZipStep::Member(super::super::member_restore::MemberAsk {
+            launch: false,
+            ..ask
+        }),
     };
     model.zips.carry_on.retain(|waiting| waiting.plan != plan);
     model.zips.carry_on.push(CarryOn { plan, step });
@@ -129,6 +126,6 @@ pub(super) fn due(model: &mut Model) -> Vec<Cmd> {
     };
     match model.zips.carry_on.remove(index).step {
         ZipStep::Peek(ask) => super::peek::send(model, ask),
-        ZipStep::Member { ask, member } => super::member_restore::send(model, ask, member),
+        ZipStep::Member(ask) => super::member_restore::send(model, ask),
     }
 }

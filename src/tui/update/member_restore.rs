@@ -16,7 +16,6 @@ use super::{close_dialog, refuse_read_only};
 use crate::domain::job_params::Tier;
 use crate::domain::range::PlanKind;
 use crate::domain::zip::member_range;
-use crate::store::ListedMember;
 use crate::text::printable;
 
 /// The restore key on the member under the cursor.
@@ -43,28 +42,30 @@ pub(super) fn restore_key(model: &mut Model) -> Vec<Cmd> {
     let ask = MemberAsk {
         vault,
         archive,
-        position: listed.position,
+        member: listed,
         plan: PlanKind::Split,
         tier: Tier::Standard,
         to,
         launch: false,
     };
-    send(model, ask, listed)
+    send(model, ask)
 }
 
 /// Asks the engine to take the member's restore further, and waits for its
 /// answer.
-pub(super) fn send(model: &mut Model, ask: MemberAsk, member: ListedMember) -> Vec<Cmd> {
+pub(super) fn send(model: &mut Model, ask: MemberAsk) -> Vec<Cmd> {
     let request = model.request();
     let doing = if ask.launch { "starting" } else { "looking at" };
     model.tell(
         Severity::Info,
-        format!("{doing} the restore of {}…", printable(&member.member.name)),
+        format!(
+            "{doing} the restore of {}…",
+            printable(&ask.member.member.name)
+        ),
     );
     model.zips.restoring = Some(Restoring {
         request,
         ask: ask.clone(),
-        member,
     });
     vec![Cmd::Zip(ZipCmd::RestoreMember { request, ask })]
 }
@@ -78,7 +79,7 @@ pub(super) fn answered(
     let Some(restoring) = (model.zips.restoring).take_if(|asked| asked.request == request) else {
         return Vec::new();
     };
-    let name = printable(&restoring.member.member.name);
+    let name = printable(&restoring.ask.member.member.name);
     let view = match result {
         Ok(view) => view,
         Err(problem) => {
@@ -89,17 +90,12 @@ pub(super) fn answered(
     match view {
         MemberView::ToPay => open_dialog(model, restoring),
         MemberView::Started { plan, reused } => {
-            let Restoring { ask, member, .. } = restoring;
+            let ask = restoring.ask;
             let folder = printable(&ask.to.display().to_string());
-            let key = (ask.archive.archive_id.clone(), member.position);
+            let key = (ask.archive.archive_id.clone(), ask.member.position);
             model.zips.restore_to.insert(key, ask.to.clone());
             let what = format!("restore {name} into {folder}");
-            super::carry_on::started(
-                model,
-                (plan, reused),
-                &what,
-                ZipStep::Member { ask, member },
-            )
+            super::carry_on::started(model, (plan, reused), &what, ZipStep::Member(ask))
         }
         MemberView::Waiting {
             plan,
@@ -107,10 +103,7 @@ pub(super) fn answered(
             stuck,
         } => {
             let what = format!("the restore of {name}");
-            let step = ZipStep::Member {
-                ask: restoring.ask,
-                member: restoring.member,
-            };
+            let step = ZipStep::Member(restoring.ask);
             let waiting = super::carry_on::Waiting {
                 plan,
                 ready_by,
@@ -139,10 +132,13 @@ pub(super) fn answered(
 
 /// Nothing retrieves the member's span yet: the dialog asks before paying.
 fn open_dialog(model: &mut Model, restoring: Restoring) -> Vec<Cmd> {
-    let Restoring { ask, member, .. } = restoring;
     let MemberAsk {
-        vault, archive, to, ..
-    } = ask;
+        vault,
+        archive,
+        member,
+        to,
+        ..
+    } = restoring.ask;
     let want = member_range(&member.member, member.span_end).filter(|want| want.end < archive.size);
     let Some(want) = want else {
         model.tell(
@@ -185,13 +181,13 @@ pub(super) fn dialog_action(model: &mut Model, action: Action) -> Vec<Cmd> {
             let ask = MemberAsk {
                 vault: dialog.vault,
                 archive: dialog.archive,
-                position: dialog.member.position,
+                member: dialog.member,
                 plan: dialog.chosen,
                 tier: dialog.tier,
                 to: PathBuf::from(dialog.folder.trim()),
                 launch: true,
             };
-            send(model, ask, dialog.member)
+            send(model, ask)
         }
         Action::Back => close_dialog(model),
         _ => Vec::new(),

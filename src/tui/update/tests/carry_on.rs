@@ -220,7 +220,7 @@ fn a_started_member_restore_is_unpacked_once_its_plan_is_ready() {
     };
     assert!(!ask.launch, "going on pays for nothing");
     assert_eq!(
-        (ask.position, ask.to.as_path()),
+        (ask.member.position, ask.to.as_path()),
         (0, std::path::Path::new("restores"))
     );
 }

@@ -56,7 +56,7 @@ fn the_restore_key_asks_the_engine_without_paying_then_opens_the_dialog() {
     let mut model = on_a_file();
     let (request, ask) = asked(&update(&mut model, key(KeyCode::Char('d')), NOW));
     assert_eq!(ask.archive.archive_id, archive(2, "", 0).archive_id);
-    assert_eq!(ask.position, 0);
+    assert_eq!(ask.member, members()[0]);
     assert!(!ask.launch, "nothing is paid for before the dialog");
     assert_eq!(ask.to, PathBuf::from("restores"), "the download folder");
     assert!(model.dialog.is_none());
