@@ -259,13 +259,16 @@ pub fn browsing(width: u16, height: u16, total: u32) -> Model {
 /// The whole screen of `model` as text: a line per row, without the spaces
 /// at its end.
 pub fn screen(model: &Model) -> String {
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-
-    let mut terminal = Terminal::new(TestBackend::new(model.width, model.height)).unwrap();
+    let backend = ratatui::backend::TestBackend::new(model.width, model.height);
+    let mut terminal = ratatui::Terminal::new(backend).unwrap();
     terminal
         .draw(|frame| super::view::draw(frame, model))
         .unwrap();
+    text_of(&terminal)
+}
+
+/// What `terminal` shows, as [`screen`] gives it.
+pub fn text_of(terminal: &ratatui::Terminal<ratatui::backend::TestBackend>) -> String {
     let buffer = terminal.backend().buffer();
     let mut text = String::new();
     for y in 0..buffer.area.height {

@@ -17,26 +17,6 @@ use crate::tui::msg::Msg;
 use crate::tui::testing::*;
 use crate::tui::testing_batch::*;
 use crate::tui::update::update;
-use crate::tui::view::draw;
-
-fn text_of(terminal: &Terminal<TestBackend>) -> String {
-    let buffer = terminal.backend().buffer();
-    let mut text = String::new();
-    for y in 0..buffer.area.height {
-        let line: String = (0..buffer.area.width)
-            .map(|x| buffer[(x, y)].symbol().to_owned())
-            .collect();
-        text.push_str(line.trim_end());
-        text.push('\n');
-    }
-    text
-}
-
-fn screen(model: &Model) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(model.width, model.height)).unwrap();
-    terminal.draw(|frame| draw(frame, model)).unwrap();
-    text_of(&terminal)
-}
 
 /// The jobs pane alone, `model.width`×12.
 fn pane(model: &Model) -> String {

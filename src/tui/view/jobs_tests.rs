@@ -20,16 +20,7 @@ fn pane(model: &Model) -> String {
     terminal
         .draw(|frame| super::jobs::jobs(frame, model, Rect::new(0, 0, model.width, 12)))
         .unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut text = String::new();
-    for y in 0..buffer.area.height {
-        let line: String = (0..buffer.area.width)
-            .map(|x| buffer[(x, y)].symbol().to_owned())
-            .collect();
-        text.push_str(line.trim_end());
-        text.push('\n');
-    }
-    text
+    text_of(&terminal)
 }
 
 /// A model whose journal holds `plans`, with the jobs pane focused.
